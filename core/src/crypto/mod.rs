@@ -1,0 +1,13 @@
+//! A small hazmat layer over RustCrypto. Providers call these functions and
+//! nothing below them, so an accelerated backend can be swapped in here
+//! without touching provider code.
+
+pub mod aes_gcm;
+pub mod rsa_pss;
+
+use rand_core::CryptoRngCore;
+
+/// Fills `buf` from the caller's RNG.
+pub(crate) fn random_bytes<R: CryptoRngCore + ?Sized>(rng: &mut R, buf: &mut [u8]) {
+    rng.fill_bytes(buf);
+}

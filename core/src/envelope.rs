@@ -1,0 +1,506 @@
+//! Shapes every provider shares: case-insensitive headers, outgoing requests
+//! and responses as plain instructions, JSON payload inputs, freshness windows
+//! and the replay guard.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Received HTTP headers, matched case-insensitively. Values are kept as given
+/// (surrounding whitespace trimmed on read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    pairs: Vec<(String, String)>,
+}
+
+impl Headers {
+    /// An empty set.
+    pub fn new() -> Self {
+        Headers::default()
+    }
+
+    /// Adds a header (repeated names are kept, and reported by [`Headers::require`]).
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.pairs.push((name.into(), value.into()));
+    }
+
+    /// All pairs, in the order given.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
+    /// Every value under `name`, case-insensitively.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(n, _)| n.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    }
+
+    /// The one value under `name`. `Ok(None)` when absent; a header given
+    /// twice with different values is `malformed_envelope` (identical repeats,
+    /// as some proxies produce, are tolerated).
+    pub fn get(&self, name: &str) -> Result<Option<&str>> {
+        let mut values = self
+            .pairs
+            .iter()
+            .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim());
+        let Some(first) = values.next() else {
+            return Ok(None);
+        };
+        if values.any(|v| v != first) {
+            return Err(Error::malformed(format!(
+                "header {name} given more than once with different values"
+            )));
+        }
+        Ok(Some(first))
+    }
+
+    /// The one non-empty value under `name`, or `malformed_envelope`.
+    pub fn require(&self, name: &str) -> Result<&str> {
+        match self.get(name)? {
+            Some(v) if !v.is_empty() => Ok(v),
+            Some(_) => Err(Error::malformed(format!("header {name} is empty"))),
+            None => Err(Error::malformed(format!("missing header {name}"))),
+        }
+    }
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
+    fn from_iter<T: IntoIterator<Item = (N, V)>>(iter: T) -> Self {
+        Headers {
+            pairs: iter
+                .into_iter()
+                .map(|(n, v)| (n.into(), v.into()))
+                .collect(),
+        }
+    }
+}
+
+impl<N: Into<String>, V: Into<String>, const K: usize> From<[(N, V); K]> for Headers {
+    fn from(arr: [(N, V); K]) -> Self {
+        arr.into_iter().collect()
+    }
+}
+
+impl From<Vec<(String, String)>> for Headers {
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        Headers { pairs }
+    }
+}
+
+/// An HTTP request to send: what the caller's HTTP client needs, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutgoingRequest {
+    /// `POST`, `GET`, ...
+    pub method: String,
+    /// Path (and query, where the provider uses one), relative to the base URL.
+    pub path: String,
+    /// Headers in the order they were produced.
+    pub headers: Vec<(String, String)>,
+    /// The exact body bytes to send (the bytes that were signed).
+    pub body: Vec<u8>,
+}
+
+impl OutgoingRequest {
+    /// The value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The headers as a [`Headers`] set, as a receiver would see them.
+    pub fn headers(&self) -> Headers {
+        self.headers.clone().into()
+    }
+}
+
+/// A signed webhook to POST to the merchant's configured callback URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignedWebhook {
+    /// Headers to send.
+    pub headers: Vec<(String, String)>,
+    /// The exact body bytes to send.
+    pub body: Vec<u8>,
+}
+
+impl SignedWebhook {
+    /// The headers as a [`Headers`] set, as the receiver would see them.
+    pub fn headers(&self) -> Headers {
+        self.headers.clone().into()
+    }
+}
+
+/// An HTTP response to send back (acknowledgements, sealed responses, rejections).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutgoingResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl OutgoingResponse {
+    pub(crate) fn new(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+        OutgoingResponse {
+            status,
+            headers: vec![("Content-Type".to_owned(), content_type.to_owned())],
+            body,
+        }
+    }
+}
+
+/// A JSON payload as the caller has it. Bytes and text pass through untouched
+/// (they are checked to be JSON, not re-serialized); a value is serialized
+/// once, compactly.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    /// JSON bytes.
+    Bytes(&'a [u8]),
+    /// JSON text.
+    Text(&'a str),
+    /// A parsed value.
+    Json(&'a serde_json::Value),
+}
+
+impl<'a> From<&'a [u8]> for Payload<'a> {
+    fn from(b: &'a [u8]) -> Self {
+        Payload::Bytes(b)
+    }
+}
+impl<'a, const N: usize> From<&'a [u8; N]> for Payload<'a> {
+    fn from(b: &'a [u8; N]) -> Self {
+        Payload::Bytes(b)
+    }
+}
+impl<'a> From<&'a Vec<u8>> for Payload<'a> {
+    fn from(b: &'a Vec<u8>) -> Self {
+        Payload::Bytes(b)
+    }
+}
+impl<'a> From<&'a str> for Payload<'a> {
+    fn from(s: &'a str) -> Self {
+        Payload::Text(s)
+    }
+}
+impl<'a> From<&'a String> for Payload<'a> {
+    fn from(s: &'a String) -> Self {
+        Payload::Text(s)
+    }
+}
+impl<'a> From<&'a serde_json::Value> for Payload<'a> {
+    fn from(v: &'a serde_json::Value) -> Self {
+        Payload::Json(v)
+    }
+}
+
+impl<'a> Payload<'a> {
+    /// The payload's JSON bytes: borrowed when given as bytes or text (after
+    /// checking they are one JSON value), serialized once when given as a value.
+    pub fn to_json_bytes(self) -> Result<std::borrow::Cow<'a, [u8]>> {
+        use std::borrow::Cow;
+        match self {
+            Payload::Bytes(b) => {
+                check_json(b)?;
+                Ok(Cow::Borrowed(b))
+            }
+            Payload::Text(t) => {
+                check_json(t.as_bytes())?;
+                Ok(Cow::Borrowed(t.as_bytes()))
+            }
+            Payload::Json(v) => serde_json::to_vec(v)
+                .map(Cow::Owned)
+                .map_err(|_| Error::invalid_input("payload cannot be serialized as JSON")),
+        }
+    }
+
+    /// The payload as a JSON object (a copy), or `invalid_input`.
+    pub fn to_object(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let value: serde_json::Value = match self {
+            Payload::Bytes(b) => serde_json::from_slice(b)
+                .map_err(|_| Error::invalid_input("payload is not valid JSON"))?,
+            Payload::Text(t) => serde_json::from_str(t)
+                .map_err(|_| Error::invalid_input("payload is not valid JSON"))?,
+            Payload::Json(v) => (*v).clone(),
+        };
+        match value {
+            serde_json::Value::Object(m) => Ok(m),
+            _ => Err(Error::invalid_input("payload must be a JSON object")),
+        }
+    }
+}
+
+fn check_json(bytes: &[u8]) -> Result<()> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map(|_| ())
+        .map_err(|_| Error::invalid_input("payload is not valid JSON"))
+}
+
+/// The unit a provider's timestamps are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeUnit {
+    /// Unix seconds (WorldCard requests).
+    Seconds,
+    /// Unix milliseconds (WorldCard webhooks, legacy).
+    Millis,
+    /// Unix microseconds (PinToPay).
+    Micros,
+}
+
+impl TimeUnit {
+    /// How many of this unit make one millisecond-or-more: converts a value in
+    /// this unit to milliseconds, saturating.
+    pub fn to_millis(self, value: u64) -> u64 {
+        match self {
+            TimeUnit::Seconds => value.saturating_mul(1000),
+            TimeUnit::Millis => value,
+            TimeUnit::Micros => value / 1000,
+        }
+    }
+}
+
+/// Parses a decimal timestamp header or field: ASCII digits only, no sign, no
+/// overflow. Anything else is `malformed_envelope`.
+pub fn parse_timestamp(text: &str) -> Result<u64> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::malformed("timestamp is not a decimal integer"));
+    }
+    t.parse::<u64>()
+        .map_err(|_| Error::malformed("timestamp overflows"))
+}
+
+/// A symmetric freshness window: a timestamp is fresh when it is within
+/// `tolerance_ms` of `now`, in either direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Allowed skew in milliseconds, each way.
+    pub tolerance_ms: u64,
+}
+
+impl Window {
+    /// ±5 minutes (WorldCard).
+    pub const FIVE_MINUTES: Window = Window {
+        tolerance_ms: 5 * 60 * 1000,
+    };
+    /// ±30 seconds (PinToPay).
+    pub const THIRTY_SECONDS: Window = Window {
+        tolerance_ms: 30 * 1000,
+    };
+
+    /// `timestamp_out_of_window` unless `|ts_ms - now_ms| <= tolerance`.
+    pub fn check(&self, ts_ms: u64, now_ms: u64) -> Result<()> {
+        if ts_ms.abs_diff(now_ms) <= self.tolerance_ms {
+            Ok(())
+        } else {
+            Err(Error::TimestampOutOfWindow)
+        }
+    }
+}
+
+/// What a replay guard says about a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Not seen within its lifetime; now recorded.
+    First,
+    /// Seen before and not yet expired. Not an error by itself: a webhook
+    /// redelivery is reported as `duplicate`, a replayed request is refused.
+    Again,
+}
+
+/// Remembers keys (nonces, delivery ids) for a while. Pure data structure:
+/// the caller passes `now`. Implement it over your own store (Redis, SQL) to
+/// share state between processes.
+pub trait ReplayGuard {
+    /// Records `key` until `now_ms + ttl_ms` and says whether it was already there.
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen;
+}
+
+/// An in-memory [`ReplayGuard`] with bounded memory: at most `capacity` keys;
+/// expired keys are dropped first, then, when still full, the oldest key.
+/// Evicting an unexpired key means a replay of it would no longer be
+/// recognised: size the capacity for the traffic of one window.
+#[derive(Debug, Clone)]
+pub struct MemoryReplayGuard {
+    capacity: usize,
+    expiry: HashMap<String, u64>,
+    order: VecDeque<(u64, String)>,
+}
+
+impl MemoryReplayGuard {
+    /// Default capacity: 100 000 keys.
+    pub const DEFAULT_CAPACITY: usize = 100_000;
+
+    /// A guard holding at most `capacity` keys (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        MemoryReplayGuard {
+            capacity: capacity.max(1),
+            expiry: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
+    /// Keys currently held.
+    pub fn len(&self) -> usize {
+        self.expiry.len()
+    }
+
+    /// Whether no key is held.
+    pub fn is_empty(&self) -> bool {
+        self.expiry.is_empty()
+    }
+
+    fn purge_expired(&mut self, now_ms: u64) {
+        // `order` is in insertion order; expiries are not monotonic when TTLs
+        // differ, so drop from the front while the front has expired, and
+        // remove the map entry only if it still belongs to that insertion.
+        while let Some((exp, key)) = self.order.front() {
+            if *exp > now_ms {
+                break;
+            }
+            if self.expiry.get(key) == Some(exp) {
+                self.expiry.remove(key);
+            }
+            self.order.pop_front();
+        }
+    }
+
+    fn evict_oldest(&mut self) {
+        while let Some((exp, key)) = self.order.pop_front() {
+            if self.expiry.get(&key) == Some(&exp) {
+                self.expiry.remove(&key);
+                return;
+            }
+        }
+    }
+}
+
+impl Default for MemoryReplayGuard {
+    fn default() -> Self {
+        MemoryReplayGuard::new(Self::DEFAULT_CAPACITY)
+    }
+}
+
+impl ReplayGuard for MemoryReplayGuard {
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen {
+        self.purge_expired(now_ms);
+        if let Some(exp) = self.expiry.get(key) {
+            if *exp > now_ms {
+                return Seen::Again;
+            }
+        }
+        self.expiry.remove(key);
+        while self.expiry.len() >= self.capacity {
+            self.evict_oldest();
+        }
+        let exp = now_ms.saturating_add(ttl_ms);
+        self.expiry.insert(key.to_owned(), exp);
+        self.order.push_back((exp, key.to_owned()));
+        // Stale queue entries (superseded insertions) are bounded by compaction.
+        if self.order.len() > self.capacity.saturating_mul(2) {
+            let expiry = &self.expiry;
+            self.order.retain(|(e, k)| expiry.get(k) == Some(e));
+        }
+        Seen::First
+    }
+}
+
+impl<G: ReplayGuard + ?Sized> ReplayGuard for &mut G {
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen {
+        (**self).check_and_record(key, now_ms, ttl_ms)
+    }
+}
+
+/// A nonce or id a caller hands us for a header: 1 to 128 visible ASCII
+/// characters, no spaces.
+pub(crate) fn check_header_token(what: &str, value: &str) -> Result<()> {
+    if value.is_empty() || value.len() > 128 || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid_input(format!(
+            "{what} must be 1 to 128 visible ASCII characters without spaces"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_case_insensitive_and_duplicates_detected() {
+        let h = Headers::from([("x-nonce", "a"), ("X-TIMESTAMP", " 12 ")]);
+        assert_eq!(h.require("X-Nonce").unwrap(), "a");
+        assert_eq!(h.require("x-timestamp").unwrap(), "12");
+        assert_eq!(
+            h.require("X-Signature").unwrap_err().code(),
+            "malformed_envelope"
+        );
+        let dup = Headers::from([("X-Nonce", "a"), ("x-nonce", "b")]);
+        assert_eq!(
+            dup.require("X-Nonce").unwrap_err().code(),
+            "malformed_envelope"
+        );
+        let same = Headers::from([("X-Nonce", "a"), ("x-nonce", "a")]);
+        assert_eq!(same.require("X-Nonce").unwrap(), "a");
+        let empty = Headers::from([("X-Nonce", "")]);
+        assert_eq!(
+            empty.require("X-Nonce").unwrap_err().code(),
+            "malformed_envelope"
+        );
+    }
+
+    #[test]
+    fn timestamps_parse_strictly() {
+        assert_eq!(parse_timestamp("1711929600").unwrap(), 1_711_929_600);
+        for bad in ["", "-1", "1.5", "12a", "99999999999999999999999", "+5"] {
+            assert_eq!(
+                parse_timestamp(bad).unwrap_err().code(),
+                "malformed_envelope",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn window_is_symmetric_and_inclusive() {
+        let w = Window::FIVE_MINUTES;
+        assert!(w.check(1_000_000, 1_000_000 + 300_000).is_ok());
+        assert!(w.check(1_000_000 + 300_000, 1_000_000).is_ok());
+        assert_eq!(
+            w.check(1_000_000, 1_000_000 + 300_001).unwrap_err().code(),
+            "timestamp_out_of_window"
+        );
+        assert!(w.check(u64::MAX, 0).is_err());
+    }
+
+    #[test]
+    fn replay_guard_expires_and_stays_bounded() {
+        let mut g = MemoryReplayGuard::new(3);
+        assert_eq!(g.check_and_record("a", 0, 100), Seen::First);
+        assert_eq!(g.check_and_record("a", 50, 100), Seen::Again);
+        assert_eq!(
+            g.check_and_record("a", 100, 100),
+            Seen::First,
+            "expired at 100"
+        );
+        for k in ["b", "c", "d", "e"] {
+            g.check_and_record(k, 101, 1000);
+        }
+        assert_eq!(g.len(), 3);
+        // the oldest ("a", then "b") were evicted
+        assert_eq!(g.check_and_record("e", 102, 1000), Seen::Again);
+        for i in 0..10_000u64 {
+            g.check_and_record(&i.to_string(), 200 + i, 5);
+        }
+        assert!(g.len() <= 3);
+        assert!(g.order.len() <= 6);
+    }
+}

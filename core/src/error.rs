@@ -1,0 +1,214 @@
+//! The one error type of cardwire and its catalog of stable codes.
+//!
+//! Every failure is an [`Error`]; every variant has a stable snake_case
+//! [`code`](Error::code) listed in [`CODES`]. Bindings map on the code, never on
+//! the message. Messages never carry key material, plaintext card data or the
+//! bytes that failed to verify; authentication failures
+//! ([`Error::SignatureInvalid`], [`Error::DecryptFailed`]) carry no detail at all.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// `{field: [messages]}`, the shape of the Wasabi gateway's HTTP 422 answer.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// What a provider said when it answered with an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The provider's business code or slug, as text (`"10011"`, `"card_not_found"`).
+    pub provider_code: String,
+    /// The provider's message, as received.
+    pub message: String,
+    /// The HTTP status, when the caller passed it in.
+    pub status: Option<u16>,
+    /// Whether repeating the same call later may succeed.
+    pub retryable: bool,
+}
+
+impl ApiError {
+    /// A provider error with the given code and message.
+    pub fn new(provider_code: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError {
+            provider_code: provider_code.into(),
+            message: message.into(),
+            status: None,
+            retryable: false,
+        }
+    }
+
+    /// Sets the HTTP status.
+    #[must_use]
+    pub fn with_status(mut self, status: Option<u16>) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Sets the retryable flag.
+    #[must_use]
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+}
+
+/// Every failure cardwire reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// Key material cannot be parsed, or has the wrong size or type.
+    InvalidKey {
+        /// What was wrong, without the key itself.
+        reason: &'static str,
+    },
+    /// The caller passed something malformed (payload not JSON, bad option).
+    InvalidInput {
+        /// What was wrong.
+        reason: String,
+    },
+    /// What arrived is not in the provider's shape (missing or duplicated
+    /// header, bad Base64, short ciphertext, unknown version byte).
+    MalformedEnvelope {
+        /// What was wrong, never including the received bytes.
+        reason: String,
+    },
+    /// A signature or MAC does not verify. Opaque on purpose.
+    SignatureInvalid,
+    /// An AEAD tag or padding check failed. Opaque on purpose.
+    DecryptFailed,
+    /// The timestamp is outside the provider's freshness window.
+    TimestampOutOfWindow,
+    /// Provider side: a request's nonce or timestamp was seen before within the window.
+    ReplayDetected,
+    /// Provider side: the sender (for example WorldCard's `X-App-Id`) is not known.
+    UnknownMerchant,
+    /// The payload breaks the provider's documented rules.
+    ValidationFailed {
+        /// `{field: [messages]}`.
+        errors: FieldErrors,
+    },
+    /// The endpoint needs an `Idempotency-Key`.
+    IdempotencyKeyRequired,
+    /// The provider answered with an error.
+    Api(ApiError),
+}
+
+/// The catalog: every stable code an [`Error`] can carry, in one list.
+/// Bindings check their own lists against this one.
+pub const CODES: &[&str] = &[
+    "invalid_key",
+    "invalid_input",
+    "malformed_envelope",
+    "signature_invalid",
+    "decrypt_failed",
+    "timestamp_out_of_window",
+    "replay_detected",
+    "unknown_merchant",
+    "validation_failed",
+    "idempotency_key_required",
+    "api_error",
+];
+
+impl Error {
+    /// The stable snake_case code, identical in Rust, JavaScript and Python.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidKey { .. } => "invalid_key",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::MalformedEnvelope { .. } => "malformed_envelope",
+            Error::SignatureInvalid => "signature_invalid",
+            Error::DecryptFailed => "decrypt_failed",
+            Error::TimestampOutOfWindow => "timestamp_out_of_window",
+            Error::ReplayDetected => "replay_detected",
+            Error::UnknownMerchant => "unknown_merchant",
+            Error::ValidationFailed { .. } => "validation_failed",
+            Error::IdempotencyKeyRequired => "idempotency_key_required",
+            Error::Api(_) => "api_error",
+        }
+    }
+
+    pub(crate) fn invalid_input(reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn malformed(reason: impl Into<String>) -> Self {
+        Error::MalformedEnvelope {
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn invalid_key(reason: &'static str) -> Self {
+        Error::InvalidKey { reason }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidKey { reason } => write!(f, "invalid key: {reason}"),
+            Error::InvalidInput { reason } => write!(f, "invalid input: {reason}"),
+            Error::MalformedEnvelope { reason } => write!(f, "malformed envelope: {reason}"),
+            Error::SignatureInvalid => f.write_str("signature verification failed"),
+            Error::DecryptFailed => f.write_str("decryption failed"),
+            Error::TimestampOutOfWindow => f.write_str("timestamp outside the freshness window"),
+            Error::ReplayDetected => {
+                f.write_str("replay detected: nonce or timestamp already used")
+            }
+            Error::UnknownMerchant => f.write_str("unknown merchant"),
+            Error::ValidationFailed { errors } => {
+                f.write_str("validation failed:")?;
+                for (field, messages) in errors {
+                    for m in messages {
+                        write!(f, " {field}: {m};")?;
+                    }
+                }
+                Ok(())
+            }
+            Error::IdempotencyKeyRequired => f.write_str("this endpoint needs an Idempotency-Key"),
+            Error::Api(e) => {
+                write!(f, "provider error {}: {}", e.provider_code, e.message)?;
+                if let Some(s) = e.status {
+                    write!(f, " (HTTP {s})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(e)
+    }
+}
+
+/// `Result<T, cardwire::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_lists_each_code_once_and_all_are_snake_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in CODES {
+            assert!(seen.insert(*c), "duplicate code {c}");
+            assert!(c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+        }
+    }
+
+    #[test]
+    fn display_of_api_error_carries_code_and_status() {
+        let e = Error::Api(ApiError::new("10011", "Duplicate card order").with_status(Some(200)));
+        assert_eq!(e.code(), "api_error");
+        assert_eq!(
+            e.to_string(),
+            "provider error 10011: Duplicate card order (HTTP 200)"
+        );
+    }
+}

@@ -1,0 +1,324 @@
+//! Key material, parsed once into reusable objects.
+//!
+//! * RSA private keys from PEM PKCS#8 (`BEGIN PRIVATE KEY`), PEM PKCS#1
+//!   (`BEGIN RSA PRIVATE KEY`) or bare Base64 DER (PKCS#8, PKCS#1 accepted too).
+//! * RSA public keys from PEM SPKI (`BEGIN PUBLIC KEY`), PEM PKCS#1
+//!   (`BEGIN RSA PUBLIC KEY`) or bare Base64 DER (SPKI or PKCS#1).
+//! * AES-256 keys from text by its length in ASCII bytes: 64 → hex,
+//!   44 → Base64, 32 → the raw bytes of the string.
+//!
+//! There is no minimum RSA size: Wasabi's platform key is 1024-bit, and
+//! lengths are always checked against the key's own modulus. The upper bound is
+//! the `rsa` crate's 4096 bits.
+//!
+//! Secret keys are zeroized on drop and their `Debug` prints `[redacted]`.
+
+use std::fmt;
+
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding};
+use rsa::traits::PublicKeyParts;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::encoding;
+use crate::error::{Error, Result};
+
+/// An RSA private key (zeroized on drop by the `rsa` crate; `Debug` is redacted).
+#[derive(Clone)]
+pub struct RsaPrivateKey {
+    inner: rsa::RsaPrivateKey,
+}
+
+/// An RSA public key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RsaPublicKey {
+    inner: rsa::RsaPublicKey,
+}
+
+/// A 256-bit AES key (zeroized on drop; `Debug` is redacted).
+#[derive(Clone)]
+pub struct AesKey {
+    bytes: Zeroizing<[u8; 32]>,
+}
+
+struct Pem<'a> {
+    label: &'a str,
+    der: Zeroizing<Vec<u8>>,
+}
+
+/// Finds `-----BEGIN <label>-----` … `-----END <label>-----` and decodes the body.
+/// Tolerates CRLF, indentation, a key pasted on one line and literal `\n` escapes.
+fn parse_pem(text: &str) -> Result<Option<Pem<'_>>> {
+    const BEGIN: &str = "-----BEGIN ";
+    let Some(start) = text.find(BEGIN) else {
+        return Ok(None);
+    };
+    let after_begin = text.get(start + BEGIN.len()..).unwrap_or_default();
+    let Some(label_end) = after_begin.find("-----") else {
+        return Err(Error::invalid_key("PEM header is not terminated"));
+    };
+    let label = after_begin.get(..label_end).unwrap_or_default().trim();
+    let body_and_rest = after_begin.get(label_end + 5..).unwrap_or_default();
+    let end_marker = format!("-----END {label}-----");
+    let Some(body_end) = body_and_rest.find(&end_marker) else {
+        return Err(Error::invalid_key("PEM END line missing or mismatched"));
+    };
+    let body = body_and_rest.get(..body_end).unwrap_or_default();
+    if body.contains(':') {
+        return Err(Error::invalid_key(
+            "encrypted (Proc-Type) PEM keys are not supported",
+        ));
+    }
+    let cleaned: Zeroizing<String> = Zeroizing::new(body.replace("\\n", "").replace("\\r", ""));
+    let der = decode_b64_key(&cleaned)?;
+    Ok(Some(Pem { label, der }))
+}
+
+fn decode_b64_key(text: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let compact: Zeroizing<String> =
+        Zeroizing::new(text.chars().filter(|c| !c.is_ascii_whitespace()).collect());
+    if compact.is_empty() {
+        return Err(Error::invalid_key("key text is empty"));
+    }
+    encoding::b64_decode(&compact)
+        .map(Zeroizing::new)
+        .map_err(|_| Error::invalid_key("key is neither PEM nor valid Base64 DER"))
+}
+
+impl RsaPrivateKey {
+    /// Parses PEM (PKCS#8 or PKCS#1) or bare Base64 DER (PKCS#8, or PKCS#1).
+    pub fn parse(text: &str) -> Result<Self> {
+        match parse_pem(text)? {
+            Some(pem) => match pem.label {
+                "PRIVATE KEY" => Self::from_pkcs8_der(&pem.der),
+                "RSA PRIVATE KEY" => Self::from_pkcs1_der(&pem.der),
+                "ENCRYPTED PRIVATE KEY" => Err(Error::invalid_key(
+                    "encrypted private keys are not supported; decrypt it first",
+                )),
+                "PUBLIC KEY" | "RSA PUBLIC KEY" => Err(Error::invalid_key(
+                    "expected a private key, found a public key",
+                )),
+                _ => Err(Error::invalid_key(
+                    "unsupported PEM label for a private key",
+                )),
+            },
+            None => Self::from_der(&decode_b64_key(text)?),
+        }
+    }
+
+    /// Same as [`parse`](Self::parse); named after the design vocabulary.
+    pub fn from_pem(text: &str) -> Result<Self> {
+        Self::parse(text)
+    }
+
+    /// DER, PKCS#8 first, then PKCS#1.
+    pub fn from_der(der: &[u8]) -> Result<Self> {
+        Self::from_pkcs8_der(der).or_else(|_| Self::from_pkcs1_der(der))
+    }
+
+    fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
+        rsa::RsaPrivateKey::from_pkcs8_der(der)
+            .map(|inner| RsaPrivateKey { inner })
+            .map_err(|_| Error::invalid_key("not a valid PKCS#8 RSA private key"))
+    }
+
+    fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
+        rsa::RsaPrivateKey::from_pkcs1_der(der)
+            .map(|inner| RsaPrivateKey { inner })
+            .map_err(|_| Error::invalid_key("not a valid PKCS#1 RSA private key"))
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> RsaPublicKey {
+        RsaPublicKey {
+            inner: self.inner.to_public_key(),
+        }
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.inner.size() * 8
+    }
+
+    /// Modulus size in bytes (the length of every signature made with it).
+    pub fn size(&self) -> usize {
+        self.inner.size()
+    }
+
+    pub(crate) fn as_rsa(&self) -> &rsa::RsaPrivateKey {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for RsaPrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RsaPrivateKey([redacted])")
+    }
+}
+
+impl RsaPublicKey {
+    /// Parses PEM (SPKI or PKCS#1) or bare Base64 DER (SPKI or PKCS#1).
+    pub fn parse(text: &str) -> Result<Self> {
+        match parse_pem(text)? {
+            Some(pem) => match pem.label {
+                "PUBLIC KEY" => Self::from_spki_der(&pem.der),
+                "RSA PUBLIC KEY" => Self::from_pkcs1_der(&pem.der),
+                "PRIVATE KEY" | "RSA PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => Err(
+                    Error::invalid_key("expected a public key, found a private key"),
+                ),
+                _ => Err(Error::invalid_key("unsupported PEM label for a public key")),
+            },
+            None => Self::from_der(&decode_b64_key(text)?),
+        }
+    }
+
+    /// Same as [`parse`](Self::parse).
+    pub fn from_pem(text: &str) -> Result<Self> {
+        Self::parse(text)
+    }
+
+    /// DER, SPKI first, then PKCS#1.
+    pub fn from_der(der: &[u8]) -> Result<Self> {
+        Self::from_spki_der(der).or_else(|_| Self::from_pkcs1_der(der))
+    }
+
+    fn from_spki_der(der: &[u8]) -> Result<Self> {
+        rsa::RsaPublicKey::from_public_key_der(der)
+            .map(|inner| RsaPublicKey { inner })
+            .map_err(|_| Error::invalid_key("not a valid SPKI RSA public key"))
+    }
+
+    fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
+        rsa::RsaPublicKey::from_pkcs1_der(der)
+            .map(|inner| RsaPublicKey { inner })
+            .map_err(|_| Error::invalid_key("not a valid PKCS#1 RSA public key"))
+    }
+
+    /// SPKI PEM text (`BEGIN PUBLIC KEY`), for handing a key to a peer.
+    pub fn to_pem(&self) -> Result<String> {
+        self.inner
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(|_| Error::invalid_key("public key cannot be encoded"))
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.inner.size() * 8
+    }
+
+    /// Modulus size in bytes.
+    pub fn size(&self) -> usize {
+        self.inner.size()
+    }
+
+    pub(crate) fn as_rsa(&self) -> &rsa::RsaPublicKey {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for RsaPublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RsaPublicKey({} bits)", self.bits())
+    }
+}
+
+impl AesKey {
+    /// Decodes the key text by its length in ASCII bytes (WorldCard's rule):
+    /// 64 → hex, 44 → standard Base64 with padding, 32 → the raw bytes.
+    /// Anything else, or text that does not decode to 32 bytes, is `invalid_key`.
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        match text.len() {
+            64 => {
+                let mut decoded = encoding::hex_decode(text)
+                    .map_err(|_| Error::invalid_key("64-character AES key is not valid hex"))?;
+                if decoded.len() != 32 {
+                    decoded.zeroize();
+                    return Err(Error::invalid_key("AES key does not decode to 32 bytes"));
+                }
+                bytes.copy_from_slice(&decoded);
+                decoded.zeroize();
+            }
+            44 => {
+                let mut decoded = encoding::b64_decode(text)
+                    .map_err(|_| Error::invalid_key("44-character AES key is not valid Base64"))?;
+                if decoded.len() != 32 {
+                    decoded.zeroize();
+                    return Err(Error::invalid_key("AES key does not decode to 32 bytes"));
+                }
+                bytes.copy_from_slice(&decoded);
+                decoded.zeroize();
+            }
+            32 => bytes.copy_from_slice(text.as_bytes()),
+            _ => {
+                return Err(Error::invalid_key(
+                    "AES key text must be 64 hex characters, 44 Base64 characters or 32 raw bytes",
+                ))
+            }
+        }
+        Ok(AesKey { bytes })
+    }
+
+    /// Takes exactly 32 key bytes.
+    pub fn from_bytes(raw: &[u8]) -> Result<Self> {
+        let arr: [u8; 32] = raw
+            .try_into()
+            .map_err(|_| Error::invalid_key("AES-256 key must be exactly 32 bytes"))?;
+        Ok(AesKey {
+            bytes: Zeroizing::new(arr),
+        })
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.bytes
+    }
+}
+
+impl fmt::Debug for AesKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AesKey([redacted])")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aes_key_length_rule() {
+        let hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let k = AesKey::parse(hex).unwrap();
+        assert_eq!(k.as_bytes()[..4], [0x01, 0x23, 0x45, 0x67]);
+        let b64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let k = AesKey::parse(b64).unwrap();
+        assert_eq!(k.as_bytes()[31], 31);
+        let raw = "0123456789abcdef0123456789abcdef";
+        let k = AesKey::parse(raw).unwrap();
+        assert_eq!(&k.as_bytes()[..], raw.as_bytes());
+        for bad in [
+            "",
+            "abc",
+            &hex[..63],
+            "zz23456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(AesKey::parse(bad).unwrap_err().code(), "invalid_key");
+        }
+        // Measured in bytes, like Go's len(): 16 "é" are 32 bytes, so raw bytes.
+        let wide = "é".repeat(16);
+        assert_eq!(
+            &AesKey::parse(&wide).unwrap().as_bytes()[..],
+            wide.as_bytes()
+        );
+        // 32 characters but 64 bytes: the hex branch, and not hex.
+        assert_eq!(
+            AesKey::parse(&"é".repeat(32)).unwrap_err().code(),
+            "invalid_key"
+        );
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let k = AesKey::from_bytes(&[7u8; 32]).unwrap();
+        assert_eq!(format!("{k:?}"), "AesKey([redacted])");
+    }
+}

@@ -1,0 +1,56 @@
+//! # cardwire
+//!
+//! The protocol-and-crypto core for card-issuing APIs: everything between
+//! "here is my JSON" and "these are the exact bytes and headers to send", and
+//! back: "these bytes arrived: are they authentic, and what do they say?"
+//!
+//! Both sides of every envelope live here: the merchant side (build a request,
+//! open a response, verify a webhook) and the provider side (verify a request,
+//! seal a response, sign a webhook).
+//!
+//! ## What it never does
+//!
+//! cardwire is IO-free. It opens no network connection, reads no file, no
+//! environment variable and no clock, and has no randomness of its own: time
+//! and nonces are inputs, and randomness comes in through an RNG parameter
+//! (`rand_core::CryptoRngCore`). Bindings supply host defaults.
+//!
+//! ## Principles
+//!
+//! * Strict about authenticity: a signature, MAC or tag that fails is always
+//!   an error, and nothing from that envelope is returned.
+//! * Lenient about delivery: a genuine webhook delivered twice comes back
+//!   marked `duplicate`, so the caller still acknowledges it.
+//! * No RSA size floor (one provider's real key is 1024-bit); lengths are
+//!   checked against the key's own modulus.
+//! * Keys are parsed once into reusable objects; secrets are zeroized on drop
+//!   and print as `[redacted]`.
+//! * Every failure is an [`Error`] with a stable [`code`](Error::code).
+//!
+//! ## Providers
+//!
+//! * [`worldcard`]: WorldCard `Card/*` (AES-256-GCM, RSA-PSS-SHA256).
+
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+#![warn(missing_docs)]
+
+pub mod crypto;
+pub mod encoding;
+pub mod envelope;
+pub mod error;
+pub mod keys;
+pub mod lenient;
+pub mod providers;
+
+pub use envelope::{
+    Headers, MemoryReplayGuard, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,
+    SignedWebhook, TimeUnit, Window,
+};
+pub use error::{ApiError, Error, FieldErrors, Result, CODES};
+pub use keys::{AesKey, RsaPrivateKey, RsaPublicKey};
+pub use providers::worldcard;
+pub use rand_core;

@@ -1,0 +1,5 @@
+//! One module per provider: `merchant` (build requests, open responses, verify
+//! webhooks), `platform` (verify requests, seal responses, sign webhooks) and
+//! `events` (typed webhook payloads).
+
+pub mod worldcard;

@@ -1,0 +1,188 @@
+//! Typed WorldCard webhook payloads, for all seven `notify_type`s.
+//! Every field is optional and leniently typed: a verified payload is never
+//! refused for its shape. Unknown types, and known types whose shape cannot be
+//! read, come back as [`Event::Unknown`] with the raw JSON.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::lenient;
+
+macro_rules! lenient_struct {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $kind:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct $name {
+            $(
+                $(#[$fm])*
+                #[doc = concat!("`", stringify!($field), "` as sent (`None` when absent or unreadable).")]
+                #[serde(default, deserialize_with = "lenient::opt", skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$kind>,
+            )*
+        }
+    };
+}
+
+lenient_struct!(
+    /// `card_open`: card issuance result (`status` 2 = success, 3 = failed).
+    CardOpen {
+        card_id: String, merchant_card_id: String,
+        /// A real 16-digit PAN (inside the encrypted body, not field-encrypted).
+        card_number: String,
+        status: i64, amount: String, currency: String, create_time: String, complete_time: String, failure_reason: String,
+    }
+);
+lenient_struct!(
+    /// `card_deposit`: top-up result (`status` 1 = success, 2 = failed).
+    CardDeposit {
+        transaction_id: String, merchant_transaction_id: String, card_id: String, amount: String, settle_amount: String,
+        currency: String, status: i64, create_time: String, complete_time: String, failure_reason: String,
+    }
+);
+lenient_struct!(
+    /// `card_close`: closure complete; `amount`/`currency` is the balance to refund.
+    CardClose {
+        card_id: String, merchant_card_id: String, card_number: String,
+        /// See [`CardStatus::parse`].
+        card_status: String,
+        amount: String, currency: String, complete_time: String,
+    }
+);
+lenient_struct!(
+    /// `card_status_change`: frozen, unfrozen or closed.
+    CardStatusChange {
+        card_id: String, merchant_card_id: String, card_number: String,
+        /// See [`CardStatus::parse`].
+        card_status: String,
+        change_time: String,
+    }
+);
+lenient_struct!(
+    /// `card_billing`: a spending transaction (authorization, settlement, refund, reversal).
+    CardBilling {
+        transaction_id: String, card_id: String, card_type_id: i64, transaction_time: String, transaction_type: String,
+        transaction_status: String, result_code: String, fail_reason: String, transaction_amount: String,
+        transaction_currency: String, billing_amount: String, billing_currency: String, auth_code: String,
+        merchant_name: String, merchant_country: String, merchant_city: String, mcc: String, description: String,
+    }
+);
+lenient_struct!(
+    /// `card_3ds`: an OTP, or a 3DS page forwarding (`business_type` = `ThreeDomainSecureForwarding`, with `url`).
+    Card3ds {
+        card_id: String, currency: String, amount: String, otp: String, detail: String, business_type: String, expires_at: String, url: String,
+    }
+);
+lenient_struct!(
+    /// `card_kyc`: physical-card KYC result (`status` 2 = approved, 3 = rejected).
+    /// The same card may be pushed more than once: the greatest `reviewed_at` wins.
+    CardKyc {
+        card_id: String, merchant_card_id: String, card_type: String, status: i64, retry_allowed: bool, reason: String, reviewed_at: String,
+    }
+);
+
+/// `card_status` in `card_close` / `card_status_change`. The 2026-06-04
+/// changelog renamed `frozen` to `blocked`: both spellings read as `Blocked`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CardStatus {
+    /// `activated`.
+    Activated,
+    /// `inactive`.
+    Inactive,
+    /// `blocked`, or the older `frozen`.
+    Blocked,
+    /// `cancelled`.
+    Cancelled,
+    /// Anything else, kept as sent.
+    Other(String),
+}
+
+impl CardStatus {
+    /// Reads a `card_status` value.
+    pub fn parse(s: &str) -> CardStatus {
+        match s {
+            "activated" => CardStatus::Activated,
+            "inactive" => CardStatus::Inactive,
+            "blocked" | "frozen" => CardStatus::Blocked,
+            "cancelled" => CardStatus::Cancelled,
+            other => CardStatus::Other(other.to_owned()),
+        }
+    }
+}
+
+/// A decoded WorldCard webhook payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// `card_open`.
+    CardOpen(CardOpen),
+    /// `card_deposit`.
+    CardDeposit(CardDeposit),
+    /// `card_close`.
+    CardClose(CardClose),
+    /// `card_status_change`.
+    CardStatusChange(CardStatusChange),
+    /// `card_billing`.
+    CardBilling(CardBilling),
+    /// `card_3ds`.
+    #[serde(rename = "card_3ds")]
+    Card3ds(Card3ds),
+    /// `card_kyc`.
+    CardKyc(CardKyc),
+    /// Any other `notify_type` (or none), with the raw payload.
+    Unknown {
+        /// The `notify_type` as sent (empty when absent).
+        notify_type: String,
+        /// The decrypted payload.
+        raw: Value,
+    },
+}
+
+impl Event {
+    /// Types a decrypted payload by its `notify_type`.
+    pub fn from_payload(raw: &Value) -> Event {
+        let notify_type = raw
+            .get("notify_type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        fn typed<T: for<'de> Deserialize<'de>>(raw: &Value) -> Option<T> {
+            T::deserialize(raw).ok()
+        }
+        let typed_event = match notify_type.as_str() {
+            "card_open" => typed(raw).map(Event::CardOpen),
+            "card_deposit" => typed(raw).map(Event::CardDeposit),
+            "card_close" => typed(raw).map(Event::CardClose),
+            "card_status_change" => typed(raw).map(Event::CardStatusChange),
+            "card_billing" => typed(raw).map(Event::CardBilling),
+            "card_3ds" => typed(raw).map(Event::Card3ds),
+            "card_kyc" => typed(raw).map(Event::CardKyc),
+            _ => None,
+        };
+        typed_event.unwrap_or_else(|| Event::Unknown {
+            notify_type,
+            raw: raw.clone(),
+        })
+    }
+}
+
+/// A verified, decrypted webhook delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct WebhookEvent {
+    /// The `notify_type` as sent (empty when absent).
+    pub notify_type: String,
+    /// The typed payload.
+    pub event: Event,
+    /// The whole decrypted payload.
+    pub raw: Value,
+    /// `true` when this delivery's nonce was seen before: acknowledge it with
+    /// `ok` and skip the work. Never an error.
+    pub duplicate: bool,
+    /// The delivery id (`X-Nonce`).
+    pub delivery_id: String,
+    /// `X-Timestamp`, Unix milliseconds.
+    pub timestamp_ms: u64,
+}

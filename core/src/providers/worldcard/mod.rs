@@ -1,0 +1,127 @@
+//! WorldCard `Card/*` API: AES-256-GCM bodies, RSA-PSS-SHA256 signatures over
+//! `body ‖ X-Timestamp ‖ X-Nonce`, webhooks signed by the platform.
+//!
+//! * [`Merchant`]: build a signed, encrypted request; open a response
+//!   (decrypting `card_number`, `cvv`, `expiry_month`, `expiry_year`); verify
+//!   and decrypt a webhook into an [`Event`]; the `200 ok` acknowledgement.
+//! * [`Platform`]: verify a merchant request in the documented order; seal a
+//!   response; sign and encrypt a webhook; render the platform's rejections.
+//!
+//! Timestamps: requests carry Unix **seconds**, webhooks Unix **milliseconds**.
+
+mod events;
+mod merchant;
+mod platform;
+
+pub use events::{
+    Card3ds, CardBilling, CardClose, CardDeposit, CardKyc, CardOpen, CardStatus, CardStatusChange,
+    Event, WebhookEvent,
+};
+pub use merchant::{Merchant, MerchantConfig, MerchantKeys, Response, Stamp};
+pub use platform::{MerchantRecord, Platform, PlatformConfig, VerifiedRequest};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// `X-App-Id`.
+pub const HEADER_APP_ID: &str = "X-App-Id";
+/// `X-Signature`: Base64 RSA-PSS signature.
+pub const HEADER_SIGNATURE: &str = "X-Signature";
+/// `X-Timestamp`: seconds on requests, milliseconds on webhooks.
+pub const HEADER_TIMESTAMP: &str = "X-Timestamp";
+/// `X-Nonce`.
+pub const HEADER_NONCE: &str = "X-Nonce";
+
+/// Every documented `Card/*` path. Requests may go to any path under
+/// [`PATH_PREFIX`]; this list is what the documents name.
+pub const ENDPOINTS: &[&str] = &[
+    "/api/v1/card/virtual/apply",
+    "/api/v1/card/virtual/get_info",
+    "/api/v1/card/virtual/bin/list",
+    "/api/v1/card/deposit",
+    "/api/v1/card/deposit/list",
+    "/api/v1/card/freeze",
+    "/api/v1/card/unfreeze",
+    "/api/v1/card/close",
+    "/api/v1/card/transaction/list",
+    "/api/v1/card/physical/bin/list",
+    "/api/v1/card/physical/apply",
+    "/api/v1/card/physical/kyc/init",
+    "/api/v1/card/physical/kyc/status",
+    "/api/v1/card/physical/kyc/cancel",
+    "/api/v1/card/physical/assign",
+    "/api/v1/card/physical/activate",
+    "/api/v1/card/physical/change/pin",
+    "/api/v1/card/physical/get_info",
+];
+
+/// All `Card/*` paths start with this.
+pub const PATH_PREFIX: &str = "/api/v1/card/";
+
+/// Response fields that are AES-GCM encrypted (empty string when not returned).
+pub const SENSITIVE_FIELDS: &[&str] = &["card_number", "cvv", "expiry_month", "expiry_year"];
+
+/// The seven documented `notify_type`s.
+pub const NOTIFY_TYPES: &[&str] = &[
+    "card_open",
+    "card_deposit",
+    "card_close",
+    "card_status_change",
+    "card_billing",
+    "card_3ds",
+    "card_kyc",
+];
+
+/// The signature input: the exact body bytes, then the timestamp, then the
+/// nonce, with no separator.
+pub fn sign_input(body: &[u8], timestamp: &str, nonce: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(body.len() + timestamp.len() + nonce.len());
+    v.extend_from_slice(body);
+    v.extend_from_slice(timestamp.as_bytes());
+    v.extend_from_slice(nonce.as_bytes());
+    v
+}
+
+/// `{"data":"<b64>"}`, exactly as the samples produce it.
+pub(crate) fn data_body(b64: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(b64.len() + 11);
+    v.extend_from_slice(b"{\"data\":\"");
+    v.extend_from_slice(b64.as_bytes());
+    v.extend_from_slice(b"\"}");
+    v
+}
+
+#[derive(Deserialize)]
+struct DataBody {
+    data: String,
+}
+
+/// The `data` string of an encrypted body, or `malformed_envelope`.
+pub(crate) fn parse_data_body(body: &[u8]) -> Result<String> {
+    if body.is_empty() {
+        return Err(Error::malformed("empty body"));
+    }
+    serde_json::from_slice::<DataBody>(body)
+        .map(|b| b.data)
+        .map_err(|_| Error::malformed("body is not {\"data\": \"<Base64>\"}"))
+}
+
+pub(crate) fn check_path(path: &str) -> Result<()> {
+    let rest = path.strip_prefix(PATH_PREFIX).unwrap_or_default();
+    if rest.is_empty()
+        || !rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'_' || b == b'-')
+    {
+        return Err(Error::invalid_input(format!(
+            "WorldCard Card API paths look like {PATH_PREFIX}virtual/apply"
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn decode_signature(text: &str) -> Result<Vec<u8>> {
+    crate::encoding::b64_decode(text)
+        .map_err(|_| Error::malformed("X-Signature is not valid Base64"))
+}

@@ -1,0 +1,333 @@
+//! WorldCard platform side: what the provider does. cardwire implements it so
+//! tests are honest and users can build their own test doubles.
+
+use std::collections::HashMap;
+
+use rand_core::CryptoRngCore;
+use serde_json::{json, Value};
+
+use super::{
+    data_body, decode_signature, parse_data_body, sign_input, HEADER_APP_ID, HEADER_NONCE,
+    HEADER_SIGNATURE, HEADER_TIMESTAMP, SENSITIVE_FIELDS,
+};
+use crate::crypto::aes_gcm::AesGcmKey;
+use crate::crypto::rsa_pss::{self, PssSaltPolicy};
+use crate::encoding;
+use crate::envelope::{
+    check_header_token, parse_timestamp, Headers, OutgoingResponse, Payload, ReplayGuard, Seen,
+    SignedWebhook, TimeUnit, Window,
+};
+use crate::error::{Error, FieldErrors, Result};
+use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
+
+/// One merchant as the platform knows it.
+#[derive(Debug, Clone)]
+pub struct MerchantRecord {
+    /// `X-App-Id`.
+    pub app_id: String,
+    /// The merchant's RSA public key (verifies its requests).
+    pub public_key: RsaPublicKey,
+    /// The merchant's AES key.
+    pub aes_key: AesKey,
+}
+
+/// Named settings for the platform side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlatformConfig {
+    /// Request freshness: ±5 minutes on `X-Timestamp` seconds (documented).
+    pub window: Window,
+    /// How long a request nonce is refused after first use: 10 minutes (documented).
+    pub nonce_ttl_ms: u64,
+    /// PSS salt lengths accepted: auto-detect (default) or exactly 32.
+    pub pss_salt: PssSaltPolicy,
+}
+
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        PlatformConfig {
+            window: Window::FIVE_MINUTES,
+            nonce_ttl_ms: 10 * 60 * 1000,
+            pss_salt: PssSaltPolicy::AutoDetect,
+        }
+    }
+}
+
+impl PlatformConfig {
+    /// Sets [`pss_salt`](Self::pss_salt).
+    #[must_use]
+    pub fn with_pss_salt(mut self, policy: PssSaltPolicy) -> Self {
+        self.pss_salt = policy;
+        self
+    }
+
+    /// Sets [`window`](Self::window).
+    #[must_use]
+    pub fn with_window(mut self, window: Window) -> Self {
+        self.window = window;
+        self
+    }
+}
+
+/// A merchant request that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifiedRequest {
+    /// The sender's `X-App-Id`.
+    pub app_id: String,
+    /// `X-Nonce`.
+    pub nonce: String,
+    /// `X-Timestamp`, Unix seconds.
+    pub timestamp: u64,
+    /// The decrypted JSON payload bytes.
+    pub payload: Vec<u8>,
+    /// The same payload, parsed.
+    pub json: Value,
+}
+
+#[derive(Debug, Clone)]
+struct KnownMerchant {
+    public_key: RsaPublicKey,
+    aes: AesGcmKey,
+}
+
+/// The platform side of the WorldCard `Card/*` API.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    merchants: HashMap<String, KnownMerchant>,
+    private_key: Option<RsaPrivateKey>,
+    config: PlatformConfig,
+}
+
+impl Platform {
+    /// A platform that knows `merchants` and signs webhooks with `private_key`
+    /// (the WorldCard private key; `None` if this platform never signs webhooks).
+    pub fn new(merchants: Vec<MerchantRecord>, private_key: Option<RsaPrivateKey>) -> Result<Self> {
+        Self::with_config(merchants, private_key, PlatformConfig::default())
+    }
+
+    /// Same, with settings.
+    pub fn with_config(
+        merchants: Vec<MerchantRecord>,
+        private_key: Option<RsaPrivateKey>,
+        config: PlatformConfig,
+    ) -> Result<Self> {
+        let mut p = Platform {
+            merchants: HashMap::new(),
+            private_key,
+            config,
+        };
+        for m in merchants {
+            p.add_merchant(m)?;
+        }
+        Ok(p)
+    }
+
+    /// Registers (or replaces) a merchant.
+    pub fn add_merchant(&mut self, m: MerchantRecord) -> Result<()> {
+        check_header_token("app_id", &m.app_id)?;
+        self.merchants.insert(
+            m.app_id,
+            KnownMerchant {
+                public_key: m.public_key,
+                aes: AesGcmKey::new(&m.aes_key),
+            },
+        );
+        Ok(())
+    }
+
+    fn merchant(&self, app_id: &str) -> Result<&KnownMerchant> {
+        self.merchants.get(app_id).ok_or(Error::UnknownMerchant)
+    }
+
+    /// Verifies a merchant request in the documented order, each failure with
+    /// its own code:
+    ///
+    /// 1. `X-App-Id`, `X-Signature`, `X-Timestamp`, `X-Nonce` present → `malformed_envelope`
+    /// 2. `X-Timestamp` (seconds) within ±5 minutes of `now_unix_seconds` → `timestamp_out_of_window`
+    /// 3. `X-App-Id` known → `unknown_merchant`
+    /// 4. signature valid → `signature_invalid`
+    /// 5. nonce not used in the last 10 minutes (recorded only now, after the
+    ///    signature verified) → `replay_detected`
+    /// 6. body decrypts → `decrypt_failed`; a plaintext that is not a JSON
+    ///    object → `validation_failed` (the platform's `1001`).
+    pub fn verify_request<G: ReplayGuard + ?Sized>(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_unix_seconds: u64,
+        guard: &mut G,
+    ) -> Result<VerifiedRequest> {
+        let app_id = headers.require(HEADER_APP_ID)?;
+        let signature = headers.require(HEADER_SIGNATURE)?;
+        let timestamp = headers.require(HEADER_TIMESTAMP)?;
+        let nonce = headers.require(HEADER_NONCE)?;
+
+        let ts = parse_timestamp(timestamp)?;
+        let now_ms = TimeUnit::Seconds.to_millis(now_unix_seconds);
+        self.config
+            .window
+            .check(TimeUnit::Seconds.to_millis(ts), now_ms)?;
+
+        let merchant = self.merchant(app_id)?;
+
+        let signature = decode_signature(signature).map_err(|_| Error::SignatureInvalid)?;
+        rsa_pss::verify(
+            &merchant.public_key,
+            &sign_input(body, timestamp, nonce),
+            &signature,
+            self.config.pss_salt,
+        )?;
+
+        let key = format!("worldcard:request:{app_id}:{nonce}");
+        if guard.check_and_record(&key, now_ms, self.config.nonce_ttl_ms) == Seen::Again {
+            return Err(Error::ReplayDetected);
+        }
+
+        let data = parse_data_body(body).map_err(|_| Error::DecryptFailed)?;
+        let payload = merchant
+            .aes
+            .open_b64(&data)
+            .map_err(|_| Error::DecryptFailed)?;
+        let json: Value = match serde_json::from_slice(&payload) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => {
+                let mut errors = FieldErrors::new();
+                errors.insert(
+                    "body".to_owned(),
+                    vec!["the decrypted body must be a JSON object".to_owned()],
+                );
+                return Err(Error::ValidationFailed { errors });
+            }
+        };
+        Ok(VerifiedRequest {
+            app_id: app_id.to_owned(),
+            nonce: nonce.to_owned(),
+            timestamp: ts,
+            payload,
+            json,
+        })
+    }
+
+    /// The platform's documented answer to a failed check (HTTP status and
+    /// message). The body is `{"code": <status>, "message": ..., "data": null}`
+    /// (the document gives only status and message; the JSON shape is assumed
+    /// from the normal envelope). `validation_failed` is the business error
+    /// `1001` with the field errors in `data`.
+    pub fn rejection(err: &Error) -> OutgoingResponse {
+        let (status, message) = match err {
+            Error::MalformedEnvelope { .. } => (401, "Missing required headers"),
+            Error::TimestampOutOfWindow => (401, "Request expired"),
+            Error::UnknownMerchant => (401, "Invalid merchant ID"),
+            Error::SignatureInvalid => (401, "Signature verification failed"),
+            Error::ReplayDetected => (401, "Request already processed (duplicate nonce)"),
+            Error::DecryptFailed => (401, "Request body decryption failed"),
+            Error::ValidationFailed { errors } => {
+                let body = json!({
+                    "code": 1001,
+                    "message": "Request parameter validation failed",
+                    "data": errors,
+                });
+                return OutgoingResponse::new(
+                    200,
+                    "application/json",
+                    body.to_string().into_bytes(),
+                );
+            }
+            _ => (500, "Internal Server Error"),
+        };
+        let body = json!({ "code": status, "message": message, "data": null });
+        OutgoingResponse::new(status, "application/json", body.to_string().into_bytes())
+    }
+
+    /// Seals a success response for `app_id`: `{"code":0,"message":"success","data":...}`
+    /// with `card_number`, `cvv`, `expiry_month`, `expiry_year` AES-GCM
+    /// encrypted wherever they are non-empty strings. `data = None` omits `data`.
+    pub fn seal_response<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        app_id: &str,
+        data: Option<Payload<'p>>,
+        rng: &mut R,
+    ) -> Result<OutgoingResponse> {
+        let merchant = self.merchant(app_id)?;
+        let mut envelope = serde_json::Map::new();
+        envelope.insert("code".to_owned(), Value::from(0));
+        envelope.insert("message".to_owned(), Value::from("success"));
+        if let Some(data) = data {
+            let mut obj = data.to_object()?;
+            for field in SENSITIVE_FIELDS {
+                if let Some(Value::String(s)) = obj.get_mut(*field) {
+                    if !s.is_empty() {
+                        *s = merchant.aes.seal_b64(s.as_bytes(), rng)?;
+                    }
+                }
+            }
+            envelope.insert("data".to_owned(), Value::Object(obj));
+        }
+        let body = serde_json::to_vec(&Value::Object(envelope))
+            .map_err(|_| Error::invalid_input("response cannot be serialized"))?;
+        Ok(OutgoingResponse::new(200, "application/json", body))
+    }
+
+    /// A business error response: `{"code": code, "message": message, "data": null}`.
+    pub fn seal_error(code: i64, message: &str) -> OutgoingResponse {
+        let body = json!({ "code": code, "message": message, "data": null });
+        OutgoingResponse::new(200, "application/json", body.to_string().into_bytes())
+    }
+
+    /// Signs and encrypts a webhook for `app_id`. `notify_type` is put into the
+    /// payload object (a payload that already carries a different one is
+    /// `invalid_input`); the body is `{"data":"<b64>"}`; `X-Timestamp` is in
+    /// milliseconds; the signature is made with the WorldCard private key.
+    pub fn sign_webhook<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        app_id: &str,
+        notify_type: &str,
+        data: impl Into<Payload<'p>>,
+        timestamp_ms: u64,
+        nonce: &str,
+        rng: &mut R,
+    ) -> Result<SignedWebhook> {
+        let private_key = self.private_key.as_ref().ok_or(Error::InvalidKey {
+            reason: "signing webhooks needs the WorldCard platform private key",
+        })?;
+        check_header_token("nonce", nonce)?;
+        let merchant = self.merchant(app_id)?;
+        let mut obj = data.into().to_object()?;
+        match obj.get("notify_type") {
+            Some(Value::String(t)) if t == notify_type => {}
+            Some(_) => {
+                return Err(Error::invalid_input(
+                    "payload carries a different notify_type",
+                ))
+            }
+            None => {
+                obj.insert("notify_type".to_owned(), Value::from(notify_type));
+            }
+        }
+        let plaintext = serde_json::to_vec(&Value::Object(obj))
+            .map_err(|_| Error::invalid_input("payload cannot be serialized"))?;
+        let body = data_body(&merchant.aes.seal_b64(&plaintext, rng)?);
+        let timestamp = timestamp_ms.to_string();
+        let signature = rsa_pss::sign(private_key, &sign_input(&body, &timestamp, nonce), rng)?;
+        Ok(SignedWebhook {
+            headers: vec![
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+                (HEADER_APP_ID.to_owned(), app_id.to_owned()),
+                (
+                    HEADER_SIGNATURE.to_owned(),
+                    encoding::b64_encode(&signature),
+                ),
+                (HEADER_TIMESTAMP.to_owned(), timestamp),
+                (HEADER_NONCE.to_owned(), nonce.to_owned()),
+            ],
+            body,
+        })
+    }
+
+    /// Whether a merchant's answer to a webhook counts as acknowledged:
+    /// HTTP 200 and the plain-text body `ok`. Anything else is retried.
+    pub fn is_acknowledged(status: u16, body: &[u8]) -> bool {
+        status == 200 && body.trim_ascii() == b"ok"
+    }
+}
