@@ -87,8 +87,6 @@ pub enum Error {
         /// `{field: [messages]}`.
         errors: FieldErrors,
     },
-    /// The endpoint needs an `Idempotency-Key`.
-    IdempotencyKeyRequired,
     /// The provider answered with an error.
     Api(ApiError),
 }
@@ -105,7 +103,6 @@ pub const CODES: &[&str] = &[
     "replay_detected",
     "unknown_merchant",
     "validation_failed",
-    "idempotency_key_required",
     "api_error",
 ];
 
@@ -122,7 +119,6 @@ impl Error {
             Error::ReplayDetected => "replay_detected",
             Error::UnknownMerchant => "unknown_merchant",
             Error::ValidationFailed { .. } => "validation_failed",
-            Error::IdempotencyKeyRequired => "idempotency_key_required",
             Error::Api(_) => "api_error",
         }
     }
@@ -166,7 +162,6 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::IdempotencyKeyRequired => f.write_str("this endpoint needs an Idempotency-Key"),
             Error::Api(e) => {
                 write!(f, "provider error {}: {}", e.provider_code, e.message)?;
                 if let Some(s) = e.status {

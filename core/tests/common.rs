@@ -1,4 +1,10 @@
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! Shared helpers for the integration tests: reading the conformance vectors.
 
 use std::path::{Path, PathBuf};
@@ -45,7 +51,12 @@ pub fn headers(v: &Value) -> Headers {
     v.as_array()
         .unwrap()
         .iter()
-        .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_str().unwrap().to_owned()))
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_owned(),
+                p[1].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 

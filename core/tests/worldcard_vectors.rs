@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! Walks tests/vectors/worldcard/: artifacts made by Python `cryptography`
 //! (an implementation independent of cardwire) that our code must accept or
 //! reject with the expected error code.
@@ -25,9 +30,7 @@ fn merchant_for(case: &Value) -> Merchant {
         app_id: "app_cardwire_test".into(),
         private_key: common::private_key("merchant_2048.pkcs8.pem"),
         aes_key: AesKey::parse(case["aes_key"].as_str().unwrap()).unwrap(),
-        platform_public_key: case["platform_public_key"]
-            .as_str()
-            .map(common::public_key),
+        platform_public_key: case["platform_public_key"].as_str().map(common::public_key),
     };
     let mut config = MerchantConfig::default();
     if let Some(w) = case["window_ms"].as_u64() {
@@ -37,19 +40,29 @@ fn merchant_for(case: &Value) -> Merchant {
 }
 
 fn check_webhook(name: &str, case: &Value, ev: &WebhookEvent) {
-    assert_eq!(ev.notify_type, case["notify_type"].as_str().unwrap(), "{name}");
+    assert_eq!(
+        ev.notify_type,
+        case["notify_type"].as_str().unwrap(),
+        "{name}"
+    );
     assert_eq!(ev.raw, case["payload"], "{name}: payload differs");
     assert!(!ev.duplicate, "{name}: first delivery is not a duplicate");
     let expected_type = case["notify_type"].as_str().unwrap();
     let typed_ok = match (&ev.event, expected_type) {
-        (Event::CardOpen(e), "card_open") => e.card_number.as_deref() == Some("4937241000003841") && e.status == Some(2),
-        (Event::CardDeposit(e), "card_deposit") => e.settle_amount.as_deref() == Some("49.50") && e.status == Some(1),
+        (Event::CardOpen(e), "card_open") => {
+            e.card_number.as_deref() == Some("4937241000003841") && e.status == Some(2)
+        }
+        (Event::CardDeposit(e), "card_deposit") => {
+            e.settle_amount.as_deref() == Some("49.50") && e.status == Some(1)
+        }
         (Event::CardClose(e), "card_close") => e.amount.as_deref() == Some("12.34"),
         (Event::CardStatusChange(e), "card_status_change") => {
             cardwire::worldcard::CardStatus::parse(e.card_status.as_deref().unwrap())
                 == cardwire::worldcard::CardStatus::Blocked
         }
-        (Event::CardBilling(e), "card_billing") => e.card_type_id == Some(3) && e.mcc.as_deref() == Some("5734"),
+        (Event::CardBilling(e), "card_billing") => {
+            e.card_type_id == Some(3) && e.mcc.as_deref() == Some("5734")
+        }
         (Event::Card3ds(e), "card_3ds") => e.otp.as_deref() == Some("123456"),
         (Event::CardKyc(e), "card_kyc") => e.retry_allowed == Some(true) && e.status == Some(3),
         (Event::Unknown { notify_type, raw }, t) => notify_type == t && raw == &case["payload"],
@@ -69,7 +82,8 @@ fn worldcard_vectors() {
             "pss_verify" => {
                 let key = common::public_key(case["public_key"].as_str().unwrap());
                 let msg = case["message"].as_str().unwrap().as_bytes();
-                let sig = cardwire::encoding::b64_decode(case["signature"].as_str().unwrap()).unwrap();
+                let sig =
+                    cardwire::encoding::b64_decode(case["signature"].as_str().unwrap()).unwrap();
                 let auto = rsa_pss::verify(&key, msg, &sig, PssSaltPolicy::AutoDetect);
                 assert_eq!(code_of(&auto), expect, "{name} (auto)");
                 if let Some(strict) = case["expect_strict"].as_str() {
@@ -82,11 +96,16 @@ fn worldcard_vectors() {
                 }
             }
             "gcm_open" => {
-                let key = AesGcmKey::new(&AesKey::parse(case["aes_key"].as_str().unwrap()).unwrap());
+                let key =
+                    AesGcmKey::new(&AesKey::parse(case["aes_key"].as_str().unwrap()).unwrap());
                 let r = key.open_b64(case["value"].as_str().unwrap());
                 assert_eq!(code_of(&r), expect, "{name}");
                 if let Ok(p) = r {
-                    assert_eq!(String::from_utf8(p).unwrap(), case["plaintext"].as_str().unwrap(), "{name}");
+                    assert_eq!(
+                        String::from_utf8(p).unwrap(),
+                        case["plaintext"].as_str().unwrap(),
+                        "{name}"
+                    );
                 }
             }
             "webhook" => {
@@ -100,8 +119,13 @@ fn worldcard_vectors() {
                 if let Ok(ev) = r {
                     check_webhook(&name, &case, &ev);
                     // The same delivery again: the event, marked duplicate, never an error.
-                    let again = m.verify_webhook(&headers, body, now + 60_000, &mut guard).unwrap();
-                    assert!(again.duplicate, "{name}: redelivery must be marked duplicate");
+                    let again = m
+                        .verify_webhook(&headers, body, now + 60_000, &mut guard)
+                        .unwrap();
+                    assert!(
+                        again.duplicate,
+                        "{name}: redelivery must be marked duplicate"
+                    );
                     assert_eq!(again.raw, ev.raw);
                 }
             }
@@ -147,7 +171,10 @@ fn worldcard_vectors() {
     }
     eprintln!("worldcard vectors by kind: {counts:?}");
     for kind in ["pss_verify", "gcm_open", "webhook", "request", "response"] {
-        assert!(counts.get(kind).copied().unwrap_or(0) > 0, "no {kind} vectors");
+        assert!(
+            counts.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind} vectors"
+        );
     }
 }
 

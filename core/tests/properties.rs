@@ -1,0 +1,147 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Random bytes and strings into every parser and verifier: always a typed
+//! error with a catalog code (or a valid result), never a panic.
+
+mod common;
+
+use cardwire::crypto::aes_gcm::AesGcmKey;
+use cardwire::crypto::rsa_pss::{self, PssSaltPolicy};
+use cardwire::envelope::parse_timestamp;
+use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform};
+use cardwire::{AesKey, Headers, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey, CODES};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn in_catalog<T>(r: Result<T, cardwire::Error>) -> bool {
+    match r {
+        Ok(_) => true,
+        Err(e) => CODES.contains(&e.code()),
+    }
+}
+
+struct Fixture {
+    merchant: Merchant,
+    platform: Platform,
+    public: RsaPublicKey,
+    aes: AesGcmKey,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let aes = AesKey::from_bytes(&[3u8; 32]).unwrap();
+        Fixture {
+            merchant: Merchant::new(MerchantKeys {
+                app_id: "app".into(),
+                private_key: common::private_key("merchant_1024.pkcs8.pem"),
+                aes_key: aes.clone(),
+                platform_public_key: Some(common::public_key("platform_1024.spki.pem")),
+            })
+            .unwrap(),
+            platform: Platform::new(
+                vec![MerchantRecord {
+                    app_id: "app".into(),
+                    public_key: common::public_key("merchant_1024.spki.pem"),
+                    aes_key: aes.clone(),
+                }],
+                None,
+            )
+            .unwrap(),
+            public: common::public_key("platform_1024.spki.pem"),
+            aes: AesGcmKey::new(&aes),
+        }
+    })
+}
+
+fn header_strategy() -> impl Strategy<Value = Vec<(String, String)>> {
+    let name = prop_oneof![
+        Just("X-App-Id".to_owned()),
+        Just("X-Signature".to_owned()),
+        Just("x-timestamp".to_owned()),
+        Just("X-NONCE".to_owned()),
+        ".{0,12}",
+    ];
+    let value = prop_oneof![
+        Just("app".to_owned()),
+        "[0-9]{0,25}",
+        "[A-Za-z0-9+/=]{0,200}",
+        ".{0,40}",
+    ];
+    proptest::collection::vec((name, value), 0..8)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn key_parsers_never_panic(s in ".{0,300}", bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        prop_assert!(in_catalog(RsaPrivateKey::parse(&s)));
+        prop_assert!(in_catalog(RsaPublicKey::parse(&s)));
+        prop_assert!(in_catalog(AesKey::parse(&s)));
+        prop_assert!(in_catalog(RsaPrivateKey::from_der(&bytes)));
+        prop_assert!(in_catalog(RsaPublicKey::from_der(&bytes)));
+        prop_assert!(in_catalog(AesKey::from_bytes(&bytes)));
+        let pem = format!("-----BEGIN PRIVATE KEY-----\n{s}\n-----END PRIVATE KEY-----");
+        prop_assert!(in_catalog(RsaPrivateKey::parse(&pem)));
+        let pem = format!("-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----", cardwire::encoding::b64_encode(&bytes));
+        prop_assert!(in_catalog(RsaPublicKey::parse(&pem)));
+    }
+
+    #[test]
+    fn aes_key_strings_of_the_three_lengths(s in "[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=|.{32}") {
+        prop_assert!(in_catalog(AesKey::parse(&s)));
+    }
+
+    #[test]
+    fn timestamps_and_headers_never_panic(s in ".{0,40}", pairs in header_strategy()) {
+        prop_assert!(in_catalog(parse_timestamp(&s)));
+        let h: Headers = pairs.into_iter().collect();
+        for name in ["X-App-Id", "X-Signature", "X-Timestamp", "X-Nonce"] {
+            prop_assert!(in_catalog(h.require(name)));
+        }
+    }
+
+    #[test]
+    fn gcm_and_pss_never_panic(s in ".{0,200}", bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let f = fixture();
+        prop_assert!(in_catalog(f.aes.open_b64(&s)));
+        let r = f.aes.open_raw(&bytes);
+        prop_assert!(r.is_err());
+        prop_assert!(in_catalog(r));
+        prop_assert!(rsa_pss::verify(&f.public, s.as_bytes(), &bytes, PssSaltPolicy::AutoDetect).is_err());
+        // Random signatures of exactly the modulus size exercise the EMSA-PSS decoder.
+        let mut sig = bytes.clone();
+        sig.resize(f.public.size(), 0x5a);
+        prop_assert!(rsa_pss::verify(&f.public, s.as_bytes(), &sig, PssSaltPolicy::AutoDetect).is_err());
+    }
+
+    #[test]
+    fn envelopes_never_panic(
+        pairs in header_strategy(),
+        body in proptest::collection::vec(any::<u8>(), 0..400),
+        now in any::<u64>(),
+    ) {
+        let f = fixture();
+        let h: Headers = pairs.into_iter().collect();
+        let mut g = MemoryReplayGuard::new(16);
+        prop_assert!(in_catalog(f.merchant.verify_webhook(&h, &body, now, &mut g)));
+        prop_assert!(in_catalog(f.platform.verify_request(&h, &body, now, &mut g)));
+        prop_assert!(in_catalog(f.merchant.open_response(&body, None)));
+        prop_assert!(in_catalog(f.merchant.open_response(&body, Some(500))));
+        prop_assert!(in_catalog(f.merchant.decrypt_field(&String::from_utf8_lossy(&body))));
+    }
+
+    #[test]
+    fn json_shaped_responses_never_panic(code in any::<i64>(), field in ".{0,60}", data in prop_oneof![Just("null".to_owned()), Just("[]".to_owned()), Just("{}".to_owned()), Just("1".to_owned())]) {
+        let f = fixture();
+        let body = format!(r#"{{"code":{code},"message":"m","data":{data}}}"#);
+        prop_assert!(in_catalog(f.merchant.open_response(body.as_bytes(), None)));
+        let body = serde_json::json!({"code": 0, "data": {"card_number": field, "cvv": 1}}).to_string();
+        prop_assert!(in_catalog(f.merchant.open_response(body.as_bytes(), None)));
+    }
+}

@@ -1,0 +1,529 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Both sides of the WorldCard envelope against each other, the error catalog
+//! (one trigger per code), and the platform's documented rejections.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use cardwire::crypto::rsa_pss::PssSaltPolicy;
+use cardwire::worldcard::{
+    self, Event, Merchant, MerchantKeys, MerchantRecord, Platform, PlatformConfig, Stamp,
+};
+use cardwire::{AesKey, Error, Headers, MemoryReplayGuard, Payload, RsaPrivateKey, CODES};
+use serde_json::{json, Value};
+
+const AES: &str = "7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a";
+const APP: &str = "app_cardwire_test";
+const NOW: u64 = 1_764_000_000;
+
+fn merchant() -> Merchant {
+    Merchant::new(MerchantKeys {
+        app_id: APP.into(),
+        private_key: common::private_key("merchant_2048.pkcs8.pem"),
+        aes_key: AesKey::parse(AES).unwrap(),
+        platform_public_key: Some(common::public_key("platform_2048.spki.pem")),
+    })
+    .unwrap()
+}
+
+fn platform() -> Platform {
+    Platform::new(
+        vec![MerchantRecord {
+            app_id: APP.into(),
+            public_key: common::public_key("merchant_2048.spki.b64"),
+            aes_key: AesKey::parse(AES).unwrap(),
+        }],
+        Some(common::private_key("platform_2048.pkcs1.pem")),
+    )
+    .unwrap()
+}
+
+fn stamp(nonce: &str) -> Stamp<'_> {
+    Stamp {
+        unix_seconds: NOW,
+        nonce,
+    }
+}
+
+#[test]
+fn request_built_by_merchant_verifies_on_platform_for_every_payload_form() {
+    let (m, p, mut rng) = (merchant(), platform(), common::rng());
+    let value = json!({"card_id": "123", "amount": "10.00"});
+    let text = r#"{"card_id":"123",  "amount":"10.00"}"#;
+    for (i, payload) in [
+        Payload::Json(&value),
+        Payload::Text(text),
+        Payload::Bytes(text.as_bytes()),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let nonce = format!("nonce-{i}");
+        let req = m
+            .build_request("/api/v1/card/deposit", payload, stamp(&nonce), &mut rng)
+            .unwrap();
+        assert_eq!(req.method, "POST");
+        assert_eq!(req.path, "/api/v1/card/deposit");
+        assert_eq!(req.header("x-timestamp"), Some("1764000000"));
+        assert_eq!(req.header("X-App-Id"), Some(APP));
+        assert!(req.body.starts_with(b"{\"data\":\""));
+        let mut guard = MemoryReplayGuard::default();
+        let v = p
+            .verify_request(&req.headers(), &req.body, NOW + 299, &mut guard)
+            .unwrap();
+        assert_eq!(v.json, value);
+        if i > 0 {
+            assert_eq!(
+                v.payload,
+                text.as_bytes(),
+                "bytes and text pass through untouched"
+            );
+        }
+    }
+}
+
+#[test]
+fn webhook_signed_by_platform_opens_on_merchant_and_redelivery_is_duplicate() {
+    let (m, p, mut rng) = (merchant(), platform(), common::rng());
+    let data = json!({"card_id": "1", "status": 2, "card_number": "4937241000003841"});
+    let hook = p
+        .sign_webhook(APP, "card_open", &data, NOW * 1000, "n-1", &mut rng)
+        .unwrap();
+    let mut guard = MemoryReplayGuard::default();
+    let ev = m
+        .verify_webhook(&hook.headers(), &hook.body, NOW * 1000, &mut guard)
+        .unwrap();
+    assert!(!ev.duplicate);
+    assert_eq!(ev.delivery_id, "n-1");
+    assert_eq!(ev.timestamp_ms, NOW * 1000);
+    let Event::CardOpen(open) = &ev.event else {
+        panic!("{:?}", ev.event)
+    };
+    assert_eq!(open.card_number.as_deref(), Some("4937241000003841"));
+    // Redelivered a day later with the original headers: still the event, marked duplicate.
+    let again = m
+        .verify_webhook(
+            &hook.headers(),
+            &hook.body,
+            NOW * 1000 + 86_400_000,
+            &mut guard,
+        )
+        .unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.event, ev.event);
+    let ack = Merchant::webhook_ack();
+    assert_eq!((ack.status, ack.body.as_slice()), (200, &b"ok"[..]));
+    assert!(Platform::is_acknowledged(ack.status, &ack.body));
+    assert!(!Platform::is_acknowledged(200, b"OK!"));
+}
+
+#[test]
+fn sealed_response_opens_with_card_fields_recovered() {
+    let (m, p, mut rng) = (merchant(), platform(), common::rng());
+    let info = json!({"card_id": "1", "status": 2, "card_number": "4937241000003841", "cvv": "123",
+                      "expiry_month": "09", "expiry_year": "2029", "email": ""});
+    let resp = p
+        .seal_response(APP, Some(Payload::Json(&info)), &mut rng)
+        .unwrap();
+    let wire: Value = serde_json::from_slice(&resp.body).unwrap();
+    assert_ne!(
+        wire["data"]["card_number"], info["card_number"],
+        "encrypted on the wire"
+    );
+    assert_eq!(wire["data"]["email"], "", "non-sensitive fields untouched");
+    let opened = m.open_response(&resp.body, Some(resp.status)).unwrap();
+    assert_eq!(opened.data.unwrap(), info);
+    assert_eq!(
+        m.decrypt_field(wire["data"]["cvv"].as_str().unwrap())
+            .unwrap(),
+        "123"
+    );
+    let err = m
+        .open_response(
+            &Platform::seal_error(10001, "Card does not exist").body,
+            Some(200),
+        )
+        .unwrap_err();
+    let Error::Api(api) = err else { panic!() };
+    assert_eq!(
+        (api.provider_code.as_str(), api.message.as_str()),
+        ("10001", "Card does not exist")
+    );
+}
+
+#[test]
+fn open_response_handles_http_errors_and_odd_shapes() {
+    let m = merchant();
+    let e = m
+        .open_response(b"<html>bad gateway</html>", Some(502))
+        .unwrap_err();
+    let Error::Api(api) = e else { panic!() };
+    assert_eq!(
+        (api.provider_code.as_str(), api.status, api.retryable),
+        ("502", Some(502), true)
+    );
+    let e = m
+        .open_response(br#"{"code":401,"message":"Request expired"}"#, Some(401))
+        .unwrap_err();
+    let Error::Api(api) = e else { panic!() };
+    assert_eq!(
+        (api.provider_code.as_str(), api.message.as_str()),
+        ("401", "Request expired")
+    );
+    let e = m
+        .open_response(
+            br#"{"code":"1004","message":"Operation too frequent"}"#,
+            None,
+        )
+        .unwrap_err();
+    let Error::Api(api) = e else { panic!() };
+    assert!(api.retryable);
+    assert_eq!(
+        m.open_response(b"", None).unwrap_err().code(),
+        "malformed_envelope"
+    );
+    assert_eq!(
+        m.open_response(b"[1]", None).unwrap_err().code(),
+        "malformed_envelope"
+    );
+    assert_eq!(
+        m.open_response(br#"{"message":"x"}"#, None)
+            .unwrap_err()
+            .code(),
+        "malformed_envelope"
+    );
+    let ok = m
+        .open_response(br#"{"code":0,"message":"success","data":null}"#, None)
+        .unwrap();
+    assert!(ok.data.is_none());
+}
+
+/// One way to trigger every code in the catalog, through the public API.
+fn trigger(code: &str) -> Error {
+    let (m, p, mut rng) = (merchant(), platform(), common::rng());
+    let mut guard = MemoryReplayGuard::default();
+    let good = m
+        .build_request(
+            "/api/v1/card/close",
+            &json!({"card_id": "1"}),
+            stamp("trig"),
+            &mut rng,
+        )
+        .unwrap();
+    match code {
+        "invalid_key" => AesKey::parse("too short").unwrap_err(),
+        "invalid_input" => m
+            .build_request("/api/v1/card/close", "{not json", stamp("n"), &mut rng)
+            .unwrap_err(),
+        "malformed_envelope" => m
+            .verify_webhook(&Headers::new(), b"{}", 0, &mut guard)
+            .unwrap_err(),
+        "signature_invalid" => {
+            let mut body = good.body.clone();
+            body[10] ^= 1;
+            p.verify_request(&good.headers(), &body, NOW, &mut guard)
+                .unwrap_err()
+        }
+        "decrypt_failed" => {
+            let other = Platform::new(
+                vec![MerchantRecord {
+                    app_id: APP.into(),
+                    public_key: common::public_key("merchant_2048.spki.pem"),
+                    aes_key: AesKey::from_bytes(&[9u8; 32]).unwrap(),
+                }],
+                None,
+            )
+            .unwrap();
+            other
+                .verify_request(&good.headers(), &good.body, NOW, &mut guard)
+                .unwrap_err()
+        }
+        "timestamp_out_of_window" => p
+            .verify_request(&good.headers(), &good.body, NOW + 301, &mut guard)
+            .unwrap_err(),
+        "replay_detected" => {
+            p.verify_request(&good.headers(), &good.body, NOW, &mut guard)
+                .unwrap();
+            p.verify_request(&good.headers(), &good.body, NOW, &mut guard)
+                .unwrap_err()
+        }
+        "unknown_merchant" => Platform::new(vec![], None)
+            .unwrap()
+            .verify_request(&good.headers(), &good.body, NOW, &mut guard)
+            .unwrap_err(),
+        "validation_failed" => {
+            let req = m
+                .build_request("/api/v1/card/close", "[1,2]", stamp("arr"), &mut rng)
+                .unwrap();
+            p.verify_request(&req.headers(), &req.body, NOW, &mut guard)
+                .unwrap_err()
+        }
+        "api_error" => m
+            .open_response(br#"{"code":10011,"message":"Duplicate card order"}"#, None)
+            .unwrap_err(),
+        other => panic!("no trigger written for {other}: add one"),
+    }
+}
+
+#[test]
+fn every_catalog_code_has_a_trigger() {
+    for code in CODES {
+        let err = trigger(code);
+        assert_eq!(err.code(), *code, "{err}");
+        assert!(!err.to_string().is_empty());
+    }
+}
+
+#[test]
+fn platform_rejections_render_the_documented_status_and_message() {
+    let expected: BTreeMap<&str, (u16, &str)> = [
+        ("malformed_envelope", (401, "Missing required headers")),
+        ("timestamp_out_of_window", (401, "Request expired")),
+        ("unknown_merchant", (401, "Invalid merchant ID")),
+        ("signature_invalid", (401, "Signature verification failed")),
+        (
+            "replay_detected",
+            (401, "Request already processed (duplicate nonce)"),
+        ),
+        ("decrypt_failed", (401, "Request body decryption failed")),
+    ]
+    .into();
+    for (code, (status, message)) in expected {
+        let r = Platform::rejection(&trigger(code));
+        assert_eq!(r.status, status, "{code}");
+        let body: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(body["message"], message, "{code}");
+    }
+    let v = Platform::rejection(&trigger("validation_failed"));
+    let body: Value = serde_json::from_slice(&v.body).unwrap();
+    assert_eq!(body["code"], 1001);
+    assert!(body["data"]["body"].is_array());
+}
+
+#[test]
+fn platform_checks_run_in_the_documented_order() {
+    let (m, mut rng) = (merchant(), common::rng());
+    let req = m
+        .build_request(
+            "/api/v1/card/close",
+            &json!({"card_id": "1"}),
+            stamp("order"),
+            &mut rng,
+        )
+        .unwrap();
+    // Stale AND unknown app: the timestamp is checked first.
+    let empty = Platform::new(vec![], None).unwrap();
+    let mut guard = MemoryReplayGuard::default();
+    assert_eq!(
+        empty
+            .verify_request(&req.headers(), &req.body, NOW + 3600, &mut guard)
+            .unwrap_err()
+            .code(),
+        "timestamp_out_of_window"
+    );
+    // A forged request does not burn the nonce: the genuine one still passes.
+    let p = platform();
+    let mut forged = req.body.clone();
+    forged[12] ^= 1;
+    assert_eq!(
+        p.verify_request(&req.headers(), &forged, NOW, &mut guard)
+            .unwrap_err()
+            .code(),
+        "signature_invalid"
+    );
+    assert!(p
+        .verify_request(&req.headers(), &req.body, NOW, &mut guard)
+        .is_ok());
+    // After ten minutes the nonce is forgotten (the timestamp window is what stops it then).
+    let relaxed = Platform::with_config(
+        vec![MerchantRecord {
+            app_id: APP.into(),
+            public_key: common::public_key("merchant_2048.spki.pem"),
+            aes_key: AesKey::parse(AES).unwrap(),
+        }],
+        None,
+        PlatformConfig::default().with_window(cardwire::Window {
+            tolerance_ms: 3_600_000,
+        }),
+    )
+    .unwrap();
+    assert_eq!(
+        relaxed
+            .verify_request(&req.headers(), &req.body, NOW + 60, &mut guard)
+            .unwrap_err()
+            .code(),
+        "replay_detected"
+    );
+    assert!(relaxed
+        .verify_request(&req.headers(), &req.body, NOW + 601, &mut guard)
+        .is_ok());
+}
+
+#[test]
+fn strict_salt_policy_rejects_max_salt_that_auto_accepts() {
+    let case = common::cases("worldcard")
+        .into_iter()
+        .find(|(n, _)| n == "request_apply_maxsalt")
+        .unwrap()
+        .1;
+    let headers = common::headers(&case["headers"]);
+    let body = case["body"].as_str().unwrap().as_bytes();
+    let strict = Platform::with_config(
+        vec![MerchantRecord {
+            app_id: APP.into(),
+            public_key: common::public_key("merchant_2048.spki.pem"),
+            aes_key: AesKey::parse(AES).unwrap(),
+        }],
+        None,
+        PlatformConfig::default().with_pss_salt(PssSaltPolicy::Strict32),
+    )
+    .unwrap();
+    let mut g = MemoryReplayGuard::default();
+    assert_eq!(
+        strict
+            .verify_request(&headers, body, NOW, &mut g)
+            .unwrap_err()
+            .code(),
+        "signature_invalid"
+    );
+    assert!(platform()
+        .verify_request(&headers, body, NOW, &mut g)
+        .is_ok());
+}
+
+#[test]
+fn bad_inputs_are_typed_errors() {
+    let (m, mut rng) = (merchant(), common::rng());
+    for path in [
+        "",
+        "/api/v1/card/",
+        "/api/v2/card/x",
+        "/api/v1/card/a b",
+        "https://x/api/v1/card/close",
+    ] {
+        assert_eq!(
+            m.build_request(path, "{}", stamp("n"), &mut rng)
+                .unwrap_err()
+                .code(),
+            "invalid_input",
+            "{path}"
+        );
+    }
+    for nonce in ["", "has space", "tab\t", &"x".repeat(129)] {
+        assert_eq!(
+            m.build_request("/api/v1/card/close", "{}", stamp(nonce), &mut rng)
+                .unwrap_err()
+                .code(),
+            "invalid_input"
+        );
+    }
+    assert_eq!(
+        RsaPrivateKey::parse("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")
+            .unwrap_err()
+            .code(),
+        "invalid_key"
+    );
+    assert_eq!(
+        RsaPrivateKey::parse(&common::key_text("merchant_2048.spki.pem"))
+            .unwrap_err()
+            .code(),
+        "invalid_key"
+    );
+    assert_eq!(
+        cardwire::RsaPublicKey::parse("-----BEGIN PUBLIC KEY-----\nAAAA")
+            .unwrap_err()
+            .code(),
+        "invalid_key"
+    );
+    assert_eq!(
+        cardwire::RsaPublicKey::parse("!!!").unwrap_err().code(),
+        "invalid_key"
+    );
+    // Without the platform key, webhooks cannot be verified: a key error, not a panic.
+    let no_pub = Merchant::new(MerchantKeys {
+        app_id: APP.into(),
+        private_key: common::private_key("merchant_2048.pkcs8.pem"),
+        aes_key: AesKey::parse(AES).unwrap(),
+        platform_public_key: None,
+    })
+    .unwrap();
+    let hook = platform()
+        .sign_webhook(APP, "card_3ds", &json!({"otp": "1"}), 1, "n", &mut rng)
+        .unwrap();
+    assert_eq!(
+        no_pub
+            .verify_webhook(
+                &hook.headers(),
+                &hook.body,
+                1,
+                &mut MemoryReplayGuard::default()
+            )
+            .unwrap_err()
+            .code(),
+        "invalid_key"
+    );
+    // Duplicated header with different values.
+    let mut h = hook.headers();
+    h.push("x-nonce", "other");
+    assert_eq!(
+        merchant()
+            .verify_webhook(&h, &hook.body, 1, &mut MemoryReplayGuard::default())
+            .unwrap_err()
+            .code(),
+        "malformed_envelope"
+    );
+    // Overflowing timestamp.
+    let mut h: Vec<(String, String)> = hook.headers.clone();
+    for (n, v) in h.iter_mut() {
+        if n == "X-Timestamp" {
+            *v = "184467440737095516160".into();
+        }
+    }
+    assert_eq!(
+        merchant()
+            .verify_webhook(&h.into(), &hook.body, 1, &mut MemoryReplayGuard::default())
+            .unwrap_err()
+            .code(),
+        "malformed_envelope"
+    );
+    // notify_type conflicts are caught on the platform side.
+    assert_eq!(
+        platform()
+            .sign_webhook(
+                APP,
+                "card_open",
+                &json!({"notify_type": "card_close"}),
+                1,
+                "n",
+                &mut rng
+            )
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        platform()
+            .sign_webhook(APP, "card_open", "[]", 1, "n", &mut rng)
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+}
+
+#[test]
+fn secrets_never_print() {
+    let m = merchant();
+    let dbg = format!("{m:?}");
+    assert!(dbg.contains("[redacted]"));
+    let pem = common::key_text("merchant_2048.pkcs8.pem");
+    let line = pem.lines().nth(1).unwrap();
+    assert!(!dbg.contains(line));
+    assert!(!dbg.contains(AES) && !dbg.contains("7f3a9c"));
+    assert_eq!(worldcard::ENDPOINTS.len(), 18);
+}

@@ -1,0 +1,80 @@
+//! Emits WorldCard envelopes made by cardwire as JSON on stdout, for the
+//! independent checker `tests/python/check_worldcard_interop.py` (Python
+//! `cryptography`) to verify and open. Run by `make test`.
+
+use std::path::PathBuf;
+
+use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform, Stamp};
+use cardwire::{AesKey, Payload, RsaPrivateKey, RsaPublicKey};
+use rand::rngs::OsRng;
+use serde_json::{json, Value};
+
+const AES_KEY_HEX: &str = "7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a";
+
+fn key(name: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/keys");
+    Ok(std::fs::read_to_string(dir.join(name))?)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut rng = OsRng;
+    let mut cases: Vec<Value> = Vec::new();
+    for (bits, priv_name, pub_name) in [
+        (2048, "merchant_2048.pkcs8.pem", "merchant_2048.spki.pem"),
+        (1024, "merchant_1024.pkcs1.pem", "merchant_1024.spki.pem"),
+    ] {
+        let merchant = Merchant::new(MerchantKeys {
+            app_id: "app_cardwire_test".into(),
+            private_key: RsaPrivateKey::parse(&key(priv_name)?)?,
+            aes_key: AesKey::parse(AES_KEY_HEX)?,
+            platform_public_key: None,
+        })?;
+        let payload =
+            json!({"merchant_card_id": "mc_001", "card_type": "VIRTUAL-V", "note": "Zoë ✓"});
+        let req = merchant.build_request(
+            "/api/v1/card/virtual/apply",
+            &payload,
+            Stamp {
+                unix_seconds: 1_764_000_000,
+                nonce: "550e8400-e29b-41d4-a716-446655440000",
+            },
+            &mut rng,
+        )?;
+        cases.push(json!({
+            "kind": "request", "bits": bits, "public_key": pub_name, "aes_key": AES_KEY_HEX,
+            "headers": req.headers, "body": String::from_utf8(req.body)?, "payload": payload,
+        }));
+    }
+    let platform = Platform::new(
+        vec![MerchantRecord {
+            app_id: "app_cardwire_test".into(),
+            public_key: RsaPublicKey::parse(&key("merchant_2048.spki.pem")?)?,
+            aes_key: AesKey::parse(AES_KEY_HEX)?,
+        }],
+        Some(RsaPrivateKey::parse(&key("platform_2048.pkcs8.b64")?)?),
+    )?;
+    let data =
+        json!({"card_id": "1234567890123456", "status": 2, "card_number": "4937241000003841"});
+    let hook = platform.sign_webhook(
+        "app_cardwire_test",
+        "card_open",
+        &data,
+        1_764_000_000_123,
+        "nonce-interop-1",
+        &mut rng,
+    )?;
+    let mut expected = data.clone();
+    expected["notify_type"] = json!("card_open");
+    cases.push(json!({
+        "kind": "webhook", "bits": 2048, "public_key": "platform_2048.spki.pem", "aes_key": AES_KEY_HEX,
+        "headers": hook.headers, "body": String::from_utf8(hook.body)?, "payload": expected,
+    }));
+    let info = json!({"card_id": "1", "status": 2, "card_number": "4937241000003841", "cvv": "123",
+                      "expiry_month": "09", "expiry_year": "2029", "currency": "USD"});
+    let resp = platform.seal_response("app_cardwire_test", Some(Payload::Json(&info)), &mut rng)?;
+    cases.push(json!({
+        "kind": "response", "aes_key": AES_KEY_HEX, "body": String::from_utf8(resp.body)?, "data": info,
+    }));
+    println!("{}", serde_json::to_string_pretty(&cases)?);
+    Ok(())
+}
