@@ -54,3 +54,8 @@ pub use error::{ApiError, Error, FieldErrors, Result, CODES};
 pub use keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 pub use providers::worldcard;
 pub use rand_core;
+
+/// The README's Rust example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,78 @@
+# The one command runner. `make demo` and `make test` do all set-up themselves.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+VENV := .venv
+PY := $(VENV)/bin/python
+FUZZ_SECONDS ?= 60
+CARGO_FUZZ_VERSION ?= 0.13.1
+
+.PHONY: help demo test lint bench fuzz vectors setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
+
+help:
+	@echo "make demo    - the WorldCard tour: both sides, duplicate webhook, three rejections"
+	@echo "make test    - every test, every language (installs what it needs)"
+	@echo "make lint    - rustfmt check and clippy -D warnings"
+	@echo "make bench   - criterion benchmarks (not part of test)"
+	@echo "make fuzz    - cargo-fuzz targets, FUZZ_SECONDS each (not part of test)"
+	@echo "make vectors - regenerate tests/vectors with Python cryptography"
+
+demo:
+	$(CARGO) run --release -q -p cardwire-examples --bin worldcard-tour
+
+setup-rust:
+	rustup component add rustfmt clippy >/dev/null 2>&1 || true
+	rustup target add wasm32-unknown-unknown
+
+$(VENV)/.installed: tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
+setup-python: $(VENV)/.installed
+
+lint: setup-rust
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
+
+test-wasm32: setup-rust
+	./scripts/check-io-free.sh
+	$(CARGO) build -p cardwire --target wasm32-unknown-unknown --release
+	@ls -l target/wasm32-unknown-unknown/release/libcardwire.rlib | awk '{print "wasm32 build of core: ok (" $$5 " bytes rlib)"}'
+
+test-interop: setup-python
+	$(CARGO) run -q -p cardwire-examples --bin interop-emit | $(PY) tests/python/check_worldcard_interop.py
+
+test-examples:
+	$(CARGO) run -q -p cardwire-examples --bin worldcard-tour > target/worldcard-tour.txt
+	grep -q "duplicate = true" target/worldcard-tour.txt
+	grep -q "code timestamp_out_of_window" target/worldcard-tour.txt
+	grep -q "code replay_detected" target/worldcard-tour.txt
+	grep -q "code signature_invalid" target/worldcard-tour.txt
+	@echo "examples: worldcard-tour ran and showed every step"
+
+test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples
+	@echo "make test: all green"
+
+vectors: setup-python
+	$(PY) tests/gen/worldcard.py
+
+bench:
+	$(CARGO) bench -p cardwire --bench envelopes
+
+fuzz:
+	rustup toolchain install nightly --profile minimal >/dev/null 2>&1 || true
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --version $(CARGO_FUZZ_VERSION)
+	cd fuzz && for t in key_loading header_parsing envelope_opening; do \
+	  $(CARGO) +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) 2>&1 | tee ../target/fuzz-$$t.log | grep -E "^(#[0-9]+.*DONE|Done)" ; \
+	done
+
+clean:
+	$(CARGO) clean
+	rm -rf $(VENV)

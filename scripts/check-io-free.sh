@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The core must not touch the host: no files, env, network, clock, threads, or
+# an RNG of its own. This grep is the cheap half; the wasm32-unknown-unknown
+# build (no OS underneath) and the dependency check below are the other half.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pattern='std::(fs|env|net|process|thread|time)\b|SystemTime|Instant::|OsRng|thread_rng|getrandom|println!|eprintln!|std::io::(stdin|stdout|stderr)'
+if hits=$(grep -rnE "$pattern" core/src); then
+  echo "core/src uses host APIs:"; echo "$hits"; exit 1
+fi
+if cargo tree -p cardwire -e normal --target wasm32-unknown-unknown --prefix none 2>/dev/null | grep -E '^getrandom ' ; then
+  echo "getrandom is in core's normal dependency tree: randomness must come in as a parameter"; exit 1
+fi
+echo "io-free: core/src has no host API use; getrandom is not a core dependency"
