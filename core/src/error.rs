@@ -24,6 +24,12 @@ pub struct ApiError {
     pub status: Option<u16>,
     /// Whether repeating the same call later may succeed.
     pub retryable: bool,
+    /// When to retry, in milliseconds, if the provider said (`Retry-After`).
+    pub retry_after_ms: Option<u64>,
+    /// The provider's request id, when it sent one (PayCA `requestId`).
+    pub request_id: Option<String>,
+    /// `{field: [messages]}` when the provider listed field errors (gateway 422).
+    pub field_errors: Option<FieldErrors>,
 }
 
 impl ApiError {
@@ -34,6 +40,9 @@ impl ApiError {
             message: message.into(),
             status: None,
             retryable: false,
+            retry_after_ms: None,
+            request_id: None,
+            field_errors: None,
         }
     }
 
@@ -41,6 +50,27 @@ impl ApiError {
     #[must_use]
     pub fn with_status(mut self, status: Option<u16>) -> Self {
         self.status = status;
+        self
+    }
+
+    /// Sets the provider's request id.
+    #[must_use]
+    pub fn with_request_id(mut self, id: Option<String>) -> Self {
+        self.request_id = id;
+        self
+    }
+
+    /// Sets `Retry-After`, in milliseconds.
+    #[must_use]
+    pub fn with_retry_after_ms(mut self, ms: Option<u64>) -> Self {
+        self.retry_after_ms = ms;
+        self
+    }
+
+    /// Sets field errors.
+    #[must_use]
+    pub fn with_field_errors(mut self, errors: Option<FieldErrors>) -> Self {
+        self.field_errors = errors;
         self
     }
 
@@ -87,6 +117,8 @@ pub enum Error {
         /// `{field: [messages]}`.
         errors: FieldErrors,
     },
+    /// The endpoint needs an `Idempotency-Key` (PinToPay `cards/create`, `cards/topup`).
+    IdempotencyKeyRequired,
     /// The provider answered with an error.
     Api(ApiError),
 }
@@ -103,6 +135,7 @@ pub const CODES: &[&str] = &[
     "replay_detected",
     "unknown_merchant",
     "validation_failed",
+    "idempotency_key_required",
     "api_error",
 ];
 
@@ -119,6 +152,7 @@ impl Error {
             Error::ReplayDetected => "replay_detected",
             Error::UnknownMerchant => "unknown_merchant",
             Error::ValidationFailed { .. } => "validation_failed",
+            Error::IdempotencyKeyRequired => "idempotency_key_required",
             Error::Api(_) => "api_error",
         }
     }
@@ -162,6 +196,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::IdempotencyKeyRequired => f.write_str("this endpoint needs an Idempotency-Key"),
             Error::Api(e) => {
                 write!(f, "provider error {}: {}", e.provider_code, e.message)?;
                 if let Some(s) = e.status {

@@ -30,6 +30,7 @@
 //! ## Providers
 //!
 //! * [`worldcard`]: WorldCard `Card/*` (AES-256-GCM, RSA-PSS-SHA256).
+//! * [`pintopay`]: PinToPay (XSalsa20-Poly1305 secretbox, µs timestamps).
 
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -45,6 +46,8 @@ pub mod error;
 pub mod keys;
 pub mod lenient;
 pub mod providers;
+pub mod status;
+pub mod wire;
 
 pub use envelope::{
     Headers, MemoryReplayGuard, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,
@@ -52,7 +55,7 @@ pub use envelope::{
 };
 pub use error::{ApiError, Error, FieldErrors, Result, CODES};
 pub use keys::{AesKey, RsaPrivateKey, RsaPublicKey};
-pub use providers::worldcard;
+pub use providers::{pintopay, worldcard};
 pub use rand_core;
 
 /// The README's Rust example, compiled and run as a doctest.

@@ -2,8 +2,11 @@
 //! nothing below them, so an accelerated backend can be swapped in here
 //! without touching provider code.
 
+pub mod aes_ecb;
 pub mod aes_gcm;
+pub mod hmac_sha256;
 pub mod rsa_pss;
+pub mod secretbox;
 
 use rand_core::CryptoRngCore;
 

@@ -2,4 +2,5 @@
 //! webhooks), `platform` (verify requests, seal responses, sign webhooks) and
 //! `events` (typed webhook payloads).
 
+pub mod pintopay;
 pub mod worldcard;

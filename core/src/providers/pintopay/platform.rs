@@ -1,0 +1,233 @@
+//! PinToPay platform side.
+
+use rand_core::CryptoRngCore;
+use serde_json::{json, Value};
+
+use super::{
+    encrypted_body, HEADER_API_KEY, HEADER_IDEMPOTENCY_KEY, IDEMPOTENCY_REQUIRED, TIMESTAMP_FIELD,
+};
+use crate::crypto::secretbox::SecretBoxKey;
+use crate::envelope::{
+    check_header_token, Headers, OutgoingResponse, Payload, ReplayGuard, Seen, SignedWebhook,
+    Window,
+};
+use crate::error::{Error, Result};
+
+/// Named settings for the platform side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlatformConfig {
+    /// ±30 s on `request_timestamp` (documented; direction unspecified, so both ways).
+    pub window: Window,
+}
+
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        PlatformConfig {
+            window: Window::THIRTY_SECONDS,
+        }
+    }
+}
+
+/// A request that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifiedRequest {
+    /// The decrypted payload (with `request_timestamp`).
+    pub payload: Value,
+    /// `request_timestamp`, microseconds.
+    pub timestamp_us: u64,
+    /// `Idempotency-Key`, when sent.
+    pub idempotency_key: Option<String>,
+}
+
+// The seed's messages, used as reasons so a rejection renders exactly.
+const NO_ENVELOPE: &str = "Encrypted payload not found";
+const BAD_FORMAT: &str = "Invalid encrypted payload format";
+const NO_TIMESTAMP: &str = "Request timestamp not found in encrypted payload";
+const BAD_TIMESTAMP: &str = "Invalid timestamp format";
+
+/// The platform side of PinToPay for one API key.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    api_key: String,
+    key: SecretBoxKey,
+    config: PlatformConfig,
+}
+
+impl Platform {
+    /// A platform holding one merchant's `api_key` and `api_secret`.
+    pub fn new(api_key: &str, api_secret: &str) -> Result<Self> {
+        check_header_token("api_key", api_key)?;
+        Ok(Platform {
+            api_key: api_key.to_owned(),
+            key: SecretBoxKey::from_secret(api_secret)?,
+            config: PlatformConfig::default(),
+        })
+    }
+
+    /// With settings.
+    #[must_use]
+    pub fn with_config(mut self, config: PlatformConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Opens a request to `path` in the seed's order, each failure with the
+    /// error its table names: unknown `API-KEY` → `unknown_merchant`; no
+    /// `encrypted` → `malformed_envelope` ("Encrypted payload not found"); bad
+    /// Base64, version byte, length or plaintext → `malformed_envelope`
+    /// ("Invalid encrypted payload format"); failing MAC → `decrypt_failed`;
+    /// `request_timestamp` missing or not an integer → `malformed_envelope`;
+    /// outside ±30 s of `now_us` → `timestamp_out_of_window`; `api_key + path
+    /// + request_timestamp` seen before → `replay_detected` (remembered for
+    /// the whole acceptance span, 60 s); missing `Idempotency-Key` on
+    /// `cards/create` and `cards/topup` → `idempotency_key_required`.
+    pub fn verify_request<G: ReplayGuard + ?Sized>(
+        &self,
+        headers: &Headers,
+        path: &str,
+        body: &[u8],
+        now_us: u64,
+        guard: &mut G,
+    ) -> Result<VerifiedRequest> {
+        match headers.get(HEADER_API_KEY)? {
+            Some(k) if k == self.api_key => {}
+            _ => return Err(Error::UnknownMerchant),
+        }
+        let v: Value = serde_json::from_slice(body).map_err(|_| Error::malformed(NO_ENVELOPE))?;
+        let b64 = v
+            .get("encrypted")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::malformed(NO_ENVELOPE))?;
+        let plain = self.key.open_b64(b64).map_err(|e| match e {
+            Error::DecryptFailed => Error::DecryptFailed,
+            _ => Error::malformed(BAD_FORMAT),
+        })?;
+        let payload: Value = match serde_json::from_slice(&plain) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => return Err(Error::malformed(BAD_FORMAT)),
+        };
+        let ts = match payload.get(TIMESTAMP_FIELD) {
+            None | Some(Value::Null) => return Err(Error::malformed(NO_TIMESTAMP)),
+            Some(Value::Number(n)) => n.as_u64().ok_or_else(|| Error::malformed(BAD_TIMESTAMP))?,
+            Some(Value::String(s)) => {
+                crate::envelope::parse_timestamp(s).map_err(|_| Error::malformed(BAD_TIMESTAMP))?
+            }
+            Some(_) => return Err(Error::malformed(BAD_TIMESTAMP)),
+        };
+        self.config.window.check(ts / 1000, now_us / 1000)?;
+        let replay_key = format!("pintopay:request:{}:{path}:{ts}", self.api_key);
+        let ttl_ms = self.config.window.tolerance_ms.saturating_mul(2);
+        if guard.check_and_record(&replay_key, now_us / 1000, ttl_ms) == Seen::Again {
+            return Err(Error::ReplayDetected);
+        }
+        let idempotency_key = headers.get(HEADER_IDEMPOTENCY_KEY)?.map(str::to_owned);
+        if idempotency_key.is_none() && IDEMPOTENCY_REQUIRED.contains(&path) {
+            return Err(Error::IdempotencyKeyRequired);
+        }
+        Ok(VerifiedRequest {
+            payload,
+            timestamp_us: ts,
+            idempotency_key,
+        })
+    }
+
+    /// The platform's answer to a failed check: the seed's unencrypted
+    /// messages for authentication and envelope failures (plain JSON
+    /// `{"error": ...}`; the seed gives the text, not the shape), the standard
+    /// encrypted error for `idempotency_key_required` and validation.
+    pub fn rejection<R: CryptoRngCore + ?Sized>(
+        &self,
+        err: &Error,
+        rng: &mut R,
+    ) -> OutgoingResponse {
+        let plain = |status: u16, message: &str| {
+            OutgoingResponse::new(
+                status,
+                "application/json",
+                json!({ "error": message }).to_string().into_bytes(),
+            )
+        };
+        match err {
+            Error::UnknownMerchant => plain(404, "API key not found"),
+            Error::MalformedEnvelope { reason } => {
+                let known = [NO_ENVELOPE, NO_TIMESTAMP, BAD_TIMESTAMP];
+                let message = known
+                    .iter()
+                    .find(|m| *m == reason)
+                    .copied()
+                    .unwrap_or(BAD_FORMAT);
+                plain(400, message)
+            }
+            Error::DecryptFailed => plain(400, BAD_FORMAT),
+            Error::TimestampOutOfWindow => plain(400, "Request timestamp outside allowed window"),
+            Error::ReplayDetected => plain(400, "Duplicate request detected"),
+            Error::IdempotencyKeyRequired => self.seal_error(
+                400,
+                "idempotency_key_required",
+                "Missing Idempotency-Key header for mutation.",
+                rng,
+            ),
+            Error::ValidationFailed { .. } => {
+                self.seal_error(400, "invalid_request", "Invalid request", rng)
+            }
+            _ => self.seal_error(500, "internal_error", "Internal error", rng),
+        }
+    }
+
+    /// Seals a success response: HTTP 200, `{"encrypted": ...}`.
+    pub fn seal_response<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        data: impl Into<Payload<'p>>,
+        rng: &mut R,
+    ) -> Result<OutgoingResponse> {
+        let plaintext = data.into().to_json_bytes()?;
+        let body = encrypted_body(&self.key.seal_b64(&plaintext, rng)?);
+        Ok(OutgoingResponse::new(200, "application/json", body))
+    }
+
+    /// Seals a standard error `{success:false, error, error_slug}` with its
+    /// HTTP status, encrypted (as the seed says; a plain variant exists in the
+    /// wild and the merchant side accepts both).
+    pub fn seal_error<R: CryptoRngCore + ?Sized>(
+        &self,
+        status: u16,
+        slug: &str,
+        message: &str,
+        rng: &mut R,
+    ) -> OutgoingResponse {
+        let plaintext = json!({"success": false, "error": message, "error_slug": slug}).to_string();
+        match self.key.seal_b64(plaintext.as_bytes(), rng) {
+            Ok(b64) => OutgoingResponse::new(status, "application/json", encrypted_body(&b64)),
+            Err(_) => OutgoingResponse::new(status, "application/json", plaintext.into_bytes()),
+        }
+    }
+
+    /// Seals a webhook: `type` is set in the payload object, the body is
+    /// `{"encrypted": ...}`, the `API-KEY` header names the merchant.
+    pub fn seal_webhook<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        event_type: &str,
+        data: impl Into<Payload<'p>>,
+        rng: &mut R,
+    ) -> Result<SignedWebhook> {
+        let mut obj = data.into().to_object()?;
+        match obj.get("type") {
+            Some(Value::String(t)) if t == event_type => {}
+            Some(_) => return Err(Error::invalid_input("payload carries a different type")),
+            None => {
+                obj.insert("type".to_owned(), Value::from(event_type));
+            }
+        }
+        let plaintext = serde_json::to_vec(&Value::Object(obj))
+            .map_err(|_| Error::invalid_input("payload cannot be serialized"))?;
+        Ok(SignedWebhook {
+            headers: vec![
+                (HEADER_API_KEY.to_owned(), self.api_key.clone()),
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+            ],
+            body: encrypted_body(&self.key.seal_b64(&plaintext, rng)?),
+        })
+    }
+}

@@ -1,0 +1,249 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Walks tests/vectors/pintopay/: envelopes sealed by PyNaCl that our code
+//! must open or reject with the expected code; plus both sides against each
+//! other and the status models.
+
+mod common;
+
+use cardwire::pintopay::{self, status, Merchant, Platform};
+use cardwire::{Error, Headers, MemoryReplayGuard};
+use serde_json::{json, Value};
+
+fn code_of<T: std::fmt::Debug>(r: &Result<T, Error>) -> &'static str {
+    match r {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    }
+}
+
+#[test]
+fn pintopay_vectors() {
+    let mut n = 0;
+    for (name, case) in common::cases("pintopay") {
+        n += 1;
+        let key = case["api_key"].as_str().unwrap();
+        let secret = case["api_secret"].as_str().unwrap();
+        let expect = case["expect"].as_str().unwrap();
+        let body = case["body"].as_str().unwrap().as_bytes();
+        match case["kind"].as_str().unwrap() {
+            "request" => {
+                let p = Platform::new(key, secret).unwrap();
+                let mut g = MemoryReplayGuard::default();
+                let headers = common::headers(&case["headers"]);
+                let path = case["path"].as_str().unwrap();
+                let now = case["now_us"].as_u64().unwrap();
+                let r = p.verify_request(&headers, path, body, now, &mut g);
+                assert_eq!(code_of(&r), expect, "{name}: {r:?}");
+                if let Ok(v) = r {
+                    assert_eq!(v.payload, case["payload"], "{name}");
+                    let again = p.verify_request(&headers, path, body, now + 1, &mut g);
+                    assert_eq!(code_of(&again), "replay_detected", "{name}");
+                }
+            }
+            "response" => {
+                let m = Merchant::new(key, secret).unwrap();
+                let r = m.open_response(body, case["status"].as_u64().map(|s| s as u16));
+                assert_eq!(code_of(&r), expect, "{name}: {r:?}");
+                match r {
+                    Ok(v) => assert_eq!(v, case["data"], "{name}"),
+                    Err(Error::Api(api)) => {
+                        assert_eq!(api.provider_code, case["slug"].as_str().unwrap(), "{name}");
+                        assert_eq!(
+                            api.retryable,
+                            case["retryable"].as_bool().unwrap(),
+                            "{name}"
+                        );
+                        assert!(api.status.is_some(), "{name}");
+                    }
+                    Err(_) => {}
+                }
+            }
+            "webhook" => {
+                let m = Merchant::new(key, secret).unwrap();
+                let mut g = MemoryReplayGuard::default();
+                let headers = common::headers(&case["headers"]);
+                let r = m.verify_webhook(&headers, body, 0, &mut g);
+                assert_eq!(code_of(&r), expect, "{name}: {r:?}");
+                if let Ok(ev) = r {
+                    assert_eq!(ev.data, case["payload"]);
+                    assert_eq!(ev.delivery_id, case["delivery_id"].as_str().unwrap());
+                    assert!(!ev.duplicate);
+                    assert!(
+                        m.verify_webhook(&headers, body, 1000, &mut g)
+                            .unwrap()
+                            .duplicate
+                    );
+                }
+            }
+            other => panic!("{name}: unknown kind {other}"),
+        }
+    }
+    assert!(n >= 25, "only {n} PinToPay vectors");
+}
+
+#[test]
+fn both_sides_round_trip_and_reject() {
+    let mut rng = common::rng();
+    let m = Merchant::new("key-1", "s3cret-long-enough").unwrap();
+    let p = Platform::new("key-1", "s3cret-long-enough").unwrap();
+    let now = 1_764_000_000_000_000u64;
+    let req = m
+        .build_request(
+            "/api/v1/cards/create",
+            &json!({"product_code": "P1", "external_user_id": "u1"}),
+            now,
+            Some("idem-9"),
+            &mut rng,
+        )
+        .unwrap();
+    assert_eq!(req.header("API-KEY"), Some("key-1"));
+    assert_eq!(req.header("Idempotency-Key"), Some("idem-9"));
+    let mut g = MemoryReplayGuard::default();
+    let v = p
+        .verify_request(
+            &req.headers(),
+            "/api/v1/cards/create",
+            &req.body,
+            now + 1_000_000,
+            &mut g,
+        )
+        .unwrap();
+    assert_eq!(v.payload["request_timestamp"], now);
+    assert_eq!(v.payload["product_code"], "P1");
+    assert_eq!(v.idempotency_key.as_deref(), Some("idem-9"));
+    // The same bytes again: replay, rendered as the seed's text.
+    let e = p
+        .verify_request(
+            &req.headers(),
+            "/api/v1/cards/create",
+            &req.body,
+            now + 2_000_000,
+            &mut g,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "replay_detected");
+    let answer = p.rejection(&e, &mut rng);
+    assert_eq!(answer.status, 400);
+    assert!(String::from_utf8_lossy(&answer.body).contains("Duplicate request detected"));
+    // The same timestamp on another path is a different request.
+    let other = m
+        .build_request(
+            "/api/v1/cards/get",
+            &json!({"card_id": "c"}),
+            now,
+            None,
+            &mut rng,
+        )
+        .unwrap();
+    assert!(p
+        .verify_request(
+            &other.headers(),
+            "/api/v1/cards/get",
+            &other.body,
+            now,
+            &mut g
+        )
+        .is_ok());
+    // Idempotency-Key required on create/topup, on both sides.
+    assert_eq!(
+        m.build_request("/api/v1/cards/topup", "{}", now, None, &mut rng)
+            .unwrap_err()
+            .code(),
+        "idempotency_key_required"
+    );
+    // Non-object payloads, bad paths, short secrets.
+    assert_eq!(
+        m.build_request("/api/v1/cards/get", "[1]", now, None, &mut rng)
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        m.build_request("/api/v2/x", "{}", now, None, &mut rng)
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        Merchant::new("k", "1234567").unwrap_err().code(),
+        "invalid_key"
+    );
+    assert!(
+        Merchant::new("k", "ééééééé✓").is_ok(),
+        "8 characters, more bytes"
+    );
+    // Responses and errors, sealed by the platform, opened by the merchant.
+    let ok = p
+        .seal_response(&json!({"card_id": "c", "status": "active"}), &mut rng)
+        .unwrap();
+    assert_eq!(
+        m.open_response(&ok.body, Some(ok.status)).unwrap()["status"],
+        "active"
+    );
+    let err = p.seal_error(422, "card_not_active", "Card is not active", &mut rng);
+    let Error::Api(api) = m.open_response(&err.body, Some(err.status)).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        (api.provider_code.as_str(), api.status, api.retryable),
+        ("card_not_active", Some(422), false)
+    );
+    // Webhooks, and the acknowledgement.
+    let hook = p
+        .seal_webhook(
+            "card.status",
+            &json!({"card_id": "c", "timestamp": 5}),
+            &mut rng,
+        )
+        .unwrap();
+    let mut seen = MemoryReplayGuard::default();
+    let ev = m
+        .verify_webhook(&hook.headers(), &hook.body, 0, &mut seen)
+        .unwrap();
+    assert_eq!(
+        (
+            ev.event_type.as_str(),
+            ev.delivery_id.as_str(),
+            ev.duplicate
+        ),
+        ("card.status", "card.status:5", false)
+    );
+    assert!(
+        m.verify_webhook(&hook.headers(), &hook.body, 10, &mut seen)
+            .unwrap()
+            .duplicate
+    );
+    let wrong_key: Headers = [("API-KEY", "other")].into();
+    assert_eq!(
+        m.verify_webhook(&wrong_key, &hook.body, 0, &mut seen)
+            .unwrap_err()
+            .code(),
+        "malformed_envelope"
+    );
+    assert_eq!(Merchant::webhook_ack().body, br#"{"success":true}"#);
+    let parsed: Value = serde_json::from_slice(&Merchant::webhook_ack().body).unwrap();
+    assert_eq!(parsed, json!({"success": true}));
+}
+
+#[test]
+fn status_models() {
+    assert!(status::ORDER.can_transition("new", "activating"));
+    assert!(status::ORDER.can_transition("processing", "completed"));
+    assert!(!status::ORDER.can_transition("completed", "new"));
+    assert!(status::ORDER.is_final("failed") && !status::ORDER.is_final("processing"));
+    assert!(!status::ORDER.is_known("something_new") && !status::ORDER.is_final("something_new"));
+    assert!(status::CARD.is_known("wait_for_topup_activation_by_user"));
+    assert!(status::CARDHOLDER_KYC.is_final("approved"));
+    assert_eq!(
+        status::CARDHOLDER_REGISTRATION.next_states("pending"),
+        vec!["active", "failed"]
+    );
+    assert!(pintopay::slug_retryable("internal_error", Some(500)));
+    assert!(!pintopay::slug_retryable("card_not_found", Some(500)));
+    assert!(pintopay::slug_retryable("brand_new_slug", Some(429)));
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Generate PinToPay conformance vectors with PyNaCl (`nacl.secret.SecretBox`).
+
+Envelope: {"encrypted": b64(0x02 || nonce(24) || secretbox)}, key = SHA-256(secret).
+`SecretBox.encrypt(...).ciphertext` is tag||ciphertext, as the provider's sample uses.
+Nonces are random: re-running changes the bytes, not what they must open to.
+"""
+import base64
+import hashlib
+import json
+import pathlib
+
+import nacl.secret
+import nacl.utils
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "vectors" / "pintopay"
+SECRET = "pk_test_secret_ünïcode_✓"
+OTHER_SECRET = "another-secret-123"
+API_KEY = "ptp_test_key"
+NOW_US = 1_764_000_000_000_000
+
+
+def box(secret):
+    return nacl.secret.SecretBox(hashlib.sha256(secret.encode()).digest())
+
+
+def seal(secret, payload, version=2):
+    msg = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":")).encode()
+    nonce = nacl.utils.random(24)
+    ct = box(secret).encrypt(msg, nonce).ciphertext
+    return base64.b64encode(bytes([version]) + nonce + ct).decode()
+
+
+def body(b64):
+    return json.dumps({"encrypted": b64})
+
+
+def write(name, case):
+    (OUT / f"{name}.json").write_text(json.dumps(case, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.json"):
+        old.unlink()
+    common = {"api_key": API_KEY, "api_secret": SECRET, "now_us": NOW_US}
+    req = {"card_id": "card_123", "amount": "25.50", "request_timestamp": NOW_US - 5_000_000}
+    hdr = [["API-KEY", API_KEY], ["Content-Type", "application/json"], ["Idempotency-Key", "idem-1"]]
+    write("request_topup", dict(common, kind="request", path="/api/v1/cards/topup", headers=hdr,
+                                body=body(seal(SECRET, req)), expect="ok", payload=req))
+    req_str = {"external_user_id": "ext-1", "request_timestamp": str(NOW_US + 29_000_000)}
+    write("request_timestamp_as_string", dict(common, kind="request", path="/api/v1/users/create", headers=hdr[:2],
+                                              body=body(seal(SECRET, req_str)), expect="ok", payload=req_str))
+    good = base64.b64decode(seal(SECRET, req))
+    neg = {
+        "request_neg_wrong_version": (base64.b64encode(b"\x01" + good[1:]).decode(), "malformed_envelope"),
+        "request_neg_short_input": (base64.b64encode(good[:40]).decode(), "malformed_envelope"),
+        "request_neg_flipped_mac": (base64.b64encode(good[:25] + bytes([good[25] ^ 1]) + good[26:]).decode(), "decrypt_failed"),
+        "request_neg_flipped_ciphertext": (base64.b64encode(good[:-1] + bytes([good[-1] ^ 1])).decode(), "decrypt_failed"),
+        "request_neg_wrong_secret": (seal(OTHER_SECRET, req), "decrypt_failed"),
+        "request_neg_bad_base64": ("%%%", "malformed_envelope"),
+        "request_neg_stale": (seal(SECRET, dict(req, request_timestamp=NOW_US - 31_000_000)), "timestamp_out_of_window"),
+        "request_neg_future": (seal(SECRET, dict(req, request_timestamp=NOW_US + 31_000_000)), "timestamp_out_of_window"),
+        "request_neg_no_timestamp": (seal(SECRET, {"card_id": "c"}), "malformed_envelope"),
+        "request_neg_timestamp_not_numeric": (seal(SECRET, dict(req, request_timestamp="12abc")), "malformed_envelope"),
+        "request_neg_timestamp_float": (seal(SECRET, dict(req, request_timestamp=1.5)), "malformed_envelope"),
+        "request_neg_plaintext_not_json": (seal(SECRET, b"not json"), "malformed_envelope"),
+    }
+    for name, (b64, code) in neg.items():
+        write(name, dict(common, kind="request", path="/api/v1/cards/topup", headers=hdr, body=body(b64), expect=code))
+    write("request_neg_no_idempotency_key", dict(common, kind="request", path="/api/v1/cards/create", headers=hdr[:2],
+                                                 body=body(seal(SECRET, req)), expect="idempotency_key_required"))
+    write("request_neg_unknown_api_key", dict(common, kind="request", path="/api/v1/cards/topup",
+                                              headers=[["API-KEY", "someone-else"]], body=body(seal(SECRET, req)),
+                                              expect="unknown_merchant"))
+    write("request_neg_no_envelope", dict(common, kind="request", path="/api/v1/cards/topup", headers=hdr,
+                                          body='{"card_id":"x"}', expect="malformed_envelope"))
+
+    # Responses the merchant must open.
+    card = {"card_id": "card_123", "status": "active", "balance": "100.00"}
+    write("response_success", dict(common, kind="response", status=200, body=body(seal(SECRET, card)), expect="ok", data=card))
+    err = {"success": False, "error": "Card not found", "error_slug": "card_not_found"}
+    write("response_encrypted_error", dict(common, kind="response", status=404, body=body(seal(SECRET, err)),
+                                           expect="api_error", slug="card_not_found", retryable=False))
+    write("response_plain_error", dict(common, kind="response", status=502,
+                                       body=json.dumps({"success": False, "error": "Upstream", "error_slug": "provider_error"}),
+                                       expect="api_error", slug="provider_error", retryable=True))
+    write("response_unknown_slug_5xx", dict(common, kind="response", status=503,
+                                            body=json.dumps({"success": False, "error": "x", "error_slug": "project_balance_failed"}),
+                                            expect="api_error", slug="project_balance_failed", retryable=True))
+    write("response_unknown_slug_4xx", dict(common, kind="response", status=400,
+                                            body=json.dumps({"success": False, "error": "x", "error_slug": "amount_below_minimum"}),
+                                            expect="api_error", slug="amount_below_minimum", retryable=False))
+    write("response_plain_auth_error", dict(common, kind="response", status=400,
+                                            body=json.dumps({"error": "Request timestamp outside allowed window"}),
+                                            expect="api_error", slug="request_timestamp_outside_window", retryable=True))
+    write("response_plain_text_auth_error", dict(common, kind="response", status=404, body="API key not found",
+                                                 expect="api_error", slug="api_key_not_found", retryable=False))
+    write("response_neg_wrong_secret", dict(common, kind="response", status=200, body=body(seal(OTHER_SECRET, card)),
+                                            expect="decrypt_failed"))
+    write("response_neg_plain_success", dict(common, kind="response", status=200, body=json.dumps(card),
+                                             expect="malformed_envelope"))
+
+    # Webhooks.
+    hook = {"type": "card.transaction", "timestamp": 1764000000, "card_id": "card_123", "amount": "9.99"}
+    write("webhook_card_transaction", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
+                                           body=body(seal(SECRET, hook)), expect="ok", payload=hook,
+                                           delivery_id="card.transaction:1764000000"))
+    write("webhook_neg_wrong_secret", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
+                                           body=body(seal(OTHER_SECRET, hook)), expect="decrypt_failed"))
+    write("webhook_neg_no_type", dict(common, kind="webhook", headers=[], body=body(seal(SECRET, {"a": 1})),
+                                      expect="malformed_envelope"))
+    write("webhook_neg_flipped_mac", dict(common, kind="webhook", headers=[], expect="decrypt_failed",
+                                          body=body(base64.b64encode(good[:30] + bytes([good[30] ^ 4]) + good[31:]).decode())))
+    print(f"wrote {len(list(OUT.glob('*.json')))} PinToPay vectors to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
