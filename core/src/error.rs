@@ -120,7 +120,7 @@ pub enum Error {
     /// The endpoint needs an `Idempotency-Key` (PinToPay `cards/create`, `cards/topup`).
     IdempotencyKeyRequired,
     /// The provider answered with an error.
-    Api(ApiError),
+    Api(Box<ApiError>),
 }
 
 /// The catalog: every stable code an [`Error`] can carry, in one list.
@@ -212,7 +212,7 @@ impl std::error::Error for Error {}
 
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
-        Error::Api(e)
+        Error::Api(Box::new(e))
     }
 }
 
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn display_of_api_error_carries_code_and_status() {
-        let e = Error::Api(ApiError::new("10011", "Duplicate card order").with_status(Some(200)));
+        let e = Error::from(ApiError::new("10011", "Duplicate card order").with_status(Some(200)));
         assert_eq!(e.code(), "api_error");
         assert_eq!(
             e.to_string(),
