@@ -264,6 +264,10 @@ fn trigger(code: &str) -> Error {
             p.verify_request(&req.headers(), &req.body, NOW, &mut guard)
                 .unwrap_err()
         }
+        "idempotency_key_required" => cardwire::pintopay::Merchant::new("k", "secret-123")
+            .unwrap()
+            .build_request("/api/v1/cards/create", "{}", 1, None, &mut rng)
+            .unwrap_err(),
         "api_error" => m
             .open_response(br#"{"code":10011,"message":"Duplicate card order"}"#, None)
             .unwrap_err(),
