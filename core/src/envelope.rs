@@ -278,6 +278,14 @@ pub fn parse_timestamp(text: &str) -> Result<u64> {
         .map_err(|_| Error::malformed("timestamp overflows"))
 }
 
+/// `Retry-After` as milliseconds, when it is a number of seconds (the
+/// HTTP-date form needs a clock: it is left to the caller and read as `None`).
+pub fn retry_after_ms(headers: &Headers) -> Option<u64> {
+    let v = headers.get("Retry-After").ok().flatten()?;
+    let secs: u64 = v.trim().parse().ok()?;
+    Some(secs.saturating_mul(1000))
+}
+
 /// A symmetric freshness window: a timestamp is fresh when it is within
 /// `tolerance_ms` of `now`, in either direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -30,6 +30,7 @@
 //! ## Providers
 //!
 //! * [`worldcard`]: WorldCard `Card/*` (AES-256-GCM, RSA-PSS-SHA256).
+//! * [`payca`]: PayCA (client credentials, HMAC-SHA256 webhooks).
 //! * [`pintopay`]: PinToPay (XSalsa20-Poly1305 secretbox, µs timestamps).
 
 #![forbid(unsafe_code)]
@@ -55,7 +56,7 @@ pub use envelope::{
 };
 pub use error::{ApiError, Error, FieldErrors, Result, CODES};
 pub use keys::{AesKey, RsaPrivateKey, RsaPublicKey};
-pub use providers::{pintopay, worldcard};
+pub use providers::{payca, pintopay, worldcard};
 pub use rand_core;
 
 /// The README's Rust example, compiled and run as a doctest.

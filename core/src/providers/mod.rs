@@ -2,5 +2,6 @@
 //! webhooks), `platform` (verify requests, seal responses, sign webhooks) and
 //! `events` (typed webhook payloads).
 
+pub mod payca;
 pub mod pintopay;
 pub mod worldcard;

@@ -1,0 +1,328 @@
+//! PayCA client (merchant) side.
+
+use std::fmt;
+
+use rand_core::CryptoRngCore;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::events::{Event, WebhookEvent};
+use super::{
+    code_retryable, HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_IDEMPOTENCY_KEY,
+    HEADER_REQUEST_ID, HEADER_SIGNATURE, HEADER_WEBHOOK_IDEMPOTENCY, MAX_IDEMPOTENCY_KEY_LEN,
+};
+use crate::crypto::hmac_sha256::HmacKey;
+use crate::encoding;
+use crate::envelope::{
+    check_header_token, retry_after_ms, Headers, OutgoingRequest, OutgoingResponse, Payload,
+    ReplayGuard, Seen,
+};
+use crate::error::{ApiError, Error, Result};
+use crate::wire::{self, Part};
+
+/// One request, described as plain data.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Request<'a> {
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (default `GET` without a body, `POST` with one).
+    pub method: Option<&'a str>,
+    /// A path or template under `/v1/` (`/v1/users/{id}/cardholder`).
+    pub path: &'a str,
+    /// Values for the template's `{placeholders}`, percent-encoded as path segments.
+    pub path_params: &'a [(&'a str, &'a str)],
+    /// Query parameters, percent-encoded, in order.
+    pub query: &'a [(&'a str, &'a str)],
+    /// JSON body, or none.
+    pub body: Option<Payload<'a>>,
+    /// `Idempotency-Key` (≤ 255 characters; recommended on POST/PUT/PATCH).
+    pub idempotency_key: Option<&'a str>,
+    /// `X-Request-ID` (PayCA makes one if absent).
+    pub request_id: Option<&'a str>,
+}
+
+/// A file to upload, from the caller's bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct FileUpload<'a> {
+    /// File name sent to the server.
+    pub filename: &'a str,
+    /// MIME type (`image/jpeg`, `image/png`, `application/pdf`).
+    pub content_type: &'a str,
+    /// The bytes.
+    pub bytes: &'a [u8],
+}
+
+/// The PayCA client side. The secret is kept zeroized-on-drop and the HMAC
+/// key prepared once.
+#[derive(Clone)]
+pub struct Client {
+    client_id: String,
+    client_secret: Zeroizing<String>,
+    hmac: HmacKey,
+    dedup_ttl_ms: u64,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
+    }
+}
+
+fn check_opaque(what: &str, value: &str, max: usize) -> Result<()> {
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(Error::invalid_input(format!(
+            "{what} must be 1 to {max} characters without control characters"
+        )));
+    }
+    Ok(())
+}
+
+impl Client {
+    /// A client for `client_id` / `client_secret`.
+    pub fn new(client_id: &str, client_secret: &str) -> Result<Self> {
+        check_header_token("client_id", client_id)?;
+        if client_secret.is_empty() || client_secret.chars().any(char::is_control) {
+            return Err(Error::invalid_key(
+                "client secret must be non-empty header text",
+            ));
+        }
+        Ok(Client {
+            client_id: client_id.to_owned(),
+            client_secret: Zeroizing::new(client_secret.to_owned()),
+            hmac: HmacKey::new(client_secret.as_bytes())?,
+            dedup_ttl_ms: 48 * 60 * 60 * 1000,
+        })
+    }
+
+    fn auth_headers(&self) -> Vec<(String, String)> {
+        vec![
+            (HEADER_CLIENT_ID.to_owned(), self.client_id.clone()),
+            (
+                HEADER_CLIENT_SECRET.to_owned(),
+                self.client_secret.to_string(),
+            ),
+        ]
+    }
+
+    fn extra_headers(
+        headers: &mut Vec<(String, String)>,
+        idempotency_key: Option<&str>,
+        request_id: Option<&str>,
+    ) -> Result<()> {
+        if let Some(k) = idempotency_key {
+            check_opaque("Idempotency-Key", k, MAX_IDEMPOTENCY_KEY_LEN)?;
+            headers.push((HEADER_IDEMPOTENCY_KEY.to_owned(), k.to_owned()));
+        }
+        if let Some(r) = request_id {
+            check_opaque("X-Request-ID", r, MAX_IDEMPOTENCY_KEY_LEN)?;
+            headers.push(("X-Request-ID".to_owned(), r.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Builds a JSON (or body-less) request.
+    pub fn build_request(&self, req: Request<'_>) -> Result<OutgoingRequest> {
+        if !req.path.starts_with("/v1/") {
+            return Err(Error::invalid_input("PayCA paths start with /v1/"));
+        }
+        let method = match req.method {
+            Some(m) => m.to_ascii_uppercase(),
+            None if req.body.is_some() => "POST".to_owned(),
+            None => "GET".to_owned(),
+        };
+        if !matches!(method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
+            return Err(Error::invalid_input(format!("unsupported method {method}")));
+        }
+        if method == "GET" && req.body.is_some() {
+            return Err(Error::invalid_input("a GET request has no body"));
+        }
+        let path = wire::with_query(&wire::fill_path(req.path, req.path_params)?, req.query);
+        let mut headers = self.auth_headers();
+        let body = match req.body {
+            Some(p) => {
+                headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+                p.to_json_bytes()?.into_owned()
+            }
+            None => Vec::new(),
+        };
+        Self::extra_headers(&mut headers, req.idempotency_key, req.request_id)?;
+        Ok(OutgoingRequest {
+            method,
+            path,
+            headers,
+            body,
+        })
+    }
+
+    fn multipart_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        path: String,
+        parts: &[Part<'_>],
+        idempotency_key: Option<&str>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        let (content_type, body) = wire::multipart(parts, rng)?;
+        let mut headers = self.auth_headers();
+        headers.push(("Content-Type".to_owned(), content_type));
+        Self::extra_headers(&mut headers, idempotency_key, None)?;
+        Ok(OutgoingRequest {
+            method: "POST".to_owned(),
+            path,
+            headers,
+            body,
+        })
+    }
+
+    /// `POST /v1/cardholders/files` with the field `file` (B2B identity documents).
+    pub fn upload_cardholder_file<R: CryptoRngCore + ?Sized>(
+        &self,
+        file: FileUpload<'_>,
+        idempotency_key: Option<&str>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        let part = Part::File {
+            name: "file",
+            filename: file.filename,
+            content_type: file.content_type,
+            bytes: file.bytes,
+        };
+        self.multipart_request(
+            "/v1/cardholders/files".to_owned(),
+            &[part],
+            idempotency_key,
+            rng,
+        )
+    }
+
+    /// `POST /v1/users/{userId}/kyc/documents` with `file` and `type`
+    /// (`passport`, `selfie_with_document`, ...).
+    pub fn upload_kyc_document<R: CryptoRngCore + ?Sized>(
+        &self,
+        user_id: &str,
+        file: FileUpload<'_>,
+        document_type: &str,
+        idempotency_key: Option<&str>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        if document_type.is_empty() {
+            return Err(Error::invalid_input("document type is empty"));
+        }
+        let path = wire::fill_path("/v1/users/{userId}/kyc/documents", &[("userId", user_id)])?;
+        let parts = [
+            Part::File {
+                name: "file",
+                filename: file.filename,
+                content_type: file.content_type,
+                bytes: file.bytes,
+            },
+            Part::Text {
+                name: "type",
+                value: document_type,
+            },
+        ];
+        self.multipart_request(path, &parts, idempotency_key, rng)
+    }
+
+    /// Opens a response: 2xx → the JSON body (`null` when empty, as for 204);
+    /// `{"error":{code,message,details},"requestId"}` → `api_error` with the
+    /// code, message, status, request id, `Retry-After` and the retry
+    /// guidance per code; any other non-2xx → `api_error` with the status.
+    pub fn open_response(&self, status: u16, headers: &Headers, body: &[u8]) -> Result<Value> {
+        let parsed: Option<Value> = if body.iter().all(u8::is_ascii_whitespace) {
+            Some(Value::Null)
+        } else {
+            serde_json::from_slice(body).ok()
+        };
+        if (200..300).contains(&status) {
+            return parsed.ok_or_else(|| Error::malformed("response is not JSON"));
+        }
+        let retry_after = retry_after_ms(headers);
+        let err = parsed
+            .as_ref()
+            .and_then(|v| v.get("error"))
+            .and_then(Value::as_object);
+        let request_id = parsed
+            .as_ref()
+            .and_then(|v| v.get("requestId"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let (code, message) = match err {
+            Some(e) => (
+                e.get("code")
+                    .and_then(Value::as_str)
+                    .unwrap_or("ErrUnknown")
+                    .to_owned(),
+                e.get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            None => (
+                status.to_string(),
+                String::from_utf8_lossy(body)
+                    .trim()
+                    .chars()
+                    .take(200)
+                    .collect(),
+            ),
+        };
+        let retryable = code_retryable(&code, Some(status));
+        Err(ApiError::new(code, message)
+            .with_status(Some(status))
+            .with_retryable(retryable)
+            .with_retry_after_ms(retry_after)
+            .with_request_id(request_id)
+            .into())
+    }
+
+    /// Verifies a webhook: `x-signature: sha256=<hex>` over the raw body with
+    /// the client secret, constant time, hex in either case. Then types the
+    /// body; a repeated delivery id comes back with `duplicate = true`.
+    pub fn verify_webhook<G: ReplayGuard + ?Sized>(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+        guard: &mut G,
+    ) -> Result<WebhookEvent> {
+        let sig = headers.require(HEADER_SIGNATURE)?;
+        let hex = sig
+            .get(..7)
+            .filter(|p| p.eq_ignore_ascii_case("sha256="))
+            .and_then(|_| sig.get(7..))
+            .ok_or_else(|| Error::malformed("x-signature is not sha256=<hex>"))?;
+        self.hmac.verify_hex(body, hex)?;
+        let raw: Value = serde_json::from_slice(body)
+            .map_err(|_| Error::malformed("webhook body is not JSON"))?;
+        let delivery_id = match (
+            headers.get(HEADER_REQUEST_ID)?,
+            headers.get(HEADER_WEBHOOK_IDEMPOTENCY)?,
+        ) {
+            (Some(id), _) if !id.is_empty() => id.to_owned(),
+            (_, Some(k)) if !k.is_empty() => k.to_owned(),
+            _ => format!("sha256:{}", encoding::hex_encode(&Sha256::digest(body))),
+        };
+        let duplicate = guard.check_and_record(
+            &format!("payca:webhook:{}:{delivery_id}", self.client_id),
+            now_ms,
+            self.dedup_ttl_ms,
+        ) == Seen::Again;
+        Ok(WebhookEvent {
+            event: Event::from_payload(&raw),
+            raw,
+            duplicate,
+            delivery_id,
+        })
+    }
+
+    /// The acknowledgement: 204 No Content (documented).
+    pub fn webhook_ack() -> OutgoingResponse {
+        OutgoingResponse {
+            status: 204,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! PayCA webhook payloads: `{"event": ..., "data": {...}}` for card and
+//! ledger events, a flat object for cardholder status changes, anything else
+//! kept raw (the KYC webhook's body is undocumented).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::lenient;
+
+/// A cardholder status change (flat body, no `event` field).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CardholderStatusChange {
+    /// `cardholderId`.
+    #[serde(default, deserialize_with = "lenient::opt")]
+    pub cardholder_id: Option<String>,
+    /// `status`: see [`super::status::CARDHOLDER`].
+    #[serde(default, deserialize_with = "lenient::opt")]
+    pub status: Option<String>,
+    /// `previousStatus`.
+    #[serde(default, deserialize_with = "lenient::opt")]
+    pub previous_status: Option<String>,
+    /// `description`.
+    #[serde(default, deserialize_with = "lenient::opt")]
+    pub description: Option<String>,
+    /// `timestamp`, as sent.
+    #[serde(default, deserialize_with = "lenient::opt")]
+    pub timestamp: Option<String>,
+}
+
+/// A decoded PayCA webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// `{"event": "card_transaction", "data": {...}}`.
+    CardTransaction(Value),
+    /// `{"event": "account_transaction", "data": {...}}`.
+    AccountTransaction(Value),
+    /// The flat cardholder status change.
+    CardholderStatus(CardholderStatusChange),
+    /// Anything else, with its `event` name when it has one.
+    Unknown {
+        /// `event`, or empty.
+        event: String,
+        /// The whole body.
+        raw: Value,
+    },
+}
+
+impl Event {
+    /// Types a verified body.
+    pub fn from_payload(raw: &Value) -> Event {
+        let event = raw.get("event").and_then(Value::as_str);
+        let data = || raw.get("data").cloned().unwrap_or(Value::Null);
+        match event {
+            Some("card_transaction") => Event::CardTransaction(data()),
+            Some("account_transaction") => Event::AccountTransaction(data()),
+            None if raw.get("cardholderId").is_some() && raw.get("status").is_some() => {
+                match CardholderStatusChange::deserialize(raw) {
+                    Ok(c) => Event::CardholderStatus(c),
+                    Err(_) => Event::Unknown {
+                        event: String::new(),
+                        raw: raw.clone(),
+                    },
+                }
+            }
+            other => Event::Unknown {
+                event: other.unwrap_or_default().to_owned(),
+                raw: raw.clone(),
+            },
+        }
+    }
+}
+
+/// A verified PayCA webhook delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct WebhookEvent {
+    /// The typed payload.
+    pub event: Event,
+    /// The whole body.
+    pub raw: Value,
+    /// `true` when this delivery id was seen before: acknowledge (204), skip the work.
+    pub duplicate: bool,
+    /// `x-request-id`, else `x-idempotency-key`, else `sha256:<hex of body>`.
+    pub delivery_id: String,
+}

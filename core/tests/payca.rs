@@ -1,0 +1,358 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! PayCA: webhook vectors made by Python hmac, requests, multipart, errors,
+//! the platform side and the cardholder status model.
+
+mod common;
+
+use cardwire::payca::{self, status, Client, Event, FileUpload, Platform, Request};
+use cardwire::{Error, Headers, MemoryReplayGuard, Payload};
+use serde_json::json;
+
+fn code_of<T: std::fmt::Debug>(r: &Result<T, Error>) -> &'static str {
+    match r {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    }
+}
+
+#[test]
+fn payca_webhook_vectors() {
+    let cases = common::cases("payca");
+    for (name, case) in &cases {
+        let c = Client::new(
+            case["client_id"].as_str().unwrap(),
+            case["client_secret"].as_str().unwrap(),
+        )
+        .unwrap();
+        let headers = common::headers(&case["headers"]);
+        let body = case["body"].as_str().unwrap().as_bytes();
+        let mut g = MemoryReplayGuard::default();
+        let r = c.verify_webhook(&headers, body, 0, &mut g);
+        assert_eq!(
+            code_of(&r),
+            case["expect"].as_str().unwrap(),
+            "{name}: {r:?}"
+        );
+        if let Ok(ev) = r {
+            let t = match &ev.event {
+                Event::CardTransaction(d) => {
+                    assert!(d.is_object());
+                    "card_transaction"
+                }
+                Event::AccountTransaction(_) => "account_transaction",
+                Event::CardholderStatus(h) => {
+                    assert_eq!(h.previous_status.as_deref(), Some("under_review"));
+                    "cardholder_status"
+                }
+                Event::Unknown { raw, .. } => {
+                    assert_eq!(raw["kycStatus"], "completed");
+                    "unknown"
+                }
+                _ => "other",
+            };
+            assert_eq!(t, case["event_type"].as_str().unwrap(), "{name}");
+            assert_eq!(
+                ev.delivery_id,
+                case["delivery_id"].as_str().unwrap(),
+                "{name}"
+            );
+            assert!(
+                c.verify_webhook(&headers, body, 5, &mut g)
+                    .unwrap()
+                    .duplicate,
+                "{name}"
+            );
+        }
+    }
+    assert!(cases.len() >= 10);
+}
+
+#[test]
+fn requests_are_framed_exactly() {
+    let c = Client::new("cid", "csecret").unwrap();
+    let r = c
+        .build_request(Request {
+            path: "/v1/users/{id}/cardholder",
+            path_params: &[("id", "user 1/2")],
+            body: Some(Payload::Json(&json!({"accountId": "a", "bin": "537100"}))),
+            idempotency_key: Some("idem-1"),
+            request_id: Some("rid-1"),
+            ..Request::default()
+        })
+        .unwrap();
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str()),
+        ("POST", "/v1/users/user%201%2F2/cardholder")
+    );
+    assert_eq!(r.header("x-client-id"), Some("cid"));
+    assert_eq!(r.header("x-client-secret"), Some("csecret"));
+    assert_eq!(r.header("Idempotency-Key"), Some("idem-1"));
+    assert_eq!(r.header("X-Request-ID"), Some("rid-1"));
+    assert_eq!(r.body, br#"{"accountId":"a","bin":"537100"}"#);
+    let g = c
+        .build_request(Request {
+            path: "/v1/cardholders",
+            query: &[("limit", "100"), ("cursor", "a b&c")],
+            ..Request::default()
+        })
+        .unwrap();
+    assert_eq!(
+        (g.method.as_str(), g.path.as_str()),
+        ("GET", "/v1/cardholders?limit=100&cursor=a%20b%26c")
+    );
+    assert!(g.body.is_empty() && g.header("Content-Type").is_none());
+    let p = c
+        .build_request(Request {
+            method: Some("patch"),
+            path: "/v1/cards",
+            body: Some(Payload::Text("{}")),
+            ..Request::default()
+        })
+        .unwrap();
+    assert_eq!(p.method, "PATCH");
+    // Bad input.
+    let long = "k".repeat(256);
+    for bad in [
+        Request {
+            path: "/v2/x",
+            ..Request::default()
+        },
+        Request {
+            method: Some("TRACE"),
+            path: "/v1/x",
+            ..Request::default()
+        },
+        Request {
+            method: Some("GET"),
+            path: "/v1/x",
+            body: Some(Payload::Text("{}")),
+            ..Request::default()
+        },
+        Request {
+            path: "/v1/users/{id}",
+            ..Request::default()
+        },
+        Request {
+            path: "/v1/x",
+            idempotency_key: Some(&long),
+            ..Request::default()
+        },
+        Request {
+            path: "/v1/x",
+            idempotency_key: Some("a\r\nb"),
+            ..Request::default()
+        },
+        Request {
+            path: "/v1/x",
+            body: Some(Payload::Text("{oops")),
+            ..Request::default()
+        },
+    ] {
+        assert_eq!(
+            c.build_request(bad).unwrap_err().code(),
+            "invalid_input",
+            "{bad:?}"
+        );
+    }
+    assert!(c
+        .build_request(Request {
+            path: "/v1/x",
+            idempotency_key: Some(&"k".repeat(255)),
+            ..Request::default()
+        })
+        .is_ok());
+    assert!(!format!("{c:?}").contains("csecret"));
+}
+
+#[test]
+fn multipart_uploads() {
+    let c = Client::new("cid", "csecret").unwrap();
+    let mut rng = common::rng();
+    let jpeg = [0xffu8, 0xd8, 0xff, 0x00, b'\r', b'\n', b'-', b'-'];
+    let r = c
+        .upload_kyc_document(
+            "u-1",
+            FileUpload {
+                filename: "pass\"port.jpg",
+                content_type: "image/jpeg",
+                bytes: &jpeg,
+            },
+            "passport",
+            None,
+            &mut rng,
+        )
+        .unwrap();
+    assert_eq!(r.path, "/v1/users/u-1/kyc/documents");
+    let ct = r.header("Content-Type").unwrap();
+    let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
+    let body = &r.body;
+    let text = String::from_utf8_lossy(body);
+    assert!(text.starts_with(&format!("--{boundary}\r\n")));
+    assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+    assert!(text.contains(
+        "name=\"file\"; filename=\"pass%22port.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    ));
+    assert!(text.contains("Content-Disposition: form-data; name=\"type\"\r\n\r\npassport\r\n"));
+    assert!(
+        body.windows(jpeg.len()).any(|w| w == jpeg),
+        "file bytes intact"
+    );
+    let f = c
+        .upload_cardholder_file(
+            FileUpload {
+                filename: "a.pdf",
+                content_type: "application/pdf",
+                bytes: b"%PDF",
+            },
+            Some("i"),
+            &mut rng,
+        )
+        .unwrap();
+    assert_eq!(
+        (f.method.as_str(), f.path.as_str()),
+        ("POST", "/v1/cardholders/files")
+    );
+    assert_eq!(
+        c.upload_kyc_document(
+            "",
+            FileUpload {
+                filename: "a",
+                content_type: "x",
+                bytes: b""
+            },
+            "passport",
+            None,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
+        "invalid_input"
+    );
+}
+
+#[test]
+fn errors_responses_and_platform() {
+    let c = Client::new("cid", "csecret").unwrap();
+    let h: Headers = [("Retry-After", "7")].into();
+    let body = br#"{"error":{"code":"ErrRateLimited","message":"slow down","details":null},"requestId":"req-42"}"#;
+    let Error::Api(api) = c.open_response(429, &h, body).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            api.provider_code.as_str(),
+            api.status,
+            api.retryable,
+            api.retry_after_ms,
+            api.request_id.as_deref()
+        ),
+        (
+            "ErrRateLimited",
+            Some(429),
+            true,
+            Some(7000),
+            Some("req-42")
+        )
+    );
+    for (code, status, retry) in payca::ERROR_CODES {
+        let b = Platform::seal_error(*status, code, "m", "r");
+        let Error::Api(api) = c
+            .open_response(b.status, &Headers::new(), &b.body)
+            .unwrap_err()
+        else {
+            panic!()
+        };
+        assert_eq!((api.provider_code.as_str(), api.retryable), (*code, *retry));
+    }
+    let Error::Api(api) = c
+        .open_response(503, &Headers::new(), b"upstream down")
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!((api.provider_code.as_str(), api.retryable), ("503", true));
+    assert_eq!(
+        c.open_response(204, &Headers::new(), b"").unwrap(),
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        c.open_response(200, &Headers::new(), br#"{"id":"x"}"#)
+            .unwrap()["id"],
+        "x"
+    );
+    assert_eq!(
+        c.open_response(200, &Headers::new(), b"<html>")
+            .unwrap_err()
+            .code(),
+        "malformed_envelope"
+    );
+
+    let p = Platform::new("cid", "csecret").unwrap();
+    let req = c
+        .build_request(Request {
+            path: "/v1/cards",
+            ..Request::default()
+        })
+        .unwrap();
+    assert!(p.verify_request(&req.headers()).is_ok());
+    assert_eq!(
+        p.verify_request(&[("x-client-id", "cid"), ("x-client-secret", "nope")].into())
+            .unwrap_err()
+            .code(),
+        "signature_invalid"
+    );
+    assert_eq!(
+        p.verify_request(&[("x-client-id", "who"), ("x-client-secret", "csecret")].into())
+            .unwrap_err()
+            .code(),
+        "unknown_merchant"
+    );
+    assert_eq!(
+        p.verify_request(&Headers::new()).unwrap_err().code(),
+        "malformed_envelope"
+    );
+    let hook = p
+        .sign_webhook(
+            &json!({"event": "card_transaction", "data": {"id": 1}}),
+            "rq-1",
+            None,
+        )
+        .unwrap();
+    let mut g = MemoryReplayGuard::default();
+    let ev = c
+        .verify_webhook(&hook.headers(), &hook.body, 0, &mut g)
+        .unwrap();
+    assert!(matches!(ev.event, Event::CardTransaction(_)) && !ev.duplicate);
+    assert!(
+        c.verify_webhook(&hook.headers(), &hook.body, 1, &mut g)
+            .unwrap()
+            .duplicate
+    );
+    let ack = Client::webhook_ack();
+    assert_eq!(ack.status, 204);
+    assert!(Platform::is_acknowledged(ack.status));
+    assert_eq!(
+        Platform::rejection(&Error::SignatureInvalid, "r").status,
+        401
+    );
+}
+
+#[test]
+fn cardholder_status_model() {
+    let m = status::CARDHOLDER;
+    assert_eq!(m.states.len(), 8);
+    assert!(m.can_transition("under_review", "pass_audit"));
+    assert!(m.can_transition("submission_failed", "wait_audit"));
+    assert!(!m.is_final("submission_failed"));
+    for f in ["pass_audit", "reject", "rejected_by_admin"] {
+        assert!(m.is_final(f));
+    }
+    assert!(!m.can_transition("pass_audit", "pending_review"));
+    assert!(!m.is_known("brand_new") && !m.is_final("brand_new"));
+    assert!(status::can_issue_cards("pass_audit") && !status::can_issue_cards("under_review"));
+}
