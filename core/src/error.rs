@@ -24,6 +24,9 @@ pub struct ApiError {
     pub status: Option<u16>,
     /// Whether repeating the same call later may succeed.
     pub retryable: bool,
+    /// The operation may or may not have happened (WorldCard legacy `500`,
+    /// `5000`): query the order before retrying, never just resend.
+    pub outcome_unknown: bool,
     /// When to retry, in milliseconds, if the provider said (`Retry-After`).
     pub retry_after_ms: Option<u64>,
     /// The provider's request id, when it sent one (PayCA `requestId`).
@@ -40,6 +43,7 @@ impl ApiError {
             message: message.into(),
             status: None,
             retryable: false,
+            outcome_unknown: false,
             retry_after_ms: None,
             request_id: None,
             field_errors: None,
@@ -71,6 +75,13 @@ impl ApiError {
     #[must_use]
     pub fn with_field_errors(mut self, errors: Option<FieldErrors>) -> Self {
         self.field_errors = errors;
+        self
+    }
+
+    /// Marks the outcome as unknown (query before retrying).
+    #[must_use]
+    pub fn with_outcome_unknown(mut self, unknown: bool) -> Self {
+        self.outcome_unknown = unknown;
         self
     }
 

@@ -30,6 +30,7 @@
 //! ## Providers
 //!
 //! * [`worldcard`]: WorldCard `Card/*` (AES-256-GCM, RSA-PSS-SHA256).
+//! * [`worldcard_legacy`]: WorldCard legacy card and Transfer V4 (MD5 sign, AES-ECB).
 //! * [`payca`]: PayCA (client credentials, HMAC-SHA256 webhooks).
 //! * [`pintopay`]: PinToPay (XSalsa20-Poly1305 secretbox, µs timestamps).
 
@@ -56,7 +57,7 @@ pub use envelope::{
 };
 pub use error::{ApiError, Error, FieldErrors, Result, CODES};
 pub use keys::{AesKey, RsaPrivateKey, RsaPublicKey};
-pub use providers::{payca, pintopay, worldcard};
+pub use providers::{payca, pintopay, worldcard, worldcard_legacy};
 pub use rand_core;
 
 /// The README's Rust example, compiled and run as a doctest.

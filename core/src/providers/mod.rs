@@ -5,3 +5,4 @@
 pub mod payca;
 pub mod pintopay;
 pub mod worldcard;
+pub mod worldcard_legacy;

@@ -1,0 +1,283 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! WorldCard legacy: vectors made by hashlib (MD5) and Python `cryptography`
+//! (AES-ECB), the seed's published examples, both sides against each other.
+
+mod common;
+
+use cardwire::crypto::aes_ecb::AesEcbKey;
+use cardwire::crypto::md5_sign;
+use cardwire::worldcard_legacy::{self, Client, Event, ParamPlacement, Platform};
+use cardwire::{Error, MemoryReplayGuard};
+use serde_json::{json, Value};
+
+fn code_of<T: std::fmt::Debug>(r: &Result<T, Error>) -> &'static str {
+    match r {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    }
+}
+
+fn event_name(e: &Event) -> &'static str {
+    match e {
+        Event::TopUp(_) => "top_up",
+        Event::Kyc(_) => "kyc",
+        Event::Bill(_) => "bill",
+        Event::Close(_) => "close",
+        Event::Otp(_) => "otp",
+        Event::VirtualP { .. } => "virtual_p",
+        Event::Oob(_) => "oob",
+        Event::TransferOrder(_) => "transfer_order",
+        _ => "unknown",
+    }
+}
+
+#[test]
+fn legacy_vectors() {
+    let cases = common::cases("worldcard_legacy");
+    for (name, case) in &cases {
+        let expect = case["expect"].as_str().unwrap_or("ok");
+        match case["kind"].as_str().unwrap() {
+            "sign" => {
+                let params = case["params"].as_object().unwrap();
+                let secret = case["secret"].as_str().unwrap();
+                let exclude: Vec<&str> = case["exclude"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect();
+                assert_eq!(
+                    md5_sign::canonical_string(params, secret, &exclude).unwrap(),
+                    case["canonical"].as_str().unwrap(),
+                    "{name}"
+                );
+                assert_eq!(
+                    md5_sign::sign(params, secret, &exclude).unwrap(),
+                    case["sign"].as_str().unwrap(),
+                    "{name}"
+                );
+            }
+            "ecb" => {
+                let r = AesEcbKey::new(case["key"].as_str().unwrap().as_bytes())
+                    .and_then(|k| k.decrypt_b64(case["value"].as_str().unwrap()))
+                    .and_then(|p| {
+                        String::from_utf8(p).map_err(|_| Error::MalformedEnvelope {
+                            reason: "utf8".into(),
+                        })
+                    });
+                assert_eq!(code_of(&r), expect, "{name}: {r:?}");
+                if let Ok(p) = r {
+                    assert_eq!(p, case["plaintext"].as_str().unwrap(), "{name}");
+                }
+            }
+            "response" => {
+                let c = Client::new("k", case["secret"].as_str().unwrap()).unwrap();
+                let r = c.open_response(case["body"].as_str().unwrap().as_bytes(), Some(200));
+                assert_eq!(code_of(&r), expect, "{name}: {r:?}");
+                match r {
+                    Ok(d) => assert_eq!(d, case["data"], "{name}"),
+                    Err(Error::Api(api)) => {
+                        assert_eq!(api.provider_code, case["code"].as_str().unwrap());
+                        assert_eq!(
+                            api.outcome_unknown,
+                            case["outcome_unknown"].as_bool().unwrap(),
+                            "{name}"
+                        );
+                    }
+                    Err(_) => {}
+                }
+            }
+            "webhook" => {
+                let c = Client::new(
+                    case["app_key"].as_str().unwrap(),
+                    case["secret"].as_str().unwrap(),
+                )
+                .unwrap();
+                let body = case["body"].as_str().unwrap().as_bytes();
+                let mut g = MemoryReplayGuard::default();
+                let r = c.verify_webhook(body, 0, &mut g);
+                assert_eq!(code_of(&r), expect, "{name}: {r:?}");
+                if let Ok(ev) = r {
+                    assert_eq!(
+                        event_name(&ev.event),
+                        case["event"].as_str().unwrap(),
+                        "{name}"
+                    );
+                    assert_eq!(ev.dedup_key, case["dedup_key"].as_str().unwrap(), "{name}");
+                    assert!(!ev.duplicate);
+                    assert!(
+                        c.verify_webhook(body, 1, &mut g).unwrap().duplicate,
+                        "{name}"
+                    );
+                }
+            }
+            "request" => {
+                let p = Platform::new(
+                    case["app_key"].as_str().unwrap(),
+                    case["secret"].as_str().unwrap(),
+                )
+                .unwrap();
+                let r = p.verify_request(
+                    case["path"].as_str().unwrap(),
+                    case["body"].as_str().unwrap().as_bytes(),
+                );
+                assert_eq!(code_of(&r), expect, "{name}: {r:?}");
+                if let Ok(fields) = r {
+                    assert!(!fields.contains_key("sign") && !fields.contains_key("appKey"));
+                    assert_eq!(fields["idType"], "PASSPORT");
+                }
+            }
+            other => panic!("{name}: unknown kind {other}"),
+        }
+    }
+    assert!(cases.len() >= 30);
+}
+
+#[test]
+fn both_sides_and_settings() {
+    let secret = "sBOvCZZurSbbdJiA";
+    let c = Client::new("app-1", secret).unwrap();
+    let p = Platform::new("app-1", secret).unwrap();
+    // PIN on the secure endpoint is encrypted: the published AES example is the judge.
+    let r = c
+        .build_request(
+            "/op/card/H/change/pin/secure",
+            &json!({"cardNumber": "4000", "pin": "14"}),
+            1_764_000_000_000,
+            "n-1",
+        )
+        .unwrap();
+    let body: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(body["pin"], "U88v0HHTLxUp9LUkj95AJA==");
+    assert_eq!(body["timestamp"], "1764000000000");
+    assert_eq!(body["appKey"], "app-1");
+    assert!(body.get("appSecret").is_none());
+    let fields = p.verify_request(&r.path, &r.body).unwrap();
+    assert_eq!(fields["cardNumber"], "4000");
+    // Query placement: the same signature, carried in the query string.
+    let q = c.clone().with_placement(ParamPlacement::Query);
+    let r = q
+        .build_request("/op/card/E/info", &json!({"cardNumber": "4000"}), 1, "n-2")
+        .unwrap();
+    assert!(
+        r.path
+            .starts_with("/op/card/E/info?appKey=app-1&nonce=n-2&timestamp=1&sign="),
+        "{}",
+        r.path
+    );
+    assert_eq!(
+        p.verify_request(&r.path, &r.body).unwrap()["cardNumber"],
+        "4000"
+    );
+    // Images are left out of the signature on the document endpoint.
+    let r = c
+        .build_request(
+            "/op/card/P/document",
+            &json!({"cardNumber": "1", "idType": "DLN", "faceImage": "aaaa"}),
+            1,
+            "n-3",
+        )
+        .unwrap();
+    let mut swapped: Value = serde_json::from_slice(&r.body).unwrap();
+    swapped["faceImage"] = json!("bbbb");
+    assert!(p
+        .verify_request(&r.path, swapped.to_string().as_bytes())
+        .is_ok());
+    swapped["cardNumber"] = json!("2");
+    assert_eq!(
+        p.verify_request(&r.path, swapped.to_string().as_bytes())
+            .unwrap_err()
+            .code(),
+        "signature_invalid"
+    );
+    // Responses sealed by the platform open on the client.
+    let data = json!({"cardNo": "1", "cvv": "110", "cardInfo": {"cardNo": "4111", "cvv": "", "expYear": "2030", "expMonth": "01"}});
+    let sealed = p.seal_response(&data).unwrap();
+    let wire: Value = serde_json::from_slice(&sealed.body).unwrap();
+    assert_ne!(wire["data"]["cvv"], "110");
+    assert_eq!(wire["data"]["cardInfo"]["cvv"], "", "empty stays empty");
+    assert_eq!(c.open_response(&sealed.body, Some(200)).unwrap(), data);
+    let Error::Api(api) = c
+        .open_response(
+            &Platform::seal_error(5102, "insufficient reserve").body,
+            None,
+        )
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (api.provider_code.as_str(), api.outcome_unknown),
+        ("5102", false)
+    );
+    // Webhooks signed by the platform verify, and duplicates are recognised.
+    let hook = p
+        .sign_webhook(
+            &json!({"orderNo": "O9", "merOrderNo": "M9", "status": 2, "settleAmount": "1.00"}),
+        )
+        .unwrap();
+    let mut g = MemoryReplayGuard::default();
+    let ev = c.verify_webhook(&hook.body, 0, &mut g).unwrap();
+    assert!(matches!(ev.event, Event::TopUp(_)));
+    assert_eq!(ev.dedup_key, "topup:O9:2");
+    assert!(c.verify_webhook(&hook.body, 1, &mut g).unwrap().duplicate);
+    assert_eq!(Client::webhook_ack().body, b"ok");
+    assert!(Platform::is_acknowledged(200, b"ok\n"));
+    let other_app = Client::new("app-2", secret).unwrap();
+    assert_eq!(
+        other_app
+            .verify_webhook(&hook.body, 0, &mut g)
+            .unwrap_err()
+            .code(),
+        "malformed_envelope"
+    );
+    // Bad input.
+    assert_eq!(
+        c.build_request("/op/card/E/info", "[]", 1, "n")
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        c.build_request("/op/card/E/info", &json!({"sign": "x"}), 1, "n")
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        c.build_request("/op/card/E/info", &json!({"appSecret": "x"}), 1, "n")
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        c.build_request("op/card", "{}", 1, "n").unwrap_err().code(),
+        "invalid_input"
+    );
+    assert_eq!(Client::new("k", "").unwrap_err().code(), "invalid_key");
+    let odd = Client::new("k", "a-secret-of-odd-length").unwrap();
+    assert_eq!(
+        odd.decrypt_field("jvU9Vaz67Gj+Xn/qlaXKHA==")
+            .unwrap_err()
+            .code(),
+        "invalid_key"
+    );
+    assert_eq!(
+        c.verify_webhook(b"[]", 0, &mut g).unwrap_err().code(),
+        "malformed_envelope"
+    );
+    assert_eq!(
+        c.verify_webhook(b"not json", 0, &mut g).unwrap_err().code(),
+        "malformed_envelope"
+    );
+    assert!(!format!("{c:?}").contains(secret));
+    assert_eq!(
+        worldcard_legacy::sign_exclusions("/op/card/P/document?x=1"),
+        &["faceImage", "backImage"]
+    );
+}
