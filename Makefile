@@ -12,7 +12,7 @@ CARGO_FUZZ_VERSION ?= 0.13.1
 .PHONY: help demo test lint bench fuzz vectors setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
 
 help:
-	@echo "make demo    - the WorldCard tour: both sides, duplicate webhook, three rejections"
+	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
 	@echo "make test    - every test, every language (installs what it needs)"
 	@echo "make lint    - rustfmt check and clippy -D warnings"
 	@echo "make bench   - criterion benchmarks (not part of test)"
@@ -20,7 +20,9 @@ help:
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
 
 demo:
-	$(CARGO) run --release -q -p cardwire-examples --bin worldcard-tour
+	$(CARGO) build --release -q -p cardwire-examples
+	./target/release/worldcard-tour
+	./target/release/shared-secret-tour
 
 setup-rust:
 	rustup component add rustfmt clippy >/dev/null 2>&1 || true
@@ -47,7 +49,7 @@ test-wasm32: setup-rust
 	@ls -l target/wasm32-unknown-unknown/release/libcardwire.rlib | awk '{print "wasm32 build of core: ok (" $$5 " bytes rlib)"}'
 
 test-interop: setup-python
-	$(CARGO) run -q -p cardwire-examples --bin interop-emit | $(PY) tests/python/check_worldcard_interop.py
+	$(CARGO) run -q -p cardwire-examples --bin interop-emit | $(PY) tests/python/check_interop.py
 
 test-examples:
 	$(CARGO) run -q -p cardwire-examples --bin worldcard-tour > target/worldcard-tour.txt
@@ -55,6 +57,11 @@ test-examples:
 	grep -q "code timestamp_out_of_window" target/worldcard-tour.txt
 	grep -q "code replay_detected" target/worldcard-tour.txt
 	grep -q "code signature_invalid" target/worldcard-tour.txt
+	$(CARGO) run -q -p cardwire-examples --bin shared-secret-tour > target/shared-secret-tour.txt
+	grep -q "timestamp_out_of_window" target/shared-secret-tour.txt
+	grep -q "appended to the body -> signature_invalid" target/shared-secret-tour.txt
+	grep -q "settleAmount changed -> signature_invalid" target/shared-secret-tour.txt
+	grep -q "U88v0HHTLxUp9LUkj95AJA==" target/shared-secret-tour.txt
 	@echo "examples: worldcard-tour ran and showed every step"
 
 test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples
@@ -62,6 +69,9 @@ test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examp
 
 vectors: setup-python
 	$(PY) tests/gen/worldcard.py
+	$(PY) tests/gen/pintopay.py
+	$(PY) tests/gen/payca.py
+	$(PY) tests/gen/worldcard_legacy.py
 
 bench:
 	$(CARGO) bench -p cardwire --bench envelopes

@@ -1,12 +1,14 @@
-//! Emits WorldCard envelopes made by cardwire as JSON on stdout, for the
-//! independent checker `tests/python/check_worldcard_interop.py` (Python
-//! `cryptography`) to verify and open. Run by `make test`.
+//! Emits envelopes made by cardwire as JSON on stdout, for the independent
+//! checker `tests/python/check_interop.py` (Python `cryptography`, PyNaCl,
+//! hashlib/hmac, the `email` multipart parser) to verify and open. Run by
+//! `make test`.
 
 #![allow(clippy::indexing_slicing)] // serde_json::Value indexing returns Null, it does not panic
 
 use std::path::PathBuf;
 
 use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform, Stamp};
+use cardwire::{payca, pintopay, worldcard_legacy};
 use cardwire::{AesKey, Payload, RsaPrivateKey, RsaPublicKey};
 use rand::rngs::OsRng;
 use serde_json::{json, Value};
@@ -43,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &mut rng,
         )?;
         cases.push(json!({
-            "kind": "request", "bits": bits, "public_key": pub_name, "aes_key": AES_KEY_HEX,
+            "provider": "worldcard", "kind": "request", "bits": bits, "public_key": pub_name, "aes_key": AES_KEY_HEX,
             "headers": req.headers, "body": String::from_utf8(req.body)?, "payload": payload,
         }));
     }
@@ -68,15 +70,74 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut expected = data.clone();
     expected["notify_type"] = json!("card_open");
     cases.push(json!({
-        "kind": "webhook", "bits": 2048, "public_key": "platform_2048.spki.pem", "aes_key": AES_KEY_HEX,
+        "provider": "worldcard", "kind": "webhook", "bits": 2048, "public_key": "platform_2048.spki.pem", "aes_key": AES_KEY_HEX,
         "headers": hook.headers, "body": String::from_utf8(hook.body)?, "payload": expected,
     }));
     let info = json!({"card_id": "1", "status": 2, "card_number": "4937241000003841", "cvv": "123",
                       "expiry_month": "09", "expiry_year": "2029", "currency": "USD"});
     let resp = platform.seal_response("app_cardwire_test", Some(Payload::Json(&info)), &mut rng)?;
     cases.push(json!({
-        "kind": "response", "aes_key": AES_KEY_HEX, "body": String::from_utf8(resp.body)?, "data": info,
+        "provider": "worldcard", "kind": "response", "aes_key": AES_KEY_HEX, "body": String::from_utf8(resp.body)?, "data": info,
     }));
+    shared_secret_cases(&mut cases, &mut rng)?;
     println!("{}", serde_json::to_string_pretty(&cases)?);
+    Ok(())
+}
+
+fn shared_secret_cases(
+    cases: &mut Vec<Value>,
+    rng: &mut OsRng,
+) -> Result<(), Box<dyn std::error::Error>> {
+    // PinToPay: PyNaCl must open what we seal.
+    let secret = "pk_test_secret_ünïcode_✓";
+    let m = pintopay::Merchant::new("ptp_key", secret)?;
+    let payload = json!({"card_id": "card_1", "amount": "25.50"});
+    let req = m.build_request(
+        "/api/v1/cards/topup",
+        &payload,
+        1_764_000_000_000_000,
+        Some("idem-1"),
+        rng,
+    )?;
+    cases.push(json!({"provider": "pintopay", "kind": "request", "secret": secret, "body": String::from_utf8(req.body)?,
+                      "payload": payload, "timestamp_us": 1_764_000_000_000_000u64, "headers": req.headers}));
+    let p = pintopay::Platform::new("ptp_key", secret)?;
+    let hook = p.seal_webhook(
+        "card.transaction",
+        &json!({"card_id": "card_1", "timestamp": 17}),
+        rng,
+    )?;
+    cases.push(json!({"provider": "pintopay", "kind": "webhook", "secret": secret, "body": String::from_utf8(hook.body)?,
+                      "payload": {"card_id": "card_1", "timestamp": 17, "type": "card.transaction"}}));
+    // PayCA: hmac must verify our signature; the email parser must read our multipart body.
+    let pp = payca::Platform::new("cid", "pc_secret_Zq9!x")?;
+    let body = json!({"event": "card_transaction", "data": {"cardId": "c-1", "amount": "12.50"}});
+    let signed = pp.sign_webhook(&body, "req-1", None)?;
+    cases.push(json!({"provider": "payca", "kind": "webhook", "secret": "pc_secret_Zq9!x", "headers": signed.headers,
+                      "body": String::from_utf8(signed.body)?}));
+    let c = payca::Client::new("cid", "pc_secret_Zq9!x")?;
+    let file: Vec<u8> = (0u8..=255)
+        .chain(b"\r\n--not-a-boundary\r\n".iter().copied())
+        .collect();
+    let up = c.upload_kyc_document(
+        "user/1",
+        payca::FileUpload {
+            filename: "pass\"port.jpg",
+            content_type: "image/jpeg",
+            bytes: &file,
+        },
+        "passport",
+        None,
+        rng,
+    )?;
+    cases.push(json!({"provider": "payca", "kind": "multipart", "path": up.path, "content_type": up.header("Content-Type"),
+                      "body_hex": cardwire::encoding::hex_encode(&up.body), "file_hex": cardwire::encoding::hex_encode(&file)}));
+    // WorldCard legacy: hashlib must agree on the sign; cryptography must decrypt our AES-ECB.
+    let lsecret = "owfwFkDnlCuiUTYzA1b2C3d4E5f6G7h8";
+    let lc = worldcard_legacy::Client::new("app-legacy", lsecret)?;
+    let lreq = lc.build_request("/op/card/P/document", &json!({"cardNumber": "5592", "idType": "PASSPORT", "faceImage": "aGVsbG8=", "limit": 5000, "flag": true}), 1_764_000_000_000, "n-1")?;
+    cases.push(json!({"provider": "worldcard_legacy", "kind": "request", "secret": lsecret, "body": String::from_utf8(lreq.body)?,
+                      "exclude": ["faceImage", "backImage"]}));
+    cases.push(json!({"provider": "worldcard_legacy", "kind": "ecb", "secret": lsecret, "value": lc.encrypt_field("123456")?, "plaintext": "123456"}));
     Ok(())
 }
