@@ -31,6 +31,7 @@
 //!
 //! * [`worldcard`]: WorldCard `Card/*` (AES-256-GCM, RSA-PSS-SHA256).
 //! * [`worldcard_legacy`]: WorldCard legacy card and Transfer V4 (MD5 sign, AES-ECB).
+//! * [`wasabi`]: Wasabi Card Open API (RSA-SHA256, RSA-encrypted fields) and gateway.
 //! * [`payca`]: PayCA (client credentials, HMAC-SHA256 webhooks).
 //! * [`pintopay`]: PinToPay (XSalsa20-Poly1305 secretbox, µs timestamps).
 
@@ -45,6 +46,7 @@ pub mod crypto;
 pub mod encoding;
 pub mod envelope;
 pub mod error;
+pub mod exact_json;
 pub mod keys;
 pub mod lenient;
 pub mod providers;
@@ -57,7 +59,7 @@ pub use envelope::{
 };
 pub use error::{ApiError, Error, FieldErrors, Result, CODES};
 pub use keys::{AesKey, RsaPrivateKey, RsaPublicKey};
-pub use providers::{payca, pintopay, worldcard, worldcard_legacy};
+pub use providers::{payca, pintopay, wasabi, worldcard, worldcard_legacy};
 pub use rand_core;
 
 /// The README's Rust example, compiled and run as a doctest.

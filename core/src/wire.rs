@@ -22,6 +22,30 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Decodes `%XX` escapes (and nothing else: `+` stays `+`). A malformed
+/// escape or a result that is not UTF-8 is `malformed_envelope`.
+pub fn percent_decode(s: &str) -> Result<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| encoding::hex_decode(h).ok())
+                .and_then(|v| v.first().copied())
+                .ok_or_else(|| Error::malformed("bad percent escape"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| Error::malformed("percent-decoded text is not UTF-8"))
+}
+
 /// `a=1&b=x%20y` from pairs, in the order given.
 pub fn query_string<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
     pairs

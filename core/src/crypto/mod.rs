@@ -6,6 +6,7 @@ pub mod aes_ecb;
 pub mod aes_gcm;
 pub mod hmac_sha256;
 pub mod md5_sign;
+pub mod rsa_pkcs1;
 pub mod rsa_pss;
 pub mod secretbox;
 

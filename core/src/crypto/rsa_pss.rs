@@ -151,7 +151,7 @@ fn mgf1_sha256(seed: &[u8], len: usize) -> Vec<u8> {
 }
 
 /// Lets a `?Sized` caller RNG be used where the `rsa` crate wants a sized one.
-struct RngAdapter<'a, R: CryptoRngCore + ?Sized>(&'a mut R);
+pub(crate) struct RngAdapter<'a, R: CryptoRngCore + ?Sized>(pub(crate) &'a mut R);
 
 impl<R: CryptoRngCore + ?Sized> rand_core::RngCore for RngAdapter<'_, R> {
     fn next_u32(&mut self) -> u32 {

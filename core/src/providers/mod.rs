@@ -4,5 +4,6 @@
 
 pub mod payca;
 pub mod pintopay;
+pub mod wasabi;
 pub mod worldcard;
 pub mod worldcard_legacy;

@@ -1,0 +1,147 @@
+//! RSA PKCS#1 v1.5 signatures with SHA-256 ("SHA256withRSA") and RSA
+//! encryption of short fields (PKCS#1 v1.5 by default, OAEP-SHA1 and
+//! OAEP-SHA256 selectable), in modulus-sized blocks (Wasabi Card).
+//!
+//! Security note: the pure-Rust `rsa` 0.9 crate has a published timing side
+//! channel in decryption (RUSTSEC-2023-0071, "Marvin") and offers no
+//! implicit-rejection mode. cardwire always decrypts with blinding (the
+//! caller's RNG) and reports every failure as one opaque `decrypt_failed`, but
+//! a network attacker able to submit many chosen ciphertexts to a decryption
+//! oracle and time it precisely could still learn something. Decrypting card
+//! fields the provider sent you is not such an oracle; do not expose
+//! [`decrypt`] to untrusted ciphertext submitters.
+
+use rand_core::CryptoRngCore;
+use rsa::traits::PublicKeyParts;
+use rsa::{Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign};
+use sha2::{Digest, Sha256};
+
+use super::rsa_pss::RngAdapter;
+use crate::error::{Error, Result};
+use crate::keys::{RsaPrivateKey, RsaPublicKey};
+
+/// RSA encryption padding for sensitive fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RsaPadding {
+    /// PKCS#1 v1.5 (what every Wasabi integration found uses; default).
+    #[default]
+    Pkcs1v15,
+    /// OAEP with SHA-1 and MGF1-SHA-1.
+    OaepSha1,
+    /// OAEP with SHA-256 and MGF1-SHA-256.
+    OaepSha256,
+}
+
+impl RsaPadding {
+    /// Longest plaintext one block can carry with a `k`-byte modulus.
+    pub fn max_plaintext(self, k: usize) -> usize {
+        match self {
+            RsaPadding::Pkcs1v15 => k.saturating_sub(11),
+            RsaPadding::OaepSha1 => k.saturating_sub(2 * 20 + 2),
+            RsaPadding::OaepSha256 => k.saturating_sub(2 * 32 + 2),
+        }
+    }
+}
+
+/// Signs `message` (SHA-256, PKCS#1 v1.5), blinded with the caller's RNG.
+pub fn sign<R: CryptoRngCore + ?Sized>(
+    key: &RsaPrivateKey,
+    message: &[u8],
+    rng: &mut R,
+) -> Result<Vec<u8>> {
+    let hashed = Sha256::digest(message);
+    key.as_rsa()
+        .sign_with_rng(&mut RngAdapter(rng), Pkcs1v15Sign::new::<Sha256>(), &hashed)
+        .map_err(|_| Error::invalid_key("RSA key too small for a SHA-256 PKCS#1 v1.5 signature"))
+}
+
+/// Verifies a SHA-256 PKCS#1 v1.5 signature. A signature whose length is not
+/// the key's modulus size, or that does not verify, is `signature_invalid`.
+pub fn verify(key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> Result<()> {
+    if signature.len() != key.size() {
+        return Err(Error::SignatureInvalid);
+    }
+    let hashed = Sha256::digest(message);
+    key.as_rsa()
+        .verify(Pkcs1v15Sign::new::<Sha256>(), &hashed, signature)
+        .map_err(|_| Error::SignatureInvalid)
+}
+
+/// Encrypts `plaintext`, splitting it into blocks that fit the padding, and
+/// concatenates the modulus-sized ciphertext blocks. Empty plaintext is one block.
+pub fn encrypt<R: CryptoRngCore + ?Sized>(
+    key: &RsaPublicKey,
+    plaintext: &[u8],
+    padding: RsaPadding,
+    rng: &mut R,
+) -> Result<Vec<u8>> {
+    let k = key.as_rsa().size();
+    let max = padding.max_plaintext(k);
+    if max == 0 {
+        return Err(Error::invalid_key("RSA key too small for this padding"));
+    }
+    let mut out = Vec::with_capacity(k * plaintext.len().div_ceil(max).max(1));
+    let chunks: Vec<&[u8]> = if plaintext.is_empty() {
+        vec![&[][..]]
+    } else {
+        plaintext.chunks(max).collect()
+    };
+    let mut rng = RngAdapter(rng);
+    for chunk in chunks {
+        let block = match padding {
+            RsaPadding::Pkcs1v15 => key.as_rsa().encrypt(&mut rng, Pkcs1v15Encrypt, chunk),
+            RsaPadding::OaepSha1 => {
+                key.as_rsa()
+                    .encrypt(&mut rng, Oaep::new::<sha1::Sha1>(), chunk)
+            }
+            RsaPadding::OaepSha256 => key.as_rsa().encrypt(&mut rng, Oaep::new::<Sha256>(), chunk),
+        }
+        .map_err(|_| Error::invalid_input("RSA encryption failed"))?;
+        out.extend_from_slice(&block);
+    }
+    Ok(out)
+}
+
+/// Decrypts one or more modulus-sized blocks and concatenates the plaintexts.
+/// A length that is not a non-zero multiple of the modulus size is
+/// `malformed_envelope`; any padding failure is an opaque `decrypt_failed`.
+pub fn decrypt<R: CryptoRngCore + ?Sized>(
+    key: &RsaPrivateKey,
+    ciphertext: &[u8],
+    padding: RsaPadding,
+    rng: &mut R,
+) -> Result<Vec<u8>> {
+    let k = key.as_rsa().size();
+    if ciphertext.is_empty() || k == 0 || ciphertext.len() % k != 0 {
+        return Err(Error::malformed(
+            "RSA ciphertext is not a whole number of modulus-sized blocks",
+        ));
+    }
+    let mut out = Vec::new();
+    let mut failed = false;
+    let mut rng = RngAdapter(rng);
+    for block in ciphertext.chunks_exact(k) {
+        let r = match padding {
+            RsaPadding::Pkcs1v15 => key
+                .as_rsa()
+                .decrypt_blinded(&mut rng, Pkcs1v15Encrypt, block),
+            RsaPadding::OaepSha1 => {
+                key.as_rsa()
+                    .decrypt_blinded(&mut rng, Oaep::new::<sha1::Sha1>(), block)
+            }
+            RsaPadding::OaepSha256 => {
+                key.as_rsa()
+                    .decrypt_blinded(&mut rng, Oaep::new::<Sha256>(), block)
+            }
+        };
+        match r {
+            Ok(p) => out.extend_from_slice(&p),
+            Err(_) => failed = true,
+        }
+    }
+    if failed {
+        return Err(Error::DecryptFailed);
+    }
+    Ok(out)
+}

@@ -1,0 +1,150 @@
+//! Wasabi Open API notifications, by `X-WSB-CATEGORY`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A notification category and the field that identifies its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Category {
+    /// `card_holder` (`holderId`).
+    CardHolder,
+    /// `card_holder_change_email` (`holderId`).
+    CardHolderChangeEmail,
+    /// `card_transaction` (`orderNo`).
+    CardTransaction,
+    /// `work` (`orderNo`).
+    Work,
+    /// `wallet_transaction` (`orderNo`).
+    WalletTransaction,
+    /// `wallet_transaction_v2` (`orderNo`).
+    WalletTransactionV2,
+    /// `card_auth_transaction` (`tradeNo`; pushed again as its status moves).
+    CardAuthTransaction,
+    /// `card_fee_patch` (`tradeNo`).
+    CardFeePatch,
+    /// `card_3ds` (`tradeNo`; `values` is RSA-encrypted, `type` ∈ `third_3ds_otp`, `auth_url`, `activation_code`).
+    Card3ds,
+    /// `physical_card` (`cardNo`).
+    PhysicalCard,
+    /// Any other category, as sent.
+    Other(String),
+}
+
+impl Category {
+    /// Reads `X-WSB-CATEGORY`.
+    pub fn parse(s: &str) -> Category {
+        match s {
+            "card_holder" => Category::CardHolder,
+            "card_holder_change_email" => Category::CardHolderChangeEmail,
+            "card_transaction" => Category::CardTransaction,
+            "work" => Category::Work,
+            "wallet_transaction" => Category::WalletTransaction,
+            "wallet_transaction_v2" => Category::WalletTransactionV2,
+            "card_auth_transaction" => Category::CardAuthTransaction,
+            "card_fee_patch" => Category::CardFeePatch,
+            "card_3ds" => Category::Card3ds,
+            "physical_card" => Category::PhysicalCard,
+            other => Category::Other(other.to_owned()),
+        }
+    }
+
+    /// The category's wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Category::CardHolder => "card_holder",
+            Category::CardHolderChangeEmail => "card_holder_change_email",
+            Category::CardTransaction => "card_transaction",
+            Category::Work => "work",
+            Category::WalletTransaction => "wallet_transaction",
+            Category::WalletTransactionV2 => "wallet_transaction_v2",
+            Category::CardAuthTransaction => "card_auth_transaction",
+            Category::CardFeePatch => "card_fee_patch",
+            Category::Card3ds => "card_3ds",
+            Category::PhysicalCard => "physical_card",
+            Category::Other(s) => s,
+        }
+    }
+
+    /// The payload field that identifies an event of this category.
+    pub fn id_field(&self) -> Option<&'static str> {
+        match self {
+            Category::CardHolder | Category::CardHolderChangeEmail => Some("holderId"),
+            Category::CardTransaction
+            | Category::Work
+            | Category::WalletTransaction
+            | Category::WalletTransactionV2 => Some("orderNo"),
+            Category::CardAuthTransaction | Category::CardFeePatch | Category::Card3ds => {
+                Some("tradeNo")
+            }
+            Category::PhysicalCard => Some("cardNo"),
+            Category::Other(_) => None,
+        }
+    }
+}
+
+/// A typed notification: its category, identifying value and status, with
+/// the payload (non-integer numbers as exact decimal strings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Event {
+    /// The category.
+    pub category: Category,
+    /// The identifying field's value (`holderId`, `orderNo`, `tradeNo`, `cardNo`), as text.
+    pub id: Option<String>,
+    /// `status`, when present.
+    pub status: Option<String>,
+    /// The whole payload.
+    pub data: Value,
+}
+
+/// A verified notification delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct WebhookEvent {
+    /// The typed event.
+    pub event: Event,
+    /// `true` when `X-WSB-REQUEST-ID` was seen before: acknowledge, skip the work.
+    pub duplicate: bool,
+    /// `X-WSB-REQUEST-ID` (or `sha256:<body>` when absent).
+    pub delivery_id: String,
+    /// The business deduplication key: `category:id`, and for
+    /// `card_auth_transaction` (re-pushed as its status moves) `category:id:status`.
+    pub dedup_key: String,
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+impl Event {
+    /// Types a verified payload under `category`.
+    pub fn new(category: Category, data: Value) -> Event {
+        let id = category.id_field().and_then(|f| text(data.get(f)));
+        let status = text(data.get("status"));
+        Event {
+            category,
+            id,
+            status,
+            data,
+        }
+    }
+
+    /// The business deduplication key.
+    pub fn dedup_key(&self) -> String {
+        let id = self.id.as_deref().unwrap_or_default();
+        match self.category {
+            Category::CardAuthTransaction => format!(
+                "{}:{id}:{}",
+                self.category.as_str(),
+                self.status.as_deref().unwrap_or_default()
+            ),
+            _ => format!("{}:{id}", self.category.as_str()),
+        }
+    }
+}

@@ -1,0 +1,375 @@
+//! Wasabi Open API, merchant side.
+
+use rand_core::CryptoRngCore;
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::events::{Category, Event, WebhookEvent};
+use super::{
+    HEADER_API_KEY, HEADER_CATEGORY, HEADER_REQUEST_ID, HEADER_SIGNATURE, PATH_PREFIX,
+    SENSITIVE_FIELDS, UPLOAD_PATH,
+};
+use crate::crypto::rsa_pkcs1::{self, RsaPadding};
+use crate::envelope::{
+    check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,
+};
+use crate::error::{ApiError, Error, Result};
+use crate::keys::{RsaPrivateKey, RsaPublicKey};
+use crate::wire::{self, Part};
+use crate::{encoding, exact_json};
+
+/// Whether responses must carry a valid platform signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ResponseSignaturePolicy {
+    /// Every response must be signed (default).
+    #[default]
+    Require,
+    /// Verify when `X-WSB-SIGNATURE` is present (sandbox and some errors come unsigned).
+    VerifyIfPresent,
+    /// Do not look. A present signature is still never accepted if wrong:
+    /// with `Off` it is simply not read.
+    Off,
+}
+
+/// The merchant's keys, parsed once.
+#[derive(Debug, Clone)]
+pub struct MerchantKeys {
+    /// `X-WSB-API-KEY`.
+    pub api_key: String,
+    /// The merchant private key (signs requests, decrypts card fields).
+    pub private_key: RsaPrivateKey,
+    /// The platform public key (verifies responses and notifications).
+    pub platform_public_key: Option<RsaPublicKey>,
+}
+
+/// Named settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MerchantConfig {
+    /// Response signatures: require (default), verify if present, off.
+    pub response_signature: ResponseSignaturePolicy,
+    /// Padding of RSA-encrypted fields: PKCS#1 v1.5 (default), OAEP-SHA1, OAEP-SHA256.
+    pub field_padding: RsaPadding,
+    /// URL-decode a field's text first when it contains `%` (seen in some integrations; default on).
+    pub url_decode_fields: bool,
+    /// How long notification request ids are remembered (default 48 h; the platform retries over ~37 h).
+    pub dedup_ttl_ms: u64,
+}
+
+impl Default for MerchantConfig {
+    fn default() -> Self {
+        MerchantConfig {
+            response_signature: ResponseSignaturePolicy::Require,
+            field_padding: RsaPadding::Pkcs1v15,
+            url_decode_fields: true,
+            dedup_ttl_ms: 48 * 60 * 60 * 1000,
+        }
+    }
+}
+
+impl MerchantConfig {
+    /// Sets the response-signature policy.
+    #[must_use]
+    pub fn with_response_signature(mut self, p: ResponseSignaturePolicy) -> Self {
+        self.response_signature = p;
+        self
+    }
+
+    /// Sets the field padding.
+    #[must_use]
+    pub fn with_field_padding(mut self, p: RsaPadding) -> Self {
+        self.field_padding = p;
+        self
+    }
+}
+
+/// A successful Open API response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Response {
+    /// `code` (200).
+    pub code: i64,
+    /// `msg`.
+    pub msg: Option<String>,
+    /// `data` (object or array), non-integer numbers as exact decimal strings.
+    pub data: Value,
+    /// Whether a platform signature was present and verified.
+    pub signature_verified: bool,
+}
+
+/// The Wasabi Open API merchant side.
+#[derive(Debug, Clone)]
+pub struct Merchant {
+    api_key: String,
+    private_key: RsaPrivateKey,
+    platform_public_key: Option<RsaPublicKey>,
+    config: MerchantConfig,
+}
+
+pub(crate) fn envelope_of(v: &Value) -> Result<(bool, i64, Option<String>)> {
+    let code = match v.get("code") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| Error::malformed("response has no integer code"))?;
+    let success = match v.get("success") {
+        Some(Value::Bool(b)) => *b,
+        None => code == 200,
+        _ => return Err(Error::malformed("success is not a boolean")),
+    };
+    let msg = v.get("msg").and_then(Value::as_str).map(str::to_owned);
+    Ok((success, code, msg))
+}
+
+impl Merchant {
+    /// With default settings.
+    pub fn new(keys: MerchantKeys) -> Result<Self> {
+        Self::with_config(keys, MerchantConfig::default())
+    }
+
+    /// With settings.
+    pub fn with_config(keys: MerchantKeys, config: MerchantConfig) -> Result<Self> {
+        check_header_token("api_key", &keys.api_key)?;
+        Ok(Merchant {
+            api_key: keys.api_key,
+            private_key: keys.private_key,
+            platform_public_key: keys.platform_public_key,
+            config,
+        })
+    }
+
+    fn platform_key(&self) -> Result<&RsaPublicKey> {
+        self.platform_public_key.as_ref().ok_or(Error::InvalidKey {
+            reason: "verifying Wasabi signatures needs the platform public key",
+        })
+    }
+
+    fn signed(
+        &self,
+        path: String,
+        body: Vec<u8>,
+        signed_bytes: &[u8],
+        content_type: String,
+        rng: &mut (impl CryptoRngCore + ?Sized),
+    ) -> Result<OutgoingRequest> {
+        let sig = rsa_pkcs1::sign(&self.private_key, signed_bytes, rng)?;
+        Ok(OutgoingRequest {
+            method: "POST".to_owned(),
+            path,
+            headers: vec![
+                ("Content-Type".to_owned(), content_type),
+                (HEADER_API_KEY.to_owned(), self.api_key.clone()),
+                (HEADER_SIGNATURE.to_owned(), encoding::b64_encode(&sig)),
+            ],
+            body,
+        })
+    }
+
+    /// Builds a signed POST to `path` (under `/merchant/core/mcb/`). Bytes and
+    /// text are sent and signed exactly as given (after checking they are
+    /// JSON); a value is serialized once; no payload sends and signs `{}`.
+    pub fn build_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        path: &str,
+        payload: Option<Payload<'_>>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        let rest = path.strip_prefix(PATH_PREFIX).unwrap_or_default();
+        if rest.is_empty()
+            || !rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-'))
+        {
+            return Err(Error::invalid_input(format!(
+                "Wasabi Open API paths look like {PATH_PREFIX}card/info"
+            )));
+        }
+        if path == UPLOAD_PATH {
+            return Err(Error::invalid_input(
+                "the file upload is multipart: use upload_file",
+            ));
+        }
+        let body = match payload {
+            Some(p) => p.to_json_bytes()?.into_owned(),
+            None => b"{}".to_vec(),
+        };
+        let signed = body.clone();
+        self.signed(
+            path.to_owned(),
+            body,
+            &signed,
+            "application/json".to_owned(),
+            rng,
+        )
+    }
+
+    /// The multipart upload to `/common/file/upload` with fields `file` and
+    /// `category`, built from the caller's bytes; the signature covers `{}`,
+    /// not the multipart body (as real integrations do).
+    pub fn upload_file<R: CryptoRngCore + ?Sized>(
+        &self,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+        category: &str,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        let parts = [
+            Part::File {
+                name: "file",
+                filename,
+                content_type,
+                bytes,
+            },
+            Part::Text {
+                name: "category",
+                value: category,
+            },
+        ];
+        let (ct, body) = wire::multipart(&parts, rng)?;
+        self.signed(UPLOAD_PATH.to_owned(), body, b"{}", ct, rng)
+    }
+
+    /// Opens a response: the platform signature over the raw body is checked
+    /// under the configured policy (a present signature that fails is always
+    /// `signature_invalid`, whatever the policy, unless it is `Off`); then
+    /// `{success, code, msg, data}`: not successful → `api_error`.
+    pub fn open_response(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        http_status: Option<u16>,
+    ) -> Result<Response> {
+        let sig = headers.get(HEADER_SIGNATURE)?;
+        let signature_verified = match (self.config.response_signature, sig) {
+            (ResponseSignaturePolicy::Off, _) => false,
+            (ResponseSignaturePolicy::Require, None) => {
+                return Err(Error::malformed(
+                    "response is not signed (X-WSB-SIGNATURE missing)",
+                ))
+            }
+            (ResponseSignaturePolicy::VerifyIfPresent, None) => false,
+            (_, Some(s)) => {
+                let raw = encoding::b64_decode(s)
+                    .map_err(|_| Error::malformed("X-WSB-SIGNATURE is not valid Base64"))?;
+                rsa_pkcs1::verify(self.platform_key()?, body, &raw)?;
+                true
+            }
+        };
+        let v = match exact_json::parse(body) {
+            Ok(v) => v,
+            Err(e) => {
+                return match http_status.filter(|s| !(200..300).contains(s)) {
+                    Some(s) => Err(ApiError::new(
+                        s.to_string(),
+                        String::from_utf8_lossy(body)
+                            .chars()
+                            .take(200)
+                            .collect::<String>(),
+                    )
+                    .with_status(Some(s))
+                    .with_retryable(s == 429 || s >= 500)
+                    .into()),
+                    None => Err(e),
+                }
+            }
+        };
+        let (success, code, msg) = envelope_of(&v)?;
+        if !success || code != 200 {
+            return Err(ApiError::new(code.to_string(), msg.unwrap_or_default())
+                .with_status(http_status)
+                .with_retryable(code == 429 || code >= 500)
+                .into());
+        }
+        Ok(Response {
+            code,
+            msg,
+            data: v.get("data").cloned().unwrap_or(Value::Null),
+            signature_verified,
+        })
+    }
+
+    /// Decrypts one RSA-encrypted field (Base64 of one or more modulus-sized
+    /// blocks) with the merchant private key and the configured padding.
+    pub fn decrypt_field<R: CryptoRngCore + ?Sized>(
+        &self,
+        text: &str,
+        rng: &mut R,
+    ) -> Result<String> {
+        let text = if self.config.url_decode_fields && text.contains('%') {
+            wire::percent_decode(text)?
+        } else {
+            text.to_owned()
+        };
+        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let raw = encoding::b64_decode(&compact)
+            .map_err(|_| Error::malformed("encrypted field is not valid Base64"))?;
+        let plain = rsa_pkcs1::decrypt(&self.private_key, &raw, self.config.field_padding, rng)?;
+        String::from_utf8(plain).map_err(|_| Error::malformed("decrypted field is not UTF-8"))
+    }
+
+    /// Opens a whole sensitive-info object (`/card/sensitive` data, or a 3DS
+    /// record): `cardNumber`, `cvv`, `expireDate`, `activateUrl` and `values`
+    /// are decrypted wherever they are non-empty strings; other fields are kept.
+    pub fn open_sensitive<R: CryptoRngCore + ?Sized>(
+        &self,
+        data: &Value,
+        rng: &mut R,
+    ) -> Result<Value> {
+        let mut out = data.clone();
+        if let Value::Object(map) = &mut out {
+            for f in SENSITIVE_FIELDS {
+                if let Some(Value::String(s)) = map.get_mut(*f) {
+                    if !s.is_empty() {
+                        *s = self.decrypt_field(s, rng)?;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Verifies a notification: `X-WSB-SIGNATURE` over the raw body with the
+    /// platform key (no timestamp exists, so no freshness check), then types
+    /// it by `X-WSB-CATEGORY`. A repeated `X-WSB-REQUEST-ID` comes back with
+    /// `duplicate = true`: it must still be acknowledged.
+    pub fn verify_webhook<G: ReplayGuard + ?Sized>(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+        guard: &mut G,
+    ) -> Result<WebhookEvent> {
+        let sig = headers.require(HEADER_SIGNATURE)?;
+        let category = headers.require(HEADER_CATEGORY)?;
+        let raw = encoding::b64_decode(sig)
+            .map_err(|_| Error::malformed("X-WSB-SIGNATURE is not valid Base64"))?;
+        rsa_pkcs1::verify(self.platform_key()?, body, &raw)?;
+        let data = exact_json::parse(body)?;
+        let event = Event::new(Category::parse(category), data);
+        let delivery_id = match headers.get(HEADER_REQUEST_ID)? {
+            Some(id) if !id.is_empty() => id.to_owned(),
+            _ => format!("sha256:{}", encoding::hex_encode(&Sha256::digest(body))),
+        };
+        let duplicate = guard.check_and_record(
+            &format!("wasabi:webhook:{}:{delivery_id}", self.api_key),
+            now_ms,
+            self.config.dedup_ttl_ms,
+        ) == Seen::Again;
+        let dedup_key = event.dedup_key();
+        Ok(WebhookEvent {
+            event,
+            duplicate,
+            delivery_id,
+            dedup_key,
+        })
+    }
+
+    /// The acknowledgement: HTTP 200, `{"success":true,"code":200,"msg":null,"data":null}`.
+    pub fn webhook_ack() -> OutgoingResponse {
+        OutgoingResponse::new(200, "application/json", super::ACK_BODY.as_bytes().to_vec())
+    }
+}

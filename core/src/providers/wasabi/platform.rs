@@ -1,0 +1,147 @@
+//! Wasabi Open API, platform side.
+
+use rand_core::CryptoRngCore;
+use serde_json::{json, Value};
+
+use super::merchant::envelope_of;
+use super::{HEADER_API_KEY, HEADER_CATEGORY, HEADER_REQUEST_ID, HEADER_SIGNATURE};
+use crate::crypto::rsa_pkcs1::{self, RsaPadding};
+use crate::encoding;
+use crate::envelope::{check_header_token, Headers, OutgoingResponse, Payload, SignedWebhook};
+use crate::error::{Error, Result};
+use crate::keys::{RsaPrivateKey, RsaPublicKey};
+
+/// The platform side for one merchant.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    api_key: String,
+    private_key: RsaPrivateKey,
+    merchant_public_key: RsaPublicKey,
+}
+
+impl Platform {
+    /// A platform with its private key, knowing one merchant's API key and public key.
+    pub fn new(
+        api_key: &str,
+        platform_private_key: RsaPrivateKey,
+        merchant_public_key: RsaPublicKey,
+    ) -> Result<Self> {
+        check_header_token("api_key", api_key)?;
+        Ok(Platform {
+            api_key: api_key.to_owned(),
+            private_key: platform_private_key,
+            merchant_public_key,
+        })
+    }
+
+    /// Verifies a merchant request: `X-WSB-API-KEY` known (`unknown_merchant`),
+    /// `X-WSB-SIGNATURE` over the body, or over `{}` for a multipart upload
+    /// (`signature_invalid`). Returns the JSON body (`{}` for an upload).
+    pub fn verify_request(&self, headers: &Headers, body: &[u8]) -> Result<Value> {
+        let key = headers.require(HEADER_API_KEY)?;
+        let sig = headers.require(HEADER_SIGNATURE)?;
+        if key != self.api_key {
+            return Err(Error::UnknownMerchant);
+        }
+        let raw = encoding::b64_decode(sig).map_err(|_| Error::SignatureInvalid)?;
+        let multipart = headers
+            .get("Content-Type")?
+            .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"));
+        let signed: &[u8] = if multipart { b"{}" } else { body };
+        rsa_pkcs1::verify(&self.merchant_public_key, signed, &raw)?;
+        if multipart {
+            return Ok(json!({}));
+        }
+        crate::exact_json::parse(body)
+    }
+
+    fn signed_response(
+        &self,
+        body: Vec<u8>,
+        rng: &mut (impl CryptoRngCore + ?Sized),
+    ) -> Result<OutgoingResponse> {
+        let sig = rsa_pkcs1::sign(&self.private_key, &body, rng)?;
+        let mut r = OutgoingResponse::new(200, "application/json", body);
+        r.headers
+            .push((HEADER_SIGNATURE.to_owned(), encoding::b64_encode(&sig)));
+        Ok(r)
+    }
+
+    /// A signed success response `{"success":true,"code":200,"msg":"Success","data":...}`.
+    pub fn sign_response<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        data: impl Into<Payload<'p>>,
+        rng: &mut R,
+    ) -> Result<OutgoingResponse> {
+        let bytes = data.into().to_json_bytes()?;
+        let data: Value =
+            serde_json::from_slice(&bytes).map_err(|_| Error::invalid_input("data is not JSON"))?;
+        let body = json!({"success": true, "code": 200, "msg": "Success", "data": data})
+            .to_string()
+            .into_bytes();
+        self.signed_response(body, rng)
+    }
+
+    /// A signed business error `{"success":false,"code":code,"msg":msg,"data":null}`.
+    pub fn sign_error<R: CryptoRngCore + ?Sized>(
+        &self,
+        code: i64,
+        msg: &str,
+        rng: &mut R,
+    ) -> Result<OutgoingResponse> {
+        let body = json!({"success": false, "code": code, "msg": msg, "data": null})
+            .to_string()
+            .into_bytes();
+        self.signed_response(body, rng)
+    }
+
+    /// A signed notification with `X-WSB-CATEGORY` and `X-WSB-REQUEST-ID`
+    /// (reuse the id on redeliveries: that is how merchants recognise them).
+    pub fn sign_notification<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        category: &str,
+        payload: impl Into<Payload<'p>>,
+        request_id: &str,
+        rng: &mut R,
+    ) -> Result<SignedWebhook> {
+        check_header_token("category", category)?;
+        check_header_token("request_id", request_id)?;
+        let body = payload.into().to_json_bytes()?.into_owned();
+        let sig = rsa_pkcs1::sign(&self.private_key, &body, rng)?;
+        Ok(SignedWebhook {
+            headers: vec![
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+                (HEADER_CATEGORY.to_owned(), category.to_owned()),
+                (HEADER_SIGNATURE.to_owned(), encoding::b64_encode(&sig)),
+                (HEADER_REQUEST_ID.to_owned(), request_id.to_owned()),
+            ],
+            body,
+        })
+    }
+
+    /// Encrypts a sensitive field to the merchant public key (Base64 of the
+    /// concatenated blocks).
+    pub fn encrypt_field<R: CryptoRngCore + ?Sized>(
+        &self,
+        plaintext: &str,
+        padding: RsaPadding,
+        rng: &mut R,
+    ) -> Result<String> {
+        Ok(encoding::b64_encode(&rsa_pkcs1::encrypt(
+            &self.merchant_public_key,
+            plaintext.as_bytes(),
+            padding,
+            rng,
+        )?))
+    }
+
+    /// Whether a merchant's answer acknowledges a notification: HTTP 200 and a
+    /// JSON body with `success: true` and `code: 200` (`msg` is not checked).
+    pub fn is_acknowledged(status: u16, body: &[u8]) -> bool {
+        status == 200
+            && serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| envelope_of(&v).ok())
+                .is_some_and(|(success, code, _)| success && code == 200)
+    }
+}
