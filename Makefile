@@ -23,6 +23,7 @@ demo:
 	$(CARGO) build --release -q -p cardwire-examples
 	./target/release/worldcard-tour
 	./target/release/shared-secret-tour
+	./target/release/wasabi-tour
 
 setup-rust:
 	rustup component add rustfmt clippy >/dev/null 2>&1 || true
@@ -62,6 +63,11 @@ test-examples:
 	grep -q "appended to the body -> signature_invalid" target/shared-secret-tour.txt
 	grep -q "settleAmount changed -> signature_invalid" target/shared-secret-tour.txt
 	grep -q "U88v0HHTLxUp9LUkj95AJA==" target/shared-secret-tour.txt
+	$(CARGO) run -q -p cardwire-examples --bin wasabi-tour > target/wasabi-tour.txt
+	grep -q "redelivery duplicate true" target/wasabi-tour.txt
+	grep -q "notification body changed -> signature_invalid" target/wasabi-tour.txt
+	grep -q "429 -> retry true after 3000 ms" target/wasabi-tour.txt
+	grep -q "502 on cards/deposit -> retry false" target/wasabi-tour.txt
 	@echo "examples: worldcard-tour ran and showed every step"
 
 test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples
@@ -72,6 +78,7 @@ vectors: setup-python
 	$(PY) tests/gen/pintopay.py
 	$(PY) tests/gen/payca.py
 	$(PY) tests/gen/worldcard_legacy.py
+	$(PY) tests/gen/wasabi.py
 
 bench:
 	$(CARGO) bench -p cardwire --bench envelopes

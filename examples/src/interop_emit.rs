@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform, Stamp};
-use cardwire::{payca, pintopay, worldcard_legacy};
+use cardwire::{payca, pintopay, wasabi, worldcard_legacy};
 use cardwire::{AesKey, Payload, RsaPrivateKey, RsaPublicKey};
 use rand::rngs::OsRng;
 use serde_json::{json, Value};
@@ -139,5 +139,49 @@ fn shared_secret_cases(
     cases.push(json!({"provider": "worldcard_legacy", "kind": "request", "secret": lsecret, "body": String::from_utf8(lreq.body)?,
                       "exclude": ["faceImage", "backImage"]}));
     cases.push(json!({"provider": "worldcard_legacy", "kind": "ecb", "secret": lsecret, "value": lc.encrypt_field("123456")?, "plaintext": "123456"}));
+    wasabi_cases(cases, rng)?;
+    Ok(())
+}
+
+fn wasabi_cases(cases: &mut Vec<Value>, rng: &mut OsRng) -> Result<(), Box<dyn std::error::Error>> {
+    // Wasabi: cryptography must verify our SHA256withRSA signatures and
+    // decrypt our RSA fields (1024-bit keys, multi-block, every padding).
+    let m = wasabi::Merchant::new(wasabi::MerchantKeys {
+        api_key: "wsb_key".into(),
+        private_key: RsaPrivateKey::parse(&key("merchant_1024.pkcs8.b64")?)?,
+        platform_public_key: None,
+    })?;
+    let body = r#"{"cardNo":"c1","merchantOrderNo":"ORDER-20260101-000009","amount":"10.00"}"#;
+    let req = m.build_request(
+        "/merchant/core/mcb/card/deposit",
+        Some(Payload::Text(body)),
+        rng,
+    )?;
+    cases.push(json!({"provider": "wasabi", "kind": "request", "public_key": "merchant_1024.spki.pem", "headers": req.headers,
+                      "body": String::from_utf8(req.body)?}));
+    let up = m.upload_file("id.png", "image/png", b"PNGDATA", "KYC", rng)?;
+    cases.push(json!({"provider": "wasabi", "kind": "upload", "public_key": "merchant_1024.spki.pem", "headers": up.headers}));
+    let p = wasabi::Platform::new(
+        "wsb_key",
+        RsaPrivateKey::parse(&key("platform_1024.pkcs8.pem")?)?,
+        RsaPublicKey::parse(&key("merchant_2048.spki.pem")?)?,
+    )?;
+    let long = format!("https://activate.example/{}", "z".repeat(400));
+    for (name, pad) in [
+        ("pkcs1", wasabi::RsaPadding::Pkcs1v15),
+        ("oaep_sha1", wasabi::RsaPadding::OaepSha1),
+        ("oaep_sha256", wasabi::RsaPadding::OaepSha256),
+    ] {
+        cases.push(json!({"provider": "wasabi", "kind": "field", "private_key": "merchant_2048.pkcs8.pem", "padding": name,
+                          "value": p.encrypt_field(&long, pad, rng)?, "plaintext": long}));
+    }
+    let note = p.sign_notification(
+        "card_transaction",
+        &json!({"orderNo": "T-1", "amount": 15}),
+        "rq-1",
+        rng,
+    )?;
+    cases.push(json!({"provider": "wasabi", "kind": "notification", "public_key": "platform_1024.spki.pem", "headers": note.headers,
+                      "body": String::from_utf8(note.body)?}));
     Ok(())
 }

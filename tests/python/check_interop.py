@@ -103,6 +103,34 @@ def check_other(name, case):
         padded = d.update(base64.b64decode(case["value"])) + d.finalize()
         u = sympad.PKCS7(128).unpadder()
         check(name + " aes-ecb", (u.update(padded) + u.finalize()).decode() == case["plaintext"])
+    elif provider == "wasabi":
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric import padding as apad
+        if kind in ("request", "upload", "notification"):
+            headers = {k.lower(): v for k, v in case["headers"]}
+            pub = serialization.load_pem_public_key((KEYS / case["public_key"]).read_bytes())
+            signed = b"{}" if kind == "upload" else case["body"].encode()
+            sig = base64.b64decode(headers["x-wsb-signature"])
+            try:
+                pub.verify(sig, signed, apad.PKCS1v15(), hashes.SHA256())
+                ok = True
+            except InvalidSignature:
+                ok = False
+            check(name + " SHA256withRSA", ok and len(sig) == pub.key_size // 8)
+            if kind == "request":
+                check(name + " api key", headers["x-wsb-api-key"] == "wsb_key")
+            if kind == "notification":
+                check(name + " category", headers["x-wsb-category"] == "card_transaction" and headers["x-wsb-request-id"] == "rq-1")
+        elif kind == "field":
+            priv = serialization.load_pem_private_key((KEYS / case["private_key"]).read_bytes(), password=None)
+            k = priv.key_size // 8
+            raw = base64.b64decode(case["value"])
+            pad = {"pkcs1": apad.PKCS1v15(),
+                   "oaep_sha1": apad.OAEP(mgf=apad.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None),
+                   "oaep_sha256": apad.OAEP(mgf=apad.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)}[case["padding"]]
+            plain = b"".join(priv.decrypt(raw[i:i + k], pad) for i in range(0, len(raw), k))
+            check(name + " " + case["padding"] + " blocks", len(raw) % k == 0 and len(raw) > k)
+            check(name + " " + case["padding"], plain.decode() == case["plaintext"])
     else:
         check(name, False, "unknown case")
 
