@@ -145,3 +145,120 @@ proptest! {
         prop_assert!(in_catalog(f.merchant.open_response(body.as_bytes(), None)));
     }
 }
+
+mod shared_secret_and_wasabi {
+    use super::*;
+    use cardwire::{payca, pintopay, wasabi, worldcard_legacy};
+
+    struct Others {
+        ptp_m: pintopay::Merchant,
+        ptp_p: pintopay::Platform,
+        payca: payca::Client,
+        payca_p: payca::Platform,
+        legacy: worldcard_legacy::Client,
+        legacy_p: worldcard_legacy::Platform,
+        wsb: wasabi::Merchant,
+        wsb_p: wasabi::Platform,
+        gw: wasabi::Gateway,
+    }
+
+    fn others() -> &'static Others {
+        static O: OnceLock<Others> = OnceLock::new();
+        O.get_or_init(|| Others {
+            ptp_m: pintopay::Merchant::new("k", "secret-123").unwrap(),
+            ptp_p: pintopay::Platform::new("k", "secret-123").unwrap(),
+            payca: payca::Client::new("c", "s").unwrap(),
+            payca_p: payca::Platform::new("c", "s").unwrap(),
+            legacy: worldcard_legacy::Client::new("a", "0123456789abcdef").unwrap(),
+            legacy_p: worldcard_legacy::Platform::new("a", "0123456789abcdef").unwrap(),
+            wsb: wasabi::Merchant::new(wasabi::MerchantKeys {
+                api_key: "w".into(),
+                private_key: common::private_key("merchant_1024.pkcs8.pem"),
+                platform_public_key: Some(common::public_key("platform_1024.spki.pem")),
+            })
+            .unwrap(),
+            wsb_p: wasabi::Platform::new(
+                "w",
+                common::private_key("platform_1024.pkcs8.pem"),
+                common::public_key("merchant_1024.spki.pem"),
+            )
+            .unwrap(),
+            gw: wasabi::Gateway::new("g").unwrap(),
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+        #[test]
+        fn every_verifier_and_opener_returns_typed_errors(
+            pairs in header_strategy(),
+            body in proptest::collection::vec(any::<u8>(), 0..400),
+            text in ".{0,200}",
+            status in 100u16..600,
+            now in any::<u64>(),
+        ) {
+            let o = others();
+            let h: Headers = pairs.into_iter().collect();
+            let mut g = MemoryReplayGuard::new(8);
+            let mut rng = common::rng();
+            prop_assert!(in_catalog(o.ptp_m.open_response(&body, Some(status))));
+            prop_assert!(in_catalog(o.ptp_m.verify_webhook(&h, &body, now, &mut g)));
+            prop_assert!(in_catalog(o.ptp_p.verify_request(&h, "/api/v1/cards/topup", &body, now, &mut g)));
+            let wrapped = format!("{{\"encrypted\":\"{}\"}}", text.replace(['"', '\\'], ""));
+            prop_assert!(in_catalog(o.ptp_m.open_response(wrapped.as_bytes(), None)));
+            prop_assert!(in_catalog(o.payca.verify_webhook(&h, &body, now, &mut g)));
+            prop_assert!(in_catalog(o.payca.open_response(status, &h, &body)));
+            prop_assert!(in_catalog(o.payca_p.verify_request(&h)));
+            prop_assert!(in_catalog(o.legacy.verify_webhook(&body, now, &mut g)));
+            prop_assert!(in_catalog(o.legacy.open_response(&body, Some(status))));
+            prop_assert!(in_catalog(o.legacy.decrypt_field(&text)));
+            let path = format!("/op/card/E/info?{}", text);
+            prop_assert!(in_catalog(o.legacy_p.verify_request(&path, &body)));
+            prop_assert!(in_catalog(o.wsb.verify_webhook(&h, &body, now, &mut g)));
+            prop_assert!(in_catalog(o.wsb.open_response(&h, &body, Some(status))));
+            prop_assert!(in_catalog(o.wsb.decrypt_field(&text, &mut rng)));
+            prop_assert!(in_catalog(o.wsb_p.verify_request(&h, &body)));
+            prop_assert!(in_catalog(o.gw.open_response(status, &h, &body)));
+            prop_assert!(in_catalog(cardwire::exact_json::parse(&body)));
+            prop_assert!(in_catalog(cardwire::wire::percent_decode(&text)));
+        }
+
+        #[test]
+        fn signature_headers_of_any_length_are_refused(sig in proptest::collection::vec(any::<u8>(), 1..300), body in ".{0,50}") {
+            let o = others();
+            let b64 = cardwire::encoding::b64_encode(&sig);
+            let h: Headers = [("X-WSB-SIGNATURE", b64.as_str()), ("X-WSB-CATEGORY", "work"), ("X-WSB-API-KEY", "w")].into();
+            let mut g = MemoryReplayGuard::new(8);
+            prop_assert_eq!(o.wsb.verify_webhook(&h, body.as_bytes(), 0, &mut g).unwrap_err().code(), "signature_invalid");
+            prop_assert_eq!(o.wsb_p.verify_request(&h, body.as_bytes()).unwrap_err().code(), "signature_invalid");
+            let hex = cardwire::encoding::hex_encode(&sig);
+            let ph: Headers = [("x-signature", format!("sha256={hex}"))].into();
+            let code = o.payca.verify_webhook(&ph, body.as_bytes(), 0, &mut g).unwrap_err().code();
+            prop_assert!(code == "signature_invalid" || code == "malformed_envelope");
+        }
+    }
+
+    #[test]
+    fn gateway_json_without_envelope_is_typed() {
+        let o = others();
+        assert_eq!(
+            o.gw.open_response(200, &Headers::new(), br#"{"data":1}"#)
+                .unwrap_err()
+                .code(),
+            "malformed_envelope"
+        );
+        assert_eq!(
+            o.gw.open_response(200, &Headers::new(), b"")
+                .unwrap_err()
+                .code(),
+            "malformed_envelope"
+        );
+        assert_eq!(
+            o.gw.open_response(404, &Headers::new(), br#"{"message":"Not Found"}"#)
+                .unwrap_err()
+                .code(),
+            "api_error"
+        );
+    }
+}
