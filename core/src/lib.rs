@@ -51,6 +51,7 @@ pub mod keys;
 pub mod lenient;
 pub mod providers;
 pub mod status;
+pub mod validate;
 pub mod wire;
 
 pub use envelope::{

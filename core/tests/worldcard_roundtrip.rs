@@ -54,8 +54,8 @@ fn stamp(nonce: &str) -> Stamp<'_> {
 #[test]
 fn request_built_by_merchant_verifies_on_platform_for_every_payload_form() {
     let (m, p, mut rng) = (merchant(), platform(), common::rng());
-    let value = json!({"card_id": "123", "amount": "10.00"});
-    let text = r#"{"card_id":"123",  "amount":"10.00"}"#;
+    let value = json!({"card_id": "123", "merchant_transaction_id": "t-1", "amount": "10.00"});
+    let text = r#"{"card_id":"123", "merchant_transaction_id":"t-1",  "amount":"10.00"}"#;
     for (i, payload) in [
         Payload::Json(&value),
         Payload::Text(text),
@@ -259,7 +259,7 @@ fn trigger(code: &str) -> Error {
             .unwrap_err(),
         "validation_failed" => {
             let req = m
-                .build_request("/api/v1/card/close", "[1,2]", stamp("arr"), &mut rng)
+                .build_request_unvalidated("/api/v1/card/close", "[1,2]", stamp("arr"), &mut rng)
                 .unwrap();
             p.verify_request(&req.headers(), &req.body, NOW, &mut guard)
                 .unwrap_err()
@@ -530,4 +530,69 @@ fn secrets_never_print() {
     assert!(!dbg.contains(line));
     assert!(!dbg.contains(AES) && !dbg.contains("7f3a9c"));
     assert_eq!(worldcard::ENDPOINTS.len(), 18);
+}
+
+#[test]
+fn requests_are_validated_by_default_on_both_sides() {
+    let (m, p, mut rng) = (merchant(), platform(), common::rng());
+    // VIRTUAL-V needs state; VIRTUAL-G names are letters and single spaces; all violations at once.
+    let bad = json!({"merchant_card_id": "mc_1", "card_type": "VIRTUAL-V", "card_bin_id": "b", "first_recharge_amount": "5",
+                     "first_name": "A", "last_name": "B", "country_code": "usa", "city": "c", "address": "a", "postal_code": "1"});
+    let Error::ValidationFailed { errors } = m
+        .build_request("/api/v1/card/virtual/apply", &bad, stamp("v1"), &mut rng)
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        errors.keys().collect::<Vec<_>>(),
+        vec!["country_code", "first_recharge_amount", "state"]
+    );
+    assert_eq!(errors["first_recharge_amount"], vec!["must be at least 10"]);
+    // Age is checked against the request's own date.
+    let g = json!({"merchant_card_id": "mc_2", "card_type": "VIRTUAL-G", "card_bin_id": "b", "first_recharge_amount": "10", "email": "a@b.co",
+                   "first_name": "Ada", "last_name": "Love  lace", "phone": "1", "phone_country_code": "1", "birthday": "2010-01-01",
+                   "country_code": "US", "city": "c", "address": "a", "postal_code": "1"});
+    let Error::ValidationFailed { errors } = m
+        .build_request("/api/v1/card/virtual/apply", &g, stamp("v2"), &mut rng)
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        errors.keys().collect::<Vec<_>>(),
+        vec!["birthday", "last_name"]
+    );
+    // Off per call, and the platform answers 1001 for the same payload.
+    let req = m
+        .build_request_unvalidated("/api/v1/card/virtual/apply", &bad, stamp("v3"), &mut rng)
+        .unwrap();
+    let mut guard = MemoryReplayGuard::default();
+    let e = p
+        .verify_request_for(
+            &req.headers(),
+            "/api/v1/card/virtual/apply",
+            &req.body,
+            NOW,
+            &mut guard,
+        )
+        .unwrap_err();
+    let answer = Platform::rejection(&e);
+    let body: Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["code"], 1001);
+    assert_eq!(body["data"]["state"][0], "is required");
+    // Off per client.
+    let lax = Merchant::with_config(
+        MerchantKeys {
+            app_id: APP.into(),
+            private_key: common::private_key("merchant_2048.pkcs8.pem"),
+            aes_key: AesKey::parse(AES).unwrap(),
+            platform_public_key: None,
+        },
+        worldcard::MerchantConfig::default().with_validation(false),
+    )
+    .unwrap();
+    assert!(lax
+        .build_request("/api/v1/card/virtual/apply", &bad, stamp("v4"), &mut rng)
+        .is_ok());
 }

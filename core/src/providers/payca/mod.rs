@@ -9,6 +9,7 @@
 mod client;
 mod events;
 mod platform;
+pub mod rules;
 pub mod status;
 
 pub use client::{Client, FileUpload, Request};

@@ -12,6 +12,7 @@
 
 mod merchant;
 mod platform;
+pub mod rules;
 pub mod status;
 
 pub use merchant::{Merchant, WebhookEvent};

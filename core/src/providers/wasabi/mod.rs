@@ -16,8 +16,10 @@
 
 mod events;
 pub mod gateway;
+pub mod gateway_rules;
 mod merchant;
 mod platform;
+pub mod rules;
 pub mod status;
 
 pub use events::{Category, Event, WebhookEvent};

@@ -45,6 +45,9 @@ pub struct MerchantConfig {
     /// How long a webhook nonce is remembered for duplicate detection.
     /// Default 48 hours: WorldCard retries 10 times over about 32 hours.
     pub webhook_dedup_ttl_ms: u64,
+    /// Validate payloads against the documented rules before building a
+    /// request (default on; `build_request_unvalidated` skips it per call).
+    pub validate_requests: bool,
 }
 
 impl Default for MerchantConfig {
@@ -53,6 +56,7 @@ impl Default for MerchantConfig {
             webhook_window: None,
             pss_salt: PssSaltPolicy::AutoDetect,
             webhook_dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            validate_requests: true,
         }
     }
 }
@@ -69,6 +73,13 @@ impl MerchantConfig {
     #[must_use]
     pub fn with_pss_salt(mut self, policy: PssSaltPolicy) -> Self {
         self.pss_salt = policy;
+        self
+    }
+
+    /// Sets [`validate_requests`](Self::validate_requests).
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.validate_requests = on;
         self
     }
 
@@ -145,6 +156,10 @@ impl Merchant {
     /// The payload (bytes and text are checked to be JSON and otherwise passed
     /// through untouched) is AES-256-GCM encrypted into `{"data":"<b64>"}`;
     /// the signature is RSA-PSS-SHA256 (salt 32) over `body ‖ timestamp ‖ nonce`.
+    ///
+    /// The payload is validated against the documented rules first
+    /// (`validation_failed` lists every violation), unless turned off in the
+    /// config; age rules use the request's own date.
     pub fn build_request<'p, R: CryptoRngCore + ?Sized>(
         &self,
         path: &str,
@@ -152,9 +167,46 @@ impl Merchant {
         stamp: Stamp<'_>,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
+        self.build(
+            path,
+            payload.into(),
+            stamp,
+            rng,
+            self.config.validate_requests,
+        )
+    }
+
+    /// [`build_request`](Self::build_request) without validation, for this call.
+    pub fn build_request_unvalidated<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        path: &str,
+        payload: impl Into<Payload<'p>>,
+        stamp: Stamp<'_>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        self.build(path, payload.into(), stamp, rng, false)
+    }
+
+    fn build<R: CryptoRngCore + ?Sized>(
+        &self,
+        path: &str,
+        payload: Payload<'_>,
+        stamp: Stamp<'_>,
+        rng: &mut R,
+        validate: bool,
+    ) -> Result<OutgoingRequest> {
         check_path(path)?;
         check_header_token("nonce", stamp.nonce)?;
-        let plaintext = payload.into().to_json_bytes()?;
+        let plaintext = payload.to_json_bytes()?;
+        if validate {
+            let today = crate::validate::date_from_unix_seconds(stamp.unix_seconds);
+            crate::validate::check_bytes(
+                crate::validate::Provider::WorldCard,
+                path,
+                &plaintext,
+                Some(&today),
+            )?;
+        }
         let b64 = self.aes.seal_b64(&plaintext, rng)?;
         let body = data_body(&b64);
         let timestamp = stamp.unix_seconds.to_string();

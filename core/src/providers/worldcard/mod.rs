@@ -12,6 +12,7 @@
 mod events;
 mod merchant;
 mod platform;
+pub mod rules;
 
 pub use events::{
     Card3ds, CardBilling, CardClose, CardDeposit, CardKyc, CardOpen, CardStatus, CardStatusChange,

@@ -41,6 +41,9 @@ pub struct PlatformConfig {
     pub nonce_ttl_ms: u64,
     /// PSS salt lengths accepted: auto-detect (default) or exactly 32.
     pub pss_salt: PssSaltPolicy,
+    /// Validate decrypted payloads against the documented rules for the
+    /// request's path (default on; answered as the platform's `1001`).
+    pub validate_requests: bool,
 }
 
 impl Default for PlatformConfig {
@@ -49,6 +52,7 @@ impl Default for PlatformConfig {
             window: Window::FIVE_MINUTES,
             nonce_ttl_ms: 10 * 60 * 1000,
             pss_salt: PssSaltPolicy::AutoDetect,
+            validate_requests: true,
         }
     }
 }
@@ -151,9 +155,37 @@ impl Platform {
     ///    signature verified) → `replay_detected`
     /// 6. body decrypts → `decrypt_failed`; a plaintext that is not a JSON
     ///    object → `validation_failed` (the platform's `1001`).
+    ///
+    /// Use [`verify_request_for`](Self::verify_request_for) to also validate
+    /// the payload against the documented rules of the request's path.
     pub fn verify_request<G: ReplayGuard + ?Sized>(
         &self,
         headers: &Headers,
+        body: &[u8],
+        now_unix_seconds: u64,
+        guard: &mut G,
+    ) -> Result<VerifiedRequest> {
+        self.verify(headers, None, body, now_unix_seconds, guard)
+    }
+
+    /// [`verify_request`](Self::verify_request), then (unless turned off in
+    /// the config) the documented rules of `path`: `validation_failed`,
+    /// answered by [`rejection`](Self::rejection) as the platform's `1001`.
+    pub fn verify_request_for<G: ReplayGuard + ?Sized>(
+        &self,
+        headers: &Headers,
+        path: &str,
+        body: &[u8],
+        now_unix_seconds: u64,
+        guard: &mut G,
+    ) -> Result<VerifiedRequest> {
+        self.verify(headers, Some(path), body, now_unix_seconds, guard)
+    }
+
+    fn verify<G: ReplayGuard + ?Sized>(
+        &self,
+        headers: &Headers,
+        path: Option<&str>,
         body: &[u8],
         now_unix_seconds: u64,
         guard: &mut G,
@@ -200,6 +232,14 @@ impl Platform {
                 return Err(Error::ValidationFailed { errors });
             }
         };
+        if let (Some(path), true) = (path, self.config.validate_requests) {
+            let today = crate::validate::date_from_unix_seconds(now_unix_seconds);
+            let ctx = crate::validate::Context {
+                today: Some(&today),
+                card_type: None,
+            };
+            crate::validate::validate_for(crate::validate::Provider::WorldCard, path, &json, &ctx)?;
+        }
         Ok(VerifiedRequest {
             app_id: app_id.to_owned(),
             nonce: nonce.to_owned(),

@@ -10,6 +10,7 @@
 mod client;
 mod events;
 mod platform;
+pub mod rules;
 
 pub use client::{Client, ParamPlacement};
 pub use events::{Event, WebhookEvent};
