@@ -2,7 +2,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::collapsible_match,
+    clippy::collapsible_if,
+    clippy::needless_late_init
 )]
 //! Validation: for every rule of every table, a payload built to satisfy the
 //! table validates clean, and mutating the rule's field makes exactly that

@@ -211,7 +211,7 @@ fn both_sides_round_trip() {
     )
     .unwrap();
     // Bytes are signed exactly as given; no payload means {}.
-    let text = r#"{"cardNo":"c1",  "amount": 10.5}"#;
+    let text = r#"{"cardNo":"c1", "merchantOrderNo":"ORDER-20260101-000001",  "amount": 10.5}"#;
     let req = m
         .build_request(
             "/merchant/core/mcb/card/deposit",

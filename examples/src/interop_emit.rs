@@ -33,10 +33,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             aes_key: AesKey::parse(AES_KEY_HEX)?,
             platform_public_key: None,
         })?;
-        let payload =
-            json!({"merchant_card_id": "mc_001", "card_type": "VIRTUAL-V", "note": "Zoë ✓"});
+        let payload = json!({"card_id": "1234567890123456", "note": "Zoë ✓"});
         let req = merchant.build_request(
-            "/api/v1/card/virtual/apply",
+            "/api/v1/card/virtual/get_info",
             &payload,
             Stamp {
                 unix_seconds: 1_764_000_000,

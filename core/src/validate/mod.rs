@@ -415,13 +415,10 @@ fn resolve<'v>(root: &'v Value, path: &str) -> Vec<(String, Option<&'v Value>)> 
             };
             let child = v.and_then(|v| v.get(name));
             if each {
-                match child {
-                    Some(Value::Array(items)) => {
-                        for (i, item) in items.iter().enumerate() {
-                            next.push((format!("{p}[{i}]"), Some(item)));
-                        }
+                if let Some(Value::Array(items)) = child {
+                    for (i, item) in items.iter().enumerate() {
+                        next.push((format!("{p}[{i}]"), Some(item)));
                     }
-                    _ => {}
                 }
             } else {
                 next.push((p, child));
@@ -995,6 +992,25 @@ pub(crate) fn check_bytes(
         provider,
         endpoint,
         &value,
+        &Context {
+            today,
+            card_type: None,
+        },
+    )
+    .map(|_| ())
+}
+
+/// Validates a parsed payload (no-op for endpoints without a table).
+pub(crate) fn check_payload(
+    provider: Provider,
+    endpoint: &str,
+    value: &Value,
+    today: Option<&str>,
+) -> Result<()> {
+    validate_for(
+        provider,
+        endpoint,
+        value,
         &Context {
             today,
             card_type: None,

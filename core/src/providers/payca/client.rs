@@ -59,6 +59,7 @@ pub struct Client {
     client_secret: Zeroizing<String>,
     hmac: HmacKey,
     dedup_ttl_ms: u64,
+    validate: bool,
 }
 
 impl fmt::Debug for Client {
@@ -93,7 +94,15 @@ impl Client {
             client_secret: Zeroizing::new(client_secret.to_owned()),
             hmac: HmacKey::new(client_secret.as_bytes())?,
             dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            validate: true,
         })
+    }
+
+    /// Validate JSON bodies against the documented rules (default on).
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.validate = on;
+        self
     }
 
     fn auth_headers(&self) -> Vec<(String, String)> {
@@ -143,7 +152,17 @@ impl Client {
         let body = match req.body {
             Some(p) => {
                 headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-                p.to_json_bytes()?.into_owned()
+                let bytes = p.to_json_bytes()?.into_owned();
+                // The tables describe the documented POST bodies.
+                if self.validate && method == "POST" {
+                    crate::validate::check_bytes(
+                        crate::validate::Provider::PayCa,
+                        req.path,
+                        &bytes,
+                        None,
+                    )?;
+                }
+                bytes
             }
             None => Vec::new(),
         };

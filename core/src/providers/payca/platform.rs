@@ -58,6 +58,18 @@ impl Platform {
         }
     }
 
+    /// Parses and validates a received JSON body for `path` (a template such
+    /// as `/v1/users/{id}/cardholder` or a concrete path): `validation_failed`,
+    /// answered by [`rejection`](Self::rejection) as `ErrInvalidArg`.
+    pub fn validate_body(&self, path: &str, body: &[u8]) -> Result<serde_json::Value> {
+        let v: serde_json::Value =
+            serde_json::from_slice(body).map_err(|_| Error::MalformedEnvelope {
+                reason: "body is not JSON".into(),
+            })?;
+        crate::validate::check_payload(crate::validate::Provider::PayCa, path, &v, None)?;
+        Ok(v)
+    }
+
     /// Signs a webhook body (sent as given when bytes or text, serialized once
     /// when a value): `x-signature: sha256=<hex>`, `x-client-id`,
     /// `x-request-id`, and `x-idempotency-key` when given.

@@ -1,6 +1,123 @@
-//! Rule tables (filled in by the validation work).
+//! PayCA rule tables (seed 004, the Wasabi cardholder guide: "B2B Flow",
+//! "B2C Flow", "Required User Meta Fields", "API Endpoints Reference",
+//! "Error Handling"; and the PayCA section of providers.md).
+//!
+//! The engine looks tables up by path only. Where a path serves both POST and
+//! GET (`/v1/cards`, `/v1/users/{id}/cardholder`) the table is the POST
+//! body's: the GET has no body (its `limit`/`cursor` go in the query string).
+//! Literal `/v1/cardholders/...` paths come before `/v1/cardholders/{id}`,
+//! which would otherwise match them.
 
-use crate::validate::EndpointRules;
+use crate::validate::{Check::*, EndpointRules, Format, Rule, When};
 
-/// The tables.
-pub const TABLES: &[EndpointRules] = &[];
+const META_SRC: &str = "Required User Meta Fields";
+const DOCS: &str = "providers.md (PayCA)";
+/// The B2B minimum applies once the user carries `meta` at all.
+const META: When = When::Present("meta");
+const LIMIT: Rule = Rule::new(
+    "limit",
+    Integer {
+        min: None,
+        max: Some(100),
+    },
+    DOCS,
+)
+.note("Most list endpoints take `limit` (at most 100) and an opaque `cursor` (not checked).");
+const PAGINATED: &[Rule] = &[LIMIT];
+const PRESENCE_ONLY: &str = "PayCA's own code (from its lists), not ISO: presence only.";
+
+/// The tables, one per documented path (13 paths; 15 method + path pairs).
+pub const TABLES: &[EndpointRules] = &[
+    EndpointRules {
+        endpoint: "/v1/users",
+        note: "User meta: the B2B minimum (firstName, lastName, email, phone, phoneCode, birthday, country, town, address, postCode) is required once `meta` is given; a user without `meta` is not refused (cards can be issued through a BIN's default holder without a cardholder, and the server itself reports missing meta only at cardholder creation: \"cardholder requires user meta fields: ...\"). The B2C additions (gender, idType, idNo, nationality, occupation) are optional here: the table cannot tell B2B from B2C, and the server enforces them at cardholder creation (\"B2C cardholder requires user meta fields: ...\"). country, nationality and town are PayCA codes, not ISO: presence only, never shape. Optional meta fields (idIssueDate, idExpiryDate, idFrontImg, idBackImg, idHoldImg, annualSalary, accountPurpose, expectedMonthlyVolume, ipAddress) have no documented format: unchecked.",
+        rules: &[
+            Rule::new("externalId", Required, "B2B Flow").note("Present in every documented user example."),
+            Rule::new("meta.firstName", Required, META_SRC).when(META),
+            Rule::new("meta.lastName", Required, META_SRC).when(META),
+            Rule::new("meta.email", Required, META_SRC).when(META),
+            Rule::new("meta.email", Format(Format::Email), META_SRC),
+            Rule::new("meta.phone", Required, META_SRC).when(META),
+            Rule::new("meta.phone", Format(Format::Digits), META_SRC).note("Phone number, digits only (the dial code goes in phoneCode)."),
+            Rule::new("meta.phoneCode", Required, META_SRC)
+                .when(META)
+                .note("Documented as `+1`, but the server normalizes a missing `+`: `1` is not refused, so no shape is checked."),
+            Rule::new("meta.birthday", Required, META_SRC).when(META),
+            Rule::new("meta.birthday", Format(Format::Date), META_SRC),
+            Rule::new("meta.country", Required, META_SRC).when(META).note(PRESENCE_ONLY),
+            Rule::new("meta.town", Required, META_SRC).when(META).note(PRESENCE_ONLY),
+            Rule::new("meta.address", Required, META_SRC).when(META),
+            Rule::new("meta.postCode", Required, META_SRC).when(META),
+            Rule::new("meta.gender", Enum { values: &["M", "F"], closed: true }, META_SRC)
+                .note("B2C only: optional here, required by the server for B2C cardholders."),
+            Rule::new("meta.idType", Enum { values: &["PASSPORT", "DLN"], closed: false }, META_SRC)
+                .note("\"PASSPORT, DLN, etc.\": open set. B2C only: optional here, required by the server for B2C cardholders."),
+        ],
+    },
+    EndpointRules {
+        endpoint: "/v1/cardholders/files",
+        note: "multipart/form-data with one `file` part (B2B identity documents); the returned fileId goes into user meta idFrontImg, idBackImg or idHoldImg.",
+        rules: &[Rule::new("file", Required, "B2B Flow")],
+    },
+    EndpointRules {
+        endpoint: "/v1/users/{id}/cardholder",
+        note: "POST creates the cardholder (body below); GET on the same path has no parameters and no body. Cardholder-state refusals (missing user meta, KYC not completed, BIN without Wasabi cardholder support) are server refusals, not validation.",
+        rules: &[Rule::new("accountId", Required, "B2B Flow"), Rule::new("bin", Required, "B2B Flow")],
+    },
+    EndpointRules { endpoint: "/v1/cardholders", note: "GET list.", rules: PAGINATED },
+    EndpointRules {
+        endpoint: "/v1/cardholders/cities",
+        note: "GET list of town codes; no parameters documented beyond the general list paging (`limit` at most 100, `cursor`).",
+        rules: PAGINATED,
+    },
+    EndpointRules {
+        endpoint: "/v1/cardholders/occupations",
+        note: "GET list of occupation codes (B2C); no parameters documented beyond the general list paging (`limit` at most 100, `cursor`).",
+        rules: PAGINATED,
+    },
+    EndpointRules {
+        endpoint: "/v1/cardholders/regions",
+        note: "GET list of country/region codes; no parameters documented beyond the general list paging (`limit` at most 100, `cursor`).",
+        rules: PAGINATED,
+    },
+    EndpointRules { endpoint: "/v1/cardholders/{id}", note: "No parameters.", rules: &[] },
+    EndpointRules {
+        endpoint: "/v1/cards",
+        note: "POST issues a card (body below). GET /v1/cards (list: `limit` at most 100, `cursor`, in the query string) shares the path and has no body: these rules are the POST body's. The `idempotencyKey` body field is separate from the Idempotency-Key header. A given cardholderId must be in pass_audit: a server refusal (\"cardholder not approved\"), not validation.",
+        rules: &[
+            Rule::new("accountId", Required, "B2B Flow"),
+            Rule::new("bin", Required, "B2B Flow"),
+            Rule::new("balance", Required, "B2B Flow"),
+            Rule::new("balance", Decimal { min: None, max: None, places: None }, "B2B Flow")
+                .note("A decimal (documented as the string \"100.00\"); no bounds documented."),
+            Rule::new("idempotencyKey", Length { min: 1, max: 255 }, DOCS).note(
+                "Optional. 255 is the Idempotency-Key header limit of one version of the docs, applied to the body field as well.",
+            ),
+        ],
+    },
+    EndpointRules {
+        endpoint: "/v1/users/{userId}/kyc/documents",
+        note: "multipart/form-data: `file` and `type` (B2C KYC).",
+        rules: &[
+            Rule::new("file", Required, "B2C Flow"),
+            Rule::new("type", Required, "B2C Flow"),
+            Rule::new("type", Enum { values: &["passport", "selfie_with_document"], closed: false }, "B2C Flow")
+                .note("\"such as passport, selfie_with_document\": open set."),
+        ],
+    },
+    EndpointRules {
+        endpoint: "/v1/users/{userId}/kyc/submit",
+        note: "No parameters.",
+        rules: &[],
+    },
+    EndpointRules {
+        endpoint: "/v1/webhooks",
+        note: "",
+        rules: &[Rule::new("url", Required, DOCS), Rule::new("type", Required, DOCS)],
+    },
+    EndpointRules {
+        endpoint: "/v1/webhooks/resend",
+        note: "The one parameter, `fromDate` (ISO 8601), goes in the query string, which the engine does not read (it strips the query and checks the body): not checked. No body parameters.",
+        rules: &[],
+    },
+];

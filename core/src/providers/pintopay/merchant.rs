@@ -37,6 +37,7 @@ pub struct Merchant {
     api_key: String,
     key: SecretBoxKey,
     dedup_ttl_ms: u64,
+    validate: bool,
 }
 
 impl Merchant {
@@ -47,7 +48,15 @@ impl Merchant {
             api_key: api_key.to_owned(),
             key: SecretBoxKey::from_secret(api_secret)?,
             dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            validate: true,
         })
+    }
+
+    /// Validate payloads against the documented rules before sealing (default on).
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.validate = on;
+        self
     }
 
     /// How long webhook delivery keys are remembered (default 48 h).
@@ -76,6 +85,15 @@ impl Merchant {
             return Err(Error::IdempotencyKeyRequired);
         }
         let mut obj = payload.into().to_object()?;
+        if self.validate {
+            let today = crate::validate::date_from_unix_seconds(timestamp_us / 1_000_000);
+            crate::validate::check_payload(
+                crate::validate::Provider::PinToPay,
+                path,
+                &Value::Object(obj.clone()),
+                Some(&today),
+            )?;
+        }
         obj.insert(TIMESTAMP_FIELD.to_owned(), Value::from(timestamp_us));
         let plaintext = serde_json::to_vec(&Value::Object(obj))
             .map_err(|_| Error::invalid_input("payload cannot be serialized"))?;

@@ -126,6 +126,17 @@ impl Platform {
         if idempotency_key.is_none() && IDEMPOTENCY_REQUIRED.contains(&path) {
             return Err(Error::IdempotencyKeyRequired);
         }
+        let mut fields = payload.clone();
+        if let Value::Object(m) = &mut fields {
+            m.remove(TIMESTAMP_FIELD);
+        }
+        let today = crate::validate::date_from_unix_seconds(now_us / 1_000_000);
+        crate::validate::check_payload(
+            crate::validate::Provider::PinToPay,
+            path,
+            &fields,
+            Some(&today),
+        )?;
         Ok(VerifiedRequest {
             payload,
             timestamp_us: ts,

@@ -284,6 +284,7 @@ fn opt_int(v: Option<&Value>) -> Option<i64> {
 pub struct Gateway {
     api_key: String,
     retry: RetryPolicy,
+    validate: bool,
 }
 
 impl Gateway {
@@ -293,6 +294,7 @@ impl Gateway {
         Ok(Gateway {
             api_key: api_key.to_owned(),
             retry: RetryPolicy::default(),
+            validate: true,
         })
     }
 
@@ -301,6 +303,25 @@ impl Gateway {
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+
+    /// Validate parameters against the documented rules (default on).
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.validate = on;
+        self
+    }
+
+    /// The gateway's own answer to invalid input: HTTP 422,
+    /// `{"success":false,"code":422,"msg":"Validation failed.","data":{field:[messages]}}`
+    /// (for test doubles and sandboxes).
+    pub fn validation_response(errors: &FieldErrors) -> crate::envelope::OutgoingResponse {
+        let body = serde_json::json!({"success": false, "code": 422, "msg": "Validation failed.", "data": errors});
+        crate::envelope::OutgoingResponse {
+            status: 422,
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: body.to_string().into_bytes(),
+        }
     }
 
     /// The retry policy in force.
@@ -323,6 +344,18 @@ impl Gateway {
             ));
         }
         let method = method_for(&e, params.is_some());
+        if self.validate {
+            if let Some(p) = params {
+                let v = exact_json::parse(&p.to_json_bytes()?)
+                    .map_err(|_| Error::invalid_input("parameters are not valid JSON"))?;
+                crate::validate::check_payload(
+                    crate::validate::Provider::WasabiGateway,
+                    &format!("{PATH_PREFIX}{e}"),
+                    &v,
+                    None,
+                )?;
+            }
+        }
         let mut headers = vec![
             (HEADER_API_KEY.to_owned(), self.api_key.clone()),
             ("Accept".to_owned(), "application/json".to_owned()),

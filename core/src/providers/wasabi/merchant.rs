@@ -56,6 +56,8 @@ pub struct MerchantConfig {
     pub url_decode_fields: bool,
     /// How long notification request ids are remembered (default 48 h; the platform retries over ~37 h).
     pub dedup_ttl_ms: u64,
+    /// Validate payloads against the documented rules before signing (default on).
+    pub validate_requests: bool,
 }
 
 impl Default for MerchantConfig {
@@ -65,6 +67,7 @@ impl Default for MerchantConfig {
             field_padding: RsaPadding::Pkcs1v15,
             url_decode_fields: true,
             dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            validate_requests: true,
         }
     }
 }
@@ -74,6 +77,13 @@ impl MerchantConfig {
     #[must_use]
     pub fn with_response_signature(mut self, p: ResponseSignaturePolicy) -> Self {
         self.response_signature = p;
+        self
+    }
+
+    /// Turns request validation on or off.
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.validate_requests = on;
         self
     }
 
@@ -196,6 +206,11 @@ impl Merchant {
             Some(p) => p.to_json_bytes()?.into_owned(),
             None => b"{}".to_vec(),
         };
+        if self.config.validate_requests {
+            let v = exact_json::parse(&body)
+                .map_err(|_| Error::invalid_input("payload is not valid JSON"))?;
+            crate::validate::check_payload(crate::validate::Provider::Wasabi, path, &v, None)?;
+        }
         let signed = body.clone();
         self.signed(
             path.to_owned(),

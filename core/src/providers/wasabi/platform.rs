@@ -55,6 +55,14 @@ impl Platform {
         crate::exact_json::parse(body)
     }
 
+    /// [`verify_request`](Self::verify_request), then the documented rules of
+    /// `path` (`validation_failed`).
+    pub fn verify_request_for(&self, headers: &Headers, path: &str, body: &[u8]) -> Result<Value> {
+        let v = self.verify_request(headers, body)?;
+        crate::validate::check_payload(crate::validate::Provider::Wasabi, path, &v, None)?;
+        Ok(v)
+    }
+
     fn signed_response(
         &self,
         body: Vec<u8>,

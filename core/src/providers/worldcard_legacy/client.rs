@@ -40,6 +40,7 @@ pub struct Client {
     ecb: Option<AesEcbKey>,
     placement: ParamPlacement,
     dedup_ttl_ms: u64,
+    validate: bool,
 }
 
 impl fmt::Debug for Client {
@@ -107,7 +108,15 @@ impl Client {
             ecb: ecb_for(app_secret),
             placement: ParamPlacement::default(),
             dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            validate: true,
         })
+    }
+
+    /// Validate payloads against the documented rules before signing (default on).
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.validate = on;
+        self
     }
 
     /// Sets where the common parameters travel.
@@ -141,6 +150,15 @@ impl Client {
                     "payload must not carry {p}: cardwire adds the common parameters"
                 )));
             }
+        }
+        if self.validate {
+            let today = crate::validate::date_from_unix_seconds(timestamp_ms / 1000);
+            crate::validate::check_payload(
+                crate::validate::Provider::WorldCardLegacy,
+                path,
+                &Value::Object(fields.clone()),
+                Some(&today),
+            )?;
         }
         if path.ends_with("/change/pin/secure") {
             if let Some(Value::String(pin)) = fields.get_mut("pin") {

@@ -74,6 +74,12 @@ impl Platform {
         for p in super::COMMON_PARAMS {
             params.remove(*p);
         }
+        crate::validate::check_payload(
+            crate::validate::Provider::WorldCardLegacy,
+            path,
+            &Value::Object(params.clone()),
+            None,
+        )?;
         Ok(params)
     }
 
