@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo test lint bench fuzz vectors setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
+.PHONY: help demo test lint bench fuzz vectors docs setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench   - criterion benchmarks (not part of test)"
 	@echo "make fuzz    - cargo-fuzz targets, FUZZ_SECONDS each (not part of test)"
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
+	@echo "make docs    - regenerate docs/validation.md from the rule tables"
 
 demo:
 	$(CARGO) build --release -q -p cardwire-examples
@@ -72,6 +73,9 @@ test-examples:
 
 test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples
 	@echo "make test: all green"
+
+docs:
+	CARDWIRE_UPDATE_DOCS=1 $(CARGO) test -q -p cardwire --test validation docs_are_current
 
 vectors: setup-python
 	$(PY) tests/gen/worldcard.py

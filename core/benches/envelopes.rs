@@ -123,5 +123,27 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(envelopes, benches);
+fn validation(c: &mut Criterion) {
+    let payload = serde_json::json!({
+        "merchant_card_id": "mc_0001", "card_type": "VIRTUAL-G", "card_bin_id": "bin_001", "first_recharge_amount": "100.00",
+        "email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace", "phone": "5551234567", "phone_country_code": "1",
+        "birthday": "1990-01-15", "country_code": "US", "city": "New York", "address": "1 Main St", "postal_code": "10001"
+    });
+    let ctx = cardwire::validate::Context {
+        today: Some("2026-11-25"),
+        card_type: None,
+    };
+    c.bench_function("validate/worldcard_card_application", |b| {
+        b.iter(|| {
+            cardwire::validate::validate(
+                "worldcard",
+                "/api/v1/card/virtual/apply",
+                black_box(&payload),
+                &ctx,
+            )
+        })
+    });
+}
+
+criterion_group!(envelopes, benches, validation);
 criterion_main!(envelopes);
