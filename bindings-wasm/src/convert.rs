@@ -10,23 +10,35 @@ use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[wasm_bindgen(inline_js = r#"
-export class CardwireError extends Error {
-  constructor(code, message, extra) {
-    super(message);
-    this.name = 'CardwireError';
-    this.code = code;
-    if (extra) Object.assign(this, extra);
-  }
+thread_local! {
+    static ERROR_CLASS: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
 }
-export function makeError(code, message, extra) { return new CardwireError(code, message, extra); }
-export function errorClass() { return CardwireError; }
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = makeError)]
-    fn make_error(code: &str, message: &str, extra: JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = errorClass)]
-    pub(crate) fn error_class() -> JsValue;
+
+/// Called once by the package entry with its `CardwireError` class, so every
+/// error thrown from here is a real instance of it.
+#[wasm_bindgen(js_name = registerErrorClass)]
+pub fn register_error_class(class: js_sys::Function) {
+    ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
+}
+
+fn make_error(code: &str, message: &str, extra: JsValue) -> JsValue {
+    let registered = ERROR_CLASS.with(|c| c.borrow().clone());
+    if let Some(class) = registered {
+        let args = Array::of3(&JsValue::from_str(code), &JsValue::from_str(message), &extra);
+        if let Ok(e) = Reflect::construct(&class, &args) {
+            return e;
+        }
+    }
+    // Without the entry (the raw wasm-bindgen module): a plain Error with the same fields.
+    let e = js_sys::Error::new(message);
+    e.set_name("CardwireError");
+    let _ = Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    if extra.is_object() {
+        let target: &Object = e.unchecked_ref();
+        let source: &Object = extra.unchecked_ref();
+        let _ = Object::assign(target, source);
+    }
+    e.into()
 }
 
 /// A core error as a `CardwireError` with `.code` (and `.errors`,

@@ -1095,9 +1095,3 @@ pub fn error_codes() -> Vec<JsValue> {
         .map(|c| JsValue::from_str(c))
         .collect()
 }
-
-/// The `CardwireError` class (a real `Error` subclass), for `instanceof`.
-#[wasm_bindgen(js_name = cardwireErrorClass)]
-pub fn cardwire_error_class() -> JsValue {
-    error_class()
-}
