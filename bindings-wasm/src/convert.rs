@@ -24,7 +24,11 @@ pub fn register_error_class(class: js_sys::Function) {
 fn make_error(code: &str, message: &str, extra: JsValue) -> JsValue {
     let registered = ERROR_CLASS.with(|c| c.borrow().clone());
     if let Some(class) = registered {
-        let args = Array::of3(&JsValue::from_str(code), &JsValue::from_str(message), &extra);
+        let args = Array::of3(
+            &JsValue::from_str(code),
+            &JsValue::from_str(message),
+            &extra,
+        );
         if let Ok(e) = Reflect::construct(&class, &args) {
             return e;
         }
@@ -495,4 +499,30 @@ pub(crate) fn rng_from(o: &Opts<'_>) -> Result<Rng, JsValue> {
     Ok(Rng::Seeded(Box::new(rand_chacha::ChaCha20Rng::from_seed(
         seed,
     ))))
+}
+
+/// A required string argument.
+pub(crate) fn str_arg(v: &JsValue, name: &str) -> Result<String, JsValue> {
+    v.as_string()
+        .ok_or_else(|| invalid(&format!("{name} must be a string")))
+}
+
+/// An optional string argument.
+pub(crate) fn opt_str_arg(v: &JsValue, name: &str) -> Result<Option<String>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    str_arg(v, name).map(Some)
+}
+
+/// A whole-number argument that fits `T`.
+pub(crate) fn num_arg<T: TryFrom<u64>>(v: &JsValue, name: &str) -> Result<T, JsValue> {
+    match v.as_f64() {
+        Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= 9_007_199_254_740_991.0 => {
+            T::try_from(f as u64).map_err(|_| invalid(&format!("{name} is out of range")))
+        }
+        _ => Err(invalid(&format!(
+            "{name} must be a non-negative whole number"
+        ))),
+    }
 }

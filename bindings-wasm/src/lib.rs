@@ -62,10 +62,11 @@ impl WorldCardMerchant {
     #[wasm_bindgen(js_name = buildRequest)]
     pub fn build_request(
         &self,
-        path: &str,
+        path: JsValue,
         payload: JsValue,
         options: JsValue,
     ) -> JsResult<JsValue> {
+        let path = &str_arg(&path, "path")?;
         let o = Opts::new(&options)?;
         let payload = payload_of(&payload)?;
         let timestamp = o.opt_u64("timestamp")?.unwrap_or_else(|| now_ms() / 1000);
@@ -102,7 +103,8 @@ impl WorldCardMerchant {
 
     /// `decryptField(value)` → string
     #[wasm_bindgen(js_name = decryptField)]
-    pub fn decrypt_field(&self, value: &str) -> JsResult<String> {
+    pub fn decrypt_field(&self, value: JsValue) -> JsResult<String> {
+        let value = &str_arg(&value, "value")?;
         self.inner.decrypt_field(value).map_err(err)
     }
 
@@ -214,10 +216,11 @@ impl WorldCardPlatform {
     #[wasm_bindgen(js_name = signWebhook)]
     pub fn sign_webhook(
         &self,
-        event_type: &str,
+        event_type: JsValue,
         data: JsValue,
         options: JsValue,
     ) -> JsResult<JsValue> {
+        let event_type = &str_arg(&event_type, "event_type")?;
         let o = Opts::new(&options)?;
         let d = payload_of(&data)?;
         let ts = o.opt_u64("timestamp")?.unwrap_or_else(now_ms);
@@ -280,10 +283,11 @@ impl WorldCardLegacy {
     #[wasm_bindgen(js_name = buildRequest)]
     pub fn build_request(
         &self,
-        path: &str,
+        path: JsValue,
         payload: JsValue,
         options: JsValue,
     ) -> JsResult<JsValue> {
+        let path = &str_arg(&path, "path")?;
         let o = Opts::new(&options)?;
         let p = payload_of(&payload)?;
         let ts = o.opt_u64("timestamp")?.unwrap_or_else(now_ms);
@@ -313,13 +317,15 @@ impl WorldCardLegacy {
 
     /// `decryptField(value)` (AES-ECB keyed by the appSecret)
     #[wasm_bindgen(js_name = decryptField)]
-    pub fn decrypt_field(&self, value: &str) -> JsResult<String> {
+    pub fn decrypt_field(&self, value: JsValue) -> JsResult<String> {
+        let value = &str_arg(&value, "value")?;
         self.inner.decrypt_field(value).map_err(err)
     }
 
     /// `encryptField(value)`
     #[wasm_bindgen(js_name = encryptField)]
-    pub fn encrypt_field(&self, value: &str) -> JsResult<String> {
+    pub fn encrypt_field(&self, value: JsValue) -> JsResult<String> {
+        let value = &str_arg(&value, "value")?;
         self.inner.encrypt_field(value).map_err(err)
     }
 
@@ -417,7 +423,8 @@ impl WasabiMerchant {
 
     /// `buildRequest(path, payload?)` (no payload sends and signs `{}`)
     #[wasm_bindgen(js_name = buildRequest)]
-    pub fn build_request(&self, path: &str, payload: JsValue) -> JsResult<JsValue> {
+    pub fn build_request(&self, path: JsValue, payload: JsValue) -> JsResult<JsValue> {
+        let path = &str_arg(&path, "path")?;
         let p = if payload.is_undefined() || payload.is_null() {
             None
         } else {
@@ -476,7 +483,8 @@ impl WasabiMerchant {
 
     /// `decryptField(value)` (RSA, merchant private key)
     #[wasm_bindgen(js_name = decryptField)]
-    pub fn decrypt_field(&self, value: &str) -> JsResult<String> {
+    pub fn decrypt_field(&self, value: JsValue) -> JsResult<String> {
+        let value = &str_arg(&value, "value")?;
         self.inner.decrypt_field(value, &mut os_rng()).map_err(err)
     }
 
@@ -575,10 +583,12 @@ impl WasabiPlatform {
     #[wasm_bindgen(js_name = signNotification)]
     pub fn sign_notification(
         &self,
-        category: &str,
+        category: JsValue,
         data: JsValue,
-        request_id: &str,
+        request_id: JsValue,
     ) -> JsResult<JsValue> {
+        let category = &str_arg(&category, "category")?;
+        let request_id = &str_arg(&request_id, "request_id")?;
         let d = payload_of(&data)?;
         webhook_out(
             &self
@@ -590,7 +600,9 @@ impl WasabiPlatform {
 
     /// `encryptField(text, padding?)` → Base64
     #[wasm_bindgen(js_name = encryptField)]
-    pub fn encrypt_field(&self, text: &str, padding: Option<String>) -> JsResult<String> {
+    pub fn encrypt_field(&self, text: JsValue, padding: JsValue) -> JsResult<String> {
+        let text = &str_arg(&text, "text")?;
+        let padding = opt_str_arg(&padding, "padding")?;
         self.inner
             .encrypt_field(text, padding_of(padding)?, &mut os_rng())
             .map_err(err)
@@ -598,7 +610,8 @@ impl WasabiPlatform {
 
     /// `WasabiPlatform.isAcknowledged(status, body)`
     #[wasm_bindgen(js_name = isAcknowledged)]
-    pub fn is_acknowledged(status: u16, body: JsValue) -> JsResult<bool> {
+    pub fn is_acknowledged(status: JsValue, body: JsValue) -> JsResult<bool> {
+        let status: u16 = num_arg(&status, "status")?;
         Ok(wasabi::Platform::is_acknowledged(status, &bytes_of(&body)?))
     }
 }
@@ -623,7 +636,8 @@ impl WasabiGateway {
 
     /// `buildRequest(endpoint, params?)`
     #[wasm_bindgen(js_name = buildRequest)]
-    pub fn build_request(&self, endpoint: &str, params: JsValue) -> JsResult<JsValue> {
+    pub fn build_request(&self, endpoint: JsValue, params: JsValue) -> JsResult<JsValue> {
+        let endpoint = &str_arg(&endpoint, "endpoint")?;
         let p = if params.is_undefined() || params.is_null() {
             None
         } else {
@@ -639,7 +653,13 @@ impl WasabiGateway {
 
     /// `openResponse(status, headers, body)` → `data`
     #[wasm_bindgen(js_name = openResponse)]
-    pub fn open_response(&self, status: u16, headers: JsValue, body: JsValue) -> JsResult<JsValue> {
+    pub fn open_response(
+        &self,
+        status: JsValue,
+        headers: JsValue,
+        body: JsValue,
+    ) -> JsResult<JsValue> {
+        let status: u16 = num_arg(&status, "status")?;
         to_js(
             &self
                 .inner
@@ -652,10 +672,12 @@ impl WasabiGateway {
     #[wasm_bindgen(js_name = retryDecision)]
     pub fn retry_decision(
         &self,
-        endpoint: &str,
+        endpoint: JsValue,
         error: JsValue,
-        attempts: u32,
+        attempts: JsValue,
     ) -> JsResult<JsValue> {
+        let endpoint = &str_arg(&endpoint, "endpoint")?;
+        let attempts: u32 = num_arg(&attempts, "attempts")?;
         let d = self
             .inner
             .retry_policy()
@@ -698,10 +720,11 @@ impl PinToPayMerchant {
     #[wasm_bindgen(js_name = buildRequest)]
     pub fn build_request(
         &self,
-        path: &str,
+        path: JsValue,
         payload: JsValue,
         options: JsValue,
     ) -> JsResult<JsValue> {
+        let path = &str_arg(&path, "path")?;
         let o = Opts::new(&options)?;
         let p = payload_of(&payload)?;
         let ts = o
@@ -827,13 +850,22 @@ impl PinToPayPlatform {
 
     /// `sealError(status, slug, message)`
     #[wasm_bindgen(js_name = sealError)]
-    pub fn seal_error(&self, status: u16, slug: &str, message: &str) -> JsResult<JsValue> {
+    pub fn seal_error(
+        &self,
+        status: JsValue,
+        slug: JsValue,
+        message: JsValue,
+    ) -> JsResult<JsValue> {
+        let status: u16 = num_arg(&status, "status")?;
+        let slug = &str_arg(&slug, "slug")?;
+        let message = &str_arg(&message, "message")?;
         response_out(&self.inner.seal_error(status, slug, message, &mut os_rng()))
     }
 
     /// `signWebhook(eventType, data)` (PinToPay seals webhooks; the name matches the other providers)
     #[wasm_bindgen(js_name = signWebhook)]
-    pub fn sign_webhook(&self, event_type: &str, data: JsValue) -> JsResult<JsValue> {
+    pub fn sign_webhook(&self, event_type: JsValue, data: JsValue) -> JsResult<JsValue> {
+        let event_type = &str_arg(&event_type, "event_type")?;
         let d = payload_of(&data)?;
         webhook_out(
             &self
@@ -871,10 +903,11 @@ impl PayCaClient {
     #[wasm_bindgen(js_name = buildRequest)]
     pub fn build_request(
         &self,
-        path: &str,
+        path: JsValue,
         payload: JsValue,
         options: JsValue,
     ) -> JsResult<JsValue> {
+        let path = &str_arg(&path, "path")?;
         let o = Opts::new(&options)?;
         let body = if payload.is_undefined() || payload.is_null() {
             None
@@ -910,11 +943,13 @@ impl PayCaClient {
     #[wasm_bindgen(js_name = uploadKycDocument)]
     pub fn upload_kyc_document(
         &self,
-        user_id: &str,
+        user_id: JsValue,
         file: JsValue,
-        document_type: &str,
+        document_type: JsValue,
         options: JsValue,
     ) -> JsResult<JsValue> {
+        let user_id = &str_arg(&user_id, "user_id")?;
+        let document_type = &str_arg(&document_type, "document_type")?;
         let f = Opts::new(&file)?;
         let o = Opts::new(&options)?;
         let bytes = bytes_of(&f.get("bytes")?)?;
@@ -965,7 +1000,13 @@ impl PayCaClient {
 
     /// `openResponse(status, headers, body)` → the JSON body (`null` for 204)
     #[wasm_bindgen(js_name = openResponse)]
-    pub fn open_response(&self, status: u16, headers: JsValue, body: JsValue) -> JsResult<JsValue> {
+    pub fn open_response(
+        &self,
+        status: JsValue,
+        headers: JsValue,
+        body: JsValue,
+    ) -> JsResult<JsValue> {
+        let status: u16 = num_arg(&status, "status")?;
         to_js(
             &self
                 .inner
