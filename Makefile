@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo test lint bench fuzz vectors docs setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
+.PHONY: help demo test lint bench fuzz vectors docs wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -19,6 +19,7 @@ help:
 	@echo "make fuzz    - cargo-fuzz targets, FUZZ_SECONDS each (not part of test)"
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
 	@echo "make docs    - regenerate docs/validation.md from the rule tables"
+	@echo "make wasm    - build the npm package into bindings-wasm/pkg"
 
 demo:
 	$(CARGO) build --release -q -p cardwire-examples
@@ -71,7 +72,27 @@ test-examples:
 	grep -q "502 on cards/deposit -> retry false" target/wasabi-tour.txt
 	@echo "examples: worldcard-tour ran and showed every step"
 
-test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples
+# Debian's Chromium (browser tests) and binaryen (wasm-opt), installed when missing.
+setup-system:
+	@if ! command -v chromium >/dev/null || ! command -v wasm-opt >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium binaryen >/dev/null; \
+	fi
+
+wasm: setup-rust
+	./scripts/build-wasm.sh
+
+setup-wasm: setup-system wasm
+	cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error
+
+test-wasm: setup-wasm
+	cd bindings-wasm && node --test tests/node/
+	cd bindings-wasm && node tests/browser/run.mjs
+
+bench-wasm: setup-wasm
+	cd bindings-wasm && node bench/bench.mjs
+
+test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-wasm
 	@echo "make test: all green"
 
 docs:

@@ -79,6 +79,9 @@ def main():
     # Responses the merchant must open.
     card = {"card_id": "card_123", "status": "active", "balance": "100.00"}
     write("response_success", dict(common, kind="response", status=200, body=body(seal(SECRET, card)), expect="ok", data=card))
+    details = {"card_id": "card_123", "status": "active", "card_number": "5392000011112222", "cvv": "987",
+               "expiry_month": "12", "expiry_year": "2030", "balance": "100.00"}
+    write("response_card_details", dict(common, kind="response", status=200, body=body(seal(SECRET, details)), expect="ok", data=details))
     err = {"success": False, "error": "Card not found", "error_slug": "card_not_found"}
     write("response_encrypted_error", dict(common, kind="response", status=404, body=body(seal(SECRET, err)),
                                            expect="api_error", slug="card_not_found", retryable=False))
