@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo test lint bench fuzz vectors docs wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
+.PHONY: help demo test lint bench bench-rust fuzz vectors docs wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -72,25 +72,29 @@ test-examples:
 	grep -q "502 on cards/deposit -> retry false" target/wasabi-tour.txt
 	@echo "examples: worldcard-tour ran and showed every step"
 
-# Debian's Chromium (browser tests) and binaryen (wasm-opt), installed when missing.
+# Debian's Chromium for the browser tests, installed when missing.
 setup-system:
-	@if ! command -v chromium >/dev/null || ! command -v wasm-opt >/dev/null; then \
+	@if ! command -v chromium >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium binaryen >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
 wasm: setup-rust
 	./scripts/build-wasm.sh
 
-setup-wasm: setup-system wasm
+setup-wasm: setup-system
 	cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error
+	./scripts/build-wasm.sh
 
 test-wasm: setup-wasm
 	cd bindings-wasm && node --test tests/node/
 	cd bindings-wasm && node tests/browser/run.mjs
 
 bench-wasm: setup-wasm
-	cd bindings-wasm && node bench/bench.mjs
+	cd bindings-wasm && node bench/bench.mjs | grep -v '^{'
+	cd bindings-wasm && node bench/browser.mjs | grep -v '^{'
+
+bench: bench-rust bench-wasm
 
 test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-wasm
 	@echo "make test: all green"
@@ -105,7 +109,7 @@ vectors: setup-python
 	$(PY) tests/gen/worldcard_legacy.py
 	$(PY) tests/gen/wasabi.py
 
-bench:
+bench-rust:
 	$(CARGO) bench -p cardwire --bench envelopes
 
 fuzz:

@@ -16,8 +16,21 @@ if ! "$WB" --version 2>/dev/null | grep -q " $WB_VERSION"; then
   cargo install --quiet --root "$ROOT/.tools" wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-cargo build --quiet -p cardwire-wasm --target wasm32-unknown-unknown --profile wasm-release
-WASM=target/wasm32-unknown-unknown/wasm-release/cardwire_wasm.wasm
+# Smallest build: nightly with build-std and panic=immediate-abort (the core
+# never panics on input, so the panic machinery is dead weight). Falls back to
+# stable when nightly or its rust-src is not available (or CARDWIRE_WASM_STABLE=1).
+if [ "${CARDWIRE_WASM_STABLE:-0}" != 1 ] && rustup toolchain list 2>/dev/null | grep -q '^nightly' \
+   && rustup component add rust-src --toolchain nightly >/dev/null 2>&1 \
+   && rustup target add wasm32-unknown-unknown --toolchain nightly >/dev/null 2>&1; then
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo +nightly build --quiet -p cardwire-wasm \
+    --target wasm32-unknown-unknown --profile wasm-release --target-dir target/wasm-nightly -Z build-std=std,panic_abort
+  WASM=target/wasm-nightly/wasm32-unknown-unknown/wasm-release/cardwire_wasm.wasm
+  BUILD="nightly $(rustc +nightly --version | cut -d' ' -f2-), build-std, panic=immediate-abort"
+else
+  cargo build --quiet -p cardwire-wasm --target wasm32-unknown-unknown --profile wasm-release
+  WASM=target/wasm32-unknown-unknown/wasm-release/cardwire_wasm.wasm
+  BUILD="stable $(rustc --version | cut -d' ' -f2-)"
+fi
 
 rm -rf "$OUT"
 for t in web nodejs bundler; do
@@ -25,19 +38,25 @@ for t in web nodejs bundler; do
   "$WB" --target "$t" --out-dir "$dir" --out-name cardwire_wasm "$WASM"
 done
 
-if command -v wasm-opt >/dev/null 2>&1; then
+# wasm-opt from the npm package `binaryen` (pinned in bindings-wasm/package.json;
+# Debian's binaryen 108 predates the reference-types tables Rust now emits).
+WASM_OPT=bindings-wasm/node_modules/.bin/wasm-opt
+[ -x "$WASM_OPT" ] || WASM_OPT=$(command -v wasm-opt || true)
+if [ -n "$WASM_OPT" ] && "$WASM_OPT" --version | grep -qE 'version (1[2-9][0-9]|[2-9][0-9][0-9])'; then
   for f in "$OUT"/*/cardwire_wasm_bg.wasm; do
-    wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
+    "$WASM_OPT" -Oz --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   done
-  OPT="wasm-opt -O3 ($(wasm-opt --version | head -1))"
+  OPT="wasm-opt -Oz ($("$WASM_OPT" --version | head -1))"
 else
-  OPT="no wasm-opt on PATH"
+  OPT="no recent wasm-opt (run npm ci in bindings-wasm)"
 fi
 
 cp bindings-wasm/js/* "$OUT/"
 # The package is "type": "module"; the nodejs target is CommonJS.
 echo '{ "type": "commonjs" }' > "$OUT/node/package.json"
+# Tests, benches and examples import the package by name.
+mkdir -p bindings-wasm/node_modules && ln -sfn ../pkg bindings-wasm/node_modules/cardwire
 raw=$(stat -c %s "$OUT/web/cardwire_wasm_bg.wasm")
 gz=$(gzip -9 -c "$OUT/web/cardwire_wasm_bg.wasm" | wc -c)
-echo "wasm package: $OUT (wasm-bindgen $WB_VERSION, $OPT)"
+echo "wasm package: $OUT ($BUILD; wasm-bindgen $WB_VERSION; $OPT)"
 echo "wasm size: $raw bytes raw, $gz bytes gzip -9"

@@ -1,32 +1,11 @@
 // Runs the browser suite and the example page in real headless Chromium
 // (Debian's /usr/bin/chromium, driven by playwright-core), serving the
 // repository from 127.0.0.1. Prints "browser: N passed, M failed".
-import http from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOT, start } from './harness.mjs';
 
-const ROOT = normalize(join(fileURLToPath(new URL('.', import.meta.url)), '../../..'));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.pem': 'text/plain', '.b64': 'text/plain', '.css': 'text/css' };
-
-const server = http.createServer(async (req, res) => {
-  const path = normalize(join(ROOT, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-  if (!path.startsWith(ROOT)) { res.writeHead(403).end(); return; }
-  try {
-    const data = await readFile(path);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(data);
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-});
+const { base, browser, close } = await start();
 let passed = 0, failed = 0;
 try {
   const page = await browser.newPage();
@@ -64,8 +43,7 @@ try {
   await ex.screenshot({ path: join(ROOT, 'target/browser-example.png') });
   console.log('screenshot: target/browser-example.png');
 } finally {
-  await browser.close();
-  server.close();
+  await close();
 }
 console.log(`browser: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

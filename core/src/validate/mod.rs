@@ -15,6 +15,20 @@
 
 pub mod decimal;
 
+/// A table note: the text with the `rule-notes` feature (default), empty
+/// without it (the WebAssembly package leaves them out to stay small).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! rule_note {
+    ($s:expr) => {
+        if cfg!(feature = "rule-notes") {
+            $s
+        } else {
+            ""
+        }
+    };
+}
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -128,9 +142,11 @@ impl Rule {
         self
     }
 
-    /// With a note.
+    /// With a note (compiled out without the `rule-notes` feature).
     pub const fn note(mut self, note: &'static str) -> Rule {
-        self.note = note;
+        if cfg!(feature = "rule-notes") {
+            self.note = note;
+        }
         self
     }
 }

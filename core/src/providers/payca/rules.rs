@@ -30,7 +30,7 @@ const PRESENCE_ONLY: &str = "PayCA's own code (from its lists), not ISO: presenc
 pub const TABLES: &[EndpointRules] = &[
     EndpointRules {
         endpoint: "/v1/users",
-        note: "User meta: the B2B minimum (firstName, lastName, email, phone, phoneCode, birthday, country, town, address, postCode) is required once `meta` is given; a user without `meta` is not refused (cards can be issued through a BIN's default holder without a cardholder, and the server itself reports missing meta only at cardholder creation: \"cardholder requires user meta fields: ...\"). The B2C additions (gender, idType, idNo, nationality, occupation) are optional here: the table cannot tell B2B from B2C, and the server enforces them at cardholder creation (\"B2C cardholder requires user meta fields: ...\"). country, nationality and town are PayCA codes, not ISO: presence only, never shape. Optional meta fields (idIssueDate, idExpiryDate, idFrontImg, idBackImg, idHoldImg, annualSalary, accountPurpose, expectedMonthlyVolume, ipAddress) have no documented format: unchecked.",
+        note: crate::rule_note!("User meta: the B2B minimum (firstName, lastName, email, phone, phoneCode, birthday, country, town, address, postCode) is required once `meta` is given; a user without `meta` is not refused (cards can be issued through a BIN's default holder without a cardholder, and the server itself reports missing meta only at cardholder creation: \"cardholder requires user meta fields: ...\"). The B2C additions (gender, idType, idNo, nationality, occupation) are optional here: the table cannot tell B2B from B2C, and the server enforces them at cardholder creation (\"B2C cardholder requires user meta fields: ...\"). country, nationality and town are PayCA codes, not ISO: presence only, never shape. Optional meta fields (idIssueDate, idExpiryDate, idFrontImg, idBackImg, idHoldImg, annualSalary, accountPurpose, expectedMonthlyVolume, ipAddress) have no documented format: unchecked."),
         rules: &[
             Rule::new("externalId", Required, "B2B Flow").note("Present in every documented user example."),
             Rule::new("meta.firstName", Required, META_SRC).when(META),
@@ -56,34 +56,34 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/v1/cardholders/files",
-        note: "multipart/form-data with one `file` part (B2B identity documents); the returned fileId goes into user meta idFrontImg, idBackImg or idHoldImg.",
+        note: crate::rule_note!("multipart/form-data with one `file` part (B2B identity documents); the returned fileId goes into user meta idFrontImg, idBackImg or idHoldImg."),
         rules: &[Rule::new("file", Required, "B2B Flow")],
     },
     EndpointRules {
         endpoint: "/v1/users/{id}/cardholder",
-        note: "POST creates the cardholder (body below); GET on the same path has no parameters and no body. Cardholder-state refusals (missing user meta, KYC not completed, BIN without Wasabi cardholder support) are server refusals, not validation.",
+        note: crate::rule_note!("POST creates the cardholder (body below); GET on the same path has no parameters and no body. Cardholder-state refusals (missing user meta, KYC not completed, BIN without Wasabi cardholder support) are server refusals, not validation."),
         rules: &[Rule::new("accountId", Required, "B2B Flow"), Rule::new("bin", Required, "B2B Flow")],
     },
-    EndpointRules { endpoint: "/v1/cardholders", note: "GET list.", rules: PAGINATED },
+    EndpointRules { endpoint: "/v1/cardholders", note: crate::rule_note!("GET list."), rules: PAGINATED },
     EndpointRules {
         endpoint: "/v1/cardholders/cities",
-        note: "GET list of town codes; no parameters documented beyond the general list paging (`limit` at most 100, `cursor`).",
+        note: crate::rule_note!("GET list of town codes; no parameters documented beyond the general list paging (`limit` at most 100, `cursor`)."),
         rules: PAGINATED,
     },
     EndpointRules {
         endpoint: "/v1/cardholders/occupations",
-        note: "GET list of occupation codes (B2C); no parameters documented beyond the general list paging (`limit` at most 100, `cursor`).",
+        note: crate::rule_note!("GET list of occupation codes (B2C); no parameters documented beyond the general list paging (`limit` at most 100, `cursor`)."),
         rules: PAGINATED,
     },
     EndpointRules {
         endpoint: "/v1/cardholders/regions",
-        note: "GET list of country/region codes; no parameters documented beyond the general list paging (`limit` at most 100, `cursor`).",
+        note: crate::rule_note!("GET list of country/region codes; no parameters documented beyond the general list paging (`limit` at most 100, `cursor`)."),
         rules: PAGINATED,
     },
-    EndpointRules { endpoint: "/v1/cardholders/{id}", note: "No parameters.", rules: &[] },
+    EndpointRules { endpoint: "/v1/cardholders/{id}", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/v1/cards",
-        note: "POST issues a card (body below). GET /v1/cards (list: `limit` at most 100, `cursor`, in the query string) shares the path and has no body: these rules are the POST body's. The `idempotencyKey` body field is separate from the Idempotency-Key header. A given cardholderId must be in pass_audit: a server refusal (\"cardholder not approved\"), not validation.",
+        note: crate::rule_note!("POST issues a card (body below). GET /v1/cards (list: `limit` at most 100, `cursor`, in the query string) shares the path and has no body: these rules are the POST body's. The `idempotencyKey` body field is separate from the Idempotency-Key header. A given cardholderId must be in pass_audit: a server refusal (\"cardholder not approved\"), not validation."),
         rules: &[
             Rule::new("accountId", Required, "B2B Flow"),
             Rule::new("bin", Required, "B2B Flow"),
@@ -97,7 +97,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/v1/users/{userId}/kyc/documents",
-        note: "multipart/form-data: `file` and `type` (B2C KYC).",
+        note: crate::rule_note!("multipart/form-data: `file` and `type` (B2C KYC)."),
         rules: &[
             Rule::new("file", Required, "B2C Flow"),
             Rule::new("type", Required, "B2C Flow"),
@@ -107,17 +107,17 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/v1/users/{userId}/kyc/submit",
-        note: "No parameters.",
+        note: crate::rule_note!("No parameters."),
         rules: &[],
     },
     EndpointRules {
         endpoint: "/v1/webhooks",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[Rule::new("url", Required, DOCS), Rule::new("type", Required, DOCS)],
     },
     EndpointRules {
         endpoint: "/v1/webhooks/resend",
-        note: "The one parameter, `fromDate` (ISO 8601), goes in the query string, which the engine does not read (it strips the query and checks the body): not checked. No body parameters.",
+        note: crate::rule_note!("The one parameter, `fromDate` (ISO 8601), goes in the query string, which the engine does not read (it strips the query and checks the body): not checked. No body parameters."),
         rules: &[],
     },
 ];

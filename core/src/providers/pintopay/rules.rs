@@ -20,13 +20,13 @@ const USER_ID_NOTE: &str = "`external_user_id` per providers.md; the seed's exam
 pub const TABLES: &[EndpointRules] = &[
     EndpointRules {
         endpoint: "/api/v1/users/create",
-        note: "providers.md gives `external_user_id`; the seed's only payload example sends `user_id`: one of the two is required (the looser rule).",
+        note: crate::rule_note!("providers.md gives `external_user_id`; the seed's only payload example sends `user_id`: one of the two is required (the looser rule)."),
         rules: &[Rule::new("external_user_id", EXTERNAL_USER, DOCS).note(USER_ID_NOTE)],
     },
-    EndpointRules { endpoint: "/api/v1/cards/products", note: "No parameters.", rules: &[] },
+    EndpointRules { endpoint: "/api/v1/cards/products", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/cardholders/create",
-        note: "`country_iso` is ISO 3166-1 alpha-2; `birth_date` is YYYY-MM-DD. The external user id also accepts the seed's `user_id` spelling.",
+        note: crate::rule_note!("`country_iso` is ISO 3166-1 alpha-2; `birth_date` is YYYY-MM-DD. The external user id also accepts the seed's `user_id` spelling."),
         rules: &[
             Rule::new("first_name", Required, DOCS),
             Rule::new("last_name", Required, DOCS),
@@ -43,18 +43,18 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/cards/create",
-        note: "`product_code` or the legacy `product_id`; the user as `external_user_id` (or the seed's `user_id`) or `cardholder_id`. The Idempotency-Key header is required here but checked by the request builder, not this table.",
+        note: crate::rule_note!("`product_code` or the legacy `product_id`; the user as `external_user_id` (or the seed's `user_id`) or `cardholder_id`. The Idempotency-Key header is required here but checked by the request builder, not this table."),
         rules: &[
             Rule::new("product", AnyOf(&["product_code", "product_id"]), DOCS).note("`product_id` is the legacy name: both accepted."),
             Rule::new("user", AnyOf(&["external_user_id", "user_id", "cardholder_id"]), DOCS)
                 .note("`external_user_id` or `cardholder_id`; `user_id` (the seed's spelling) is accepted too."),
         ],
     },
-    EndpointRules { endpoint: "/api/v1/orders/check", note: "", rules: &[Rule::new("order_id", Required, DOCS)] },
-    EndpointRules { endpoint: "/api/v1/cards/get", note: "", rules: &[CARD_ID] },
+    EndpointRules { endpoint: "/api/v1/orders/check", note: crate::rule_note!(""), rules: &[Rule::new("order_id", Required, DOCS)] },
+    EndpointRules { endpoint: "/api/v1/cards/get", note: crate::rule_note!(""), rules: &[CARD_ID] },
     EndpointRules {
         endpoint: "/api/v1/cards/topup",
-        note: "The Idempotency-Key header is required here but checked by the request builder, not this table. Limits per product (`amount_below_minimum`, `amount_above_maximum`) are platform refusals, not validation.",
+        note: crate::rule_note!("The Idempotency-Key header is required here but checked by the request builder, not this table. Limits per product (`amount_below_minimum`, `amount_above_maximum`) are platform refusals, not validation."),
         rules: &[
             CARD_ID,
             Rule::new("amount", Required, DOCS),
@@ -65,29 +65,29 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/cards/freeze",
-        note: "Freezing a card that is not active is a platform refusal (`card_not_active`, `invalid_card_status`), not validation.",
+        note: crate::rule_note!("Freezing a card that is not active is a platform refusal (`card_not_active`, `invalid_card_status`), not validation."),
         rules: &[CARD_ID, Rule::new("external_user_id", EXTERNAL_USER, DOCS).note(USER_ID_NOTE)],
     },
     EndpointRules {
         endpoint: "/api/v1/cards/unfreeze",
-        note: "Unfreezing a card that is not frozen is a platform refusal, not validation.",
+        note: crate::rule_note!("Unfreezing a card that is not frozen is a platform refusal, not validation."),
         rules: &[CARD_ID, Rule::new("external_user_id", EXTERNAL_USER, DOCS).note(USER_ID_NOTE)],
     },
-    EndpointRules { endpoint: "/api/v1/project/wallet/trc20", note: "No parameters.", rules: &[] },
-    EndpointRules { endpoint: "/api/v1/project/balance", note: "No parameters.", rules: &[] },
+    EndpointRules { endpoint: "/api/v1/project/wallet/trc20", note: crate::rule_note!("No parameters."), rules: &[] },
+    EndpointRules { endpoint: "/api/v1/project/balance", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/wh/subscribe",
-        note: "Parameters not documented (providers.md names the call only): not covered.",
+        note: crate::rule_note!("Parameters not documented (providers.md names the call only): not covered."),
         rules: &[],
     },
     EndpointRules {
         endpoint: "/api/v1/wh/unsubscribe",
-        note: "Parameters not documented (providers.md names the call only): not covered.",
+        note: crate::rule_note!("Parameters not documented (providers.md names the call only): not covered."),
         rules: &[],
     },
     EndpointRules {
         endpoint: "/api/v1/wh/subscriptions",
-        note: "Parameters not documented (providers.md names the call only): not covered.",
+        note: crate::rule_note!("Parameters not documented (providers.md names the call only): not covered."),
         rules: &[],
     },
 ];

@@ -35,7 +35,7 @@ const G_NAME: Check = Length { min: 1, max: 40 };
 pub const TABLES: &[EndpointRules] = &[
     EndpointRules {
         endpoint: "/api/v1/card/virtual/apply",
-        note: "Required fields differ per card_type (VIRTUAL-V / VIRTUAL-R / VIRTUAL-G); `state` is required for VIRTUAL-V (changelog 2026-04-02).",
+        note: crate::rule_note!("Required fields differ per card_type (VIRTUAL-V / VIRTUAL-R / VIRTUAL-G); `state` is required for VIRTUAL-V (changelog 2026-04-02)."),
         rules: &[
             Rule::new("merchant_card_id", Required, SRC_APPLY),
             Rule::new("card_type", Required, SRC_APPLY),
@@ -72,10 +72,10 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("postal_code", Required, SRC_APPLY).when(G),
         ],
     },
-    EndpointRules { endpoint: "/api/v1/card/virtual/get_info", note: "", rules: &[Rule::new("card", CARD, "Card Details")] },
+    EndpointRules { endpoint: "/api/v1/card/virtual/get_info", note: crate::rule_note!(""), rules: &[Rule::new("card", CARD, "Card Details")] },
     EndpointRules {
         endpoint: "/api/v1/card/virtual/bin/list",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("card_type", Enum { values: &["VIRTUAL-V", "VIRTUAL-R", "VIRTUAL-G"], closed: false }, "Card BIN List")
                 .note("The page lists VIRTUAL-V / VIRTUAL-R; VIRTUAL-G came later (changelog 2026-05-19): open set, nothing refused."),
@@ -85,7 +85,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/card/deposit",
-        note: "The legacy top-up minimum (20 virtual, 200 physical, changelog 2025-06-30) belongs to the legacy API; Card/* says minimum 10.",
+        note: crate::rule_note!("The legacy top-up minimum (20 virtual, 200 physical, changelog 2025-06-30) belongs to the legacy API; Card/* says minimum 10."),
         rules: &[
             Rule::new("card", CARD, "Card Top-Up"),
             Rule::new("merchant_transaction_id", Required, "Card Top-Up"),
@@ -94,15 +94,15 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("currency", Format(Format::Currency), "Card Top-Up"),
         ],
     },
-    EndpointRules { endpoint: "/api/v1/card/deposit/list", note: "", rules: &[PAGE, PAGE_SIZE] },
-    EndpointRules { endpoint: "/api/v1/card/freeze", note: "", rules: &[Rule::new("card", CARD, "Freeze/Unfreeze")] },
-    EndpointRules { endpoint: "/api/v1/card/unfreeze", note: "", rules: &[Rule::new("card", CARD, "Freeze/Unfreeze")] },
-    EndpointRules { endpoint: "/api/v1/card/close", note: "", rules: &[Rule::new("card", CARD, "Card Closure")] },
-    EndpointRules { endpoint: "/api/v1/card/transaction/list", note: "", rules: &[PAGE, PAGE_SIZE] },
-    EndpointRules { endpoint: "/api/v1/card/physical/bin/list", note: "", rules: &[PAGE, PAGE_SIZE] },
+    EndpointRules { endpoint: "/api/v1/card/deposit/list", note: crate::rule_note!(""), rules: &[PAGE, PAGE_SIZE] },
+    EndpointRules { endpoint: "/api/v1/card/freeze", note: crate::rule_note!(""), rules: &[Rule::new("card", CARD, "Freeze/Unfreeze")] },
+    EndpointRules { endpoint: "/api/v1/card/unfreeze", note: crate::rule_note!(""), rules: &[Rule::new("card", CARD, "Freeze/Unfreeze")] },
+    EndpointRules { endpoint: "/api/v1/card/close", note: crate::rule_note!(""), rules: &[Rule::new("card", CARD, "Card Closure")] },
+    EndpointRules { endpoint: "/api/v1/card/transaction/list", note: crate::rule_note!(""), rules: &[PAGE, PAGE_SIZE] },
+    EndpointRules { endpoint: "/api/v1/card/physical/bin/list", note: crate::rule_note!(""), rules: &[PAGE, PAGE_SIZE] },
     EndpointRules {
         endpoint: "/api/v1/card/physical/apply",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("merchant_card_id", Required, "Physical Card Application"),
             Rule::new("card_type", Required, "Physical Card Application"),
@@ -119,7 +119,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/card/physical/kyc/init",
-        note: "KYC init at card status 9 only is a platform refusal (10044), not validation.",
+        note: crate::rule_note!("KYC init at card status 9 only is a platform refusal (10044), not validation."),
         rules: &[
             Rule::new("merchant_card_id", Required, "Physical Card Init KYC"),
             Rule::new("card_type", Required, "Physical Card Init KYC"),
@@ -128,7 +128,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/card/physical/kyc/status",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("merchant_card_id", Required, "Physical Card KYC Status"),
             Rule::new("card_type", Required, "Physical Card KYC Status"),
@@ -137,7 +137,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/card/physical/kyc/cancel",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("merchant_card_id", Required, "Physical Card Cancel KYC"),
             Rule::new("card_type", Required, "Physical Card Cancel KYC"),
@@ -146,7 +146,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/card/physical/assign",
-        note: "Both ids are marked required but described as either-or: one of them is required. Re-assign is idempotent on the platform.",
+        note: crate::rule_note!("Both ids are marked required but described as either-or: one of them is required. Re-assign is idempotent on the platform."),
         rules: &[
             Rule::new("card", CARD, "Physical Card — Assign Card Number"),
             Rule::new("card_number", Required, "Physical Card — Assign Card Number"),
@@ -156,15 +156,15 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/card/physical/activate",
-        note: "Activate at status 2 is idempotent on the platform: not a validation error. `pin` is \"6 digits, transmit encrypted\": its shape is not checked, since a field-encrypted PIN is Base64.",
+        note: crate::rule_note!("Activate at status 2 is idempotent on the platform: not a validation error. `pin` is \"6 digits, transmit encrypted\": its shape is not checked, since a field-encrypted PIN is Base64."),
         rules: &[Rule::new("card", CARD, "Physical Card — Activate"), Rule::new("pin", Required, "Physical Card — Activate")],
     },
     EndpointRules {
         endpoint: "/api/v1/card/physical/change/pin",
-        note: "Only status 2 may change the PIN: a platform refusal, not validation.",
+        note: crate::rule_note!("Only status 2 may change the PIN: a platform refusal, not validation."),
         rules: &[Rule::new("card", CARD, "Physical Card — Change PIN"), Rule::new("pin", Required, "Physical Card — Change PIN")],
     },
-    EndpointRules { endpoint: "/api/v1/card/physical/get_info", note: "", rules: &[Rule::new("card", CARD, "Physical Card — Detail")] },
+    EndpointRules { endpoint: "/api/v1/card/physical/get_info", note: crate::rule_note!(""), rules: &[Rule::new("card", CARD, "Physical Card — Detail")] },
 ];
 
 /// Card statuses 1–9 and what the platform does with restricted calls

@@ -98,7 +98,7 @@ pub const TABLES: &[EndpointRules] = &[
     // ---- Card: common ----
     EndpointRules {
         endpoint: "/api/card/top/up",
-        note: "Minimum: the Top-Up change log (2025-06-30) sets physical card minimum 200, virtual card minimum 20; the payload does not say which kind the card is, so the looser 20 is checked and 200 for physical cards is left to the platform. The page says amounts beyond 2 decimals are truncated (accepted, then cut): decimal places are not refused.",
+        note: crate::rule_note!("Minimum: the Top-Up change log (2025-06-30) sets physical card minimum 200, virtual card minimum 20; the payload does not say which kind the card is, so the looser 20 is checked and 200 for physical cards is left to the platform. The page says amounts beyond 2 decimals are truncated (accepted, then cut): decimal places are not refused."),
         rules: &[
             Rule::new("merOrderNo", Required, TOPUP),
             Rule::new("cardNumber", Required, TOPUP),
@@ -109,21 +109,21 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/card/top/up/query",
-        note: "Both fields are optional on the page; orderNo is used when given, else merOrderNo, so one of them is needed to identify the order.",
+        note: crate::rule_note!("Both fields are optional on the page; orderNo is used when given, else merOrderNo, so one of them is needed to identify the order."),
         rules: &[Rule::new("order", AnyOf(&["orderNo", "merOrderNo"]), TOPUP_Q)],
     },
     // ---- MASTER-E ----
-    EndpointRules { endpoint: "/op/card/E/info", note: "", rules: &[Rule::new("cardNumber", Required, E_INFO)] },
-    EndpointRules { endpoint: "/op/card/E/lock", note: "", rules: E_CARD },
-    EndpointRules { endpoint: "/op/card/E/un/lock", note: "", rules: E_CARD },
+    EndpointRules { endpoint: "/op/card/E/info", note: crate::rule_note!(""), rules: &[Rule::new("cardNumber", Required, E_INFO)] },
+    EndpointRules { endpoint: "/op/card/E/lock", note: crate::rule_note!(""), rules: E_CARD },
+    EndpointRules { endpoint: "/op/card/E/un/lock", note: crate::rule_note!(""), rules: E_CARD },
     EndpointRules {
         endpoint: "/op/card/E/change/pin/secure",
-        note: "pin is the AES/ECB ciphertext (Base64) of the 6-digit PIN: its shape is not checked.",
+        note: crate::rule_note!("pin is the AES/ECB ciphertext (Base64) of the 6-digit PIN: its shape is not checked."),
         rules: &[Rule::new("cardNumber", Required, E_PIN), Rule::new("pin", Required, E_PIN)],
     },
     EndpointRules {
         endpoint: "/op/card/E/change/pin",
-        note: "Standard endpoint: the PIN travels in plaintext, 6 digits.",
+        note: crate::rule_note!("Standard endpoint: the PIN travels in plaintext, 6 digits."),
         rules: &[
             Rule::new("cardNumber", Required, E_PIN),
             Rule::new("pin", Required, E_PIN),
@@ -133,7 +133,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/op/card/E/set/daily/limit",
-        note: "Both limits are typed int; no bounds are documented.",
+        note: crate::rule_note!("Both limits are typed int; no bounds are documented."),
         rules: &[
             Rule::new("cardNumber", Required, E_LIMIT),
             Rule::new("dailyPurchaseLimit", Required, E_LIMIT),
@@ -144,7 +144,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/op/card/E/transaction",
-        note: "pageSize is typed string on the page; it is a count, checked as a whole number.",
+        note: crate::rule_note!("pageSize is typed string on the page; it is a count, checked as a whole number."),
         rules: &[
             Rule::new("cardNumber", Required, E_TX),
             Rule::new("pageSize", Required, E_TX),
@@ -155,7 +155,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/op/card/E/transaction/page",
-        note: "pageToken is omitted on the first call and is an opaque token afterwards: not checked.",
+        note: crate::rule_note!("pageToken is omitted on the first call and is an opaque token afterwards: not checked."),
         rules: &[
             Rule::new("cardNumber", Required, E_TXP),
             Rule::new("pageSize", Required, E_TXP),
@@ -165,24 +165,24 @@ pub const TABLES: &[EndpointRules] = &[
         ],
     },
     // ---- VIRTUAL-L ----
-    EndpointRules { endpoint: "/op/card/L/head", note: "No parameters.", rules: &[] },
-    EndpointRules { endpoint: "/op/card/L/head/en", note: "No parameters.", rules: &[] },
-    EndpointRules { endpoint: "/op/card/L/info", note: "", rules: &[Rule::new("cardNumber", Required, L_INFO)] },
-    EndpointRules { endpoint: "/op/card/L/lock", note: "", rules: L_CARD },
-    EndpointRules { endpoint: "/op/card/L/un/lock", note: "", rules: L_CARD },
+    EndpointRules { endpoint: "/op/card/L/head", note: crate::rule_note!("No parameters."), rules: &[] },
+    EndpointRules { endpoint: "/op/card/L/head/en", note: crate::rule_note!("No parameters."), rules: &[] },
+    EndpointRules { endpoint: "/op/card/L/info", note: crate::rule_note!(""), rules: &[Rule::new("cardNumber", Required, L_INFO)] },
+    EndpointRules { endpoint: "/op/card/L/lock", note: crate::rule_note!(""), rules: L_CARD },
+    EndpointRules { endpoint: "/op/card/L/un/lock", note: crate::rule_note!(""), rules: L_CARD },
     EndpointRules {
         endpoint: "/op/card/L/simulation/otp",
-        note: "Test environment only. Missing from the VIRTUAL-L index page but documented on its own page.",
+        note: crate::rule_note!("Test environment only. Missing from the VIRTUAL-L index page but documented on its own page."),
         rules: &[Rule::new("cardNumber", Required, L_OTP)],
     },
     EndpointRules {
         endpoint: "/op/card/L/simulation/transaction",
-        note: "Test environment only. Missing from the VIRTUAL-L index page but documented on its own page.",
+        note: crate::rule_note!("Test environment only. Missing from the VIRTUAL-L index page but documented on its own page."),
         rules: &[Rule::new("cardNumber", Required, L_SIM_TX)],
     },
     EndpointRules {
         endpoint: "/op/card/L/transaction",
-        note: "The 3-month maximum between creationTimeFrom and creationTimeTo compares two fields: not expressible, left to the platform. pageToken is described as \"Page number\" but typed string: only its presence is checked.",
+        note: crate::rule_note!("The 3-month maximum between creationTimeFrom and creationTimeTo compares two fields: not expressible, left to the platform. pageToken is described as \"Page number\" but typed string: only its presence is checked."),
         rules: &[
             Rule::new("cardNumber", Required, L_TX),
             Rule::new("pageToken", Required, L_TX),
@@ -195,22 +195,22 @@ pub const TABLES: &[EndpointRules] = &[
         ],
     },
     // ---- VIRTUAL-P (the VIRTUAL-L "Close Card" page also documents /op/card/P/close, sic) ----
-    EndpointRules { endpoint: "/op/card/P/bin", note: "No parameters.", rules: &[] },
+    EndpointRules { endpoint: "/op/card/P/bin", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/op/card/P/info/v2",
-        note: "cardNumber is the card ID returned at issuance, not the PAN.",
+        note: crate::rule_note!("cardNumber is the card ID returned at issuance, not the PAN."),
         rules: &[Rule::new("cardNumber", Required, P_INFO)],
     },
-    EndpointRules { endpoint: "/op/card/P/lock", note: "", rules: P_CARD },
-    EndpointRules { endpoint: "/op/card/P/un/lock", note: "", rules: P_CARD },
+    EndpointRules { endpoint: "/op/card/P/lock", note: crate::rule_note!(""), rules: P_CARD },
+    EndpointRules { endpoint: "/op/card/P/un/lock", note: crate::rule_note!(""), rules: P_CARD },
     EndpointRules {
         endpoint: "/op/card/P/close",
-        note: "Documented twice: by VIRTUAL-P \"Close Card\" and, with the same path (probably a typo for /op/card/L/close, kept as written), by VIRTUAL-L \"Close Card\". Both take cardNumber (card ID).",
+        note: crate::rule_note!("Documented twice: by VIRTUAL-P \"Close Card\" and, with the same path (probably a typo for /op/card/L/close, kept as written), by VIRTUAL-L \"Close Card\". Both take cardNumber (card ID)."),
         rules: &[Rule::new("cardNumber", Required, CLOSE)],
     },
     EndpointRules {
         endpoint: "/op/card/P/transaction",
-        note: "pageToken is marked required but \"can be empty\": an empty value is accepted, so it is not checked as required. The 3-month maximum span compares two fields: not expressible, left to the platform.",
+        note: crate::rule_note!("pageToken is marked required but \"can be empty\": an empty value is accepted, so it is not checked as required. The 3-month maximum span compares two fields: not expressible, left to the platform."),
         rules: &[
             Rule::new("cardNumber", Required, P_TX),
             Rule::new("pageSize", Required, P_TX),
@@ -223,7 +223,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/op/card/P/document",
-        note: "Each image at most 1 MB of original (decoded) size; the 4 MB body limit is the platform's (5001). backImage is required \"depending on the document type\" without saying which: not checked as required. faceImage/backImage are excluded from the signature.",
+        note: crate::rule_note!("Each image at most 1 MB of original (decoded) size; the 4 MB body limit is the platform's (5001). backImage is required \"depending on the document type\" without saying which: not checked as required. faceImage/backImage are excluded from the signature."),
         rules: &[
             Rule::new("cardNumber", Required, P_DOC),
             Rule::new("idType", Required, P_DOC),
@@ -234,17 +234,17 @@ pub const TABLES: &[EndpointRules] = &[
         ],
     },
     // ---- VISA-H ----
-    EndpointRules { endpoint: "/op/card/H/balance", note: "", rules: &[Rule::new("cardNumber", Required, H_INFO)] },
-    EndpointRules { endpoint: "/op/card/H/lock", note: "", rules: H_CARD },
-    EndpointRules { endpoint: "/op/card/H/un/lock", note: "", rules: H_CARD },
+    EndpointRules { endpoint: "/op/card/H/balance", note: crate::rule_note!(""), rules: &[Rule::new("cardNumber", Required, H_INFO)] },
+    EndpointRules { endpoint: "/op/card/H/lock", note: crate::rule_note!(""), rules: H_CARD },
+    EndpointRules { endpoint: "/op/card/H/un/lock", note: crate::rule_note!(""), rules: H_CARD },
     EndpointRules {
         endpoint: "/op/card/H/change/pin/secure",
-        note: "pin is the AES/ECB ciphertext (Base64) of the 6-digit PIN: its shape is not checked.",
+        note: crate::rule_note!("pin is the AES/ECB ciphertext (Base64) of the 6-digit PIN: its shape is not checked."),
         rules: &[Rule::new("cardNumber", Required, H_PIN), Rule::new("pin", Required, H_PIN)],
     },
     EndpointRules {
         endpoint: "/op/card/H/change/pin",
-        note: "Deprecated (Modify / Set PIN names it only to say so); the non-secure endpoint takes the plaintext 6-digit PIN, as on MASTER-E.",
+        note: crate::rule_note!("Deprecated (Modify / Set PIN names it only to say so); the non-secure endpoint takes the plaintext 6-digit PIN, as on MASTER-E."),
         rules: &[
             Rule::new("cardNumber", Required, H_PIN),
             Rule::new("pin", Required, H_PIN),
@@ -254,7 +254,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/op/card/H/transactions",
-        note: "isAuthorization is an int 0/1 in the request table but false/true in the page's update log (2025-03-26): both spellings are accepted (looser rule).",
+        note: crate::rule_note!("isAuthorization is an int 0/1 in the request table but false/true in the page's update log (2025-03-26): both spellings are accepted (looser rule)."),
         rules: &[
             Rule::new("cardNumber", Required, H_TX),
             Rule::new("offset", Required, H_TX),
@@ -271,7 +271,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/op/card/H/oob",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("cardNumber", Required, H_OOB),
             Rule::new("acsTransactionId", Required, H_OOB),
@@ -279,11 +279,11 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("reply", Integer { min: Some(2), max: Some(3) }, H_OOB).note("int: 2 ACCEPTED, 3 DECLINED."),
         ],
     },
-    EndpointRules { endpoint: "/op/card/H/oob/simulate", note: "", rules: &[Rule::new("cardNumber", Required, H_OOB_SIM)] },
+    EndpointRules { endpoint: "/op/card/H/oob/simulate", note: crate::rule_note!(""), rules: &[Rule::new("cardNumber", Required, H_OOB_SIM)] },
     // ---- KYC / card issuance ----
     EndpointRules {
         endpoint: "/api/card/kyc/apply/master/E",
-        note: "Discontinued per the KYC index, still documented. Field names keep the page's casing (firstNameEn, lastNameEN). certType is 0/-1 here and 0/1 on KYC VISA-H: the union is accepted. faceImage/backImage are required for Mainland China ID / HK Permanent ID, which certType alone does not tell: not checked as required. country is a numeric code (e.g. 156): no alpha-2 check. Image fields are excluded from the signature.",
+        note: crate::rule_note!("Discontinued per the KYC index, still documented. Field names keep the page's casing (firstNameEn, lastNameEN). certType is 0/-1 here and 0/1 on KYC VISA-H: the union is accepted. faceImage/backImage are required for Mainland China ID / HK Permanent ID, which certType alone does not tell: not checked as required. country is a numeric code (e.g. 156): no alpha-2 check. Image fields are excluded from the signature."),
         rules: &[
             Rule::new("merOrderNo", Required, KYC_E),
             Rule::new("firstName", Required, KYC_E),
@@ -313,7 +313,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/card/kyc/apply/visa/H",
-        note: "certType is 0/1 here and 0/-1 on KYC MASTER-E: the union is accepted. faceImage/backImage are required for Mainland China ID / HK Permanent ID, which certType alone does not tell: not checked as required. Country fields are numeric codes (e.g. 156): no alpha-2 check. idExpiryDate 2099-12-31 means permanent. Image fields are excluded from the signature.",
+        note: crate::rule_note!("certType is 0/1 here and 0/-1 on KYC MASTER-E: the union is accepted. faceImage/backImage are required for Mainland China ID / HK Permanent ID, which certType alone does not tell: not checked as required. Country fields are numeric codes (e.g. 156): no alpha-2 check. idExpiryDate 2099-12-31 means permanent. Image fields are excluded from the signature."),
         rules: &[
             Rule::new("merOrderNo", Required, KYC_H),
             Rule::new("firstName", Required, KYC_H),
@@ -347,17 +347,17 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/card/kyc/apply/virtual/L",
-        note: "firstName/lastName are \"English characters only\" without a character set: not checked. firstRecharge is an integer of at least 10 here, while VIRTUAL-P allows 0 and decimals: each page's own rule.",
+        note: crate::rule_note!("firstName/lastName are \"English characters only\" without a character set: not checked. firstRecharge is an integer of at least 10 here, while VIRTUAL-P allows 0 and decimals: each page's own rule."),
         rules: KYC_L_RULES,
     },
     EndpointRules {
         endpoint: "/api/card/kyc/apply/virtual/L/en",
-        note: "Same page and fields as /api/card/kyc/apply/virtual/L.",
+        note: crate::rule_note!("Same page and fields as /api/card/kyc/apply/virtual/L."),
         rules: KYC_L_RULES,
     },
     EndpointRules {
         endpoint: "/api/card/kyc/apply/virtual/P",
-        note: "state: \"required for US or Canada, use two-letter code; if left empty, randomly generated\" is read as required for US/CA and generated elsewhere. firstName/lastName are \"English only\" without a character set: only their combined length is checked. firstRecharge defaults to 10 and may be 0.",
+        note: crate::rule_note!("state: \"required for US or Canada, use two-letter code; if left empty, randomly generated\" is read as required for US/CA and generated elsewhere. firstName/lastName are \"English only\" without a character set: only their combined length is checked. firstRecharge defaults to 10 and may be 0."),
         rules: &[
             Rule::new("merOrderNo", Required, KYC_P),
             Rule::new("cardBin", Required, KYC_P),
@@ -374,13 +374,13 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/card/kyc/query",
-        note: "Both fields are optional on the page; one of them is needed to identify the order.",
+        note: crate::rule_note!("Both fields are optional on the page; one of them is needed to identify the order."),
         rules: &[Rule::new("order", AnyOf(&["orderNo", "merOrderNo"]), KYC_Q)],
     },
     // ---- Transfer V4 ----
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/quotes",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("sourceCurrency", Required, QUOTE),
             Rule::new("country", Required, QUOTE),
@@ -393,7 +393,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/order/create",
-        note: "The Condition column is read as \"required when\" (corrSwiftCode says \"type=wire, optional\" while swiftCode says only \"type=wire\"). \"Required for C\" / \"Required for B\" are checked for business=C2C and business=B2B only, where every reading agrees; B2C and C2B (wire only) are left to the platform. Not expressible with one condition, left to the platform: sourceCurrency USD-only for CHN/bank_account/CNY; iban for bank_account+EUR; routingCode required for bank_account+AUS; sortCode for bank_account+GBR+GBP; targetAddressCityCode for IDN+C2C+ewallet; targetAddressZip for CAN-bank_account-CAD; targetDateOfBirth/targetEmail for KOR-bank_account-KRW; sourceGender for type other than wire with NPL; sourceIdNumber, mobile numbers and address countries per the Field Rules lists; sourceCountry different from country; non-wire channels being C2C only. Typos in the page: ban_account_new (no such channel), currency codes CAD/KRW/PHP in country lists, ABA routing code for AUS. chargeCode: Fee Calculation says V4 supports only SHA, but Order Query returns FP and Create Order describes fullPayFee: SHA and FP are accepted, and chargeCode is not required for wire (the only supported value).",
+        note: crate::rule_note!("The Condition column is read as \"required when\" (corrSwiftCode says \"type=wire, optional\" while swiftCode says only \"type=wire\"). \"Required for C\" / \"Required for B\" are checked for business=C2C and business=B2B only, where every reading agrees; B2C and C2B (wire only) are left to the platform. Not expressible with one condition, left to the platform: sourceCurrency USD-only for CHN/bank_account/CNY; iban for bank_account+EUR; routingCode required for bank_account+AUS; sortCode for bank_account+GBR+GBP; targetAddressCityCode for IDN+C2C+ewallet; targetAddressZip for CAN-bank_account-CAD; targetDateOfBirth/targetEmail for KOR-bank_account-KRW; sourceGender for type other than wire with NPL; sourceIdNumber, mobile numbers and address countries per the Field Rules lists; sourceCountry different from country; non-wire channels being C2C only. Typos in the page: ban_account_new (no such channel), currency codes CAD/KRW/PHP in country lists, ABA routing code for AUS. chargeCode: Fee Calculation says V4 supports only SHA, but Order Query returns FP and Create Order describes fullPayFee: SHA and FP are accepted, and chargeCode is not required for wire (the only supported value)."),
         rules: &[
             Rule::new("merOrderNo", Required, CO),
             Rule::new("sourceCurrency", Required, CO),
@@ -451,17 +451,17 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/order/query",
-        note: "Both fields are optional on the page; orderNo is used when given, else merOrderNo, so one of them is needed to identify the order.",
+        note: crate::rule_note!("Both fields are optional on the page; orderNo is used when given, else merOrderNo, so one of them is needed to identify the order."),
         rules: &[Rule::new("order", AnyOf(&["orderNo", "merOrderNo"]), OQ)],
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/banks",
-        note: "Country codes are alpha-3 (e.g. CHN): no format check.",
+        note: crate::rule_note!("Country codes are alpha-3 (e.g. CHN): no format check."),
         rules: &[Rule::new("country", Required, "Supported Banks for Current Country")],
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/branch",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("country", Required, "Supported Bank Branches for Current Country"),
             Rule::new("bankCode", Required, "Supported Bank Branches for Current Country"),
@@ -469,7 +469,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/business",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("country", Required, "Query Supported Business Modes"),
             Rule::new("type", Required, "Query Supported Business Modes"),
@@ -478,27 +478,27 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/city/code",
-        note: "Currently used for IDN.",
+        note: crate::rule_note!("Currently used for IDN."),
         rules: &[
             Rule::new("country", Required, "Query Cities"),
             Rule::new("stateCode", Required, "Query Cities"),
         ],
     },
-    EndpointRules { endpoint: "/api/v1/legacy/tf/v4/countries", note: "No parameters.", rules: &[] },
+    EndpointRules { endpoint: "/api/v1/legacy/tf/v4/countries", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/currency/partner",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("type", Required, "Supported Currencies and Channel Partners"),
             Rule::new("type", TF_TYPE_OPEN, "Supported Currencies and Channel Partners").note(TF_TYPE_NOTE),
             Rule::new("country", Required, "Supported Currencies and Channel Partners"),
         ],
     },
-    EndpointRules { endpoint: "/api/v1/legacy/tf/v4/occupation/code", note: "No parameters.", rules: &[] },
-    EndpointRules { endpoint: "/api/v1/legacy/tf/v4/relationship/code", note: "No parameters.", rules: &[] },
+    EndpointRules { endpoint: "/api/v1/legacy/tf/v4/occupation/code", note: crate::rule_note!("No parameters."), rules: &[] },
+    EndpointRules { endpoint: "/api/v1/legacy/tf/v4/relationship/code", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/remittancePurpose/code",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("country", Required, "Get Remittance Purpose Codes"),
             Rule::new("business", Required, "Get Remittance Purpose Codes"),
@@ -508,10 +508,10 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("currency", Required, "Get Remittance Purpose Codes"),
         ],
     },
-    EndpointRules { endpoint: "/api/v1/legacy/tf/v4/sourceCountry", note: "No parameters.", rules: &[] },
+    EndpointRules { endpoint: "/api/v1/legacy/tf/v4/sourceCountry", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/sourceOfFunds/code",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[
             Rule::new("country", Required, "Get Source of Funds Codes"),
             Rule::new("business", Required, "Get Source of Funds Codes"),
@@ -520,17 +520,17 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/states",
-        note: "Described for IDN; the page's example country is CHN.",
+        note: crate::rule_note!("Described for IDN; the page's example country is CHN."),
         rules: &[Rule::new("country", Required, "Query Country State Information")],
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/target/types",
-        note: "",
+        note: crate::rule_note!(""),
         rules: &[Rule::new("country", Required, "Query Supported Payout Channels")],
     },
     EndpointRules {
         endpoint: "/api/v1/legacy/tf/v4/type/countries",
-        note: "The page's own Payout Channel Type Dictionary closes the set. Create Order's conditions mention ban_account_new, which is not a channel (typo).",
+        note: crate::rule_note!("The page's own Payout Channel Type Dictionary closes the set. Create Order's conditions mention ban_account_new, which is not a channel (typo)."),
         rules: &[
             Rule::new("type", Required, "Countries Supported by Payout Channel"),
             Rule::new("type", Enum { values: &["wire", "ewallet", "bank_account", "cash_pickup"], closed: true }, "Countries Supported by Payout Channel"),
