@@ -1,0 +1,142 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Platform sides validate what they receive and answer in each provider's
+//! own error shape: legacy 5001, gateway 422, PinToPay invalid_request, PayCA
+//! ErrInvalidArg (WorldCard's 1001 is in worldcard_roundtrip.rs).
+
+mod common;
+
+use cardwire::wasabi::Gateway;
+use cardwire::{payca, pintopay, worldcard_legacy, Error, Headers, MemoryReplayGuard};
+use serde_json::{json, Value};
+
+fn body(r: &cardwire::OutgoingResponse) -> Value {
+    serde_json::from_slice(&r.body).unwrap()
+}
+
+#[test]
+fn legacy_platform_answers_5001() {
+    let c = worldcard_legacy::Client::new("app", "0123456789abcdef")
+        .unwrap()
+        .with_validation(false);
+    let p = worldcard_legacy::Platform::new("app", "0123456789abcdef").unwrap();
+    let req = c
+        .build_request(
+            "/api/card/top/up",
+            &json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"}),
+            1,
+            "n",
+        )
+        .unwrap();
+    let Error::ValidationFailed { errors } = p.verify_request(&req.path, &req.body).unwrap_err()
+    else {
+        panic!()
+    };
+    assert!(errors["amount"][0].contains("at least 20"), "{errors:?}");
+    let answer = worldcard_legacy::Platform::rejection(&Error::ValidationFailed { errors });
+    assert_eq!(body(&answer)["status"], 5001);
+    // and the client refuses the same payload by default
+    let strict = worldcard_legacy::Client::new("app", "0123456789abcdef").unwrap();
+    assert_eq!(
+        strict
+            .build_request(
+                "/api/card/top/up",
+                &json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"}),
+                1,
+                "n"
+            )
+            .unwrap_err()
+            .code(),
+        "validation_failed"
+    );
+}
+
+#[test]
+fn pintopay_platform_answers_invalid_request() {
+    let mut rng = common::rng();
+    let m = pintopay::Merchant::new("k", "secret-123")
+        .unwrap()
+        .with_validation(false);
+    let p = pintopay::Platform::new("k", "secret-123").unwrap();
+    let now = 1_764_000_000_000_000;
+    let req = m
+        .build_request(
+            "/api/v1/cards/topup",
+            &json!({"card_id": "c", "amount": "0"}),
+            now,
+            Some("i"),
+            &mut rng,
+        )
+        .unwrap();
+    let e = p
+        .verify_request(
+            &req.headers(),
+            &req.path,
+            &req.body,
+            now,
+            &mut MemoryReplayGuard::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "validation_failed");
+    let answer = p.rejection(&e, &mut rng);
+    assert_eq!(answer.status, 400);
+    let client = pintopay::Merchant::new("k", "secret-123").unwrap();
+    let Error::Api(api) = client
+        .open_response(&answer.body, Some(answer.status))
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(api.provider_code, "invalid_request");
+}
+
+#[test]
+fn payca_platform_answers_err_invalid_arg() {
+    let p = payca::Platform::new("c", "s").unwrap();
+    let e = p
+        .validate_body("/v1/users/u-1/cardholder", br#"{"bin":"537100"}"#)
+        .unwrap_err();
+    let Error::ValidationFailed { errors } = &e else {
+        panic!()
+    };
+    assert!(errors.contains_key("accountId"));
+    let answer = payca::Platform::rejection(&e, "rq-1");
+    assert_eq!(
+        (answer.status, body(&answer)["error"]["code"].as_str()),
+        (400, Some("ErrInvalidArg"))
+    );
+    assert!(p
+        .validate_body(
+            "/v1/users/u-1/cardholder",
+            br#"{"bin":"537100","accountId":"a"}"#
+        )
+        .is_ok());
+}
+
+#[test]
+fn gateway_answers_422_in_its_own_shape() {
+    let g = Gateway::new("k").unwrap();
+    let e = g
+        .build_request(
+            "accounts/",
+            Some(cardwire::Payload::Text(r#"{"pageSize": 50}"#)),
+        )
+        .unwrap_err();
+    let Error::ValidationFailed { errors } = e else {
+        panic!()
+    };
+    let answer = Gateway::validation_response(&errors);
+    assert_eq!(answer.status, 422);
+    // the merchant side reads it back as the gateway's 422 field-error map
+    let Error::Api(api) = g
+        .open_response(answer.status, &Headers::new(), &answer.body)
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(api.field_errors.unwrap()["pageSize"], errors["pageSize"]);
+}
