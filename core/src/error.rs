@@ -50,6 +50,20 @@ impl ApiError {
         }
     }
 
+    /// An HTTP failure whose body is not the provider's error shape: the
+    /// status as the code, the body's first 200 characters as the message,
+    /// retryable on 429 and 5xx. One rule for every provider.
+    pub fn from_http(status: u16, body: &[u8]) -> ApiError {
+        let message: String = String::from_utf8_lossy(body)
+            .trim()
+            .chars()
+            .take(200)
+            .collect();
+        ApiError::new(status.to_string(), message)
+            .with_status(Some(status))
+            .with_retryable(status == 429 || status >= 500)
+    }
+
     /// Sets the HTTP status.
     #[must_use]
     pub fn with_status(mut self, status: Option<u16>) -> Self {

@@ -64,3 +64,11 @@ pub fn rng() -> rand_chacha::ChaCha20Rng {
     use rand::SeedableRng;
     rand_chacha::ChaCha20Rng::seed_from_u64(7)
 }
+
+/// `"ok"` or the error's code.
+pub fn code_of<T: std::fmt::Debug>(r: &Result<T, cardwire::Error>) -> &'static str {
+    match r {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    }
+}

@@ -13,12 +13,7 @@ use cardwire::payca::{self, status, Client, Event, FileUpload, Platform, Request
 use cardwire::{Error, Headers, MemoryReplayGuard, Payload};
 use serde_json::json;
 
-fn code_of<T: std::fmt::Debug>(r: &Result<T, Error>) -> &'static str {
-    match r {
-        Ok(_) => "ok",
-        Err(e) => e.code(),
-    }
-}
+use common::code_of;
 
 #[test]
 fn payca_webhook_vectors() {

@@ -14,12 +14,7 @@ use cardwire::pintopay::{self, status, Merchant, Platform};
 use cardwire::{Error, Headers, MemoryReplayGuard};
 use serde_json::{json, Value};
 
-fn code_of<T: std::fmt::Debug>(r: &Result<T, Error>) -> &'static str {
-    match r {
-        Ok(_) => "ok",
-        Err(e) => e.code(),
-    }
-}
+use common::code_of;
 
 #[test]
 fn pintopay_vectors() {

@@ -17,12 +17,7 @@ use cardwire::wasabi::{
 use cardwire::{Error, Headers, MemoryReplayGuard, Payload};
 use serde_json::{json, Value};
 
-fn code_of<T: std::fmt::Debug>(r: &Result<T, Error>) -> &'static str {
-    match r {
-        Ok(_) => "ok",
-        Err(e) => e.code(),
-    }
-}
+use common::code_of;
 
 fn merchant(private: &str, platform_pub: Option<&str>, config: MerchantConfig) -> Merchant {
     Merchant::with_config(

@@ -15,12 +15,7 @@ use cardwire::worldcard_legacy::{self, Client, Event, ParamPlacement, Platform};
 use cardwire::{Error, MemoryReplayGuard};
 use serde_json::{json, Value};
 
-fn code_of<T: std::fmt::Debug>(r: &Result<T, Error>) -> &'static str {
-    match r {
-        Ok(_) => "ok",
-        Err(e) => e.code(),
-    }
-}
+use common::code_of;
 
 fn event_name(e: &Event) -> &'static str {
     match e {

@@ -18,12 +18,7 @@ use cardwire::worldcard::{
 use cardwire::{AesKey, Error, MemoryReplayGuard, Window};
 use serde_json::Value;
 
-fn code_of<T: std::fmt::Debug>(r: &Result<T, Error>) -> &'static str {
-    match r {
-        Ok(_) => "ok",
-        Err(e) => e.code(),
-    }
-}
+use common::code_of;
 
 fn merchant_for(case: &Value) -> Merchant {
     let keys = MerchantKeys {

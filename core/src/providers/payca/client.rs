@@ -278,14 +278,10 @@ impl Client {
                     .unwrap_or_default()
                     .to_owned(),
             ),
-            None => (
-                status.to_string(),
-                String::from_utf8_lossy(body)
-                    .trim()
-                    .chars()
-                    .take(200)
-                    .collect(),
-            ),
+            None => {
+                let plain = ApiError::from_http(status, body);
+                (plain.provider_code, plain.message)
+            }
         };
         let retryable = code_retryable(&code, Some(status));
         Err(ApiError::new(code, message)

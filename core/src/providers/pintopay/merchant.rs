@@ -154,11 +154,7 @@ impl Merchant {
             }
         }
         if let Some(s) = status.filter(|s| !(200..300).contains(s)) {
-            let message: String = text.trim().chars().take(200).collect();
-            return Err(ApiError::new(s.to_string(), message)
-                .with_status(Some(s))
-                .with_retryable(s == 429 || s >= 500)
-                .into());
+            return Err(ApiError::from_http(s, body).into());
         }
         Err(Error::malformed(
             "response is neither encrypted nor a documented error",

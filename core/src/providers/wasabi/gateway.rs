@@ -467,18 +467,10 @@ impl Gateway {
                     .with_retry_after_ms(retry_after)
                     .into())
             }
-            (None, _) => {
-                let message: String = String::from_utf8_lossy(body)
-                    .trim()
-                    .chars()
-                    .take(200)
-                    .collect();
-                Err(ApiError::new(status.to_string(), message)
-                    .with_status(Some(status))
-                    .with_retryable(retryable)
-                    .with_retry_after_ms(retry_after)
-                    .into())
-            }
+            (None, _) => Err(ApiError::from_http(status, body)
+                .with_retryable(retryable)
+                .with_retry_after_ms(retry_after)
+                .into()),
         }
     }
 

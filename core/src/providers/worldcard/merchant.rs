@@ -384,11 +384,6 @@ impl Merchant {
 }
 
 fn http_error(body: &[u8], status: Option<u16>) -> Error {
-    let text = String::from_utf8_lossy(body);
-    let message: String = text.trim().chars().take(200).collect();
-    let retryable = status.is_some_and(|s| s == 429 || s >= 500);
-    ApiError::new(status.map(|s| s.to_string()).unwrap_or_default(), message)
-        .with_status(status)
-        .with_retryable(retryable)
-        .into()
+    // Only called with a non-2xx status.
+    ApiError::from_http(status.unwrap_or(500), body).into()
 }

@@ -220,16 +220,7 @@ impl Client {
             Ok(v) => v,
             Err(_) => {
                 return match http_status.filter(|s| !(200..300).contains(s)) {
-                    Some(s) => Err(ApiError::new(
-                        s.to_string(),
-                        String::from_utf8_lossy(body)
-                            .chars()
-                            .take(200)
-                            .collect::<String>(),
-                    )
-                    .with_status(Some(s))
-                    .with_retryable(s == 429 || s >= 500)
-                    .into()),
+                    Some(s) => Err(ApiError::from_http(s, body).into()),
                     None => Err(Error::malformed("response is not JSON")),
                 }
             }
