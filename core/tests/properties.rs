@@ -262,3 +262,70 @@ mod shared_secret_and_wasabi {
         );
     }
 }
+
+mod validation_properties {
+    use super::*;
+    use cardwire::validate::{self, Context, Provider};
+    use serde_json::Value;
+
+    /// Every top-level field name the tables mention, so random payloads hit real rules.
+    fn field_names() -> Vec<String> {
+        let mut names: Vec<String> = Provider::ALL
+            .iter()
+            .flat_map(|p| p.tables().iter())
+            .flat_map(|t| t.rules.iter())
+            .map(|r| {
+                r.field
+                    .split(['.', '['])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            ".{0,30}".prop_map(Value::String),
+            "[0-9]{1,8}(\\.[0-9]{1,4})?".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-zA-Z_]{1,12}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+        #[test]
+        fn any_json_against_every_table_is_ok_or_validation_failed(
+            fields in proptest::collection::vec((proptest::sample::select(field_names()), json_value()), 0..12),
+            today in "[0-9]{4}-[0-9]{2}-[0-9]{2}|.{0,12}",
+        ) {
+            let v = Value::Object(fields.into_iter().collect());
+            let card_type = serde_json::json!({"rechargeMinQuota": v.clone(), "metadata": v.clone(), "enableDeposit": true});
+            let ctx = Context { today: Some(&today), card_type: Some(&card_type) };
+            for provider in Provider::ALL {
+                for table in provider.tables() {
+                    match validate::check_table(table, &v, &ctx) {
+                        Ok(_) => {}
+                        Err(e) => prop_assert_eq!(e.code(), "validation_failed"),
+                    }
+                }
+            }
+        }
+    }
+}
