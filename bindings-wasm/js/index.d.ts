@@ -182,8 +182,8 @@ export class WorldCardPlatform implements Disposable {
 }
 
 export class WorldCardLegacy implements Disposable {
-  constructor(options: { appKey: string; appSecret: string; paramsIn?: 'body' | 'query' });
-  buildRequest(path: string, payload: Payload, options?: { timestamp?: number; nonce?: string }): OutgoingRequest;
+  constructor(options: { appKey: string; appSecret: string; paramsIn?: 'body' | 'query'; validate?: boolean });
+  buildRequest(path: string, payload: Payload, options?: { timestamp?: number; nonce?: string; validate?: boolean }): OutgoingRequest;
   openResponse(body: Body, options?: StatusOption): unknown;
   decryptField(value: string): string;
   encryptField(value: string): string;
@@ -208,8 +208,9 @@ export class WasabiMerchant implements Disposable {
     platformPublicKeyPem?: string;
     responseSignature?: 'require' | 'verify-if-present' | 'off';
     fieldPadding?: RsaPadding;
+    validate?: boolean;
   });
-  buildRequest(path: string, payload?: Payload | null): OutgoingRequest;
+  buildRequest(path: string, payload?: Payload | null, options?: { validate?: boolean }): OutgoingRequest;
   uploadFile(file: FileUpload & { category: string }): OutgoingRequest;
   openResponse(headers: HeadersInput, body: Body, options?: StatusOption): { code: number; msg: string | null; data: unknown; signatureVerified: boolean };
   decryptField(value: string): string;
@@ -253,8 +254,8 @@ export interface GatewayEvent {
 }
 
 export class WasabiGateway implements Disposable {
-  constructor(options: { apiKey: string });
-  buildRequest(endpoint: string, params?: Payload | null): OutgoingRequest;
+  constructor(options: { apiKey: string; validate?: boolean });
+  buildRequest(endpoint: string, params?: Payload | null, options?: { validate?: boolean }): OutgoingRequest;
   openResponse(status: number, headers: HeadersInput, body: Body): unknown;
   retryDecision(endpoint: string, error: CardwireError, attempts: number): RetryDecision;
   static parseWebhookEvents(data: unknown): { total: number | null; per_page: number | null; current_page: number | null; last_page: number | null; events: GatewayEvent[] };
@@ -263,8 +264,8 @@ export class WasabiGateway implements Disposable {
 }
 
 export class PinToPayMerchant implements Disposable {
-  constructor(options: { apiKey: string; apiSecret: string });
-  buildRequest(path: string, payload: Payload, options?: { timestamp?: number | bigint; idempotencyKey?: string; random?: Uint8Array }): OutgoingRequest;
+  constructor(options: { apiKey: string; apiSecret: string; validate?: boolean });
+  buildRequest(path: string, payload: Payload, options?: { timestamp?: number | bigint; idempotencyKey?: string; random?: Uint8Array; validate?: boolean }): OutgoingRequest;
   openResponse(body: Body, options?: StatusOption): unknown;
   verifyWebhook(headers: HeadersInput, body: Body, options?: NowOption): WebhookEvent;
   static webhookAck(): OutgoingResponse;
@@ -288,10 +289,11 @@ export interface PayCaRequestOptions {
   query?: Record<string, string> | Array<[string, string]>;
   idempotencyKey?: string;
   requestId?: string;
+  validate?: boolean;
 }
 
 export class PayCaClient implements Disposable {
-  constructor(options: { clientId: string; clientSecret: string });
+  constructor(options: { clientId: string; clientSecret: string; validate?: boolean });
   buildRequest(path: string, payload?: Payload | null, options?: PayCaRequestOptions): OutgoingRequest;
   uploadKycDocument(userId: string, file: FileUpload, type: string, options?: { idempotencyKey?: string }): OutgoingRequest;
   uploadCardholderFile(file: FileUpload, options?: { idempotencyKey?: string }): OutgoingRequest;

@@ -267,7 +267,8 @@ impl WorldCardLegacy {
     pub fn new(options: JsValue) -> JsResult<WorldCardLegacy> {
         let o = Opts::new(&options)?;
         let mut c = worldcard_legacy::Client::new(&o.req_str("appKey")?, &o.req_str("appSecret")?)
-            .map_err(err)?;
+            .map_err(err)?
+            .with_validation(o.opt_bool("validate")?.unwrap_or(true));
         match o.opt_str("paramsIn")?.as_deref() {
             None | Some("body") => {}
             Some("query") => c = c.with_placement(worldcard_legacy::ParamPlacement::Query),
@@ -295,12 +296,13 @@ impl WorldCardLegacy {
             Some(n) => n,
             None => random_hex(8)?,
         };
-        request_out(
-            &self
-                .inner
-                .build_request(path, p.as_payload(), ts, &nonce)
-                .map_err(err)?,
-        )
+        let r = if o.opt_bool("validate")? == Some(false) {
+            self.inner
+                .build_request_unvalidated(path, p.as_payload(), ts, &nonce)
+        } else {
+            self.inner.build_request(path, p.as_payload(), ts, &nonce)
+        };
+        request_out(&r.map_err(err)?)
     }
 
     /// `openResponse(body, { status? })` → `data` with sensitive fields decrypted
@@ -414,29 +416,38 @@ impl WasabiMerchant {
         };
         let config = wasabi::MerchantConfig::default()
             .with_response_signature(policy)
-            .with_field_padding(padding_of(o.opt_str("fieldPadding")?)?);
+            .with_field_padding(padding_of(o.opt_str("fieldPadding")?)?)
+            .with_validation(o.opt_bool("validate")?.unwrap_or(true));
         Ok(WasabiMerchant {
             inner: wasabi::Merchant::with_config(keys, config).map_err(err)?,
             guard: MemoryReplayGuard::default(),
         })
     }
 
-    /// `buildRequest(path, payload?)` (no payload sends and signs `{}`)
+    /// `buildRequest(path, payload?, { validate? })` (no payload sends and signs `{}`)
     #[wasm_bindgen(js_name = buildRequest)]
-    pub fn build_request(&self, path: JsValue, payload: JsValue) -> JsResult<JsValue> {
+    pub fn build_request(
+        &self,
+        path: JsValue,
+        payload: JsValue,
+        options: JsValue,
+    ) -> JsResult<JsValue> {
         let path = &str_arg(&path, "path")?;
+        let o = Opts::new(&options)?;
         let p = if payload.is_undefined() || payload.is_null() {
             None
         } else {
             Some(payload_of(&payload)?)
         };
         let mut rng = os_rng();
-        request_out(
-            &self
-                .inner
-                .build_request(path, p.as_ref().map(Owned::as_payload), &mut rng)
-                .map_err(err)?,
-        )
+        let payload = p.as_ref().map(Owned::as_payload);
+        let r = if o.opt_bool("validate")? == Some(false) {
+            self.inner
+                .build_request_unvalidated(path, payload, &mut rng)
+        } else {
+            self.inner.build_request(path, payload, &mut rng)
+        };
+        request_out(&r.map_err(err)?)
     }
 
     /// `uploadFile({ filename, contentType, bytes, category })` (multipart, signed over `{}`)
@@ -630,25 +641,34 @@ impl WasabiGateway {
     pub fn new(options: JsValue) -> JsResult<WasabiGateway> {
         let o = Opts::new(&options)?;
         Ok(WasabiGateway {
-            inner: wasabi::Gateway::new(&o.req_str("apiKey")?).map_err(err)?,
+            inner: wasabi::Gateway::new(&o.req_str("apiKey")?)
+                .map_err(err)?
+                .with_validation(o.opt_bool("validate")?.unwrap_or(true)),
         })
     }
 
-    /// `buildRequest(endpoint, params?)`
+    /// `buildRequest(endpoint, params?, { validate? })`
     #[wasm_bindgen(js_name = buildRequest)]
-    pub fn build_request(&self, endpoint: JsValue, params: JsValue) -> JsResult<JsValue> {
+    pub fn build_request(
+        &self,
+        endpoint: JsValue,
+        params: JsValue,
+        options: JsValue,
+    ) -> JsResult<JsValue> {
         let endpoint = &str_arg(&endpoint, "endpoint")?;
+        let o = Opts::new(&options)?;
         let p = if params.is_undefined() || params.is_null() {
             None
         } else {
             Some(payload_of(&params)?)
         };
-        request_out(
-            &self
-                .inner
-                .build_request(endpoint, p.as_ref().map(Owned::as_payload))
-                .map_err(err)?,
-        )
+        let params = p.as_ref().map(Owned::as_payload);
+        let r = if o.opt_bool("validate")? == Some(false) {
+            self.inner.build_request_unvalidated(endpoint, params)
+        } else {
+            self.inner.build_request(endpoint, params)
+        };
+        request_out(&r.map_err(err)?)
     }
 
     /// `openResponse(status, headers, body)` → `data`
@@ -711,7 +731,8 @@ impl PinToPayMerchant {
         let o = Opts::new(&options)?;
         Ok(PinToPayMerchant {
             inner: pintopay::Merchant::new(&o.req_str("apiKey")?, &o.req_str("apiSecret")?)
-                .map_err(err)?,
+                .map_err(err)?
+                .with_validation(o.opt_bool("validate")?.unwrap_or(true)),
             guard: MemoryReplayGuard::default(),
         })
     }
@@ -732,12 +753,14 @@ impl PinToPayMerchant {
             .unwrap_or_else(|| now_ms().saturating_mul(1000));
         let key = o.opt_str("idempotencyKey")?;
         let mut rng = rng_from(&o)?;
-        request_out(
-            &self
-                .inner
+        let r = if o.opt_bool("validate")? == Some(false) {
+            self.inner
+                .build_request_unvalidated(path, p.as_payload(), ts, key.as_deref(), &mut rng)
+        } else {
+            self.inner
                 .build_request(path, p.as_payload(), ts, key.as_deref(), &mut rng)
-                .map_err(err)?,
-        )
+        };
+        request_out(&r.map_err(err)?)
     }
 
     /// `openResponse(body, { status? })` → the decrypted JSON
@@ -894,7 +917,8 @@ impl PayCaClient {
         let o = Opts::new(&options)?;
         Ok(PayCaClient {
             inner: payca::Client::new(&o.req_str("clientId")?, &o.req_str("clientSecret")?)
-                .map_err(err)?,
+                .map_err(err)?
+                .with_validation(o.opt_bool("validate")?.unwrap_or(true)),
             guard: MemoryReplayGuard::default(),
         })
     }
@@ -935,6 +959,7 @@ impl PayCaClient {
             body: body.as_ref().map(Owned::as_payload),
             idempotency_key: key.as_deref(),
             request_id: rid.as_deref(),
+            validate: o.opt_bool("validate")?,
         };
         request_out(&self.inner.build_request(req).map_err(err)?)
     }

@@ -140,3 +140,73 @@ fn gateway_answers_422_in_its_own_shape() {
     };
     assert_eq!(api.field_errors.unwrap()["pageSize"], errors["pageSize"]);
 }
+
+#[test]
+fn validation_is_on_by_default_and_off_per_call() {
+    let mut rng = common::rng();
+    let bad_topup = json!({"card_id": "c", "amount": "0"});
+    let m = pintopay::Merchant::new("k", "secret-123").unwrap();
+    assert_eq!(
+        m.build_request("/api/v1/cards/topup", &bad_topup, 1, Some("i"), &mut rng)
+            .unwrap_err()
+            .code(),
+        "validation_failed"
+    );
+    assert!(m
+        .build_request_unvalidated("/api/v1/cards/topup", &bad_topup, 1, Some("i"), &mut rng)
+        .is_ok());
+
+    let l = worldcard_legacy::Client::new("app", "0123456789abcdef").unwrap();
+    let bad = json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"});
+    assert_eq!(
+        l.build_request("/api/card/top/up", &bad, 1, "n")
+            .unwrap_err()
+            .code(),
+        "validation_failed"
+    );
+    assert!(l
+        .build_request_unvalidated("/api/card/top/up", &bad, 1, "n")
+        .is_ok());
+
+    let w = cardwire::wasabi::Merchant::new(cardwire::wasabi::MerchantKeys {
+        api_key: "w".into(),
+        private_key: common::private_key("merchant_1024.pkcs8.pem"),
+        platform_public_key: None,
+    })
+    .unwrap();
+    let pin = json!({"cardNo": "c", "merchantOrderNo": "ORDER-2026-0000001", "pin": "123456"});
+    let path = "/merchant/core/mcb/card/physicalCard/updatePin";
+    let Error::ValidationFailed { errors } = w
+        .build_request(path, Some(cardwire::Payload::Json(&pin)), &mut rng)
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        errors["pin"],
+        vec!["must not be 6 ascending or descending digits"]
+    );
+    assert!(w
+        .build_request_unvalidated(path, Some(cardwire::Payload::Json(&pin)), &mut rng)
+        .is_ok());
+
+    let g = Gateway::new("k").unwrap();
+    let big_page = cardwire::Payload::Text(r#"{"pageSize": 50}"#);
+    assert!(g.build_request("accounts/", Some(big_page)).is_err());
+    assert!(g
+        .build_request_unvalidated("accounts/", Some(big_page))
+        .is_ok());
+
+    let c = payca::Client::new("c", "s").unwrap();
+    let req = |validate| payca::Request {
+        path: "/v1/cards",
+        body: Some(cardwire::Payload::Text("{}")),
+        validate,
+        ..payca::Request::default()
+    };
+    assert_eq!(
+        c.build_request(req(None)).unwrap_err().code(),
+        "validation_failed"
+    );
+    assert!(c.build_request(req(Some(false))).is_ok());
+}

@@ -93,3 +93,24 @@ test('objects can be freed and disposed', () => {
   m.free();
   assert.throws(() => m.buildRequest('/api/v1/cards/get', { card_id: 'c' }));
 });
+
+test('builders validate by default; off per call and per client', () => {
+  const p = new cw.PinToPayMerchant({ apiKey: 'k', apiSecret: 'secret-123' });
+  expectCode(() => p.buildRequest('/api/v1/cards/topup', { card_id: 'c', amount: '0' }, { idempotencyKey: 'i' }), 'validation_failed', 'pintopay default');
+  assert.ok(p.buildRequest('/api/v1/cards/topup', { card_id: 'c', amount: '0' }, { idempotencyKey: 'i', validate: false }));
+  const lax = new cw.PinToPayMerchant({ apiKey: 'k', apiSecret: 'secret-123', validate: false });
+  assert.ok(lax.buildRequest('/api/v1/cards/topup', { card_id: 'c', amount: '0' }, { idempotencyKey: 'i' }));
+  const w = new cw.WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.pkcs8.pem') });
+  const pin = { cardNo: 'c', merchantOrderNo: 'ORDER-2026-0000001', pin: '123456' };
+  expectCode(() => w.buildRequest('/merchant/core/mcb/card/physicalCard/updatePin', pin), 'validation_failed', 'wasabi PIN');
+  assert.ok(w.buildRequest('/merchant/core/mcb/card/physicalCard/updatePin', pin, { validate: false }));
+  const g = new cw.WasabiGateway({ apiKey: 'k' });
+  expectCode(() => g.buildRequest('accounts/', { pageSize: 50 }), 'validation_failed', 'gateway page size');
+  assert.equal(g.buildRequest('accounts/', { pageSize: 50 }, { validate: false }).path, '/api/v1/accounts/?pageSize=50');
+  const c = new cw.PayCaClient({ clientId: 'c', clientSecret: 's' });
+  expectCode(() => c.buildRequest('/v1/cards', {}), 'validation_failed', 'payca body');
+  assert.ok(c.buildRequest('/v1/cards', {}, { validate: false }));
+  const l = new cw.WorldCardLegacy({ appKey: 'a', appSecret: '0123456789abcdef' });
+  expectCode(() => l.buildRequest('/api/card/top/up', { merOrderNo: 'M', cardNumber: '4', amount: '5' }), 'validation_failed', 'legacy top-up');
+  assert.ok(l.buildRequest('/api/card/top/up', { merOrderNo: 'M', cardNumber: '4', amount: '5' }, { validate: false }));
+});

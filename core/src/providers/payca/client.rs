@@ -38,6 +38,8 @@ pub struct Request<'a> {
     pub idempotency_key: Option<&'a str>,
     /// `X-Request-ID` (PayCA makes one if absent).
     pub request_id: Option<&'a str>,
+    /// Validate the body for this call (`None`: the client's setting, on by default).
+    pub validate: Option<bool>,
 }
 
 /// A file to upload, from the caller's bytes.
@@ -154,7 +156,7 @@ impl Client {
                 headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
                 let bytes = p.to_json_bytes()?.into_owned();
                 // The tables describe the documented POST bodies.
-                if self.validate && method == "POST" {
+                if req.validate.unwrap_or(self.validate) && method == "POST" {
                     crate::validate::check_bytes(
                         crate::validate::Provider::PayCa,
                         req.path,

@@ -78,6 +78,37 @@ impl Merchant {
         idempotency_key: Option<&str>,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
+        self.build(
+            self.validate,
+            path,
+            payload,
+            timestamp_us,
+            idempotency_key,
+            rng,
+        )
+    }
+
+    /// [`build_request`](Self::build_request) without validation, for this call.
+    pub fn build_request_unvalidated<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        path: &str,
+        payload: impl Into<Payload<'p>>,
+        timestamp_us: u64,
+        idempotency_key: Option<&str>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        self.build(false, path, payload, timestamp_us, idempotency_key, rng)
+    }
+
+    fn build<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        validate: bool,
+        path: &str,
+        payload: impl Into<Payload<'p>>,
+        timestamp_us: u64,
+        idempotency_key: Option<&str>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
         check_path(path)?;
         if let Some(k) = idempotency_key {
             check_header_token("idempotency_key", k)?;
@@ -85,7 +116,7 @@ impl Merchant {
             return Err(Error::IdempotencyKeyRequired);
         }
         let mut obj = payload.into().to_object()?;
-        if self.validate {
+        if validate {
             let today = crate::validate::date_from_unix_seconds(timestamp_us / 1_000_000);
             crate::validate::check_payload(
                 crate::validate::Provider::PinToPay,

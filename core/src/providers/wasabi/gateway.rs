@@ -337,6 +337,24 @@ impl Gateway {
         endpoint: &str,
         params: Option<Payload<'_>>,
     ) -> Result<OutgoingRequest> {
+        self.build(self.validate, endpoint, params)
+    }
+
+    /// [`build_request`](Self::build_request) without validation, for this call.
+    pub fn build_request_unvalidated(
+        &self,
+        endpoint: &str,
+        params: Option<Payload<'_>>,
+    ) -> Result<OutgoingRequest> {
+        self.build(false, endpoint, params)
+    }
+
+    fn build(
+        &self,
+        validate: bool,
+        endpoint: &str,
+        params: Option<Payload<'_>>,
+    ) -> Result<OutgoingRequest> {
         let e = normalize(endpoint)?;
         if e.trim_end_matches('/') == UPLOAD_ENDPOINT {
             return Err(Error::invalid_input(
@@ -344,7 +362,7 @@ impl Gateway {
             ));
         }
         let method = method_for(&e, params.is_some());
-        if self.validate {
+        if validate {
             if let Some(p) = params {
                 let v = exact_json::parse(&p.to_json_bytes()?)
                     .map_err(|_| Error::invalid_input("parameters are not valid JSON"))?;

@@ -187,6 +187,26 @@ impl Merchant {
         payload: Option<Payload<'_>>,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
+        self.build(self.config.validate_requests, path, payload, rng)
+    }
+
+    /// [`build_request`](Self::build_request) without validation, for this call.
+    pub fn build_request_unvalidated<R: CryptoRngCore + ?Sized>(
+        &self,
+        path: &str,
+        payload: Option<Payload<'_>>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        self.build(false, path, payload, rng)
+    }
+
+    fn build<R: CryptoRngCore + ?Sized>(
+        &self,
+        validate: bool,
+        path: &str,
+        payload: Option<Payload<'_>>,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
         let rest = path.strip_prefix(PATH_PREFIX).unwrap_or_default();
         if rest.is_empty()
             || !rest
@@ -206,7 +226,7 @@ impl Merchant {
             Some(p) => p.to_json_bytes()?.into_owned(),
             None => b"{}".to_vec(),
         };
-        if self.config.validate_requests {
+        if validate {
             let v = exact_json::parse(&body)
                 .map_err(|_| Error::invalid_input("payload is not valid JSON"))?;
             crate::validate::check_payload(crate::validate::Provider::Wasabi, path, &v, None)?;

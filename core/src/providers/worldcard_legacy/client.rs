@@ -137,6 +137,28 @@ impl Client {
         timestamp_ms: u64,
         nonce: &str,
     ) -> Result<OutgoingRequest> {
+        self.build(self.validate, path, payload, timestamp_ms, nonce)
+    }
+
+    /// [`build_request`](Self::build_request) without validation, for this call.
+    pub fn build_request_unvalidated<'p>(
+        &self,
+        path: &str,
+        payload: impl Into<Payload<'p>>,
+        timestamp_ms: u64,
+        nonce: &str,
+    ) -> Result<OutgoingRequest> {
+        self.build(false, path, payload, timestamp_ms, nonce)
+    }
+
+    fn build<'p>(
+        &self,
+        validate: bool,
+        path: &str,
+        payload: impl Into<Payload<'p>>,
+        timestamp_ms: u64,
+        nonce: &str,
+    ) -> Result<OutgoingRequest> {
         if !path.starts_with('/') || path.contains(['?', '#', ' ']) {
             return Err(Error::invalid_input(
                 "legacy paths look like /op/card/E/info",
@@ -151,7 +173,7 @@ impl Client {
                 )));
             }
         }
-        if self.validate {
+        if validate {
             let today = crate::validate::date_from_unix_seconds(timestamp_ms / 1000);
             crate::validate::check_payload(
                 crate::validate::Provider::WorldCardLegacy,
