@@ -115,7 +115,7 @@ bench-rust:
 fuzz:
 	rustup toolchain install nightly --profile minimal >/dev/null 2>&1 || true
 	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --version $(CARGO_FUZZ_VERSION)
-	cd fuzz && for t in key_loading header_parsing envelope_opening; do \
+	cd fuzz && for t in key_loading header_parsing envelope_opening all_providers; do \
 	  $(CARGO) +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) 2>&1 | tee ../target/fuzz-$$t.log | grep -E "^(#[0-9]+.*DONE|Done)" ; \
 	done
 

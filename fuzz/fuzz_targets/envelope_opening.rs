@@ -22,7 +22,11 @@ fn sides() -> Option<&'static (Merchant, Platform)> {
         })
         .ok()?;
         let p = Platform::new(
-            vec![MerchantRecord { app_id: "app".into(), public_key: RsaPublicKey::parse(PUB).ok()?, aes_key: aes }],
+            vec![MerchantRecord {
+                app_id: "app".into(),
+                public_key: RsaPublicKey::parse(PUB).ok()?,
+                aes_key: aes,
+            }],
             None,
         )
         .ok()?;
