@@ -427,6 +427,28 @@ impl<G: ReplayGuard + ?Sized> ReplayGuard for &mut G {
     }
 }
 
+/// Replaces each named field of `obj` that holds a non-empty string with
+/// `f(value)`: the one place where sensitive card fields are encrypted or
+/// decrypted in place (WorldCard, Wasabi, WorldCard legacy). Other fields,
+/// empty strings and non-strings are left as they are.
+pub(crate) fn transform_string_fields<F>(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    fields: &[&str],
+    mut f: F,
+) -> Result<()>
+where
+    F: FnMut(&str) -> Result<String>,
+{
+    for name in fields {
+        if let Some(serde_json::Value::String(s)) = obj.get_mut(*name) {
+            if !s.is_empty() {
+                *s = f(s)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A nonce or id a caller hands us for a header: 1 to 128 visible ASCII
 /// characters, no spaces.
 pub(crate) fn check_header_token(what: &str, value: &str) -> Result<()> {

@@ -1035,6 +1035,22 @@ pub(crate) fn check_payload(
     .map(|_| ())
 }
 
+/// Validates a payload object, taking it by value and handing it back, so
+/// callers that go on using the map do not have to copy it.
+pub(crate) fn check_map(
+    provider: Provider,
+    endpoint: &str,
+    map: serde_json::Map<String, Value>,
+    today: Option<&str>,
+) -> Result<serde_json::Map<String, Value>> {
+    let value = Value::Object(map);
+    check_payload(provider, endpoint, &value, today)?;
+    Ok(match value {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    })
+}
+
 /// Counts per provider: (endpoints with a table, endpoints with rules, rules).
 pub fn coverage(provider: Provider) -> (usize, usize, usize) {
     let t = provider.tables();

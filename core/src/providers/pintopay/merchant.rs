@@ -118,10 +118,10 @@ impl Merchant {
         let mut obj = payload.into().to_object()?;
         if validate {
             let today = crate::validate::date_from_unix_seconds(timestamp_us / 1_000_000);
-            crate::validate::check_payload(
+            obj = crate::validate::check_map(
                 crate::validate::Provider::PinToPay,
                 path,
-                &Value::Object(obj.clone()),
+                obj,
                 Some(&today),
             )?;
         }

@@ -126,17 +126,22 @@ impl Platform {
         if idempotency_key.is_none() && IDEMPOTENCY_REQUIRED.contains(&path) {
             return Err(Error::IdempotencyKeyRequired);
         }
-        let mut fields = payload.clone();
-        if let Value::Object(m) = &mut fields {
-            m.remove(TIMESTAMP_FIELD);
-        }
+        // The rules describe the endpoint's fields, not the envelope's timestamp:
+        // take it out for the check and put it back, without copying the payload.
+        let mut payload = payload;
+        let stamp = payload
+            .as_object_mut()
+            .and_then(|m| m.remove(TIMESTAMP_FIELD));
         let today = crate::validate::date_from_unix_seconds(now_us / 1_000_000);
         crate::validate::check_payload(
             crate::validate::Provider::PinToPay,
             path,
-            &fields,
+            &payload,
             Some(&today),
         )?;
+        if let (Some(m), Some(stamp)) = (payload.as_object_mut(), stamp) {
+            m.insert(TIMESTAMP_FIELD.to_owned(), stamp);
+        }
         Ok(VerifiedRequest {
             payload,
             timestamp_us: ts,

@@ -12,7 +12,8 @@ use super::{
 };
 use crate::crypto::rsa_pkcs1::{self, RsaPadding};
 use crate::envelope::{
-    check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,
+    check_header_token, transform_string_fields, Headers, OutgoingRequest, OutgoingResponse,
+    Payload, ReplayGuard, Seen,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::keys::{RsaPrivateKey, RsaPublicKey};
@@ -347,13 +348,7 @@ impl Merchant {
     ) -> Result<Value> {
         let mut out = data.clone();
         if let Value::Object(map) = &mut out {
-            for f in SENSITIVE_FIELDS {
-                if let Some(Value::String(s)) = map.get_mut(*f) {
-                    if !s.is_empty() {
-                        *s = self.decrypt_field(s, rng)?;
-                    }
-                }
-            }
+            transform_string_fields(map, SENSITIVE_FIELDS, |s| self.decrypt_field(s, rng))?;
         }
         Ok(out)
     }

@@ -12,8 +12,8 @@ use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
 use crate::encoding;
 use crate::envelope::{
-    check_header_token, parse_timestamp, Headers, OutgoingRequest, OutgoingResponse, Payload,
-    ReplayGuard, Seen, Window,
+    check_header_token, parse_timestamp, transform_string_fields, Headers, OutgoingRequest,
+    OutgoingResponse, Payload, ReplayGuard, Seen, Window,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
@@ -309,13 +309,7 @@ impl Merchant {
 
     fn decrypt_sensitive(&self, mut data: Value) -> Result<Value> {
         if let Value::Object(map) = &mut data {
-            for field in SENSITIVE_FIELDS {
-                if let Some(Value::String(s)) = map.get_mut(*field) {
-                    if !s.is_empty() {
-                        *s = self.decrypt_field(s)?;
-                    }
-                }
-            }
+            transform_string_fields(map, SENSITIVE_FIELDS, |s| self.decrypt_field(s))?;
         }
         Ok(data)
     }

@@ -14,8 +14,8 @@ use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
 use crate::encoding;
 use crate::envelope::{
-    check_header_token, parse_timestamp, Headers, OutgoingResponse, Payload, ReplayGuard, Seen,
-    SignedWebhook, TimeUnit, Window,
+    check_header_token, parse_timestamp, transform_string_fields, Headers, OutgoingResponse,
+    Payload, ReplayGuard, Seen, SignedWebhook, TimeUnit, Window,
 };
 use crate::error::{Error, FieldErrors, Result};
 use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
@@ -295,13 +295,9 @@ impl Platform {
         envelope.insert("message".to_owned(), Value::from("success"));
         if let Some(data) = data {
             let mut obj = data.to_object()?;
-            for field in SENSITIVE_FIELDS {
-                if let Some(Value::String(s)) = obj.get_mut(*field) {
-                    if !s.is_empty() {
-                        *s = merchant.aes.seal_b64(s.as_bytes(), rng)?;
-                    }
-                }
-            }
+            transform_string_fields(&mut obj, SENSITIVE_FIELDS, |s| {
+                merchant.aes.seal_b64(s.as_bytes(), rng)
+            })?;
             envelope.insert("data".to_owned(), Value::Object(obj));
         }
         let body = serde_json::to_vec(&Value::Object(envelope))

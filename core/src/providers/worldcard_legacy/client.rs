@@ -13,7 +13,8 @@ use super::{
 use crate::crypto::aes_ecb::AesEcbKey;
 use crate::crypto::md5_sign;
 use crate::envelope::{
-    check_header_token, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,
+    check_header_token, transform_string_fields, OutgoingRequest, OutgoingResponse, Payload,
+    ReplayGuard, Seen,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::wire;
@@ -65,31 +66,18 @@ pub(crate) fn ecb_required(ecb: &Option<AesEcbKey>) -> Result<&AesEcbKey> {
 
 /// Decrypts (or, with `encrypt`, encrypts) the sensitive fields of a `data` value in place.
 pub(crate) fn transform_sensitive(data: &mut Value, ecb: &AesEcbKey, encrypt: bool) -> Result<()> {
-    let apply = |v: &mut Value| -> Result<()> {
-        if let Value::String(s) = v {
-            if !s.is_empty() {
-                *s = if encrypt {
-                    ecb.encrypt_b64(s.as_bytes())
-                } else {
-                    String::from_utf8(ecb.decrypt_b64(s)?)
-                        .map_err(|_| Error::malformed("decrypted field is not UTF-8"))?
-                };
-            }
+    let apply = |s: &str| -> Result<String> {
+        if encrypt {
+            Ok(ecb.encrypt_b64(s.as_bytes()))
+        } else {
+            String::from_utf8(ecb.decrypt_b64(s)?)
+                .map_err(|_| Error::malformed("decrypted field is not UTF-8"))
         }
-        Ok(())
     };
     if let Value::Object(map) = data {
-        for f in SENSITIVE_TOP {
-            if let Some(v) = map.get_mut(*f) {
-                apply(v)?;
-            }
-        }
+        transform_string_fields(map, SENSITIVE_TOP, apply)?;
         if let Some(Value::Object(info)) = map.get_mut("cardInfo") {
-            for f in SENSITIVE_CARD_INFO {
-                if let Some(v) = info.get_mut(*f) {
-                    apply(v)?;
-                }
-            }
+            transform_string_fields(info, SENSITIVE_CARD_INFO, apply)?;
         }
     }
     Ok(())
@@ -175,10 +163,10 @@ impl Client {
         }
         if validate {
             let today = crate::validate::date_from_unix_seconds(timestamp_ms / 1000);
-            crate::validate::check_payload(
+            fields = crate::validate::check_map(
                 crate::validate::Provider::WorldCardLegacy,
                 path,
-                &Value::Object(fields.clone()),
+                fields,
                 Some(&today),
             )?;
         }

@@ -74,13 +74,12 @@ impl Platform {
         for p in super::COMMON_PARAMS {
             params.remove(*p);
         }
-        crate::validate::check_payload(
+        crate::validate::check_map(
             crate::validate::Provider::WorldCardLegacy,
             path,
-            &Value::Object(params.clone()),
+            params,
             None,
-        )?;
-        Ok(params)
+        )
     }
 
     /// A success response `{"success":true,"status":200,"msg":"Operation successful","data":...}`
