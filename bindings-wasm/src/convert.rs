@@ -69,6 +69,7 @@ pub(crate) fn err(e: Error) -> JsValue {
                 "retryAfterMs".into(),
                 api.retry_after_ms.map_or(Value::Null, Value::from),
             );
+            extra.insert("authenticated".into(), Value::from(api.authenticated));
             extra.insert(
                 "requestId".into(),
                 api.request_id.clone().map_or(Value::Null, Value::from),
@@ -318,25 +319,55 @@ pub(crate) fn webhook_out(w: &SignedWebhook) -> Result<JsValue, JsValue> {
     Ok(o.into())
 }
 
-/// `{ type, data, raw, duplicate, deliveryId, ...extra }`
-pub(crate) fn event_out(
-    kind: &str,
+/// `{ type, data, raw, duplicate, deliveryKey, retentionMs, deliveryId, timestampMs, businessKey }`
+pub(crate) fn event_out<E>(
+    ev: &cardwire::WebhookEvent<E>,
     data: Value,
-    raw: &Value,
-    duplicate: bool,
-    delivery_id: &str,
-    extra: &[(&str, Value)],
 ) -> Result<JsValue, JsValue> {
     let mut m = Map::new();
-    m.insert("type".into(), Value::from(kind));
+    m.insert("type".into(), Value::from(ev.event_type.clone()));
     m.insert("data".into(), data);
-    m.insert("raw".into(), raw.clone());
-    m.insert("duplicate".into(), Value::from(duplicate));
-    m.insert("deliveryId".into(), Value::from(delivery_id));
-    for (k, v) in extra {
-        m.insert((*k).into(), v.clone());
-    }
+    m.insert("raw".into(), ev.raw.clone());
+    m.insert("duplicate".into(), Value::from(ev.duplicate));
+    m.insert("deliveryKey".into(), Value::from(ev.delivery.key.clone()));
+    m.insert("retentionMs".into(), Value::from(ev.delivery.retention_ms));
+    m.insert(
+        "deliveryId".into(),
+        ev.delivery_id.clone().map_or(Value::Null, Value::from),
+    );
+    m.insert(
+        "timestampMs".into(),
+        ev.timestamp_ms.map_or(Value::Null, Value::from),
+    );
+    m.insert(
+        "businessKey".into(),
+        ev.business_key.clone().map_or(Value::Null, Value::from),
+    );
     to_js(&Value::Object(m))
+}
+
+/// The `data` of a serde-tagged event (`{type, data}`).
+pub(crate) fn tagged_data<E: Serialize>(event: &E) -> Result<Value, JsValue> {
+    let v = serde_json::to_value(event).map_err(ser_err)?;
+    Ok(v.get("data").cloned().unwrap_or(Value::Null))
+}
+
+/// Delivery options shared by every merchant class: `retentionMs` (default
+/// 48 h) and `webhookWindowMs` (a number, `"off"`, or absent: ± the retention).
+pub(crate) fn delivery_of(o: &Opts<'_>) -> Result<cardwire::DeliveryConfig, JsValue> {
+    let mut d = cardwire::DeliveryConfig::default();
+    if let Some(ms) = o.opt_u64("retentionMs")? {
+        d = d.with_retention_ms(ms);
+    }
+    let w = o.get("webhookWindowMs")?;
+    if w.as_string().as_deref() == Some("off") {
+        d = d.with_window(cardwire::WindowPolicy::Off);
+    } else if let Some(ms) = o.opt_u64("webhookWindowMs")? {
+        d = d.with_window(cardwire::WindowPolicy::Fixed(cardwire::Window {
+            tolerance_ms: ms,
+        }));
+    }
+    Ok(d)
 }
 
 /// Options objects: `undefined`/`null` is `{}`; wrong types are `invalid_input`.

@@ -45,10 +45,8 @@ impl WorldCardMerchant {
                 .map_err(err)?,
         };
         let mut config = worldcard::MerchantConfig::default()
-            .with_validation(o.opt_bool("validate")?.unwrap_or(true));
-        if let Some(ms) = o.opt_u64("webhookWindowMs")? {
-            config = config.with_webhook_window(Some(cardwire::Window { tolerance_ms: ms }));
-        }
+            .with_validation(o.opt_bool("validate")?.unwrap_or(true))
+            .with_delivery(delivery_of(&o)?);
         if o.opt_bool("strictPssSalt")? == Some(true) {
             config = config.with_pss_salt(cardwire::crypto::rsa_pss::PssSaltPolicy::Strict32);
         }
@@ -127,15 +125,7 @@ impl WorldCardMerchant {
                 &mut self.guard,
             )
             .map_err(err)?;
-        let data = serde_json::to_value(&ev.event).map_err(ser_err)?;
-        event_out(
-            &ev.notify_type,
-            data.get("data").cloned().unwrap_or(Value::Null),
-            &ev.raw,
-            ev.duplicate,
-            &ev.delivery_id,
-            &[("timestampMs", Value::from(ev.timestamp_ms))],
-        )
+        event_out(&ev, tagged_data(&ev.event)?)
     }
 
     /// `WorldCardMerchant.webhookAck()` → `{ status: 200, headers, body: "ok" }`
@@ -268,7 +258,8 @@ impl WorldCardLegacy {
         let o = Opts::new(&options)?;
         let mut c = worldcard_legacy::Client::new(&o.req_str("appKey")?, &o.req_str("appSecret")?)
             .map_err(err)?
-            .with_validation(o.opt_bool("validate")?.unwrap_or(true));
+            .with_validation(o.opt_bool("validate")?.unwrap_or(true))
+            .with_delivery(delivery_of(&o)?);
         match o.opt_str("paramsIn")?.as_deref() {
             None | Some("body") => {}
             Some("query") => c = c.with_placement(worldcard_legacy::ParamPlacement::Query),
@@ -345,20 +336,7 @@ impl WorldCardLegacy {
             .inner
             .verify_webhook(&bytes_of(&body)?, now, &mut self.guard)
             .map_err(err)?;
-        let tagged = serde_json::to_value(&ev.event).map_err(ser_err)?;
-        let kind = tagged
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        event_out(
-            &kind,
-            tagged.get("data").cloned().unwrap_or(Value::Null),
-            &ev.raw,
-            ev.duplicate,
-            &ev.dedup_key,
-            &[],
-        )
+        event_out(&ev, tagged_data(&ev.event)?)
     }
 
     /// `WorldCardLegacy.webhookAck()` → 200 `ok`
@@ -417,7 +395,8 @@ impl WasabiMerchant {
         let config = wasabi::MerchantConfig::default()
             .with_response_signature(policy)
             .with_field_padding(padding_of(o.opt_str("fieldPadding")?)?)
-            .with_validation(o.opt_bool("validate")?.unwrap_or(true));
+            .with_validation(o.opt_bool("validate")?.unwrap_or(true))
+            .with_delivery(delivery_of(&o)?);
         Ok(WasabiMerchant {
             inner: wasabi::Merchant::with_config(keys, config).map_err(err)?,
             guard: MemoryReplayGuard::default(),
@@ -525,17 +504,7 @@ impl WasabiMerchant {
                 &mut self.guard,
             )
             .map_err(err)?;
-        event_out(
-            ev.event.category.as_str(),
-            ev.event.data.clone(),
-            &ev.event.data,
-            ev.duplicate,
-            &ev.delivery_id,
-            &[
-                ("id", ev.event.id.clone().map_or(Value::Null, Value::from)),
-                ("dedupKey", Value::from(ev.dedup_key.clone())),
-            ],
-        )
+        event_out(&ev, ev.event.data.clone())
     }
 
     /// `WasabiMerchant.webhookAck()` → 200 `{"success":true,"code":200,...}`
@@ -647,7 +616,8 @@ impl WasabiGateway {
         })
     }
 
-    /// `buildRequest(endpoint, params?, { validate? })`
+    /// `buildRequest(endpoint, params?, { method?, validate? })` (`method` names the
+    /// operation on `work-orders/`: `GET` lists, `POST` submits)
     #[wasm_bindgen(js_name = buildRequest)]
     pub fn build_request(
         &self,
@@ -663,27 +633,42 @@ impl WasabiGateway {
             Some(payload_of(&params)?)
         };
         let params = p.as_ref().map(Owned::as_payload);
+        let method = o.opt_str("method")?;
         let r = if o.opt_bool("validate")? == Some(false) {
-            self.inner.build_request_unvalidated(endpoint, params)
+            self.inner
+                .build_request_unvalidated(endpoint, method.as_deref(), params)
         } else {
-            self.inner.build_request(endpoint, params)
+            self.inner
+                .build_request(endpoint, method.as_deref(), params)
         };
         request_out(&r.map_err(err)?)
     }
 
-    /// `openResponse(status, headers, body)` → `data`
+    /// `openResponse(status, headers, body, { path, now? })` → `data` (`path`, the
+    /// endpoint called, decides whether a failure is retryable: never a 5xx
+    /// on a money movement)
     #[wasm_bindgen(js_name = openResponse)]
     pub fn open_response(
         &self,
         status: JsValue,
         headers: JsValue,
         body: JsValue,
+        options: JsValue,
     ) -> JsResult<JsValue> {
         let status: u16 = num_arg(&status, "status")?;
+        let o = Opts::new(&options)?;
+        let path = o.req_str("path")?;
+        let now = o.opt_u64("now")?.unwrap_or_else(now_ms);
         to_js(
             &self
                 .inner
-                .open_response(status, &headers_of(&headers)?, &bytes_of(&body)?)
+                .open_response(
+                    &path,
+                    status,
+                    &headers_of(&headers)?,
+                    &bytes_of(&body)?,
+                    now,
+                )
                 .map_err(err)?,
         )
     }
@@ -732,7 +717,8 @@ impl PinToPayMerchant {
         Ok(PinToPayMerchant {
             inner: pintopay::Merchant::new(&o.req_str("apiKey")?, &o.req_str("apiSecret")?)
                 .map_err(err)?
-                .with_validation(o.opt_bool("validate")?.unwrap_or(true)),
+                .with_validation(o.opt_bool("validate")?.unwrap_or(true))
+                .with_delivery(delivery_of(&o)?),
             guard: MemoryReplayGuard::default(),
         })
     }
@@ -794,14 +780,7 @@ impl PinToPayMerchant {
                 &mut self.guard,
             )
             .map_err(err)?;
-        event_out(
-            &ev.event_type,
-            ev.data.clone(),
-            &ev.data,
-            ev.duplicate,
-            &ev.delivery_id,
-            &[],
-        )
+        event_out(&ev, ev.event.clone())
     }
 
     /// `PinToPayMerchant.webhookAck()` → 200 `{"success":true}`
@@ -918,7 +897,8 @@ impl PayCaClient {
         Ok(PayCaClient {
             inner: payca::Client::new(&o.req_str("clientId")?, &o.req_str("clientSecret")?)
                 .map_err(err)?
-                .with_validation(o.opt_bool("validate")?.unwrap_or(true)),
+                .with_validation(o.opt_bool("validate")?.unwrap_or(true))
+                .with_delivery(delivery_of(&o)?),
             guard: MemoryReplayGuard::default(),
         })
     }
@@ -1035,7 +1015,7 @@ impl PayCaClient {
         to_js(
             &self
                 .inner
-                .open_response(status, &headers_of(&headers)?, &bytes_of(&body)?)
+                .open_response(status, &headers_of(&headers)?, &bytes_of(&body)?, now_ms())
                 .map_err(err)?,
         )
     }
@@ -1059,20 +1039,7 @@ impl PayCaClient {
                 &mut self.guard,
             )
             .map_err(err)?;
-        let tagged = serde_json::to_value(&ev.event).map_err(ser_err)?;
-        let kind = tagged
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        event_out(
-            &kind,
-            tagged.get("data").cloned().unwrap_or(Value::Null),
-            &ev.raw,
-            ev.duplicate,
-            &ev.delivery_id,
-            &[],
-        )
+        event_out(&ev, tagged_data(&ev.event)?)
     }
 
     /// `PayCaClient.webhookAck()` → 204

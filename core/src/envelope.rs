@@ -1,12 +1,12 @@
 //! Shapes every provider shares: case-insensitive headers, outgoing requests
 //! and responses as plain instructions, JSON payload inputs, freshness windows
-//! and the replay guard.
-
-use std::collections::{HashMap, VecDeque};
+//! ([`crate::delivery`] holds the delivery rule and the replay stores).
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+
+pub use crate::delivery::{MemoryReplayGuard, ReplayGuard, Seen};
 
 /// Received HTTP headers, matched case-insensitively. Values are kept as given
 /// (surrounding whitespace trimmed on read).
@@ -221,6 +221,15 @@ impl<'a> Payload<'a> {
         }
     }
 
+    /// The payload as an exact object (every member's text kept as given;
+    /// a parsed value is serialized once), or `invalid_input`.
+    pub fn to_exact_object(self) -> Result<crate::exact_json::Object> {
+        let bytes = self.to_json_bytes()?;
+        crate::exact_json::Object::parse(&bytes).map_err(|_| {
+            Error::invalid_input("payload must be a JSON object (without repeated members)")
+        })
+    }
+
     /// The payload as a JSON object (a copy), or `invalid_input`.
     pub fn to_object(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
         let value: serde_json::Value = match self {
@@ -278,12 +287,15 @@ pub fn parse_timestamp(text: &str) -> Result<u64> {
         .map_err(|_| Error::malformed("timestamp overflows"))
 }
 
-/// `Retry-After` as milliseconds, when it is a number of seconds (the
-/// HTTP-date form needs a clock: it is left to the caller and read as `None`).
-pub fn retry_after_ms(headers: &Headers) -> Option<u64> {
-    let v = headers.get("Retry-After").ok().flatten()?;
-    let secs: u64 = v.trim().parse().ok()?;
-    Some(secs.saturating_mul(1000))
+/// `Retry-After` as milliseconds from `now_ms`: a number of seconds, or an
+/// HTTP date (read against the caller's clock; a date in the past is 0).
+pub fn retry_after_ms(headers: &Headers, now_ms: u64) -> Option<u64> {
+    let v = headers.get("Retry-After").ok().flatten()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(secs.saturating_mul(1000));
+    }
+    let at = crate::time::parse_http_date_ms(v)?;
+    Some(at.saturating_sub(now_ms))
 }
 
 /// A symmetric freshness window: a timestamp is fresh when it is within
@@ -311,119 +323,6 @@ impl Window {
         } else {
             Err(Error::TimestampOutOfWindow)
         }
-    }
-}
-
-/// What a replay guard says about a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seen {
-    /// Not seen within its lifetime; now recorded.
-    First,
-    /// Seen before and not yet expired. Not an error by itself: a webhook
-    /// redelivery is reported as `duplicate`, a replayed request is refused.
-    Again,
-}
-
-/// Remembers keys (nonces, delivery ids) for a while. Pure data structure:
-/// the caller passes `now`. Implement it over your own store (Redis, SQL) to
-/// share state between processes.
-pub trait ReplayGuard {
-    /// Records `key` until `now_ms + ttl_ms` and says whether it was already there.
-    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen;
-}
-
-/// An in-memory [`ReplayGuard`] with bounded memory: at most `capacity` keys;
-/// expired keys are dropped first, then, when still full, the oldest key.
-/// Evicting an unexpired key means a replay of it would no longer be
-/// recognised: size the capacity for the traffic of one window.
-#[derive(Debug, Clone)]
-pub struct MemoryReplayGuard {
-    capacity: usize,
-    expiry: HashMap<String, u64>,
-    order: VecDeque<(u64, String)>,
-}
-
-impl MemoryReplayGuard {
-    /// Default capacity: 100 000 keys.
-    pub const DEFAULT_CAPACITY: usize = 100_000;
-
-    /// A guard holding at most `capacity` keys (at least 1).
-    pub fn new(capacity: usize) -> Self {
-        MemoryReplayGuard {
-            capacity: capacity.max(1),
-            expiry: HashMap::new(),
-            order: VecDeque::new(),
-        }
-    }
-
-    /// Keys currently held.
-    pub fn len(&self) -> usize {
-        self.expiry.len()
-    }
-
-    /// Whether no key is held.
-    pub fn is_empty(&self) -> bool {
-        self.expiry.is_empty()
-    }
-
-    fn purge_expired(&mut self, now_ms: u64) {
-        // `order` is in insertion order; expiries are not monotonic when TTLs
-        // differ, so drop from the front while the front has expired, and
-        // remove the map entry only if it still belongs to that insertion.
-        while let Some((exp, key)) = self.order.front() {
-            if *exp > now_ms {
-                break;
-            }
-            if self.expiry.get(key) == Some(exp) {
-                self.expiry.remove(key);
-            }
-            self.order.pop_front();
-        }
-    }
-
-    fn evict_oldest(&mut self) {
-        while let Some((exp, key)) = self.order.pop_front() {
-            if self.expiry.get(&key) == Some(&exp) {
-                self.expiry.remove(&key);
-                return;
-            }
-        }
-    }
-}
-
-impl Default for MemoryReplayGuard {
-    fn default() -> Self {
-        MemoryReplayGuard::new(Self::DEFAULT_CAPACITY)
-    }
-}
-
-impl ReplayGuard for MemoryReplayGuard {
-    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen {
-        self.purge_expired(now_ms);
-        if let Some(exp) = self.expiry.get(key) {
-            if *exp > now_ms {
-                return Seen::Again;
-            }
-        }
-        self.expiry.remove(key);
-        while self.expiry.len() >= self.capacity {
-            self.evict_oldest();
-        }
-        let exp = now_ms.saturating_add(ttl_ms);
-        self.expiry.insert(key.to_owned(), exp);
-        self.order.push_back((exp, key.to_owned()));
-        // Stale queue entries (superseded insertions) are bounded by compaction.
-        if self.order.len() > self.capacity.saturating_mul(2) {
-            let expiry = &self.expiry;
-            self.order.retain(|(e, k)| expiry.get(k) == Some(e));
-        }
-        Seen::First
-    }
-}
-
-impl<G: ReplayGuard + ?Sized> ReplayGuard for &mut G {
-    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen {
-        (**self).check_and_record(key, now_ms, ttl_ms)
     }
 }
 
@@ -509,28 +408,5 @@ mod tests {
             "timestamp_out_of_window"
         );
         assert!(w.check(u64::MAX, 0).is_err());
-    }
-
-    #[test]
-    fn replay_guard_expires_and_stays_bounded() {
-        let mut g = MemoryReplayGuard::new(3);
-        assert_eq!(g.check_and_record("a", 0, 100), Seen::First);
-        assert_eq!(g.check_and_record("a", 50, 100), Seen::Again);
-        assert_eq!(
-            g.check_and_record("a", 100, 100),
-            Seen::First,
-            "expired at 100"
-        );
-        for k in ["b", "c", "d", "e"] {
-            g.check_and_record(k, 101, 1000);
-        }
-        assert_eq!(g.len(), 3);
-        // the oldest ("a", then "b") were evicted
-        assert_eq!(g.check_and_record("e", 102, 1000), Seen::Again);
-        for i in 0..10_000u64 {
-            g.check_and_record(&i.to_string(), 200 + i, 5);
-        }
-        assert!(g.len() <= 3);
-        assert!(g.order.len() <= 6);
     }
 }

@@ -33,6 +33,14 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// `{field: [messages]}` when the provider listed field errors (gateway 422).
     pub field_errors: Option<FieldErrors>,
+    /// Whether the provider fields (`provider_code`, `message`, field
+    /// errors) came under a verified signature or MAC (a signed Wasabi
+    /// answer, an encrypted PinToPay error). `false` for providers whose
+    /// answers are not authenticated at all, and for an unsigned or
+    /// badly signed Wasabi error (a gateway's HTML page, say): the HTTP
+    /// status and the retry advice still hold, the provider fields are
+    /// hearsay.
+    pub authenticated: bool,
 }
 
 impl ApiError {
@@ -47,7 +55,15 @@ impl ApiError {
             retry_after_ms: None,
             request_id: None,
             field_errors: None,
+            authenticated: false,
         }
+    }
+
+    /// Marks the provider fields as authenticated (or not).
+    #[must_use]
+    pub fn with_authenticated(mut self, authenticated: bool) -> Self {
+        self.authenticated = authenticated;
+        self
     }
 
     /// An HTTP failure whose body is not the provider's error shape: the

@@ -43,6 +43,7 @@
 #![warn(missing_docs)]
 
 pub mod crypto;
+pub mod delivery;
 pub mod encoding;
 pub mod envelope;
 pub mod error;
@@ -51,9 +52,11 @@ pub mod keys;
 pub mod lenient;
 pub mod providers;
 pub mod status;
+pub mod time;
 pub mod validate;
 pub mod wire;
 
+pub use delivery::{Delivery, DeliveryConfig, WebhookEvent, WindowPolicy};
 pub use envelope::{
     Headers, MemoryReplayGuard, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,
     SignedWebhook, TimeUnit, Window,

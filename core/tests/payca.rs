@@ -27,7 +27,8 @@ fn payca_webhook_vectors() {
         let headers = common::headers(&case["headers"]);
         let body = case["body"].as_str().unwrap().as_bytes();
         let mut g = MemoryReplayGuard::default();
-        let r = c.verify_webhook(&headers, body, 0, &mut g);
+        let now = case["now_ms"].as_u64().unwrap();
+        let r = c.verify_webhook(&headers, body, now, &mut g);
         assert_eq!(
             code_of(&r),
             case["expect"].as_str().unwrap(),
@@ -51,20 +52,48 @@ fn payca_webhook_vectors() {
                 _ => "other",
             };
             assert_eq!(t, case["event_type"].as_str().unwrap(), "{name}");
+            assert_eq!(ev.event_type, if t == "unknown" { "" } else { t }, "{name}");
             assert_eq!(
-                ev.delivery_id,
-                case["delivery_id"].as_str().unwrap(),
+                ev.delivery_id.as_deref(),
+                case["delivery_id"].as_str(),
                 "{name}"
             );
+            // The delivery key is the SHA-256 of the signed body, as hashlib computed it.
+            let content = case["content_sha256"].as_str().unwrap();
+            assert!(ev.delivery.key.starts_with("cardwire:payca:"), "{name}");
             assert!(
-                c.verify_webhook(&headers, body, 5, &mut g)
+                ev.delivery.key.ends_with(&format!(":content:{content}")),
+                "{name}"
+            );
+            if let Some(data) = case.get("data") {
+                assert_eq!(
+                    ev.raw["data"], *data,
+                    "{name}: amounts keep their exact text"
+                );
+            }
+            assert!(
+                c.verify_webhook(&headers, body, now + 5, &mut g)
+                    .unwrap()
+                    .duplicate,
+                "{name}"
+            );
+            // A replay with a fresh (unsigned) request id is still a duplicate.
+            let mut fresh = Headers::new();
+            for (k, v) in headers.pairs() {
+                if !k.eq_ignore_ascii_case("x-request-id") {
+                    fresh.push(k.clone(), v.clone());
+                }
+            }
+            fresh.push("x-request-id", "a-brand-new-id");
+            assert!(
+                c.verify_webhook(&fresh, body, now + 6, &mut g)
                     .unwrap()
                     .duplicate,
                 "{name}"
             );
         }
     }
-    assert!(cases.len() >= 10);
+    assert!(cases.len() >= 14);
 }
 
 #[test]
@@ -235,7 +264,7 @@ fn errors_responses_and_platform() {
     let c = Client::new("cid", "csecret").unwrap();
     let h: Headers = [("Retry-After", "7")].into();
     let body = br#"{"error":{"code":"ErrRateLimited","message":"slow down","details":null},"requestId":"req-42"}"#;
-    let Error::Api(api) = c.open_response(429, &h, body).unwrap_err() else {
+    let Error::Api(api) = c.open_response(429, &h, body, 0).unwrap_err() else {
         panic!()
     };
     assert_eq!(
@@ -257,7 +286,7 @@ fn errors_responses_and_platform() {
     for (code, status, retry) in payca::ERROR_CODES {
         let b = Platform::seal_error(*status, code, "m", "r");
         let Error::Api(api) = c
-            .open_response(b.status, &Headers::new(), &b.body)
+            .open_response(b.status, &Headers::new(), &b.body, 0)
             .unwrap_err()
         else {
             panic!()
@@ -265,23 +294,23 @@ fn errors_responses_and_platform() {
         assert_eq!((api.provider_code.as_str(), api.retryable), (*code, *retry));
     }
     let Error::Api(api) = c
-        .open_response(503, &Headers::new(), b"upstream down")
+        .open_response(503, &Headers::new(), b"upstream down", 0)
         .unwrap_err()
     else {
         panic!()
     };
     assert_eq!((api.provider_code.as_str(), api.retryable), ("503", true));
     assert_eq!(
-        c.open_response(204, &Headers::new(), b"").unwrap(),
+        c.open_response(204, &Headers::new(), b"", 0).unwrap(),
         serde_json::Value::Null
     );
     assert_eq!(
-        c.open_response(200, &Headers::new(), br#"{"id":"x"}"#)
+        c.open_response(200, &Headers::new(), br#"{"id":"x"}"#, 0)
             .unwrap()["id"],
         "x"
     );
     assert_eq!(
-        c.open_response(200, &Headers::new(), b"<html>")
+        c.open_response(200, &Headers::new(), b"<html>", 0)
             .unwrap_err()
             .code(),
         "malformed_envelope"
@@ -350,4 +379,84 @@ fn cardholder_status_model() {
     assert!(!m.can_transition("pass_audit", "pending_review"));
     assert!(!m.is_known("brand_new") && !m.is_final("brand_new"));
     assert!(status::can_issue_cards("pass_audit") && !status::can_issue_cards("under_review"));
+}
+
+/// Real-traffic fixes: error `details` reach `field_errors`, `Retry-After`
+/// as an HTTP date (RFC 9110's own example; 784111777 s per Python's
+/// `email.utils`), query strings validated like bodies, options before body.
+#[test]
+fn real_traffic_errors_queries_and_options() {
+    let c = Client::new("cid", "csecret").unwrap();
+    for details in [
+        json!({"limit": "must be at most 100"}),
+        json!({"limit": ["must be at most 100"]}),
+        json!([{"field": "limit", "message": "must be at most 100"}]),
+    ] {
+        let body = json!({"error": {"code": "ErrInvalidArg", "message": "invalid", "details": details}, "requestId": "r"});
+        let Error::Api(api) = c
+            .open_response(400, &Headers::new(), body.to_string().as_bytes(), 0)
+            .unwrap_err()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            api.field_errors.unwrap()["limit"],
+            vec!["must be at most 100".to_owned()],
+            "{details}"
+        );
+        assert!(!api.authenticated, "PayCA answers are not signed");
+    }
+    let h: Headers = [("Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT")].into();
+    let body = br#"{"error":{"code":"ErrRateLimited","message":"slow down"}}"#;
+    let Error::Api(api) = c
+        .open_response(429, &h, body, 784_111_777_000 - 7_000)
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(api.retry_after_ms, Some(7_000));
+
+    // GET query parameters are validated like bodies.
+    let list = |q: &[(&str, &str)]| {
+        c.build_request(Request {
+            path: "/v1/cards",
+            query: q,
+            ..Request::default()
+        })
+    };
+    assert!(list(&[("limit", "100"), ("cursor", "abc")]).is_ok());
+    let Error::ValidationFailed { errors } = list(&[("limit", "500")]).unwrap_err() else {
+        panic!()
+    };
+    assert!(errors.contains_key("limit"));
+    assert_eq!(code_of(&list(&[("limit", "ten")])), "validation_failed");
+    assert!(
+        list(&[("cursor", &"c".repeat(5000))]).is_ok(),
+        "cursor is opaque"
+    );
+    let resend = |q: &[(&str, &str)]| {
+        c.build_request(Request {
+            method: Some("POST"),
+            path: "/v1/webhooks/resend",
+            query: q,
+            ..Request::default()
+        })
+    };
+    assert!(resend(&[("fromDate", "2026-01-02T03:04:05Z")]).is_ok());
+    assert!(resend(&[("fromDate", "2026-01-02")]).is_ok());
+    assert_eq!(
+        code_of(&resend(&[("fromDate", "yesterday")])),
+        "validation_failed"
+    );
+    assert_eq!(code_of(&resend(&[])), "validation_failed");
+
+    // Options are checked before the body: a bad Idempotency-Key is
+    // invalid_input even when the body also breaks a rule.
+    let r = c.build_request(Request {
+        path: "/v1/cards",
+        body: Some(Payload::Json(&json!({"bin": "537100"}))),
+        idempotency_key: Some(&"k".repeat(300)),
+        ..Request::default()
+    });
+    assert_eq!(code_of(&r), "invalid_input");
 }

@@ -19,6 +19,7 @@ use common::code_of;
 #[test]
 fn pintopay_vectors() {
     let mut n = 0;
+    let mut contents = std::collections::BTreeSet::new();
     for (name, case) in common::cases("pintopay") {
         n += 1;
         let key = case["api_key"].as_str().unwrap();
@@ -62,14 +63,31 @@ fn pintopay_vectors() {
                 let m = Merchant::new(key, secret).unwrap();
                 let mut g = MemoryReplayGuard::default();
                 let headers = common::headers(&case["headers"]);
-                let r = m.verify_webhook(&headers, body, 0, &mut g);
+                let now_ms = case["now_us"].as_u64().unwrap() / 1000;
+                let r = m.verify_webhook(&headers, body, now_ms, &mut g);
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 if let Ok(ev) = r {
-                    assert_eq!(ev.data, case["payload"]);
-                    assert_eq!(ev.delivery_id, case["delivery_id"].as_str().unwrap());
+                    assert_eq!(ev.raw, case["payload"], "{name}");
+                    assert_eq!(
+                        ev.event_type,
+                        case["event_type"].as_str().unwrap(),
+                        "{name}"
+                    );
+                    assert_eq!(ev.timestamp_ms, case["timestamp_ms"].as_u64(), "{name}");
+                    // The key is the SHA-256 of the plaintext, as hashlib computed it.
+                    let content = case["content_sha256"].as_str().unwrap();
+                    assert!(
+                        ev.delivery.key.ends_with(&format!(":content:{content}")),
+                        "{name}: {}",
+                        ev.delivery.key
+                    );
+                    assert!(
+                        contents.insert(content.to_owned()),
+                        "{name}: two events, one key"
+                    );
                     assert!(!ev.duplicate);
                     assert!(
-                        m.verify_webhook(&headers, body, 1000, &mut g)
+                        m.verify_webhook(&headers, body, now_ms + 1000, &mut g)
                             .unwrap()
                             .duplicate
                     );
@@ -198,20 +216,51 @@ fn both_sides_round_trip_and_reject() {
         .unwrap();
     let mut seen = MemoryReplayGuard::default();
     let ev = m
-        .verify_webhook(&hook.headers(), &hook.body, 0, &mut seen)
+        .verify_webhook(&hook.headers(), &hook.body, 5000, &mut seen)
         .unwrap();
     assert_eq!(
-        (
-            ev.event_type.as_str(),
-            ev.delivery_id.as_str(),
-            ev.duplicate
-        ),
-        ("card.status", "card.status:5", false)
+        (ev.event_type.as_str(), ev.timestamp_ms, ev.duplicate),
+        ("card.status", Some(5000), false)
     );
+    // Re-sealed (a fresh nonce, other ciphertext bytes), same payload: a duplicate.
+    let again = p
+        .seal_webhook(
+            "card.status",
+            &json!({"card_id": "c", "timestamp": 5}),
+            &mut rng,
+        )
+        .unwrap();
+    assert_ne!(again.body, hook.body);
     assert!(
-        m.verify_webhook(&hook.headers(), &hook.body, 10, &mut seen)
+        m.verify_webhook(&again.headers(), &again.body, 5010, &mut seen)
             .unwrap()
             .duplicate
+    );
+    // Reflection, both directions: the merchant's own request is not a
+    // webhook, and a webhook is not a request.
+    assert_eq!(
+        m.verify_webhook(&req.headers(), &req.body, now / 1000, &mut seen)
+            .unwrap_err()
+            .code(),
+        "malformed_envelope"
+    );
+    assert_eq!(
+        p.verify_request(
+            &hook.headers(),
+            "/api/v1/cards/get",
+            &hook.body,
+            now,
+            &mut g
+        )
+        .unwrap_err()
+        .code(),
+        "malformed_envelope"
+    );
+    assert_eq!(
+        p.seal_webhook("x", &json!({"request_timestamp": 1}), &mut rng)
+            .unwrap_err()
+            .code(),
+        "invalid_input"
     );
     let wrong_key: Headers = [("API-KEY", "other")].into();
     assert_eq!(

@@ -123,6 +123,7 @@ fn gateway_answers_422_in_its_own_shape() {
     let e = g
         .build_request(
             "accounts/",
+            None,
             Some(cardwire::Payload::Text(r#"{"pageSize": 50}"#)),
         )
         .unwrap_err();
@@ -133,7 +134,7 @@ fn gateway_answers_422_in_its_own_shape() {
     assert_eq!(answer.status, 422);
     // the merchant side reads it back as the gateway's 422 field-error map
     let Error::Api(api) = g
-        .open_response(answer.status, &Headers::new(), &answer.body)
+        .open_response("accounts/", answer.status, &Headers::new(), &answer.body, 0)
         .unwrap_err()
     else {
         panic!()
@@ -192,9 +193,9 @@ fn validation_is_on_by_default_and_off_per_call() {
 
     let g = Gateway::new("k").unwrap();
     let big_page = cardwire::Payload::Text(r#"{"pageSize": 50}"#);
-    assert!(g.build_request("accounts/", Some(big_page)).is_err());
+    assert!(g.build_request("accounts/", None, Some(big_page)).is_err());
     assert!(g
-        .build_request_unvalidated("accounts/", Some(big_page))
+        .build_request_unvalidated("accounts/", None, Some(big_page))
         .is_ok());
 
     let c = payca::Client::new("c", "s").unwrap();

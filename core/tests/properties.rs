@@ -208,7 +208,7 @@ mod shared_secret_and_wasabi {
             let wrapped = format!("{{\"encrypted\":\"{}\"}}", text.replace(['"', '\\'], ""));
             prop_assert!(in_catalog(o.ptp_m.open_response(wrapped.as_bytes(), None)));
             prop_assert!(in_catalog(o.payca.verify_webhook(&h, &body, now, &mut g)));
-            prop_assert!(in_catalog(o.payca.open_response(status, &h, &body)));
+            prop_assert!(in_catalog(o.payca.open_response(status, &h, &body, now)));
             prop_assert!(in_catalog(o.payca_p.verify_request(&h)));
             prop_assert!(in_catalog(o.legacy.verify_webhook(&body, now, &mut g)));
             prop_assert!(in_catalog(o.legacy.open_response(&body, Some(status))));
@@ -219,7 +219,7 @@ mod shared_secret_and_wasabi {
             prop_assert!(in_catalog(o.wsb.open_response(&h, &body, Some(status))));
             prop_assert!(in_catalog(o.wsb.decrypt_field(&text, &mut rng)));
             prop_assert!(in_catalog(o.wsb_p.verify_request(&h, &body)));
-            prop_assert!(in_catalog(o.gw.open_response(status, &h, &body)));
+            prop_assert!(in_catalog(o.gw.open_response("cards/info", status, &h, &body, now)));
             prop_assert!(in_catalog(cardwire::exact_json::parse(&body)));
             prop_assert!(in_catalog(cardwire::wire::percent_decode(&text)));
         }
@@ -243,21 +243,27 @@ mod shared_secret_and_wasabi {
     fn gateway_json_without_envelope_is_typed() {
         let o = others();
         assert_eq!(
-            o.gw.open_response(200, &Headers::new(), br#"{"data":1}"#)
+            o.gw.open_response("cards/info", 200, &Headers::new(), br#"{"data":1}"#, 0)
                 .unwrap_err()
                 .code(),
             "malformed_envelope"
         );
         assert_eq!(
-            o.gw.open_response(200, &Headers::new(), b"")
+            o.gw.open_response("cards/info", 200, &Headers::new(), b"", 0)
                 .unwrap_err()
                 .code(),
             "malformed_envelope"
         );
         assert_eq!(
-            o.gw.open_response(404, &Headers::new(), br#"{"message":"Not Found"}"#)
-                .unwrap_err()
-                .code(),
+            o.gw.open_response(
+                "cards/info",
+                404,
+                &Headers::new(),
+                br#"{"message":"Not Found"}"#,
+                0
+            )
+            .unwrap_err()
+            .code(),
             "api_error"
         );
     }

@@ -67,7 +67,8 @@ fn wasabi_vectors() {
                     case["platform_public_key"].as_str(),
                     MerchantConfig::default().with_response_signature(policy),
                 );
-                let r = m.open_response(&common::headers(&case["headers"]), body, Some(200));
+                let status = case["status"].as_u64().unwrap_or(200) as u16;
+                let r = m.open_response(&common::headers(&case["headers"]), body, Some(status));
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 match r {
                     Ok(resp) => {
@@ -79,7 +80,16 @@ fn wasabi_vectors() {
                         );
                     }
                     Err(Error::Api(api)) => {
-                        assert_eq!(api.provider_code, case["code"].as_str().unwrap())
+                        assert_eq!(api.provider_code, case["code"].as_str().unwrap(), "{name}");
+                        assert_eq!(api.status, Some(status), "{name}");
+                        assert_eq!(
+                            api.authenticated,
+                            case["authenticated"].as_bool().unwrap(),
+                            "{name}"
+                        );
+                        if let Some(r) = case["retryable"].as_bool() {
+                            assert_eq!(api.retryable, r, "{name}");
+                        }
                     }
                     Err(_) => {}
                 }
@@ -96,12 +106,35 @@ fn wasabi_vectors() {
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 if let Ok(ev) = r {
                     assert_eq!(ev.event.id.as_deref(), case["id"].as_str(), "{name}");
-                    assert_eq!(ev.dedup_key, case["dedup_key"].as_str().unwrap(), "{name}");
+                    assert_eq!(
+                        ev.business_key.as_deref(),
+                        case["dedup_key"].as_str(),
+                        "{name}"
+                    );
+                    let content = case["content_sha256"].as_str().unwrap();
+                    assert!(
+                        ev.delivery.key.ends_with(&format!(":content:{content}")),
+                        "{name}"
+                    );
                     assert!(!ev.duplicate);
                     let again = m.verify_webhook(&headers, body, 60_000, &mut g).unwrap();
                     assert!(
                         again.duplicate,
-                        "{name}: a repeated X-WSB-REQUEST-ID is a duplicate, not an error"
+                        "{name}: a redelivery is a duplicate, not an error"
+                    );
+                    // A fresh unsigned X-WSB-REQUEST-ID never makes a replay look new.
+                    let mut fresh = Headers::new();
+                    for (k, v) in headers.pairs() {
+                        if !k.eq_ignore_ascii_case("X-WSB-REQUEST-ID") {
+                            fresh.push(k.clone(), v.clone());
+                        }
+                    }
+                    fresh.push("X-WSB-REQUEST-ID", "brand-new-id");
+                    assert!(
+                        m.verify_webhook(&fresh, body, 61_000, &mut g)
+                            .unwrap()
+                            .duplicate,
+                        "{name}"
                     );
                     if ev.event.category == Category::Card3ds {
                         assert_eq!(
@@ -145,7 +178,15 @@ fn wasabi_vectors() {
             "gateway" => {
                 let g = Gateway::new("wc_test").unwrap();
                 let status = case["status"].as_u64().unwrap() as u16;
-                let r = g.open_response(status, &common::headers(&case["headers"]), body);
+                let endpoint = case["endpoint"].as_str().unwrap_or("cards/info");
+                let now = case["now_ms"].as_u64().unwrap_or(0);
+                let r = g.open_response(
+                    endpoint,
+                    status,
+                    &common::headers(&case["headers"]),
+                    body,
+                    now,
+                );
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 match r {
                     Ok(data) if case["events"].as_bool() == Some(true) => {
@@ -173,6 +214,11 @@ fn wasabi_vectors() {
                         if let Some(ms) = case["retry_after_ms"].as_u64() {
                             assert_eq!(api.retry_after_ms, Some(ms));
                         }
+                        // One source of truth: the flag and the policy agree.
+                        let policy_says = RetryPolicy::default()
+                            .decide(endpoint, &Error::Api(api.clone()), 1)
+                            .retry;
+                        assert_eq!(api.retryable, policy_says, "{name}");
                         if case.get("field_errors").is_some() {
                             let fe = api
                                 .field_errors
@@ -288,10 +334,10 @@ fn both_sides_round_trip() {
     assert_eq!(
         (
             ev.event.id.as_deref(),
-            ev.delivery_id.as_str(),
+            ev.delivery_id.as_deref(),
             ev.duplicate
         ),
-        (Some("T-7"), "rq-7", false)
+        (Some("T-7"), Some("rq-7"), false)
     );
     assert!(
         m.verify_webhook(&note.headers(), &note.body, 60_000, &mut g)
@@ -372,6 +418,7 @@ fn gateway_requests_and_retry_policy() {
     let r = g
         .build_request(
             "accounts/",
+            None,
             Some(Payload::Json(
                 &json!({"pageNum": 1, "pageSize": 10, "type": "WALLET"}),
             )),
@@ -385,6 +432,7 @@ fn gateway_requests_and_retry_policy() {
     let r = g
         .build_request(
             "/api/v1/common/cities/hierarchical",
+            None,
             Some(Payload::Text(r#"{"regionCode":"US CA"}"#)),
         )
         .unwrap();
@@ -393,21 +441,54 @@ fn gateway_requests_and_retry_policy() {
         "/api/v1/common/cities/hierarchical?regionCode=US%20CA"
     );
     let r = g
-        .build_request("cards/info", Some(Payload::Text(r#"{"cardNo":"c1"}"#)))
+        .build_request(
+            "cards/info",
+            None,
+            Some(Payload::Text(r#"{"cardNo":"c1"}"#)),
+        )
         .unwrap();
     assert_eq!(
         (r.method.as_str(), r.body.as_slice()),
         ("POST", &br#"{"cardNo":"c1"}"#[..])
     );
-    assert_eq!(g.build_request("work-orders/", None).unwrap().method, "GET");
+    // work-orders/ is GET to list and POST to submit: the caller says which.
+    let list = g
+        .build_request(
+            "work-orders/",
+            Some("GET"),
+            Some(Payload::Text(r#"{"pageNum":2}"#)),
+        )
+        .unwrap();
     assert_eq!(
-        g.build_request("work-orders/", Some(Payload::Text("{}")))
+        (list.method.as_str(), list.path.as_str()),
+        ("GET", "/api/v1/work-orders/?pageNum=2")
+    );
+    assert_eq!(
+        g.build_request("work-orders/", Some("POST"), Some(Payload::Text("{}")))
             .unwrap()
             .method,
         "POST"
     );
     assert_eq!(
-        g.build_request("accounts/", Some(Payload::Text(r#"{"a":[1]}"#)))
+        g.build_request(
+            "work-orders/",
+            None,
+            Some(Payload::Text(r#"{"pageNum":2}"#))
+        )
+        .unwrap_err()
+        .code(),
+        "invalid_input",
+        "nothing is guessed"
+    );
+    assert_eq!(
+        g.build_request("cards/info", Some("GET"), None)
+            .unwrap_err()
+            .code(),
+        "invalid_input",
+        "a method that contradicts the documented one"
+    );
+    assert_eq!(
+        g.build_request("accounts/", None, Some(Payload::Text(r#"{"a":[1]}"#)))
             .unwrap_err()
             .code(),
         "invalid_input"
@@ -468,18 +549,22 @@ fn gateway_requests_and_retry_policy() {
     let policy = RetryPolicy::default();
     let too_many = g
         .open_response(
+            "cards/info",
             429,
             &[("Retry-After", "5")].into(),
             br#"{"message":"Too Many Attempts."}"#,
+            0,
         )
         .unwrap_err();
     let d = policy.decide("cards/info", &too_many, 1);
     assert!(d.retry && d.delay_ms == 5000, "{d:?}");
     let bad_gateway = g
         .open_response(
+            "cards/info",
             502,
             &Headers::new(),
             br#"{"success":false,"code":502,"msg":"upstream","data":null}"#,
+            0,
         )
         .unwrap_err();
     let delays: Vec<u64> = (1..=3)
@@ -501,9 +586,11 @@ fn gateway_requests_and_retry_policy() {
     assert!(lenient.decide("accounts/transfer", &bad_gateway, 1).retry);
     let unauthorized = g
         .open_response(
+            "cards/info",
             401,
             &Headers::new(),
             br#"{"success":false,"code":401,"msg":"Invalid or missing API key.","data":null}"#,
+            0,
         )
         .unwrap_err();
     assert!(!policy.decide("cards/info", &unauthorized, 1).retry);

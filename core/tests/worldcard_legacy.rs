@@ -11,6 +11,7 @@ mod common;
 
 use cardwire::crypto::aes_ecb::AesEcbKey;
 use cardwire::crypto::md5_sign;
+use cardwire::exact_json::Object;
 use cardwire::worldcard_legacy::{self, Client, Event, ParamPlacement, Platform};
 use cardwire::{Error, MemoryReplayGuard};
 use serde_json::{json, Value};
@@ -38,7 +39,12 @@ fn legacy_vectors() {
         let expect = case["expect"].as_str().unwrap_or("ok");
         match case["kind"].as_str().unwrap() {
             "sign" => {
-                let params = case["params"].as_object().unwrap();
+                // A body written as text is read exactly; parameters given as
+                // JSON are taken as their compact serialization.
+                let params = &match case["body"].as_str() {
+                    Some(text) => Object::parse(text.as_bytes()).unwrap(),
+                    None => Object::from_map(case["params"].as_object().unwrap()).unwrap(),
+                };
                 let secret = case["secret"].as_str().unwrap();
                 let exclude: Vec<&str> = case["exclude"]
                     .as_array()
@@ -96,6 +102,15 @@ fn legacy_vectors() {
                 let body = case["body"].as_str().unwrap().as_bytes();
                 let mut g = MemoryReplayGuard::default();
                 let r = c.verify_webhook(body, 0, &mut g);
+                if let Some(canonical) = case["canonical"].as_str() {
+                    let obj = Object::parse(body).unwrap();
+                    assert_eq!(
+                        md5_sign::canonical_string(&obj, case["secret"].as_str().unwrap(), &[])
+                            .unwrap(),
+                        canonical,
+                        "{name}"
+                    );
+                }
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 if let Ok(ev) = r {
                     assert_eq!(
@@ -103,7 +118,21 @@ fn legacy_vectors() {
                         case["event"].as_str().unwrap(),
                         "{name}"
                     );
-                    assert_eq!(ev.dedup_key, case["dedup_key"].as_str().unwrap(), "{name}");
+                    assert_eq!(
+                        ev.business_key.as_deref(),
+                        case["dedup_key"].as_str(),
+                        "{name}"
+                    );
+                    let content = case["content_sha256"].as_str().unwrap();
+                    assert!(
+                        ev.delivery.key.ends_with(&format!(":content:{content}")),
+                        "{name}"
+                    );
+                    if let Some(exact) = case["exact"].as_object() {
+                        for (k, v) in exact {
+                            assert_eq!(ev.raw[k], *v, "{name}: {k} keeps its exact text");
+                        }
+                    }
                     assert!(!ev.duplicate);
                     assert!(
                         c.verify_webhook(body, 1, &mut g).unwrap().duplicate,
@@ -219,7 +248,7 @@ fn both_sides_and_settings() {
     let mut g = MemoryReplayGuard::default();
     let ev = c.verify_webhook(&hook.body, 0, &mut g).unwrap();
     assert!(matches!(ev.event, Event::TopUp(_)));
-    assert_eq!(ev.dedup_key, "topup:O9:2");
+    assert_eq!(ev.business_key.as_deref(), Some("topup:O9:2"));
     assert!(c.verify_webhook(&hook.body, 1, &mut g).unwrap().duplicate);
     assert_eq!(Client::webhook_ack().body, b"ok");
     assert!(Platform::is_acknowledged(200, b"ok\n"));
@@ -255,13 +284,24 @@ fn both_sides_and_settings() {
         "invalid_input"
     );
     assert_eq!(Client::new("k", "").unwrap_err().code(), "invalid_key");
-    let odd = Client::new("k", "a-secret-of-odd-length").unwrap();
-    assert_eq!(
-        odd.decrypt_field("jvU9Vaz67Gj+Xn/qlaXKHA==")
-            .unwrap_err()
-            .code(),
-        "invalid_key"
-    );
+    // An appSecret that cannot key AES-ECB (not 16, 24 or 32 bytes) is
+    // refused when the client is made, never later as ciphertext handed back.
+    for odd in [
+        "a-secret-of-odd-length",
+        "0123456789abcde",
+        "0123456789abcdef0",
+    ] {
+        assert_eq!(
+            Client::new("k", odd).unwrap_err().code(),
+            "invalid_key",
+            "{odd}"
+        );
+        assert_eq!(
+            Platform::new("k", odd).unwrap_err().code(),
+            "invalid_key",
+            "{odd}"
+        );
+    }
     assert_eq!(
         c.verify_webhook(b"[]", 0, &mut g).unwrap_err().code(),
         "malformed_envelope"
@@ -274,5 +314,76 @@ fn both_sides_and_settings() {
     assert_eq!(
         worldcard_legacy::sign_exclusions("/op/card/P/document?x=1"),
         &["faceImage", "backImage"]
+    );
+}
+
+/// Amounts given as text keep their exact JSON text on the wire and in the
+/// signature; document uploads over 4 MB are refused before they leave.
+#[test]
+fn exact_numbers_and_document_limit() {
+    let secret = "sBOvCZZurSbbdJiA";
+    let c = Client::new("app-1", secret).unwrap();
+    let p = Platform::new("app-1", secret).unwrap();
+    let r = c
+        .build_request(
+            "/api/v1/legacy/tf/v4/order/submit",
+            r#"{"merOrderNo": "M1", "amount": 20.10, "fee": 0.0120, "big": 98765432109876543210}"#,
+            1_764_000_000_000,
+            "n-7",
+        )
+        .unwrap_or_else(|e| {
+            // The endpoint's own rules may ask for more fields; the unvalidated
+            // form shows the exactness on its own.
+            assert_eq!(e.code(), "validation_failed");
+            c.build_request_unvalidated(
+                "/api/v1/legacy/tf/v4/order/submit",
+                r#"{"merOrderNo": "M1", "amount": 20.10, "fee": 0.0120, "big": 98765432109876543210}"#,
+                1_764_000_000_000,
+                "n-7",
+            )
+            .unwrap()
+        });
+    let text = String::from_utf8(r.body.clone()).unwrap();
+    assert!(
+        text.contains(r#""amount":20.10,"fee":0.0120,"big":98765432109876543210"#),
+        "{text}"
+    );
+    // The platform recomputes the sign over the same exact text.
+    let obj = Object::parse(&r.body).unwrap();
+    assert_eq!(obj.sign_text("amount").as_deref(), Some("20.10"));
+    md5_sign::verify(&obj, secret, &[], &obj.get_str("sign").unwrap()).unwrap();
+
+    let image = "A".repeat(1_000_000); // 750 KB decoded: under the 1 MB image limit
+    let big = json!({"cardNumber": "1", "idType": "DLN", "faceImage": image, "backImage": image,
+                     "extra1": image, "extra2": image, "extra3": image});
+    let e = c
+        .build_request("/op/card/P/document", &big, 1, "n-8")
+        .unwrap_err();
+    let Error::ValidationFailed { errors } = e else {
+        panic!("{e:?}")
+    };
+    assert!(errors["body"][0].contains("4 MB"), "{errors:?}");
+    let e = c
+        .build_request_unvalidated("/op/card/P/document", &big, 1, "n-8")
+        .unwrap_err();
+    assert_eq!(
+        e.code(),
+        "validation_failed",
+        "the platform's hard limit holds either way"
+    );
+    // ... and the platform refuses such a body too (its 5001).
+    let small = c
+        .build_request(
+            "/op/card/P/document",
+            &json!({"cardNumber": "1", "idType": "DLN", "faceImage": "aGk="}),
+            1,
+            "n-9",
+        )
+        .unwrap();
+    let mut padded = small.body.clone();
+    padded.splice(1..1, std::iter::repeat_n(b' ', 4 * 1024 * 1024));
+    assert_eq!(
+        p.verify_request(&small.path, &padded).unwrap_err().code(),
+        "validation_failed"
     );
 }

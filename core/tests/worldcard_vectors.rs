@@ -15,7 +15,7 @@ use cardwire::crypto::rsa_pss::{self, PssSaltPolicy};
 use cardwire::worldcard::{
     Event, Merchant, MerchantConfig, MerchantKeys, MerchantRecord, Platform, WebhookEvent,
 };
-use cardwire::{AesKey, Error, MemoryReplayGuard, Window};
+use cardwire::{AesKey, DeliveryConfig, Error, MemoryReplayGuard, Window, WindowPolicy};
 use serde_json::Value;
 
 use common::code_of;
@@ -29,17 +29,23 @@ fn merchant_for(case: &Value) -> Merchant {
     };
     let mut config = MerchantConfig::default();
     if let Some(w) = case["window_ms"].as_u64() {
-        config = config.with_webhook_window(Some(Window { tolerance_ms: w }));
+        config = config.with_delivery(
+            DeliveryConfig::default().with_window(WindowPolicy::Fixed(Window { tolerance_ms: w })),
+        );
     }
     Merchant::with_config(keys, config).unwrap()
 }
 
 fn check_webhook(name: &str, case: &Value, ev: &WebhookEvent) {
     assert_eq!(
-        ev.notify_type,
+        ev.event_type,
         case["notify_type"].as_str().unwrap(),
         "{name}"
     );
+    // The delivery key is the signed X-Nonce, hashed as hashlib hashed it.
+    let nonce = case["nonce_sha256"].as_str().unwrap();
+    assert!(ev.delivery.key.ends_with(&format!(":id:{nonce}")), "{name}");
+    assert_eq!(ev.delivery.retention_ms, 48 * 3600 * 1000, "{name}");
     assert_eq!(ev.raw, case["payload"], "{name}: payload differs");
     assert!(!ev.duplicate, "{name}: first delivery is not a duplicate");
     let expected_type = case["notify_type"].as_str().unwrap();
@@ -150,6 +156,11 @@ fn worldcard_vectors() {
                 match r {
                     Ok(resp) => {
                         assert_eq!(resp.code, 0);
+                        let clear: Vec<String> = case["unencrypted_fields"]
+                            .as_array()
+                            .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+                            .unwrap_or_default();
+                        assert_eq!(resp.unencrypted_fields, clear, "{name}");
                         match case["data"].clone() {
                             Value::Null => assert!(resp.data.is_none(), "{name}"),
                             d => assert_eq!(resp.data.unwrap(), d, "{name}"),

@@ -172,7 +172,9 @@ fn main() -> Res<()> {
     let again = lc.verify_webhook(&hook.body, now_ms, &mut seen)?;
     println!(
         "    client: top-up webhook, key {} (duplicate {}, redelivery duplicate {})",
-        ev.dedup_key, ev.duplicate, again.duplicate
+        ev.business_key.as_deref().unwrap_or_default(),
+        ev.duplicate,
+        again.duplicate
     );
     let mut tampered: serde_json::Value = serde_json::from_slice(&hook.body)?;
     tampered["settleAmount"] = json!("2500.00");

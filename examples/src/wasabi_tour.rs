@@ -80,7 +80,7 @@ fn main() -> Res<()> {
     let mut seen = MemoryReplayGuard::default();
     let ev = merchant.verify_webhook(&note.headers(), &note.body, 0, &mut seen)?;
     let again = merchant.verify_webhook(&note.headers(), &note.body, 60_000, &mut seen)?;
-    println!("    merchant: notification {} key {} amount {} (duplicate {}), redelivery duplicate {} -> ack {}", ev.event.category.as_str(), ev.dedup_key,
+    println!("    merchant: notification {} key {} amount {} (duplicate {}), redelivery duplicate {} -> ack {}", ev.event.category.as_str(), ev.business_key.as_deref().unwrap_or_default(),
         ev.event.data["amount"], ev.duplicate, again.duplicate, String::from_utf8_lossy(&Merchant::webhook_ack().body));
     let mut forged = note.body.clone();
     forged.push(b' ');
@@ -92,12 +92,13 @@ fn main() -> Res<()> {
     let gw = Gateway::new("wc_demo_key")?;
     let list = gw.build_request(
         "accounts/",
+        None,
         Some(Payload::Json(
             &json!({"pageNum": 1, "pageSize": 10, "type": "WALLET"}),
         )),
     )?;
     println!("    gateway: {} {}", list.method, list.path);
-    let e422 = gw.open_response(422, &Headers::new(), br#"{"success": false, "code": 422, "msg": "Validation failed.", "data": {"email": ["The email field must be a valid email address."]}}"#);
+    let e422 = gw.open_response("cards/info", 422, &Headers::new(), br#"{"success": false, "code": 422, "msg": "Validation failed.", "data": {"email": ["The email field must be a valid email address."]}}"#, 0);
     if let Err(cardwire::Error::Api(api)) = e422 {
         println!(
             "    422 -> api_error with field errors {:?}",
@@ -106,9 +107,11 @@ fn main() -> Res<()> {
     }
     let policy = RetryPolicy::default();
     let e429 = gw.open_response(
+        "cards/info",
         429,
         &[("Retry-After", "3")].into(),
         br#"{"message": "Too Many Attempts."}"#,
+        0,
     );
     if let Err(e) = e429 {
         let d = policy.decide("cards/info", &e, 1);
@@ -118,9 +121,11 @@ fn main() -> Res<()> {
         );
     }
     let e502 = gw.open_response(
+        "cards/deposit",
         502,
         &Headers::new(),
         br#"{"success":false,"code":502,"msg":"Upstream Wasabi API error","data":null}"#,
+        0,
     );
     if let Err(e) = e502 {
         let d = policy.decide("cards/deposit", &e, 1);

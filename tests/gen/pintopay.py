@@ -104,15 +104,44 @@ def main():
     write("response_neg_plain_success", dict(common, kind="response", status=200, body=json.dumps(card),
                                              expect="malformed_envelope"))
 
-    # Webhooks.
+    # Webhooks. The delivery identity is the SHA-256 of the decrypted payload
+    # (providers.md, "Delivery identity"): computed here over the exact bytes sealed.
+    def compact(p):
+        return json.dumps(p, separators=(",", ":")).encode()
+
     hook = {"type": "card.transaction", "timestamp": 1764000000, "card_id": "card_123", "amount": "9.99"}
     write("webhook_card_transaction", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
                                            body=body(seal(SECRET, hook)), expect="ok", payload=hook,
-                                           delivery_id="card.transaction:1764000000"))
+                                           event_type="card.transaction", timestamp_ms=1764000000000,
+                                           content_sha256=hashlib.sha256(compact(hook)).hexdigest()))
+    # Two different events sharing type and timestamp: never one delivery.
+    for suffix, card_id in (("a", "card_A"), ("b", "card_B")):
+        twin = {"type": "card.transaction", "timestamp": 1764000000, "card_id": card_id, "amount": "1.00"}
+        write(f"webhook_same_type_and_time_{suffix}", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
+                                                           body=body(seal(SECRET, twin)), expect="ok", payload=twin,
+                                                           event_type="card.transaction", timestamp_ms=1764000000000,
+                                                           content_sha256=hashlib.sha256(compact(twin)).hexdigest()))
+    # Authentic, but no type: an unknown event to acknowledge, not an error.
+    typeless = {"card_id": "card_123", "status": "frozen"}
+    write("webhook_no_type", dict(common, kind="webhook", headers=[], body=body(seal(SECRET, typeless)), expect="ok",
+                                  payload=typeless, event_type="", timestamp_ms=None,
+                                  content_sha256=hashlib.sha256(compact(typeless)).hexdigest()))
+    # Amounts as JSON numbers keep their exact text.
+    money = b'{"type":"card.topup","created_at":"2025-11-24T16:00:00Z","amount":9.90,"fee":0.0120}'
+    write("webhook_exact_numbers", dict(common, kind="webhook", headers=[], body=body(seal(SECRET, money)), expect="ok",
+                                        payload={"type": "card.topup", "created_at": "2025-11-24T16:00:00Z",
+                                                 "amount": "9.90", "fee": "0.0120"},
+                                        event_type="card.topup", timestamp_ms=1764000000000,
+                                        content_sha256=hashlib.sha256(money).hexdigest()))
+    # A merchant request (request_timestamp) reflected to the webhook URL.
+    write("webhook_neg_reflected_request", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
+                                                body=body(seal(SECRET, req)), expect="malformed_envelope"))
+    # Signed 30 days ago: older than the 48 h retention, cannot be proven new.
+    stale = dict(hook, timestamp=1764000000 - 30 * 86400)
+    write("webhook_neg_stale", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
+                                    body=body(seal(SECRET, stale)), expect="timestamp_out_of_window"))
     write("webhook_neg_wrong_secret", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
                                            body=body(seal(OTHER_SECRET, hook)), expect="decrypt_failed"))
-    write("webhook_neg_no_type", dict(common, kind="webhook", headers=[], body=body(seal(SECRET, {"a": 1})),
-                                      expect="malformed_envelope"))
     write("webhook_neg_flipped_mac", dict(common, kind="webhook", headers=[], expect="decrypt_failed",
                                           body=body(base64.b64encode(good[:30] + bytes([good[30] ^ 4]) + good[31:]).decode())))
     print(f"wrote {len(list(OUT.glob('*.json')))} PinToPay vectors to {OUT}")

@@ -7,6 +7,7 @@ card fields (PKCS#1 v1.5 single and multi-block, OAEP-SHA1, OAEP-SHA256) with
 responses in every documented shape, and negative cases with expected codes.
 """
 import base64
+import hashlib
 import json
 import pathlib
 import urllib.parse
@@ -97,7 +98,21 @@ def main():
                                       data=[{"orderNo": "o1", "amount": "10"}], verified=True))
     err = b'{"success":false,"code":500,"msg":"card not found","data":null}'
     write("response_neg_business_error", dict(rr, body=err.decode(), headers=[["X-WSB-SIGNATURE", sign(p1024, err)]], policy="require",
-                                              expect="api_error", code="500"))
+                                              expect="api_error", code="500", authenticated=True))
+    # Real traffic: non-2xx answers that are not signed (a gateway's HTML page,
+    # an unsigned JSON error) or badly signed are still error answers: the HTTP
+    # status and the retry advice hold, the provider fields are not authenticated.
+    html = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+    write("response_502_html_unsigned", dict(rr, status=502, body=html.decode(), headers=[], policy="require",
+                                             expect="api_error", code="502", retryable=True, authenticated=False))
+    busy = b'{"success":false,"code":500,"msg":"system busy","data":null}'
+    write("response_500_unsigned_json", dict(rr, status=500, body=busy.decode(), headers=[], policy="require",
+                                             expect="api_error", code="500", retryable=True, authenticated=False))
+    write("response_503_bad_signature", dict(rr, status=503, body=busy.decode(), headers=[["X-WSB-SIGNATURE", sign(other, busy)]],
+                                             policy="require", expect="api_error", code="500", retryable=True, authenticated=False))
+    denied = b'{"success":false,"code":401,"msg":"signature error","data":null}'
+    write("response_401_signed", dict(rr, status=401, body=denied.decode(), headers=[["X-WSB-SIGNATURE", sign(p1024, denied)]],
+                                      policy="require", expect="api_error", code="401", retryable=False, authenticated=True))
 
     # --- notifications ---
     notes = {
@@ -120,7 +135,9 @@ def main():
         raw = json.dumps(payload, separators=(",", ":")).encode()
         write(f"webhook_{cat}", {"kind": "webhook", "platform_public_key": "platform_1024.spki.pem", "body": raw.decode(),
                                  "headers": [["X-WSB-CATEGORY", cat], ["X-WSB-SIGNATURE", sign(p1024, raw)], ["X-WSB-REQUEST-ID", f"rq-{cat}"]],
-                                 "expect": "ok", "id": ident, "dedup_key": dedup})
+                                 "expect": "ok", "id": ident, "dedup_key": dedup,
+                                 # The delivery identity: SHA-256 of the signed body.
+                                 "content_sha256": hashlib.sha256(raw).hexdigest()})
     raw = b'{"orderNo":"T-9","status":"success"}'
     wc = {"kind": "webhook", "platform_public_key": "platform_1024.spki.pem"}
     write("webhook_neg_tampered", dict(wc, body=raw.decode().replace("success", "fail"), expect="signature_invalid",
@@ -177,6 +194,12 @@ def main():
                                        body='{"success":false,"code":429,"msg":"Too many requests","data":null}'))
     write("gateway_502", dict(g, status=502, headers=[], expect="api_error", code="50001", retryable=True,
                               body='{"success":false,"code":50001,"msg":"Upstream Wasabi API error","data":null}'))
+    write("gateway_502_money_movement", dict(g, status=502, headers=[], expect="api_error", code="50001", retryable=False,
+                                             endpoint="cards/deposit",
+                                             body='{"success":false,"code":50001,"msg":"upstream timeout","data":null}'))
+    write("gateway_429_http_date", dict(g, status=429, headers=[["Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT"]], expect="api_error",
+                                        code="429", retryable=True, retry_after_ms=7000, now_ms=784111770000,
+                                        body='{"message":"Too Many Attempts."}'))
     write("gateway_401", dict(g, status=401, headers=[], expect="api_error", code="401", retryable=False,
                               body='{"success": false, "code": 401, "msg": "Invalid or missing API key.", "data": null}'))
     write("gateway_503_html", dict(g, status=503, headers=[], expect="api_error", code="503", retryable=True, body="<html>Service Unavailable</html>"))

@@ -11,6 +11,7 @@ salts and GCM nonces are random, so re-running changes the signatures but not
 what they must verify to. Run with `make vectors`.
 """
 import base64
+import hashlib
 import json
 import os
 import pathlib
@@ -85,6 +86,10 @@ def envelope(signer, key_hex, payload, timestamp, nonce, salt=32, app_id=APP_ID)
 
 
 def write(name: str, case: dict):
+    if case.get("kind") == "webhook" and case.get("expect") == "ok":
+        # The delivery identity: the signed X-Nonce (providers.md, "Delivery identity").
+        nonce = next(v for k, v in case["headers"] if k.lower() == "x-nonce")
+        case = dict(case, nonce_sha256=hashlib.sha256(nonce.encode()).hexdigest())
     (OUT / f"{name}.json").write_text(json.dumps(case, indent=2, sort_keys=True) + "\n")
 
 
@@ -208,6 +213,16 @@ def main():
                                                         notify_type="card_open", payload=base_payload))
     write("webhook_neg_stale_with_window", dict(common, headers=headers7, body=body7.decode(), window_ms=300000,
                                                 expect="timestamp_out_of_window"))
+    # Freshness tied to memory: signed 47 hours ago (a late retry, inside the
+    # 48 h retention) is accepted; signed 30 days ago cannot be proven new.
+    old_ts = now_ms - 47 * 3600 * 1000
+    headers9, body9 = envelope(platform, AES_KEY_HEX, base_payload, old_ts, "nonce-47h")
+    write("webhook_late_retry_within_retention", dict(common, headers=headers9, body=body9.decode(), expect="ok",
+                                                      notify_type="card_open", payload=base_payload))
+    month_ts = now_ms - 30 * 86400 * 1000
+    headers10, body10 = envelope(platform, AES_KEY_HEX, base_payload, month_ts, "nonce-30d")
+    write("webhook_neg_signed_30_days_ago", dict(common, headers=headers10, body=body10.decode(),
+                                                 expect="timestamp_out_of_window"))
     headers8, _ = envelope(platform, AES_KEY_HEX, base_payload, now_ms, "nonce-neg-8")
     not_json = b"this is not json"
     sig8 = pss_sign(platform, not_json + str(now_ms).encode() + b"nonce-neg-8", 32)
@@ -263,6 +278,15 @@ def main():
     write("response_physical_status_8", {"kind": "response", "aes_key": AES_KEY_HEX,
                                          "body": json.dumps({"code": 0, "message": "success", "data": phys}),
                                          "expect": "ok", "data": dict(phys, card_number="4000123412341234")})
+    # The document's own physical get_info example ("Physical Card — Detail"),
+    # verbatim: card_number arrives in clear. It must open; the field is
+    # passed through and reported as not encrypted.
+    doc_example = ('{ "code": 0, "message": "success", "data": { "card_id": "1234567890123456789", "merchant_card_id": "mc_001", '
+                   '"card_type": "PHYSICAL-G", "status": 2, "card_number": "4937241000003841", "available_balance": "100.00", '
+                   '"currency": "USD", "created_at": "2026-06-05T10:00:00+08:00", "updated_at": "2026-06-05T12:00:00+08:00" } }')
+    write("response_physical_get_info_document_example", {"kind": "response", "aes_key": AES_KEY_HEX, "body": doc_example,
+                                                          "expect": "ok", "data": json.loads(doc_example)["data"],
+                                                          "unencrypted_fields": ["card_number"]})
     write("response_change_pin_no_data", {"kind": "response", "aes_key": AES_KEY_HEX,
                                           "body": '{"code":0,"message":"success"}', "expect": "ok", "data": None})
     write("response_neg_business_error", {"kind": "response", "aes_key": AES_KEY_HEX,

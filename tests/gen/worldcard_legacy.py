@@ -38,6 +38,38 @@ def canonical(params, secret=SECRET, exclude=()):
     return "&".join(f"{k}={v}" for k, v in pairs)
 
 
+def canonical_unkeyed(params, exclude=()):
+    """The signed parameters without the secret: what identifies a delivery."""
+    pairs = [(k, text(v)) for k, v in params.items() if k != "sign" and k not in exclude]
+    pairs = [(k, t) for k, t in pairs if t is not None]
+    pairs.sort(key=lambda kv: kv[0].encode())
+    return "&".join(f"{k}={v}" for k, v in pairs)
+
+
+def content_key(params):
+    return hashlib.sha256(canonical_unkeyed(params).encode()).hexdigest()
+
+
+def literal_signed(template, literals):
+    """A body written as text, signed over its literal values.
+
+    `template` holds `{sign}`; `literals` maps each parameter to the exact
+    text that takes part in the signature (numbers as written: 20.10 stays
+    20.10). Returns (body text, canonical, sign)."""
+    pairs = sorted(list(literals.items()) + [("appSecret", SECRET)], key=lambda kv: kv[0].encode())
+    canon = "&".join(f"{k}={v}" for k, v in pairs)
+    sign = hashlib.md5(canon.encode()).hexdigest()
+    body = template.replace("{sign}", sign)
+    # The literals really are the body's values (numbers compared as text).
+    parsed = json.loads(body, parse_float=str, parse_int=str)
+    for k, v in literals.items():
+        got = parsed[k]
+        got = json.dumps(got, separators=(",", ":")) if isinstance(got, dict) else got
+        assert got == v or isinstance(parsed[k], dict), (k, got, v)
+    unkeyed = "&".join(f"{k}={v}" for k, v in sorted(literals.items(), key=lambda kv: kv[0].encode()))
+    return body, canon, sign, hashlib.sha256(unkeyed.encode()).hexdigest()
+
+
 def md5(params, secret=SECRET, exclude=()):
     return hashlib.md5(canonical(params, secret, exclude).encode()).hexdigest()
 
@@ -81,6 +113,11 @@ def main():
                                 "canonical": canonical(mixed), "sign": md5(mixed)})
     doc = {"cardNumber": "5592922156696856", "idType": "PASSPORT", "faceImage": "aGVsbG8=", "backImage": "d29ybGQ=",
            "appKey": APP_KEY, "nonce": "n2", "timestamp": "1651052350742"}
+    body, canon, sign, _ = literal_signed('{"dailyPurchaseLimit":20.10,"dailyAtmLimit":12.00,"fee":0.0120,"big":98765432109876543210,"appKey":"'
+                                          + APP_KEY + '","nonce":"n3","timestamp":"1651052350742","sign":"{sign}"}',
+                                          {"dailyPurchaseLimit": "20.10", "dailyAtmLimit": "12.00", "fee": "0.0120",
+                                           "big": "98765432109876543210", "appKey": APP_KEY, "nonce": "n3", "timestamp": "1651052350742"})
+    write("sign_exact_numbers", {"kind": "sign", "body": body, "secret": SECRET, "exclude": [], "canonical": canon, "sign": sign})
     write("sign_document_excludes_images", {"kind": "sign", "params": doc, "secret": SECRET, "exclude": EXCLUDE["/op/card/P/document"],
                                             "canonical": canonical(doc, exclude=EXCLUDE["/op/card/P/document"]),
                                             "sign": md5(doc, exclude=EXCLUDE["/op/card/P/document"])})
@@ -136,10 +173,37 @@ def main():
     }
     for name, (body, kind, key) in hooks.items():
         write(f"webhook_{name}", {"kind": "webhook", "secret": SECRET, "app_key": APP_KEY, "body": json.dumps(signed(body), ensure_ascii=False),
-                                  "expect": "ok", "event": kind, "dedup_key": key})
+                                  "expect": "ok", "event": kind, "dedup_key": key,
+                                  "content_sha256": content_key(dict(body, appKey=APP_KEY))})
+    # Real traffic: a Transfer V4 order notification whose amounts arrive as
+    # JSON numbers with trailing zeros, several decimal places and a large
+    # integer, signed by the provider over the text it sent.
+    template = ('{"orderNo":"T77","merOrderNo":"MT77","status":2,"completeTime":"20260101121212","createTime":"20260101121200",'
+                '"account":12345678901234567890123,"targetAmount":20.10,"targetCurrency":"PHP","sourceCurrency":"USD",'
+                '"sourceAmount":12.00,"proRatedFee":0.0120,"fixedFee":1.50,"ext":{"uetr":"637","rate":56.10},'
+                '"appKey":"' + APP_KEY + '","sign":"{sign}"}')
+    literals = {"orderNo": "T77", "merOrderNo": "MT77", "status": "2", "completeTime": "20260101121212", "createTime": "20260101121200",
+                "account": "12345678901234567890123", "targetAmount": "20.10", "targetCurrency": "PHP", "sourceCurrency": "USD",
+                "sourceAmount": "12.00", "proRatedFee": "0.0120", "fixedFee": "1.50", "ext": '{"uetr":"637","rate":56.10}', "appKey": APP_KEY}
+    body, canon, sign, ck = literal_signed(template, literals)
+    write("webhook_transfer_exact_numbers", {"kind": "webhook", "secret": SECRET, "app_key": APP_KEY, "body": body, "expect": "ok",
+                                             "event": "transfer_order", "dedup_key": "transfer:T77:2", "content_sha256": ck,
+                                             "canonical": canon, "exact": {"targetAmount": "20.10", "sourceAmount": "12.00",
+                                                                           "proRatedFee": "0.0120", "account": "12345678901234567890123"}})
+    # Whitespace and member order differ, the signed parameters do not: the same delivery.
+    spaced = body.replace(",", ", ").replace('"orderNo":"T77", ', "")
+    spaced = spaced[:-1] + ', "orderNo":"T77"}'
+    write("webhook_transfer_exact_numbers_reformatted", {"kind": "webhook", "secret": SECRET, "app_key": APP_KEY, "body": spaced,
+                                                         "expect": "ok", "event": "transfer_order", "dedup_key": "transfer:T77:2",
+                                                         "content_sha256": ck})
+    # Reflection: a merchant's own request (it carries nonce and timestamp,
+    # and orderNo/status), signed with the same secret, posted to the webhook URL.
+    reflected = signed({"orderNo": "K9", "status": "2", "nonce": "n-1", "timestamp": "1764000000000"})
+    write("webhook_neg_reflected_request", {"kind": "webhook", "secret": SECRET, "app_key": APP_KEY, "body": json.dumps(reflected),
+                                            "expect": "malformed_envelope"})
     good = signed(hooks["topup"][0])
     write("webhook_neg_tampered", {"kind": "webhook", "secret": SECRET, "app_key": APP_KEY, "body": json.dumps(dict(good, settleAmount="99.99")), "expect": "signature_invalid"})
-    write("webhook_neg_wrong_secret", {"kind": "webhook", "secret": "another-secret-0000000000000000", "app_key": APP_KEY, "body": json.dumps(good), "expect": "signature_invalid"})
+    write("webhook_neg_wrong_secret", {"kind": "webhook", "secret": "another-secret-00000000000000000", "app_key": APP_KEY, "body": json.dumps(good), "expect": "signature_invalid"})
     write("webhook_neg_missing_sign", {"kind": "webhook", "secret": SECRET, "app_key": APP_KEY, "body": json.dumps({k: v for k, v in good.items() if k != "sign"}), "expect": "malformed_envelope"})
     write("webhook_neg_sign_not_hex", {"kind": "webhook", "secret": SECRET, "app_key": APP_KEY, "body": json.dumps(dict(good, sign="346de23ueh2uwbduhru3heu3")), "expect": "malformed_envelope"})
     extra = dict(good, undocumentedField="x")
@@ -153,6 +217,10 @@ def main():
                                              "body": json.dumps(dict(req, faceImage="b3RoZXI=")), "expect": "ok"})
     write("request_neg_tampered", {"kind": "request", "secret": SECRET, "app_key": APP_KEY, "path": "/op/card/P/document",
                                    "body": json.dumps(dict(req, cardNumber="5592922156696857")), "expect": "signature_invalid"})
+    # A webhook (appKey and sign only) posted to the platform's request endpoint.
+    write("request_neg_webhook_shaped", {"kind": "request", "secret": SECRET, "app_key": APP_KEY, "path": "/op/card/P/document",
+                                         "body": json.dumps(signed({"cardNumber": "5592922156696856", "idType": "PASSPORT"})),
+                                         "expect": "malformed_envelope"})
     write("request_neg_unknown_app_key", {"kind": "request", "secret": SECRET, "app_key": APP_KEY, "path": "/op/card/P/document",
                                           "body": json.dumps(dict(req, appKey="other")), "expect": "unknown_merchant"})
     print(f"wrote {len(list(OUT.glob('*.json')))} legacy vectors to {OUT}")

@@ -81,6 +81,13 @@ impl AesGcmKey {
             .map_err(|_| Error::DecryptFailed)
     }
 
+    /// Whether `text` can be a sealed value at all: standard Base64 of at
+    /// least nonce + tag (28 bytes). A card number, CVV or expiry in clear
+    /// (digits, at most 19 of them: 14 bytes decoded) never is.
+    pub fn looks_sealed(text: &str) -> bool {
+        encoding::b64_decode(text.trim()).is_ok_and(|d| d.len() >= NONCE_LEN + TAG_LEN)
+    }
+
     /// Opens `Base64(nonce ‖ ciphertext ‖ tag)`. Bad Base64 is `malformed_envelope`.
     pub fn open_b64(&self, text: &str) -> Result<Vec<u8>> {
         let data = encoding::b64_decode(text.trim())

@@ -3,45 +3,28 @@
 //! not URL-encoded. MD5 is the provider's choice, not ours.
 
 use md5::{Digest, Md5};
-use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 use crate::encoding;
 use crate::error::{Error, Result};
-
-/// How a JSON value takes part in the signature (the one place this rule
-/// lives; the documents specify strings only):
-/// * a string: itself (a JSON string such as a webhook's `data` is signed as
-///   that exact string);
-/// * a number or boolean: its JSON text (`10.5`, `true`);
-/// * an object or array: compact JSON;
-/// * `null` or the empty string: left out.
-pub fn value_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        other => Some(other.to_string()),
-    }
-}
+use crate::exact_json::Object;
 
 /// The canonical string that is hashed: every parameter with a non-empty
 /// value except `sign` and `excluded`, plus `appSecret`, sorted by name in
-/// byte order, joined `k=v` with `&`. Exposed for debugging signatures.
-pub fn canonical_string(
-    params: &Map<String, Value>,
-    app_secret: &str,
-    excluded: &[&str],
-) -> Result<String> {
-    if params.contains_key("appSecret") {
+/// byte order, joined `k=v` with `&`. Each value takes part as
+/// [`Object::sign_text`] gives it: strings as themselves, numbers and
+/// booleans as their exact received JSON text (`20.10`, never `20.1`),
+/// objects and arrays as compact JSON; `null` and `""` are left out.
+/// Exposed for debugging signatures.
+pub fn canonical_string(params: &Object, app_secret: &str, excluded: &[&str]) -> Result<String> {
+    if params.contains("appSecret") {
         return Err(Error::invalid_input("appSecret must never be a parameter"));
     }
     let mut pairs: Vec<(&str, String)> = params
         .iter()
-        .filter(|(k, _)| k.as_str() != "sign" && !excluded.contains(&k.as_str()))
-        .filter_map(|(k, v)| value_text(v).map(|t| (k.as_str(), t)))
+        .map(|(k, _)| k)
+        .filter(|k| *k != "sign" && !excluded.contains(k))
+        .filter_map(|k| params.sign_text(k).map(|t| (k, t)))
         .collect();
     if !app_secret.is_empty() {
         pairs.push(("appSecret", app_secret.to_owned()));
@@ -55,19 +38,14 @@ pub fn canonical_string(
 }
 
 /// The `sign` value: lowercase hex MD5 of [`canonical_string`].
-pub fn sign(params: &Map<String, Value>, app_secret: &str, excluded: &[&str]) -> Result<String> {
+pub fn sign(params: &Object, app_secret: &str, excluded: &[&str]) -> Result<String> {
     let s = canonical_string(params, app_secret, excluded)?;
     Ok(encoding::hex_encode(&Md5::digest(s.as_bytes())))
 }
 
 /// Checks `given` (hex, either case) against the expected sign in constant
 /// time. Not 32 hex digits is `malformed_envelope`; a mismatch is `signature_invalid`.
-pub fn verify(
-    params: &Map<String, Value>,
-    app_secret: &str,
-    excluded: &[&str],
-    given: &str,
-) -> Result<()> {
+pub fn verify(params: &Object, app_secret: &str, excluded: &[&str], given: &str) -> Result<()> {
     let given =
         encoding::hex_decode(given.trim()).map_err(|_| Error::malformed("sign is not hex"))?;
     if given.len() != 16 {
@@ -94,7 +72,7 @@ mod tests {
             "callbackUrl": "http://127.0.0.1:8921/api/callback/test", "itemId": "100001",
             "outOrderId": "2975857684279803", "timestamp": "20200717133601001", "uuid": "18898810602"
         });
-        let map = params.as_object().unwrap();
+        let map = &Object::from_map(params.as_object().unwrap()).unwrap();
         assert_eq!(
             canonical_string(map, "owfwFkDnlCuiUTYz", &[]).unwrap(),
             "amount=1&appId=YTUvZeeOdx&appSecret=owfwFkDnlCuiUTYz&callbackUrl=http://127.0.0.1:8921/api/callback/test&itemId=100001&outOrderId=2975857684279803&timestamp=20200717133601001&uuid=18898810602"

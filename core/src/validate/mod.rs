@@ -240,6 +240,9 @@ pub enum Format {
     Date,
     /// `YYYY-MM-DD HH:MM:SS`.
     DateTime,
+    /// ISO 8601: an RFC 3339 date-time with a zone (`2026-01-02T03:04:05Z`)
+    /// or a date (`2026-01-02`).
+    Iso8601,
     /// A plausible e-mail address (one `@`, a dot in the domain, no spaces).
     Email,
     /// ASCII digits only.
@@ -311,14 +314,42 @@ pub fn validate(
     validate_for(p, endpoint, payload, ctx)
 }
 
-/// The table for `endpoint`, matching templates (`/v1/users/{id}`) and
-/// ignoring a query string.
+/// The table for `endpoint`'s body, matching templates (`/v1/users/{id}`)
+/// and ignoring a query string. Tables of query parameters are named with a
+/// trailing `?` (`/v1/cards?`) and found by [`query_table_for`].
 pub fn table_for(provider: Provider, endpoint: &str) -> Option<&'static EndpointRules> {
     let path = endpoint.split('?').next().unwrap_or_default();
     provider
         .tables()
         .iter()
         .find(|t| path_matches(t.endpoint, path))
+}
+
+/// The table for the query string of `path` (named `<template>?`).
+pub fn query_table_for(provider: Provider, path: &str) -> Option<&'static EndpointRules> {
+    let path = path.split('?').next().unwrap_or_default();
+    provider.tables().iter().find(|t| {
+        t.endpoint
+            .strip_suffix('?')
+            .is_some_and(|template| path_matches(template, path))
+    })
+}
+
+/// Validates query parameters (`[(name, value)]`, values as text) against
+/// the query table of `path`; clean when there is none.
+pub fn check_query<K: AsRef<str>, V: AsRef<str>>(
+    provider: Provider,
+    path: &str,
+    query: &[(K, V)],
+) -> Result<Report> {
+    let Some(table) = query_table_for(provider, path) else {
+        return Ok(Report::default());
+    };
+    let obj: serde_json::Map<String, Value> = query
+        .iter()
+        .map(|(k, v)| (k.as_ref().to_owned(), Value::from(v.as_ref())))
+        .collect();
+    check_table(table, &Value::Object(obj), &Context::default())
 }
 
 fn path_matches(template: &str, path: &str) -> bool {
@@ -750,6 +781,7 @@ fn format_problem(f: Format, t: &str) -> Option<String> {
                             .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
                 })
         }
+        Format::Iso8601 => is_date(t).is_some() || crate::time::parse_rfc3339_ms(t).is_some(),
         Format::Email => {
             let mut parts = t.split('@');
             match (parts.next(), parts.next(), parts.next()) {
@@ -786,6 +818,9 @@ fn format_problem(f: Format, t: &str) -> Option<String> {
         match f {
             Format::Date => "must be a date in YYYY-MM-DD form",
             Format::DateTime => "must be a date-time in YYYY-MM-DD HH:MM:SS form",
+            Format::Iso8601 => {
+                "must be an ISO 8601 date-time with a zone (2026-01-02T03:04:05Z) or a date (2026-01-02)"
+            }
             Format::Email => "must be a valid e-mail address",
             Format::Digits => "must contain digits only",
             Format::CountryAlpha2 => "must be a two-letter ISO 3166-1 country code such as US",
@@ -1002,7 +1037,7 @@ pub(crate) fn check_bytes(
     if table_for(provider, endpoint).is_none() {
         return Ok(());
     }
-    let value: Value = serde_json::from_slice(json)
+    let value: Value = crate::exact_json::parse(json)
         .map_err(|_| Error::invalid_input("payload is not valid JSON"))?;
     validate_for(
         provider,
@@ -1033,22 +1068,6 @@ pub(crate) fn check_payload(
         },
     )
     .map(|_| ())
-}
-
-/// Validates a payload object, taking it by value and handing it back, so
-/// callers that go on using the map do not have to copy it.
-pub(crate) fn check_map(
-    provider: Provider,
-    endpoint: &str,
-    map: serde_json::Map<String, Value>,
-    today: Option<&str>,
-) -> Result<serde_json::Map<String, Value>> {
-    let value = Value::Object(map);
-    check_payload(provider, endpoint, &value, today)?;
-    Ok(match value {
-        Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    })
 }
 
 /// Counts per provider: (endpoints with a table, endpoints with rules, rules).

@@ -4,7 +4,6 @@ use std::fmt;
 
 use rand_core::CryptoRngCore;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::events::{Event, WebhookEvent};
@@ -13,12 +12,14 @@ use super::{
     HEADER_REQUEST_ID, HEADER_SIGNATURE, HEADER_WEBHOOK_IDEMPOTENCY, MAX_IDEMPOTENCY_KEY_LEN,
 };
 use crate::crypto::hmac_sha256::HmacKey;
-use crate::encoding;
+use crate::delivery::{DeliveryConfig, Identity};
 use crate::envelope::{
     check_header_token, retry_after_ms, Headers, OutgoingRequest, OutgoingResponse, Payload,
-    ReplayGuard, Seen,
+    ReplayGuard,
 };
+use crate::error::FieldErrors;
 use crate::error::{ApiError, Error, Result};
+use crate::exact_json;
 use crate::wire::{self, Part};
 
 /// One request, described as plain data.
@@ -60,7 +61,7 @@ pub struct Client {
     client_id: String,
     client_secret: Zeroizing<String>,
     hmac: HmacKey,
-    dedup_ttl_ms: u64,
+    delivery: DeliveryConfig,
     validate: bool,
 }
 
@@ -95,9 +96,17 @@ impl Client {
             client_id: client_id.to_owned(),
             client_secret: Zeroizing::new(client_secret.to_owned()),
             hmac: HmacKey::new(client_secret.as_bytes())?,
-            dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            delivery: DeliveryConfig::default(),
             validate: true,
         })
+    }
+
+    /// Sets the delivery settings (retention and the window on a signed
+    /// body `timestamp`; see [`crate::delivery`]).
+    #[must_use]
+    pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
+        self.delivery = delivery;
+        self
     }
 
     /// Validate JSON bodies against the documented rules (default on).
@@ -133,7 +142,12 @@ impl Client {
         Ok(())
     }
 
-    /// Builds a JSON (or body-less) request.
+    /// Builds a JSON (or body-less) request. The options (method, path
+    /// parameters, `Idempotency-Key`, `X-Request-ID`) are checked first, so
+    /// a bad option is reported as `invalid_input` even when the body also
+    /// breaks a rule; then the query string (`limit` at most 100, `cursor`,
+    /// `fromDate`) and the POST body are validated against the documented
+    /// rules (unless turned off).
     pub fn build_request(&self, req: Request<'_>) -> Result<OutgoingRequest> {
         if !req.path.starts_with("/v1/") {
             return Err(Error::invalid_input("PayCA paths start with /v1/"));
@@ -151,12 +165,17 @@ impl Client {
         }
         let path = wire::with_query(&wire::fill_path(req.path, req.path_params)?, req.query);
         let mut headers = self.auth_headers();
+        Self::extra_headers(&mut headers, req.idempotency_key, req.request_id)?;
+        let validate = req.validate.unwrap_or(self.validate);
+        if validate {
+            crate::validate::check_query(crate::validate::Provider::PayCa, req.path, req.query)?;
+        }
         let body = match req.body {
             Some(p) => {
                 headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
                 let bytes = p.to_json_bytes()?.into_owned();
-                // The tables describe the documented POST bodies.
-                if req.validate.unwrap_or(self.validate) && method == "POST" {
+                // The body tables describe the documented POST bodies.
+                if validate && method == "POST" {
                     crate::validate::check_bytes(
                         crate::validate::Provider::PayCa,
                         req.path,
@@ -168,7 +187,6 @@ impl Client {
             }
             None => Vec::new(),
         };
-        Self::extra_headers(&mut headers, req.idempotency_key, req.request_id)?;
         Ok(OutgoingRequest {
             method,
             path,
@@ -248,18 +266,27 @@ impl Client {
 
     /// Opens a response: 2xx → the JSON body (`null` when empty, as for 204);
     /// `{"error":{code,message,details},"requestId"}` → `api_error` with the
-    /// code, message, status, request id, `Retry-After` and the retry
-    /// guidance per code; any other non-2xx → `api_error` with the status.
-    pub fn open_response(&self, status: u16, headers: &Headers, body: &[u8]) -> Result<Value> {
+    /// code, message, status, request id, field errors from `details`,
+    /// `Retry-After` (seconds, or an HTTP date read against `now_ms`) and the
+    /// retry guidance per code; any other non-2xx → `api_error` with the
+    /// status. PayCA responses are not signed: provider fields are reported
+    /// as not authenticated.
+    pub fn open_response(
+        &self,
+        status: u16,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+    ) -> Result<Value> {
         let parsed: Option<Value> = if body.iter().all(u8::is_ascii_whitespace) {
             Some(Value::Null)
         } else {
-            serde_json::from_slice(body).ok()
+            exact_json::parse(body).ok()
         };
         if (200..300).contains(&status) {
             return parsed.ok_or_else(|| Error::malformed("response is not JSON"));
         }
-        let retry_after = retry_after_ms(headers);
+        let retry_after = retry_after_ms(headers, now_ms);
         let err = parsed
             .as_ref()
             .and_then(|v| v.get("error"))
@@ -269,7 +296,7 @@ impl Client {
             .and_then(|v| v.get("requestId"))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let (code, message) = match err {
+        let (code, message, field_errors) = match err {
             Some(e) => (
                 e.get("code")
                     .and_then(Value::as_str)
@@ -279,10 +306,11 @@ impl Client {
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_owned(),
+                e.get("details").and_then(details_to_field_errors),
             ),
             None => {
                 let plain = ApiError::from_http(status, body);
-                (plain.provider_code, plain.message)
+                (plain.provider_code, plain.message, None)
             }
         };
         let retryable = code_retryable(&code, Some(status));
@@ -291,18 +319,36 @@ impl Client {
             .with_retryable(retryable)
             .with_retry_after_ms(retry_after)
             .with_request_id(request_id)
+            .with_field_errors(field_errors)
             .into())
     }
 
-    /// Verifies a webhook: `x-signature: sha256=<hex>` over the raw body with
-    /// the client secret, constant time, hex in either case. Then types the
-    /// body; a repeated delivery id comes back with `duplicate = true`.
+    /// Verifies a webhook and records it in `guard`: `x-signature:
+    /// sha256=<hex>` over the raw body with the client secret, constant
+    /// time, hex in either case; a signed body `timestamp` (cardholder
+    /// events) must be within the window (± the retention by default); then
+    /// the body is typed. A delivery whose signed body was seen before comes
+    /// back with `duplicate = true` (`x-request-id` is not signed, so it is
+    /// reported in `delivery_id` but never makes a replay look new).
     pub fn verify_webhook<G: ReplayGuard + ?Sized>(
         &self,
         headers: &Headers,
         body: &[u8],
         now_ms: u64,
         guard: &mut G,
+    ) -> Result<WebhookEvent> {
+        Ok(self
+            .check_webhook(headers, body, now_ms)?
+            .recorded(guard, now_ms))
+    }
+
+    /// [`verify_webhook`](Self::verify_webhook) without the store (see
+    /// [`crate::delivery`]).
+    pub fn check_webhook(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
     ) -> Result<WebhookEvent> {
         let sig = headers.require(HEADER_SIGNATURE)?;
         let hex = sig
@@ -311,26 +357,37 @@ impl Client {
             .and_then(|_| sig.get(7..))
             .ok_or_else(|| Error::malformed("x-signature is not sha256=<hex>"))?;
         self.hmac.verify_hex(body, hex)?;
-        let raw: Value = serde_json::from_slice(body)
-            .map_err(|_| Error::malformed("webhook body is not JSON"))?;
+        let raw =
+            exact_json::parse(body).map_err(|_| Error::malformed("webhook body is not JSON"))?;
+        let timestamp_ms = match raw.get("timestamp") {
+            None | Some(Value::Null) => None,
+            Some(t) => Some(crate::time::json_time_ms(t).ok_or_else(|| {
+                Error::malformed(
+                    "webhook timestamp is neither an epoch number nor an RFC 3339 time",
+                )
+            })?),
+        };
+        self.delivery.check_fresh(timestamp_ms, now_ms)?;
         let delivery_id = match (
             headers.get(HEADER_REQUEST_ID)?,
             headers.get(HEADER_WEBHOOK_IDEMPOTENCY)?,
         ) {
-            (Some(id), _) if !id.is_empty() => id.to_owned(),
-            (_, Some(k)) if !k.is_empty() => k.to_owned(),
-            _ => format!("sha256:{}", encoding::hex_encode(&Sha256::digest(body))),
+            (Some(id), _) if !id.is_empty() => Some(id.to_owned()),
+            (_, Some(k)) if !k.is_empty() => Some(k.to_owned()),
+            _ => None,
         };
-        let duplicate = guard.check_and_record(
-            &format!("payca:webhook:{}:{delivery_id}", self.client_id),
-            now_ms,
-            self.dedup_ttl_ms,
-        ) == Seen::Again;
+        let event = Event::from_payload(&raw);
         Ok(WebhookEvent {
-            event: Event::from_payload(&raw),
+            event_type: event.type_name().to_owned(),
+            event,
             raw,
-            duplicate,
+            duplicate: false,
+            delivery: self
+                .delivery
+                .delivery("payca", &self.client_id, Identity::Content(body)),
             delivery_id,
+            timestamp_ms,
+            business_key: None,
         })
     }
 
@@ -342,4 +399,45 @@ impl Client {
             body: Vec::new(),
         }
     }
+}
+
+/// PayCA's error `details` as `{field: [messages]}`, in whichever shape it
+/// comes: `{field: message}`, `{field: [messages]}`, or a list of
+/// `{field, message}` objects. Anything else is not field errors (`None`).
+fn details_to_field_errors(details: &Value) -> Option<FieldErrors> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = FieldErrors::new();
+    match details {
+        Value::Object(map) => {
+            for (field, v) in map {
+                let messages = match v {
+                    Value::Array(a) => a.iter().map(text).collect(),
+                    Value::Null => continue,
+                    other => vec![text(other)],
+                };
+                out.insert(field.clone(), messages);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                let field = item
+                    .get("field")
+                    .or_else(|| item.get("name"))
+                    .or_else(|| item.get("path"))
+                    .map(text)?;
+                let message = item
+                    .get("message")
+                    .or_else(|| item.get("msg"))
+                    .or_else(|| item.get("error"))
+                    .map(text)
+                    .unwrap_or_default();
+                out.entry(field).or_default().push(message);
+            }
+        }
+        _ => return None,
+    }
+    (!out.is_empty()).then_some(out)
 }

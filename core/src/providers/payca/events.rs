@@ -50,6 +50,17 @@ pub enum Event {
 }
 
 impl Event {
+    /// The event's type name: `card_transaction`, `account_transaction`,
+    /// `cardholder_status`, or the body's own `event` (empty when none).
+    pub fn type_name(&self) -> &str {
+        match self {
+            Event::CardTransaction(_) => "card_transaction",
+            Event::AccountTransaction(_) => "account_transaction",
+            Event::CardholderStatus(_) => "cardholder_status",
+            Event::Unknown { event, .. } => event,
+        }
+    }
+
     /// Types a verified body.
     pub fn from_payload(raw: &Value) -> Event {
         let event = raw.get("event").and_then(Value::as_str);
@@ -74,16 +85,6 @@ impl Event {
     }
 }
 
-/// A verified PayCA webhook delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct WebhookEvent {
-    /// The typed payload.
-    pub event: Event,
-    /// The whole body.
-    pub raw: Value,
-    /// `true` when this delivery id was seen before: acknowledge (204), skip the work.
-    pub duplicate: bool,
-    /// `x-request-id`, else `x-idempotency-key`, else `sha256:<hex of body>`.
-    pub delivery_id: String,
-}
+/// A verified PayCA webhook delivery (`delivery_id` is `x-request-id`, else
+/// `x-idempotency-key`: unsigned, for logs only).
+pub type WebhookEvent = crate::delivery::WebhookEvent<Event>;

@@ -63,7 +63,7 @@ impl Platform {
     /// answered by [`rejection`](Self::rejection) as `ErrInvalidArg`.
     pub fn validate_body(&self, path: &str, body: &[u8]) -> Result<serde_json::Value> {
         let v: serde_json::Value =
-            serde_json::from_slice(body).map_err(|_| Error::MalformedEnvelope {
+            crate::exact_json::parse(body).map_err(|_| Error::MalformedEnvelope {
                 reason: "body is not JSON".into(),
             })?;
         crate::validate::check_payload(crate::validate::Provider::PayCa, path, &v, None)?;

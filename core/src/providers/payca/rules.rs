@@ -4,7 +4,9 @@
 //!
 //! The engine looks tables up by path only. Where a path serves both POST and
 //! GET (`/v1/cards`, `/v1/users/{id}/cardholder`) the table is the POST
-//! body's: the GET has no body (its `limit`/`cursor` go in the query string).
+//! body's: the GET has no body. Query strings have tables of their own, named
+//! with a trailing `?` (`/v1/cards?`: `limit`, `cursor`), checked by the
+//! request builder for every method.
 //! Literal `/v1/cardholders/...` paths come before `/v1/cardholders/{id}`,
 //! which would otherwise match them.
 
@@ -24,9 +26,12 @@ const LIMIT: Rule = Rule::new(
 )
 .note("Most list endpoints take `limit` (at most 100) and an opaque `cursor` (not checked).");
 const PAGINATED: &[Rule] = &[LIMIT];
+const QUERY_ONLY: &str =
+    "GET: no body. Its query string (`limit` at most 100, `cursor`) has the `?` table below.";
 const PRESENCE_ONLY: &str = "PayCA's own code (from its lists), not ISO: presence only.";
 
-/// The tables, one per documented path (13 paths; 15 method + path pairs).
+/// The tables, one per documented path (13 paths; 15 method + path pairs),
+/// then the query-string tables.
 pub const TABLES: &[EndpointRules] = &[
     EndpointRules {
         endpoint: "/v1/users",
@@ -64,21 +69,21 @@ pub const TABLES: &[EndpointRules] = &[
         note: crate::rule_note!("POST creates the cardholder (body below); GET on the same path has no parameters and no body. Cardholder-state refusals (missing user meta, KYC not completed, BIN without Wasabi cardholder support) are server refusals, not validation."),
         rules: &[Rule::new("accountId", Required, "B2B Flow"), Rule::new("bin", Required, "B2B Flow")],
     },
-    EndpointRules { endpoint: "/v1/cardholders", note: crate::rule_note!("GET list."), rules: PAGINATED },
+    EndpointRules { endpoint: "/v1/cardholders", note: crate::rule_note!(QUERY_ONLY), rules: &[] },
     EndpointRules {
         endpoint: "/v1/cardholders/cities",
-        note: crate::rule_note!("GET list of town codes; no parameters documented beyond the general list paging (`limit` at most 100, `cursor`)."),
-        rules: PAGINATED,
+        note: crate::rule_note!(QUERY_ONLY),
+        rules: &[],
     },
     EndpointRules {
         endpoint: "/v1/cardholders/occupations",
-        note: crate::rule_note!("GET list of occupation codes (B2C); no parameters documented beyond the general list paging (`limit` at most 100, `cursor`)."),
-        rules: PAGINATED,
+        note: crate::rule_note!(QUERY_ONLY),
+        rules: &[],
     },
     EndpointRules {
         endpoint: "/v1/cardholders/regions",
-        note: crate::rule_note!("GET list of country/region codes; no parameters documented beyond the general list paging (`limit` at most 100, `cursor`)."),
-        rules: PAGINATED,
+        note: crate::rule_note!(QUERY_ONLY),
+        rules: &[],
     },
     EndpointRules { endpoint: "/v1/cardholders/{id}", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
@@ -117,7 +122,22 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/v1/webhooks/resend",
-        note: crate::rule_note!("The one parameter, `fromDate` (ISO 8601), goes in the query string, which the engine does not read (it strips the query and checks the body): not checked. No body parameters."),
+        note: crate::rule_note!("No body parameters; the one parameter, `fromDate`, goes in the query string (the `?` table below)."),
         rules: &[],
+    },
+    // Query strings (every list endpoint takes `limit` at most 100 and a `cursor`).
+    EndpointRules { endpoint: "/v1/cardholders?", note: crate::rule_note!("GET list: paging."), rules: PAGINATED },
+    EndpointRules { endpoint: "/v1/cardholders/cities?", note: crate::rule_note!("GET list of town codes: paging."), rules: PAGINATED },
+    EndpointRules { endpoint: "/v1/cardholders/occupations?", note: crate::rule_note!("GET list of occupation codes (B2C): paging."), rules: PAGINATED },
+    EndpointRules { endpoint: "/v1/cardholders/regions?", note: crate::rule_note!("GET list of country/region codes: paging."), rules: PAGINATED },
+    EndpointRules { endpoint: "/v1/cards?", note: crate::rule_note!("GET list of cards: paging (the POST on the same path takes a body, not a query)."), rules: PAGINATED },
+    EndpointRules {
+        endpoint: "/v1/webhooks/resend?",
+        note: crate::rule_note!("`fromDate` (ISO 8601): resends the webhooks since then."),
+        rules: &[
+            Rule::new("fromDate", Required, DOCS),
+            Rule::new("fromDate", Format(Format::Iso8601), DOCS)
+                .note("ISO 8601: a date-time with a zone, or a date."),
+        ],
     },
 ];

@@ -1,42 +1,34 @@
 //! PinToPay merchant side.
 
 use rand_core::CryptoRngCore;
-use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::{
     check_path, encrypted_body, encrypted_field, standard_error, HEADER_API_KEY,
     HEADER_IDEMPOTENCY_KEY, IDEMPOTENCY_REQUIRED, PLAIN_ERRORS, TIMESTAMP_FIELD,
 };
 use crate::crypto::secretbox::SecretBoxKey;
-use crate::encoding;
+use crate::delivery::{DeliveryConfig, Identity};
 use crate::envelope::{
-    check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,
+    check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard,
 };
 use crate::error::{ApiError, Error, Result};
+use crate::exact_json;
 
-/// A verified, decrypted PinToPay webhook.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct WebhookEvent {
-    /// The payload's `type`.
-    pub event_type: String,
-    /// The decrypted payload.
-    pub data: Value,
-    /// `true` when this (type, timestamp) was seen before: acknowledge, skip the work.
-    pub duplicate: bool,
-    /// The deduplication key: `type:timestamp`, or `type:sha256(payload)` when
-    /// the payload has no timestamp field.
-    pub delivery_id: String,
-}
+/// A verified, decrypted PinToPay webhook: `event` and `raw` are the
+/// decrypted payload, `event_type` its `type` (empty when it has none: an
+/// authentic delivery is still acknowledged).
+pub type WebhookEvent = crate::delivery::WebhookEvent<Value>;
+
+/// Payload fields read as the webhook's signed time, in order.
+const WEBHOOK_TIME_FIELDS: &[&str] = &["timestamp", "created_at", "event_time"];
 
 /// The merchant side of PinToPay. The secretbox key is derived once, here.
 #[derive(Debug, Clone)]
 pub struct Merchant {
     api_key: String,
     key: SecretBoxKey,
-    dedup_ttl_ms: u64,
+    delivery: DeliveryConfig,
     validate: bool,
 }
 
@@ -47,7 +39,7 @@ impl Merchant {
         Ok(Merchant {
             api_key: api_key.to_owned(),
             key: SecretBoxKey::from_secret(api_secret)?,
-            dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            delivery: DeliveryConfig::default(),
             validate: true,
         })
     }
@@ -59,10 +51,11 @@ impl Merchant {
         self
     }
 
-    /// How long webhook delivery keys are remembered (default 48 h).
+    /// Sets the delivery settings (retention, and the window on a signed
+    /// payload time; see [`crate::delivery`]).
     #[must_use]
-    pub fn with_webhook_dedup_ttl_ms(mut self, ttl_ms: u64) -> Self {
-        self.dedup_ttl_ms = ttl_ms;
+    pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
+        self.delivery = delivery;
         self
     }
 
@@ -115,19 +108,18 @@ impl Merchant {
         } else if IDEMPOTENCY_REQUIRED.contains(&path) {
             return Err(Error::IdempotencyKeyRequired);
         }
-        let mut obj = payload.into().to_object()?;
+        let mut obj = payload.into().to_exact_object()?;
         if validate {
             let today = crate::validate::date_from_unix_seconds(timestamp_us / 1_000_000);
-            obj = crate::validate::check_map(
+            crate::validate::check_payload(
                 crate::validate::Provider::PinToPay,
                 path,
-                obj,
+                &obj.to_value(),
                 Some(&today),
             )?;
         }
-        obj.insert(TIMESTAMP_FIELD.to_owned(), Value::from(timestamp_us));
-        let plaintext = serde_json::to_vec(&Value::Object(obj))
-            .map_err(|_| Error::invalid_input("payload cannot be serialized"))?;
+        obj.insert_raw(TIMESTAMP_FIELD, timestamp_us.to_string())?;
+        let plaintext = obj.to_bytes();
         let body = encrypted_body(&self.key.seal_b64(&plaintext, rng)?);
         let mut headers = vec![
             (HEADER_API_KEY.to_owned(), self.api_key.clone()),
@@ -155,7 +147,7 @@ impl Merchant {
         if let Some(v) = &parsed {
             if let Some(b64) = v.get("encrypted").and_then(Value::as_str) {
                 let plain = self.key.open_b64(b64)?;
-                let data: Value = serde_json::from_slice(&plain)
+                let data: Value = exact_json::parse(&plain)
                     .map_err(|_| Error::malformed("decrypted response is not JSON"))?;
                 if let Some(err) = standard_error(&data, status) {
                     return Err(err);
@@ -192,17 +184,37 @@ impl Merchant {
         ))
     }
 
-    /// Verifies and opens a webhook: the body is `{"encrypted": ...}` sealed
-    /// with this client's key (the MAC is the authenticity; there is no
-    /// separate signature). An `API-KEY` header, when present, must be this
-    /// client's. A payload without `type` is `malformed_envelope`. A repeated
-    /// (type, timestamp) comes back with `duplicate = true`.
+    /// Verifies and opens a webhook, and records it in `guard`: the body is
+    /// `{"encrypted": ...}` sealed with this client's key (the MAC is the
+    /// authenticity; there is no separate signature). An `API-KEY` header,
+    /// when present, must be this client's. A request-shaped payload (one
+    /// carrying `request_timestamp`) is refused: the merchant's own requests
+    /// are sealed with the same key, and one captured and posted to the
+    /// webhook URL must not come back as an event. A signed payload time
+    /// (`timestamp`, `created_at` or `event_time`) must be within the window
+    /// (± the retention by default). A payload without `type` is returned
+    /// with an empty `event_type`. A delivery whose decrypted payload was
+    /// seen before comes back with `duplicate = true`; two different events
+    /// are never confused, even when they share a type and a time.
     pub fn verify_webhook<G: ReplayGuard + ?Sized>(
         &self,
         headers: &Headers,
         body: &[u8],
         now_ms: u64,
         guard: &mut G,
+    ) -> Result<WebhookEvent> {
+        Ok(self
+            .check_webhook(headers, body, now_ms)?
+            .recorded(guard, now_ms))
+    }
+
+    /// [`verify_webhook`](Self::verify_webhook) without the store (see
+    /// [`crate::delivery`]).
+    pub fn check_webhook(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
     ) -> Result<WebhookEvent> {
         if let Some(k) = headers.get(HEADER_API_KEY)? {
             if k != self.api_key {
@@ -212,32 +224,43 @@ impl Merchant {
         let b64 = encrypted_field(body)?
             .ok_or_else(|| Error::malformed("body has no encrypted field"))?;
         let plain = self.key.open_b64(&b64)?;
-        let data: Value = serde_json::from_slice(&plain)
+        let data = exact_json::parse(&plain)
             .map_err(|_| Error::malformed("decrypted webhook is not JSON"))?;
+        if !data.is_object() {
+            return Err(Error::malformed("decrypted webhook is not a JSON object"));
+        }
+        if data.get(TIMESTAMP_FIELD).is_some() {
+            return Err(Error::malformed(
+                "a request-shaped payload (request_timestamp) is not a webhook: refused as a reflected request",
+            ));
+        }
         let event_type = data
             .get("type")
             .and_then(Value::as_str)
-            .ok_or_else(|| Error::malformed("webhook payload has no type"))?
+            .unwrap_or_default()
             .to_owned();
-        let stamp = ["timestamp", "request_timestamp", "created_at", "event_time"]
+        let timestamp_ms = WEBHOOK_TIME_FIELDS
             .iter()
-            .find_map(|f| match data.get(*f) {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => None,
+            .find_map(|f| data.get(*f).filter(|v| !v.is_null()))
+            .map(|t| {
+                crate::time::json_time_ms(t).ok_or_else(|| {
+                    Error::malformed("webhook time is neither an epoch number nor an RFC 3339 time")
+                })
             })
-            .unwrap_or_else(|| encoding::hex_encode(&Sha256::digest(&plain)));
-        let delivery_id = format!("{event_type}:{stamp}");
-        let duplicate = guard.check_and_record(
-            &format!("pintopay:webhook:{}:{delivery_id}", self.api_key),
-            now_ms,
-            self.dedup_ttl_ms,
-        ) == Seen::Again;
+            .transpose()?;
+        self.delivery.check_fresh(timestamp_ms, now_ms)?;
+        let delivery = self
+            .delivery
+            .delivery("pintopay", &self.api_key, Identity::Content(&plain));
         Ok(WebhookEvent {
             event_type,
-            data,
-            duplicate,
-            delivery_id,
+            event: data.clone(),
+            raw: data,
+            duplicate: false,
+            delivery,
+            delivery_id: None,
+            timestamp_ms,
+            business_key: None,
         })
     }
 

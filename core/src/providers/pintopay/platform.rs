@@ -104,7 +104,7 @@ impl Platform {
             Error::DecryptFailed => Error::DecryptFailed,
             _ => Error::malformed(BAD_FORMAT),
         })?;
-        let payload: Value = match serde_json::from_slice(&plain) {
+        let payload: Value = match crate::exact_json::parse(&plain) {
             Ok(v @ Value::Object(_)) => v,
             _ => return Err(Error::malformed(BAD_FORMAT)),
         };
@@ -221,23 +221,23 @@ impl Platform {
     }
 
     /// Seals a webhook: `type` is set in the payload object, the body is
-    /// `{"encrypted": ...}`, the `API-KEY` header names the merchant.
+    /// `{"encrypted": ...}`, the `API-KEY` header names the merchant. A
+    /// payload carrying `request_timestamp` is `invalid_input`: it would be
+    /// request-shaped, and merchants refuse those as reflections.
     pub fn seal_webhook<'p, R: CryptoRngCore + ?Sized>(
         &self,
         event_type: &str,
         data: impl Into<Payload<'p>>,
         rng: &mut R,
     ) -> Result<SignedWebhook> {
-        let mut obj = data.into().to_object()?;
-        match obj.get("type") {
-            Some(Value::String(t)) if t == event_type => {}
-            Some(_) => return Err(Error::invalid_input("payload carries a different type")),
-            None => {
-                obj.insert("type".to_owned(), Value::from(event_type));
-            }
+        let mut obj = data.into().to_exact_object()?;
+        if obj.contains(TIMESTAMP_FIELD) {
+            return Err(Error::invalid_input(
+                "a webhook payload must not carry request_timestamp (that is what makes a body request-shaped)",
+            ));
         }
-        let plaintext = serde_json::to_vec(&Value::Object(obj))
-            .map_err(|_| Error::invalid_input("payload cannot be serialized"))?;
+        obj.set_tag("type", event_type)?;
+        let plaintext = obj.to_bytes();
         Ok(SignedWebhook {
             headers: vec![
                 (HEADER_API_KEY.to_owned(), self.api_key.clone()),

@@ -99,20 +99,10 @@ pub struct Event {
     pub data: Value,
 }
 
-/// A verified notification delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct WebhookEvent {
-    /// The typed event.
-    pub event: Event,
-    /// `true` when `X-WSB-REQUEST-ID` was seen before: acknowledge, skip the work.
-    pub duplicate: bool,
-    /// `X-WSB-REQUEST-ID` (or `sha256:<body>` when absent).
-    pub delivery_id: String,
-    /// The business deduplication key: `category:id`, and for
-    /// `card_auth_transaction` (re-pushed as its status moves) `category:id:status`.
-    pub dedup_key: String,
-}
+/// A verified notification delivery: `event_type` is the category,
+/// `delivery_id` the (unsigned) `X-WSB-REQUEST-ID`, `business_key` the
+/// event's own identity.
+pub type WebhookEvent = crate::delivery::WebhookEvent<Event>;
 
 fn text(v: Option<&Value>) -> Option<String> {
     match v? {

@@ -63,18 +63,41 @@ fn normalize(endpoint: &str) -> Result<String> {
     Ok(e.to_owned())
 }
 
-fn method_for(endpoint: &str, has_params: bool) -> &'static str {
+/// The endpoint that is GET to list and POST to submit: the caller names the
+/// operation, nothing is guessed from the parameters.
+pub const LIST_OR_SUBMIT: &str = "work-orders";
+
+/// The HTTP method for `endpoint`. `work-orders/` needs the caller's
+/// `method` (`GET` lists, `POST` submits); elsewhere the documented method
+/// is used, and a `method` that contradicts it is `invalid_input`.
+fn method_for(endpoint: &str, method: Option<&str>) -> Result<&'static str> {
     let bare = endpoint.trim_end_matches('/');
-    if bare == "work-orders" {
-        return if has_params { "POST" } else { "GET" };
+    let given = match method.map(str::to_ascii_uppercase).as_deref() {
+        None => None,
+        Some("GET") => Some("GET"),
+        Some("POST") => Some("POST"),
+        Some(_) => return Err(Error::invalid_input("gateway methods are GET or POST")),
+    };
+    if bare == LIST_OR_SUBMIT {
+        return given.ok_or_else(|| {
+            Error::invalid_input(
+                "work-orders/ is GET to list and POST to submit: pass method \"GET\" or \"POST\"",
+            )
+        });
     }
-    if GET_ENDPOINTS
+    let documented = if GET_ENDPOINTS
         .iter()
         .any(|g| g.trim_end_matches('/') == bare)
     {
         "GET"
     } else {
         "POST"
+    };
+    match given {
+        Some(m) if m != documented => Err(Error::invalid_input(format!(
+            "{bare} is {documented}, not {m}"
+        ))),
+        _ => Ok(documented),
     }
 }
 
@@ -133,6 +156,35 @@ pub struct RetryDecision {
 }
 
 impl RetryPolicy {
+    /// Why a failed call to `endpoint` answered with HTTP `status` must not
+    /// be retried, or `None` when it may be. The one rule behind both
+    /// [`ApiError::retryable`] (set by [`Gateway::open_response`]) and
+    /// [`decide`](Self::decide), so the two never disagree: a caller who
+    /// trusts either never moves money twice.
+    pub fn refusal(&self, endpoint: &str, status: u16) -> Option<String> {
+        if !self.retry_statuses.contains(&status) {
+            return Some(format!("HTTP {status} is not retryable"));
+        }
+        let bare = endpoint
+            .strip_prefix(PATH_PREFIX)
+            .unwrap_or(endpoint)
+            .trim_start_matches('/');
+        if status >= 500
+            && !self.retry_money_movements_on_5xx
+            && MONEY_MOVEMENTS.iter().any(|m| bare.starts_with(m))
+        {
+            return Some(format!(
+                "HTTP {status} on {bare}, a money movement: the upstream may have executed it, and a retry could move the money twice; query its status by merchantOrderNo instead"
+            ));
+        }
+        None
+    }
+
+    /// Whether a failed call to `endpoint` with HTTP `status` may be retried.
+    pub fn retryable(&self, endpoint: &str, status: u16) -> bool {
+        self.refusal(endpoint, status).is_none()
+    }
+
     /// Decides after `attempts` attempts (1 = the first call failed) of
     /// `endpoint` ended in `error`.
     pub fn decide(&self, endpoint: &str, error: &Error, attempts: u32) -> RetryDecision {
@@ -150,20 +202,8 @@ impl RetryPolicy {
         let Some(status) = api.status.or_else(|| api.provider_code.parse().ok()) else {
             return no("no HTTP status to judge by".to_owned());
         };
-        if !self.retry_statuses.contains(&status) {
-            return no(format!("HTTP {status} is not retryable"));
-        }
-        let bare = endpoint
-            .strip_prefix(PATH_PREFIX)
-            .unwrap_or(endpoint)
-            .trim_start_matches('/');
-        if status >= 500
-            && !self.retry_money_movements_on_5xx
-            && MONEY_MOVEMENTS.iter().any(|m| bare.starts_with(m))
-        {
-            return no(format!(
-                "HTTP {status} on {bare}, a money movement: the upstream may have executed it, and a retry could move the money twice; query its status by merchantOrderNo instead"
-            ));
+        if let Some(reason) = self.refusal(endpoint, status) {
+            return no(reason);
         }
         let index = usize::try_from(attempts.saturating_sub(1)).unwrap_or(usize::MAX);
         let Some(&scheduled) = self.delays_ms.get(index) else {
@@ -332,27 +372,32 @@ impl Gateway {
     /// Builds a request for `endpoint` (`cards/info`, `/api/v1/accounts/`):
     /// GET endpoints carry the parameters (a flat object) in the query string,
     /// percent-encoded; the others POST them as JSON (`{}` when none).
+    /// `method` is needed only for `work-orders/` (`GET` lists, `POST`
+    /// submits); elsewhere it may be given and must match the documented one.
     pub fn build_request(
         &self,
         endpoint: &str,
+        method: Option<&str>,
         params: Option<Payload<'_>>,
     ) -> Result<OutgoingRequest> {
-        self.build(self.validate, endpoint, params)
+        self.build(self.validate, endpoint, method, params)
     }
 
     /// [`build_request`](Self::build_request) without validation, for this call.
     pub fn build_request_unvalidated(
         &self,
         endpoint: &str,
+        method: Option<&str>,
         params: Option<Payload<'_>>,
     ) -> Result<OutgoingRequest> {
-        self.build(false, endpoint, params)
+        self.build(false, endpoint, method, params)
     }
 
     fn build(
         &self,
         validate: bool,
         endpoint: &str,
+        method: Option<&str>,
         params: Option<Payload<'_>>,
     ) -> Result<OutgoingRequest> {
         let e = normalize(endpoint)?;
@@ -361,7 +406,7 @@ impl Gateway {
                 "the file upload is multipart: use upload_file",
             ));
         }
-        let method = method_for(&e, params.is_some());
+        let method = method_for(&e, method)?;
         if validate {
             if let Some(p) = params {
                 let v = exact_json::parse(&p.to_json_bytes()?)
@@ -445,15 +490,27 @@ impl Gateway {
         })
     }
 
-    /// Opens a gateway response: success → `data` (non-integer numbers as
-    /// exact decimal strings); otherwise an `api_error` keeping the HTTP
-    /// status, `code` and `msg`, the field errors of a 422 when `data` holds
-    /// them, `Retry-After` on a 429 (envelope or the framework's
-    /// `{"message": ...}`), and `retryable` per the retry policy's statuses.
-    pub fn open_response(&self, status: u16, headers: &Headers, body: &[u8]) -> Result<Value> {
+    /// Opens a gateway response to a call to `endpoint`: success → `data`
+    /// (non-integer numbers as exact decimal strings); otherwise an
+    /// `api_error` keeping the HTTP status, `code` and `msg`, the field
+    /// errors of a 422 when `data` holds them, `Retry-After` on a 429
+    /// (seconds, or an HTTP date read against `now_ms`; envelope or the
+    /// framework's `{"message": ...}`), and `retryable` from the retry
+    /// policy for this endpoint and status: the same rule as
+    /// [`RetryPolicy::decide`], so a 502 on a money movement is not
+    /// retryable. Gateway answers are not signed: provider fields are
+    /// reported as not authenticated.
+    pub fn open_response(
+        &self,
+        endpoint: &str,
+        status: u16,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+    ) -> Result<Value> {
         let parsed = exact_json::parse(body).ok();
-        let retry_after = retry_after_ms(headers);
-        let retryable = self.retry.retry_statuses.contains(&status);
+        let retry_after = retry_after_ms(headers, now_ms);
+        let retryable = self.retry.retryable(endpoint, status);
         let envelope = parsed.as_ref().and_then(|v| envelope_of(v).ok());
         match (&parsed, envelope) {
             (Some(v), Some((success, code, msg))) => {
@@ -465,7 +522,7 @@ impl Gateway {
                     .flatten();
                 Err(ApiError::new(code.to_string(), msg.unwrap_or_default())
                     .with_status(Some(status))
-                    .with_retryable(retryable || code == 429)
+                    .with_retryable(retryable)
                     .with_retry_after_ms(retry_after)
                     .with_field_errors(field_errors)
                     .into())
@@ -556,7 +613,7 @@ impl Gateway {
             params.insert("page".to_owned(), Value::from(p));
         }
         let v = Value::Object(params);
-        self.build_request("webhook-events", Some(Payload::Json(&v)))
+        self.build_request("webhook-events", None, Some(Payload::Json(&v)))
     }
 
     /// Reads the `data` of a webhook-events response into typed records.

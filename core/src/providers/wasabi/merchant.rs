@@ -3,7 +3,6 @@
 use rand_core::CryptoRngCore;
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::events::{Category, Event, WebhookEvent};
 use super::{
@@ -11,9 +10,10 @@ use super::{
     SENSITIVE_FIELDS, UPLOAD_PATH,
 };
 use crate::crypto::rsa_pkcs1::{self, RsaPadding};
+use crate::delivery::{DeliveryConfig, Identity};
 use crate::envelope::{
     check_header_token, transform_string_fields, Headers, OutgoingRequest, OutgoingResponse,
-    Payload, ReplayGuard, Seen,
+    Payload, ReplayGuard,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::keys::{RsaPrivateKey, RsaPublicKey};
@@ -55,8 +55,10 @@ pub struct MerchantConfig {
     pub field_padding: RsaPadding,
     /// URL-decode a field's text first when it contains `%` (seen in some integrations; default on).
     pub url_decode_fields: bool,
-    /// How long notification request ids are remembered (default 48 h; the platform retries over ~37 h).
-    pub dedup_ttl_ms: u64,
+    /// Notification deliveries: how long they are remembered (default 48 h;
+    /// the platform sends 7 times over about 37.5 h). Notifications carry
+    /// no timestamp, so there is no window. See [`crate::delivery`].
+    pub delivery: DeliveryConfig,
     /// Validate payloads against the documented rules before signing (default on).
     pub validate_requests: bool,
 }
@@ -67,7 +69,7 @@ impl Default for MerchantConfig {
             response_signature: ResponseSignaturePolicy::Require,
             field_padding: RsaPadding::Pkcs1v15,
             url_decode_fields: true,
-            dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            delivery: DeliveryConfig::default(),
             validate_requests: true,
         }
     }
@@ -85,6 +87,13 @@ impl MerchantConfig {
     #[must_use]
     pub fn with_validation(mut self, on: bool) -> Self {
         self.validate_requests = on;
+        self
+    }
+
+    /// Sets the delivery settings.
+    #[must_use]
+    pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
+        self.delivery = delivery;
         self
     }
 
@@ -269,10 +278,19 @@ impl Merchant {
         self.signed(UPLOAD_PATH.to_owned(), body, b"{}", ct, rng)
     }
 
-    /// Opens a response: the platform signature over the raw body is checked
-    /// under the configured policy (a present signature that fails is always
-    /// `signature_invalid`, whatever the policy, unless it is `Off`); then
-    /// `{success, code, msg, data}`: not successful → `api_error`.
+    /// Opens a response. The platform signature over the raw body is
+    /// checked under the configured policy, then `{success, code, msg, data}`
+    /// is read:
+    ///
+    /// * a 2xx answer must be signed under `Require` (else
+    ///   `malformed_envelope`), and a present signature that fails is
+    ///   `signature_invalid` under `Require` and `VerifyIfPresent`; an
+    ///   unsuccessful envelope is an `api_error`;
+    /// * a non-2xx answer is always an `api_error` carrying the HTTP status
+    ///   and the retry advice (429 and 5xx are retryable), whatever its
+    ///   signature: a gateway's HTML 502 page and an unsigned JSON error come
+    ///   back as such, with [`authenticated`](crate::ApiError::authenticated)
+    ///   `false` unless a valid platform signature covered the body.
     pub fn open_response(
         &self,
         headers: &Headers,
@@ -280,35 +298,39 @@ impl Merchant {
         http_status: Option<u16>,
     ) -> Result<Response> {
         let sig = headers.get(HEADER_SIGNATURE)?;
-        let signature_verified = match (self.config.response_signature, sig) {
-            (ResponseSignaturePolicy::Off, _) => false,
-            (ResponseSignaturePolicy::Require, None) => {
-                return Err(Error::malformed(
-                    "response is not signed (X-WSB-SIGNATURE missing)",
-                ))
-            }
-            (ResponseSignaturePolicy::VerifyIfPresent, None) => false,
-            (_, Some(s)) => {
-                let raw = encoding::b64_decode(s)
-                    .map_err(|_| Error::malformed("X-WSB-SIGNATURE is not valid Base64"))?;
-                rsa_pkcs1::verify(self.platform_key()?, body, &raw)?;
-                true
-            }
+        let verified: Result<bool> = match (self.config.response_signature, sig) {
+            (ResponseSignaturePolicy::Off, _) => Ok(false),
+            (ResponseSignaturePolicy::Require, None) => Err(Error::malformed(
+                "response is not signed (X-WSB-SIGNATURE missing)",
+            )),
+            (ResponseSignaturePolicy::VerifyIfPresent, None) => Ok(false),
+            (_, Some(s)) => encoding::b64_decode(s)
+                .map_err(|_| Error::malformed("X-WSB-SIGNATURE is not valid Base64"))
+                .and_then(|raw| rsa_pkcs1::verify(self.platform_key()?, body, &raw))
+                .map(|()| true),
         };
-        let v = match exact_json::parse(body) {
-            Ok(v) => v,
-            Err(e) => {
-                return match http_status.filter(|s| !(200..300).contains(s)) {
-                    Some(s) => Err(ApiError::from_http(s, body).into()),
-                    None => Err(e),
-                }
-            }
-        };
+        if let Some(status) = http_status.filter(|s| !(200..300).contains(s)) {
+            let authenticated = matches!(verified, Ok(true));
+            let retryable = status == 429 || status >= 500;
+            let api = match exact_json::parse(body)
+                .ok()
+                .and_then(|v| envelope_of(&v).ok())
+            {
+                Some((_, code, msg)) => ApiError::new(code.to_string(), msg.unwrap_or_default())
+                    .with_status(Some(status))
+                    .with_retryable(retryable || code == 429 || code >= 500),
+                None => ApiError::from_http(status, body),
+            };
+            return Err(api.with_authenticated(authenticated).into());
+        }
+        let signature_verified = verified?;
+        let v = exact_json::parse(body)?;
         let (success, code, msg) = envelope_of(&v)?;
         if !success || code != 200 {
             return Err(ApiError::new(code.to_string(), msg.unwrap_or_default())
                 .with_status(http_status)
                 .with_retryable(code == 429 || code >= 500)
+                .with_authenticated(signature_verified)
                 .into());
         }
         Ok(Response {
@@ -353,10 +375,14 @@ impl Merchant {
         Ok(out)
     }
 
-    /// Verifies a notification: `X-WSB-SIGNATURE` over the raw body with the
-    /// platform key (no timestamp exists, so no freshness check), then types
-    /// it by `X-WSB-CATEGORY`. A repeated `X-WSB-REQUEST-ID` comes back with
-    /// `duplicate = true`: it must still be acknowledged.
+    /// Verifies a notification and records it in `guard`: `X-WSB-SIGNATURE`
+    /// over the raw body with the platform key (no timestamp exists, so no
+    /// freshness check), then types it by `X-WSB-CATEGORY`. A delivery whose
+    /// signed body was seen before comes back with `duplicate = true`: it
+    /// must still be acknowledged. `X-WSB-REQUEST-ID` is not signed: it is
+    /// reported in `delivery_id` but a fresh one never makes a replay look
+    /// new. `business_key` is the event's own identity (`category:id`, and
+    /// `category:id:status` for `card_auth_transaction`).
     pub fn verify_webhook<G: ReplayGuard + ?Sized>(
         &self,
         headers: &Headers,
@@ -364,28 +390,36 @@ impl Merchant {
         now_ms: u64,
         guard: &mut G,
     ) -> Result<WebhookEvent> {
+        Ok(self.check_webhook(headers, body)?.recorded(guard, now_ms))
+    }
+
+    /// [`verify_webhook`](Self::verify_webhook) without the store (see
+    /// [`crate::delivery`]).
+    pub fn check_webhook(&self, headers: &Headers, body: &[u8]) -> Result<WebhookEvent> {
         let sig = headers.require(HEADER_SIGNATURE)?;
         let category = headers.require(HEADER_CATEGORY)?;
         let raw = encoding::b64_decode(sig)
             .map_err(|_| Error::malformed("X-WSB-SIGNATURE is not valid Base64"))?;
         rsa_pkcs1::verify(self.platform_key()?, body, &raw)?;
         let data = exact_json::parse(body)?;
-        let event = Event::new(Category::parse(category), data);
-        let delivery_id = match headers.get(HEADER_REQUEST_ID)? {
-            Some(id) if !id.is_empty() => id.to_owned(),
-            _ => format!("sha256:{}", encoding::hex_encode(&Sha256::digest(body))),
-        };
-        let duplicate = guard.check_and_record(
-            &format!("wasabi:webhook:{}:{delivery_id}", self.api_key),
-            now_ms,
-            self.config.dedup_ttl_ms,
-        ) == Seen::Again;
-        let dedup_key = event.dedup_key();
+        let event = Event::new(Category::parse(category), data.clone());
+        let delivery_id = headers
+            .get(HEADER_REQUEST_ID)?
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned);
         Ok(WebhookEvent {
+            event_type: event.category.as_str().to_owned(),
+            business_key: Some(event.dedup_key()),
             event,
-            duplicate,
+            raw: data,
+            duplicate: false,
+            delivery: self.config.delivery.delivery(
+                "wasabi",
+                &self.api_key,
+                Identity::Content(body),
+            ),
             delivery_id,
-            dedup_key,
+            timestamp_ms: None,
         })
     }
 

@@ -75,18 +75,17 @@ impl Platform {
         Ok(r)
     }
 
-    /// A signed success response `{"success":true,"code":200,"msg":"Success","data":...}`.
+    /// A signed success response `{"success":true,"code":200,"msg":"Success","data":...}`,
+    /// `data` sent exactly as given (amounts keep their text).
     pub fn sign_response<'p, R: CryptoRngCore + ?Sized>(
         &self,
         data: impl Into<Payload<'p>>,
         rng: &mut R,
     ) -> Result<OutgoingResponse> {
-        let bytes = data.into().to_json_bytes()?;
-        let data: Value =
-            serde_json::from_slice(&bytes).map_err(|_| Error::invalid_input("data is not JSON"))?;
-        let body = json!({"success": true, "code": 200, "msg": "Success", "data": data})
-            .to_string()
-            .into_bytes();
+        let data = data.into().to_json_bytes()?;
+        let mut body = br#"{"success":true,"code":200,"msg":"Success","data":"#.to_vec();
+        body.extend_from_slice(&data);
+        body.push(b'}');
         self.signed_response(body, rng)
     }
 

@@ -168,21 +168,7 @@ impl Event {
     }
 }
 
-/// A verified, decrypted webhook delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct WebhookEvent {
-    /// The `notify_type` as sent (empty when absent).
-    pub notify_type: String,
-    /// The typed payload.
-    pub event: Event,
-    /// The whole decrypted payload.
-    pub raw: Value,
-    /// `true` when this delivery's nonce was seen before: acknowledge it with
-    /// `ok` and skip the work. Never an error.
-    pub duplicate: bool,
-    /// The delivery id (`X-Nonce`).
-    pub delivery_id: String,
-    /// `X-Timestamp`, Unix milliseconds.
-    pub timestamp_ms: u64,
-}
+/// A verified, decrypted WorldCard webhook delivery: `event_type` is the
+/// `notify_type`, `delivery_id` the `X-Nonce`, `timestamp_ms` the signed
+/// `X-Timestamp`.
+pub type WebhookEvent = crate::delivery::WebhookEvent<Event>;

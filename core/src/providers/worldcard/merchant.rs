@@ -10,12 +10,14 @@ use super::{
 };
 use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
+use crate::delivery::{DeliveryConfig, Identity};
 use crate::encoding;
 use crate::envelope::{
-    check_header_token, parse_timestamp, transform_string_fields, Headers, OutgoingRequest,
-    OutgoingResponse, Payload, ReplayGuard, Seen, Window,
+    check_header_token, parse_timestamp, Headers, OutgoingRequest, OutgoingResponse, Payload,
+    ReplayGuard,
 };
 use crate::error::{ApiError, Error, Result};
+use crate::exact_json;
 use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 
 /// A merchant's key material, parsed once.
@@ -35,16 +37,16 @@ pub struct MerchantKeys {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MerchantConfig {
-    /// Freshness window for webhooks. Off by default: the document sets no
-    /// window for webhooks and does not say whether retries are re-signed, so a
-    /// window would reject genuine redeliveries. `Some(Window::FIVE_MINUTES)`
-    /// turns on the ±5 minutes the request side uses.
-    pub webhook_window: Option<Window>,
+    /// Webhook deliveries: how long nonces are remembered (default 48 h;
+    /// WorldCard retries up to 10 times over about 32 hours) and the window
+    /// on the signed `X-Timestamp` (default: ± the retention, so a delivery
+    /// the store has forgotten is refused rather than taken for new; the
+    /// document sets no webhook window and does not say whether retries are
+    /// re-signed, so a tight window would refuse genuine redeliveries).
+    /// See [`crate::delivery`].
+    pub delivery: DeliveryConfig,
     /// PSS salt lengths accepted on webhooks: auto-detect (default) or exactly 32.
     pub pss_salt: PssSaltPolicy,
-    /// How long a webhook nonce is remembered for duplicate detection.
-    /// Default 48 hours: WorldCard retries 10 times over about 32 hours.
-    pub webhook_dedup_ttl_ms: u64,
     /// Validate payloads against the documented rules before building a
     /// request (default on; `build_request_unvalidated` skips it per call).
     pub validate_requests: bool,
@@ -53,19 +55,18 @@ pub struct MerchantConfig {
 impl Default for MerchantConfig {
     fn default() -> Self {
         MerchantConfig {
-            webhook_window: None,
+            delivery: DeliveryConfig::default(),
             pss_salt: PssSaltPolicy::AutoDetect,
-            webhook_dedup_ttl_ms: 48 * 60 * 60 * 1000,
             validate_requests: true,
         }
     }
 }
 
 impl MerchantConfig {
-    /// Sets [`webhook_window`](Self::webhook_window).
+    /// Sets the delivery settings (retention and webhook window).
     #[must_use]
-    pub fn with_webhook_window(mut self, window: Option<Window>) -> Self {
-        self.webhook_window = window;
+    pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
+        self.delivery = delivery;
         self
     }
 
@@ -80,13 +81,6 @@ impl MerchantConfig {
     #[must_use]
     pub fn with_validation(mut self, on: bool) -> Self {
         self.validate_requests = on;
-        self
-    }
-
-    /// Sets [`webhook_dedup_ttl_ms`](Self::webhook_dedup_ttl_ms).
-    #[must_use]
-    pub fn with_webhook_dedup_ttl_ms(mut self, ttl_ms: u64) -> Self {
-        self.webhook_dedup_ttl_ms = ttl_ms;
         self
     }
 }
@@ -111,6 +105,12 @@ pub struct Response {
     /// `data`, with `card_number`, `cvv`, `expiry_month`, `expiry_year`
     /// decrypted wherever non-empty. `None` when absent or null.
     pub data: Option<Value>,
+    /// Sensitive fields that arrived in clear rather than encrypted, passed
+    /// through unchanged (the document's own physical `get_info` example
+    /// shows `card_number` in clear). A value that looks like a ciphertext
+    /// (Base64 of at least 28 bytes) is always decrypted, and a failing tag
+    /// is always `decrypt_failed`.
+    pub unencrypted_fields: Vec<String>,
 }
 
 /// The merchant side of the WorldCard `Card/*` API. Construct once, reuse.
@@ -256,7 +256,7 @@ impl Merchant {
     /// becomes an `api_error` carrying it.
     pub fn open_response(&self, body: &[u8], status: Option<u16>) -> Result<Response> {
         let http_ok = status.is_none_or(|s| (200..300).contains(&s));
-        let parsed: Value = match serde_json::from_slice(body) {
+        let parsed: Value = match exact_json::parse(body) {
             Ok(v) => v,
             Err(_) if !http_ok => return Err(http_error(body, status)),
             Err(_) => return Err(Error::malformed("response is not JSON")),
@@ -296,29 +296,46 @@ impl Merchant {
                 .with_retryable(retryable)
                 .into());
         }
+        let mut unencrypted_fields = Vec::new();
         let data = match obj.get("data") {
             None | Some(Value::Null) => None,
-            Some(d) => Some(self.decrypt_sensitive(d.clone())?),
+            Some(d) => Some(self.decrypt_sensitive(d.clone(), &mut unencrypted_fields)?),
         };
         Ok(Response {
             code,
             message,
             data,
+            unencrypted_fields,
         })
     }
 
-    fn decrypt_sensitive(&self, mut data: Value) -> Result<Value> {
+    /// Decrypts the sensitive fields of `data` in place; a field that is not
+    /// a ciphertext at all (not Base64, or shorter than nonce + tag) is kept
+    /// as sent and named in `clear`.
+    fn decrypt_sensitive(&self, mut data: Value, clear: &mut Vec<String>) -> Result<Value> {
         if let Value::Object(map) = &mut data {
-            transform_string_fields(map, SENSITIVE_FIELDS, |s| self.decrypt_field(s))?;
+            for name in SENSITIVE_FIELDS {
+                if let Some(Value::String(s)) = map.get_mut(*name) {
+                    if s.is_empty() {
+                        continue;
+                    }
+                    if AesGcmKey::looks_sealed(s) {
+                        *s = self.decrypt_field(s)?;
+                    } else {
+                        clear.push((*name).to_owned());
+                    }
+                }
+            }
         }
         Ok(data)
     }
 
-    /// Verifies and decrypts a webhook delivery.
+    /// Verifies and decrypts a webhook delivery, and records it in `guard`.
     ///
     /// Order: required headers → signature (WorldCard public key, salt
-    /// auto-detected) → freshness (only when configured) → decryption →
-    /// duplicate check. A nonce seen before yields the event with
+    /// auto-detected) → freshness of the signed `X-Timestamp` (± the
+    /// retention by default) → decryption → duplicate check on the signed
+    /// `X-Nonce`. A delivery seen before yields the event with
     /// `duplicate = true`: acknowledge it and skip the work. Nothing is
     /// returned from a delivery whose signature or tag fails.
     pub fn verify_webhook<G: ReplayGuard + ?Sized>(
@@ -327,6 +344,22 @@ impl Merchant {
         body: &[u8],
         now_ms: u64,
         guard: &mut G,
+    ) -> Result<WebhookEvent> {
+        Ok(self
+            .check_webhook(headers, body, now_ms)?
+            .recorded(guard, now_ms))
+    }
+
+    /// [`verify_webhook`](Self::verify_webhook) without the store: every
+    /// check but "seen before?". The event carries its
+    /// [`Delivery`](crate::delivery::Delivery) (key and retention) for a
+    /// store of your own; `duplicate` is `false` until
+    /// [`recorded`](crate::delivery::WebhookEvent::recorded) says otherwise.
+    pub fn check_webhook(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
     ) -> Result<WebhookEvent> {
         let signature = headers.require(HEADER_SIGNATURE)?;
         let timestamp = headers.require(HEADER_TIMESTAMP)?;
@@ -342,12 +375,10 @@ impl Merchant {
             &signature,
             self.config.pss_salt,
         )?;
-        if let Some(window) = self.config.webhook_window {
-            window.check(ts_ms, now_ms)?;
-        }
+        self.config.delivery.check_fresh(Some(ts_ms), now_ms)?;
         let data = parse_data_body(body)?;
         let plaintext = self.aes.open_b64(&data)?;
-        let raw: Value = serde_json::from_slice(&plaintext)
+        let raw = exact_json::parse(&plaintext)
             .map_err(|_| Error::malformed("decrypted webhook is not JSON"))?;
         if !raw.is_object() {
             return Err(Error::malformed("decrypted webhook is not a JSON object"));
@@ -358,16 +389,19 @@ impl Merchant {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let key = format!("worldcard:webhook:{}:{nonce}", self.app_id);
-        let duplicate =
-            guard.check_and_record(&key, now_ms, self.config.webhook_dedup_ttl_ms) == Seen::Again;
+        let delivery =
+            self.config
+                .delivery
+                .delivery("worldcard", &self.app_id, Identity::SignedId(nonce));
         Ok(WebhookEvent {
-            notify_type,
+            event_type: notify_type,
             event,
             raw,
-            duplicate,
-            delivery_id: nonce.to_owned(),
-            timestamp_ms: ts_ms,
+            duplicate: false,
+            delivery,
+            delivery_id: Some(nonce.to_owned()),
+            timestamp_ms: Some(ts_ms),
+            business_key: None,
         })
     }
 

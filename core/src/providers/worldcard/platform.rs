@@ -14,10 +14,11 @@ use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
 use crate::encoding;
 use crate::envelope::{
-    check_header_token, parse_timestamp, transform_string_fields, Headers, OutgoingResponse,
-    Payload, ReplayGuard, Seen, SignedWebhook, TimeUnit, Window,
+    check_header_token, parse_timestamp, Headers, OutgoingResponse, Payload, ReplayGuard, Seen,
+    SignedWebhook, TimeUnit, Window,
 };
 use crate::error::{Error, FieldErrors, Result};
+use crate::exact_json::Object;
 use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 
 /// One merchant as the platform knows it.
@@ -221,7 +222,7 @@ impl Platform {
             .aes
             .open_b64(&data)
             .map_err(|_| Error::DecryptFailed)?;
-        let json: Value = match serde_json::from_slice(&payload) {
+        let json: Value = match crate::exact_json::parse(&payload) {
             Ok(v @ Value::Object(_)) => v,
             _ => {
                 let mut errors = FieldErrors::new();
@@ -282,7 +283,8 @@ impl Platform {
 
     /// Seals a success response for `app_id`: `{"code":0,"message":"success","data":...}`
     /// with `card_number`, `cvv`, `expiry_month`, `expiry_year` AES-GCM
-    /// encrypted wherever they are non-empty strings. `data = None` omits `data`.
+    /// encrypted wherever they are non-empty strings, every other value sent
+    /// exactly as given. `data = None` omits `data`.
     pub fn seal_response<'p, R: CryptoRngCore + ?Sized>(
         &self,
         app_id: &str,
@@ -290,18 +292,17 @@ impl Platform {
         rng: &mut R,
     ) -> Result<OutgoingResponse> {
         let merchant = self.merchant(app_id)?;
-        let mut envelope = serde_json::Map::new();
-        envelope.insert("code".to_owned(), Value::from(0));
-        envelope.insert("message".to_owned(), Value::from("success"));
+        let mut body = br#"{"code":0,"message":"success""#.to_vec();
         if let Some(data) = data {
-            let mut obj = data.to_object()?;
-            transform_string_fields(&mut obj, SENSITIVE_FIELDS, |s| {
+            let mut obj = Object::parse(&data.to_json_bytes()?)
+                .map_err(|_| Error::invalid_input("response data must be a JSON object"))?;
+            obj.transform_strings(SENSITIVE_FIELDS, |s| {
                 merchant.aes.seal_b64(s.as_bytes(), rng)
             })?;
-            envelope.insert("data".to_owned(), Value::Object(obj));
+            body.extend_from_slice(br#","data":"#);
+            body.extend_from_slice(&obj.to_bytes());
         }
-        let body = serde_json::to_vec(&Value::Object(envelope))
-            .map_err(|_| Error::invalid_input("response cannot be serialized"))?;
+        body.push(b'}');
         Ok(OutgoingResponse::new(200, "application/json", body))
     }
 
@@ -329,20 +330,9 @@ impl Platform {
         })?;
         check_header_token("nonce", nonce)?;
         let merchant = self.merchant(app_id)?;
-        let mut obj = data.into().to_object()?;
-        match obj.get("notify_type") {
-            Some(Value::String(t)) if t == notify_type => {}
-            Some(_) => {
-                return Err(Error::invalid_input(
-                    "payload carries a different notify_type",
-                ))
-            }
-            None => {
-                obj.insert("notify_type".to_owned(), Value::from(notify_type));
-            }
-        }
-        let plaintext = serde_json::to_vec(&Value::Object(obj))
-            .map_err(|_| Error::invalid_input("payload cannot be serialized"))?;
+        let mut obj = data.into().to_exact_object()?;
+        obj.set_tag("notify_type", notify_type)?;
+        let plaintext = obj.to_bytes();
         let body = data_body(&merchant.aes.seal_b64(&plaintext, rng)?);
         let timestamp = timestamp_ms.to_string();
         let signature = rsa_pss::sign(private_key, &sign_input(&body, &timestamp, nonce), rng)?;

@@ -2,21 +2,23 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::events::{classify, WebhookEvent};
 use super::{
-    business_error, lenient_code, sign_exclusions, COMMON_PARAMS, SENSITIVE_CARD_INFO,
-    SENSITIVE_TOP,
+    business_error, lenient_code, sign_exclusions, COMMON_PARAMS, DOCUMENT_BODY_MAX_BYTES,
+    DOCUMENT_PATH, REQUEST_ONLY_PARAMS, SENSITIVE_CARD_INFO, SENSITIVE_TOP,
 };
 use crate::crypto::aes_ecb::AesEcbKey;
 use crate::crypto::md5_sign;
+use crate::delivery::{DeliveryConfig, Identity};
 use crate::envelope::{
     check_header_token, transform_string_fields, OutgoingRequest, OutgoingResponse, Payload,
-    ReplayGuard, Seen,
+    ReplayGuard,
 };
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiError, Error, FieldErrors, Result};
+use crate::exact_json::{self, Object};
 use crate::wire;
 
 /// Where the common parameters travel. The documents do not say; the JSON
@@ -32,15 +34,14 @@ pub enum ParamPlacement {
     Query,
 }
 
-/// The legacy client. The `appSecret` signs and (when 16, 24 or 32 bytes)
-/// keys AES-ECB; it is never sent.
+/// The legacy client. The `appSecret` signs and keys AES-ECB; it is never sent.
 #[derive(Clone)]
 pub struct Client {
     app_key: String,
     app_secret: Zeroizing<String>,
-    ecb: Option<AesEcbKey>,
+    ecb: AesEcbKey,
     placement: ParamPlacement,
-    dedup_ttl_ms: u64,
+    delivery: DeliveryConfig,
     validate: bool,
 }
 
@@ -54,25 +55,21 @@ impl fmt::Debug for Client {
     }
 }
 
-pub(crate) fn ecb_for(secret: &str) -> Option<AesEcbKey> {
-    AesEcbKey::new(secret.as_bytes()).ok()
-}
-
-pub(crate) fn ecb_required(ecb: &Option<AesEcbKey>) -> Result<&AesEcbKey> {
-    ecb.as_ref().ok_or(Error::InvalidKey {
-        reason: "AES-ECB needs an appSecret of 16, 24 or 32 bytes",
+/// The AES-ECB key of an `appSecret`: its bytes, which must be 16, 24 or
+/// 32 long. Checked when a client or platform is made, so a wrong secret is
+/// an `invalid_key` at once rather than ciphertext handed back as if it
+/// were a card value.
+pub(crate) fn ecb_for(secret: &str) -> Result<AesEcbKey> {
+    AesEcbKey::new(secret.as_bytes()).map_err(|_| Error::InvalidKey {
+        reason: "the appSecret must be 16, 24 or 32 bytes (it is also the AES-ECB key)",
     })
 }
 
-/// Decrypts (or, with `encrypt`, encrypts) the sensitive fields of a `data` value in place.
-pub(crate) fn transform_sensitive(data: &mut Value, ecb: &AesEcbKey, encrypt: bool) -> Result<()> {
+/// Decrypts the sensitive fields of a `data` value in place.
+fn decrypt_sensitive(data: &mut Value, ecb: &AesEcbKey) -> Result<()> {
     let apply = |s: &str| -> Result<String> {
-        if encrypt {
-            Ok(ecb.encrypt_b64(s.as_bytes()))
-        } else {
-            String::from_utf8(ecb.decrypt_b64(s)?)
-                .map_err(|_| Error::malformed("decrypted field is not UTF-8"))
-        }
+        String::from_utf8(ecb.decrypt_b64(s)?)
+            .map_err(|_| Error::malformed("decrypted field is not UTF-8"))
     };
     if let Value::Object(map) = data {
         transform_string_fields(map, SENSITIVE_TOP, apply)?;
@@ -83,8 +80,24 @@ pub(crate) fn transform_sensitive(data: &mut Value, ecb: &AesEcbKey, encrypt: bo
     Ok(())
 }
 
+/// `validation_failed` when a document upload body is over the platform's 4 MB.
+pub(crate) fn check_body_size(path: &str, len: usize) -> Result<()> {
+    if path == DOCUMENT_PATH && len > DOCUMENT_BODY_MAX_BYTES {
+        let mut errors = FieldErrors::new();
+        errors.insert(
+            "body".to_owned(),
+            vec![format!(
+                "must be at most 4 MB ({DOCUMENT_BODY_MAX_BYTES} bytes) on {DOCUMENT_PATH}; this one is {len} bytes (the platform answers 5001)"
+            )],
+        );
+        return Err(Error::ValidationFailed { errors });
+    }
+    Ok(())
+}
+
 impl Client {
-    /// A client for `app_key` / `app_secret`.
+    /// A client for `app_key` / `app_secret`. The secret must be 16, 24 or
+    /// 32 bytes (it keys AES-ECB): anything else is `invalid_key`.
     pub fn new(app_key: &str, app_secret: &str) -> Result<Self> {
         check_header_token("app_key", app_key)?;
         if app_secret.is_empty() {
@@ -93,9 +106,9 @@ impl Client {
         Ok(Client {
             app_key: app_key.to_owned(),
             app_secret: Zeroizing::new(app_secret.to_owned()),
-            ecb: ecb_for(app_secret),
+            ecb: ecb_for(app_secret)?,
             placement: ParamPlacement::default(),
-            dedup_ttl_ms: 48 * 60 * 60 * 1000,
+            delivery: DeliveryConfig::default(),
             validate: true,
         })
     }
@@ -114,10 +127,20 @@ impl Client {
         self
     }
 
+    /// Sets the delivery settings (the retention of webhook delivery keys;
+    /// legacy webhooks carry no timestamp, so there is no window).
+    #[must_use]
+    pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
+        self.delivery = delivery;
+        self
+    }
+
     /// Builds a signed POST to `path` (`/api/card/...`, `/op/card/...`,
     /// `/api/v1/legacy/tf/v4/...`). The payload must be a JSON object without
-    /// the common parameters (cardwire adds them). On `.../change/pin/secure`
-    /// a `pin` given as plain digits is AES-ECB encrypted first.
+    /// the common parameters (cardwire adds them). Bytes and text keep every
+    /// value exactly as written (`20.10` is sent and signed as `20.10`). On
+    /// `.../change/pin/secure` a `pin` given as plain digits is AES-ECB
+    /// encrypted first. A document upload over 4 MB is `validation_failed`.
     pub fn build_request<'p>(
         &self,
         path: &str,
@@ -125,7 +148,7 @@ impl Client {
         timestamp_ms: u64,
         nonce: &str,
     ) -> Result<OutgoingRequest> {
-        self.build(self.validate, path, payload, timestamp_ms, nonce)
+        self.build(self.validate, path, payload.into(), timestamp_ms, nonce)
     }
 
     /// [`build_request`](Self::build_request) without validation, for this call.
@@ -136,14 +159,14 @@ impl Client {
         timestamp_ms: u64,
         nonce: &str,
     ) -> Result<OutgoingRequest> {
-        self.build(false, path, payload, timestamp_ms, nonce)
+        self.build(false, path, payload.into(), timestamp_ms, nonce)
     }
 
-    fn build<'p>(
+    fn build(
         &self,
         validate: bool,
         path: &str,
-        payload: impl Into<Payload<'p>>,
+        payload: Payload<'_>,
         timestamp_ms: u64,
         nonce: &str,
     ) -> Result<OutgoingRequest> {
@@ -153,9 +176,9 @@ impl Client {
             ));
         }
         check_header_token("nonce", nonce)?;
-        let mut fields = payload.into().to_object()?;
+        let mut fields = payload.to_exact_object()?;
         for p in COMMON_PARAMS.iter().chain(["appSecret"].iter()) {
-            if fields.contains_key(*p) {
+            if fields.contains(p) {
                 return Err(Error::invalid_input(format!(
                     "payload must not carry {p}: cardwire adds the common parameters"
                 )));
@@ -163,46 +186,42 @@ impl Client {
         }
         if validate {
             let today = crate::validate::date_from_unix_seconds(timestamp_ms / 1000);
-            fields = crate::validate::check_map(
+            crate::validate::check_payload(
                 crate::validate::Provider::WorldCardLegacy,
                 path,
-                fields,
+                &fields.to_value(),
                 Some(&today),
             )?;
         }
         if path.ends_with("/change/pin/secure") {
-            if let Some(Value::String(pin)) = fields.get_mut("pin") {
+            if let Some(pin) = fields.get_str("pin") {
                 if !pin.is_empty() && pin.bytes().all(|b| b.is_ascii_digit()) {
-                    *pin = ecb_required(&self.ecb)?.encrypt_b64(pin.as_bytes());
+                    fields.insert_str("pin", &self.ecb.encrypt_b64(pin.as_bytes()))?;
                 }
             }
         }
-        let mut all: Map<String, Value> = fields.clone();
-        all.insert("appKey".to_owned(), Value::from(self.app_key.clone()));
-        all.insert("nonce".to_owned(), Value::from(nonce));
-        all.insert(
-            "timestamp".to_owned(),
-            Value::from(timestamp_ms.to_string()),
-        );
+        let ts = timestamp_ms.to_string();
+        let mut all = fields.clone();
+        all.insert_str("appKey", &self.app_key)?;
+        all.insert_str("nonce", nonce)?;
+        all.insert_str("timestamp", &ts)?;
         let sign = md5_sign::sign(&all, &self.app_secret, sign_exclusions(path))?;
-        let (path, body_map) = match self.placement {
+        let (path, body) = match self.placement {
             ParamPlacement::JsonBody => {
-                all.insert("sign".to_owned(), Value::from(sign));
-                (path.to_owned(), all)
+                all.insert_str("sign", &sign)?;
+                (path.to_owned(), all.to_bytes())
             }
             ParamPlacement::Query => {
-                let ts = timestamp_ms.to_string();
                 let q = [
                     ("appKey", self.app_key.as_str()),
                     ("nonce", nonce),
                     ("timestamp", ts.as_str()),
                     ("sign", sign.as_str()),
                 ];
-                (wire::with_query(path, &q), fields)
+                (wire::with_query(path, &q), fields.to_bytes())
             }
         };
-        let body = serde_json::to_vec(&Value::Object(body_map))
-            .map_err(|_| Error::invalid_input("payload cannot be serialized"))?;
+        check_body_size(path.split('?').next().unwrap_or_default(), body.len())?;
         Ok(OutgoingRequest {
             method: "POST".to_owned(),
             path,
@@ -213,20 +232,21 @@ impl Client {
 
     /// AES/ECB/PKCS5 decryption of one field, keyed by the `appSecret` bytes.
     pub fn decrypt_field(&self, value: &str) -> Result<String> {
-        let plain = ecb_required(&self.ecb)?.decrypt_b64(value)?;
+        let plain = self.ecb.decrypt_b64(value)?;
         String::from_utf8(plain).map_err(|_| Error::malformed("decrypted field is not UTF-8"))
     }
 
     /// AES/ECB/PKCS5 encryption of one field (the PIN on `/change/pin/secure`).
     pub fn encrypt_field(&self, value: &str) -> Result<String> {
-        Ok(ecb_required(&self.ecb)?.encrypt_b64(value.as_bytes()))
+        Ok(self.ecb.encrypt_b64(value.as_bytes()))
     }
 
     /// Opens `{success, status, msg, data}`: `status = 200` → `data` with the
-    /// sensitive fields decrypted; any other status → `api_error` carrying
-    /// it, with `outcome_unknown` on `500` and `5000` (query the order).
+    /// sensitive fields decrypted (amounts as exact decimal strings); any
+    /// other status → `api_error` carrying it, with `outcome_unknown` on
+    /// `500` and `5000` (query the order).
     pub fn open_response(&self, body: &[u8], http_status: Option<u16>) -> Result<Value> {
-        let v: Value = match serde_json::from_slice(body) {
+        let v: Value = match exact_json::parse(body) {
             Ok(v) => v,
             Err(_) => {
                 return match http_status.filter(|s| !(200..300).contains(s)) {
@@ -246,50 +266,64 @@ impl Client {
             return Err(business_error(code, msg, http_status));
         }
         let mut data = v.get("data").cloned().unwrap_or(Value::Null);
-        if let Some(ecb) = &self.ecb {
-            transform_sensitive(&mut data, ecb, false)?;
-        }
+        decrypt_sensitive(&mut data, &self.ecb)?;
         Ok(data)
     }
 
-    /// Verifies a legacy webhook: `sign` is recomputed over **all** received
-    /// fields except `sign` (examples carry fields their tables omit),
+    /// Verifies a legacy webhook and records it in `guard`. `sign` is
+    /// recomputed over **all** received fields except `sign` (examples carry
+    /// fields their tables omit), each by its exact received text, and
     /// compared in constant time; an `appKey` other than this client's is
-    /// `malformed_envelope`. There is no timestamp or nonce, so freshness
-    /// cannot be checked; duplicates are recognised by a business key.
+    /// `malformed_envelope`. A request-shaped body (carrying the request-only
+    /// `nonce` or `timestamp`) is refused: requests are signed with the same
+    /// secret, and one captured and posted to the webhook URL must not come
+    /// back as an event. There is no timestamp, so no freshness check; a
+    /// delivery whose signed parameters were seen before comes back with
+    /// `duplicate = true`.
     pub fn verify_webhook<G: ReplayGuard + ?Sized>(
         &self,
         body: &[u8],
         now_ms: u64,
         guard: &mut G,
     ) -> Result<WebhookEvent> {
-        let raw: Value = serde_json::from_slice(body)
-            .map_err(|_| Error::malformed("webhook body is not JSON"))?;
-        let map = raw
-            .as_object()
-            .ok_or_else(|| Error::malformed("webhook body is not a JSON object"))?;
-        let sign = map
-            .get("sign")
-            .and_then(Value::as_str)
+        Ok(self.check_webhook(body)?.recorded(guard, now_ms))
+    }
+
+    /// [`verify_webhook`](Self::verify_webhook) without the store (see
+    /// [`crate::delivery`]).
+    pub fn check_webhook(&self, body: &[u8]) -> Result<WebhookEvent> {
+        let obj = Object::parse(body)?;
+        let sign = obj
+            .get_str("sign")
             .ok_or_else(|| Error::malformed("webhook has no sign"))?;
-        md5_sign::verify(map, &self.app_secret, &[], sign)?;
-        match map.get("appKey").and_then(Value::as_str) {
+        md5_sign::verify(&obj, &self.app_secret, &[], &sign)?;
+        match obj.get_str("appKey") {
             Some(k) if k != self.app_key => {
                 return Err(Error::malformed("appKey is not this client's"))
             }
             _ => {}
         }
-        let (event, dedup_key) = classify(&raw);
-        let duplicate = guard.check_and_record(
-            &format!("legacy:{}:{dedup_key}", self.app_key),
-            now_ms,
-            self.dedup_ttl_ms,
-        ) == Seen::Again;
+        if let Some(p) = REQUEST_ONLY_PARAMS.iter().find(|p| obj.contains(p)) {
+            return Err(Error::malformed(format!(
+                "a request-shaped body (it carries {p}) is not a webhook: refused as a reflected request"
+            )));
+        }
+        let raw = obj.to_value();
+        let (event, business_key) = classify(&raw);
+        let signed = md5_sign::canonical_string(&obj, "", &[])?;
         Ok(WebhookEvent {
+            event_type: event.type_name(),
             event,
             raw,
-            duplicate,
-            dedup_key,
+            duplicate: false,
+            delivery: self.delivery.delivery(
+                "worldcard_legacy",
+                &self.app_key,
+                Identity::Content(signed.as_bytes()),
+            ),
+            delivery_id: None,
+            timestamp_ms: None,
+            business_key: Some(business_key),
         })
     }
 

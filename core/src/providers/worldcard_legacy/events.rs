@@ -37,20 +37,31 @@ pub enum Event {
     Unknown(Value),
 }
 
-/// A verified legacy webhook.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct WebhookEvent {
-    /// The typed payload.
-    pub event: Event,
-    /// The whole body as received.
-    pub raw: Value,
-    /// `true` when [`dedup_key`](Self::dedup_key) was seen before. Legacy
-    /// webhooks carry no nonce: the key is built from business fields.
-    pub duplicate: bool,
-    /// The business key used for duplicate detection (`topup:<orderNo>:<status>`, ...).
-    pub dedup_key: String,
+impl Event {
+    /// The event's type name (the same as its serialized `type` tag):
+    /// `top_up`, `kyc`, `bill`, `close`, `otp`, `virtual_p` (with its own
+    /// `kind`), `oob`, `transfer_order`, `unknown`.
+    pub fn type_name(&self) -> String {
+        match self {
+            Event::TopUp(_) => "top_up",
+            Event::Kyc(_) => "kyc",
+            Event::Bill(_) => "bill",
+            Event::Close(_) => "close",
+            Event::Otp(_) => "otp",
+            Event::VirtualP { .. } => "virtual_p",
+            Event::Oob(_) => "oob",
+            Event::TransferOrder(_) => "transfer_order",
+            Event::Unknown(_) => "unknown",
+        }
+        .to_owned()
+    }
 }
+
+/// A verified legacy webhook. Legacy webhooks carry no nonce and no
+/// timestamp: the delivery key is the signed parameters themselves, and
+/// `business_key` (`topup:<orderNo>:<status>`, ...) is there for your own
+/// idempotency.
+pub type WebhookEvent = crate::delivery::WebhookEvent<Event>;
 
 fn s(v: &Value, k: &str) -> String {
     match v.get(k) {

@@ -46,6 +46,15 @@ pub fn sign_exclusions(path: &str) -> &'static [&'static str] {
 /// The common parameters cardwire adds to every request.
 pub const COMMON_PARAMS: &[&str] = &["appKey", "nonce", "timestamp", "sign"];
 
+/// Common parameters that only requests carry (webhooks carry `appKey` and
+/// `sign` only): what makes a body request-shaped. Webhook verifiers refuse
+/// them, request verifiers require them, so a body cannot be reflected from
+/// one direction to the other (both are signed with the same secret).
+pub const REQUEST_ONLY_PARAMS: &[&str] = &["nonce", "timestamp"];
+
+/// The document upload path, the one with a body size limit.
+pub const DOCUMENT_PATH: &str = "/op/card/P/document";
+
 /// Documented business codes: (code, meaning, outcome unknown: query the order first).
 pub const BUSINESS_CODES: &[(i64, &str, bool)] = &[
     (500, "failure, not final: query the order", true),

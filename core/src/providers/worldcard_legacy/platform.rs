@@ -5,19 +5,22 @@ use std::fmt;
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use super::client::{ecb_for, ecb_required, transform_sensitive};
-use super::sign_exclusions;
+use super::client::{check_body_size, ecb_for};
+use super::{
+    sign_exclusions, COMMON_PARAMS, REQUEST_ONLY_PARAMS, SENSITIVE_CARD_INFO, SENSITIVE_TOP,
+};
 use crate::crypto::aes_ecb::AesEcbKey;
 use crate::crypto::md5_sign;
 use crate::envelope::{check_header_token, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
+use crate::exact_json::Object;
 
 /// The legacy platform side for one merchant.
 #[derive(Clone)]
 pub struct Platform {
     app_key: String,
     app_secret: Zeroizing<String>,
-    ecb: Option<AesEcbKey>,
+    ecb: AesEcbKey,
 }
 
 impl fmt::Debug for Platform {
@@ -30,72 +33,98 @@ impl fmt::Debug for Platform {
 }
 
 impl Platform {
-    /// A platform that knows one `app_key` / `app_secret`.
+    /// A platform that knows one `app_key` / `app_secret` (16, 24 or 32 bytes).
     pub fn new(app_key: &str, app_secret: &str) -> Result<Self> {
         check_header_token("app_key", app_key)?;
         Ok(Platform {
             app_key: app_key.to_owned(),
             app_secret: Zeroizing::new(app_secret.to_owned()),
-            ecb: ecb_for(app_secret),
+            ecb: ecb_for(app_secret)?,
         })
     }
 
     /// Verifies a request to `path`: the parameters are the JSON body's
-    /// fields merged with the query string's (`key=value&...`, as sent,
-    /// percent-decoding not applied since values are not URL-encoded for
-    /// signing). Unknown `appKey` → `unknown_merchant`; missing `sign` →
-    /// `malformed_envelope`; a wrong one → `signature_invalid`. Returns the
+    /// fields (each by its exact received text) merged with the query
+    /// string's (`key=value&...`, as sent, percent-decoding not applied since
+    /// values are not URL-encoded for signing). Unknown `appKey` →
+    /// `unknown_merchant`; missing `sign`, `nonce` or `timestamp` (a
+    /// webhook-shaped body) → `malformed_envelope`; a wrong sign →
+    /// `signature_invalid`; a document upload over 4 MB or a payload that
+    /// breaks the documented rules → `validation_failed`. Returns the
     /// endpoint's fields without the common parameters.
     pub fn verify_request(&self, path: &str, body: &[u8]) -> Result<Map<String, Value>> {
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let mut params: Map<String, Value> = if body.iter().all(u8::is_ascii_whitespace) {
-            Map::new()
+        let mut params = if body.iter().all(u8::is_ascii_whitespace) {
+            Object::default()
         } else {
-            match serde_json::from_slice(body) {
-                Ok(Value::Object(m)) => m,
-                _ => return Err(Error::malformed("body is not a JSON object")),
-            }
+            Object::parse(body)?
         };
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            params.insert(k.to_owned(), Value::from(v));
+            params.insert_str(k, v)?;
         }
-        match params.get("appKey").and_then(Value::as_str) {
+        match params.get_str("appKey") {
             Some(k) if k == self.app_key => {}
             Some(_) => return Err(Error::UnknownMerchant),
             None => return Err(Error::malformed("appKey is missing")),
         }
         let sign = params
-            .get("sign")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::malformed("sign is missing"))?
-            .to_owned();
+            .get_str("sign")
+            .ok_or_else(|| Error::malformed("sign is missing"))?;
         md5_sign::verify(&params, &self.app_secret, sign_exclusions(path), &sign)?;
-        for p in super::COMMON_PARAMS {
-            params.remove(*p);
+        if let Some(p) = REQUEST_ONLY_PARAMS
+            .iter()
+            .find(|p| params.sign_text(p).is_none())
+        {
+            return Err(Error::malformed(format!(
+                "{p} is missing: a request carries nonce and timestamp (a webhook-shaped body is refused)"
+            )));
         }
-        crate::validate::check_map(
+        check_body_size(path, body.len())?;
+        for p in COMMON_PARAMS {
+            params.remove(p);
+        }
+        let value = params.to_value();
+        crate::validate::check_payload(
             crate::validate::Provider::WorldCardLegacy,
             path,
-            params,
+            &value,
             None,
-        )
+        )?;
+        Ok(match value {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        })
     }
 
     /// A success response `{"success":true,"status":200,"msg":"Operation successful","data":...}`
-    /// with the sensitive fields AES-ECB encrypted.
+    /// with the sensitive fields AES-ECB encrypted; every other value of
+    /// `data` is sent exactly as given.
     pub fn seal_response<'p>(&self, data: impl Into<Payload<'p>>) -> Result<OutgoingResponse> {
         let bytes = data.into().to_json_bytes()?;
-        let mut data: Value =
-            serde_json::from_slice(&bytes).map_err(|_| Error::invalid_input("data is not JSON"))?;
-        transform_sensitive(&mut data, ecb_required(&self.ecb)?, true)?;
-        let body =
-            json!({"success": true, "status": 200, "msg": "Operation successful", "data": data});
-        Ok(OutgoingResponse::new(
-            200,
-            "application/json",
-            body.to_string().into_bytes(),
-        ))
+        let data_text: Vec<u8> = match Object::parse(&bytes) {
+            Ok(mut obj) => {
+                let ecb = &self.ecb;
+                let enc = |s: &str| Ok(ecb.encrypt_b64(s.as_bytes()));
+                obj.transform_strings(SENSITIVE_TOP, enc)?;
+                if let Some(info) = obj.get_raw("cardInfo").filter(|t| t.starts_with('{')) {
+                    let mut info = Object::parse(info.as_bytes())?;
+                    info.transform_strings(SENSITIVE_CARD_INFO, enc)?;
+                    obj.insert_raw(
+                        "cardInfo",
+                        String::from_utf8_lossy(&info.to_bytes()).into_owned(),
+                    )?;
+                }
+                obj.to_bytes()
+            }
+            // Not an object (a list, null): nothing to encrypt, sent as given.
+            Err(_) => bytes.into_owned(),
+        };
+        let mut body =
+            br#"{"success":true,"status":200,"msg":"Operation successful","data":"#.to_vec();
+        body.extend_from_slice(&data_text);
+        body.push(b'}');
+        Ok(OutgoingResponse::new(200, "application/json", body))
     }
 
     /// A business error (`5001` for invalid parameters, ...).
@@ -116,19 +145,24 @@ impl Platform {
     }
 
     /// Signs a webhook: the payload object gets `appKey` and `sign` (over all
-    /// its fields). Values that must be JSON strings (VIRTUAL-P and OOB
-    /// `data`) must be given as strings.
+    /// its fields, each by its exact text). Values that must be JSON strings
+    /// (VIRTUAL-P and OOB `data`) must be given as strings. A payload with
+    /// `nonce` or `timestamp` is `invalid_input`: that is a request's shape,
+    /// and merchants refuse it as a reflection.
     pub fn sign_webhook<'p>(&self, payload: impl Into<Payload<'p>>) -> Result<SignedWebhook> {
-        let mut map = payload.into().to_object()?;
-        map.insert("appKey".to_owned(), Value::from(self.app_key.clone()));
-        map.remove("sign");
-        let sign = md5_sign::sign(&map, &self.app_secret, &[])?;
-        map.insert("sign".to_owned(), Value::from(sign));
-        let body = serde_json::to_vec(&Value::Object(map))
-            .map_err(|_| Error::invalid_input("payload cannot be serialized"))?;
+        let mut obj = payload.into().to_exact_object()?;
+        if let Some(p) = REQUEST_ONLY_PARAMS.iter().find(|p| obj.contains(p)) {
+            return Err(Error::invalid_input(format!(
+                "a webhook payload must not carry {p} (only requests do)"
+            )));
+        }
+        obj.insert_str("appKey", &self.app_key)?;
+        obj.remove("sign");
+        let sign = md5_sign::sign(&obj, &self.app_secret, &[])?;
+        obj.insert_str("sign", &sign)?;
         Ok(SignedWebhook {
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-            body,
+            body: obj.to_bytes(),
         })
     }
 

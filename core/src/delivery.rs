@@ -1,0 +1,366 @@
+//! Deliveries: what makes a webhook delivery the same as one seen before,
+//! and the stores that remember them. Sans-IO: the core decides *what* a
+//! delivery is; a store decides *whether it was seen*.
+//!
+//! ## The delivery rule (every provider)
+//!
+//! A delivery is a **duplicate** when
+//!
+//! * the provider's own stable delivery id repeats **under the signature**
+//!   (WorldCard `X-Nonce`, which is part of the signed input), or
+//! * its **authenticated content** is byte-identical to a delivery seen
+//!   within the retention window: the signed body (Wasabi, PayCA), the signed
+//!   parameters (WorldCard legacy: the canonical string without the secret),
+//!   or the decrypted plaintext (PinToPay, whose ciphertext changes with
+//!   every seal).
+//!
+//! Two deliveries that differ in any authenticated byte are never
+//! duplicates. Unsigned headers (`X-WSB-REQUEST-ID`, PayCA `x-request-id`
+//! and `x-idempotency-key`) are reported for logging but never take part in
+//! the key, so a replay with a fresh request id is still a duplicate.
+//!
+//! | provider | delivery key | signed timestamp (window) |
+//! |---|---|---|
+//! | WorldCard `Card/*` | `X-Nonce` | `X-Timestamp` (ms) |
+//! | WorldCard legacy | SHA-256 of the signed parameters | none |
+//! | Wasabi Open API | SHA-256 of the signed body | none |
+//! | PinToPay | SHA-256 of the decrypted payload | payload `timestamp` / `created_at`, when present |
+//! | PayCA | SHA-256 of the signed body | body `timestamp`, when present (cardholder events) |
+//!
+//! A verified delivery comes back as a [`WebhookEvent`] carrying its
+//! [`Delivery`]: the store key (`cardwire:<provider>:<account>:<kind>:<sha256>`,
+//! never a raw body or a secret: the account is a fingerprint) and how long
+//! the key must be kept. A [`ReplayGuard`] answers "seen before?" for it;
+//! [`MemoryReplayGuard`] is the bounded in-memory one, and the same trait
+//! fits a shared store (Redis, SQL) for receivers on many instances.
+//!
+//! ## Freshness tied to memory
+//!
+//! A delivery older than what the store remembers cannot be proven new.
+//! Where the provider signs a timestamp, the default webhook window
+//! ([`WindowPolicy::MatchRetention`]) therefore equals the retention: a
+//! delivery signed longer ago than the retention is refused with
+//! `timestamp_out_of_window` instead of being taken for new. The default
+//! retention is 48 hours, which holds every documented retry schedule
+//! (WorldCard up to 10 retries growing to 24 h, about 32 h; Wasabi 7 sends
+//! over about 37.5 h; WorldCard legacy about 41 minutes). Raise both together
+//! (`retention_ms`) when you ask a provider to resend older events (PayCA
+//! `/v1/webhooks/resend?fromDate=`), and size your store to match.
+//!
+//! A genuine redelivery is never an error: it comes back with
+//! `duplicate = true`, so you acknowledge it and skip the work.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::encoding;
+use crate::envelope::Window;
+use crate::error::Result;
+
+/// 48 hours: the default retention of delivery keys (and so the default
+/// webhook window where a timestamp is signed).
+pub const DEFAULT_RETENTION_MS: u64 = 48 * 60 * 60 * 1000;
+
+/// What must be remembered about one verified delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// The store key: `cardwire:<provider>:<account>:<kind>:<sha256 hex>`.
+    /// `<account>` is a fingerprint of the merchant's id, `<kind>` is `id`
+    /// (a signed delivery id) or `content` (the authenticated content).
+    pub key: String,
+    /// How long the key must be kept, in milliseconds.
+    pub retention_ms: u64,
+}
+
+/// What identifies a delivery (see the module docs).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Identity<'a> {
+    /// A stable delivery id covered by the signature (WorldCard `X-Nonce`).
+    SignedId(&'a str),
+    /// The authenticated content itself.
+    Content(&'a [u8]),
+}
+
+/// A short, stable, non-reversible fingerprint of an account id (API keys
+/// are credentials: they never appear in a store key).
+pub fn account_fingerprint(account: &str) -> String {
+    let d = Sha256::digest(account.as_bytes());
+    encoding::hex_encode(d.get(..8).unwrap_or_default())
+}
+
+/// Which window applies to a webhook's signed timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum WindowPolicy {
+    /// ± the retention (default): what the store can still recognise.
+    #[default]
+    MatchRetention,
+    /// No freshness check (not recommended: an old delivery replayed after
+    /// the store forgot it is taken for new).
+    Off,
+    /// A fixed window (WorldCard's ±5 minutes of the request side, say).
+    /// Must not exceed the retention to keep the guarantee above.
+    Fixed(Window),
+}
+
+/// Retention and window for one receiver: the named delivery settings every
+/// merchant side shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeliveryConfig {
+    /// How long delivery keys are kept (default 48 h).
+    pub retention_ms: u64,
+    /// The webhook window where the provider signs a timestamp (default: the retention).
+    pub window: WindowPolicy,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig {
+            retention_ms: DEFAULT_RETENTION_MS,
+            window: WindowPolicy::MatchRetention,
+        }
+    }
+}
+
+impl DeliveryConfig {
+    /// Sets the retention (the default window follows it).
+    #[must_use]
+    pub fn with_retention_ms(mut self, ms: u64) -> Self {
+        self.retention_ms = ms;
+        self
+    }
+
+    /// Sets the window policy.
+    #[must_use]
+    pub fn with_window(mut self, window: WindowPolicy) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// The window in force, if any.
+    pub fn window(&self) -> Option<Window> {
+        match self.window {
+            WindowPolicy::MatchRetention => Some(Window {
+                tolerance_ms: self.retention_ms,
+            }),
+            WindowPolicy::Off => None,
+            WindowPolicy::Fixed(w) => Some(w),
+        }
+    }
+
+    /// `timestamp_out_of_window` when a signed timestamp is outside the window.
+    pub(crate) fn check_fresh(&self, signed_ts_ms: Option<u64>, now_ms: u64) -> Result<()> {
+        match (self.window(), signed_ts_ms) {
+            (Some(w), Some(ts)) => w.check(ts, now_ms),
+            _ => Ok(()),
+        }
+    }
+
+    /// The delivery record for `identity`, namespaced by provider and account.
+    pub(crate) fn delivery(
+        &self,
+        provider: &str,
+        account: &str,
+        identity: Identity<'_>,
+    ) -> Delivery {
+        let (kind, digest) = match identity {
+            Identity::SignedId(id) => ("id", Sha256::digest(id.as_bytes())),
+            Identity::Content(bytes) => ("content", Sha256::digest(bytes)),
+        };
+        Delivery {
+            key: format!(
+                "cardwire:{provider}:{}:{kind}:{}",
+                account_fingerprint(account),
+                encoding::hex_encode(&digest)
+            ),
+            retention_ms: self.retention_ms,
+        }
+    }
+}
+
+/// A verified webhook delivery, the same shape for every provider: the
+/// typed event, the whole authenticated payload, the delivery record and
+/// whether it was seen before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct WebhookEvent<E> {
+    /// The provider's event type (`card_deposit`, `card_transaction`,
+    /// `card.transaction`, ...; empty when the delivery names none).
+    pub event_type: String,
+    /// The typed event.
+    pub event: E,
+    /// The whole authenticated payload (decrypted where the provider
+    /// encrypts; non-integer numbers as exact decimal strings).
+    pub raw: Value,
+    /// `true` when this delivery was seen before: acknowledge it and skip
+    /// the work. Never an error.
+    pub duplicate: bool,
+    /// The store key and its retention.
+    pub delivery: Delivery,
+    /// The provider's own delivery or request id, for logs (`X-Nonce`,
+    /// `X-WSB-REQUEST-ID`, `x-request-id`); not part of the key unless signed.
+    pub delivery_id: Option<String>,
+    /// The signed timestamp, Unix milliseconds, when the delivery carries one.
+    pub timestamp_ms: Option<u64>,
+    /// A business key for your own idempotency (`card_auth_transaction:<tradeNo>:<status>`,
+    /// `topup:<orderNo>:<status>`), where the provider's events have one.
+    pub business_key: Option<String>,
+}
+
+impl<E> WebhookEvent<E> {
+    /// Asks `guard` whether this delivery was seen, records it, and sets
+    /// [`duplicate`](Self::duplicate). The second half of `verify_webhook`,
+    /// for callers that verify first and consult their own store after.
+    #[must_use]
+    pub fn recorded<G: ReplayGuard + ?Sized>(mut self, guard: &mut G, now_ms: u64) -> Self {
+        self.duplicate =
+            guard.check_and_record(&self.delivery.key, now_ms, self.delivery.retention_ms)
+                == Seen::Again;
+        self
+    }
+}
+
+/// What a replay guard says about a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Not seen within its lifetime; now recorded.
+    First,
+    /// Seen before and not yet expired. Not an error by itself: a webhook
+    /// redelivery is reported as `duplicate`, a replayed request is refused.
+    Again,
+}
+
+/// Remembers keys (nonces, delivery ids) for a while. Pure data structure:
+/// the caller passes `now`. Implement it over your own store (Redis, SQL) to
+/// share state between processes.
+pub trait ReplayGuard {
+    /// Records `key` until `now_ms + ttl_ms` and says whether it was already there.
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen;
+}
+
+/// An in-memory [`ReplayGuard`] with bounded memory: at most `capacity` keys;
+/// expired keys are dropped first, then, when still full, the oldest key.
+/// Evicting an unexpired key means a replay of it would no longer be
+/// recognised: size the capacity for the traffic of one window.
+#[derive(Debug, Clone)]
+pub struct MemoryReplayGuard {
+    capacity: usize,
+    expiry: HashMap<String, u64>,
+    order: VecDeque<(u64, String)>,
+}
+
+impl MemoryReplayGuard {
+    /// Default capacity: 100 000 keys.
+    pub const DEFAULT_CAPACITY: usize = 100_000;
+
+    /// A guard holding at most `capacity` keys (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        MemoryReplayGuard {
+            capacity: capacity.max(1),
+            expiry: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
+    /// Keys currently held.
+    pub fn len(&self) -> usize {
+        self.expiry.len()
+    }
+
+    /// Whether no key is held.
+    pub fn is_empty(&self) -> bool {
+        self.expiry.is_empty()
+    }
+
+    fn purge_expired(&mut self, now_ms: u64) {
+        // `order` is in insertion order; expiries are not monotonic when TTLs
+        // differ, so drop from the front while the front has expired, and
+        // remove the map entry only if it still belongs to that insertion.
+        while let Some((exp, key)) = self.order.front() {
+            if *exp > now_ms {
+                break;
+            }
+            if self.expiry.get(key) == Some(exp) {
+                self.expiry.remove(key);
+            }
+            self.order.pop_front();
+        }
+    }
+
+    fn evict_oldest(&mut self) {
+        while let Some((exp, key)) = self.order.pop_front() {
+            if self.expiry.get(&key) == Some(&exp) {
+                self.expiry.remove(&key);
+                return;
+            }
+        }
+    }
+}
+
+impl Default for MemoryReplayGuard {
+    fn default() -> Self {
+        MemoryReplayGuard::new(Self::DEFAULT_CAPACITY)
+    }
+}
+
+impl ReplayGuard for MemoryReplayGuard {
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen {
+        self.purge_expired(now_ms);
+        if let Some(exp) = self.expiry.get(key) {
+            if *exp > now_ms {
+                return Seen::Again;
+            }
+        }
+        self.expiry.remove(key);
+        while self.expiry.len() >= self.capacity {
+            self.evict_oldest();
+        }
+        let exp = now_ms.saturating_add(ttl_ms);
+        self.expiry.insert(key.to_owned(), exp);
+        self.order.push_back((exp, key.to_owned()));
+        // Stale queue entries (superseded insertions) are bounded by compaction.
+        if self.order.len() > self.capacity.saturating_mul(2) {
+            let expiry = &self.expiry;
+            self.order.retain(|(e, k)| expiry.get(k) == Some(e));
+        }
+        Seen::First
+    }
+}
+
+impl<G: ReplayGuard + ?Sized> ReplayGuard for &mut G {
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen {
+        (**self).check_and_record(key, now_ms, ttl_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replay_guard_expires_and_stays_bounded() {
+        let mut g = MemoryReplayGuard::new(3);
+        assert_eq!(g.check_and_record("a", 0, 100), Seen::First);
+        assert_eq!(g.check_and_record("a", 50, 100), Seen::Again);
+        assert_eq!(
+            g.check_and_record("a", 100, 100),
+            Seen::First,
+            "expired at 100"
+        );
+        for k in ["b", "c", "d", "e"] {
+            g.check_and_record(k, 101, 1000);
+        }
+        assert_eq!(g.len(), 3);
+        // the oldest ("a", then "b") were evicted
+        assert_eq!(g.check_and_record("e", 102, 1000), Seen::Again);
+        for i in 0..10_000u64 {
+            g.check_and_record(&i.to_string(), 200 + i, 5);
+        }
+        assert!(g.len() <= 3);
+        assert!(g.order.len() <= 6);
+    }
+}
