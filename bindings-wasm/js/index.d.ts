@@ -38,6 +38,12 @@ export class CardwireError extends Error {
   readonly retryAfterMs?: number | null;
   /** `api_error`: the provider's request id. */
   readonly requestId?: string | null;
+  /**
+   * `api_error`: whether the provider fields came under a verified signature
+   * or MAC. `false` for an unsigned Wasabi error page (the HTTP status and the
+   * retry advice still hold) and for providers whose answers are not signed.
+   */
+  readonly authenticated?: boolean;
 }
 
 /** A JSON payload: a plain object, JSON text, or the exact bytes. */
@@ -77,7 +83,16 @@ export interface WebhookEvent<T extends string = string, D = Record<string, unkn
   data: D;
   raw: Record<string, unknown>;
   duplicate: boolean;
-  deliveryId: string;
+  /** The replay-store key: the signed delivery id or the authenticated content, hashed. */
+  deliveryKey: string;
+  /** How long the key must be kept, in milliseconds (default 48 h). */
+  retentionMs: number;
+  /** The provider's own delivery or request id, for logs (not signed unless WorldCard's nonce). */
+  deliveryId: string | null;
+  /** The signed timestamp, Unix ms, when the delivery carries one. */
+  timestampMs: number | null;
+  /** A business key for your own idempotency, where the provider's events have one. */
+  businessKey: string | null;
 }
 
 export type WorldCardNotifyType =
@@ -90,7 +105,7 @@ export type WorldCardNotifyType =
   | 'card_kyc';
 
 /** WorldCard events: one of the seven documented types, or any other `notify_type` with its raw payload. */
-export type WorldCardEvent = (WebhookEvent<WorldCardNotifyType> | WebhookEvent<string>) & { timestampMs: number };
+export type WorldCardEvent = WebhookEvent<WorldCardNotifyType> | WebhookEvent<string>;
 
 export type WasabiCategory =
   | 'card_holder'
@@ -104,7 +119,7 @@ export type WasabiCategory =
   | 'card_3ds'
   | 'physical_card';
 
-export type WasabiEvent = (WebhookEvent<WasabiCategory> | WebhookEvent<string>) & { id: string | null; dedupKey: string };
+export type WasabiEvent = WebhookEvent<WasabiCategory> | WebhookEvent<string>;
 
 export type LegacyEventType = 'top_up' | 'kyc' | 'bill' | 'close' | 'otp' | 'virtual_p' | 'oob' | 'transfer_order' | 'unknown';
 export type PayCaEventType = 'card_transaction' | 'account_transaction' | 'cardholder_status' | 'unknown';
@@ -118,6 +133,14 @@ export interface BuildOptions {
   random?: Uint8Array;
   /** Validate against the documented rules (default true). */
   validate?: boolean;
+}
+
+/** Webhook delivery settings every merchant class takes. */
+export interface DeliveryOptions {
+  /** How long delivery keys are kept, ms (default 48 h). */
+  retentionMs?: number;
+  /** Window on a signed webhook timestamp, ms, or `'off'` (default: ± the retention). */
+  webhookWindowMs?: number | 'off';
 }
 
 export interface NowOption {
@@ -138,8 +161,10 @@ export interface WorldCardMerchantOptions {
   aesKey: string;
   /** WorldCard's public key, needed to verify webhooks. */
   platformPublicKeyPem?: string;
-  /** Freshness window for webhooks in ms (off by default; 300000 for ±5 minutes). */
-  webhookWindowMs?: number;
+  /** How long delivery keys are kept, ms (default 48 h). */
+  retentionMs?: number;
+  /** Window on the signed webhook timestamp, ms, or `'off'` (default: ± the retention). */
+  webhookWindowMs?: number | 'off';
   /** Accept only PSS salt 32 (default: any salt length, as Go and Java signers differ). */
   strictPssSalt?: boolean;
   /** Validate request payloads (default true). */
@@ -151,6 +176,8 @@ export interface WorldCardResponse {
   message: string;
   /** `card_number`, `cvv`, `expiry_month`, `expiry_year` decrypted where non-empty. */
   data: Record<string, unknown> | null;
+  /** Sensitive fields that arrived in clear (passed through, not decrypted). */
+  unencrypted_fields: string[];
 }
 
 /** Objects holding keys live in WebAssembly memory: call `free()` (or use `using`) when done. */
@@ -182,7 +209,7 @@ export class WorldCardPlatform implements Disposable {
 }
 
 export class WorldCardLegacy implements Disposable {
-  constructor(options: { appKey: string; appSecret: string; paramsIn?: 'body' | 'query'; validate?: boolean });
+  constructor(options: { appKey: string; appSecret: string; paramsIn?: 'body' | 'query'; validate?: boolean } & DeliveryOptions);
   buildRequest(path: string, payload: Payload, options?: { timestamp?: number; nonce?: string; validate?: boolean }): OutgoingRequest;
   openResponse(body: Body, options?: StatusOption): unknown;
   decryptField(value: string): string;
@@ -209,7 +236,7 @@ export class WasabiMerchant implements Disposable {
     responseSignature?: 'require' | 'verify-if-present' | 'off';
     fieldPadding?: RsaPadding;
     validate?: boolean;
-  });
+  } & DeliveryOptions);
   buildRequest(path: string, payload?: Payload | null, options?: { validate?: boolean }): OutgoingRequest;
   uploadFile(file: FileUpload & { category: string }): OutgoingRequest;
   openResponse(headers: HeadersInput, body: Body, options?: StatusOption): { code: number; msg: string | null; data: unknown; signatureVerified: boolean };
@@ -255,8 +282,10 @@ export interface GatewayEvent {
 
 export class WasabiGateway implements Disposable {
   constructor(options: { apiKey: string; validate?: boolean });
-  buildRequest(endpoint: string, params?: Payload | null, options?: { validate?: boolean }): OutgoingRequest;
-  openResponse(status: number, headers: HeadersInput, body: Body): unknown;
+  /** `method` names the operation on `work-orders/` (`GET` lists, `POST` submits). */
+  buildRequest(endpoint: string, params?: Payload | null, options?: { method?: 'GET' | 'POST'; validate?: boolean }): OutgoingRequest;
+  /** `path`: the endpoint that was called (a 5xx on a money movement is never retryable). */
+  openResponse(status: number, headers: HeadersInput, body: Body, options: { path: string; now?: number }): unknown;
   retryDecision(endpoint: string, error: CardwireError, attempts: number): RetryDecision;
   static parseWebhookEvents(data: unknown): { total: number | null; per_page: number | null; current_page: number | null; last_page: number | null; events: GatewayEvent[] };
   free(): void;
@@ -264,7 +293,7 @@ export class WasabiGateway implements Disposable {
 }
 
 export class PinToPayMerchant implements Disposable {
-  constructor(options: { apiKey: string; apiSecret: string; validate?: boolean });
+  constructor(options: { apiKey: string; apiSecret: string; validate?: boolean } & DeliveryOptions);
   buildRequest(path: string, payload: Payload, options?: { timestamp?: number | bigint; idempotencyKey?: string; random?: Uint8Array; validate?: boolean }): OutgoingRequest;
   openResponse(body: Body, options?: StatusOption): unknown;
   verifyWebhook(headers: HeadersInput, body: Body, options?: NowOption): WebhookEvent;
@@ -293,7 +322,7 @@ export interface PayCaRequestOptions {
 }
 
 export class PayCaClient implements Disposable {
-  constructor(options: { clientId: string; clientSecret: string; validate?: boolean });
+  constructor(options: { clientId: string; clientSecret: string; validate?: boolean } & DeliveryOptions);
   buildRequest(path: string, payload?: Payload | null, options?: PayCaRequestOptions): OutgoingRequest;
   uploadKycDocument(userId: string, file: FileUpload, type: string, options?: { idempotencyKey?: string }): OutgoingRequest;
   uploadCardholderFile(file: FileUpload, options?: { idempotencyKey?: string }): OutgoingRequest;

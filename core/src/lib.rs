@@ -20,7 +20,10 @@
 //! * Strict about authenticity: a signature, MAC or tag that fails is always
 //!   an error, and nothing from that envelope is returned.
 //! * Lenient about delivery: a genuine webhook delivered twice comes back
-//!   marked `duplicate`, so the caller still acknowledges it.
+//!   marked `duplicate`, so the caller still acknowledges it. One rule says
+//!   what a delivery is for every provider ([`delivery`]: the signed delivery
+//!   id, or the authenticated content; never an unsigned header), and the
+//!   default webhook window equals the replay store's retention.
 //! * No RSA size floor (one provider's real key is 1024-bit); lengths are
 //!   checked against the key's own modulus.
 //! * Keys are parsed once into reusable objects; secrets are zeroized on drop

@@ -28,7 +28,7 @@ test('constructors refuse wrong types and bad keys with typed errors', () => {
   expectCode(() => new cw.WorldCardMerchant({ appId: 7, privateKeyPem: key('merchant_1024.pkcs8.pem'), aesKey: AES_HEX }), 'invalid_input', 'appId number');
   expectCode(() => new cw.PinToPayMerchant({ apiKey: 'k', apiSecret: 'short' }), 'invalid_key', 'short secret');
   expectCode(() => new cw.WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.spki.pem') }), 'invalid_key', 'public as private');
-  expectCode(() => new cw.WorldCardLegacy({ appKey: 'k', appSecret: 's', paramsIn: 'header' }), 'invalid_input', 'bad enum option');
+  expectCode(() => new cw.WorldCardLegacy({ appKey: 'k', appSecret: 'sBOvCZZurSbbdJiA', paramsIn: 'header' }), 'invalid_input', 'bad enum option');
   expectCode(() => new cw.WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.pkcs8.pem'), fieldPadding: 'rot13' }), 'invalid_input', 'bad padding');
 });
 
@@ -46,7 +46,8 @@ test('methods refuse undefined, wrong types, huge strings and non-JSON', () => {
   expectCode(() => m.buildRequest(undefined, {}), null, 'undefined path');
   expectCode(() => m.openResponse(undefined), 'invalid_input', 'undefined body');
   expectCode(() => m.openResponse(huge), 'malformed_envelope', 'huge non-JSON body');
-  expectCode(() => m.openResponse('{"code":0,"data":{"cvv":"%%%"}}'), 'malformed_envelope', 'bad field');
+  expectCode(() => m.openResponse(`{"code":0,"data":{"cvv":"${'A'.repeat(40)}"}}`), 'decrypt_failed', 'a ciphertext-shaped field that fails its tag');
+  assert.deepEqual(m.openResponse('{"code":0,"data":{"cvv":"123"}}').unencrypted_fields, ['cvv'], 'a field in clear is passed through, listed');
   expectCode(() => m.decryptField(huge), 'decrypt_failed', 'huge field (valid Base64, wrong tag)');
   expectCode(() => m.decryptField(huge + '!'), 'malformed_envelope', 'huge non-Base64 field');
   expectCode(() => m.decryptField(12), null, 'number field');
@@ -59,8 +60,8 @@ test('methods refuse undefined, wrong types, huge strings and non-JSON', () => {
   expectCode(() => cw.validate('nobody', '/x', {}), 'invalid_input', 'unknown provider');
   expectCode(() => cw.validate('worldcard', '/api/v1/card/deposit', []), 'validation_failed', 'array payload');
   const g = new cw.WasabiGateway({ apiKey: 'k' });
-  expectCode(() => g.openResponse(200, {}, 'not json'), 'malformed_envelope', 'gateway non-JSON');
-  expectCode(() => g.openResponse(70000, {}, '{}'), null, 'status out of range');
+  expectCode(() => g.openResponse(200, {}, 'not json', { path: 'cards/info' }), 'malformed_envelope', 'gateway non-JSON');
+  expectCode(() => g.openResponse(70000, {}, '{}', { path: 'cards/info' }), null, 'status out of range');
   expectCode(() => new cw.PayCaClient({ clientId: 'c', clientSecret: 's' }).buildRequest('/v1/x', null, { idempotencyKey: 'k'.repeat(256) }), 'invalid_input', 'long idempotency key');
 });
 
@@ -75,7 +76,7 @@ test('validation errors carry every field; API errors carry provider details', (
   }
   const g = new cw.WasabiGateway({ apiKey: 'k' });
   try {
-    g.openResponse(429, { 'Retry-After': '7' }, '{"message":"Too Many Attempts."}');
+    g.openResponse(429, { 'Retry-After': '7' }, '{"message":"Too Many Attempts."}', { path: 'cards/info' });
   } catch (e) {
     assert.equal(e.code, 'api_error');
     assert.equal(e.providerCode, '429');

@@ -34,6 +34,8 @@ test('worldcard vectors', () => {
         assert.equal(ev.type, c.notify_type, name);
         assert.deepEqual(ev.raw, c.payload, name);
         assert.equal(ev.duplicate, false);
+        assert.ok(ev.deliveryKey.endsWith(`:id:${c.nonce_sha256}`), name);
+        assert.equal(ev.retentionMs, 48 * 3600 * 1000, name);
         const again = m.verifyWebhook(new Headers(c.headers), new TextEncoder().encode(c.body), { now: c.now_ms + 60000 });
         assert.equal(again.duplicate, true, `${name}: redelivery is a duplicate, not an error`);
       }
@@ -48,7 +50,10 @@ test('worldcard vectors', () => {
       const m = merchant();
       let r;
       assert.equal(code(() => { r = m.openResponse(c.body, { status: 200 }); }), c.expect, name);
-      if (c.expect === 'ok') assert.deepEqual(r.data, c.data ?? null, name);
+      if (c.expect === 'ok') {
+        assert.deepEqual(r.data, c.data ?? null, name);
+        assert.deepEqual(r.unencrypted_fields, c.unencrypted_fields ?? [], name);
+      }
       m.free();
     }
   }
@@ -75,10 +80,13 @@ test('pintopay vectors', () => {
     } else if (c.kind === 'webhook') {
       const m = new PinToPayMerchant({ apiKey: c.api_key, apiSecret: c.api_secret });
       let ev;
-      assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { now: 0 }); }), c.expect, name);
+      const now = c.now_us / 1000;
+      assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { now }); }), c.expect, name);
       if (c.expect === 'ok') {
-        assert.equal(ev.deliveryId, c.delivery_id);
-        assert.equal(m.verifyWebhook(c.headers, c.body, { now: 1 }).duplicate, true);
+        assert.equal(ev.type, c.event_type, name);
+        assert.equal(ev.timestampMs, c.timestamp_ms ?? null, name);
+        assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
+        assert.equal(m.verifyWebhook(c.headers, c.body, { now: now + 1 }).duplicate, true);
       }
     }
   }
@@ -88,11 +96,14 @@ test('payca vectors', () => {
   for (const [name, c] of cases('payca')) {
     const client = new PayCaClient({ clientId: c.client_id, clientSecret: c.client_secret });
     let ev;
-    assert.equal(code(() => { ev = client.verifyWebhook(c.headers, c.body, { now: 0 }); }), c.expect, name);
+    assert.equal(code(() => { ev = client.verifyWebhook(c.headers, c.body, { now: c.now_ms }); }), c.expect, name);
     if (c.expect === 'ok') {
-      assert.equal(ev.type, c.event_type, name);
-      assert.equal(ev.deliveryId, c.delivery_id, name);
-      assert.equal(client.verifyWebhook(c.headers, c.body, { now: 1 }).duplicate, true, name);
+      assert.equal(ev.type, c.event_type === 'unknown' ? '' : c.event_type, name);
+      assert.equal(ev.deliveryId, c.delivery_id ?? null, name);
+      assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
+      // A fresh unsigned x-request-id never makes a replay look new.
+      const fresh = c.headers.filter(([k]) => k.toLowerCase() !== 'x-request-id').concat([['x-request-id', 'brand-new']]);
+      assert.equal(client.verifyWebhook(fresh, c.body, { now: c.now_ms + 1 }).duplicate, true, name);
     }
   }
 });
@@ -118,7 +129,9 @@ test('worldcard legacy vectors', () => {
       assert.equal(code(() => { ev = l.verifyWebhook(null, c.body, { now: 0 }); }), c.expect, name);
       if (c.expect === 'ok') {
         assert.equal(ev.type, names[c.event] ?? c.event, name);
-        assert.equal(ev.deliveryId, c.dedup_key, name);
+        assert.equal(ev.businessKey, c.dedup_key, name);
+        assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
+        for (const [k, v] of Object.entries(c.exact ?? {})) assert.equal(ev.raw[k], v, `${name}: ${k} exact`);
       }
     }
   }
@@ -131,19 +144,26 @@ test('wasabi vectors', () => {
       assert.equal(code(() => p.verifyRequest(c.headers, c.body)), c.expect, name);
     } else if (c.kind === 'response') {
       const m = new WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.pkcs8.pem'), platformPublicKeyPem: key(c.platform_public_key), responseSignature: c.policy === 'require' ? 'require' : 'verify-if-present' });
-      let r;
-      assert.equal(code(() => { r = m.openResponse(c.headers, c.body, { status: 200 }); }), c.expect, name);
+      let r, err;
+      try { r = m.openResponse(c.headers, c.body, { status: c.status ?? 200 }); } catch (e) { err = e; }
+      assert.equal(err ? err.code : 'ok', c.expect, name);
       if (c.expect === 'ok') {
         assert.deepEqual(r.data, c.data, name);
         assert.equal(r.signatureVerified, c.verified, name);
+      }
+      if (c.expect === 'api_error') {
+        assert.equal(err.providerCode, c.code, name);
+        assert.equal(err.authenticated, c.authenticated, name);
+        if (c.retryable !== undefined) assert.equal(err.retryable, c.retryable, name);
       }
     } else if (c.kind === 'webhook') {
       const m = new WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.pkcs8.pem'), platformPublicKeyPem: key(c.platform_public_key) });
       let ev;
       assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { now: 0 }); }), c.expect, name);
       if (c.expect === 'ok') {
-        assert.equal(ev.id, c.id, name);
-        assert.equal(ev.dedupKey, c.dedup_key, name);
+        assert.equal(ev.data[{ card_holder: 'holderId', card_holder_change_email: 'holderId', physical_card: 'cardNo', card_auth_transaction: 'tradeNo', card_fee_patch: 'tradeNo', card_3ds: 'tradeNo' }[ev.type] ?? 'orderNo']?.toString() ?? null, c.id, name);
+        assert.equal(ev.businessKey, c.dedup_key, name);
+        assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
         assert.equal(m.verifyWebhook(c.headers, c.body, { now: 1 }).duplicate, true, name);
       }
     } else if (c.kind === 'field') {
@@ -158,7 +178,7 @@ test('wasabi vectors', () => {
     } else if (c.kind === 'gateway') {
       const g = new WasabiGateway({ apiKey: 'wc_test' });
       let data, err;
-      try { data = g.openResponse(c.status, c.headers, c.body); } catch (e) { err = e; }
+      try { data = g.openResponse(c.status, c.headers, c.body, { path: c.endpoint ?? 'cards/info', now: c.now_ms ?? 0 }); } catch (e) { err = e; }
       assert.equal(err ? err.code : 'ok', c.expect, name);
       if (err && c.expect === 'api_error') {
         assert.equal(err.providerCode, c.code, name);

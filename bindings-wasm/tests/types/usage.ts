@@ -11,7 +11,9 @@ const bytes: Uint8Array = req.body;
 const ev: WorldCardEvent = m.verifyWebhook(new Headers(), bytes, { now: Date.now() });
 const dup: boolean = ev.duplicate;
 if (ev.type === 'card_open') {
-  const ms: number = ev.timestampMs;
+  const ms: number | null = ev.timestampMs;
+  const key: string = ev.deliveryKey;
+  void key;
   void ms;
 }
 try {

@@ -1,0 +1,957 @@
+//! The classes of the vocabulary over the provider modules: construction from
+//! options, method dispatch, result shapes. What every binding would
+//! otherwise write again.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::call::Args;
+use super::host::{call_rng, random_hex, Host};
+use super::value::{Input, Out};
+use super::vocab::{self, Class};
+use crate::crypto::rsa_pss::PssSaltPolicy;
+use crate::delivery::{DeliveryConfig, MemoryReplayGuard, ReplayGuard, WebhookEvent, WindowPolicy};
+use crate::envelope::{OutgoingRequest, OutgoingResponse, Payload, SignedWebhook, Window};
+use crate::error::{Error, Result};
+use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
+use crate::{payca, pintopay, wasabi, worldcard, worldcard_legacy};
+
+#[derive(Debug)]
+enum Inner {
+    WorldCardMerchant(worldcard::Merchant),
+    WorldCardPlatform(worldcard::Platform, String),
+    WorldCardLegacy(worldcard_legacy::Client),
+    WorldCardLegacyPlatform(worldcard_legacy::Platform),
+    WasabiMerchant(wasabi::Merchant),
+    WasabiPlatform(wasabi::Platform),
+    WasabiGateway(wasabi::Gateway),
+    PinToPayMerchant(pintopay::Merchant),
+    PinToPayPlatform(pintopay::Platform),
+    PayCaClient(payca::Client),
+    PayCaPlatform(payca::Platform),
+}
+
+/// A replay store shared with the host: any [`ReplayGuard`] that may be
+/// used from several threads.
+pub type Store = Box<dyn ReplayGuard + Send>;
+
+/// One instance of a vocabulary class. Keys are parsed once, here; every
+/// call does only the crypto and the framing. Calls take `&self`, so one
+/// instance serves many threads (the replay store sits behind a lock).
+pub struct Instance {
+    class: &'static Class,
+    inner: Inner,
+    store: Mutex<Store>,
+    last_us: AtomicU64,
+}
+
+impl std::fmt::Debug for Instance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Instance")
+            .field("class", &self.class.name)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+fn delivery_config(a: &Args<'_>) -> Result<DeliveryConfig> {
+    let mut d = DeliveryConfig::default();
+    if let Some(ms) = a.opt_uint("retention_ms")? {
+        d = d.with_retention_ms(ms);
+    }
+    if let Some(w) = a.opt_window("webhook_window_ms")? {
+        d = d.with_window(match w {
+            None => WindowPolicy::Off,
+            Some(ms) => WindowPolicy::Fixed(Window { tolerance_ms: ms }),
+        });
+    }
+    Ok(d)
+}
+
+fn padding(name: Option<&str>) -> wasabi::RsaPadding {
+    match name {
+        Some("oaep-sha1") => wasabi::RsaPadding::OaepSha1,
+        Some("oaep-sha256") => wasabi::RsaPadding::OaepSha256,
+        _ => wasabi::RsaPadding::Pkcs1v15,
+    }
+}
+
+fn salt(strict: Option<bool>) -> PssSaltPolicy {
+    if strict == Some(true) {
+        PssSaltPolicy::Strict32
+    } else {
+        PssSaltPolicy::AutoDetect
+    }
+}
+
+// ------------------------------------------------------------ result shapes
+
+fn text_of(body: &[u8]) -> Out {
+    Out::opt_str(std::str::from_utf8(body).ok().map(str::to_owned))
+}
+
+pub(crate) fn request_out(r: OutgoingRequest) -> Out {
+    let body_text = text_of(&r.body);
+    Out::Record(
+        "request",
+        vec![
+            ("method", Out::Str(r.method)),
+            ("path", Out::Str(r.path)),
+            ("headers", Out::Headers(r.headers)),
+            ("body", Out::Bytes(r.body)),
+            ("body_text", body_text),
+        ],
+    )
+}
+
+pub(crate) fn response_out(r: OutgoingResponse) -> Out {
+    let body_text = text_of(&r.body);
+    Out::Record(
+        "response",
+        vec![
+            ("status", Out::Int(i64::from(r.status))),
+            ("headers", Out::Headers(r.headers)),
+            ("body", Out::Bytes(r.body)),
+            ("body_text", body_text),
+        ],
+    )
+}
+
+pub(crate) fn webhook_out(w: SignedWebhook) -> Out {
+    let body_text = text_of(&w.body);
+    Out::Record(
+        "webhook",
+        vec![
+            ("headers", Out::Headers(w.headers)),
+            ("body", Out::Bytes(w.body)),
+            ("body_text", body_text),
+        ],
+    )
+}
+
+struct Opened {
+    data: Value,
+    code: Option<String>,
+    message: Option<String>,
+    status: u16,
+    authenticated: bool,
+    unencrypted_fields: Vec<String>,
+}
+
+fn opened_out(o: Opened) -> Out {
+    Out::Record(
+        "opened",
+        vec![
+            ("data", Out::Json(o.data)),
+            ("code", Out::opt_str(o.code)),
+            ("message", Out::opt_str(o.message)),
+            ("status", Out::Int(i64::from(o.status))),
+            ("authenticated", Out::Bool(o.authenticated)),
+            (
+                "unencrypted_fields",
+                Out::List(o.unencrypted_fields.into_iter().map(Out::Str).collect()),
+            ),
+        ],
+    )
+}
+
+/// The `data` of a serde-tagged event (`{"type", "data"}`); the raw payload
+/// for an unknown one.
+fn tagged_data<E: Serialize>(event: &E, raw: &Value) -> Value {
+    match serde_json::to_value(event) {
+        Ok(v) if v.get("type").and_then(Value::as_str) != Some("unknown") => {
+            v.get("data").cloned().unwrap_or(Value::Null)
+        }
+        _ => raw.clone(),
+    }
+}
+
+fn event_out<E>(ev: WebhookEvent<E>, data: Value) -> Out {
+    Out::Record(
+        "event",
+        vec![
+            ("type", Out::Str(ev.event_type)),
+            ("data", Out::Json(data)),
+            ("raw", Out::Json(ev.raw)),
+            ("duplicate", Out::Bool(ev.duplicate)),
+            ("delivery_key", Out::Str(ev.delivery.key)),
+            ("retention_ms", Out::uint(ev.delivery.retention_ms)),
+            ("delivery_id", Out::opt_str(ev.delivery_id)),
+            ("timestamp_ms", Out::opt_int(ev.timestamp_ms)),
+            ("business_key", Out::opt_str(ev.business_key)),
+        ],
+    )
+}
+
+fn str_list(items: impl IntoIterator<Item = String>) -> Out {
+    Out::List(items.into_iter().map(Out::Str).collect())
+}
+
+// -------------------------------------------------------------- construction
+
+impl Instance {
+    /// Makes an instance of `class` from its constructor options (a map;
+    /// names in snake_case or camelCase). Keys are parsed here, once.
+    pub fn new(class: &str, options: &Input) -> Result<Instance> {
+        let spec = vocab::class(class)
+            .ok_or_else(|| Error::invalid_input(format!("unknown class {class}")))?;
+        let a = Args::ctor(spec.name, spec.ctor, options)?;
+        let validate = a.opt_bool("validate")?.unwrap_or(true);
+        let private = |name: &str| -> Result<RsaPrivateKey> { RsaPrivateKey::parse(&a.str(name)?) };
+        let public = |name: &str| -> Result<RsaPublicKey> { RsaPublicKey::parse(&a.str(name)?) };
+        let opt_private = |name: &str| -> Result<Option<RsaPrivateKey>> {
+            a.opt_str(name)?.map(|k| RsaPrivateKey::parse(&k)).transpose()
+        };
+        let opt_public = |name: &str| -> Result<Option<RsaPublicKey>> {
+            a.opt_str(name)?.map(|k| RsaPublicKey::parse(&k)).transpose()
+        };
+        let inner = match spec.name {
+            "WorldCardMerchant" => {
+                let keys = worldcard::MerchantKeys {
+                    app_id: a.str("app_id")?,
+                    private_key: private("private_key_pem")?,
+                    aes_key: AesKey::parse(&a.str("aes_key")?)?,
+                    platform_public_key: opt_public("platform_public_key_pem")?,
+                };
+                let config = worldcard::MerchantConfig::default()
+                    .with_validation(validate)
+                    .with_delivery(delivery_config(&a)?)
+                    .with_pss_salt(salt(a.opt_bool("strict_pss_salt")?));
+                Inner::WorldCardMerchant(worldcard::Merchant::with_config(keys, config)?)
+            }
+            "WorldCardPlatform" => {
+                let app_id = a.str("app_id")?;
+                let record = worldcard::MerchantRecord {
+                    app_id: app_id.clone(),
+                    public_key: public("merchant_public_key_pem")?,
+                    aes_key: AesKey::parse(&a.str("aes_key")?)?,
+                };
+                let config = worldcard::PlatformConfig::default()
+                    .with_pss_salt(salt(a.opt_bool("strict_pss_salt")?))
+                    .with_validation(validate);
+                Inner::WorldCardPlatform(
+                    worldcard::Platform::with_config(
+                        vec![record],
+                        opt_private("platform_private_key_pem")?,
+                        config,
+                    )?,
+                    app_id,
+                )
+            }
+            "WorldCardLegacy" => {
+                let mut c = worldcard_legacy::Client::new(&a.str("app_key")?, &a.str("app_secret")?)?
+                    .with_validation(validate)
+                    .with_delivery(delivery_config(&a)?);
+                if a.opt_choice("params_in", &["body", "query"])?.as_deref() == Some("query") {
+                    c = c.with_placement(worldcard_legacy::ParamPlacement::Query);
+                }
+                Inner::WorldCardLegacy(c)
+            }
+            "WorldCardLegacyPlatform" => Inner::WorldCardLegacyPlatform(
+                worldcard_legacy::Platform::new(&a.str("app_key")?, &a.str("app_secret")?)?,
+            ),
+            "WasabiMerchant" => {
+                let keys = wasabi::MerchantKeys {
+                    api_key: a.str("api_key")?,
+                    private_key: private("private_key_pem")?,
+                    platform_public_key: opt_public("platform_public_key_pem")?,
+                };
+                let policy = match a
+                    .opt_choice("response_signature", &["require", "verify-if-present", "off"])?
+                    .as_deref()
+                {
+                    Some("verify-if-present") => wasabi::ResponseSignaturePolicy::VerifyIfPresent,
+                    Some("off") => wasabi::ResponseSignaturePolicy::Off,
+                    _ => wasabi::ResponseSignaturePolicy::Require,
+                };
+                let pad = a.opt_choice("field_padding", &["pkcs1v15", "oaep-sha1", "oaep-sha256"])?;
+                let config = wasabi::MerchantConfig::default()
+                    .with_response_signature(policy)
+                    .with_field_padding(padding(pad.as_deref()))
+                    .with_validation(validate)
+                    .with_delivery(delivery_config(&a)?);
+                Inner::WasabiMerchant(wasabi::Merchant::with_config(keys, config)?)
+            }
+            "WasabiPlatform" => Inner::WasabiPlatform(wasabi::Platform::new(
+                &a.str("api_key")?,
+                private("platform_private_key_pem")?,
+                public("merchant_public_key_pem")?,
+            )?),
+            "WasabiGateway" => Inner::WasabiGateway(
+                wasabi::Gateway::new(&a.str("api_key")?)?.with_validation(validate),
+            ),
+            "PinToPayMerchant" => Inner::PinToPayMerchant(
+                pintopay::Merchant::new(&a.str("api_key")?, &a.str("api_secret")?)?
+                    .with_validation(validate)
+                    .with_delivery(delivery_config(&a)?),
+            ),
+            "PinToPayPlatform" => Inner::PinToPayPlatform(pintopay::Platform::new(
+                &a.str("api_key")?,
+                &a.str("api_secret")?,
+            )?),
+            "PayCaClient" => Inner::PayCaClient(
+                payca::Client::new(&a.str("client_id")?, &a.str("client_secret")?)?
+                    .with_validation(validate)
+                    .with_delivery(delivery_config(&a)?),
+            ),
+            "PayCaPlatform" => Inner::PayCaPlatform(payca::Platform::new(
+                &a.str("client_id")?,
+                &a.str("client_secret")?,
+            )?),
+            other => return Err(Error::invalid_input(format!("unknown class {other}"))),
+        };
+        Ok(Instance {
+            class: spec,
+            inner,
+            store: Mutex::new(Box::new(MemoryReplayGuard::default())),
+            last_us: AtomicU64::new(0),
+        })
+    }
+
+    /// The class's vocabulary entry.
+    pub fn class(&self) -> &'static Class {
+        self.class
+    }
+
+    /// Replaces the replay store (default: a bounded in-memory one).
+    pub fn set_store(&self, store: Store) {
+        *self.store.lock().unwrap_or_else(|e| e.into_inner()) = store;
+    }
+
+    fn record<E>(&self, ev: WebhookEvent<E>, now_ms: u64) -> Result<WebhookEvent<E>> {
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        ev.recorded(store.as_mut(), now_ms)
+    }
+
+    /// A PinToPay microsecond timestamp from the host clock, strictly
+    /// increasing per instance, so two requests in the same millisecond
+    /// never share one (the platform refuses a repeated
+    /// `api_key + path + request_timestamp`).
+    fn next_us(&self, now_ms: u64) -> u64 {
+        let candidate = now_ms.saturating_mul(1000);
+        let mut last = self.last_us.load(Ordering::Relaxed);
+        loop {
+            let next = candidate.max(last.saturating_add(1));
+            match self
+                .last_us
+                .compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return next,
+                Err(seen) => last = seen,
+            }
+        }
+    }
+
+    /// Calls method `name` with positional `args` and the `options` map.
+    pub fn call(&self, name: &str, args: &[Input], options: Option<&Input>, host: &dyn Host) -> Result<Out> {
+        let method = self
+            .class
+            .method(name)
+            .filter(|m| !m.is_static)
+            .ok_or_else(|| unknown_method(self.class, name))?;
+        let a = Args::method(method, args, options)?;
+        let now = || -> Result<u64> { Ok(a.opt_uint("now_ms")?.unwrap_or_else(|| host.now_ms())) };
+        let rng = || call_rng(host, a.opt_bytes("random")?);
+        match (&self.inner, method.name) {
+            // ---------------------------------------------------- WorldCard
+            (Inner::WorldCardMerchant(m), "build_request") => {
+                let path = a.str("path")?;
+                let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
+                let ts = match a.opt_uint("timestamp_s")? {
+                    Some(s) => s,
+                    None => now()? / 1000,
+                };
+                let nonce = match a.opt_str("nonce")? {
+                    Some(n) => n,
+                    None => random_hex(host, 16)?,
+                };
+                let stamp = worldcard::Stamp {
+                    unix_seconds: ts,
+                    nonce: &nonce,
+                };
+                let mut r = rng()?;
+                let req = if a.opt_bool("validate")? == Some(false) {
+                    m.build_request_unvalidated(&path, payload.as_slice(), stamp, &mut r)?
+                } else {
+                    m.build_request(&path, payload.as_slice(), stamp, &mut r)?
+                };
+                Ok(request_out(req))
+            }
+            (Inner::WorldCardMerchant(m), "open_response") => {
+                let status = a.status("status")?;
+                let r = m.open_response(&a.body("body")?, Some(status))?;
+                Ok(opened_out(Opened {
+                    data: r.data.unwrap_or(Value::Null),
+                    code: Some(r.code.to_string()),
+                    message: Some(r.message),
+                    status,
+                    authenticated: false,
+                    unencrypted_fields: r.unencrypted_fields,
+                }))
+            }
+            (Inner::WorldCardMerchant(m), "decrypt_field") => Ok(Out::Str(m.decrypt_field(&a.str("value")?)?)),
+            (Inner::WorldCardMerchant(m), "encrypt_field") => {
+                Ok(Out::Str(m.encrypt_field(&a.str("value")?, &mut rng()?)?))
+            }
+            (Inner::WorldCardMerchant(m), "check_webhook" | "verify_webhook") => {
+                let now = now()?;
+                let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
+                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let data = tagged_data(&ev.event, &ev.raw);
+                Ok(event_out(ev, data))
+            }
+            (Inner::WorldCardPlatform(p, _), "verify_request") => {
+                let headers = a.headers("headers")?;
+                let body = a.body("body")?;
+                let now_s = now()? / 1000;
+                let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+                let v = match a.opt_str("path")? {
+                    Some(path) => p.verify_request_for(&headers, &path, &body, now_s, store.as_mut())?,
+                    None => p.verify_request(&headers, &body, now_s, store.as_mut())?,
+                };
+                Ok(Out::Json(v.json))
+            }
+            (Inner::WorldCardPlatform(p, app_id), "seal_response") => {
+                let data = a.opt_payload("payload")?;
+                let payload = data.as_deref().map(Payload::Bytes);
+                Ok(response_out(p.seal_response(app_id, payload, &mut rng()?)?))
+            }
+            (Inner::WorldCardPlatform(p, app_id), "sign_webhook") => {
+                let ts = match a.opt_uint("timestamp_ms")? {
+                    Some(t) => t,
+                    None => now()?,
+                };
+                let nonce = match a.opt_str("nonce")? {
+                    Some(n) => n,
+                    None => random_hex(host, 16)?,
+                };
+                let data = a.payload("data")?;
+                Ok(webhook_out(p.sign_webhook(
+                    app_id,
+                    &a.str("event_type")?,
+                    data.as_slice(),
+                    ts,
+                    &nonce,
+                    &mut rng()?,
+                )?))
+            }
+            // ----------------------------------------------------- legacy
+            (Inner::WorldCardLegacy(c), "build_request") => {
+                let path = a.str("path")?;
+                let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
+                let ts = match a.opt_uint("timestamp_ms")? {
+                    Some(t) => t,
+                    None => now()?,
+                };
+                let nonce = match a.opt_str("nonce")? {
+                    Some(n) => n,
+                    None => random_hex(host, 8)?,
+                };
+                let req = if a.opt_bool("validate")? == Some(false) {
+                    c.build_request_unvalidated(&path, payload.as_slice(), ts, &nonce)?
+                } else {
+                    c.build_request(&path, payload.as_slice(), ts, &nonce)?
+                };
+                Ok(request_out(req))
+            }
+            (Inner::WorldCardLegacy(c), "open_response") => {
+                let status = a.status("status")?;
+                let data = c.open_response(&a.body("body")?, Some(status))?;
+                Ok(opened_out(Opened {
+                    data,
+                    code: Some("200".to_owned()),
+                    message: None,
+                    status,
+                    authenticated: false,
+                    unencrypted_fields: Vec::new(),
+                }))
+            }
+            (Inner::WorldCardLegacy(c), "decrypt_field") => Ok(Out::Str(c.decrypt_field(&a.str("value")?)?)),
+            (Inner::WorldCardLegacy(c), "encrypt_field") => Ok(Out::Str(c.encrypt_field(&a.str("value")?)?)),
+            (Inner::WorldCardLegacy(c), "check_webhook" | "verify_webhook") => {
+                let now = now()?;
+                let ev = c.check_webhook(&a.body("body")?)?;
+                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let data = tagged_data(&ev.event, &ev.raw);
+                Ok(event_out(ev, data))
+            }
+            (Inner::WorldCardLegacyPlatform(p), "verify_request") => {
+                let fields = p.verify_request(&a.str("path")?, &a.body("body")?)?;
+                Ok(Out::Json(Value::Object(fields)))
+            }
+            (Inner::WorldCardLegacyPlatform(p), "seal_response") => {
+                let data = a.opt_payload("payload")?.unwrap_or_else(|| b"null".to_vec());
+                Ok(response_out(p.seal_response(data.as_slice())?))
+            }
+            (Inner::WorldCardLegacyPlatform(p), "sign_webhook") => {
+                Ok(webhook_out(p.sign_webhook(a.payload("data")?.as_slice())?))
+            }
+            // ----------------------------------------------------- Wasabi
+            (Inner::WasabiMerchant(m), "build_request") => {
+                let path = a.str("path")?;
+                let payload = a.opt_payload("payload")?;
+                let p = payload.as_deref().map(Payload::Bytes);
+                let mut r = rng()?;
+                let req = if a.opt_bool("validate")? == Some(false) {
+                    m.build_request_unvalidated(&path, p, &mut r)?
+                } else {
+                    m.build_request(&path, p, &mut r)?
+                };
+                Ok(request_out(req))
+            }
+            (Inner::WasabiMerchant(m), "upload_file") => Ok(request_out(m.upload_file(
+                &a.str("filename")?,
+                &a.str("content_type")?,
+                &a.bytes("bytes")?,
+                &a.str("category")?,
+                &mut call_rng(host, None)?,
+            )?)),
+            (Inner::WasabiMerchant(m), "open_response") => {
+                let status = a.status("status")?;
+                let r = m.open_response(&a.headers("headers")?, &a.body("body")?, Some(status))?;
+                Ok(opened_out(Opened {
+                    data: r.data,
+                    code: Some(r.code.to_string()),
+                    message: r.msg,
+                    status,
+                    authenticated: r.signature_verified,
+                    unencrypted_fields: Vec::new(),
+                }))
+            }
+            (Inner::WasabiMerchant(m), "decrypt_field") => {
+                Ok(Out::Str(m.decrypt_field(&a.str("value")?, &mut call_rng(host, None)?)?))
+            }
+            (Inner::WasabiMerchant(m), "open_sensitive") => {
+                Ok(Out::Json(m.open_sensitive(&a.json("data")?, &mut call_rng(host, None)?)?))
+            }
+            (Inner::WasabiMerchant(m), "check_webhook" | "verify_webhook") => {
+                let now = now()?;
+                let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?)?;
+                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let data = ev.event.data.clone();
+                Ok(event_out(ev, data))
+            }
+            (Inner::WasabiPlatform(p), "verify_request") => {
+                let headers = a.headers("headers")?;
+                let body = a.body("body")?;
+                Ok(Out::Json(match a.opt_str("path")? {
+                    Some(path) => p.verify_request_for(&headers, &path, &body)?,
+                    None => p.verify_request(&headers, &body)?,
+                }))
+            }
+            (Inner::WasabiPlatform(p), "seal_response") => {
+                let data = a.opt_payload("payload")?.unwrap_or_else(|| b"null".to_vec());
+                Ok(response_out(p.sign_response(data.as_slice(), &mut call_rng(host, None)?)?))
+            }
+            (Inner::WasabiPlatform(p), "seal_error") => {
+                let code = i64::try_from(a.uint("code")?).unwrap_or(i64::MAX);
+                Ok(response_out(p.sign_error(code, &a.str("message")?, &mut call_rng(host, None)?)?))
+            }
+            (Inner::WasabiPlatform(p), "sign_webhook") => {
+                let rid = match a.opt_str("request_id")? {
+                    Some(r) => r,
+                    None => random_hex(host, 16)?,
+                };
+                Ok(webhook_out(p.sign_notification(
+                    &a.str("event_type")?,
+                    a.payload("data")?.as_slice(),
+                    &rid,
+                    &mut call_rng(host, None)?,
+                )?))
+            }
+            (Inner::WasabiPlatform(p), "encrypt_field") => {
+                let pad = a.opt_choice("padding", &["pkcs1v15", "oaep-sha1", "oaep-sha256"])?;
+                Ok(Out::Str(p.encrypt_field(&a.str("value")?, padding(pad.as_deref()), &mut call_rng(host, None)?)?))
+            }
+            (Inner::WasabiGateway(g), "build_request") => {
+                let path = a.str("path")?;
+                let payload = a.opt_payload("payload")?;
+                let p = payload.as_deref().map(Payload::Bytes);
+                let method_name = a.opt_choice("method", &["GET", "POST", "get", "post"])?;
+                let req = if a.opt_bool("validate")? == Some(false) {
+                    g.build_request_unvalidated(&path, method_name.as_deref(), p)?
+                } else {
+                    g.build_request(&path, method_name.as_deref(), p)?
+                };
+                Ok(request_out(req))
+            }
+            (Inner::WasabiGateway(g), "upload_file") => Ok(request_out(g.upload_file(
+                &a.str("filename")?,
+                &a.str("content_type")?,
+                &a.bytes("bytes")?,
+                &mut rng()?,
+            )?)),
+            (Inner::WasabiGateway(g), "open_response") => {
+                let status = a.status("status")?;
+                let data = g.open_response(&a.str("path")?, status, &a.headers("headers")?, &a.body("body")?, now()?)?;
+                Ok(opened_out(Opened {
+                    data,
+                    code: Some("200".to_owned()),
+                    message: None,
+                    status,
+                    authenticated: false,
+                    unencrypted_fields: Vec::new(),
+                }))
+            }
+            (Inner::WasabiGateway(g), "retry_decision") => {
+                let err = super::error_from_input(a.get("error").unwrap_or(&Input::Null));
+                let attempts = u32::try_from(a.uint("attempts")?).unwrap_or(u32::MAX);
+                let d = g.retry_policy().decide(&a.str("path")?, &err, attempts);
+                Ok(Out::Record(
+                    "retry_decision",
+                    vec![
+                        ("retry", Out::Bool(d.retry)),
+                        ("delay_ms", Out::uint(d.delay_ms)),
+                        ("reason", Out::Str(d.reason)),
+                    ],
+                ))
+            }
+            (Inner::WasabiGateway(g), "webhook_events_request") => {
+                let q = a.json("query")?;
+                let s = |k: &str| q.get(k).and_then(Value::as_str);
+                let n = |k: &str| -> Result<Option<u32>> {
+                    match q.get(k) {
+                        None | Some(Value::Null) => Ok(None),
+                        Some(v) => v
+                            .as_u64()
+                            .or_else(|| v.as_str().and_then(|t| t.parse().ok()))
+                            .and_then(|x| u32::try_from(x).ok())
+                            .map(Some)
+                            .ok_or_else(|| Error::invalid_input(format!("{k} must be a whole number"))),
+                    }
+                };
+                let query = wasabi::gateway::WebhookEventsQuery {
+                    category: s("category"),
+                    reference_id: s("reference_id"),
+                    merchant_order_no: s("merchant_order_no"),
+                    status: s("status"),
+                    from: s("from"),
+                    to: s("to"),
+                    per_page: n("per_page")?,
+                    page: n("page")?,
+                };
+                Ok(request_out(g.webhook_events_request(&query)?))
+            }
+            // --------------------------------------------------- PinToPay
+            (Inner::PinToPayMerchant(m), "build_request") => {
+                let path = a.str("path")?;
+                let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
+                let ts = match a.opt_uint("timestamp_us")? {
+                    Some(t) => t,
+                    None => self.next_us(now()?),
+                };
+                let key = a.opt_str("idempotency_key")?;
+                let mut r = rng()?;
+                let req = if a.opt_bool("validate")? == Some(false) {
+                    m.build_request_unvalidated(&path, payload.as_slice(), ts, key.as_deref(), &mut r)?
+                } else {
+                    m.build_request(&path, payload.as_slice(), ts, key.as_deref(), &mut r)?
+                };
+                Ok(request_out(req))
+            }
+            (Inner::PinToPayMerchant(m), "open_response") => {
+                let status = a.status("status")?;
+                let data = m.open_response(&a.body("body")?, Some(status))?;
+                Ok(opened_out(Opened {
+                    data,
+                    code: None,
+                    message: None,
+                    status,
+                    authenticated: true,
+                    unencrypted_fields: Vec::new(),
+                }))
+            }
+            (Inner::PinToPayMerchant(m), "check_webhook" | "verify_webhook") => {
+                let now = now()?;
+                let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
+                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let data = ev.event.clone();
+                Ok(event_out(ev, data))
+            }
+            (Inner::PinToPayPlatform(p), "verify_request") => {
+                let now_us = now()?.saturating_mul(1000);
+                let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+                let v = p.verify_request(&a.headers("headers")?, &a.str("path")?, &a.body("body")?, now_us, store.as_mut())?;
+                Ok(Out::Json(v.payload))
+            }
+            (Inner::PinToPayPlatform(p), "seal_response") => {
+                let data = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
+                Ok(response_out(p.seal_response(data.as_slice(), &mut rng()?)?))
+            }
+            (Inner::PinToPayPlatform(p), "seal_error") => Ok(response_out(p.seal_error(
+                a.status("status")?,
+                &a.str("slug")?,
+                &a.str("message")?,
+                &mut rng()?,
+            ))),
+            (Inner::PinToPayPlatform(p), "sign_webhook") => Ok(webhook_out(p.seal_webhook(
+                &a.str("event_type")?,
+                a.payload("data")?.as_slice(),
+                &mut rng()?,
+            )?)),
+            (Inner::PinToPayPlatform(p), "rejection") => {
+                let err = super::error_from_input(a.get("error").unwrap_or(&Input::Null));
+                Ok(response_out(p.rejection(&err, &mut rng()?)))
+            }
+            // ------------------------------------------------------ PayCA
+            (Inner::PayCaClient(c), "build_request") => {
+                let path = a.str("path")?;
+                let payload = a.opt_payload("payload")?;
+                let path_params = a.pairs("path_params")?;
+                let query = a.pairs("query")?;
+                let pp: Vec<(&str, &str)> = path_params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let q: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let method_name = a.opt_str("method")?;
+                let key = a.opt_str("idempotency_key")?;
+                let rid = a.opt_str("request_id")?;
+                let req = payca::Request {
+                    method: method_name.as_deref(),
+                    path: &path,
+                    path_params: &pp,
+                    query: &q,
+                    body: payload.as_deref().map(Payload::Bytes),
+                    idempotency_key: key.as_deref(),
+                    request_id: rid.as_deref(),
+                    validate: a.opt_bool("validate")?,
+                };
+                Ok(request_out(c.build_request(req)?))
+            }
+            (Inner::PayCaClient(c), "upload_cardholder_file") => {
+                let (name, ct, bytes) = (a.str("filename")?, a.str("content_type")?, a.bytes("bytes")?);
+                let file = payca::FileUpload {
+                    filename: &name,
+                    content_type: &ct,
+                    bytes: &bytes,
+                };
+                let key = a.opt_str("idempotency_key")?;
+                Ok(request_out(c.upload_cardholder_file(file, key.as_deref(), &mut rng()?)?))
+            }
+            (Inner::PayCaClient(c), "upload_kyc_document") => {
+                let (name, ct, bytes) = (a.str("filename")?, a.str("content_type")?, a.bytes("bytes")?);
+                let file = payca::FileUpload {
+                    filename: &name,
+                    content_type: &ct,
+                    bytes: &bytes,
+                };
+                let key = a.opt_str("idempotency_key")?;
+                Ok(request_out(c.upload_kyc_document(
+                    &a.str("user_id")?,
+                    file,
+                    &a.str("document_type")?,
+                    key.as_deref(),
+                    &mut rng()?,
+                )?))
+            }
+            (Inner::PayCaClient(c), "open_response") => {
+                let status = a.status("status")?;
+                let data = c.open_response(status, &a.headers("headers")?, &a.body("body")?, now()?)?;
+                Ok(opened_out(Opened {
+                    data,
+                    code: None,
+                    message: None,
+                    status,
+                    authenticated: false,
+                    unencrypted_fields: Vec::new(),
+                }))
+            }
+            (Inner::PayCaClient(c), "check_webhook" | "verify_webhook") => {
+                let now = now()?;
+                let ev = c.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
+                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let data = match &ev.event {
+                    payca::Event::CardTransaction(d) | payca::Event::AccountTransaction(d) => d.clone(),
+                    _ => tagged_data(&ev.event, &ev.raw),
+                };
+                Ok(event_out(ev, data))
+            }
+            (Inner::PayCaPlatform(p), "verify_request") => {
+                p.verify_request(&a.headers("headers")?)?;
+                let body = a.get("body").map(|b| super::value::body(b, "verify_request: body")).transpose()?;
+                match (body, a.opt_str("path")?) {
+                    (Some(b), Some(path)) if !b.iter().all(u8::is_ascii_whitespace) => {
+                        Ok(Out::Json(p.validate_body(&path, &b)?))
+                    }
+                    (Some(b), None) if !b.iter().all(u8::is_ascii_whitespace) => Ok(Out::Json(
+                        crate::exact_json::parse(&b)
+                            .map_err(|_| Error::malformed("body is not JSON"))?,
+                    )),
+                    _ => Ok(Out::Json(Value::Null)),
+                }
+            }
+            (Inner::PayCaPlatform(p), "sign_webhook") => {
+                let event_type = a.str("event_type")?;
+                let data = a.payload("data")?;
+                let body = match event_type.as_str() {
+                    "cardholder_status" => data,
+                    _ => {
+                        let mut b = br#"{"event":"#.to_vec();
+                        b.extend_from_slice(
+                            serde_json::to_string(&event_type)
+                                .map_err(|_| Error::invalid_input("event type cannot be encoded"))?
+                                .as_bytes(),
+                        );
+                        b.extend_from_slice(br#","data":"#);
+                        b.extend_from_slice(&data);
+                        b.push(b'}');
+                        b
+                    }
+                };
+                let rid = match a.opt_str("request_id")? {
+                    Some(r) => r,
+                    None => random_hex(host, 16)?,
+                };
+                let key = a.opt_str("idempotency_key")?;
+                Ok(webhook_out(p.sign_webhook(body.as_slice(), &rid, key.as_deref())?))
+            }
+            _ => Err(unknown_method(self.class, name)),
+        }
+    }
+}
+
+fn unknown_method(class: &Class, name: &str) -> Error {
+    Error::invalid_input(format!(
+        "{} has no method {name}; it has: {}",
+        class.name,
+        class
+            .methods
+            .iter()
+            .map(|m| m.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// Calls the static method `name` of `class`.
+pub fn call_static(class: &str, name: &str, args: &[Input], options: Option<&Input>, _host: &dyn Host) -> Result<Out> {
+    let spec = vocab::class(class).ok_or_else(|| Error::invalid_input(format!("unknown class {class}")))?;
+    let method = spec
+        .method(name)
+        .filter(|m| m.is_static)
+        .ok_or_else(|| unknown_method(spec, name))?;
+    let a = Args::method(method, args, options)?;
+    match (spec.name, method.name) {
+        ("WorldCardMerchant", "webhook_ack") => Ok(response_out(worldcard::Merchant::webhook_ack())),
+        ("WorldCardLegacy", "webhook_ack") => Ok(response_out(worldcard_legacy::Client::webhook_ack())),
+        ("WasabiMerchant", "webhook_ack") => Ok(response_out(wasabi::Merchant::webhook_ack())),
+        ("PinToPayMerchant", "webhook_ack") => Ok(response_out(pintopay::Merchant::webhook_ack())),
+        ("PayCaClient", "webhook_ack") => Ok(response_out(payca::Client::webhook_ack())),
+        ("WorldCardPlatform", "seal_error") => Ok(response_out(worldcard::Platform::seal_error(
+            i64::try_from(a.uint("code")?).unwrap_or(i64::MAX),
+            &a.str("message")?,
+        ))),
+        ("WorldCardLegacyPlatform", "seal_error") => Ok(response_out(worldcard_legacy::Platform::seal_error(
+            i64::try_from(a.uint("code")?).unwrap_or(i64::MAX),
+            &a.str("message")?,
+        ))),
+        ("PayCaPlatform", "seal_error") => Ok(response_out(payca::Platform::seal_error(
+            a.status("status")?,
+            &a.str("code")?,
+            &a.str("message")?,
+            &a.str("request_id")?,
+        ))),
+        ("WorldCardPlatform", "rejection") => Ok(response_out(worldcard::Platform::rejection(
+            &super::error_from_input(a.get("error").unwrap_or(&Input::Null)),
+        ))),
+        ("WorldCardLegacyPlatform", "rejection") => Ok(response_out(worldcard_legacy::Platform::rejection(
+            &super::error_from_input(a.get("error").unwrap_or(&Input::Null)),
+        ))),
+        ("PayCaPlatform", "rejection") => Ok(response_out(payca::Platform::rejection(
+            &super::error_from_input(a.get("error").unwrap_or(&Input::Null)),
+            &a.str("request_id")?,
+        ))),
+        ("WorldCardPlatform", "is_acknowledged") => {
+            Ok(Out::Bool(worldcard::Platform::is_acknowledged(a.status("status")?, &a.body("body")?)))
+        }
+        ("WorldCardLegacyPlatform", "is_acknowledged") => Ok(Out::Bool(
+            worldcard_legacy::Platform::is_acknowledged(a.status("status")?, &a.body("body")?),
+        )),
+        ("WasabiPlatform", "is_acknowledged") => {
+            Ok(Out::Bool(wasabi::Platform::is_acknowledged(a.status("status")?, &a.body("body")?)))
+        }
+        ("PayCaPlatform", "is_acknowledged") => Ok(Out::Bool(payca::Platform::is_acknowledged(a.status("status")?))),
+        ("WasabiGateway", "parse_webhook_events") => {
+            let page = wasabi::Gateway::parse_webhook_events(&a.json("data")?)?;
+            Ok(Out::Json(serde_json::to_value(page).map_err(|_| Error::invalid_input("page cannot be encoded"))?))
+        }
+        _ => Err(unknown_method(spec, name)),
+    }
+}
+
+/// Calls the free function `name`.
+pub fn call_function(name: &str, args: &[Input], options: Option<&Input>, host: &dyn Host) -> Result<Out> {
+    let method = vocab::FUNCTIONS
+        .iter()
+        .find(|f| f.name == name)
+        .ok_or_else(|| Error::invalid_input(format!("unknown function {name}")))?;
+    let a = Args::method(method, args, options)?;
+    match method.name {
+        "validate" => {
+            let provider = a.str("provider")?;
+            let payload = a.json("payload")?;
+            let today = match a.opt_str("today")? {
+                Some(t) => t,
+                None => crate::validate::date_from_unix_seconds(host.now_ms() / 1000),
+            };
+            let card_type = a.opt_json("card_type")?;
+            let ctx = crate::validate::Context {
+                today: Some(&today),
+                card_type: card_type.as_ref(),
+            };
+            let r = crate::validate::validate(&provider, &a.str("endpoint")?, &payload, &ctx)?;
+            Ok(Out::Record(
+                "report",
+                vec![
+                    ("covered", Out::Bool(r.covered)),
+                    ("checked", Out::uint(r.checked as u64)),
+                    ("skipped", str_list(r.skipped)),
+                ],
+            ))
+        }
+        "error_codes" => Ok(str_list(crate::CODES.iter().map(|c| (*c).to_owned()))),
+        "status_model" => {
+            let name = a.str("name")?;
+            let model = status_model(&name)
+                .ok_or_else(|| Error::invalid_input(format!("unknown status model {name}; expected one of: {}", vocab::STATUS_MODELS.join(", "))))?;
+            Ok(Out::Record(
+                "status_model",
+                vec![
+                    ("name", Out::Str(name)),
+                    ("states", str_list(model.states.iter().map(|(s, _)| (*s).to_owned()))),
+                    (
+                        "final_states",
+                        str_list(model.states.iter().filter(|(_, f)| *f).map(|(s, _)| (*s).to_owned())),
+                    ),
+                    (
+                        "transitions",
+                        Out::Json(Value::Array(
+                            model
+                                .transitions
+                                .iter()
+                                .map(|(f, t)| serde_json::json!([f, t]))
+                                .collect(),
+                        )),
+                    ),
+                ],
+            ))
+        }
+        _ => Err(Error::invalid_input(format!("unknown function {name}"))),
+    }
+}
+
+fn status_model(name: &str) -> Option<crate::status::StatusModel> {
+    Some(match name {
+        "wasabi.card" => wasabi::status::CARD,
+        "wasabi.order" => wasabi::status::ORDER,
+        "wasabi.authorization" => wasabi::status::AUTHORIZATION,
+        "wasabi.cardholder" => wasabi::status::CARDHOLDER,
+        "payca.cardholder" => payca::status::CARDHOLDER,
+        "pintopay.order" => pintopay::status::ORDER,
+        "pintopay.card" => pintopay::status::CARD,
+        "pintopay.cardholder_registration" => pintopay::status::CARDHOLDER_REGISTRATION,
+        "pintopay.cardholder_kyc" => pintopay::status::CARDHOLDER_KYC,
+        _ => return None,
+    })
+}

@@ -1,0 +1,42 @@
+//! What a binding supplies from its host: a clock and a CSPRNG. Nothing
+//! else crosses from the host into the core.
+
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+use crate::error::{Error, Result};
+
+/// The host's clock and randomness. A binding implements this once
+/// (`Date.now()` and `crypto.getRandomValues`; `time.time()` and
+/// `os.urandom`-quality `getrandom`).
+pub trait Host {
+    /// Unix milliseconds.
+    fn now_ms(&self) -> u64;
+    /// Fills `buf` from the operating system's CSPRNG; an error when there is
+    /// none (never a silent fallback).
+    fn fill_random(&self, buf: &mut [u8]) -> Result<()>;
+}
+
+/// The RNG of one call: ChaCha20 keyed with 32 bytes from the host's CSPRNG
+/// (or from the caller's `random` seed, for reproducible tests). Drawing the
+/// seed can fail and is checked; the stream itself cannot.
+pub(crate) fn call_rng(host: &dyn Host, seed: Option<Vec<u8>>) -> Result<ChaCha20Rng> {
+    let seed: [u8; 32] = match seed {
+        Some(s) => s
+            .try_into()
+            .map_err(|_| Error::invalid_input("random must be exactly 32 bytes"))?,
+        None => {
+            let mut s = [0u8; 32];
+            host.fill_random(&mut s)?;
+            s
+        }
+    };
+    Ok(ChaCha20Rng::from_seed(seed))
+}
+
+/// A nonce of `n` random bytes as lowercase hex.
+pub(crate) fn random_hex(host: &dyn Host, n: usize) -> Result<String> {
+    let mut b = vec![0u8; n];
+    host.fill_random(&mut b)?;
+    Ok(crate::encoding::hex_encode(&b))
+}

@@ -1,0 +1,378 @@
+//! Values crossing the language boundary: [`Input`] comes in (each binding
+//! converts its language's values to it, nothing more), [`Out`] goes back.
+//! Every normalisation (payloads, headers, bodies, options, error fields)
+//! happens here, once.
+
+use serde_json::Value;
+
+use crate::envelope::Headers;
+use crate::error::{Error, Result};
+
+/// A value from the host language.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Input {
+    /// `null`, `undefined`, `None`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer (JS safe integers and `BigInt`, Python `int`).
+    Int(i128),
+    /// A binary float (JS `number` with a fraction, Python `float`).
+    Float(f64),
+    /// An exact decimal given as its text (Python `decimal.Decimal`):
+    /// serialized as a JSON number, digit for digit.
+    Decimal(String),
+    /// Text.
+    Str(String),
+    /// Bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`, Python `bytes`).
+    Bytes(Vec<u8>),
+    /// A list (JS array, Python list or tuple).
+    List(Vec<Input>),
+    /// A map (JS object, `Map`, fetch `Headers`; Python `dict`, `Mapping`),
+    /// in the host's order.
+    Map(Vec<(String, Input)>),
+}
+
+impl Input {
+    /// Whether the value is absent (`Null`).
+    pub fn is_null(&self) -> bool {
+        matches!(self, Input::Null)
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Input::Null => "null",
+            Input::Bool(_) => "a boolean",
+            Input::Int(_) | Input::Float(_) | Input::Decimal(_) => "a number",
+            Input::Str(_) => "text",
+            Input::Bytes(_) => "bytes",
+            Input::List(_) => "a list",
+            Input::Map(_) => "an object",
+        }
+    }
+
+    /// The member `name` of a map (`None` when absent, `null` or not a map).
+    pub fn get(&self, name: &str) -> Option<&Input> {
+        match self {
+            Input::Map(m) => m
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v)
+                .filter(|v| !v.is_null()),
+            _ => None,
+        }
+    }
+}
+
+/// A value for the host language.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Out {
+    /// Nothing.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// Text.
+    Str(String),
+    /// Bytes.
+    Bytes(Vec<u8>),
+    /// Provider data: JSON whose keys are the provider's and never renamed.
+    Json(Value),
+    /// Header names and values, kept as produced.
+    Headers(Vec<(String, String)>),
+    /// A result shape from the vocabulary, by name; its keys are vocabulary
+    /// names (snake_case), which a binding may rename for its language.
+    Record(&'static str, Vec<(&'static str, Out)>),
+    /// A list.
+    List(Vec<Out>),
+}
+
+impl Out {
+    /// Optional text.
+    pub fn opt_str(s: Option<String>) -> Out {
+        s.map_or(Out::Null, Out::Str)
+    }
+
+    /// Optional integer.
+    pub fn opt_int(i: Option<u64>) -> Out {
+        i.map_or(Out::Null, |v| Out::Int(i64::try_from(v).unwrap_or(i64::MAX)))
+    }
+
+    /// An unsigned integer.
+    pub fn uint(i: u64) -> Out {
+        Out::Int(i64::try_from(i).unwrap_or(i64::MAX))
+    }
+}
+
+// ------------------------------------------------------------ conversions
+
+/// How the bindings' hint reads when a parsed object arrives where the raw
+/// body belongs.
+const RAW_BODY_HINT: &str = "the body must be the raw bytes (or text) exactly as received, not a parsed object: the signature covers the bytes. Express: express.raw({ type: '*/*' }); Fastify: addContentTypeParser('*', { parseAs: 'buffer' }, ...); fetch/edge: await req.arrayBuffer(); Flask: request.get_data(); Django: request.body; FastAPI/Starlette: await request.body()";
+
+/// A received body: bytes or text. A parsed object is refused with a
+/// message that says how to get the raw body.
+pub fn body(v: &Input, what: &str) -> Result<Vec<u8>> {
+    match v {
+        Input::Bytes(b) => Ok(b.clone()),
+        Input::Str(s) => Ok(s.as_bytes().to_vec()),
+        Input::Map(_) | Input::List(_) => Err(Error::invalid_input(format!("{what}: {RAW_BODY_HINT}"))),
+        other => Err(Error::invalid_input(format!(
+            "{what} must be bytes or text, not {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// Header values as text: strings, numbers; a list (Node's `set-cookie`)
+/// gives one header per element; `null` (Node's `undefined` values) is skipped.
+fn push_header(h: &mut Headers, name: &str, v: &Input) -> Result<()> {
+    match v {
+        Input::Null => Ok(()),
+        Input::Str(s) => {
+            h.push(name, s.clone());
+            Ok(())
+        }
+        Input::Int(i) => {
+            h.push(name, i.to_string());
+            Ok(())
+        }
+        Input::Bytes(b) => {
+            h.push(name, String::from_utf8_lossy(b).into_owned());
+            Ok(())
+        }
+        Input::List(items) => {
+            for item in items {
+                push_header(h, name, item)?;
+            }
+            Ok(())
+        }
+        other => Err(Error::invalid_input(format!(
+            "header {name} must be text, not {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// Received headers: a map of names to values, or a list of `[name, value]`
+/// pairs. Names are matched case-insensitively later.
+pub fn headers(v: &Input) -> Result<Headers> {
+    let mut h = Headers::new();
+    match v {
+        Input::Null => {}
+        Input::Map(m) => {
+            for (k, v) in m {
+                push_header(&mut h, k, v)?;
+            }
+        }
+        Input::List(pairs) => {
+            for pair in pairs {
+                match pair {
+                    Input::List(kv) if kv.len() == 2 => {
+                        let Some(Input::Str(name)) = kv.first() else {
+                            return Err(Error::invalid_input("header names must be text"));
+                        };
+                        if let Some(value) = kv.get(1) {
+                            push_header(&mut h, name, value)?;
+                        }
+                    }
+                    _ => {
+                        return Err(Error::invalid_input(
+                            "headers given as a list must be [name, value] pairs",
+                        ))
+                    }
+                }
+            }
+        }
+        other => {
+            return Err(Error::invalid_input(format!(
+                "headers must be a map or a list of [name, value] pairs, not {}",
+                other.kind()
+            )))
+        }
+    }
+    Ok(h)
+}
+
+/// JSON text of a value, exact: integers and decimals digit for digit,
+/// floats as their shortest round-trip text, bytes refused inside objects.
+pub fn write_json(v: &Input, out: &mut Vec<u8>) -> Result<()> {
+    match v {
+        Input::Null => out.extend_from_slice(b"null"),
+        Input::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Input::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Input::Float(f) => {
+            let n = serde_json::Number::from_f64(*f)
+                .ok_or_else(|| Error::invalid_input("NaN and Infinity are not JSON"))?;
+            out.extend_from_slice(n.to_string().as_bytes());
+        }
+        Input::Decimal(d) => {
+            let t = d.trim();
+            if serde_json::from_str::<serde_json::Number>(t).is_err() {
+                return Err(Error::invalid_input(format!(
+                    "decimal {t} is not a finite JSON number"
+                )));
+            }
+            out.extend_from_slice(t.as_bytes());
+        }
+        Input::Str(s) => {
+            let text = serde_json::to_string(s)
+                .map_err(|_| Error::invalid_input("text cannot be encoded"))?;
+            out.extend_from_slice(text.as_bytes());
+        }
+        Input::Bytes(_) => {
+            return Err(Error::invalid_input(
+                "bytes cannot be a value inside a JSON payload (encode them as text first)",
+            ))
+        }
+        Input::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json(item, out)?;
+            }
+            out.push(b']');
+        }
+        Input::Map(members) => {
+            out.push(b'{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let key = serde_json::to_string(k)
+                    .map_err(|_| Error::invalid_input("key cannot be encoded"))?;
+                out.extend_from_slice(key.as_bytes());
+                out.push(b':');
+                write_json(item, out)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+/// A payload as JSON bytes: bytes and text pass through untouched (checked
+/// to be JSON by the provider code); a map or list is serialized once,
+/// compactly and exactly.
+pub fn payload_bytes(v: &Input, what: &str) -> Result<Vec<u8>> {
+    match v {
+        Input::Bytes(b) => Ok(b.clone()),
+        Input::Str(s) => Ok(s.as_bytes().to_vec()),
+        Input::Map(_) | Input::List(_) => {
+            let mut out = Vec::new();
+            write_json(v, &mut out)?;
+            Ok(out)
+        }
+        other => Err(Error::invalid_input(format!(
+            "{what} must be an object, a list, JSON text or JSON bytes, not {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// Any JSON value (numbers that are not plain integers become exact
+/// decimal text, as everywhere else).
+pub fn json_value(v: &Input, what: &str) -> Result<Value> {
+    let bytes = match v {
+        Input::Bytes(_) | Input::Str(_) | Input::Map(_) | Input::List(_) => payload_bytes(v, what)?,
+        other => {
+            let mut out = Vec::new();
+            write_json(other, &mut out)?;
+            out
+        }
+    };
+    crate::exact_json::parse(&bytes).map_err(|_| Error::invalid_input(format!("{what} is not valid JSON")))
+}
+
+/// Text.
+pub fn text(v: &Input, what: &str) -> Result<String> {
+    match v {
+        Input::Str(s) => Ok(s.clone()),
+        other => Err(Error::invalid_input(format!(
+            "{what} must be text, not {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// A non-negative integer (a float without a fraction is accepted: JS
+/// numbers are floats).
+pub fn uint(v: &Input, what: &str) -> Result<u64> {
+    let bad = || Error::invalid_input(format!("{what} must be a non-negative whole number"));
+    match v {
+        Input::Int(i) => u64::try_from(*i).map_err(|_| bad()),
+        Input::Float(f) if f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f <= 9_007_199_254_740_991.0 => {
+            Ok(*f as u64)
+        }
+        Input::Str(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse().map_err(|_| bad())
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// A boolean.
+pub fn boolean(v: &Input, what: &str) -> Result<bool> {
+    match v {
+        Input::Bool(b) => Ok(*b),
+        other => Err(Error::invalid_input(format!(
+            "{what} must be true or false, not {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// Bytes.
+pub fn bytes(v: &Input, what: &str) -> Result<Vec<u8>> {
+    match v {
+        Input::Bytes(b) => Ok(b.clone()),
+        other => Err(Error::invalid_input(format!(
+            "{what} must be bytes, not {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// Name/value pairs from a map or a list of pairs; values as text.
+pub fn pairs(v: &Input, what: &str) -> Result<Vec<(String, String)>> {
+    let value_text = |x: &Input| -> Result<String> {
+        match x {
+            Input::Str(s) => Ok(s.clone()),
+            Input::Int(i) => Ok(i.to_string()),
+            Input::Bool(b) => Ok(b.to_string()),
+            Input::Decimal(d) => Ok(d.clone()),
+            _ => Err(Error::invalid_input(format!(
+                "{what} values must be text or numbers"
+            ))),
+        }
+    };
+    match v {
+        Input::Null => Ok(Vec::new()),
+        Input::Map(m) => m
+            .iter()
+            .filter(|(_, x)| !x.is_null())
+            .map(|(k, x)| Ok((k.clone(), value_text(x)?)))
+            .collect(),
+        Input::List(items) => items
+            .iter()
+            .map(|pair| match pair {
+                Input::List(kv) if kv.len() == 2 => match (kv.first(), kv.get(1)) {
+                    (Some(Input::Str(k)), Some(x)) => Ok((k.clone(), value_text(x)?)),
+                    _ => Err(Error::invalid_input(format!("{what} names must be text"))),
+                },
+                _ => Err(Error::invalid_input(format!(
+                    "{what} given as a list must be [name, value] pairs"
+                ))),
+            })
+            .collect(),
+        other => Err(Error::invalid_input(format!(
+            "{what} must be a map or a list of pairs, not {}",
+            other.kind()
+        ))),
+    }
+}
