@@ -76,14 +76,14 @@ fuzz_target!(|data: &[u8]| {
         &mut g,
     ));
     ok(c.payca.verify_webhook(&headers, data, 0, &mut g));
-    ok(c.payca.open_response(400, &headers, data));
+    ok(c.payca.open_response(400, &headers, data, 0));
     ok(c.legacy.verify_webhook(data, 0, &mut g));
     ok(c.legacy.open_response(data, None));
     ok(c.legacy.decrypt_field(&text));
     ok(c.wsb.open_response(&headers, data, None));
     ok(c.wsb.verify_webhook(&headers, data, 0, &mut g));
     ok(c.wsb.decrypt_field(&text, &mut rng));
-    ok(c.gw.open_response(422, &headers, data));
+    ok(c.gw.open_response("cards/deposit", 422, &headers, data, 0));
     if let Ok(v) = cardwire::exact_json::parse(data) {
         ok(cardwire::validate::validate(
             "wasabi",
