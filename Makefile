@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo test lint bench bench-rust fuzz vectors docs wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
+.PHONY: help demo test lint bench bench-rust fuzz vectors docs generate wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -19,6 +19,7 @@ help:
 	@echo "make fuzz    - cargo-fuzz targets, FUZZ_SECONDS each (not part of test)"
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
 	@echo "make docs    - regenerate docs/validation.md from the rule tables"
+	@echo "make generate - regenerate the bindings' types and class glue from core/src/api/vocab.rs"
 	@echo "make wasm    - build the npm package into bindings-wasm/pkg"
 
 demo:
@@ -101,6 +102,9 @@ test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examp
 
 docs:
 	CARDWIRE_UPDATE_DOCS=1 $(CARGO) test -q -p cardwire --test validation docs_are_current
+
+generate:
+	CARDWIRE_UPDATE_GENERATED=1 $(CARGO) test -q -p cardwire --test generated
 
 vectors: setup-python
 	$(PY) tests/gen/worldcard.py

@@ -44,9 +44,9 @@ WASM_OPT=bindings-wasm/node_modules/.bin/wasm-opt
 [ -x "$WASM_OPT" ] || WASM_OPT=$(command -v wasm-opt || true)
 if [ -n "$WASM_OPT" ] && "$WASM_OPT" --version | grep -qE 'version (1[2-9][0-9]|[2-9][0-9][0-9])'; then
   for f in "$OUT"/*/cardwire_wasm_bg.wasm; do
-    "$WASM_OPT" -Oz --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
+    "$WASM_OPT" -Oz --converge --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   done
-  OPT="wasm-opt -Oz ($("$WASM_OPT" --version | head -1))"
+  OPT="wasm-opt -Oz --converge ($("$WASM_OPT" --version | head -1))"
 else
   OPT="no recent wasm-opt (run npm ci in bindings-wasm)"
 fi

@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 const cardwire = createRequire(import.meta.url)('./index.node.cjs');
 
 export const {
-  CardwireError,
-  WorldCardMerchant, WorldCardPlatform, WorldCardLegacy,
+  CardwireError, backend,
+  WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform,
   WasabiMerchant, WasabiPlatform, WasabiGateway,
   PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform,
-  validate, errorCodes,
+  validate, errorCodes, statusModel,
 } = cardwire;
 export default cardwire;

@@ -214,13 +214,14 @@ pub struct WebhookEvent<E> {
 impl<E> WebhookEvent<E> {
     /// Asks `guard` whether this delivery was seen, records it, and sets
     /// [`duplicate`](Self::duplicate). The second half of `verify_webhook`,
-    /// for callers that verify first and consult their own store after.
-    #[must_use]
-    pub fn recorded<G: ReplayGuard + ?Sized>(mut self, guard: &mut G, now_ms: u64) -> Self {
+    /// for callers that verify first and consult their own store after. A
+    /// store that cannot answer is an error (`store_unavailable`), never a
+    /// guess: answer the provider with a 5xx so it retries.
+    pub fn recorded<G: ReplayGuard + ?Sized>(mut self, guard: &mut G, now_ms: u64) -> Result<Self> {
         self.duplicate =
-            guard.check_and_record(&self.delivery.key, now_ms, self.delivery.retention_ms)
+            guard.check_and_record(&self.delivery.key, now_ms, self.delivery.retention_ms)?
                 == Seen::Again;
-        self
+        Ok(self)
     }
 }
 
@@ -238,8 +239,10 @@ pub enum Seen {
 /// the caller passes `now`. Implement it over your own store (Redis, SQL) to
 /// share state between processes.
 pub trait ReplayGuard {
-    /// Records `key` until `now_ms + ttl_ms` and says whether it was already there.
-    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen;
+    /// Records `key` until `now_ms + ttl_ms` and says whether it was already
+    /// there, atomically. A store that cannot answer (a shared store that is
+    /// unreachable) returns `Error::StoreUnavailable`: it never guesses "new".
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Result<Seen>;
 }
 
 /// An in-memory [`ReplayGuard`] with bounded memory: at most `capacity` keys;
@@ -308,11 +311,11 @@ impl Default for MemoryReplayGuard {
 }
 
 impl ReplayGuard for MemoryReplayGuard {
-    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen {
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Result<Seen> {
         self.purge_expired(now_ms);
         if let Some(exp) = self.expiry.get(key) {
             if *exp > now_ms {
-                return Seen::Again;
+                return Ok(Seen::Again);
             }
         }
         self.expiry.remove(key);
@@ -327,12 +330,12 @@ impl ReplayGuard for MemoryReplayGuard {
             let expiry = &self.expiry;
             self.order.retain(|(e, k)| expiry.get(k) == Some(e));
         }
-        Seen::First
+        Ok(Seen::First)
     }
 }
 
 impl<G: ReplayGuard + ?Sized> ReplayGuard for &mut G {
-    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Seen {
+    fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Result<Seen> {
         (**self).check_and_record(key, now_ms, ttl_ms)
     }
 }
@@ -344,21 +347,21 @@ mod tests {
     #[test]
     fn replay_guard_expires_and_stays_bounded() {
         let mut g = MemoryReplayGuard::new(3);
-        assert_eq!(g.check_and_record("a", 0, 100), Seen::First);
-        assert_eq!(g.check_and_record("a", 50, 100), Seen::Again);
+        assert_eq!(g.check_and_record("a", 0, 100).unwrap(), Seen::First);
+        assert_eq!(g.check_and_record("a", 50, 100).unwrap(), Seen::Again);
         assert_eq!(
-            g.check_and_record("a", 100, 100),
+            g.check_and_record("a", 100, 100).unwrap(),
             Seen::First,
             "expired at 100"
         );
         for k in ["b", "c", "d", "e"] {
-            g.check_and_record(k, 101, 1000);
+            g.check_and_record(k, 101, 1000).unwrap();
         }
         assert_eq!(g.len(), 3);
         // the oldest ("a", then "b") were evicted
-        assert_eq!(g.check_and_record("e", 102, 1000), Seen::Again);
+        assert_eq!(g.check_and_record("e", 102, 1000).unwrap(), Seen::Again);
         for i in 0..10_000u64 {
-            g.check_and_record(&i.to_string(), 200 + i, 5);
+            g.check_and_record(&i.to_string(), 200 + i, 5).unwrap();
         }
         assert!(g.len() <= 3);
         assert!(g.order.len() <= 6);

@@ -160,6 +160,13 @@ pub enum Error {
     },
     /// The endpoint needs an `Idempotency-Key` (PinToPay `cards/create`, `cards/topup`).
     IdempotencyKeyRequired,
+    /// The replay store could not answer (a shared store that is down). The
+    /// delivery was not recorded: answer the provider with a 5xx so it
+    /// retries, and the retry is decided once the store is back.
+    StoreUnavailable {
+        /// What failed, without keys or payloads.
+        reason: String,
+    },
     /// The provider answered with an error.
     Api(Box<ApiError>),
 }
@@ -178,6 +185,7 @@ pub const CODES: &[&str] = &[
     "validation_failed",
     "idempotency_key_required",
     "api_error",
+    "store_unavailable",
 ];
 
 impl Error {
@@ -195,6 +203,7 @@ impl Error {
             Error::ValidationFailed { .. } => "validation_failed",
             Error::IdempotencyKeyRequired => "idempotency_key_required",
             Error::Api(_) => "api_error",
+            Error::StoreUnavailable { .. } => "store_unavailable",
         }
     }
 
@@ -238,6 +247,9 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::IdempotencyKeyRequired => f.write_str("this endpoint needs an Idempotency-Key"),
+            Error::StoreUnavailable { reason } => {
+                write!(f, "replay store unavailable: {reason}; nothing was recorded (answer 5xx so the provider retries)")
+            }
             Error::Api(e) => {
                 write!(f, "provider error {}: {}", e.provider_code, e.message)?;
                 if let Some(s) = e.status {

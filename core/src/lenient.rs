@@ -2,7 +2,6 @@
 //! (numbers sent as strings and back). Authenticity is checked before any of
 //! this runs; these only decide how a verified payload is typed.
 
-use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// A value that can be read leniently from JSON.
@@ -48,7 +47,7 @@ impl FromLenient for bool {
     }
 }
 
-/// Generic lenient field reader: `#[serde(default, deserialize_with = "lenient::opt")]`.
-pub fn opt<'de, D: Deserializer<'de>, T: FromLenient>(d: D) -> Result<Option<T>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?.and_then(T::from_value))
+/// Reads field `name` of an object leniently: `None` when absent or unreadable.
+pub fn field<T: FromLenient>(obj: &Value, name: &str) -> Option<T> {
+    obj.get(name).cloned().and_then(T::from_value)
 }

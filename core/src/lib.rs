@@ -45,6 +45,7 @@
 )]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod crypto;
 pub mod delivery;
 pub mod encoding;

@@ -271,6 +271,40 @@ fn trigger(code: &str) -> Error {
         "api_error" => m
             .open_response(br#"{"code":10011,"message":"Duplicate card order"}"#, None)
             .unwrap_err(),
+        "store_unavailable" => {
+            /// A shared store that is down: it must fail, never guess "new".
+            struct Down;
+            impl cardwire::ReplayGuard for Down {
+                fn check_and_record(
+                    &mut self,
+                    _: &str,
+                    _: u64,
+                    _: u64,
+                ) -> cardwire::Result<cardwire::Seen> {
+                    Err(cardwire::Error::StoreUnavailable {
+                        reason: "connection refused".into(),
+                    })
+                }
+            }
+            let hook = p
+                .sign_webhook(
+                    APP,
+                    "card_open",
+                    r#"{"card_id":"1"}"#,
+                    NOW * 1000,
+                    "n-down",
+                    &mut rng,
+                )
+                .unwrap();
+            let e = m
+                .verify_webhook(&hook.headers(), &hook.body, NOW * 1000, &mut Down)
+                .unwrap_err();
+            // The check without the store still passes: only "seen before?" is unknown.
+            assert!(m
+                .check_webhook(&hook.headers(), &hook.body, NOW * 1000)
+                .is_ok());
+            e
+        }
         other => panic!("no trigger written for {other}: add one"),
     }
 }

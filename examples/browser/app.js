@@ -33,14 +33,14 @@ try {
   // WorldCard: card_number, cvv, expiry_month, expiry_year are AES-256-GCM fields.
   const wc = await load('/tests/vectors/worldcard/response_virtual_get_info.json');
   const merchant = new WorldCardMerchant({ appId: 'app_demo', privateKeyPem: await (await fetch('/tests/vectors/keys/merchant_2048.pkcs8.pem')).text(), aesKey: wc.aes_key });
-  const opened = merchant.openResponse(wc.body, { status: 200 });
+  const opened = merchant.openResponse(200, {}, wc.body);
   show('worldcard', { pan: opened.data.card_number, cvv: opened.data.cvv, expiryMonth: opened.data.expiry_month, expiryYear: opened.data.expiry_year });
   merchant.free();
 
   // PinToPay: the whole response is one secretbox envelope.
   const ptp = await load('/tests/vectors/pintopay/response_card_details.json');
   const client = new PinToPayMerchant({ apiKey: ptp.api_key, apiSecret: ptp.api_secret });
-  const card = client.openResponse(ptp.body, { status: 200 });
+  const card = client.openResponse(200, {}, ptp.body).data;
   show('pintopay', { pan: card.card_number, cvv: card.cvv, expiryMonth: card.expiry_month, expiryYear: card.expiry_year });
   client.free();
   status.textContent = 'ready: both responses verified and decrypted in this page';

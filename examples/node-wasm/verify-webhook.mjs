@@ -21,12 +21,12 @@ function handle(headers, rawBody) {
     return WorldCardMerchant.webhookAck();
   } catch (e) {
     if (e instanceof CardwireError) console.log(`refused: ${e.code}`);
-    return { status: 401, headers: {}, body: '' };
+    return { status: 401, headers: {}, bodyText: '' };
   }
 }
 
 console.log(handle(delivery.headers, delivery.body));
 console.log(handle(new Headers(delivery.headers), delivery.body));
-console.log(handle(delivery.headers, delivery.body.replace('"data":"', '"data":"x')));
+console.log(handle(delivery.headers, delivery.bodyText.replace('"data":"', '"data":"x')));
 merchant.free();
 platform.free();

@@ -101,13 +101,13 @@ await check('the shared vectors open in the browser (WorldCard responses and web
     const c = await json(`/tests/vectors/${n}.json`);
     if (c.kind === 'webhook') {
       const m = new cw.WorldCardMerchant({ appId: 'a', privateKeyPem: await key('merchant_1024.pkcs8.pem'), aesKey: c.aes_key, platformPublicKeyPem: await key(c.platform_public_key) });
-      assert(canon(m.verifyWebhook(c.headers, c.body, { now: c.now_ms }).raw) === canon(c.payload), n);
+      assert(canon(m.verifyWebhook(c.headers, c.body, { nowMs: c.now_ms }).raw) === canon(c.payload), n);
     } else if (c.kind === 'response' && c.aes_key) {
       const m = new cw.WorldCardMerchant({ appId: 'a', privateKeyPem: await key('merchant_1024.pkcs8.pem'), aesKey: c.aes_key });
-      assert(m.openResponse(c.body).data.card_number === c.data.card_number, n);
+      assert(m.openResponse(200, {}, c.body).data.card_number === c.data.card_number, n);
     } else {
       const m = new cw.PinToPayMerchant({ apiKey: c.api_key, apiSecret: c.api_secret });
-      try { m.openResponse(c.body, { status: c.status }); throw new Error('no error'); } catch (e) { assert(e.code === 'api_error' && e.providerCode === c.slug, n); }
+      try { m.openResponse(c.status, {}, c.body); throw new Error('no error'); } catch (e) { assert(e.code === 'api_error' && e.providerCode === c.slug, n); }
     }
   }
 });
@@ -118,8 +118,8 @@ await check('bad input from JavaScript is a CardwireError, never a wasm trap', a
   const m = new cw.PinToPayMerchant({ apiKey: 'k', apiSecret: 'secret-123' });
   expectCode(() => m.buildRequest('/api/v1/cards/get', 'x'.repeat(2_000_000)), 'invalid_input');
   expectCode(() => m.buildRequest('/api/v1/cards/topup', { card_id: 'c', amount: '1' }), 'idempotency_key_required');
-  expectCode(() => m.openResponse('{"encrypted":"AQ=="}'), 'malformed_envelope');
-  expectCode(() => m.openResponse(new Uint8Array([1, 2, 3])), 'malformed_envelope');
+  expectCode(() => m.openResponse(200, {}, '{"encrypted":"AQ=="}'), 'malformed_envelope');
+  expectCode(() => m.openResponse(200, {}, new Uint8Array([1, 2, 3])), 'malformed_envelope');
   expectCode(() => cw.validate('wasabi', '/merchant/core/mcb/card/physicalCard/updatePin', { cardNo: 'c', merchantOrderNo: 'ORDER-2026-000001', pin: '123456' }), 'validation_failed');
 });
 

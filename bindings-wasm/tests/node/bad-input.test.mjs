@@ -35,19 +35,19 @@ test('constructors refuse wrong types and bad keys with typed errors', () => {
 test('methods refuse undefined, wrong types, huge strings and non-JSON', () => {
   const m = new cw.WorldCardMerchant({ appId: 'a', privateKeyPem: key('merchant_1024.pkcs8.pem'), aesKey: AES_HEX, platformPublicKeyPem: key('platform_1024.spki.pem') });
   const huge = 'x'.repeat(5_000_000);
-  expectCode(() => m.buildRequest('/api/v1/card/close', undefined), 'invalid_input', 'undefined payload');
+  expectCode(() => m.buildRequest('/api/v1/card/close', undefined), 'validation_failed', 'undefined payload is {} (the close rules need a card)');
   expectCode(() => m.buildRequest('/api/v1/card/close', 12), 'invalid_input', 'number payload');
   expectCode(() => m.buildRequest('/api/v1/card/close', '{not json'), 'invalid_input', 'non-JSON text');
-  expectCode(() => m.buildRequest('/api/v1/card/close', { card_id: 'c' }, { timestamp: -1 }), 'invalid_input', 'negative timestamp');
-  expectCode(() => m.buildRequest('/api/v1/card/close', { card_id: 'c' }, { timestamp: 1.5 }), 'invalid_input', 'fractional timestamp');
+  expectCode(() => m.buildRequest('/api/v1/card/close', { card_id: 'c' }, { timestampS: -1 }), 'invalid_input', 'negative timestamp');
+  expectCode(() => m.buildRequest('/api/v1/card/close', { card_id: 'c' }, { timestampS: 1.5 }), 'invalid_input', 'fractional timestamp');
   expectCode(() => m.buildRequest('/api/v1/card/close', { card_id: 'c' }, { nonce: 'has space' }), 'invalid_input', 'bad nonce');
   expectCode(() => m.buildRequest('/api/v1/card/close', { card_id: 'c' }, { random: new Uint8Array(3) }), 'invalid_input', 'short seed');
   expectCode(() => m.buildRequest('/nope', {}), 'invalid_input', 'bad path');
   expectCode(() => m.buildRequest(undefined, {}), null, 'undefined path');
-  expectCode(() => m.openResponse(undefined), 'invalid_input', 'undefined body');
-  expectCode(() => m.openResponse(huge), 'malformed_envelope', 'huge non-JSON body');
-  expectCode(() => m.openResponse(`{"code":0,"data":{"cvv":"${'A'.repeat(40)}"}}`), 'decrypt_failed', 'a ciphertext-shaped field that fails its tag');
-  assert.deepEqual(m.openResponse('{"code":0,"data":{"cvv":"123"}}').unencrypted_fields, ['cvv'], 'a field in clear is passed through, listed');
+  expectCode(() => m.openResponse(200, {}, undefined), 'invalid_input', 'undefined body');
+  expectCode(() => m.openResponse(200, {}, huge), 'malformed_envelope', 'huge non-JSON body');
+  expectCode(() => m.openResponse(200, {}, `{"code":0,"data":{"cvv":"${'A'.repeat(40)}"}}`), 'decrypt_failed', 'a ciphertext-shaped field that fails its tag');
+  assert.deepEqual(m.openResponse(200, {}, '{"code":0,"data":{"cvv":"123"}}').unencryptedFields, ['cvv'], 'a field in clear is passed through, listed');
   expectCode(() => m.decryptField(huge), 'decrypt_failed', 'huge field (valid Base64, wrong tag)');
   expectCode(() => m.decryptField(huge + '!'), 'malformed_envelope', 'huge non-Base64 field');
   expectCode(() => m.decryptField(12), null, 'number field');

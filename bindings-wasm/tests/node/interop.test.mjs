@@ -18,7 +18,7 @@ function pemToDer(pem) {
 
 test('a WorldCard request signed here verifies with WebCrypto RSA-PSS (salt 32), and its body decrypts with WebCrypto AES-GCM', async () => {
   const m = new WorldCardMerchant({ appId: 'app', privateKeyPem: key('merchant_2048.pkcs1.pem'), aesKey: AES_HEX });
-  const req = m.buildRequest('/api/v1/card/virtual/get_info', { card_id: '1234567890123456' }, { timestamp: 1764000000, nonce: 'n-1' });
+  const req = m.buildRequest('/api/v1/card/virtual/get_info', { card_id: '1234567890123456' }, { timestampS: 1764000000, nonce: 'n-1' });
   const pub = await subtle.importKey('spki', pemToDer(key('merchant_2048.spki.pem')), { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['verify']);
   const signed = enc.encode(req.bodyText + req.headers['X-Timestamp'] + req.headers['X-Nonce']);
   const sig = Buffer.from(req.headers['X-Signature'], 'base64');
@@ -57,21 +57,22 @@ for (const [label, saltLength] of [['salt 32', 32], ['maximum salt', crypto.cons
       key: key('platform_2048.pkcs8.pem'), padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength,
     });
     const headers = { 'X-App-Id': 'app', 'X-Signature': sig.toString('base64'), 'X-Timestamp': ts, 'X-Nonce': nonce };
-    const ev = m.verifyWebhook(headers, body, { now: 1764000000500 });
+    const ev = m.verifyWebhook(headers, body, { nowMs: 1764000000500 });
     assert.equal(ev.type, 'card_open');
     assert.equal(ev.data.card_number, '4937241000003841');
     assert.equal(ev.duplicate, false);
-    const again = m.verifyWebhook(Object.entries(headers), body, { now: 1764003600000 });
+    const again = m.verifyWebhook(Object.entries(headers), body, { nowMs: 1764003600000 });
     assert.equal(again.duplicate, true);
-    assert.deepEqual(WorldCardMerchant.webhookAck(), { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'ok' });
-    assert.throws(() => m.verifyWebhook(headers, body.replace('"data":"', '"data":"A'), {}), { code: 'signature_invalid' });
+    const ack = WorldCardMerchant.webhookAck();
+    assert.deepEqual([ack.status, ack.headers, ack.bodyText], [200, { 'Content-Type': 'text/plain' }, 'ok']);
+    assert.throws(() => m.verifyWebhook(headers, body.replace('"data":"', '"data":"A'), { nowMs: 1764000000500 }), { code: 'signature_invalid' });
   });
 }
 
 test('a WorldCard webhook signed here verifies with node:crypto', () => {
   const p = new WorldCardPlatform({ appId: 'app', merchantPublicKeyPem: key('merchant_2048.spki.pem'), aesKey: AES_HEX, platformPrivateKeyPem: key('platform_2048.pkcs8.pem') });
-  const hook = p.signWebhook('card_deposit', { card_id: '1', amount: '5.00', status: 1 }, { timestamp: 1764000000000, nonce: 'n' });
-  const ok = crypto.verify('sha256', Buffer.from(hook.body + '1764000000000n'), {
+  const hook = p.signWebhook('card_deposit', { card_id: '1', amount: '5.00', status: 1 }, { timestampMs: 1764000000000, nonce: 'n' });
+  const ok = crypto.verify('sha256', Buffer.from(hook.bodyText + '1764000000000n'), {
     key: key('platform_2048.spki.pem'), padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32,
   }, Buffer.from(hook.headers['X-Signature'], 'base64'));
   assert.equal(ok, true);

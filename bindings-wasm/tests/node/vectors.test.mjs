@@ -29,30 +29,31 @@ test('worldcard vectors', () => {
     } else if (c.kind === 'webhook') {
       const m = merchant();
       let ev;
-      assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { now: c.now_ms }); }), c.expect, name);
+      assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { nowMs: c.now_ms }); }), c.expect, name);
       if (c.expect === 'ok') {
         assert.equal(ev.type, c.notify_type, name);
         assert.deepEqual(ev.raw, c.payload, name);
         assert.equal(ev.duplicate, false);
         assert.ok(ev.deliveryKey.endsWith(`:id:${c.nonce_sha256}`), name);
         assert.equal(ev.retentionMs, 48 * 3600 * 1000, name);
-        const again = m.verifyWebhook(new Headers(c.headers), new TextEncoder().encode(c.body), { now: c.now_ms + 60000 });
+        const again = m.verifyWebhook(new Headers(c.headers), new TextEncoder().encode(c.body), { nowMs: c.now_ms + 60000 });
         assert.equal(again.duplicate, true, `${name}: redelivery is a duplicate, not an error`);
       }
       m.free();
     } else if (c.kind === 'request') {
       const p = new WorldCardPlatform({ appId: c.app_id, merchantPublicKeyPem: key(c.merchant_public_key), aesKey: c.aes_key });
       let payload;
-      assert.equal(code(() => { payload = p.verifyRequest(c.headers, c.body, { now: c.now_s * 1000 }); }), c.expect, name);
+      assert.equal(code(() => { payload = p.verifyRequest(c.headers, c.body, { nowMs: c.now_s * 1000 }); }), c.expect, name);
       if (c.expect === 'ok') assert.deepEqual(payload, c.payload, name);
       p.free();
     } else if (c.kind === 'response') {
       const m = merchant();
       let r;
-      assert.equal(code(() => { r = m.openResponse(c.body, { status: 200 }); }), c.expect, name);
+      assert.equal(code(() => { r = m.openResponse(200, {}, c.body); }), c.expect, name);
       if (c.expect === 'ok') {
         assert.deepEqual(r.data, c.data ?? null, name);
-        assert.deepEqual(r.unencrypted_fields, c.unencrypted_fields ?? [], name);
+        assert.deepEqual(r.unencryptedFields, c.unencrypted_fields ?? [], name);
+        assert.equal(r.code, '0', name);
       }
       m.free();
     }
@@ -65,12 +66,12 @@ test('pintopay vectors', () => {
     if (c.kind === 'request') {
       const p = new PinToPayPlatform({ apiKey: c.api_key, apiSecret: c.api_secret });
       let payload;
-      assert.equal(code(() => { payload = p.verifyRequest(c.headers, c.body, { path: c.path, now: c.now_us / 1000 }); }), c.expect, name);
+      assert.equal(code(() => { payload = p.verifyRequest(c.headers, c.body, { path: c.path, nowMs: c.now_us / 1000 }); }), c.expect, name);
       if (c.expect === 'ok') assert.deepEqual(payload, c.payload, name);
     } else if (c.kind === 'response') {
       const m = new PinToPayMerchant({ apiKey: c.api_key, apiSecret: c.api_secret });
       let data, err;
-      try { data = m.openResponse(c.body, { status: c.status }); } catch (e) { err = e; }
+      try { data = m.openResponse(c.status ?? 200, {}, c.body).data; } catch (e) { err = e; }
       assert.equal(err ? err.code : 'ok', c.expect, name);
       if (c.expect === 'ok') assert.deepEqual(data, c.data);
       if (c.expect === 'api_error') {
@@ -81,12 +82,12 @@ test('pintopay vectors', () => {
       const m = new PinToPayMerchant({ apiKey: c.api_key, apiSecret: c.api_secret });
       let ev;
       const now = c.now_us / 1000;
-      assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { now }); }), c.expect, name);
+      assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { nowMs: now }); }), c.expect, name);
       if (c.expect === 'ok') {
         assert.equal(ev.type, c.event_type, name);
         assert.equal(ev.timestampMs, c.timestamp_ms ?? null, name);
         assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
-        assert.equal(m.verifyWebhook(c.headers, c.body, { now: now + 1 }).duplicate, true);
+        assert.equal(m.verifyWebhook(c.headers, c.body, { nowMs: now + 1 }).duplicate, true);
       }
     }
   }
@@ -96,14 +97,14 @@ test('payca vectors', () => {
   for (const [name, c] of cases('payca')) {
     const client = new PayCaClient({ clientId: c.client_id, clientSecret: c.client_secret });
     let ev;
-    assert.equal(code(() => { ev = client.verifyWebhook(c.headers, c.body, { now: c.now_ms }); }), c.expect, name);
+    assert.equal(code(() => { ev = client.verifyWebhook(c.headers, c.body, { nowMs: c.now_ms }); }), c.expect, name);
     if (c.expect === 'ok') {
       assert.equal(ev.type, c.event_type === 'unknown' ? '' : c.event_type, name);
       assert.equal(ev.deliveryId, c.delivery_id ?? null, name);
       assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
       // A fresh unsigned x-request-id never makes a replay look new.
       const fresh = c.headers.filter(([k]) => k.toLowerCase() !== 'x-request-id').concat([['x-request-id', 'brand-new']]);
-      assert.equal(client.verifyWebhook(fresh, c.body, { now: c.now_ms + 1 }).duplicate, true, name);
+      assert.equal(client.verifyWebhook(fresh, c.body, { nowMs: c.now_ms + 1 }).duplicate, true, name);
     }
   }
 });
@@ -119,14 +120,14 @@ test('worldcard legacy vectors', () => {
     } else if (c.kind === 'response') {
       const l = new WorldCardLegacy({ appKey: 'k', appSecret: c.secret });
       let data, err;
-      try { data = l.openResponse(c.body, { status: 200 }); } catch (e) { err = e; }
+      try { data = l.openResponse(200, {}, c.body).data; } catch (e) { err = e; }
       assert.equal(err ? err.code : 'ok', c.expect, name);
       if (c.expect === 'ok') assert.deepEqual(data, c.data, name);
       else assert.equal(err.outcomeUnknown, c.outcome_unknown, name);
     } else if (c.kind === 'webhook') {
       const l = new WorldCardLegacy({ appKey: c.app_key, appSecret: c.secret });
       let ev;
-      assert.equal(code(() => { ev = l.verifyWebhook(null, c.body, { now: 0 }); }), c.expect, name);
+      assert.equal(code(() => { ev = l.verifyWebhook(null, c.body, { nowMs: 0 }); }), c.expect, name);
       if (c.expect === 'ok') {
         assert.equal(ev.type, names[c.event] ?? c.event, name);
         assert.equal(ev.businessKey, c.dedup_key, name);
@@ -145,11 +146,11 @@ test('wasabi vectors', () => {
     } else if (c.kind === 'response') {
       const m = new WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.pkcs8.pem'), platformPublicKeyPem: key(c.platform_public_key), responseSignature: c.policy === 'require' ? 'require' : 'verify-if-present' });
       let r, err;
-      try { r = m.openResponse(c.headers, c.body, { status: c.status ?? 200 }); } catch (e) { err = e; }
+      try { r = m.openResponse(c.status ?? 200, c.headers, c.body); } catch (e) { err = e; }
       assert.equal(err ? err.code : 'ok', c.expect, name);
       if (c.expect === 'ok') {
         assert.deepEqual(r.data, c.data, name);
-        assert.equal(r.signatureVerified, c.verified, name);
+        assert.equal(r.authenticated, c.verified, name);
       }
       if (c.expect === 'api_error') {
         assert.equal(err.providerCode, c.code, name);
@@ -159,12 +160,12 @@ test('wasabi vectors', () => {
     } else if (c.kind === 'webhook') {
       const m = new WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.pkcs8.pem'), platformPublicKeyPem: key(c.platform_public_key) });
       let ev;
-      assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { now: 0 }); }), c.expect, name);
+      assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { nowMs: 0 }); }), c.expect, name);
       if (c.expect === 'ok') {
         assert.equal(ev.data[{ card_holder: 'holderId', card_holder_change_email: 'holderId', physical_card: 'cardNo', card_auth_transaction: 'tradeNo', card_fee_patch: 'tradeNo', card_3ds: 'tradeNo' }[ev.type] ?? 'orderNo']?.toString() ?? null, c.id, name);
         assert.equal(ev.businessKey, c.dedup_key, name);
         assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
-        assert.equal(m.verifyWebhook(c.headers, c.body, { now: 1 }).duplicate, true, name);
+        assert.equal(m.verifyWebhook(c.headers, c.body, { nowMs: 1 }).duplicate, true, name);
       }
     } else if (c.kind === 'field') {
       const pad = { pkcs1: 'pkcs1v15', oaep_sha1: 'oaep-sha1', oaep_sha256: 'oaep-sha256' }[c.padding];
@@ -178,7 +179,7 @@ test('wasabi vectors', () => {
     } else if (c.kind === 'gateway') {
       const g = new WasabiGateway({ apiKey: 'wc_test' });
       let data, err;
-      try { data = g.openResponse(c.status, c.headers, c.body, { path: c.endpoint ?? 'cards/info', now: c.now_ms ?? 0 }); } catch (e) { err = e; }
+      try { data = g.openResponse(c.status, c.headers, c.body, { path: c.endpoint ?? 'cards/info', nowMs: c.now_ms ?? 0 }).data; } catch (e) { err = e; }
       assert.equal(err ? err.code : 'ok', c.expect, name);
       if (err && c.expect === 'api_error') {
         assert.equal(err.providerCode, c.code, name);

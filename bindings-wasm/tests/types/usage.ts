@@ -6,9 +6,9 @@ import {
 } from 'cardwire';
 
 const m = new WorldCardMerchant({ appId: 'a', privateKeyPem: '', aesKey: '', webhookWindowMs: 300_000 });
-const req: OutgoingRequest = m.buildRequest('/api/v1/card/virtual/get_info', { card_id: '1' }, { timestamp: 1, nonce: 'n' });
+const req: OutgoingRequest = m.buildRequest('/api/v1/card/virtual/get_info', { card_id: '1' }, { timestampS: 1, nonce: 'n' });
 const bytes: Uint8Array = req.body;
-const ev: WorldCardEvent = m.verifyWebhook(new Headers(), bytes, { now: Date.now() });
+const ev: WorldCardEvent = m.verifyWebhook(new Headers(), bytes, { nowMs: Date.now() });
 const dup: boolean = ev.duplicate;
 if (ev.type === 'card_open') {
   const ms: number | null = ev.timestampMs;
@@ -28,7 +28,7 @@ try {
 }
 const codes: CardwireErrorCode[] = errorCodes();
 const p = new PinToPayMerchant({ apiKey: 'k', apiSecret: 'secret-123' });
-p.buildRequest('/api/v1/cards/topup', '{"card_id":"c","amount":"1"}', { idempotencyKey: 'i', timestamp: 1n });
+p.buildRequest('/api/v1/cards/topup', '{"card_id":"c","amount":"1"}', { idempotencyKey: 'i', timestampUs: 1n });
 {
   using c = new PayCaClient({ clientId: 'c', clientSecret: 's' });
   c.buildRequest('/v1/cards', null, { method: 'GET', query: { limit: '10' } });

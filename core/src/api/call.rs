@@ -16,6 +16,14 @@ pub(crate) fn shown(name: &str) -> String {
     }
 }
 
+fn about(doc: &str) -> String {
+    if doc.is_empty() {
+        String::new()
+    } else {
+        format!(" ({doc})")
+    }
+}
+
 /// One call's inputs, checked against its parameters.
 #[derive(Debug)]
 pub(crate) struct Args<'a> {
@@ -28,12 +36,20 @@ pub(crate) struct Args<'a> {
 
 impl<'a> Args<'a> {
     /// Binds a method's positional arguments and its options map.
-    pub(crate) fn method(m: &'static Method, positional: &'a [Input], options: Option<&'a Input>) -> Result<Self> {
+    pub(crate) fn method(
+        m: &'static Method,
+        positional: &'a [Input],
+        options: Option<&'a Input>,
+    ) -> Result<Self> {
         Self::bind(m.name, m.args, m.options, positional, options)
     }
 
     /// Binds a constructor's options map (every argument by name).
-    pub(crate) fn ctor(what: &'static str, params: &'static [Param], options: &'a Input) -> Result<Self> {
+    pub(crate) fn ctor(
+        what: &'static str,
+        params: &'static [Param],
+        options: &'a Input,
+    ) -> Result<Self> {
         Self::bind(what, &[], params, &[], Some(options))
     }
 
@@ -56,9 +72,9 @@ impl<'a> Args<'a> {
         for (i, p) in params.iter().enumerate() {
             if p.required && positional.get(i).is_none_or(Input::is_null) {
                 return Err(Error::invalid_input(format!(
-                    "{what}: {} is required ({})",
+                    "{what}: {} is required{}",
                     shown(p.name),
-                    p.doc
+                    about(p.doc)
                 )));
             }
         }
@@ -93,9 +109,9 @@ impl<'a> Args<'a> {
         for o in options.iter().filter(|o| o.required) {
             if !bound.iter().any(|(k, _)| k == o.name) {
                 return Err(Error::invalid_input(format!(
-                    "{what}: {} is required ({})",
+                    "{what}: {} is required{}",
                     shown(o.name),
-                    o.doc
+                    about(o.doc)
                 )));
             }
         }
@@ -150,7 +166,12 @@ impl<'a> Args<'a> {
         u16::try_from(self.uint(name)?)
             .ok()
             .filter(|s| (100..=999).contains(s))
-            .ok_or_else(|| Error::invalid_input(format!("{} must be an HTTP status (100-999)", self.label(name))))
+            .ok_or_else(|| {
+                Error::invalid_input(format!(
+                    "{} must be an HTTP status (100-999)",
+                    self.label(name)
+                ))
+            })
     }
 
     pub(crate) fn opt_bool(&self, name: &str) -> Result<Option<bool>> {
@@ -209,7 +230,11 @@ impl<'a> Args<'a> {
             Some(v) => Err(Error::invalid_input(format!(
                 "{} must be one of {}, not {v:?}",
                 self.label(name),
-                values.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(", ")
+                values
+                    .iter()
+                    .map(|x| format!("{x:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
@@ -219,8 +244,11 @@ impl<'a> Args<'a> {
         match self.get(name) {
             None => Ok(None),
             Some(Input::Str(s)) if s == "off" => Ok(Some(None)),
-            Some(v) => value::uint(v, &format!("{} (milliseconds, or \"off\")", self.label(name)))
-                .map(|ms| Some(Some(ms))),
+            Some(v) => value::uint(
+                v,
+                &format!("{} (milliseconds, or \"off\")", self.label(name)),
+            )
+            .map(|ms| Some(Some(ms))),
         }
     }
 }

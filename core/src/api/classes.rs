@@ -20,6 +20,7 @@ use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 use crate::{payca, pintopay, wasabi, worldcard, worldcard_legacy};
 
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one per instance, never moved in a hot loop
 enum Inner {
     WorldCardMerchant(worldcard::Merchant),
     WorldCardPlatform(worldcard::Platform, String),
@@ -35,8 +36,13 @@ enum Inner {
 }
 
 /// A replay store shared with the host: any [`ReplayGuard`] that may be
-/// used from several threads.
+/// used from several threads (on WebAssembly, which has one thread, any
+/// [`ReplayGuard`]: a JavaScript object is not `Send`).
+#[cfg(not(target_arch = "wasm32"))]
 pub type Store = Box<dyn ReplayGuard + Send>;
+/// A replay store shared with the host (WebAssembly: any [`ReplayGuard`]).
+#[cfg(target_arch = "wasm32")]
+pub type Store = Box<dyn ReplayGuard>;
 
 /// One instance of a vocabulary class. Keys are parsed once, here; every
 /// call does only the crypto and the framing. Calls take `&self`, so one
@@ -203,10 +209,14 @@ impl Instance {
         let private = |name: &str| -> Result<RsaPrivateKey> { RsaPrivateKey::parse(&a.str(name)?) };
         let public = |name: &str| -> Result<RsaPublicKey> { RsaPublicKey::parse(&a.str(name)?) };
         let opt_private = |name: &str| -> Result<Option<RsaPrivateKey>> {
-            a.opt_str(name)?.map(|k| RsaPrivateKey::parse(&k)).transpose()
+            a.opt_str(name)?
+                .map(|k| RsaPrivateKey::parse(&k))
+                .transpose()
         };
         let opt_public = |name: &str| -> Result<Option<RsaPublicKey>> {
-            a.opt_str(name)?.map(|k| RsaPublicKey::parse(&k)).transpose()
+            a.opt_str(name)?
+                .map(|k| RsaPublicKey::parse(&k))
+                .transpose()
         };
         let inner = match spec.name {
             "WorldCardMerchant" => {
@@ -242,9 +252,10 @@ impl Instance {
                 )
             }
             "WorldCardLegacy" => {
-                let mut c = worldcard_legacy::Client::new(&a.str("app_key")?, &a.str("app_secret")?)?
-                    .with_validation(validate)
-                    .with_delivery(delivery_config(&a)?);
+                let mut c =
+                    worldcard_legacy::Client::new(&a.str("app_key")?, &a.str("app_secret")?)?
+                        .with_validation(validate)
+                        .with_delivery(delivery_config(&a)?);
                 if a.opt_choice("params_in", &["body", "query"])?.as_deref() == Some("query") {
                     c = c.with_placement(worldcard_legacy::ParamPlacement::Query);
                 }
@@ -260,14 +271,18 @@ impl Instance {
                     platform_public_key: opt_public("platform_public_key_pem")?,
                 };
                 let policy = match a
-                    .opt_choice("response_signature", &["require", "verify-if-present", "off"])?
+                    .opt_choice(
+                        "response_signature",
+                        &["require", "verify-if-present", "off"],
+                    )?
                     .as_deref()
                 {
                     Some("verify-if-present") => wasabi::ResponseSignaturePolicy::VerifyIfPresent,
                     Some("off") => wasabi::ResponseSignaturePolicy::Off,
                     _ => wasabi::ResponseSignaturePolicy::Require,
                 };
-                let pad = a.opt_choice("field_padding", &["pkcs1v15", "oaep-sha1", "oaep-sha256"])?;
+                let pad =
+                    a.opt_choice("field_padding", &["pkcs1v15", "oaep-sha1", "oaep-sha256"])?;
                 let config = wasabi::MerchantConfig::default()
                     .with_response_signature(policy)
                     .with_field_padding(padding(pad.as_deref()))
@@ -335,10 +350,12 @@ impl Instance {
         let mut last = self.last_us.load(Ordering::Relaxed);
         loop {
             let next = candidate.max(last.saturating_add(1));
-            match self
-                .last_us
-                .compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match self.last_us.compare_exchange_weak(
+                last,
+                next,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
                 Ok(_) => return next,
                 Err(seen) => last = seen,
             }
@@ -346,7 +363,13 @@ impl Instance {
     }
 
     /// Calls method `name` with positional `args` and the `options` map.
-    pub fn call(&self, name: &str, args: &[Input], options: Option<&Input>, host: &dyn Host) -> Result<Out> {
+    pub fn call(
+        &self,
+        name: &str,
+        args: &[Input],
+        options: Option<&Input>,
+        host: &dyn Host,
+    ) -> Result<Out> {
         let method = self
             .class
             .method(name)
@@ -392,14 +415,20 @@ impl Instance {
                     unencrypted_fields: r.unencrypted_fields,
                 }))
             }
-            (Inner::WorldCardMerchant(m), "decrypt_field") => Ok(Out::Str(m.decrypt_field(&a.str("value")?)?)),
+            (Inner::WorldCardMerchant(m), "decrypt_field") => {
+                Ok(Out::Str(m.decrypt_field(&a.str("value")?)?))
+            }
             (Inner::WorldCardMerchant(m), "encrypt_field") => {
                 Ok(Out::Str(m.encrypt_field(&a.str("value")?, &mut rng()?)?))
             }
             (Inner::WorldCardMerchant(m), "check_webhook" | "verify_webhook") => {
                 let now = now()?;
                 let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
-                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let ev = if method.name == "verify_webhook" {
+                    self.record(ev, now)?
+                } else {
+                    ev
+                };
                 let data = tagged_data(&ev.event, &ev.raw);
                 Ok(event_out(ev, data))
             }
@@ -409,7 +438,9 @@ impl Instance {
                 let now_s = now()? / 1000;
                 let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
                 let v = match a.opt_str("path")? {
-                    Some(path) => p.verify_request_for(&headers, &path, &body, now_s, store.as_mut())?,
+                    Some(path) => {
+                        p.verify_request_for(&headers, &path, &body, now_s, store.as_mut())?
+                    }
                     None => p.verify_request(&headers, &body, now_s, store.as_mut())?,
                 };
                 Ok(Out::Json(v.json))
@@ -417,7 +448,11 @@ impl Instance {
             (Inner::WorldCardPlatform(p, app_id), "seal_response") => {
                 let data = a.opt_payload("payload")?;
                 let payload = data.as_deref().map(Payload::Bytes);
-                Ok(response_out(p.seal_response(app_id, payload, &mut rng()?)?))
+                Ok(response_out(p.seal_response(
+                    app_id,
+                    payload,
+                    &mut rng()?,
+                )?))
             }
             (Inner::WorldCardPlatform(p, app_id), "sign_webhook") => {
                 let ts = match a.opt_uint("timestamp_ms")? {
@@ -469,12 +504,20 @@ impl Instance {
                     unencrypted_fields: Vec::new(),
                 }))
             }
-            (Inner::WorldCardLegacy(c), "decrypt_field") => Ok(Out::Str(c.decrypt_field(&a.str("value")?)?)),
-            (Inner::WorldCardLegacy(c), "encrypt_field") => Ok(Out::Str(c.encrypt_field(&a.str("value")?)?)),
+            (Inner::WorldCardLegacy(c), "decrypt_field") => {
+                Ok(Out::Str(c.decrypt_field(&a.str("value")?)?))
+            }
+            (Inner::WorldCardLegacy(c), "encrypt_field") => {
+                Ok(Out::Str(c.encrypt_field(&a.str("value")?)?))
+            }
             (Inner::WorldCardLegacy(c), "check_webhook" | "verify_webhook") => {
                 let now = now()?;
                 let ev = c.check_webhook(&a.body("body")?)?;
-                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let ev = if method.name == "verify_webhook" {
+                    self.record(ev, now)?
+                } else {
+                    ev
+                };
                 let data = tagged_data(&ev.event, &ev.raw);
                 Ok(event_out(ev, data))
             }
@@ -483,7 +526,9 @@ impl Instance {
                 Ok(Out::Json(Value::Object(fields)))
             }
             (Inner::WorldCardLegacyPlatform(p), "seal_response") => {
-                let data = a.opt_payload("payload")?.unwrap_or_else(|| b"null".to_vec());
+                let data = a
+                    .opt_payload("payload")?
+                    .unwrap_or_else(|| b"null".to_vec());
                 Ok(response_out(p.seal_response(data.as_slice())?))
             }
             (Inner::WorldCardLegacyPlatform(p), "sign_webhook") => {
@@ -521,16 +566,20 @@ impl Instance {
                     unencrypted_fields: Vec::new(),
                 }))
             }
-            (Inner::WasabiMerchant(m), "decrypt_field") => {
-                Ok(Out::Str(m.decrypt_field(&a.str("value")?, &mut call_rng(host, None)?)?))
-            }
-            (Inner::WasabiMerchant(m), "open_sensitive") => {
-                Ok(Out::Json(m.open_sensitive(&a.json("data")?, &mut call_rng(host, None)?)?))
-            }
+            (Inner::WasabiMerchant(m), "decrypt_field") => Ok(Out::Str(
+                m.decrypt_field(&a.str("value")?, &mut call_rng(host, None)?)?,
+            )),
+            (Inner::WasabiMerchant(m), "open_sensitive") => Ok(Out::Json(
+                m.open_sensitive(&a.json("data")?, &mut call_rng(host, None)?)?,
+            )),
             (Inner::WasabiMerchant(m), "check_webhook" | "verify_webhook") => {
                 let now = now()?;
                 let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?)?;
-                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let ev = if method.name == "verify_webhook" {
+                    self.record(ev, now)?
+                } else {
+                    ev
+                };
                 let data = ev.event.data.clone();
                 Ok(event_out(ev, data))
             }
@@ -543,12 +592,21 @@ impl Instance {
                 }))
             }
             (Inner::WasabiPlatform(p), "seal_response") => {
-                let data = a.opt_payload("payload")?.unwrap_or_else(|| b"null".to_vec());
-                Ok(response_out(p.sign_response(data.as_slice(), &mut call_rng(host, None)?)?))
+                let data = a
+                    .opt_payload("payload")?
+                    .unwrap_or_else(|| b"null".to_vec());
+                Ok(response_out(p.sign_response(
+                    data.as_slice(),
+                    &mut call_rng(host, None)?,
+                )?))
             }
             (Inner::WasabiPlatform(p), "seal_error") => {
                 let code = i64::try_from(a.uint("code")?).unwrap_or(i64::MAX);
-                Ok(response_out(p.sign_error(code, &a.str("message")?, &mut call_rng(host, None)?)?))
+                Ok(response_out(p.sign_error(
+                    code,
+                    &a.str("message")?,
+                    &mut call_rng(host, None)?,
+                )?))
             }
             (Inner::WasabiPlatform(p), "sign_webhook") => {
                 let rid = match a.opt_str("request_id")? {
@@ -564,7 +622,11 @@ impl Instance {
             }
             (Inner::WasabiPlatform(p), "encrypt_field") => {
                 let pad = a.opt_choice("padding", &["pkcs1v15", "oaep-sha1", "oaep-sha256"])?;
-                Ok(Out::Str(p.encrypt_field(&a.str("value")?, padding(pad.as_deref()), &mut call_rng(host, None)?)?))
+                Ok(Out::Str(p.encrypt_field(
+                    &a.str("value")?,
+                    padding(pad.as_deref()),
+                    &mut call_rng(host, None)?,
+                )?))
             }
             (Inner::WasabiGateway(g), "build_request") => {
                 let path = a.str("path")?;
@@ -586,7 +648,13 @@ impl Instance {
             )?)),
             (Inner::WasabiGateway(g), "open_response") => {
                 let status = a.status("status")?;
-                let data = g.open_response(&a.str("path")?, status, &a.headers("headers")?, &a.body("body")?, now()?)?;
+                let data = g.open_response(
+                    &a.str("path")?,
+                    status,
+                    &a.headers("headers")?,
+                    &a.body("body")?,
+                    now()?,
+                )?;
                 Ok(opened_out(Opened {
                     data,
                     code: Some("200".to_owned()),
@@ -620,7 +688,9 @@ impl Instance {
                             .or_else(|| v.as_str().and_then(|t| t.parse().ok()))
                             .and_then(|x| u32::try_from(x).ok())
                             .map(Some)
-                            .ok_or_else(|| Error::invalid_input(format!("{k} must be a whole number"))),
+                            .ok_or_else(|| {
+                                Error::invalid_input(format!("{k} must be a whole number"))
+                            }),
                     }
                 };
                 let query = wasabi::gateway::WebhookEventsQuery {
@@ -646,7 +716,13 @@ impl Instance {
                 let key = a.opt_str("idempotency_key")?;
                 let mut r = rng()?;
                 let req = if a.opt_bool("validate")? == Some(false) {
-                    m.build_request_unvalidated(&path, payload.as_slice(), ts, key.as_deref(), &mut r)?
+                    m.build_request_unvalidated(
+                        &path,
+                        payload.as_slice(),
+                        ts,
+                        key.as_deref(),
+                        &mut r,
+                    )?
                 } else {
                     m.build_request(&path, payload.as_slice(), ts, key.as_deref(), &mut r)?
                 };
@@ -667,14 +743,24 @@ impl Instance {
             (Inner::PinToPayMerchant(m), "check_webhook" | "verify_webhook") => {
                 let now = now()?;
                 let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
-                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let ev = if method.name == "verify_webhook" {
+                    self.record(ev, now)?
+                } else {
+                    ev
+                };
                 let data = ev.event.clone();
                 Ok(event_out(ev, data))
             }
             (Inner::PinToPayPlatform(p), "verify_request") => {
                 let now_us = now()?.saturating_mul(1000);
                 let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-                let v = p.verify_request(&a.headers("headers")?, &a.str("path")?, &a.body("body")?, now_us, store.as_mut())?;
+                let v = p.verify_request(
+                    &a.headers("headers")?,
+                    &a.str("path")?,
+                    &a.body("body")?,
+                    now_us,
+                    store.as_mut(),
+                )?;
                 Ok(Out::Json(v.payload))
             }
             (Inner::PinToPayPlatform(p), "seal_response") => {
@@ -702,8 +788,14 @@ impl Instance {
                 let payload = a.opt_payload("payload")?;
                 let path_params = a.pairs("path_params")?;
                 let query = a.pairs("query")?;
-                let pp: Vec<(&str, &str)> = path_params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                let q: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let pp: Vec<(&str, &str)> = path_params
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let q: Vec<(&str, &str)> = query
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 let method_name = a.opt_str("method")?;
                 let key = a.opt_str("idempotency_key")?;
                 let rid = a.opt_str("request_id")?;
@@ -720,17 +812,29 @@ impl Instance {
                 Ok(request_out(c.build_request(req)?))
             }
             (Inner::PayCaClient(c), "upload_cardholder_file") => {
-                let (name, ct, bytes) = (a.str("filename")?, a.str("content_type")?, a.bytes("bytes")?);
+                let (name, ct, bytes) = (
+                    a.str("filename")?,
+                    a.str("content_type")?,
+                    a.bytes("bytes")?,
+                );
                 let file = payca::FileUpload {
                     filename: &name,
                     content_type: &ct,
                     bytes: &bytes,
                 };
                 let key = a.opt_str("idempotency_key")?;
-                Ok(request_out(c.upload_cardholder_file(file, key.as_deref(), &mut rng()?)?))
+                Ok(request_out(c.upload_cardholder_file(
+                    file,
+                    key.as_deref(),
+                    &mut rng()?,
+                )?))
             }
             (Inner::PayCaClient(c), "upload_kyc_document") => {
-                let (name, ct, bytes) = (a.str("filename")?, a.str("content_type")?, a.bytes("bytes")?);
+                let (name, ct, bytes) = (
+                    a.str("filename")?,
+                    a.str("content_type")?,
+                    a.bytes("bytes")?,
+                );
                 let file = payca::FileUpload {
                     filename: &name,
                     content_type: &ct,
@@ -747,7 +851,8 @@ impl Instance {
             }
             (Inner::PayCaClient(c), "open_response") => {
                 let status = a.status("status")?;
-                let data = c.open_response(status, &a.headers("headers")?, &a.body("body")?, now()?)?;
+                let data =
+                    c.open_response(status, &a.headers("headers")?, &a.body("body")?, now()?)?;
                 Ok(opened_out(Opened {
                     data,
                     code: None,
@@ -760,16 +865,25 @@ impl Instance {
             (Inner::PayCaClient(c), "check_webhook" | "verify_webhook") => {
                 let now = now()?;
                 let ev = c.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
-                let ev = if method.name == "verify_webhook" { self.record(ev, now)? } else { ev };
+                let ev = if method.name == "verify_webhook" {
+                    self.record(ev, now)?
+                } else {
+                    ev
+                };
                 let data = match &ev.event {
-                    payca::Event::CardTransaction(d) | payca::Event::AccountTransaction(d) => d.clone(),
+                    payca::Event::CardTransaction(d) | payca::Event::AccountTransaction(d) => {
+                        d.clone()
+                    }
                     _ => tagged_data(&ev.event, &ev.raw),
                 };
                 Ok(event_out(ev, data))
             }
             (Inner::PayCaPlatform(p), "verify_request") => {
                 p.verify_request(&a.headers("headers")?)?;
-                let body = a.get("body").map(|b| super::value::body(b, "verify_request: body")).transpose()?;
+                let body = a
+                    .get("body")
+                    .map(|b| super::value::body(b, "verify_request: body"))
+                    .transpose()?;
                 match (body, a.opt_str("path")?) {
                     (Some(b), Some(path)) if !b.iter().all(u8::is_ascii_whitespace) => {
                         Ok(Out::Json(p.validate_body(&path, &b)?))
@@ -804,7 +918,11 @@ impl Instance {
                     None => random_hex(host, 16)?,
                 };
                 let key = a.opt_str("idempotency_key")?;
-                Ok(webhook_out(p.sign_webhook(body.as_slice(), &rid, key.as_deref())?))
+                Ok(webhook_out(p.sign_webhook(
+                    body.as_slice(),
+                    &rid,
+                    key.as_deref(),
+                )?))
             }
             _ => Err(unknown_method(self.class, name)),
         }
@@ -825,16 +943,27 @@ fn unknown_method(class: &Class, name: &str) -> Error {
 }
 
 /// Calls the static method `name` of `class`.
-pub fn call_static(class: &str, name: &str, args: &[Input], options: Option<&Input>, _host: &dyn Host) -> Result<Out> {
-    let spec = vocab::class(class).ok_or_else(|| Error::invalid_input(format!("unknown class {class}")))?;
+pub fn call_static(
+    class: &str,
+    name: &str,
+    args: &[Input],
+    options: Option<&Input>,
+    _host: &dyn Host,
+) -> Result<Out> {
+    let spec = vocab::class(class)
+        .ok_or_else(|| Error::invalid_input(format!("unknown class {class}")))?;
     let method = spec
         .method(name)
         .filter(|m| m.is_static)
         .ok_or_else(|| unknown_method(spec, name))?;
     let a = Args::method(method, args, options)?;
     match (spec.name, method.name) {
-        ("WorldCardMerchant", "webhook_ack") => Ok(response_out(worldcard::Merchant::webhook_ack())),
-        ("WorldCardLegacy", "webhook_ack") => Ok(response_out(worldcard_legacy::Client::webhook_ack())),
+        ("WorldCardMerchant", "webhook_ack") => {
+            Ok(response_out(worldcard::Merchant::webhook_ack()))
+        }
+        ("WorldCardLegacy", "webhook_ack") => {
+            Ok(response_out(worldcard_legacy::Client::webhook_ack()))
+        }
         ("WasabiMerchant", "webhook_ack") => Ok(response_out(wasabi::Merchant::webhook_ack())),
         ("PinToPayMerchant", "webhook_ack") => Ok(response_out(pintopay::Merchant::webhook_ack())),
         ("PayCaClient", "webhook_ack") => Ok(response_out(payca::Client::webhook_ack())),
@@ -842,10 +971,12 @@ pub fn call_static(class: &str, name: &str, args: &[Input], options: Option<&Inp
             i64::try_from(a.uint("code")?).unwrap_or(i64::MAX),
             &a.str("message")?,
         ))),
-        ("WorldCardLegacyPlatform", "seal_error") => Ok(response_out(worldcard_legacy::Platform::seal_error(
-            i64::try_from(a.uint("code")?).unwrap_or(i64::MAX),
-            &a.str("message")?,
-        ))),
+        ("WorldCardLegacyPlatform", "seal_error") => {
+            Ok(response_out(worldcard_legacy::Platform::seal_error(
+                i64::try_from(a.uint("code")?).unwrap_or(i64::MAX),
+                &a.str("message")?,
+            )))
+        }
         ("PayCaPlatform", "seal_error") => Ok(response_out(payca::Platform::seal_error(
             a.status("status")?,
             &a.str("code")?,
@@ -855,33 +986,45 @@ pub fn call_static(class: &str, name: &str, args: &[Input], options: Option<&Inp
         ("WorldCardPlatform", "rejection") => Ok(response_out(worldcard::Platform::rejection(
             &super::error_from_input(a.get("error").unwrap_or(&Input::Null)),
         ))),
-        ("WorldCardLegacyPlatform", "rejection") => Ok(response_out(worldcard_legacy::Platform::rejection(
-            &super::error_from_input(a.get("error").unwrap_or(&Input::Null)),
-        ))),
+        ("WorldCardLegacyPlatform", "rejection") => {
+            Ok(response_out(worldcard_legacy::Platform::rejection(
+                &super::error_from_input(a.get("error").unwrap_or(&Input::Null)),
+            )))
+        }
         ("PayCaPlatform", "rejection") => Ok(response_out(payca::Platform::rejection(
             &super::error_from_input(a.get("error").unwrap_or(&Input::Null)),
             &a.str("request_id")?,
         ))),
-        ("WorldCardPlatform", "is_acknowledged") => {
-            Ok(Out::Bool(worldcard::Platform::is_acknowledged(a.status("status")?, &a.body("body")?)))
-        }
+        ("WorldCardPlatform", "is_acknowledged") => Ok(Out::Bool(
+            worldcard::Platform::is_acknowledged(a.status("status")?, &a.body("body")?),
+        )),
         ("WorldCardLegacyPlatform", "is_acknowledged") => Ok(Out::Bool(
             worldcard_legacy::Platform::is_acknowledged(a.status("status")?, &a.body("body")?),
         )),
-        ("WasabiPlatform", "is_acknowledged") => {
-            Ok(Out::Bool(wasabi::Platform::is_acknowledged(a.status("status")?, &a.body("body")?)))
-        }
-        ("PayCaPlatform", "is_acknowledged") => Ok(Out::Bool(payca::Platform::is_acknowledged(a.status("status")?))),
+        ("WasabiPlatform", "is_acknowledged") => Ok(Out::Bool(wasabi::Platform::is_acknowledged(
+            a.status("status")?,
+            &a.body("body")?,
+        ))),
+        ("PayCaPlatform", "is_acknowledged") => Ok(Out::Bool(payca::Platform::is_acknowledged(
+            a.status("status")?,
+        ))),
         ("WasabiGateway", "parse_webhook_events") => {
             let page = wasabi::Gateway::parse_webhook_events(&a.json("data")?)?;
-            Ok(Out::Json(serde_json::to_value(page).map_err(|_| Error::invalid_input("page cannot be encoded"))?))
+            Ok(Out::Json(serde_json::to_value(page).map_err(|_| {
+                Error::invalid_input("page cannot be encoded")
+            })?))
         }
         _ => Err(unknown_method(spec, name)),
     }
 }
 
 /// Calls the free function `name`.
-pub fn call_function(name: &str, args: &[Input], options: Option<&Input>, host: &dyn Host) -> Result<Out> {
+pub fn call_function(
+    name: &str,
+    args: &[Input],
+    options: Option<&Input>,
+    host: &dyn Host,
+) -> Result<Out> {
     let method = vocab::FUNCTIONS
         .iter()
         .find(|f| f.name == name)
@@ -913,16 +1056,29 @@ pub fn call_function(name: &str, args: &[Input], options: Option<&Input>, host: 
         "error_codes" => Ok(str_list(crate::CODES.iter().map(|c| (*c).to_owned()))),
         "status_model" => {
             let name = a.str("name")?;
-            let model = status_model(&name)
-                .ok_or_else(|| Error::invalid_input(format!("unknown status model {name}; expected one of: {}", vocab::STATUS_MODELS.join(", "))))?;
+            let model = status_model(&name).ok_or_else(|| {
+                Error::invalid_input(format!(
+                    "unknown status model {name}; expected one of: {}",
+                    vocab::STATUS_MODELS.join(", ")
+                ))
+            })?;
             Ok(Out::Record(
                 "status_model",
                 vec![
                     ("name", Out::Str(name)),
-                    ("states", str_list(model.states.iter().map(|(s, _)| (*s).to_owned()))),
+                    (
+                        "states",
+                        str_list(model.states.iter().map(|(s, _)| (*s).to_owned())),
+                    ),
                     (
                         "final_states",
-                        str_list(model.states.iter().filter(|(_, f)| *f).map(|(s, _)| (*s).to_owned())),
+                        str_list(
+                            model
+                                .states
+                                .iter()
+                                .filter(|(_, f)| *f)
+                                .map(|(s, _)| (*s).to_owned()),
+                        ),
                     ),
                     (
                         "transitions",

@@ -98,7 +98,9 @@ impl Out {
 
     /// Optional integer.
     pub fn opt_int(i: Option<u64>) -> Out {
-        i.map_or(Out::Null, |v| Out::Int(i64::try_from(v).unwrap_or(i64::MAX)))
+        i.map_or(Out::Null, |v| {
+            Out::Int(i64::try_from(v).unwrap_or(i64::MAX))
+        })
     }
 
     /// An unsigned integer.
@@ -119,7 +121,9 @@ pub fn body(v: &Input, what: &str) -> Result<Vec<u8>> {
     match v {
         Input::Bytes(b) => Ok(b.clone()),
         Input::Str(s) => Ok(s.as_bytes().to_vec()),
-        Input::Map(_) | Input::List(_) => Err(Error::invalid_input(format!("{what}: {RAW_BODY_HINT}"))),
+        Input::Map(_) | Input::List(_) => {
+            Err(Error::invalid_input(format!("{what}: {RAW_BODY_HINT}")))
+        }
         other => Err(Error::invalid_input(format!(
             "{what} must be bytes or text, not {}",
             other.kind()
@@ -286,7 +290,8 @@ pub fn json_value(v: &Input, what: &str) -> Result<Value> {
             out
         }
     };
-    crate::exact_json::parse(&bytes).map_err(|_| Error::invalid_input(format!("{what} is not valid JSON")))
+    crate::exact_json::parse(&bytes)
+        .map_err(|_| Error::invalid_input(format!("{what} is not valid JSON")))
 }
 
 /// Text.
@@ -306,7 +311,9 @@ pub fn uint(v: &Input, what: &str) -> Result<u64> {
     let bad = || Error::invalid_input(format!("{what} must be a non-negative whole number"));
     match v {
         Input::Int(i) => u64::try_from(*i).map_err(|_| bad()),
-        Input::Float(f) if f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f <= 9_007_199_254_740_991.0 => {
+        Input::Float(f)
+            if f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f <= 9_007_199_254_740_991.0 =>
+        {
             Ok(*f as u64)
         }
         Input::Str(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {

@@ -10,6 +10,10 @@
 //! `X-Timestamp`), `timestamp_ms` (WorldCard webhook `X-Timestamp`, legacy
 //! `timestamp`), `timestamp_us` (PinToPay `request_timestamp`). Left out, a
 //! provider's timestamp is derived from `now_ms`.
+//!
+//! The whole table, rendered (`docs/vocabulary.md`, generated):
+//!
+#![doc = include_str!("../../../docs/vocabulary.md")]
 
 /// A value's type, for the generated type files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +46,11 @@ pub enum Ty {
     Window,
     /// One of the given texts.
     OneOf(&'static [&'static str]),
+    /// A replay store from the host language: an object with
+    /// `seen(key, ttl_ms) -> bool` (true: seen before; false: recorded now).
+    /// Bindings take it out of the options and install it; the core never
+    /// sees the object.
+    Store,
 }
 
 /// What a method returns.
@@ -123,12 +132,22 @@ pub struct Shape {
     pub doc: &'static str,
 }
 
+/// Documentation text, kept only where it is used (the code generators;
+/// the WebAssembly build leaves it out to stay small).
+const fn d(doc: &'static str) -> &'static str {
+    if cfg!(feature = "codegen") {
+        doc
+    } else {
+        ""
+    }
+}
+
 const fn p(name: &'static str, ty: Ty, doc: &'static str) -> Param {
     Param {
         name,
         ty,
         required: true,
-        doc,
+        doc: d(doc),
     }
 }
 
@@ -137,7 +156,7 @@ const fn o(name: &'static str, ty: Ty, doc: &'static str) -> Param {
         name,
         ty,
         required: false,
-        doc,
+        doc: d(doc),
     }
 }
 
@@ -155,7 +174,7 @@ const fn m(
         options,
         returns,
         offload: false,
-        doc,
+        doc: d(doc),
     }
 }
 
@@ -181,8 +200,12 @@ const PAYLOAD: Param = o(
     Ty::Payload,
     "the JSON payload; left out: `{}` where the provider signs one",
 );
-const PAYLOAD_REQ: Param = p("payload", Ty::Payload, "the JSON payload");
 const HEADERS: Param = p("headers", Ty::Headers, "the headers as received");
+const HOOK_HEADERS: Param = o(
+    "headers",
+    Ty::Headers,
+    "the headers as received (null for WorldCard legacy, whose webhooks sign their body only)",
+);
 const BODY: Param = p("body", Ty::Body, "the raw body as received (bytes or text)");
 const STATUS: Param = p("status", Ty::Status, "the HTTP status received");
 const DATA: Param = p("data", Ty::Payload, "the data to send");
@@ -224,6 +247,11 @@ const WINDOW: Param = o(
     Ty::Window,
     "window on a signed webhook timestamp, ms, or `off` (default: ± the retention)",
 );
+const STORE: Param = o(
+    "store",
+    Ty::Store,
+    "a replay store shared between instances: an object with `seen(key, ttl_ms) -> bool` (default: in memory, bounded)",
+);
 const STRICT_SALT: Param = o(
     "strict_pss_salt",
     Ty::Bool,
@@ -248,14 +276,14 @@ const OPEN_RESPONSE: Method = m(
 );
 const VERIFY_WEBHOOK: Method = m(
     "verify_webhook",
-    &[HEADERS, BODY],
+    &[HOOK_HEADERS, BODY],
     &[NOW_MS],
     Ret::Shape("event"),
     "verifies a webhook and records it in the replay store (a redelivery comes back `duplicate`)",
 );
 const CHECK_WEBHOOK: Method = m(
     "check_webhook",
-    &[HEADERS, BODY],
+    &[HOOK_HEADERS, BODY],
     &[NOW_MS],
     Ret::Shape("event"),
     "every check of `verify_webhook` but the store: for a store of your own (use `delivery_key`, `retention_ms`)",
@@ -289,7 +317,7 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "WorldCardMerchant",
         side: "merchant",
-        doc: "WorldCard `Card/*`, merchant side: AES-256-GCM bodies, RSA-PSS-SHA256 signatures.",
+        doc: d("WorldCard `Card/*`, merchant side: AES-256-GCM bodies, RSA-PSS-SHA256 signatures."),
         ctor: &[
             p("app_id", Ty::Str, "`X-App-Id`"),
             p("private_key_pem", Ty::Str, "the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER"),
@@ -299,6 +327,7 @@ pub const CLASSES: &[Class] = &[
             RETENTION,
             WINDOW,
             STRICT_SALT,
+            STORE,
         ],
         methods: &[
             rsa(m(
@@ -325,7 +354,7 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "WorldCardPlatform",
         side: "platform",
-        doc: "WorldCard `Card/*`, provider side: verify requests, seal responses, sign webhooks.",
+        doc: d("WorldCard `Card/*`, provider side: verify requests, seal responses, sign webhooks."),
         ctor: &[
             p("app_id", Ty::Str, "the merchant's `X-App-Id`"),
             p("merchant_public_key_pem", Ty::Str, "the merchant's RSA public key"),
@@ -333,6 +362,7 @@ pub const CLASSES: &[Class] = &[
             o("platform_private_key_pem", Ty::Str, "WorldCard's private key (needed to sign webhooks)"),
             VALIDATE_CTOR,
             STRICT_SALT,
+            STORE,
         ],
         methods: &[
             m(
@@ -369,13 +399,14 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "WorldCardLegacy",
         side: "merchant",
-        doc: "WorldCard legacy card and Transfer V4, merchant side: MD5 over sorted parameters, AES-ECB fields.",
+        doc: d("WorldCard legacy card and Transfer V4, merchant side: MD5 over sorted parameters, AES-ECB fields."),
         ctor: &[
             p("app_key", Ty::Str, "`appKey`"),
             p("app_secret", Ty::Str, "`appSecret` (16, 24 or 32 bytes: it keys AES-ECB too)"),
             o("params_in", Ty::OneOf(&["body", "query"]), "where the common parameters travel (default `body`)"),
             VALIDATE_CTOR,
             RETENTION,
+            STORE,
         ],
         methods: &[
             m(
@@ -401,7 +432,7 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "WorldCardLegacyPlatform",
         side: "platform",
-        doc: "WorldCard legacy, provider side: verify requests, seal responses, sign webhooks.",
+        doc: d("WorldCard legacy, provider side: verify requests, seal responses, sign webhooks."),
         ctor: &[
             p("app_key", Ty::Str, "the merchant's `appKey`"),
             p("app_secret", Ty::Str, "the merchant's `appSecret` (16, 24 or 32 bytes)"),
@@ -430,7 +461,7 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "WasabiMerchant",
         side: "merchant",
-        doc: "Wasabi Card Open API, merchant side: SHA256withRSA over the raw body, RSA-encrypted card fields.",
+        doc: d("Wasabi Card Open API, merchant side: SHA256withRSA over the raw body, RSA-encrypted card fields."),
         ctor: &[
             p("api_key", Ty::Str, "`X-WSB-API-KEY`"),
             p("private_key_pem", Ty::Str, "the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works)"),
@@ -443,6 +474,7 @@ pub const CLASSES: &[Class] = &[
             o("field_padding", PADDING, "padding of RSA-encrypted fields (default `pkcs1v15`)"),
             VALIDATE_CTOR,
             RETENTION,
+            STORE,
         ],
         methods: &[
             rsa(m(
@@ -476,7 +508,7 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "WasabiPlatform",
         side: "platform",
-        doc: "Wasabi Card Open API, provider side.",
+        doc: d("Wasabi Card Open API, provider side."),
         ctor: &[
             p("api_key", Ty::Str, "the merchant's `X-WSB-API-KEY`"),
             p("platform_private_key_pem", Ty::Str, "Wasabi's private key"),
@@ -518,7 +550,7 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "WasabiGateway",
         side: "merchant",
-        doc: "The Wasabi Card API gateway: X-API-KEY, `{success, code, msg, data}`, 422 field errors, 429 back-off.",
+        doc: d("The Wasabi Card API gateway: X-API-KEY, `{success, code, msg, data}`, 422 field errors, 429 back-off."),
         ctor: &[p("api_key", Ty::Str, "`X-API-KEY`"), VALIDATE_CTOR],
         methods: &[
             m(
@@ -571,13 +603,14 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "PinToPayMerchant",
         side: "merchant",
-        doc: "PinToPay, merchant side: `{\"encrypted\": ...}` XSalsa20-Poly1305 bodies, µs timestamps.",
+        doc: d("PinToPay, merchant side: `{\"encrypted\": ...}` XSalsa20-Poly1305 bodies, µs timestamps."),
         ctor: &[
             p("api_key", Ty::Str, "`API-KEY`"),
             p("api_secret", Ty::Str, "the API secret (at least 8 characters)"),
             VALIDATE_CTOR,
             RETENTION,
             WINDOW,
+            STORE,
         ],
         methods: &[
             m(
@@ -602,10 +635,11 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "PinToPayPlatform",
         side: "platform",
-        doc: "PinToPay, provider side.",
+        doc: d("PinToPay, provider side."),
         ctor: &[
             p("api_key", Ty::Str, "the merchant's `API-KEY`"),
             p("api_secret", Ty::Str, "the merchant's API secret"),
+            STORE,
         ],
         methods: &[
             m(
@@ -630,13 +664,14 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "PayCaClient",
         side: "merchant",
-        doc: "PayCA, merchant side: client credentials, `sha256=` HMAC-SHA256 webhooks.",
+        doc: d("PayCA, merchant side: client credentials, `sha256=` HMAC-SHA256 webhooks."),
         ctor: &[
             p("client_id", Ty::Str, "`x-client-id`"),
             p("client_secret", Ty::Str, "`x-client-secret`"),
             VALIDATE_CTOR,
             RETENTION,
             WINDOW,
+            STORE,
         ],
         methods: &[
             m(
@@ -676,7 +711,7 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "PayCaPlatform",
         side: "platform",
-        doc: "PayCA, provider side.",
+        doc: d("PayCA, provider side."),
         ctor: &[
             p("client_id", Ty::Str, "the client's id"),
             p("client_secret", Ty::Str, "the client's secret"),
@@ -714,18 +749,43 @@ pub const FUNCTIONS: &[Method] = &[
     m(
         "validate",
         &[
-            p("provider", Ty::OneOf(&["worldcard", "worldcard_legacy", "wasabi", "wasabi_gateway", "pintopay", "payca"]), "the provider"),
+            p(
+                "provider",
+                Ty::OneOf(&[
+                    "worldcard",
+                    "worldcard_legacy",
+                    "wasabi",
+                    "wasabi_gateway",
+                    "pintopay",
+                    "payca",
+                ]),
+                "the provider",
+            ),
             p("endpoint", Ty::Str, "the endpoint path"),
             p("payload", Ty::Payload, "the payload"),
         ],
         &[
-            o("today", Ty::Str, "`YYYY-MM-DD` for age rules (default: from the host clock)"),
-            o("card_type", Ty::Json, "the Wasabi card-type record, for card-type rules"),
+            o(
+                "today",
+                Ty::Str,
+                "`YYYY-MM-DD` for age rules (default: from the host clock)",
+            ),
+            o(
+                "card_type",
+                Ty::Json,
+                "the Wasabi card-type record, for card-type rules",
+            ),
         ],
         Ret::Shape("report"),
         "checks a payload against the provider's documented rules; raises `validation_failed`",
     ),
-    m("error_codes", &[], &[], Ret::StrList, "every stable error code"),
+    m(
+        "error_codes",
+        &[],
+        &[],
+        Ret::StrList,
+        "every stable error code",
+    ),
     m(
         "status_model",
         &[p("name", Ty::OneOf(STATUS_MODELS), "the model")],
@@ -752,7 +812,7 @@ pub const STATUS_MODELS: &[&str] = &[
 pub const SHAPES: &[Shape] = &[
     Shape {
         name: "request",
-        doc: "An HTTP request to send: exactly these bytes and headers.",
+        doc: d("An HTTP request to send: exactly these bytes and headers."),
         keys: &[
             ("method", "str", "`GET`, `POST`, ..."),
             ("path", "str", "path and query, relative to the provider's base URL"),
@@ -763,7 +823,7 @@ pub const SHAPES: &[Shape] = &[
     },
     Shape {
         name: "response",
-        doc: "An HTTP response to send back (acknowledgements, sealed responses, rejections).",
+        doc: d("An HTTP response to send back (acknowledgements, sealed responses, rejections)."),
         keys: &[
             ("status", "int", "the HTTP status"),
             ("headers", "headers", "headers to send"),
@@ -773,7 +833,7 @@ pub const SHAPES: &[Shape] = &[
     },
     Shape {
         name: "webhook",
-        doc: "A signed webhook to POST to the merchant's URL.",
+        doc: d("A signed webhook to POST to the merchant's URL."),
         keys: &[
             ("headers", "headers", "headers to send"),
             ("body", "bytes", "the exact body bytes"),
@@ -782,7 +842,7 @@ pub const SHAPES: &[Shape] = &[
     },
     Shape {
         name: "opened",
-        doc: "An opened response, the same shape for every provider.",
+        doc: d("An opened response, the same shape for every provider."),
         keys: &[
             ("data", "json", "the provider's `data`, verified and decrypted (amounts as exact decimal text)"),
             ("code", "str?", "the provider's success code as text (`0`, `200`), when it sends one"),
@@ -794,7 +854,7 @@ pub const SHAPES: &[Shape] = &[
     },
     Shape {
         name: "event",
-        doc: "A verified webhook, the same shape for every provider. `duplicate`: acknowledge it and skip the work.",
+        doc: d("A verified webhook, the same shape for every provider. `duplicate`: acknowledge it and skip the work."),
         keys: &[
             ("type", "str", "the provider's event type (empty when the delivery names none)"),
             ("data", "json", "the event's own fields"),
@@ -809,7 +869,7 @@ pub const SHAPES: &[Shape] = &[
     },
     Shape {
         name: "report",
-        doc: "A clean validation.",
+        doc: d("A clean validation."),
         keys: &[
             ("covered", "bool", "whether the endpoint has a rule table"),
             ("checked", "int", "how many rules applied"),
@@ -818,7 +878,7 @@ pub const SHAPES: &[Shape] = &[
     },
     Shape {
         name: "retry_decision",
-        doc: "Whether and when to retry a failed gateway call.",
+        doc: d("Whether and when to retry a failed gateway call."),
         keys: &[
             ("retry", "bool", "whether to try again"),
             ("delay_ms", "int", "how long to wait first"),
@@ -827,7 +887,7 @@ pub const SHAPES: &[Shape] = &[
     },
     Shape {
         name: "status_model",
-        doc: "A documented status model.",
+        doc: d("A documented status model."),
         keys: &[
             ("name", "str", "the model"),
             ("states", "str[]", "every documented state"),
@@ -840,15 +900,43 @@ pub const SHAPES: &[Shape] = &[
 /// The fields a raised error carries besides `code` and `message`, per code
 /// (every one may be absent on other codes).
 pub const ERROR_FIELDS: &[(&str, &str, &str)] = &[
-    ("errors", "json", "`validation_failed` (and a gateway 422): `{field: [messages]}`"),
-    ("provider_code", "str", "`api_error`: the provider's code or slug"),
-    ("provider_message", "str", "`api_error`: the provider's message"),
+    (
+        "errors",
+        "json",
+        "`validation_failed` (and a gateway 422): `{field: [messages]}`",
+    ),
+    (
+        "provider_code",
+        "str",
+        "`api_error`: the provider's code or slug",
+    ),
+    (
+        "provider_message",
+        "str",
+        "`api_error`: the provider's message",
+    ),
     ("status", "int?", "`api_error`: the HTTP status"),
-    ("retryable", "bool", "`api_error`: whether retrying later may succeed"),
-    ("outcome_unknown", "bool", "`api_error`: the operation may have happened; query before retrying"),
+    (
+        "retryable",
+        "bool",
+        "`api_error`: whether retrying later may succeed",
+    ),
+    (
+        "outcome_unknown",
+        "bool",
+        "`api_error`: the operation may have happened; query before retrying",
+    ),
     ("retry_after_ms", "int?", "`api_error`: `Retry-After`, ms"),
-    ("request_id", "str?", "`api_error`: the provider's request id"),
-    ("authenticated", "bool", "`api_error`: whether the provider fields came under a signature or MAC"),
+    (
+        "request_id",
+        "str?",
+        "`api_error`: the provider's request id",
+    ),
+    (
+        "authenticated",
+        "bool",
+        "`api_error`: whether the provider fields came under a signature or MAC",
+    ),
 ];
 
 /// The class named `name`.

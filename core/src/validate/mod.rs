@@ -118,20 +118,26 @@ pub struct Rule {
     pub check: Check,
     /// Applies only when this holds (evaluated on the payload's root).
     pub when: Option<When>,
-    /// Where the documents say so (page title).
+    /// Where the documents say so (page title). Kept with the `rule-notes`
+    /// feature only, like the notes: the WebAssembly build leaves both out.
+    #[cfg(feature = "rule-notes")]
     pub source: &'static str,
     /// A note, such as a conflict between pages and how it was resolved.
+    #[cfg(feature = "rule-notes")]
     pub note: &'static str,
 }
 
 impl Rule {
     /// A rule from `source`.
+    #[cfg_attr(not(feature = "rule-notes"), allow(unused_variables))]
     pub const fn new(field: &'static str, check: Check, source: &'static str) -> Rule {
         Rule {
             field,
             check,
             when: None,
+            #[cfg(feature = "rule-notes")]
             source,
+            #[cfg(feature = "rule-notes")]
             note: "",
         }
     }
@@ -143,11 +149,29 @@ impl Rule {
     }
 
     /// With a note (compiled out without the `rule-notes` feature).
+    #[cfg_attr(not(feature = "rule-notes"), allow(unused_variables, unused_mut))]
     pub const fn note(mut self, note: &'static str) -> Rule {
-        if cfg!(feature = "rule-notes") {
+        #[cfg(feature = "rule-notes")]
+        {
             self.note = note;
         }
         self
+    }
+
+    /// Where the rule comes from (empty without `rule-notes`).
+    pub fn source(&self) -> &'static str {
+        #[cfg(feature = "rule-notes")]
+        return self.source;
+        #[cfg(not(feature = "rule-notes"))]
+        ""
+    }
+
+    /// The rule's note (empty without `rule-notes`).
+    pub fn note_text(&self) -> &'static str {
+        #[cfg(feature = "rule-notes")]
+        return self.note;
+        #[cfg(not(feature = "rule-notes"))]
+        ""
     }
 }
 
@@ -1167,8 +1191,8 @@ pub fn markdown() -> String {
                     r.field,
                     describe_check(&r.check).replace('|', "\\|"),
                     when.replace('|', "\\|"),
-                    r.source,
-                    r.note.replace('|', "\\|")
+                    r.source(),
+                    r.note_text().replace('|', "\\|")
                 ));
             }
         }

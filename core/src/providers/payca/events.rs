@@ -2,30 +2,24 @@
 //! ledger events, a flat object for cardholder status changes, anything else
 //! kept raw (the KYC webhook's body is undocumented).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::lenient;
 
 /// A cardholder status change (flat body, no `event` field).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CardholderStatusChange {
     /// `cardholderId`.
-    #[serde(default, deserialize_with = "lenient::opt")]
     pub cardholder_id: Option<String>,
     /// `status`: see [`super::status::CARDHOLDER`].
-    #[serde(default, deserialize_with = "lenient::opt")]
     pub status: Option<String>,
     /// `previousStatus`.
-    #[serde(default, deserialize_with = "lenient::opt")]
     pub previous_status: Option<String>,
     /// `description`.
-    #[serde(default, deserialize_with = "lenient::opt")]
     pub description: Option<String>,
     /// `timestamp`, as sent.
-    #[serde(default, deserialize_with = "lenient::opt")]
     pub timestamp: Option<String>,
 }
 
@@ -69,13 +63,13 @@ impl Event {
             Some("card_transaction") => Event::CardTransaction(data()),
             Some("account_transaction") => Event::AccountTransaction(data()),
             None if raw.get("cardholderId").is_some() && raw.get("status").is_some() => {
-                match CardholderStatusChange::deserialize(raw) {
-                    Ok(c) => Event::CardholderStatus(c),
-                    Err(_) => Event::Unknown {
-                        event: String::new(),
-                        raw: raw.clone(),
-                    },
-                }
+                Event::CardholderStatus(CardholderStatusChange {
+                    cardholder_id: lenient::field(raw, "cardholderId"),
+                    status: lenient::field(raw, "status"),
+                    previous_status: lenient::field(raw, "previousStatus"),
+                    description: lenient::field(raw, "description"),
+                    timestamp: lenient::field(raw, "timestamp"),
+                })
             }
             other => Event::Unknown {
                 event: other.unwrap_or_default().to_owned(),

@@ -203,9 +203,8 @@ impl Merchant {
         now_ms: u64,
         guard: &mut G,
     ) -> Result<WebhookEvent> {
-        Ok(self
-            .check_webhook(headers, body, now_ms)?
-            .recorded(guard, now_ms))
+        self.check_webhook(headers, body, now_ms)?
+            .recorded(guard, now_ms)
     }
 
     /// [`verify_webhook`](Self::verify_webhook) without the store (see

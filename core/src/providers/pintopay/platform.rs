@@ -119,7 +119,7 @@ impl Platform {
         self.config.window.check(ts / 1000, now_us / 1000)?;
         let replay_key = format!("pintopay:request:{}:{path}:{ts}", self.api_key);
         let ttl_ms = self.config.window.tolerance_ms.saturating_mul(2);
-        if guard.check_and_record(&replay_key, now_us / 1000, ttl_ms) == Seen::Again {
+        if guard.check_and_record(&replay_key, now_us / 1000, ttl_ms)? == Seen::Again {
             return Err(Error::ReplayDetected);
         }
         let idempotency_key = headers.get(HEADER_IDEMPOTENCY_KEY)?.map(str::to_owned);

@@ -3,7 +3,7 @@
 //! refused for its shape. Unknown types, and known types whose shape cannot be
 //! read, come back as [`Event::Unknown`] with the raw JSON.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::lenient;
@@ -11,15 +11,24 @@ use crate::lenient;
 macro_rules! lenient_struct {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $kind:ty),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
         #[non_exhaustive]
         pub struct $name {
             $(
                 $(#[$fm])*
                 #[doc = concat!("`", stringify!($field), "` as sent (`None` when absent or unreadable).")]
-                #[serde(default, deserialize_with = "lenient::opt", skip_serializing_if = "Option::is_none")]
+                #[serde(skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$kind>,
             )*
+        }
+
+        impl $name {
+            /// Reads a verified payload object, each field leniently.
+            pub fn from_value(v: &Value) -> Self {
+                $name {
+                    $( $field: lenient::field(v, stringify!($field)), )*
+                }
+            }
         }
     };
 }
@@ -148,17 +157,17 @@ impl Event {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        fn typed<T: for<'de> Deserialize<'de>>(raw: &Value) -> Option<T> {
-            T::deserialize(raw).ok()
-        }
         let typed_event = match notify_type.as_str() {
-            "card_open" => typed(raw).map(Event::CardOpen),
-            "card_deposit" => typed(raw).map(Event::CardDeposit),
-            "card_close" => typed(raw).map(Event::CardClose),
-            "card_status_change" => typed(raw).map(Event::CardStatusChange),
-            "card_billing" => typed(raw).map(Event::CardBilling),
-            "card_3ds" => typed(raw).map(Event::Card3ds),
-            "card_kyc" => typed(raw).map(Event::CardKyc),
+            _ if !raw.is_object() => None,
+            "card_open" => Some(Event::CardOpen(CardOpen::from_value(raw))),
+            "card_deposit" => Some(Event::CardDeposit(CardDeposit::from_value(raw))),
+            "card_close" => Some(Event::CardClose(CardClose::from_value(raw))),
+            "card_status_change" => {
+                Some(Event::CardStatusChange(CardStatusChange::from_value(raw)))
+            }
+            "card_billing" => Some(Event::CardBilling(CardBilling::from_value(raw))),
+            "card_3ds" => Some(Event::Card3ds(Card3ds::from_value(raw))),
+            "card_kyc" => Some(Event::CardKyc(CardKyc::from_value(raw))),
             _ => None,
         };
         typed_event.unwrap_or_else(|| Event::Unknown {

@@ -66,6 +66,13 @@ impl PlatformConfig {
         self
     }
 
+    /// Sets [`validate_requests`](Self::validate_requests).
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.validate_requests = on;
+        self
+    }
+
     /// Sets [`window`](Self::window).
     #[must_use]
     pub fn with_window(mut self, window: Window) -> Self {
@@ -213,7 +220,7 @@ impl Platform {
         )?;
 
         let key = format!("worldcard:request:{app_id}:{nonce}");
-        if guard.check_and_record(&key, now_ms, self.config.nonce_ttl_ms) == Seen::Again {
+        if guard.check_and_record(&key, now_ms, self.config.nonce_ttl_ms)? == Seen::Again {
             return Err(Error::ReplayDetected);
         }
 

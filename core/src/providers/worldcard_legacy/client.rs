@@ -286,7 +286,7 @@ impl Client {
         now_ms: u64,
         guard: &mut G,
     ) -> Result<WebhookEvent> {
-        Ok(self.check_webhook(body)?.recorded(guard, now_ms))
+        self.check_webhook(body)?.recorded(guard, now_ms)
     }
 
     /// [`verify_webhook`](Self::verify_webhook) without the store (see
