@@ -182,11 +182,11 @@ fn validation(c: &mut Criterion) {
     };
     must(
         "validate",
-        cardwire::validate::validate("worldcard", "/api/v1/card/virtual/apply", &payload, &ctx),
+        cardwire::registry::validate("worldcard", "/api/v1/card/virtual/apply", &payload, &ctx),
     );
     c.bench_function("validate/worldcard_card_application", |b| {
         b.iter(|| {
-            cardwire::validate::validate(
+            cardwire::registry::validate(
                 "worldcard",
                 "/api/v1/card/virtual/apply",
                 black_box(&payload),

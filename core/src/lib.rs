@@ -67,7 +67,7 @@ pub use envelope::{
 };
 pub use error::{ApiError, Error, FieldErrors, Result, CODES};
 pub use keys::{AesKey, RsaPrivateKey, RsaPublicKey};
-pub use providers::{payca, pintopay, wasabi, worldcard, worldcard_legacy};
+pub use providers::{payca, pintopay, registry, wasabi, worldcard, worldcard_legacy};
 pub use rand_core;
 
 /// The README's Rust example, compiled and run as a doctest.

@@ -271,7 +271,8 @@ mod shared_secret_and_wasabi {
 
 mod validation_properties {
     use super::*;
-    use cardwire::validate::{self, Context, Provider};
+    use cardwire::registry::Provider;
+    use cardwire::validate::{self, Context};
     use serde_json::Value;
 
     /// Every top-level field name the tables mention, so random payloads hit real rules.

@@ -14,7 +14,8 @@
 
 use std::collections::BTreeSet;
 
-use cardwire::validate::{self, Check, Context, EndpointRules, Format, Provider, Rule, When};
+use cardwire::registry::{self, Provider};
+use cardwire::validate::{self, Check, Context, EndpointRules, Format, Rule, When};
 use cardwire::Error;
 use serde_json::{json, Map, Value};
 
@@ -402,7 +403,7 @@ fn documented_examples_validate_clean() {
     for ex in &examples {
         let provider = ex["provider"].as_str().unwrap();
         let endpoint = ex["endpoint"].as_str().unwrap();
-        let r = validate::validate(provider, endpoint, &ex["payload"], &ctx());
+        let r = registry::validate(provider, endpoint, &ex["payload"], &ctx());
         assert!(
             r.is_ok(),
             "{provider} {endpoint} ({}): documented example refused: {r:?}",
@@ -467,7 +468,7 @@ fn errors_name_nested_paths_and_every_violation() {
 
 #[test]
 fn card_type_rules_need_the_record_and_say_so() {
-    let Some(table) = validate::table_for(Provider::Wasabi, "/merchant/core/mcb/card/deposit")
+    let Some(table) = registry::table_for(Provider::Wasabi, "/merchant/core/mcb/card/deposit")
     else {
         return;
     };
@@ -500,7 +501,7 @@ fn card_type_rules_need_the_record_and_say_so() {
 #[test]
 fn docs_are_current() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/validation.md");
-    let generated = validate::markdown();
+    let generated = registry::markdown();
     if std::env::var_os("CARDWIRE_UPDATE_DOCS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &generated).unwrap();
@@ -518,7 +519,7 @@ fn every_documented_endpoint_has_a_table() {
     let check = |p: Provider, endpoints: &[&str]| {
         for e in endpoints {
             assert!(
-                validate::table_for(p, e).is_some(),
+                registry::table_for(p, e).is_some(),
                 "{} {e}: no rule table",
                 p.name()
             );
@@ -534,5 +535,5 @@ fn every_documented_endpoint_has_a_table() {
             .map(|(_, p)| *p)
             .collect::<Vec<_>>(),
     );
-    assert_eq!(validate::coverage(Provider::WorldCard).0, 18);
+    assert_eq!(registry::coverage(Provider::WorldCard).0, 18);
 }

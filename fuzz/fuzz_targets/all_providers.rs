@@ -85,13 +85,13 @@ fuzz_target!(|data: &[u8]| {
     ok(c.wsb.decrypt_field(&text, &mut rng));
     ok(c.gw.open_response("cards/deposit", 422, &headers, data, 0));
     if let Ok(v) = cardwire::exact_json::parse(data) {
-        ok(cardwire::validate::validate(
+        ok(cardwire::registry::validate(
             "wasabi",
             "/merchant/core/mcb/card/updateAttribute",
             &v,
             &Default::default(),
         ));
-        ok(cardwire::validate::validate(
+        ok(cardwire::registry::validate(
             "worldcard_legacy",
             "/api/v1/legacy/tf/v4/order/create",
             &v,

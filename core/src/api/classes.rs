@@ -1043,7 +1043,7 @@ pub fn call_function(
                 today: Some(&today),
                 card_type: card_type.as_ref(),
             };
-            let r = crate::validate::validate(&provider, &a.str("endpoint")?, &payload, &ctx)?;
+            let r = crate::registry::validate(&provider, &a.str("endpoint")?, &payload, &ctx)?;
             Ok(Out::Record(
                 "report",
                 vec![

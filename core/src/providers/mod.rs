@@ -4,6 +4,7 @@
 
 pub mod payca;
 pub mod pintopay;
+pub mod registry;
 pub mod wasabi;
 pub mod worldcard;
 pub mod worldcard_legacy;

@@ -35,67 +35,6 @@ use serde_json::Value;
 use crate::error::{Error, FieldErrors, Result};
 use decimal::Decimal;
 
-/// Which document a table comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Provider {
-    /// WorldCard `Card/*`.
-    WorldCard,
-    /// WorldCard legacy card and Transfer V4.
-    WorldCardLegacy,
-    /// Wasabi Card Open API.
-    Wasabi,
-    /// Wasabi Card API gateway.
-    WasabiGateway,
-    /// PinToPay.
-    PinToPay,
-    /// PayCA.
-    PayCa,
-}
-
-impl Provider {
-    /// Every provider, in documentation order.
-    pub const ALL: [Provider; 6] = [
-        Provider::WorldCard,
-        Provider::WorldCardLegacy,
-        Provider::Wasabi,
-        Provider::WasabiGateway,
-        Provider::PinToPay,
-        Provider::PayCa,
-    ];
-
-    /// The name used by [`validate`] (`"worldcard"`, `"worldcard_legacy"`,
-    /// `"wasabi"`, `"wasabi_gateway"`, `"pintopay"`, `"payca"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Provider::WorldCard => "worldcard",
-            Provider::WorldCardLegacy => "worldcard_legacy",
-            Provider::Wasabi => "wasabi",
-            Provider::WasabiGateway => "wasabi_gateway",
-            Provider::PinToPay => "pintopay",
-            Provider::PayCa => "payca",
-        }
-    }
-
-    /// Reads a provider name.
-    pub fn parse(name: &str) -> Option<Provider> {
-        Provider::ALL.into_iter().find(|p| p.name() == name)
-    }
-
-    /// The provider's rule tables.
-    pub fn tables(self) -> &'static [EndpointRules] {
-        match self {
-            Provider::WorldCard => crate::providers::worldcard::rules::TABLES,
-            Provider::WorldCardLegacy => crate::providers::worldcard_legacy::rules::TABLES,
-            Provider::Wasabi => crate::providers::wasabi::rules::TABLES,
-            Provider::WasabiGateway => crate::providers::wasabi::gateway_rules::TABLES,
-            Provider::PinToPay => crate::providers::pintopay::rules::TABLES,
-            Provider::PayCa => crate::providers::payca::rules::TABLES,
-        }
-    }
-}
-
 /// The rules of one endpoint. An empty `rules` means the documents give none
 /// (so "not covered" is visible, not silent).
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -325,55 +264,69 @@ pub struct Report {
     pub skipped: Vec<String>,
 }
 
-/// Validates `payload` for `provider` (see [`Provider::name`]) and `endpoint`.
-/// An endpoint without a table validates clean with `covered: false`.
-pub fn validate(
-    provider: &str,
+/// The body table for `endpoint` among `tables`, matching templates
+/// (`/v1/users/{id}`) and ignoring a query string. Tables of query
+/// parameters are named with a trailing `?` (`/v1/cards?`): see [`query_table_in`].
+pub fn table_in(
+    tables: &'static [EndpointRules],
     endpoint: &str,
-    payload: &Value,
-    ctx: &Context<'_>,
-) -> Result<Report> {
-    let p = Provider::parse(provider)
-        .ok_or_else(|| Error::invalid_input(format!("unknown provider {provider}")))?;
-    validate_for(p, endpoint, payload, ctx)
-}
-
-/// The table for `endpoint`'s body, matching templates (`/v1/users/{id}`)
-/// and ignoring a query string. Tables of query parameters are named with a
-/// trailing `?` (`/v1/cards?`) and found by [`query_table_for`].
-pub fn table_for(provider: Provider, endpoint: &str) -> Option<&'static EndpointRules> {
+) -> Option<&'static EndpointRules> {
     let path = endpoint.split('?').next().unwrap_or_default();
-    provider
-        .tables()
-        .iter()
-        .find(|t| path_matches(t.endpoint, path))
+    tables.iter().find(|t| path_matches(t.endpoint, path))
 }
 
-/// The table for the query string of `path` (named `<template>?`).
-pub fn query_table_for(provider: Provider, path: &str) -> Option<&'static EndpointRules> {
+/// The query-string table of `path` among `tables` (named `<template>?`).
+pub fn query_table_in(
+    tables: &'static [EndpointRules],
+    path: &str,
+) -> Option<&'static EndpointRules> {
     let path = path.split('?').next().unwrap_or_default();
-    provider.tables().iter().find(|t| {
+    tables.iter().find(|t| {
         t.endpoint
             .strip_suffix('?')
             .is_some_and(|template| path_matches(template, path))
     })
 }
 
-/// Validates query parameters (`[(name, value)]`, values as text) against
-/// the query table of `path`; clean when there is none.
-pub fn check_query<K: AsRef<str>, V: AsRef<str>>(
-    provider: Provider,
-    path: &str,
+/// Checks query parameters (`[(name, value)]`, values as text) against a
+/// query table.
+pub fn check_query_table<K: AsRef<str>, V: AsRef<str>>(
+    table: &EndpointRules,
     query: &[(K, V)],
 ) -> Result<Report> {
-    let Some(table) = query_table_for(provider, path) else {
-        return Ok(Report::default());
-    };
     let obj: serde_json::Map<String, Value> = query
         .iter()
         .map(|(k, v)| (k.as_ref().to_owned(), Value::from(v.as_ref())))
         .collect();
     check_table(table, &Value::Object(obj), &Context::default())
+}
+
+/// The rule tables of one provider as Markdown (for `docs/validation.md`).
+pub fn tables_markdown(title: &str, tables: &[EndpointRules]) -> String {
+    let mut out = format!("\n## {title}\n");
+    for t in tables {
+        out.push_str(&format!("\n### `{}`\n\n", t.endpoint));
+        if !t.note.is_empty() {
+            out.push_str(&format!("{}\n\n", t.note));
+        }
+        if t.rules.is_empty() {
+            out.push_str("No documented rules (not covered).\n");
+            continue;
+        }
+        out.push_str("| field | rule | when | source | note |\n|---|---|---|---|---|\n");
+        for r in t.rules {
+            let when = r.when.as_ref().map(describe_when).unwrap_or_default();
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                r.field,
+                describe_check(&r.check).replace('|', "\\|"),
+                when.replace('|', "\\|"),
+                r.source(),
+                r.note_text().replace('|', "\\|")
+            ));
+        }
+    }
+    out
 }
 
 fn path_matches(template: &str, path: &str) -> bool {
@@ -389,23 +342,6 @@ fn path_matches(template: &str, path: &str) -> bool {
             .iter()
             .zip(&ps)
             .all(|(a, b)| a == b || (a.starts_with('{') && a.ends_with('}') && !b.is_empty()))
-}
-
-/// [`validate`] with a typed provider.
-pub fn validate_for(
-    provider: Provider,
-    endpoint: &str,
-    payload: &Value,
-    ctx: &Context<'_>,
-) -> Result<Report> {
-    let Some(table) = table_for(provider, endpoint) else {
-        return Ok(Report {
-            covered: false,
-            checked: 0,
-            skipped: Vec::new(),
-        });
-    };
-    check_table(table, payload, ctx)
 }
 
 /// Checks `payload` against one table.
@@ -1051,57 +987,14 @@ pub fn date_from_unix_seconds(secs: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Validates an outgoing or received payload given as JSON bytes.
-pub(crate) fn check_bytes(
-    provider: Provider,
-    endpoint: &str,
-    json: &[u8],
-    today: Option<&str>,
-) -> Result<()> {
-    if table_for(provider, endpoint).is_none() {
-        return Ok(());
+fn describe_when(w: &When) -> String {
+    match w {
+        When::Eq(f, v) => format!("{f} = {v}"),
+        When::In(f, v) => format!("{f} ∈ {}", v.join("/")),
+        When::NotIn(f, v) => format!("{f} ∉ {}", v.join("/")),
+        When::Present(f) => format!("{f} given"),
+        When::Absent(f) => format!("{f} absent"),
     }
-    let value: Value = crate::exact_json::parse(json)
-        .map_err(|_| Error::invalid_input("payload is not valid JSON"))?;
-    validate_for(
-        provider,
-        endpoint,
-        &value,
-        &Context {
-            today,
-            card_type: None,
-        },
-    )
-    .map(|_| ())
-}
-
-/// Validates a parsed payload (no-op for endpoints without a table).
-pub(crate) fn check_payload(
-    provider: Provider,
-    endpoint: &str,
-    value: &Value,
-    today: Option<&str>,
-) -> Result<()> {
-    validate_for(
-        provider,
-        endpoint,
-        value,
-        &Context {
-            today,
-            card_type: None,
-        },
-    )
-    .map(|_| ())
-}
-
-/// Counts per provider: (endpoints with a table, endpoints with rules, rules).
-pub fn coverage(provider: Provider) -> (usize, usize, usize) {
-    let t = provider.tables();
-    (
-        t.len(),
-        t.iter().filter(|e| !e.rules.is_empty()).count(),
-        t.iter().map(|e| e.rules.len()).sum(),
-    )
 }
 
 fn describe_check(c: &Check) -> String {
@@ -1153,51 +1046,6 @@ fn describe_check(c: &Check) -> String {
         Check::WasabiPin => "6-digit PIN rules".to_owned(),
         Check::CardType(c) => format!("card type: {c:?} (needs the card-type record)"),
     }
-}
-
-fn describe_when(w: &When) -> String {
-    match w {
-        When::Eq(f, v) => format!("{f} = {v}"),
-        When::In(f, v) => format!("{f} ∈ {}", v.join("/")),
-        When::NotIn(f, v) => format!("{f} ∉ {}", v.join("/")),
-        When::Present(f) => format!("{f} given"),
-        When::Absent(f) => format!("{f} absent"),
-    }
-}
-
-/// `docs/validation.md`, generated from the tables.
-pub fn markdown() -> String {
-    let mut out = String::from("# Validation rules\n\nGenerated from the rule tables in `core/src/providers/*/rules.rs` by `make docs`; `make test` fails when this file is stale.\n\n| provider | endpoints | with rules | rules |\n|---|---|---|---|\n");
-    for p in Provider::ALL {
-        let (e, r, n) = coverage(p);
-        out.push_str(&format!("| {} | {e} | {r} | {n} |\n", p.name()));
-    }
-    for p in Provider::ALL {
-        out.push_str(&format!("\n## {}\n", p.name()));
-        for t in p.tables() {
-            out.push_str(&format!("\n### `{}`\n\n", t.endpoint));
-            if !t.note.is_empty() {
-                out.push_str(&format!("{}\n\n", t.note));
-            }
-            if t.rules.is_empty() {
-                out.push_str("No documented rules (not covered).\n");
-                continue;
-            }
-            out.push_str("| field | rule | when | source | note |\n|---|---|---|---|---|\n");
-            for r in t.rules {
-                let when = r.when.as_ref().map(describe_when).unwrap_or_default();
-                out.push_str(&format!(
-                    "| `{}` | {} | {} | {} | {} |\n",
-                    r.field,
-                    describe_check(&r.check).replace('|', "\\|"),
-                    when.replace('|', "\\|"),
-                    r.source(),
-                    r.note_text().replace('|', "\\|")
-                ));
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -168,7 +168,7 @@ impl Client {
         Self::extra_headers(&mut headers, req.idempotency_key, req.request_id)?;
         let validate = req.validate.unwrap_or(self.validate);
         if validate {
-            crate::validate::check_query(crate::validate::Provider::PayCa, req.path, req.query)?;
+            crate::registry::check_query(crate::registry::Provider::PayCa, req.path, req.query)?;
         }
         let body = match req.body {
             Some(p) => {
@@ -176,8 +176,8 @@ impl Client {
                 let bytes = p.to_json_bytes()?.into_owned();
                 // The body tables describe the documented POST bodies.
                 if validate && method == "POST" {
-                    crate::validate::check_bytes(
-                        crate::validate::Provider::PayCa,
+                    crate::registry::check_bytes(
+                        crate::registry::Provider::PayCa,
                         req.path,
                         &bytes,
                         None,

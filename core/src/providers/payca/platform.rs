@@ -66,7 +66,7 @@ impl Platform {
             crate::exact_json::parse(body).map_err(|_| Error::MalformedEnvelope {
                 reason: "body is not JSON".into(),
             })?;
-        crate::validate::check_payload(crate::validate::Provider::PayCa, path, &v, None)?;
+        crate::registry::check_payload(crate::registry::Provider::PayCa, path, &v, None)?;
         Ok(v)
     }
 

@@ -111,8 +111,8 @@ impl Merchant {
         let mut obj = payload.into().to_exact_object()?;
         if validate {
             let today = crate::validate::date_from_unix_seconds(timestamp_us / 1_000_000);
-            crate::validate::check_payload(
-                crate::validate::Provider::PinToPay,
+            crate::registry::check_payload(
+                crate::registry::Provider::PinToPay,
                 path,
                 &obj.to_value(),
                 Some(&today),

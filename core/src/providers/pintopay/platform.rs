@@ -133,8 +133,8 @@ impl Platform {
             .as_object_mut()
             .and_then(|m| m.remove(TIMESTAMP_FIELD));
         let today = crate::validate::date_from_unix_seconds(now_us / 1_000_000);
-        crate::validate::check_payload(
-            crate::validate::Provider::PinToPay,
+        crate::registry::check_payload(
+            crate::registry::Provider::PinToPay,
             path,
             &payload,
             Some(&today),

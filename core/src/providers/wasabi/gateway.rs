@@ -411,8 +411,8 @@ impl Gateway {
             if let Some(p) = params {
                 let v = exact_json::parse(&p.to_json_bytes()?)
                     .map_err(|_| Error::invalid_input("parameters are not valid JSON"))?;
-                crate::validate::check_payload(
-                    crate::validate::Provider::WasabiGateway,
+                crate::registry::check_payload(
+                    crate::registry::Provider::WasabiGateway,
                     &format!("{PATH_PREFIX}{e}"),
                     &v,
                     None,

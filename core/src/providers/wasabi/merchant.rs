@@ -239,7 +239,7 @@ impl Merchant {
         if validate {
             let v = exact_json::parse(&body)
                 .map_err(|_| Error::invalid_input("payload is not valid JSON"))?;
-            crate::validate::check_payload(crate::validate::Provider::Wasabi, path, &v, None)?;
+            crate::registry::check_payload(crate::registry::Provider::Wasabi, path, &v, None)?;
         }
         let signed = body.clone();
         self.signed(

@@ -59,7 +59,7 @@ impl Platform {
     /// `path` (`validation_failed`).
     pub fn verify_request_for(&self, headers: &Headers, path: &str, body: &[u8]) -> Result<Value> {
         let v = self.verify_request(headers, body)?;
-        crate::validate::check_payload(crate::validate::Provider::Wasabi, path, &v, None)?;
+        crate::registry::check_payload(crate::registry::Provider::Wasabi, path, &v, None)?;
         Ok(v)
     }
 

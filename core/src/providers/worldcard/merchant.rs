@@ -200,8 +200,8 @@ impl Merchant {
         let plaintext = payload.to_json_bytes()?;
         if validate {
             let today = crate::validate::date_from_unix_seconds(stamp.unix_seconds);
-            crate::validate::check_bytes(
-                crate::validate::Provider::WorldCard,
+            crate::registry::check_bytes(
+                crate::registry::Provider::WorldCard,
                 path,
                 &plaintext,
                 Some(&today),

@@ -246,7 +246,7 @@ impl Platform {
                 today: Some(&today),
                 card_type: None,
             };
-            crate::validate::validate_for(crate::validate::Provider::WorldCard, path, &json, &ctx)?;
+            crate::registry::validate_for(crate::registry::Provider::WorldCard, path, &json, &ctx)?;
         }
         Ok(VerifiedRequest {
             app_id: app_id.to_owned(),

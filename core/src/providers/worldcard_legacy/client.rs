@@ -186,8 +186,8 @@ impl Client {
         }
         if validate {
             let today = crate::validate::date_from_unix_seconds(timestamp_ms / 1000);
-            crate::validate::check_payload(
-                crate::validate::Provider::WorldCardLegacy,
+            crate::registry::check_payload(
+                crate::registry::Provider::WorldCardLegacy,
                 path,
                 &fields.to_value(),
                 Some(&today),

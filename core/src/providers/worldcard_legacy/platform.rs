@@ -85,8 +85,8 @@ impl Platform {
             params.remove(p);
         }
         let value = params.to_value();
-        crate::validate::check_payload(
-            crate::validate::Provider::WorldCardLegacy,
+        crate::registry::check_payload(
+            crate::registry::Provider::WorldCardLegacy,
             path,
             &value,
             None,
