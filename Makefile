@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo test lint bench bench-rust fuzz vectors docs generate wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
+.PHONY: help demo test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -46,6 +46,8 @@ lint: setup-rust
 test-rust:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+	@# The native RSA backend (aws-lc-rs) passes the same tests: vectors, Wycheproof, properties.
+	$(CARGO) test -p cardwire --features native --all-targets
 
 test-wasm32: setup-rust
 	./scripts/check-io-free.sh
@@ -54,6 +56,7 @@ test-wasm32: setup-rust
 
 test-interop: setup-python
 	$(CARGO) run -q -p cardwire-examples --bin interop-emit | $(PY) tests/python/check_interop.py
+	$(CARGO) run -q -p cardwire-examples --features native --bin interop-emit | $(PY) tests/python/check_interop.py
 
 test-examples:
 	$(CARGO) run -q -p cardwire-examples --bin worldcard-tour > target/worldcard-tour.txt
@@ -95,7 +98,7 @@ bench-wasm: setup-wasm
 	cd bindings-wasm && node bench/bench.mjs | grep -v '^{'
 	cd bindings-wasm && node bench/browser.mjs | grep -v '^{'
 
-bench: bench-rust bench-wasm
+bench: bench-rust bench-compare bench-wasm
 
 test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-wasm
 	@echo "make test: all green"
@@ -115,6 +118,11 @@ vectors: setup-python
 
 bench-rust:
 	$(CARGO) bench -p cardwire --bench envelopes
+
+# Both RSA backends and the hand-written Python `cryptography` path, in one run.
+bench-compare: setup-python
+	$(CARGO) build --release -q -p cardwire-examples --features native --bin bench-compare
+	{ ./target/release/bench-compare; $(PY) tests/bench/hand_written.py; } | tee target/bench-compare.jsonl | $(PY) tests/bench/compare.py
 
 fuzz:
 	rustup toolchain install nightly --profile minimal >/dev/null 2>&1 || true

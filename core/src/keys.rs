@@ -23,16 +23,107 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::encoding;
 use crate::error::{Error, Result};
 
-/// An RSA private key (zeroized on drop by the `rsa` crate; `Debug` is redacted).
+/// An RSA private key (zeroized on drop by the `rsa` crate; `Debug` is
+/// redacted). With the `native` feature, keys of 2048 bits and more are also
+/// loaded into AWS-LC once, here, and every operation takes that path.
 #[derive(Clone)]
 pub struct RsaPrivateKey {
     inner: rsa::RsaPrivateKey,
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    native: Option<crate::crypto::native::NativePrivate>,
 }
 
 /// An RSA public key.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct RsaPublicKey {
     inner: rsa::RsaPublicKey,
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    native: Option<crate::crypto::native::NativePublic>,
+}
+
+impl PartialEq for RsaPublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
+}
+impl Eq for RsaPublicKey {}
+
+impl RsaPrivateKey {
+    fn wrap(inner: rsa::RsaPrivateKey) -> Self {
+        #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+        {
+            use rsa::pkcs8::EncodePrivateKey;
+            let native = (inner.size() * 8 >= crate::crypto::native::MIN_BITS)
+                .then(|| inner.to_pkcs8_der().ok())
+                .flatten()
+                .and_then(|der| crate::crypto::native::NativePrivate::from_pkcs8(der.as_bytes()));
+            RsaPrivateKey { inner, native }
+        }
+        #[cfg(not(all(feature = "native", not(target_arch = "wasm32"))))]
+        RsaPrivateKey { inner }
+    }
+
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    pub(crate) fn native(&self) -> Option<&crate::crypto::native::NativePrivate> {
+        self.native.as_ref()
+    }
+
+    /// The same key on the pure-Rust path only (for side-by-side benchmarks
+    /// and for tests that compare the backends in one process).
+    pub fn pure(&self) -> Self {
+        RsaPrivateKey {
+            inner: self.inner.clone(),
+            #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+            native: None,
+        }
+    }
+
+    /// Which path this key's operations take: `"native"` (AWS-LC) or `"pure"`.
+    pub fn backend(&self) -> &'static str {
+        #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+        if self.native.is_some() {
+            return "native";
+        }
+        "pure"
+    }
+}
+
+impl RsaPublicKey {
+    fn wrap(inner: rsa::RsaPublicKey) -> Self {
+        #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+        {
+            let native = inner.to_public_key_der().ok().and_then(|der| {
+                crate::crypto::native::NativePublic::from_spki(der.as_bytes(), inner.size() * 8)
+            });
+            RsaPublicKey { inner, native }
+        }
+        #[cfg(not(all(feature = "native", not(target_arch = "wasm32"))))]
+        RsaPublicKey { inner }
+    }
+
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    pub(crate) fn native(&self) -> Option<&crate::crypto::native::NativePublic> {
+        self.native.as_ref()
+    }
+
+    /// The same key on the pure-Rust path only (see [`RsaPrivateKey::pure`]).
+    pub fn pure(&self) -> Self {
+        RsaPublicKey {
+            inner: self.inner.clone(),
+            #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+            native: None,
+        }
+    }
+
+    /// Which path this key's verifications take: `"native"` (AWS-LC, 1024
+    /// bits and more for PKCS#1 v1.5, 2048 and more for PSS) or `"pure"`.
+    pub fn backend(&self) -> &'static str {
+        #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+        if self.native.is_some() {
+            return "native";
+        }
+        "pure"
+    }
 }
 
 /// A 256-bit AES key (zeroized on drop; `Debug` is redacted).
@@ -118,21 +209,19 @@ impl RsaPrivateKey {
 
     fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
         rsa::RsaPrivateKey::from_pkcs8_der(der)
-            .map(|inner| RsaPrivateKey { inner })
+            .map(RsaPrivateKey::wrap)
             .map_err(|_| Error::invalid_key("not a valid PKCS#8 RSA private key"))
     }
 
     fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
         rsa::RsaPrivateKey::from_pkcs1_der(der)
-            .map(|inner| RsaPrivateKey { inner })
+            .map(RsaPrivateKey::wrap)
             .map_err(|_| Error::invalid_key("not a valid PKCS#1 RSA private key"))
     }
 
     /// The matching public key.
     pub fn public_key(&self) -> RsaPublicKey {
-        RsaPublicKey {
-            inner: self.inner.to_public_key(),
-        }
+        RsaPublicKey::wrap(self.inner.to_public_key())
     }
 
     /// Modulus size in bits.
@@ -184,13 +273,13 @@ impl RsaPublicKey {
 
     fn from_spki_der(der: &[u8]) -> Result<Self> {
         rsa::RsaPublicKey::from_public_key_der(der)
-            .map(|inner| RsaPublicKey { inner })
+            .map(RsaPublicKey::wrap)
             .map_err(|_| Error::invalid_key("not a valid SPKI RSA public key"))
     }
 
     fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
         rsa::RsaPublicKey::from_pkcs1_der(der)
-            .map(|inner| RsaPublicKey { inner })
+            .map(RsaPublicKey::wrap)
             .map_err(|_| Error::invalid_key("not a valid PKCS#1 RSA public key"))
     }
 

@@ -50,6 +50,12 @@ pub fn sign<R: CryptoRngCore + ?Sized>(
     message: &[u8],
     rng: &mut R,
 ) -> Result<Vec<u8>> {
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    if let Some(native) = key.native() {
+        return native
+            .sign_pkcs1(message)
+            .ok_or_else(|| Error::invalid_key("RSA key refused by the native backend"));
+    }
     let hashed = Sha256::digest(message);
     key.as_rsa()
         .sign_with_rng(&mut RngAdapter(rng), Pkcs1v15Sign::new::<Sha256>(), &hashed)
@@ -61,6 +67,17 @@ pub fn sign<R: CryptoRngCore + ?Sized>(
 pub fn verify(key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> Result<()> {
     if signature.len() != key.size() {
         return Err(Error::SignatureInvalid);
+    }
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    if let Some(ok) = key
+        .native()
+        .and_then(|n| n.verify_pkcs1(message, signature))
+    {
+        return if ok {
+            Ok(())
+        } else {
+            Err(Error::SignatureInvalid)
+        };
     }
     let hashed = Sha256::digest(message);
     key.as_rsa()
@@ -120,6 +137,20 @@ pub fn decrypt<R: CryptoRngCore + ?Sized>(
     }
     let mut out = Vec::new();
     let mut failed = false;
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    if let Some(native) = key.native() {
+        for block in ciphertext.chunks_exact(k) {
+            match native.decrypt_block(block, padding) {
+                Some(p) => out.extend_from_slice(&p),
+                None => failed = true,
+            }
+        }
+        return if failed {
+            Err(Error::DecryptFailed)
+        } else {
+            Ok(out)
+        };
+    }
     let mut rng = RngAdapter(rng);
     for block in ciphertext.chunks_exact(k) {
         let r = match padding {

@@ -37,6 +37,12 @@ pub fn sign<R: CryptoRngCore + ?Sized>(
     message: &[u8],
     rng: &mut R,
 ) -> Result<Vec<u8>> {
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    if let Some(native) = key.native() {
+        return native
+            .sign_pss(message)
+            .ok_or_else(|| Error::invalid_key("RSA key refused by the native backend"));
+    }
     let hashed = Sha256::digest(message);
     let mut rng = RngAdapter(rng);
     key.as_rsa()
@@ -56,6 +62,23 @@ pub fn verify(
     signature: &[u8],
     policy: PssSaltPolicy,
 ) -> Result<()> {
+    if signature.len() != key.size() {
+        return Err(Error::SignatureInvalid);
+    }
+    // Native: salt 32 first (what cardwire and Java sign with), then the
+    // maximum (Go's nil options); anything else falls through to the
+    // salt-recovering decoder below, so auto-detection is the same everywhere.
+    #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+    if let Some(native) = key.native() {
+        match native.verify_pss32(message, signature) {
+            Some(true) => return Ok(()),
+            Some(false) if policy == PssSaltPolicy::Strict32 => {
+                return Err(Error::SignatureInvalid)
+            }
+            Some(false) if native.verify_pss_max(message, signature) == Some(true) => return Ok(()),
+            _ => {}
+        }
+    }
     let salt_len = recover_salt_len(key, message, signature)?;
     match policy {
         PssSaltPolicy::AutoDetect => Ok(()),
