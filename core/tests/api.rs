@@ -1,0 +1,329 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! The binding layer: every class and method of the vocabulary is reachable
+//! by name, options are checked against the table, and the result shapes are
+//! the table's, the same for every provider.
+
+mod common;
+
+use cardwire::api::vocab::{self, Ret};
+use cardwire::api::{self, Host, Input, Instance, Out};
+
+struct Fixed;
+impl Host for Fixed {
+    fn now_ms(&self) -> u64 {
+        1_764_000_000_000
+    }
+    fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
+        buf.fill(7);
+        Ok(())
+    }
+}
+
+fn s(v: &str) -> Input {
+    Input::Str(v.to_owned())
+}
+
+fn map(pairs: &[(&str, Input)]) -> Input {
+    Input::Map(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    )
+}
+
+const AES: &str = "7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a";
+
+fn ctor(class: &str) -> Input {
+    let k = |n: &str| s(&common::key_text(n));
+    match class {
+        "WorldCardMerchant" => map(&[
+            ("app_id", s("app")),
+            ("private_key_pem", k("merchant_2048.pkcs8.pem")),
+            ("aes_key", s(AES)),
+            ("platform_public_key_pem", k("platform_2048.spki.pem")),
+        ]),
+        "WorldCardPlatform" => map(&[
+            ("app_id", s("app")),
+            ("merchant_public_key_pem", k("merchant_2048.spki.pem")),
+            ("aes_key", s(AES)),
+            ("platform_private_key_pem", k("platform_2048.pkcs8.pem")),
+        ]),
+        "WorldCardLegacy" | "WorldCardLegacyPlatform" => {
+            map(&[("app_key", s("k")), ("app_secret", s("sBOvCZZurSbbdJiA"))])
+        }
+        "WasabiMerchant" => map(&[
+            ("api_key", s("k")),
+            ("private_key_pem", k("merchant_1024.pkcs8.pem")),
+            ("platform_public_key_pem", k("platform_1024.spki.pem")),
+        ]),
+        "WasabiPlatform" => map(&[
+            ("api_key", s("k")),
+            ("platform_private_key_pem", k("platform_1024.pkcs8.pem")),
+            ("merchant_public_key_pem", k("merchant_1024.spki.pem")),
+        ]),
+        "WasabiGateway" => map(&[("api_key", s("k"))]),
+        "PinToPayMerchant" | "PinToPayPlatform" => {
+            map(&[("api_key", s("k")), ("api_secret", s("secret-123"))])
+        }
+        "PayCaClient" | "PayCaPlatform" => {
+            map(&[("client_id", s("c")), ("client_secret", s("secret"))])
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn every_class_constructs_and_every_method_is_reachable_by_name() {
+    for class in vocab::CLASSES {
+        let inst = Instance::new(class.name, &ctor(class.name))
+            .unwrap_or_else(|e| panic!("{}: {e}", class.name));
+        for m in class.methods {
+            // Called with no arguments: a missing required argument is the
+            // answer (invalid_input naming it), never "no such method".
+            let r = if m.is_static {
+                api::call_static(class.name, m.name, &[], None, &Fixed)
+            } else {
+                inst.call(m.name, &[], None, &Fixed)
+            };
+            if let Err(e) = r {
+                assert!(
+                    !e.to_string().contains("has no method"),
+                    "{}.{}: {e}",
+                    class.name,
+                    m.name
+                );
+            }
+        }
+        let e = inst.call("no_such_method", &[], None, &Fixed).unwrap_err();
+        assert!(e.to_string().contains("has no method"), "{e}");
+    }
+    for f in vocab::FUNCTIONS {
+        if let Err(e) = api::call_function(f.name, &[], None, &Fixed) {
+            assert!(
+                !e.to_string().contains("unknown function"),
+                "{}: {e}",
+                f.name
+            );
+        }
+    }
+}
+
+fn keys_of(out: &Out) -> Vec<&'static str> {
+    match out {
+        Out::Record(_, fields) => fields.iter().map(|(k, _)| *k).collect(),
+        other => panic!("not a record: {other:?}"),
+    }
+}
+
+fn shape(name: &str) -> Vec<&'static str> {
+    vocab::SHAPES
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap()
+        .keys
+        .iter()
+        .map(|(k, _, _)| *k)
+        .collect()
+}
+
+fn field<'a>(out: &'a Out, key: &str) -> &'a Out {
+    match out {
+        Out::Record(_, fields) => &fields.iter().find(|(k, _)| *k == key).unwrap().1,
+        _ => panic!(),
+    }
+}
+
+fn to_input(o: &Out) -> Input {
+    match o {
+        Out::Bytes(b) => Input::Bytes(b.clone()),
+        Out::Headers(h) => Input::Map(
+            h.iter()
+                .map(|(k, v)| (k.clone(), Input::Str(v.clone())))
+                .collect(),
+        ),
+        Out::Int(i) => Input::Int(i128::from(*i)),
+        Out::Str(t) => Input::Str(t.clone()),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// One shape for every provider: each platform seals, each merchant opens
+/// with `open_response(status, headers, body)`; each platform signs a
+/// webhook, each merchant verifies it into the same event keys.
+#[test]
+fn one_shape_for_every_provider() {
+    let pairs = [
+        (
+            "WorldCardPlatform",
+            "WorldCardMerchant",
+            Some((
+                "card_deposit",
+                r#"{"card_id":"1","amount":"5.00","status":1}"#,
+            )),
+        ),
+        (
+            "WorldCardLegacyPlatform",
+            "WorldCardLegacy",
+            Some((
+                "",
+                r#"{"orderNo":"O1","merOrderNo":"M1","status":"2","settleAmount":"20.10"}"#,
+            )),
+        ),
+        (
+            "WasabiPlatform",
+            "WasabiMerchant",
+            Some(("card_transaction", r#"{"orderNo":"T1","amount":20.10}"#)),
+        ),
+        (
+            "PinToPayPlatform",
+            "PinToPayMerchant",
+            Some(("card.transaction", r#"{"card_id":"c","amount":"1.00"}"#)),
+        ),
+        (
+            "PayCaPlatform",
+            "PayCaClient",
+            Some(("card_transaction", r#"{"cardId":"c","amount":"12.50"}"#)),
+        ),
+    ];
+    for (platform, merchant, hook) in pairs {
+        let p = Instance::new(platform, &ctor(platform)).unwrap();
+        let m = Instance::new(merchant, &ctor(merchant)).unwrap();
+        if p.class().method("seal_response").is_some() {
+            let sealed = p
+                .call(
+                    "seal_response",
+                    &[s(r#"{"card_id":"1","amount":20.10}"#)],
+                    None,
+                    &Fixed,
+                )
+                .unwrap();
+            assert_eq!(keys_of(&sealed), shape("response"), "{platform}");
+            let opened = m
+                .call(
+                    "open_response",
+                    &[
+                        to_input(field(&sealed, "status")),
+                        to_input(field(&sealed, "headers")),
+                        to_input(field(&sealed, "body")),
+                    ],
+                    None,
+                    &Fixed,
+                )
+                .unwrap_or_else(|e| panic!("{merchant}: {e}"));
+            assert_eq!(keys_of(&opened), shape("opened"), "{merchant}");
+            let Out::Json(data) = field(&opened, "data") else {
+                panic!()
+            };
+            assert_eq!(data["amount"], "20.10", "{merchant}: money keeps its text");
+        }
+        if let Some((event_type, data)) = hook {
+            let signed = match platform {
+                "WorldCardLegacyPlatform" => p.call("sign_webhook", &[s(data)], None, &Fixed),
+                _ => p.call("sign_webhook", &[s(event_type), s(data)], None, &Fixed),
+            }
+            .unwrap_or_else(|e| panic!("{platform}: {e}"));
+            assert_eq!(keys_of(&signed), shape("webhook"), "{platform}");
+            let args = [
+                to_input(field(&signed, "headers")),
+                to_input(field(&signed, "body")),
+            ];
+            let ev = m
+                .call("verify_webhook", &args, None, &Fixed)
+                .unwrap_or_else(|e| panic!("{merchant}: {e}"));
+            assert_eq!(keys_of(&ev), shape("event"), "{merchant}");
+            assert_eq!(field(&ev, "duplicate"), &Out::Bool(false));
+            let again = m.call("verify_webhook", &args, None, &Fixed).unwrap();
+            assert_eq!(field(&again, "duplicate"), &Out::Bool(true), "{merchant}");
+            assert_eq!(field(&again, "delivery_key"), field(&ev, "delivery_key"));
+        }
+    }
+}
+
+#[test]
+fn options_are_checked_against_the_table() {
+    let m = Instance::new("PinToPayMerchant", &ctor("PinToPayMerchant")).unwrap();
+    let e = m
+        .call(
+            "build_request",
+            &[s("/api/v1/cards/get")],
+            Some(&map(&[("timestamp", Input::Int(1))])),
+            &Fixed,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(
+        e.to_string().contains("unknown option timestamp")
+            && e.to_string().contains("timestamp_us (timestampUs)"),
+        "{e}"
+    );
+    // camelCase names are the same options.
+    let r = m.call(
+        "build_request",
+        &[s("/api/v1/cards/get"), s(r#"{"card_id":"c"}"#)],
+        Some(&map(&[("timestampUs", Input::Int(1_764_000_000_000_001))])),
+        &Fixed,
+    );
+    assert!(r.is_ok(), "{r:?}");
+    // Two requests in the same millisecond never share a µs timestamp.
+    let p = Instance::new("PinToPayPlatform", &ctor("PinToPayPlatform")).unwrap();
+    for _ in 0..3 {
+        let req = m
+            .call(
+                "build_request",
+                &[s("/api/v1/cards/get"), s(r#"{"card_id":"c"}"#)],
+                None,
+                &Fixed,
+            )
+            .unwrap();
+        let opts = map(&[("path", s("/api/v1/cards/get"))]);
+        p.call(
+            "verify_request",
+            &[
+                to_input(field(&req, "headers")),
+                to_input(field(&req, "body")),
+            ],
+            Some(&opts),
+            &Fixed,
+        )
+        .unwrap_or_else(|e| panic!("same-millisecond requests collide: {e}"));
+    }
+    let missing = Instance::new("PinToPayMerchant", &map(&[("api_key", s("k"))])).unwrap_err();
+    assert!(
+        missing
+            .to_string()
+            .contains("api_secret (apiSecret) is required"),
+        "{missing}"
+    );
+    assert_eq!(
+        Ret::Shape("event"),
+        vocab::class("WorldCardMerchant")
+            .unwrap()
+            .method("verify_webhook")
+            .unwrap()
+            .returns
+    );
+}
+
+#[test]
+fn a_parsed_object_where_the_raw_body_belongs_says_how_to_get_it() {
+    let m = Instance::new("PayCaClient", &ctor("PayCaClient")).unwrap();
+    let e = m
+        .call(
+            "verify_webhook",
+            &[map(&[]), map(&[("event", s("x"))])],
+            None,
+            &Fixed,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(
+        e.to_string().contains("express.raw") && e.to_string().contains("request.get_data()"),
+        "{e}"
+    );
+}
