@@ -29,7 +29,6 @@ fn about(doc: &str) -> String {
 pub(crate) struct Args<'a> {
     what: &'static str,
     params: &'static [Param],
-    options: &'static [Param],
     positional: &'a [Input],
     named: Vec<(String, &'a Input)>,
 }
@@ -118,7 +117,6 @@ impl<'a> Args<'a> {
         Ok(Args {
             what,
             params,
-            options,
             positional,
             named: bound,
         })
