@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples clean
+.PHONY: help demo test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -21,6 +21,7 @@ help:
 	@echo "make docs    - regenerate docs/validation.md from the rule tables"
 	@echo "make generate - regenerate the bindings' types and class glue from core/src/api/vocab.rs"
 	@echo "make wasm    - build the npm package into bindings-wasm/pkg"
+	@echo "make test-python - build the Python wheel and run its tests, type checks and a clean install"
 
 demo:
 	$(CARGO) build --release -q -p cardwire-examples
@@ -38,6 +39,35 @@ $(VENV)/.installed: tests/requirements.txt
 	touch $@
 
 setup-python: $(VENV)/.installed
+
+# The Python package: its own venv of pinned build and test tools.
+PYVENV := .venv-py
+PYPY := $(PYVENV)/bin/python
+
+$(PYVENV)/.installed: bindings-python/requirements-test.txt
+	python3 -m venv $(PYVENV)
+	$(PYVENV)/bin/pip install --quiet --disable-pip-version-check -r bindings-python/requirements-test.txt
+	touch $@
+
+# One abi3 wheel (CPython 3.9+), built once; every Python suite installs it.
+wheel-python: $(PYVENV)/.installed
+	rm -rf target/wheels
+	$(PYVENV)/bin/maturin build --release --quiet -m bindings-python/Cargo.toml -o target/wheels
+	$(PYVENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/cardwire-*.whl
+
+test-python: wheel-python
+	cd bindings-python && ../$(PYPY) -m pytest -q -p no:cacheprovider
+	cd examples/python && ../../$(PYPY) -m mypy --config-file mypy.ini --no-incremental .
+	$(PYPY) -m mypy.stubtest cardwire --allowlist bindings-python/stubtest-allowlist.txt
+	@# The wheel alone, in Debian's own Python, offline: nothing else needed.
+	rm -rf target/py-clean
+	/usr/bin/python3 -m venv target/py-clean
+	env -i PATH=/usr/bin:/bin HOME=/tmp target/py-clean/bin/pip install --quiet --disable-pip-version-check --no-index target/wheels/cardwire-*.whl
+	env -i PATH=/usr/bin:/bin HOME=/tmp target/py-clean/bin/python bindings-python/tests/installed_smoke.py tests/vectors/keys
+
+# The Python package against hand-written `cryptography` / PyNaCl code, one run.
+bench-python: wheel-python setup-python
+	$(PYPY) bindings-python/bench/bench.py | tee target/bench-python.jsonl | $(PY) tests/bench/compare.py "hand-written (cryptography / PyNaCl)"
 
 lint: setup-rust
 	$(CARGO) fmt --all -- --check
@@ -98,9 +128,9 @@ bench-wasm: setup-wasm
 	cd bindings-wasm && node bench/bench.mjs | grep -v '^{'
 	cd bindings-wasm && node bench/browser.mjs | grep -v '^{'
 
-bench: bench-rust bench-compare bench-wasm
+bench: bench-rust bench-compare bench-python bench-wasm
 
-test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-wasm
+test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-wasm
 	@echo "make test: all green"
 
 docs:
@@ -133,4 +163,4 @@ fuzz:
 
 clean:
 	$(CARGO) clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(PYVENV)

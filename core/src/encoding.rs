@@ -54,7 +54,7 @@ pub fn hex_decode(text: &str) -> Result<Vec<u8>, DecodeError> {
         }
     }
     let bytes = text.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError);
     }
     bytes

@@ -23,34 +23,40 @@ use crate::error::{Error, Result};
 
 /// Parses `bytes` as JSON, with non-integer numbers as exact decimal strings.
 pub fn parse(bytes: &[u8]) -> Result<Value> {
-    let rewritten = numbers_to_strings(bytes);
+    let rewritten = rewrite_numbers(bytes);
     serde_json::from_slice(&rewritten).map_err(|_| Error::malformed("body is not JSON"))
 }
 
 /// The rewrite step on its own: the same JSON text with every non-integer
 /// number quoted. Text that is not JSON comes out as text that is not JSON.
 pub fn numbers_to_strings(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + 16);
+    rewrite_numbers(bytes).into_owned()
+}
+
+/// [`numbers_to_strings`] without a copy when nothing needs quoting: strings
+/// are skipped a chunk at a time and only the spans between rewritten
+/// numbers are copied.
+fn rewrite_numbers(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
     let mut i = 0;
-    let mut in_string = false;
     while let Some(&b) = bytes.get(i) {
-        if in_string {
-            out.push(b);
-            if b == b'\\' {
-                if let Some(&next) = bytes.get(i + 1) {
-                    out.push(next);
-                    i += 1;
-                }
-            } else if b == b'"' {
-                in_string = false;
-            }
-            i += 1;
-            continue;
-        }
         if b == b'"' {
-            in_string = true;
-            out.push(b);
             i += 1;
+            loop {
+                let rest = bytes.get(i..).unwrap_or_default();
+                match memchr::memchr2(b'"', b'\\', rest) {
+                    None => {
+                        i = bytes.len();
+                        break;
+                    }
+                    Some(p) if rest.get(p) == Some(&b'\\') => i += p + 2,
+                    Some(p) => {
+                        i += p + 1;
+                        break;
+                    }
+                }
+            }
             continue;
         }
         if b == b'-' || b.is_ascii_digit() {
@@ -69,19 +75,25 @@ pub fn numbers_to_strings(bytes: &[u8]) -> Vec<u8> {
                 && std::str::from_utf8(token)
                     .ok()
                     .is_some_and(|t| t.parse::<i64>().is_ok() || t.parse::<u64>().is_ok());
-            if integer_fits || !is_json_number(token) {
-                out.extend_from_slice(token);
-            } else {
-                out.push(b'"');
-                out.extend_from_slice(token);
-                out.push(b'"');
+            if !integer_fits && is_json_number(token) {
+                let o = out.get_or_insert_with(|| Vec::with_capacity(bytes.len() + 16));
+                o.extend_from_slice(bytes.get(copied..start).unwrap_or_default());
+                o.push(b'"');
+                o.extend_from_slice(token);
+                o.push(b'"');
+                copied = i;
             }
             continue;
         }
-        out.push(b);
         i += 1;
     }
-    out
+    match out {
+        None => std::borrow::Cow::Borrowed(bytes),
+        Some(mut o) => {
+            o.extend_from_slice(bytes.get(copied..).unwrap_or_default());
+            std::borrow::Cow::Owned(o)
+        }
+    }
 }
 
 /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`

@@ -36,6 +36,14 @@ fn generated_files_are_current() {
             codegen::pyi(),
         ),
         ("docs/vocabulary.md", codegen::markdown()),
+        (
+            "bindings-python/python/cardwire/_errors.py",
+            codegen::python_errors(),
+        ),
+        (
+            "bindings-python/python/cardwire/_aliases.py",
+            codegen::python_aliases(),
+        ),
         ("tests/vocabulary.json", codegen::vocabulary_json()),
     ]
     .iter()

@@ -336,3 +336,88 @@ mod validation_properties {
         }
     }
 }
+
+/// The number rewrite as first written, one byte at a time: the reference
+/// the chunked rewrite in `exact_json` must agree with byte for byte.
+fn rewrite_reference(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            out.push(b);
+            if b == b'\\' {
+                if i + 1 < bytes.len() {
+                    out.push(bytes[i + 1]);
+                    i += 1;
+                }
+            } else if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit()
+                    || matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E'))
+            {
+                i += 1;
+            }
+            let token = std::str::from_utf8(&bytes[start..i]).unwrap();
+            let integer_fits = !token.starts_with("-0")
+                && token.bytes().all(|c| c.is_ascii_digit() || c == b'-')
+                && (token.parse::<i64>().is_ok() || token.parse::<u64>().is_ok());
+            // A JSON number (RFC 8259 grammar), checked here by serde_json.
+            let is_number = serde_json::from_str::<serde_json::Number>(token).is_ok()
+                && !token.starts_with('+')
+                && !token.ends_with('.');
+            if integer_fits || !is_number {
+                out.extend_from_slice(token.as_bytes());
+            } else {
+                out.push(b'"');
+                out.extend_from_slice(token.as_bytes());
+                out.push(b'"');
+            }
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    out
+}
+
+proptest! {
+    #[test]
+    fn number_rewrite_matches_the_byte_at_a_time_reference(text in r#"[-0-9.eE+"\\{}\[\]:, a-z]{0,80}"#) {
+        prop_assert_eq!(
+            cardwire::exact_json::numbers_to_strings(text.as_bytes()),
+            rewrite_reference(text.as_bytes())
+        );
+    }
+
+    #[test]
+    fn decimals_come_back_as_their_exact_text(
+        whole in "-?(0|[1-9][0-9]{0,25})",
+        frac in "[0-9]{1,12}",
+        exp in proptest::option::of("[eE][+-]?[0-9]{1,3}"),
+        pad in "[a-z\"\\\\ ]{0,40}",
+    ) {
+        let number = format!("{whole}.{frac}{}", exp.unwrap_or_default());
+        let note = serde_json::to_string(&pad).unwrap();
+        let body = format!(r#"{{"note":{note},"amount":{number},"n":[1,{number}]}}"#);
+        let v = cardwire::exact_json::parse(body.as_bytes()).unwrap();
+        prop_assert_eq!(v["amount"].as_str(), Some(number.as_str()));
+        prop_assert_eq!(v["n"][1].as_str(), Some(number.as_str()));
+        prop_assert_eq!(v["n"][0].as_i64(), Some(1));
+        prop_assert_eq!(v["note"].as_str(), Some(pad.as_str()));
+    }
+}

@@ -133,6 +133,14 @@ fn main() {
         vec![("cardwire pure", m_priv.clone(), p_pub.clone())]
     };
     aes_gcm_backends(&mut rng);
+    payca_verify(
+        &payload,
+        if backend == "native" {
+            "cardwire native"
+        } else {
+            "cardwire pure"
+        },
+    );
     for (label, private, public) in paths {
         let merchant = must(
             "merchant",
@@ -222,6 +230,37 @@ fn main() {
             time(|| wsb.decrypt_field(&field, &mut rng)),
         );
     }
+}
+
+/// PayCA's HMAC-SHA256 webhook check, 1 KB (no RSA: one row for both backends).
+fn payca_verify(payload: &[u8], label: &str) {
+    use cardwire::payca;
+    let body = [
+        br#"{"event":"card_transaction","data":"#.as_slice(),
+        payload,
+        b"}",
+    ]
+    .concat();
+    let platform = must(
+        "payca platform",
+        payca::Platform::new("cid", "payca-secret"),
+    );
+    let hook = must(
+        "payca sign_webhook",
+        platform.sign_webhook(body.as_slice(), "rq-1", None),
+    );
+    let headers = hook.headers();
+    let client = must("payca client", payca::Client::new("cid", "payca-secret"));
+    let mut g = MemoryReplayGuard::new(1);
+    must(
+        "payca verify_webhook",
+        client.verify_webhook(&headers, &hook.body, 0, &mut g),
+    );
+    report(
+        "payca verify 1 KB",
+        label,
+        time(|| client.verify_webhook(&headers, &hook.body, 0, &mut g)),
+    );
 }
 
 /// AES-256-GCM through RustCrypto (what cardwire uses on every build) and

@@ -5,6 +5,8 @@ envelopes as examples/src/bench_compare.rs: the comparison baseline.
 Each operation runs once and is checked before it is timed. Prints one JSON
 line per measurement (mean microseconds, best of five batches)."""
 import base64
+import hashlib
+import hmac
 import json
 import os
 import pathlib
@@ -112,6 +114,18 @@ def main():
 
     assert wasabi_decrypt() == "4937241000003841"
     report("wasabi field decrypt (RSA-2048 PKCS#1 v1.5)", timed(wasabi_decrypt))
+
+    hook = b'{"event":"card_transaction","data":' + payload + b"}"
+    hook_sig = "sha256=" + hmac.new(b"payca-secret", hook, hashlib.sha256).hexdigest()
+
+    def payca_verify():
+        expected = "sha256=" + hmac.new(b"payca-secret", hook, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(hook_sig.lower(), expected):
+            raise ValueError("bad signature")
+        return json.loads(hook)
+
+    assert payca_verify()["event"] == "card_transaction"
+    report("payca verify 1 KB", timed(payca_verify))
 
 
 if __name__ == "__main__":

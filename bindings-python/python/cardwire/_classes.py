@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from . import _native
-from ._types import _event
+from ._aliases import Body, HeadersInput, Pairs, Payload, ReplayStore
+from ._errors import CardwireError
+from ._types import _in_thread
 
 __all__ = [
     "WorldCardMerchant",
@@ -38,6 +40,10 @@ class WorldCardMerchant:
         """the exact request to send: encrypted body, signed headers"""
         return self._h.call("build_request", (path, payload), {"timestamp_s": timestamp_s, "now_ms": now_ms, "nonce": nonce, "random": random, "validate": validate})
 
+    async def build_request_async(self, path: str, payload: Payload | None = None, *, timestamp_s: int | None = None, now_ms: int | None = None, nonce: str | None = None, random: bytes | None = None, validate: bool | None = None) -> Any:
+        """``build_request`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.build_request, path, payload, timestamp_s=timestamp_s, now_ms=now_ms, nonce=nonce, random=random, validate=validate)
+
     def open_response(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Any:
         """opens a response: the verified, decrypted data, or raises ``api_error``"""
         return self._h.call("open_response", (status, headers, body), {"now_ms": now_ms})
@@ -52,11 +58,11 @@ class WorldCardMerchant:
 
     def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """verifies a webhook and records it in the replay store (a redelivery comes back ``duplicate``)"""
-        return _event(self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms})
 
     def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """every check of ``verify_webhook`` but the store: for a store of your own (use ``delivery_key``, ``retention_ms``)"""
-        return _event(self._h.call("check_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("check_webhook", (headers, body), {"now_ms": now_ms})
 
     @staticmethod
     def webhook_ack() -> Any:
@@ -88,6 +94,10 @@ class WorldCardPlatform:
     def sign_webhook(self, event_type: str, data: Payload, *, timestamp_ms: int | None = None, now_ms: int | None = None, nonce: str | None = None, random: bytes | None = None) -> Any:
         """an encrypted, signed webhook"""
         return self._h.call("sign_webhook", (event_type, data), {"timestamp_ms": timestamp_ms, "now_ms": now_ms, "nonce": nonce, "random": random})
+
+    async def sign_webhook_async(self, event_type: str, data: Payload, *, timestamp_ms: int | None = None, now_ms: int | None = None, nonce: str | None = None, random: bytes | None = None) -> Any:
+        """``sign_webhook`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.sign_webhook, event_type, data, timestamp_ms=timestamp_ms, now_ms=now_ms, nonce=nonce, random=random)
 
     @staticmethod
     def rejection(error: CardwireError) -> Any:
@@ -126,11 +136,11 @@ class WorldCardLegacy:
 
     def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """verifies a webhook and records it in the replay store (a redelivery comes back ``duplicate``)"""
-        return _event(self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms})
 
     def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """every check of ``verify_webhook`` but the store: for a store of your own (use ``delivery_key``, ``retention_ms``)"""
-        return _event(self._h.call("check_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("check_webhook", (headers, body), {"now_ms": now_ms})
 
     @staticmethod
     def webhook_ack() -> Any:
@@ -186,9 +196,17 @@ class WasabiMerchant:
         """the exact signed request (``{}`` when there is no payload)"""
         return self._h.call("build_request", (path, payload), {"validate": validate})
 
+    async def build_request_async(self, path: str, payload: Payload | None = None, *, validate: bool | None = None) -> Any:
+        """``build_request`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.build_request, path, payload, validate=validate)
+
     def upload_file(self, filename: str, content_type: str, bytes: bytes, category: str) -> Any:
         """the multipart upload, signed over ``{}``"""
         return self._h.call("upload_file", (filename, content_type, bytes, category), None)
+
+    async def upload_file_async(self, filename: str, content_type: str, bytes: bytes, category: str) -> Any:
+        """``upload_file`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.upload_file, filename, content_type, bytes, category)
 
     def open_response(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Any:
         """opens a response: the verified, decrypted data, or raises ``api_error``"""
@@ -198,17 +216,25 @@ class WasabiMerchant:
         """decrypts one sensitive field"""
         return self._h.call("decrypt_field", (value,), None)
 
+    async def decrypt_field_async(self, value: str) -> Any:
+        """``decrypt_field`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.decrypt_field, value)
+
     def open_sensitive(self, data: Any) -> Any:
         """decrypts ``cardNumber``, ``cvv``, ``expireDate``, ``activateUrl``, ``values`` where present"""
         return self._h.call("open_sensitive", (data,), None)
 
+    async def open_sensitive_async(self, data: Any) -> Any:
+        """``open_sensitive`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.open_sensitive, data)
+
     def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """verifies a webhook and records it in the replay store (a redelivery comes back ``duplicate``)"""
-        return _event(self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms})
 
     def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """every check of ``verify_webhook`` but the store: for a store of your own (use ``delivery_key``, ``retention_ms``)"""
-        return _event(self._h.call("check_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("check_webhook", (headers, body), {"now_ms": now_ms})
 
     @staticmethod
     def webhook_ack() -> Any:
@@ -232,13 +258,25 @@ class WasabiPlatform:
         """a signed success response"""
         return self._h.call("seal_response", (payload,), None)
 
+    async def seal_response_async(self, payload: Payload | None = None) -> Any:
+        """``seal_response`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.seal_response, payload)
+
     def seal_error(self, code: int, message: str) -> Any:
         """a signed business error"""
         return self._h.call("seal_error", (code, message), None)
 
+    async def seal_error_async(self, code: int, message: str) -> Any:
+        """``seal_error`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.seal_error, code, message)
+
     def sign_webhook(self, event_type: str, data: Payload, *, request_id: str | None = None) -> Any:
         """a signed notification (``event_type`` is the category)"""
         return self._h.call("sign_webhook", (event_type, data), {"request_id": request_id})
+
+    async def sign_webhook_async(self, event_type: str, data: Payload, *, request_id: str | None = None) -> Any:
+        """``sign_webhook`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.sign_webhook, event_type, data, request_id=request_id)
 
     def encrypt_field(self, value: str, *, padding: Literal['pkcs1v15', 'oaep-sha1', 'oaep-sha256'] | None = None) -> Any:
         """encrypts a card field to the merchant's key"""
@@ -302,11 +340,11 @@ class PinToPayMerchant:
 
     def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """verifies a webhook and records it in the replay store (a redelivery comes back ``duplicate``)"""
-        return _event(self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms})
 
     def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """every check of ``verify_webhook`` but the store: for a store of your own (use ``delivery_key``, ``retention_ms``)"""
-        return _event(self._h.call("check_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("check_webhook", (headers, body), {"now_ms": now_ms})
 
     @staticmethod
     def webhook_ack() -> Any:
@@ -369,11 +407,11 @@ class PayCaClient:
 
     def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """verifies a webhook and records it in the replay store (a redelivery comes back ``duplicate``)"""
-        return _event(self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms})
 
     def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """every check of ``verify_webhook`` but the store: for a store of your own (use ``delivery_key``, ``retention_ms``)"""
-        return _event(self._h.call("check_webhook", (headers, body), {"now_ms": now_ms}))
+        return self._h.call("check_webhook", (headers, body), {"now_ms": now_ms})
 
     @staticmethod
     def webhook_ack() -> Any:

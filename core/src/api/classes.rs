@@ -865,14 +865,14 @@ impl Instance {
             (Inner::PayCaClient(c), "check_webhook" | "verify_webhook") => {
                 let now = now()?;
                 let ev = c.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
-                let ev = if method.name == "verify_webhook" {
+                let mut ev = if method.name == "verify_webhook" {
                     self.record(ev, now)?
                 } else {
                     ev
                 };
-                let data = match &ev.event {
+                let data = match &mut ev.event {
                     payca::Event::CardTransaction(d) | payca::Event::AccountTransaction(d) => {
-                        d.clone()
+                        std::mem::take(d)
                     }
                     _ => tagged_data(&ev.event, &ev.raw),
                 };

@@ -130,7 +130,7 @@ pub fn decrypt<R: CryptoRngCore + ?Sized>(
     rng: &mut R,
 ) -> Result<Vec<u8>> {
     let k = key.as_rsa().size();
-    if ciphertext.is_empty() || k == 0 || ciphertext.len() % k != 0 {
+    if ciphertext.is_empty() || k == 0 || !ciphertext.len().is_multiple_of(k) {
         return Err(Error::malformed(
             "RSA ciphertext is not a whole number of modulus-sized blocks",
         ));

@@ -1,0 +1,19 @@
+"""cardwire: the envelopes of card-issuing APIs (WorldCard, WorldCard legacy,
+Wasabi Card, PinToPay, PayCA), both sides, for Python back ends.
+
+You bring HTTP; cardwire builds the exact bytes and headers to send, and tells
+you whether what arrived is authentic and what it says. Keys are parsed once
+per object; the GIL is released around the crypto. See ``docs/vocabulary.md``
+for every class, method and result key (the same in Rust and JavaScript)."""
+
+from ._aliases import *  # noqa: F401,F403
+from ._aliases import __all__ as _aliases_all
+from ._classes import *  # noqa: F401,F403
+from ._classes import __all__ as _classes_all
+from ._errors import *  # noqa: F401,F403
+from ._errors import __all__ as _errors_all
+from ._native import backend
+from ._native import Event
+from . import _types  # noqa: F401  (registers Event as a Mapping)
+
+__all__ = [*_classes_all, *_errors_all, "Event", "backend", *_aliases_all]

@@ -1,0 +1,20 @@
+"""Python-side helpers: the webhook event's Mapping registration and the
+thread helper the ``*_async`` methods use."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Mapping
+from typing import Any, Callable
+
+from ._native import Event
+
+# Event is built in the native module (one allocation per webhook); it has
+# the whole read-only mapping interface, so it is registered as a Mapping.
+Mapping.register(Event)
+
+
+async def _in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
