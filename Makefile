@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-wasm test-wasm bench-wasm setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python clean
+.PHONY: help demo test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -20,7 +20,7 @@ help:
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
 	@echo "make docs    - regenerate docs/validation.md from the rule tables"
 	@echo "make generate - regenerate the bindings' types and class glue from core/src/api/vocab.rs"
-	@echo "make wasm    - build the npm package into bindings-wasm/pkg"
+	@echo "make package - build the npm package (WebAssembly + native addon) into bindings-wasm/pkg"
 	@echo "make test-python - build the Python wheel and run its tests, type checks and a clean install"
 
 demo:
@@ -116,21 +116,31 @@ setup-system:
 wasm: setup-rust
 	./scripts/build-wasm.sh
 
-setup-wasm: setup-system
+# The npm package `cardwire` in bindings-wasm/pkg: the WebAssembly build and,
+# beside it, the native Node addon for this platform.
+package: setup-rust
+	./scripts/build-wasm.sh
+	./scripts/build-node.sh
+
+setup-js: setup-system setup-rust
 	cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error
 	./scripts/build-wasm.sh
+	./scripts/build-node.sh
 
-test-wasm: setup-wasm
+# The whole Node suite twice (native addon, then forced WebAssembly), the
+# browser suite in Chromium.
+test-js: setup-js
 	cd bindings-wasm && node --test tests/node/
+	cd bindings-wasm && CARDWIRE_FORCE_WASM=1 node --test tests/node/
 	cd bindings-wasm && node tests/browser/run.mjs
 
-bench-wasm: setup-wasm
+bench-js: setup-js
 	cd bindings-wasm && node bench/bench.mjs | grep -v '^{'
 	cd bindings-wasm && node bench/browser.mjs | grep -v '^{'
 
-bench: bench-rust bench-compare bench-python bench-wasm
+bench: bench-rust bench-compare bench-python bench-js
 
-test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-wasm
+test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js
 	@echo "make test: all green"
 
 docs:

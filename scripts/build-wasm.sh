@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the npm package in bindings-wasm/pkg from a clean checkout:
 # wasm32 release build, wasm-bindgen (pinned to the crate's version, installed
-# into .tools/ when missing), wasm-opt where available, three targets (web,
-# node, bundler) and the hand-written entries and types. Prints the sizes.
+# into .tools/ when missing), wasm-opt where available, one wasm file with
+# its web and Node glues, and the hand-written entries and types. Prints the
+# sizes. scripts/build-node.sh adds the native addon to the same package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -32,31 +33,42 @@ else
   BUILD="stable $(rustc --version | cut -d' ' -f2-)"
 fi
 
-rm -rf "$OUT"
-for t in web nodejs bundler; do
-  dir=$OUT/${t/nodejs/node}
-  "$WB" --target "$t" --out-dir "$dir" --out-name cardwire_wasm "$WASM"
+# One wasm file for every entry: wasm-bindgen emits the same binary for each
+# target, so the package keeps one copy with two glues beside it: the web
+# glue (ES module: browsers, workers, Deno, bundlers) and the Node glue
+# (CommonJS, reads the file next to it).
+rm -rf "$OUT" target/wasm-glue
+for t in web nodejs; do
+  "$WB" --target "$t" --out-dir "target/wasm-glue/$t" --out-name cardwire_wasm "$WASM"
 done
+mkdir -p "$OUT"
+cp target/wasm-glue/web/cardwire_wasm_bg.wasm "$OUT/cardwire_wasm_bg.wasm"
+cp target/wasm-glue/web/cardwire_wasm.js "$OUT/cardwire_wasm.js"
+cp target/wasm-glue/nodejs/cardwire_wasm.js "$OUT/cardwire_wasm.cjs"
+cmp -s target/wasm-glue/web/cardwire_wasm_bg.wasm target/wasm-glue/nodejs/cardwire_wasm_bg.wasm \
+  || { echo "wasm-bindgen emitted different binaries per target: cannot share one file" >&2; exit 1; }
+grep -q '__dirname}/cardwire_wasm_bg.wasm' "$OUT/cardwire_wasm.cjs" \
+  || { echo "the Node glue no longer reads cardwire_wasm_bg.wasm beside it" >&2; exit 1; }
 
 # wasm-opt from the npm package `binaryen` (pinned in bindings-wasm/package.json;
 # Debian's binaryen 108 predates the reference-types tables Rust now emits).
 WASM_OPT=bindings-wasm/node_modules/.bin/wasm-opt
 [ -x "$WASM_OPT" ] || WASM_OPT=$(command -v wasm-opt || true)
 if [ -n "$WASM_OPT" ] && "$WASM_OPT" --version | grep -qE 'version (1[2-9][0-9]|[2-9][0-9][0-9])'; then
-  for f in "$OUT"/*/cardwire_wasm_bg.wasm; do
-    "$WASM_OPT" -Oz --converge --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
-  done
+  f="$OUT/cardwire_wasm_bg.wasm"
+  "$WASM_OPT" -Oz --converge --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   OPT="wasm-opt -Oz --converge ($("$WASM_OPT" --version | head -1))"
 else
   OPT="no recent wasm-opt (run npm ci in bindings-wasm)"
 fi
 
 cp bindings-wasm/js/* "$OUT/"
-# The package is "type": "module"; the nodejs target is CommonJS.
-echo '{ "type": "commonjs" }' > "$OUT/node/package.json"
+cp LICENSE-MIT LICENSE-APACHE "$OUT/"
+# One set of types for `import` and `require` (TypeScript reads .d.cts for the latter).
+cp "$OUT/index.d.ts" "$OUT/index.d.cts"
 # Tests, benches and examples import the package by name.
 mkdir -p bindings-wasm/node_modules && ln -sfn ../pkg bindings-wasm/node_modules/cardwire
-raw=$(stat -c %s "$OUT/web/cardwire_wasm_bg.wasm")
-gz=$(gzip -9 -c "$OUT/web/cardwire_wasm_bg.wasm" | wc -c)
+raw=$(stat -c %s "$OUT/cardwire_wasm_bg.wasm")
+gz=$(gzip -9 -c "$OUT/cardwire_wasm_bg.wasm" | wc -c)
 echo "wasm package: $OUT ($BUILD; wasm-bindgen $WB_VERSION; $OPT)"
 echo "wasm size: $raw bytes raw, $gz bytes gzip -9"

@@ -906,3 +906,5 @@ export function statusModel(name: 'wasabi.card' | 'wasabi.order' | 'wasabi.autho
 
 /** Which implementation loaded: `native` (the Node addon) or `wasm`. */
 export const backend: 'native' | 'wasm';
+/** Why the WebAssembly build runs (`CARDWIRE_FORCE_WASM=1`, no binary for this platform, the binary did not load, or a non-Node entry); `null` on the native addon. */
+export const nativeUnavailableReason: string | null;

@@ -1,10 +1,9 @@
-// Node ES module entry: the same instance as the CommonJS entry.
-import { createRequire } from 'node:module';
-
-const cardwire = createRequire(import.meta.url)('./index.node.cjs');
+// Node ES module entry: the same instance as the CommonJS entry (imported,
+// not created with createRequire, so bundlers can follow it).
+import cardwire from './index.node.cjs';
 
 export const {
-  CardwireError, backend,
+  CardwireError, backend, nativeUnavailableReason,
   WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform,
   WasabiMerchant, WasabiPlatform, WasabiGateway,
   PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform,

@@ -202,12 +202,20 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
     Ok(match o {
         Out::Null => JsValue::NULL,
         Out::Bool(b) => JsValue::from_bool(*b),
-        Out::Int(i) => JsValue::from_f64(*i as f64),
+        Out::Int(i) => int_to_js(*i),
         Out::Str(s) => JsValue::from_str(s),
         Out::Bytes(b) => Uint8Array::from(b.as_slice()).into(),
-        Out::Json(v) => v
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|_| invalid("value cannot be converted"))?,
+        Out::Json(v) => {
+            let safe;
+            let v = if has_unsafe_int(v) {
+                safe = unsafe_ints_to_text(v.clone());
+                &safe
+            } else {
+                v
+            };
+            v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .map_err(|_| invalid("value cannot be converted"))?
+        }
         Out::Headers(pairs) => {
             let obj = Object::new();
             for (k, v) in pairs {
@@ -231,4 +239,43 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
         }
         _ => JsValue::NULL,
     })
+}
+
+const MAX_SAFE: u64 = 9_007_199_254_740_991;
+
+/// Integers beyond 2^53 would lose digits as a JS number: they come back as
+/// their decimal text (as non-integer amounts always do). The native addon
+/// does the same.
+fn int_to_js(i: i64) -> JsValue {
+    if i.unsigned_abs() <= MAX_SAFE {
+        JsValue::from_f64(i as f64)
+    } else {
+        JsValue::from_str(&i.to_string())
+    }
+}
+
+fn has_unsafe_int(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => n.as_i64().is_none_or(|i| i.unsigned_abs() > MAX_SAFE),
+        Value::Array(a) => a.iter().any(has_unsafe_int),
+        Value::Object(m) => m.values().any(has_unsafe_int),
+        _ => false,
+    }
+}
+
+fn unsafe_ints_to_text(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.as_i64().is_none_or(|i| i.unsigned_abs() > MAX_SAFE) => {
+            Value::String(n.to_string())
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(unsafe_ints_to_text).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, x)| (k, unsafe_ints_to_text(x)))
+                .collect(),
+        ),
+        other => other,
+    }
 }

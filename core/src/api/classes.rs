@@ -336,9 +336,29 @@ impl Instance {
         *self.store.lock().unwrap_or_else(|e| e.into_inner()) = store;
     }
 
-    fn record<E>(&self, ev: WebhookEvent<E>, now_ms: u64) -> Result<WebhookEvent<E>> {
-        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        ev.recorded(store.as_mut(), now_ms)
+    /// Runs `f` with the call's store: the one passed to
+    /// [`Instance::call_with_store`], else the instance's own.
+    fn with_store<R>(
+        &self,
+        over: &mut Option<&mut dyn ReplayGuard>,
+        f: impl FnOnce(&mut dyn ReplayGuard) -> R,
+    ) -> R {
+        match over {
+            Some(s) => f(&mut **s),
+            None => {
+                let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+                f(store.as_mut())
+            }
+        }
+    }
+
+    fn record<E>(
+        &self,
+        ev: WebhookEvent<E>,
+        now_ms: u64,
+        over: &mut Option<&mut dyn ReplayGuard>,
+    ) -> Result<WebhookEvent<E>> {
+        self.with_store(over, |s| ev.recorded(s, now_ms))
     }
 
     /// A PinToPay microsecond timestamp from the host clock, strictly
@@ -370,6 +390,22 @@ impl Instance {
         options: Option<&Input>,
         host: &dyn Host,
     ) -> Result<Out> {
+        self.call_with_store(name, args, options, host, None)
+    }
+
+    /// [`Instance::call`] with a replay store for this call only (a binding
+    /// whose store lives in its host's heap and may only be touched on the
+    /// calling thread, like a JavaScript object under Node-API); `None` is
+    /// the instance's own store.
+    pub fn call_with_store(
+        &self,
+        name: &str,
+        args: &[Input],
+        options: Option<&Input>,
+        host: &dyn Host,
+        store: Option<&mut dyn ReplayGuard>,
+    ) -> Result<Out> {
+        let mut over = store;
         let method = self
             .class
             .method(name)
@@ -425,7 +461,7 @@ impl Instance {
                 let now = now()?;
                 let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
                 let ev = if method.name == "verify_webhook" {
-                    self.record(ev, now)?
+                    self.record(ev, now, &mut over)?
                 } else {
                     ev
                 };
@@ -436,13 +472,10 @@ impl Instance {
                 let headers = a.headers("headers")?;
                 let body = a.body("body")?;
                 let now_s = now()? / 1000;
-                let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-                let v = match a.opt_str("path")? {
-                    Some(path) => {
-                        p.verify_request_for(&headers, &path, &body, now_s, store.as_mut())?
-                    }
-                    None => p.verify_request(&headers, &body, now_s, store.as_mut())?,
-                };
+                let v = self.with_store(&mut over, |store| match a.opt_str("path")? {
+                    Some(path) => p.verify_request_for(&headers, &path, &body, now_s, store),
+                    None => p.verify_request(&headers, &body, now_s, store),
+                })?;
                 Ok(Out::Json(v.json))
             }
             (Inner::WorldCardPlatform(p, app_id), "seal_response") => {
@@ -514,7 +547,7 @@ impl Instance {
                 let now = now()?;
                 let ev = c.check_webhook(&a.body("body")?)?;
                 let ev = if method.name == "verify_webhook" {
-                    self.record(ev, now)?
+                    self.record(ev, now, &mut over)?
                 } else {
                     ev
                 };
@@ -576,7 +609,7 @@ impl Instance {
                 let now = now()?;
                 let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?)?;
                 let ev = if method.name == "verify_webhook" {
-                    self.record(ev, now)?
+                    self.record(ev, now, &mut over)?
                 } else {
                     ev
                 };
@@ -744,7 +777,7 @@ impl Instance {
                 let now = now()?;
                 let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
                 let ev = if method.name == "verify_webhook" {
-                    self.record(ev, now)?
+                    self.record(ev, now, &mut over)?
                 } else {
                     ev
                 };
@@ -753,14 +786,11 @@ impl Instance {
             }
             (Inner::PinToPayPlatform(p), "verify_request") => {
                 let now_us = now()?.saturating_mul(1000);
-                let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-                let v = p.verify_request(
-                    &a.headers("headers")?,
-                    &a.str("path")?,
-                    &a.body("body")?,
-                    now_us,
-                    store.as_mut(),
-                )?;
+                let (headers, path, body) =
+                    (a.headers("headers")?, a.str("path")?, a.body("body")?);
+                let v = self.with_store(&mut over, |store| {
+                    p.verify_request(&headers, &path, &body, now_us, store)
+                })?;
                 Ok(Out::Json(v.payload))
             }
             (Inner::PinToPayPlatform(p), "seal_response") => {
@@ -866,7 +896,7 @@ impl Instance {
                 let now = now()?;
                 let ev = c.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
                 let mut ev = if method.name == "verify_webhook" {
-                    self.record(ev, now)?
+                    self.record(ev, now, &mut over)?
                 } else {
                     ev
                 };

@@ -446,6 +446,7 @@ pub fn typescript() -> String {
         out.push_str("\n\n");
     }
     out.push_str("/** Which implementation loaded: `native` (the Node addon) or `wasm`. */\nexport const backend: 'native' | 'wasm';\n");
+    out.push_str("/** Why the WebAssembly build runs (`CARDWIRE_FORCE_WASM=1`, no binary for this platform, the binary did not load, or a non-Node entry); `null` on the native addon. */\nexport const nativeUnavailableReason: string | null;\n");
     out
 }
 

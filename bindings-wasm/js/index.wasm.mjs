@@ -1,0 +1,11 @@
+// `cardwire/wasm` on Node, as an ES module.
+import cardwire from './index.wasm.cjs';
+
+export const {
+  CardwireError, backend, nativeUnavailableReason,
+  WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform,
+  WasabiMerchant, WasabiPlatform, WasabiGateway,
+  PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform,
+  validate, errorCodes, statusModel,
+} = cardwire;
+export default cardwire;
