@@ -284,7 +284,7 @@ const TS_EVENTS: &str = r#"export type WorldCardEventData = {
 /** A WorldCard webhook: one of the seven documented types with typed `data`, or any other `notify_type` with its raw payload. */
 export type WorldCardEvent =
   | { [K in keyof WorldCardEventData]: WebhookEvent<K, WorldCardEventData[K]> }[keyof WorldCardEventData]
-  | WebhookEvent<UnknownType<keyof WorldCardEventData>, Record<string, unknown>>;
+  | WebhookEvent<string, UndocumentedData<WorldCardEventData>>;
 
 export type LegacyEventData = {
   top_up: { orderNo?: string; merOrderNo?: string; status?: string | number; settleAmount?: string; completeTime?: string; createTime?: string; ext?: unknown };
@@ -319,7 +319,7 @@ export type WasabiEventData = {
 /** A Wasabi notification, by `X-WSB-CATEGORY`. */
 export type WasabiEvent =
   | { [K in WasabiCategory]: WebhookEvent<K, WasabiEventData[K]> }[WasabiCategory]
-  | WebhookEvent<UnknownType<WasabiCategory>, Record<string, unknown>>;
+  | WebhookEvent<string, UndocumentedData<WasabiEventData>>;
 
 /** A PinToPay webhook: the decrypted payload (`type` is PinToPay's own). */
 export type PinToPayEvent = WebhookEvent<string, { type?: string } & Record<string, unknown>>;
@@ -332,10 +332,19 @@ export type PayCaEventData = {
 /** A PayCA webhook: card and ledger events, cardholder status changes, anything else raw. */
 export type PayCaEvent =
   | { [K in keyof PayCaEventData]: WebhookEvent<K, PayCaEventData[K]> }[keyof PayCaEventData]
-  | WebhookEvent<UnknownType<keyof PayCaEventData>, Record<string, unknown>>;
+  | WebhookEvent<string, UndocumentedData<PayCaEventData>>;
 
-/** Any other type name (keeps the documented ones narrowing). */
-export type UnknownType<Known extends string> = string & { readonly __unknown?: Exclude<string, Known> };
+/** The named fields of a provider's documented events (index signatures left out). */
+export type DocumentedFields<M> = {
+  [K in keyof M]: keyof { [F in keyof M[K] as string extends F ? never : F]: M[K][F] };
+}[keyof M] & string;
+/**
+ * The `data` of an event type the union does not list yet (a type the
+ * provider added): its raw payload. Typed so that `switch (ev.type)` keeps
+ * every documented type's `data` exact and a misspelt field a compile error;
+ * read an undocumented event's fields through `ev.raw`.
+ */
+export type UndocumentedData<M> = { readonly [F in DocumentedFields<M>]?: never } & { readonly [key: string]: unknown };
 
 /** One stored event from the gateway's polling endpoint. */
 export interface GatewayEvent {

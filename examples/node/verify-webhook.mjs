@@ -1,8 +1,8 @@
-// A Node back end receiving a WorldCard webhook with the WebAssembly package:
+// A Node back end receiving a WorldCard webhook (the native addon on Node; the WebAssembly build elsewhere):
 // verify, decrypt, recognise a redelivery, acknowledge. Run by `make test`.
 // (Throwaway test keys; in production the platform signs and you only verify.)
 import { readFileSync } from 'node:fs';
-import { WorldCardMerchant, WorldCardPlatform, CardwireError } from '../../bindings-wasm/pkg/index.node.mjs';
+import { WorldCardMerchant, WorldCardPlatform, CardwireError } from 'cardwire';
 
 const key = (name) => readFileSync(new URL(`../../tests/vectors/keys/${name}`, import.meta.url), 'utf8');
 const aesKey = '7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a';
