@@ -139,6 +139,7 @@ test-js: setup-js
 	cd bindings-wasm && node tests/bundlers/run.mjs
 
 bench-js: setup-js
+	cd bindings-wasm && node --security-revert=CVE-2023-46809 bench/node.mjs | tee ../target/bench-node.jsonl | grep -v '^{'
 	cd bindings-wasm && node bench/bench.mjs | grep -v '^{'
 	cd bindings-wasm && node bench/browser.mjs | grep -v '^{'
 

@@ -53,7 +53,39 @@ thread_local! {
     /// The package's `CardwireError` class, per JavaScript thread (each
     /// worker registers its own).
     static ERROR_CLASS: RefCell<Option<sys::napi_ref>> = const { RefCell::new(None) };
+    /// Per JavaScript thread: `JSON.parse`, and one small factory function
+    /// per result shape (`(a, b, ...) => ({ type: a, data: b, ... })`), so a
+    /// result is one call that V8 builds with a single hidden class rather
+    /// than a property set (and a key string) per field.
+    static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
 }
+
+struct Cache {
+    env: sys::napi_env,
+    json_parse: sys::napi_ref,
+    flatten_headers: Option<sys::napi_ref>,
+    factories: Vec<(&'static str, sys::napi_ref)>,
+}
+
+/// Turns the common header object (Node's `req.headers`: a plain object of
+/// strings, `undefined` skipped) into one `name\0value\0...` string, so it
+/// crosses in one call instead of several per header; anything else (arrays
+/// of values, `Headers`, `Map`, pairs, a NUL inside) returns `undefined` and
+/// takes the general conversion. The rules stay the core's: this only
+/// changes how the same pairs travel.
+const FLATTEN_HEADERS: &str = r"(function (h) {
+  if (h === null || typeof h !== 'object' || Array.isArray(h)) return undefined;
+  const proto = Object.getPrototypeOf(h);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  let s = '';
+  for (const k in h) {
+    const v = h[k];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || k.includes('\0') || v.includes('\0')) return undefined;
+    s += k + '\0' + v + '\0';
+  }
+  return s;
+})";
 
 /// Node-API on one JavaScript thread.
 #[derive(Clone, Copy)]
@@ -211,6 +243,27 @@ impl Js {
     }
 
     fn text_of(&self, v: sys::napi_value) -> Option<String> {
+        // Most strings (header names and values, method names) fit a small
+        // buffer: one call. Longer ones are measured first.
+        let mut small = [0u8; 256];
+        let mut written = 0usize;
+        // SAFETY: `small` has room for 255 bytes and the NUL.
+        if !ok(unsafe {
+            sys::napi_get_value_string_utf8(
+                self.env,
+                v,
+                small.as_mut_ptr().cast(),
+                small.len(),
+                &mut written,
+            )
+        }) {
+            return None;
+        }
+        if written < small.len() - 4 {
+            return std::str::from_utf8(small.get(..written)?)
+                .ok()
+                .map(str::to_owned);
+        }
         let mut len = 0usize;
         // SAFETY: measuring a string value (no buffer).
         if !ok(unsafe {
@@ -219,7 +272,6 @@ impl Js {
             return None;
         }
         let mut buf = vec![0u8; len + 1];
-        let mut written = 0usize;
         // SAFETY: `buf` has `len + 1` bytes, room for the text and its NUL.
         if !ok(unsafe {
             sys::napi_get_value_string_utf8(
@@ -385,6 +437,21 @@ impl Js {
     }
 
     fn object_input(&self, v: sys::napi_value, depth: usize) -> R<Input> {
+        if self.is(v, sys::napi_is_array) {
+            let mut n = 0u32;
+            // SAFETY: `v` is an array.
+            unsafe { sys::napi_get_array_length(self.env, v, &mut n) };
+            let mut items = Vec::with_capacity(n as usize);
+            for i in 0..n {
+                let mut x = ptr::null_mut();
+                // SAFETY: reading element `i` of an array (a getter may throw).
+                if !ok(unsafe { sys::napi_get_element(self.env, v, i, &mut x) }) {
+                    return Err(self.rethrow("reading an array element failed"));
+                }
+                items.push(self.input_depth(x, depth + 1)?);
+            }
+            return Ok(Input::List(items));
+        }
         // Bytes: Buffer and every Uint8Array, ArrayBuffer, DataView.
         if self.is(v, sys::napi_is_typedarray) {
             let mut kind = 0;
@@ -428,21 +495,6 @@ impl Js {
                 sys::napi_get_dataview_info(self.env, v, &mut len, &mut data, &mut ab, &mut offset)
             };
             return Ok(Input::Bytes(self.copy(data, len)));
-        }
-        if self.is(v, sys::napi_is_array) {
-            let mut n = 0u32;
-            // SAFETY: `v` is an array.
-            unsafe { sys::napi_get_array_length(self.env, v, &mut n) };
-            let mut items = Vec::with_capacity(n as usize);
-            for i in 0..n {
-                let mut x = ptr::null_mut();
-                // SAFETY: reading element `i` of an array (a getter may throw).
-                if !ok(unsafe { sys::napi_get_element(self.env, v, i, &mut x) }) {
-                    return Err(self.rethrow("reading an array element failed"));
-                }
-                items.push(self.input_depth(x, depth + 1)?);
-            }
-            return Ok(Input::List(items));
         }
         if self.is(v, sys::napi_is_error) {
             let message = self.get(v, "message");
@@ -585,6 +637,92 @@ impl Js {
         }
     }
 
+    /// Arguments for a method: header arguments (`headers_at`) take the
+    /// one-string fast path when they are a plain object of strings.
+    pub fn args(&self, v: Raw, headers_at: &[bool]) -> R<Vec<Input>> {
+        if !headers_at.contains(&true)
+            || self.type_of(v.0) != sys::ValueType::napi_object
+            || !self.is(v.0, sys::napi_is_array)
+        {
+            return self.list(v);
+        }
+        let mut n = 0u32;
+        // SAFETY: `v` is an array.
+        unsafe { sys::napi_get_array_length(self.env, v.0, &mut n) };
+        let mut items = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let mut x = ptr::null_mut();
+            // SAFETY: reading element `i` of an array (a getter may throw).
+            if !ok(unsafe { sys::napi_get_element(self.env, v.0, i, &mut x) }) {
+                return Err(self.rethrow("reading an array element failed"));
+            }
+            let fast = if headers_at.get(i as usize).copied().unwrap_or(false) {
+                self.flat_headers(x)
+            } else {
+                None
+            };
+            items.push(match fast {
+                Some(h) => h,
+                None => self.input(x)?,
+            });
+        }
+        Ok(items)
+    }
+
+    fn flat_headers(&self, h: sys::napi_value) -> Option<Input> {
+        if self.type_of(h) != sys::ValueType::napi_object {
+            return None;
+        }
+        let f = self.flatten_fn()?;
+        let undefined = self.undefined();
+        let Some(flat) = self.call(undefined, f, &[h]) else {
+            let _ = self.pending();
+            return None;
+        };
+        if self.type_of(flat) != sys::ValueType::napi_string {
+            return None;
+        }
+        let text = self.text_of(flat)?;
+        let mut parts = text.split('\0');
+        let mut pairs = Vec::new();
+        while let (Some(k), Some(v)) = (parts.next(), parts.next()) {
+            pairs.push((k.to_owned(), Input::Str(v.to_owned())));
+        }
+        Some(Input::Map(pairs))
+    }
+
+    fn flatten_fn(&self) -> Option<sys::napi_value> {
+        self.cached(|c| c.json_parse)?;
+        let known = CACHE.with(|c| c.borrow().as_ref().and_then(|cache| cache.flatten_headers));
+        let r = match known {
+            Some(r) => r,
+            None => {
+                let script = self.string(FLATTEN_HEADERS);
+                let mut f = ptr::null_mut();
+                let mut r = ptr::null_mut();
+                // SAFETY: compiling our own function expression in this env,
+                // then a reference to it.
+                if !ok(unsafe { sys::napi_run_script(self.env, script, &mut f) })
+                    || self.type_of(f) != sys::ValueType::napi_function
+                    || !ok(unsafe { sys::napi_create_reference(self.env, f, 1, &mut r) })
+                {
+                    let _ = self.pending();
+                    return None;
+                }
+                CACHE.with(|c| {
+                    if let Some(cache) = c.borrow_mut().as_mut() {
+                        cache.flatten_headers = Some(r);
+                    }
+                });
+                r
+            }
+        };
+        let mut v = ptr::null_mut();
+        // SAFETY: the reference belongs to this env.
+        (ok(unsafe { sys::napi_get_reference_value(self.env, r, &mut v) }) && !v.is_null())
+            .then_some(v)
+    }
+
     /// Arguments given as a JS array.
     pub fn list(&self, v: Raw) -> R<Vec<Input>> {
         match self.input(v.0)? {
@@ -632,7 +770,7 @@ impl Js {
             Out::Int(i) => self.int(*i),
             Out::Str(s) => self.string(s),
             Out::Bytes(b) => self.bytes(b),
-            Out::Json(v) => self.json(v),
+            Out::Json(v) => self.json_value(v),
             Out::Headers(pairs) => {
                 let obj = self.object();
                 for (k, v) in pairs {
@@ -640,10 +778,18 @@ impl Js {
                 }
                 obj
             }
-            Out::Record(_, fields) => {
+            Out::Record(name, fields) => {
+                let values: Vec<sys::napi_value> =
+                    fields.iter().map(|(_, v)| self.out(v)).collect();
+                if let Some(f) = self.factory(name, fields) {
+                    let undefined = self.undefined();
+                    if let Some(made) = self.call(undefined, f, &values) {
+                        return made;
+                    }
+                    let _ = self.pending();
+                }
                 let obj = self.object();
-                for (k, v) in fields {
-                    let value = self.out(v);
+                for ((k, _), value) in fields.iter().zip(values) {
                     self.set(obj, &camel(k), value);
                 }
                 obj
@@ -669,6 +815,127 @@ impl Js {
         } else {
             self.string(&i.to_string())
         }
+    }
+
+    /// Provider JSON: scalars directly; objects and arrays as JSON text that
+    /// V8's own `JSON.parse` builds (integers beyond 2^53 turned into their
+    /// text first, so nothing is rounded).
+    fn json_value(&self, v: &serde_json::Value) -> sys::napi_value {
+        use serde_json::Value;
+        if !matches!(v, Value::Object(_) | Value::Array(_)) {
+            return self.json(v);
+        }
+        let text = if has_unsafe_int(v) {
+            serde_json::to_string(&unsafe_ints_to_text(v.clone()))
+        } else {
+            serde_json::to_string(v)
+        };
+        if let (Ok(text), Some(parse)) = (text, self.cached(|c| c.json_parse)) {
+            let undefined = self.undefined();
+            let arg = self.string(&text);
+            if let Some(parsed) = self.call(undefined, parse, &[arg]) {
+                return parsed;
+            }
+            let _ = self.pending();
+        }
+        self.json(v)
+    }
+
+    /// The per-thread cache, made on first use.
+    fn cached(&self, pick: impl FnOnce(&Cache) -> sys::napi_ref) -> Option<sys::napi_value> {
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.as_ref().is_none_or(|cache| cache.env != self.env) {
+                let global = {
+                    let mut g = ptr::null_mut();
+                    // SAFETY: the global object of this env.
+                    unsafe { sys::napi_get_global(self.env, &mut g) };
+                    g
+                };
+                let json = self.get(global, "JSON");
+                let parse = self.get(json, "parse");
+                let mut r = ptr::null_mut();
+                // SAFETY: a reference to a function of this env.
+                if self.type_of(parse) != sys::ValueType::napi_function
+                    || !ok(unsafe { sys::napi_create_reference(self.env, parse, 1, &mut r) })
+                {
+                    return None;
+                }
+                *c = Some(Cache {
+                    env: self.env,
+                    json_parse: r,
+                    flatten_headers: None,
+                    factories: Vec::new(),
+                });
+            }
+            let r = pick(c.as_ref()?);
+            let mut v = ptr::null_mut();
+            // SAFETY: the reference belongs to this env.
+            (ok(unsafe { sys::napi_get_reference_value(self.env, r, &mut v) }) && !v.is_null())
+                .then_some(v)
+        })
+    }
+
+    /// The factory function for a result shape, compiled once per thread.
+    fn factory(
+        &self,
+        name: &'static str,
+        fields: &[(&'static str, Out)],
+    ) -> Option<sys::napi_value> {
+        // Make sure the cache exists for this env.
+        self.cached(|c| c.json_parse)?;
+        let known = CACHE.with(|c| {
+            c.borrow().as_ref().and_then(|cache| {
+                cache
+                    .factories
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, r)| *r)
+            })
+        });
+        let r = match known {
+            Some(r) => r,
+            None => {
+                let params: Vec<String> = (0..fields.len()).map(|i| format!("v{i}")).collect();
+                let members: Vec<String> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| {
+                        format!(
+                            "{}: v{i}",
+                            serde_json::to_string(&camel(k)).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                let source = format!(
+                    "(function ({}) {{ return {{ {} }}; }})",
+                    params.join(", "),
+                    members.join(", ")
+                );
+                let script = self.string(&source);
+                let mut f = ptr::null_mut();
+                let mut r = ptr::null_mut();
+                // SAFETY: compiling our own expression in this env, then a
+                // reference to the function it evaluates to.
+                if !ok(unsafe { sys::napi_run_script(self.env, script, &mut f) })
+                    || self.type_of(f) != sys::ValueType::napi_function
+                    || !ok(unsafe { sys::napi_create_reference(self.env, f, 1, &mut r) })
+                {
+                    let _ = self.pending();
+                    return None;
+                }
+                CACHE.with(|c| {
+                    if let Some(cache) = c.borrow_mut().as_mut() {
+                        cache.factories.push((name, r));
+                    }
+                });
+                r
+            }
+        };
+        let mut v = ptr::null_mut();
+        // SAFETY: the reference belongs to this env.
+        (ok(unsafe { sys::napi_get_reference_value(self.env, r, &mut v) }) && !v.is_null())
+            .then_some(v)
     }
 
     fn json(&self, v: &serde_json::Value) -> sys::napi_value {
@@ -771,5 +1038,33 @@ impl Drop for ObjectRef {
         // SAFETY: handles are dropped by their JS object's finalizer or by
         // free(), both on the JavaScript thread that owns `env`.
         unsafe { sys::napi_delete_reference(self.env, self.r) };
+    }
+}
+
+const MAX_SAFE: u64 = 9_007_199_254_740_991;
+
+fn has_unsafe_int(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => n.as_i64().is_none_or(|i| i.unsigned_abs() > MAX_SAFE),
+        Value::Array(a) => a.iter().any(has_unsafe_int),
+        Value::Object(m) => m.values().any(has_unsafe_int),
+        _ => false,
+    }
+}
+
+fn unsafe_ints_to_text(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.as_i64().is_none_or(|i| i.unsigned_abs() > MAX_SAFE) => {
+            Value::String(n.to_string())
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(unsafe_ints_to_text).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, x)| (k, unsafe_ints_to_text(x)))
+                .collect(),
+        ),
+        other => other,
     }
 }

@@ -74,7 +74,8 @@ impl Handle {
     #[napi]
     pub fn call(&self, env: Env, method: String, args: Raw, options: Raw) -> Result<Raw> {
         let j = js(&env);
-        let a = j.list(args).map_err(|t| thrown(j, t))?;
+        let headers_at = headers_positions(&self.inner, &method);
+        let a = j.args(args, &headers_at).map_err(|t| thrown(j, t))?;
         let o = j.options(options).map_err(|t| thrown(j, t))?;
         let object = self.store.borrow().as_ref().and_then(|r| r.get(j));
         let mut store = object.map(|object| JsStore { js: j, object });
@@ -136,6 +137,20 @@ impl Handle {
     pub fn free(&self) {
         self.store.replace(None);
     }
+}
+
+/// Which positional arguments of `method` are received headers.
+fn headers_positions(inner: &Instance, method: &str) -> Vec<bool> {
+    inner
+        .class()
+        .method(method)
+        .map(|m| {
+            m.args
+                .iter()
+                .map(|p| p.ty == cardwire::api::vocab::Ty::Headers)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// One offloaded call: inputs converted on the JavaScript thread, the crypto

@@ -73,7 +73,9 @@ test('headers as fetch Headers, Map, pairs and plain objects; bodies as Buffer, 
   const p = platform();
   const hook = p.signWebhook('card_open', { card_id: 'c-2' });
   const text = Buffer.from(hook.body).toString();
-  const headerForms = [hook.headers, new Headers(hook.headers), new Map(Object.entries(hook.headers)), Object.entries(hook.headers)];
+  const nullProto = Object.assign(Object.create(null), hook.headers);
+  const withExtras = { ...hook.headers, 'x-forwarded-for': ['10.0.0.1', '10.0.0.2'], 'content-length': 12, 'x-none': undefined };
+  const headerForms = [hook.headers, nullProto, withExtras, new Headers(hook.headers), new Map(Object.entries(hook.headers)), Object.entries(hook.headers)];
   const bodyForms = [hook.body, Buffer.from(hook.body), hook.body.buffer.slice(hook.body.byteOffset, hook.body.byteOffset + hook.body.byteLength), new DataView(Buffer.from(hook.body).buffer, Buffer.from(hook.body).byteOffset, hook.body.byteLength), text];
   for (const [i, h] of headerForms.entries()) {
     for (const [j, b] of bodyForms.entries()) {
