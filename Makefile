@@ -126,13 +126,16 @@ setup-js: setup-system setup-rust
 	cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error
 	./scripts/build-wasm.sh
 	./scripts/build-node.sh
-	@# examples/node resolve `cardwire`, express and fastify as an app would.
+	@# examples/node and examples/reveal resolve `cardwire`, express and fastify as an app would.
 	ln -sfn ../../bindings-wasm/node_modules examples/node/node_modules
+	ln -sfn ../../bindings-wasm/node_modules examples/reveal/node_modules
 
 # The whole Node suite twice (native addon, then forced WebAssembly), the
 # browser suite in Chromium, and the bundlers (esbuild, Vite, webpack) with
 # their bundles run in Chromium and Node.
-test-js: setup-js
+test-js: setup-js wheel-python
+	@# The card-reveal example's Rust back end (the Node and Python ones use the packages).
+	$(CARGO) build --release -q -p cardwire-examples --bin reveal-backend
 	cd bindings-wasm && node --test tests/node/
 	cd bindings-wasm && CARDWIRE_FORCE_WASM=1 node --test tests/node/
 	cd bindings-wasm && node tests/browser/run.mjs

@@ -194,7 +194,7 @@ impl Task for CallTask {
 pub fn create(env: Env, class: String, options: Raw) -> Result<Handle> {
     let j = js(&env);
     let (o, store) = j.ctor_options(options).map_err(|t| thrown(j, t))?;
-    let inner = Instance::new(&class, &o).map_err(|e| fail(j, &e))?;
+    let inner = Instance::new(&class, &o, &NodeHost).map_err(|e| fail(j, &e))?;
     Ok(Handle {
         inner: Arc::new(inner),
         store: std::cell::RefCell::new(store.and_then(|s| ObjectRef::new(j, s))),

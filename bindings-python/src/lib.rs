@@ -466,7 +466,7 @@ impl Handle {
         let input = input_of(py, opts.as_any())?;
         let class = class.to_owned();
         let inner = py
-            .detach(move || Instance::new(&class, &input))
+            .detach(move || Instance::new(&class, &input, &PyHost))
             .map_err(|e| raise(py, &e))?;
         if let Some(s) = store {
             inner.set_store(Box::new(PyStore(s.unbind())));

@@ -170,9 +170,24 @@ function defineClasses(native, CardwireError) {
     [Symbol.dispose]() { this.free(); }
   }
   if (Symbol.dispose === undefined) delete PayCaPlatform.prototype[Symbol.dispose];
+  class CardReveal {
+    #h;
+    constructor(options) {
+      this.#h = native.create('CardReveal', options === undefined ? null : options);
+      for (const [k, v] of Object.entries(this.#h.call('request', [], null))) Object.defineProperty(this, k, { value: v, enumerable: true });
+    }
+    static start(options) { return new CardReveal(options); }
+    #handle() { if (this.#h === undefined) throw freed('CardReveal'); return this.#h; }
+    request() { return this.#handle().call('request', [], null); }
+    open(sealed, options) { return this.#handle().call('open', [sealed], opts(options)); }
+    free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
+    [Symbol.dispose]() { this.free(); }
+  }
+  if (Symbol.dispose === undefined) delete CardReveal.prototype[Symbol.dispose];
+  function sealCardForBrowser(fields, browserPublicKey, options) { return native.callFunction('seal_card_for_browser', [fields, browserPublicKey], opts(options)); }
   function validate(provider, endpoint, payload, options) { return native.callFunction('validate', [provider, endpoint, payload], opts(options)); }
   function errorCodes() { return native.callFunction('error_codes', [], null); }
   function statusModel(name) { return native.callFunction('status_model', [name], null); }
-  return { WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform, WasabiMerchant, WasabiPlatform, WasabiGateway, PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, validate, errorCodes, statusModel };
+  return { WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform, WasabiMerchant, WasabiPlatform, WasabiGateway, PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, CardReveal, sealCardForBrowser, validate, errorCodes, statusModel };
 }
 module.exports = { defineClasses };

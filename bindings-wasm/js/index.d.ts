@@ -143,6 +143,18 @@ export interface ValidationReport {
   skipped: string[];
 }
 
+/** What a browser sends its back end to have a card sealed to it. */
+export interface RevealRequest {
+  /** the ephemeral X25519 public key, Base64url */
+  publicKey: string;
+  /** a fresh random id for this reveal */
+  requestId: string;
+  /** the card it is for */
+  cardId: string;
+  /** when the key is wiped, Unix ms */
+  expiresAtMs: number;
+}
+
 /** Whether and when to retry a failed gateway call. */
 export interface RetryDecision {
   /** whether to try again */
@@ -896,6 +908,62 @@ export class PayCaPlatform implements Disposable {
   free(): void;
   [Symbol.dispose](): void;
 }
+
+export interface CardRevealOptions {
+  /** the card to reveal (bound into the seal) */
+  cardId: string;
+  /** how long the key lives (default 120000: two minutes) */
+  ttlMs?: number | bigint;
+  /** the clock, Unix milliseconds (default: the host clock) */
+  nowMs?: number | bigint;
+  /** 32 bytes seeding the RNG, for reproducible tests (default: the host CSPRNG) */
+  random?: Uint8Array;
+}
+
+export interface CardRevealOpenOptions {
+  /** the clock, Unix milliseconds (default: the host clock) */
+  nowMs?: number | bigint;
+}
+
+/** A card reveal, browser side: an ephemeral key for one card, made inside the module; `open` returns the card fields once. */
+export class CardReveal implements Disposable {
+  constructor(options: CardRevealOptions);
+  /** Makes one (the same as `new CardReveal(options)`). */
+  static start(options: CardRevealOptions): CardReveal;
+  /** the ephemeral X25519 public key, Base64url */
+  readonly publicKey: string;
+  /** a fresh random id for this reveal */
+  readonly requestId: string;
+  /** the card it is for */
+  readonly cardId: string;
+  /** when the key is wiped, Unix ms */
+  readonly expiresAtMs: number;
+  /** what to send to your back end: the public key, a fresh request id, the card id, the key's expiry */
+  request(): RevealRequest;
+  /** the card fields, once; the key is wiped whatever the outcome (a second call is `replay_detected`) */
+  open(sealed: string, options?: CardRevealOpenOptions): Record<string, unknown>;
+  /** Releases the keys now (idempotent; later calls throw `invalid_input`). */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+export interface SealCardForBrowserOptions {
+  /** the card (must be the page's `card_id`) */
+  cardId: string;
+  /** the page's `request_id` */
+  requestId: string;
+  /** when the seal stops opening, Unix ms */
+  expiresAtMs: number | bigint;
+  /** pick the card fields out of this provider's opened data, under common names */
+  provider?: 'worldcard' | 'worldcard_legacy' | 'wasabi' | 'pintopay';
+  /** the clock, Unix milliseconds (default: the host clock) */
+  nowMs?: number | bigint;
+  /** 32 bytes seeding the RNG, for reproducible tests (default: the host CSPRNG) */
+  random?: Uint8Array;
+}
+
+/** seals only the card fields to one browser reveal key (HPKE), bound to the card, the request and the expiry */
+export function sealCardForBrowser(fields: unknown, browserPublicKey: string, options: SealCardForBrowserOptions): string;
 
 export interface ValidateOptions {
   /** `YYYY-MM-DD` for age rules (default: from the host clock) */

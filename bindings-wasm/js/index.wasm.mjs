@@ -5,7 +5,7 @@ export const {
   CardwireError, backend, nativeUnavailableReason,
   WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform,
   WasabiMerchant, WasabiPlatform, WasabiGateway,
-  PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform,
-  validate, errorCodes, statusModel,
+  PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, CardReveal,
+  validate, errorCodes, statusModel, sealCardForBrowser,
 } = cardwire;
 export default cardwire;

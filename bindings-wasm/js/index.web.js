@@ -26,6 +26,6 @@ export const nativeUnavailableReason = 'the WebAssembly entry (browsers, workers
 export const {
   WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform,
   WasabiMerchant, WasabiPlatform, WasabiGateway,
-  PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform,
-  validate, errorCodes, statusModel,
+  PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, CardReveal,
+  validate, errorCodes, statusModel, sealCardForBrowser,
 } = api;

@@ -127,7 +127,7 @@ pub fn create(class: &str, options: JsValue) -> JsResult<Handle> {
         Some(o) => o,
         None => Input::Null,
     };
-    let inner = Instance::new(class, &o).map_err(err)?;
+    let inner = Instance::new(class, &o, &JsHost).map_err(err)?;
     if let Some(s) = store {
         inner.set_store(Box::new(JsStore(s)));
     }

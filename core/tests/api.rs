@@ -74,6 +74,7 @@ fn ctor(class: &str) -> Input {
         "PayCaClient" | "PayCaPlatform" => {
             map(&[("client_id", s("c")), ("client_secret", s("secret"))])
         }
+        "CardReveal" => map(&[("card_id", s("card-1"))]),
         other => panic!("{other}"),
     }
 }
@@ -81,7 +82,7 @@ fn ctor(class: &str) -> Input {
 #[test]
 fn every_class_constructs_and_every_method_is_reachable_by_name() {
     for class in vocab::CLASSES {
-        let inst = Instance::new(class.name, &ctor(class.name))
+        let inst = Instance::new(class.name, &ctor(class.name), &Fixed)
             .unwrap_or_else(|e| panic!("{}: {e}", class.name));
         for m in class.methods {
             // Called with no arguments: a missing required argument is the
@@ -192,8 +193,8 @@ fn one_shape_for_every_provider() {
         ),
     ];
     for (platform, merchant, hook) in pairs {
-        let p = Instance::new(platform, &ctor(platform)).unwrap();
-        let m = Instance::new(merchant, &ctor(merchant)).unwrap();
+        let p = Instance::new(platform, &ctor(platform), &Fixed).unwrap();
+        let m = Instance::new(merchant, &ctor(merchant), &Fixed).unwrap();
         if p.class().method("seal_response").is_some() {
             let sealed = p
                 .call(
@@ -247,7 +248,7 @@ fn one_shape_for_every_provider() {
 
 #[test]
 fn options_are_checked_against_the_table() {
-    let m = Instance::new("PinToPayMerchant", &ctor("PinToPayMerchant")).unwrap();
+    let m = Instance::new("PinToPayMerchant", &ctor("PinToPayMerchant"), &Fixed).unwrap();
     let e = m
         .call(
             "build_request",
@@ -271,7 +272,7 @@ fn options_are_checked_against_the_table() {
     );
     assert!(r.is_ok(), "{r:?}");
     // Two requests in the same millisecond never share a µs timestamp.
-    let p = Instance::new("PinToPayPlatform", &ctor("PinToPayPlatform")).unwrap();
+    let p = Instance::new("PinToPayPlatform", &ctor("PinToPayPlatform"), &Fixed).unwrap();
     for _ in 0..3 {
         let req = m
             .call(
@@ -293,7 +294,8 @@ fn options_are_checked_against_the_table() {
         )
         .unwrap_or_else(|e| panic!("same-millisecond requests collide: {e}"));
     }
-    let missing = Instance::new("PinToPayMerchant", &map(&[("api_key", s("k"))])).unwrap_err();
+    let missing =
+        Instance::new("PinToPayMerchant", &map(&[("api_key", s("k"))]), &Fixed).unwrap_err();
     assert!(
         missing
             .to_string()
@@ -312,7 +314,7 @@ fn options_are_checked_against_the_table() {
 
 #[test]
 fn a_parsed_object_where_the_raw_body_belongs_says_how_to_get_it() {
-    let m = Instance::new("PayCaClient", &ctor("PayCaClient")).unwrap();
+    let m = Instance::new("PayCaClient", &ctor("PayCaClient"), &Fixed).unwrap();
     let e = m
         .call(
             "verify_webhook",

@@ -1,51 +1,53 @@
-// A card-details widget: the back end relays the provider's response as is;
-// the browser decrypts the card fields with cardwire and shows them masked,
-// with a reveal. Fixtures are the conformance vectors made by Python
-// (`cryptography` for WorldCard, PyNaCl for PinToPay): nothing here is made by cardwire.
-import { WorldCardMerchant, PinToPayMerchant, CardwireError } from '../../bindings-wasm/pkg/index.web.js';
+// A card-details widget that holds no account key. For each reveal the page
+// makes a one-time key inside the WebAssembly module (CardReveal), sends its
+// public half to the back end (examples/reveal/), and receives the card
+// fields sealed to that key, for this card and this request, for a minute.
+// The provider's response, and the keys that open it, stay on the back end.
+import { CardReveal, CardwireError } from '../../bindings-wasm/pkg/index.web.js';
 
 const status = document.getElementById('status');
-const load = async (path) => (await fetch(path)).json();
+const group = (pan) => pan.replace(/(\d{4})(?=\d)/g, '$1 ');
 
-function mask(pan) {
-  return '•••• •••• •••• ' + pan.slice(-4);
-}
-function group(pan) {
-  return pan.replace(/(\d{4})(?=\d)/g, '$1 ');
+async function reveal(el) {
+  const r = CardReveal.start({ cardId: el.dataset.cardId });
+  try {
+    const res = await fetch('/api/reveal', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ provider: el.dataset.provider, cardId: r.cardId, publicKey: r.publicKey, requestId: r.requestId }),
+    });
+    const answer = await res.json();
+    if (!res.ok) throw new Error(answer.error ?? `HTTP ${res.status}`);
+    return r.open(answer.sealed); // once: the key is gone after this
+  } finally {
+    r.free();
+  }
 }
 
-function show(id, card) {
-  const el = document.getElementById(id);
-  const pan = el.querySelector('[data-field=pan]');
-  const cvv = el.querySelector('[data-field=cvv]');
-  el.querySelector('[data-field=expiry]').textContent = `${card.expiryMonth}/${card.expiryYear.slice(-2)}`;
-  pan.textContent = mask(card.pan);
-  let shown = false;
-  el.querySelector('button').addEventListener('click', (ev) => {
-    shown = !shown;
-    pan.textContent = shown ? group(card.pan) : mask(card.pan);
-    cvv.textContent = shown ? card.cvv : '•••';
-    ev.target.textContent = shown ? 'Hide' : 'Reveal';
+function hide(el) {
+  el.querySelector('[data-field=pan]').textContent = '•••• •••• •••• ••••';
+  el.querySelector('[data-field=cvv]').textContent = '•••';
+  el.querySelector('[data-field=expiry]').textContent = '--/--';
+  el.querySelector('button').textContent = 'Reveal';
+  delete el.dataset.shown;
+}
+
+for (const el of document.querySelectorAll('.card')) {
+  el.querySelector('button').addEventListener('click', async () => {
+    if (el.dataset.shown) return hide(el); // nothing is kept: the next reveal asks again
+    try {
+      const card = await reveal(el);
+      el.querySelector('[data-field=pan]').textContent = group(card.pan);
+      el.querySelector('[data-field=cvv]').textContent = card.cvv;
+      el.querySelector('[data-field=expiry]').textContent = `${card.expiry_month}/${card.expiry_year.slice(-2)}`;
+      el.querySelector('button').textContent = 'Hide';
+      el.dataset.shown = '1';
+      status.textContent = `revealed ${el.id}: opened once, then the key was wiped`;
+    } catch (e) {
+      status.textContent = e instanceof CardwireError ? `refused: ${e.code}` : `error: ${e.message}`;
+      status.dataset.state = 'error';
+    }
   });
 }
-
-try {
-  // WorldCard: card_number, cvv, expiry_month, expiry_year are AES-256-GCM fields.
-  const wc = await load('/tests/vectors/worldcard/response_virtual_get_info.json');
-  const merchant = new WorldCardMerchant({ appId: 'app_demo', privateKeyPem: await (await fetch('/tests/vectors/keys/merchant_2048.pkcs8.pem')).text(), aesKey: wc.aes_key });
-  const opened = merchant.openResponse(200, {}, wc.body);
-  show('worldcard', { pan: opened.data.card_number, cvv: opened.data.cvv, expiryMonth: opened.data.expiry_month, expiryYear: opened.data.expiry_year });
-  merchant.free();
-
-  // PinToPay: the whole response is one secretbox envelope.
-  const ptp = await load('/tests/vectors/pintopay/response_card_details.json');
-  const client = new PinToPayMerchant({ apiKey: ptp.api_key, apiSecret: ptp.api_secret });
-  const card = client.openResponse(200, {}, ptp.body).data;
-  show('pintopay', { pan: card.card_number, cvv: card.cvv, expiryMonth: card.expiry_month, expiryYear: card.expiry_year });
-  client.free();
-  status.textContent = 'ready: both responses verified and decrypted in this page';
-  status.dataset.state = 'ready';
-} catch (e) {
-  status.textContent = e instanceof CardwireError ? `refused: ${e.code}` : `error: ${e}`;
-  status.dataset.state = 'error';
-}
+status.textContent = 'ready: nothing secret is on this page until you reveal, and then only these card fields';
+status.dataset.state = 'ready';

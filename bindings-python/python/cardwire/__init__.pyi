@@ -60,6 +60,12 @@ class ValidationReport(TypedDict):
     checked: int
     skipped: list[str]
 
+class RevealRequest(TypedDict):
+    public_key: str
+    request_id: str
+    card_id: str
+    expires_at_ms: int
+
 class RetryDecision(TypedDict):
     retry: bool
     delay_ms: int
@@ -224,6 +230,18 @@ class PayCaPlatform:
     @staticmethod
     def is_acknowledged(status: int) -> bool: ...
 
+class CardReveal:
+    public_key: str
+    request_id: str
+    card_id: str
+    expires_at_ms: int
+    def __init__(self, card_id: str, ttl_ms: int | None = None, now_ms: int | None = None, random: bytes | None = None) -> None: ...
+    @classmethod
+    def start(cls, card_id: str, ttl_ms: int | None = None, now_ms: int | None = None, random: bytes | None = None) -> CardReveal: ...
+    def request(self) -> RevealRequest: ...
+    def open(self, sealed: str, *, now_ms: int | None = None) -> Any: ...
+
+def seal_card_for_browser(fields: Any, browser_public_key: str, *, card_id: str, request_id: str, expires_at_ms: int, provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'pintopay'] | None = None, now_ms: int | None = None, random: bytes | None = None) -> str: ...
 def validate(provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'wasabi_gateway', 'pintopay', 'payca'], endpoint: str, payload: Payload, *, today: str | None = None, card_type: Any | None = None) -> ValidationReport: ...
 def error_codes() -> list[str]: ...
 def status_model(name: Literal['wasabi.card', 'wasabi.order', 'wasabi.authorization', 'wasabi.cardholder', 'payca.cardholder', 'pintopay.order', 'pintopay.card', 'pintopay.cardholder_registration', 'pintopay.cardholder_kyc']) -> StatusModel: ...
@@ -242,6 +260,8 @@ __all__ = [
     "PinToPayPlatform",
     "PayCaClient",
     "PayCaPlatform",
+    "CardReveal",
+    "seal_card_for_browser",
     "validate",
     "error_codes",
     "status_model",
@@ -273,4 +293,5 @@ __all__ = [
     "ValidationReport",
     "RetryDecision",
     "StatusModel",
+    "RevealRequest",
 ]

@@ -59,6 +59,12 @@ class ValidationReport(TypedDict):
     checked: int
     skipped: list[str]
 
+class RevealRequest(TypedDict):
+    public_key: str
+    request_id: str
+    card_id: str
+    expires_at_ms: int
+
 class RetryDecision(TypedDict):
     retry: bool
     delay_ms: int
@@ -70,4 +76,4 @@ class StatusModel(TypedDict):
     final_states: list[str]
     transitions: Any
 
-__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel"]
+__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest"]

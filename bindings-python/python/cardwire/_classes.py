@@ -22,6 +22,8 @@ __all__ = [
     "PinToPayPlatform",
     "PayCaClient",
     "PayCaPlatform",
+    "CardReveal",
+    "seal_card_for_browser",
     "validate",
     "error_codes",
     "status_model",
@@ -449,6 +451,38 @@ class PayCaPlatform:
     def is_acknowledged(status: int) -> Any:
         """whether a merchant's answer acknowledges a webhook (2xx)"""
         return _native.call_static("PayCaPlatform", "is_acknowledged", (status,), None)
+
+
+class CardReveal:
+    """A card reveal, browser side: an ephemeral key for one card, made inside the module; ``open`` returns the card fields once."""
+
+    __slots__ = ("_h", "__weakref__", "public_key", "request_id", "card_id", "expires_at_ms")
+
+    def __init__(self, card_id: str, ttl_ms: int | None = None, now_ms: int | None = None, random: bytes | None = None) -> None:
+        self._h = _native.Handle("CardReveal", {"card_id": card_id, "ttl_ms": ttl_ms, "now_ms": now_ms, "random": random})
+        _exposed = self._h.call("request", (), None)
+        self.public_key = _exposed["public_key"]
+        self.request_id = _exposed["request_id"]
+        self.card_id = _exposed["card_id"]
+        self.expires_at_ms = _exposed["expires_at_ms"]
+
+    @classmethod
+    def start(cls, card_id: str, ttl_ms: int | None = None, now_ms: int | None = None, random: bytes | None = None) -> "CardReveal":
+        """Makes one (the same as the constructor)."""
+        return cls(card_id=card_id, ttl_ms=ttl_ms, now_ms=now_ms, random=random)
+
+    def request(self) -> Any:
+        """what to send to your back end: the public key, a fresh request id, the card id, the key's expiry"""
+        return self._h.call("request", (), None)
+
+    def open(self, sealed: str, *, now_ms: int | None = None) -> Any:
+        """the card fields, once; the key is wiped whatever the outcome (a second call is ``replay_detected``)"""
+        return self._h.call("open", (sealed,), {"now_ms": now_ms})
+
+
+def seal_card_for_browser(fields: Any, browser_public_key: str, *, card_id: str, request_id: str, expires_at_ms: int, provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'pintopay'] | None = None, now_ms: int | None = None, random: bytes | None = None) -> Any:
+    """seals only the card fields to one browser reveal key (HPKE), bound to the card, the request and the expiry"""
+    return _native.call_function("seal_card_for_browser", (fields, browser_public_key), {"card_id": card_id, "request_id": request_id, "expires_at_ms": expires_at_ms, "provider": provider, "now_ms": now_ms, "random": random})
 
 
 def validate(provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'wasabi_gateway', 'pintopay', 'payca'], endpoint: str, payload: Payload, *, today: str | None = None, card_type: Any | None = None) -> Any:

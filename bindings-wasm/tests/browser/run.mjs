@@ -1,9 +1,49 @@
 // Runs the browser suite and the example page in real headless Chromium
 // (Debian's /usr/bin/chromium, driven by playwright-core), serving the
 // repository from 127.0.0.1. Prints "browser: N passed, M failed".
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, start } from './harness.mjs';
+
+// The example back ends, and the account keys and secrets they hold: none of
+// these may reach the page.
+const BACKENDS = [
+  { name: 'rust', cmd: join(ROOT, 'target/release/reveal-backend'), args: [] },
+  { name: 'node', cmd: process.execPath, args: [join(ROOT, 'examples/reveal/backend.mjs')] },
+  { name: 'python', cmd: join(ROOT, '.venv-py/bin/python'), args: [join(ROOT, 'examples/reveal/backend.py')] },
+];
+const pem = await readFile(join(ROOT, 'tests/vectors/keys/merchant_2048.pkcs8.pem'), 'utf8');
+const wcFixture = JSON.parse(await readFile(join(ROOT, 'tests/vectors/worldcard/response_virtual_get_info.json'), 'utf8'));
+const ptpFixture = JSON.parse(await readFile(join(ROOT, 'tests/vectors/pintopay/response_card_details.json'), 'utf8'));
+const SECRETS = [
+  ...pem.split('\n').filter((l) => l.length === 64).slice(0, 6).map((l, i) => [`merchant private key line ${i + 2}`, l]),
+  ['WorldCard AES key', wcFixture.aes_key],
+  ['WorldCard AES key (upper case)', wcFixture.aes_key.toUpperCase()],
+  ['PinToPay API secret', ptpFixture.api_secret],
+  ['PinToPay API secret (JSON-escaped)', JSON.stringify(ptpFixture.api_secret).slice(1, -1)],
+];
+
+// The detector must see a secret when one is there (else the checks below prove nothing).
+for (const [name, secret] of SECRETS) {
+  const page = `<script>const leaked = ${JSON.stringify(secret)};</script>`;
+  if (!SECRETS.some(([n, s]) => n === name && page.includes(s))) throw new Error(`the secret detector misses ${name}`);
+}
+if (!SECRETS.some(([, s]) => pem.includes(s))) throw new Error('the secret detector misses the private key PEM');
+
+function startBackend(backend) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(backend.cmd, backend.args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.on('error', reject);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) resolve({ base: m[1], stop: () => child.kill() });
+    });
+    child.on('exit', (code) => reject(new Error(`${backend.name} back end exited (${code}): ${out}`)));
+  });
+}
 
 const { base, browser, close } = await start();
 let passed = 0, failed = 0;
@@ -19,29 +59,72 @@ try {
   }
   if (errors.length) { failed++; console.log('page errors:', errors); }
 
-  // The example page: decrypted values on the rendered page, then a screenshot.
-  const ex = await browser.newPage({ viewport: { width: 820, height: 420 } });
-  await ex.goto(`${base}/examples/browser/index.html`);
-  await ex.waitForSelector('#status[data-state]', { timeout: 60_000 });
-  const state = await ex.getAttribute('#status', 'data-state');
-  const masked = await ex.textContent('#worldcard [data-field=pan]');
-  await ex.click('#worldcard button');
-  await ex.click('#pintopay button');
-  const wc = await ex.textContent('#worldcard [data-field=pan]');
-  const wcCvv = await ex.textContent('#worldcard [data-field=cvv]');
-  const wcExp = await ex.textContent('#worldcard [data-field=expiry]');
-  const ptp = await ex.textContent('#pintopay [data-field=pan]');
-  const checks = [
-    ['example page ready', state === 'ready'],
-    ['WorldCard PAN masked before reveal', masked === '•••• •••• •••• 3841'],
-    ['WorldCard PAN revealed', wc === '4937 2410 0000 3841'],
-    ['WorldCard CVV and expiry', wcCvv === '123' && wcExp === '09/29'],
-    ['PinToPay PAN revealed', ptp === '5392 0000 1111 2222'],
-  ];
-  for (const [name, ok] of checks) { if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ state, masked, wc, wcCvv, wcExp, ptp })}`); } }
-  await mkdir(join(ROOT, 'target'), { recursive: true });
-  await ex.screenshot({ path: join(ROOT, 'target/browser-example.png') });
-  console.log('screenshot: target/browser-example.png');
+  // The example page, served by each example back end (Rust, Node, Python):
+  // revealed values on the page, nothing secret in its network traffic or
+  // its JavaScript heap, a screenshot, and a blob from one page load that
+  // a second load cannot open.
+  for (const backend of BACKENDS) {
+    const b = await startBackend(backend);
+    try {
+      const ex = await browser.newPage({ viewport: { width: 820, height: 420 } });
+      const traffic = [];
+      ex.on('response', async (r) => {
+        try { traffic.push(`${r.url()}\n${(await r.body()).toString('latin1')}`); } catch { /* redirects and the like */ }
+      });
+      ex.on('request', (r) => traffic.push(`${r.url()}\n${r.postData() ?? ''}`));
+      await ex.goto(`${b.base}/examples/browser/index.html`);
+      await ex.waitForSelector('#status[data-state]', { timeout: 60_000 });
+      const state = await ex.getAttribute('#status', 'data-state');
+      const masked = await ex.textContent('#worldcard [data-field=pan]');
+      const sealed = [];
+      ex.on('response', async (r) => { if (r.url().endsWith('/api/reveal')) try { sealed.push(JSON.parse((await r.body()).toString()).sealed); } catch { /* */ } });
+      await ex.click('#worldcard button');
+      await ex.waitForFunction(() => document.querySelector('#worldcard [data-field=cvv]').textContent !== '•••', null, { timeout: 30_000 });
+      await ex.click('#pintopay button');
+      await ex.waitForFunction(() => document.querySelector('#pintopay [data-field=cvv]').textContent !== '•••', null, { timeout: 30_000 });
+      const wc = await ex.textContent('#worldcard [data-field=pan]');
+      const wcCvv = await ex.textContent('#worldcard [data-field=cvv]');
+      const wcExp = await ex.textContent('#worldcard [data-field=expiry]');
+      const ptp = await ex.textContent('#pintopay [data-field=pan]');
+      // The JavaScript heap, as text.
+      const cdp = await ex.context().newCDPSession(ex);
+      const chunks = [];
+      cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
+      await cdp.send('HeapProfiler.enable');
+      await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      const heap = chunks.join('');
+      const leaked = (text) => SECRETS.filter(([, s]) => text.includes(s)).map(([name]) => name);
+      const checks = [
+        [`${backend.name}: example page ready`, state === 'ready'],
+        [`${backend.name}: PAN masked before reveal`, masked === '•••• •••• •••• ••••'],
+        [`${backend.name}: WorldCard card revealed`, wc === '4937 2410 0000 3841' && wcCvv === '123' && wcExp === '09/29'],
+        [`${backend.name}: PinToPay card revealed`, ptp === '5392 0000 1111 2222'],
+        [`${backend.name}: no key or secret in the page's network traffic (${traffic.length} requests and responses)`, leaked(traffic.join('\n')).length === 0 && traffic.length > 4],
+        [`${backend.name}: no key or secret in the page's JavaScript heap (${(heap.length / 1e6).toFixed(1)} MB snapshot)`, leaked(heap).length === 0 && heap.length > 100_000],
+      ];
+      if (backend.name === 'rust') {
+        await mkdir(join(ROOT, 'target'), { recursive: true });
+        await ex.screenshot({ path: join(ROOT, 'target/browser-example.png') });
+        console.log('screenshot: target/browser-example.png');
+      }
+      // A second page load cannot open the first load's blob, for the same card.
+      const again = await browser.newPage();
+      await again.goto(`${b.base}/examples/browser/index.html`);
+      const second = await again.evaluate(async (blob) => {
+        const { CardReveal } = await import('/bindings-wasm/pkg/index.web.js');
+        const r = CardReveal.start({ cardId: '1234567890123456' });
+        try { r.open(blob); return 'opened'; } catch (e) { return e.code; }
+      }, sealed[0]);
+      checks.push([`${backend.name}: a second page load cannot open the first one's blob`, sealed.length === 2 && second === 'decrypt_failed']);
+      for (const [name, ok] of checks) {
+        if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ state, masked, wc, wcCvv, wcExp, ptp, second, leakedTraffic: leaked(traffic.join('\n')), leakedHeap: leaked(heap) })}`); }
+      }
+      await ex.close();
+      await again.close();
+    } finally {
+      b.stop();
+    }
+  }
 } finally {
   await close();
 }

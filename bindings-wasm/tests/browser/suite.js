@@ -112,6 +112,35 @@ await check('the shared vectors open in the browser (WorldCard responses and web
   }
 });
 
+await check('card reveal: @hpke/core (with @hpke/dhkem-x25519) seals to a CardReveal key in this browser, and opens a seal made here', async () => {
+  const { CipherSuite, HkdfSha256, Aes256Gcm } = await import('@hpke/core');
+  const { DhkemX25519HkdfSha256 } = await import('@hpke/dhkem-x25519');
+  const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
+  const te = new TextEncoder();
+  const b64url = (u8) => btoa(String.fromCharCode(...u8)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const unb64url = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - s.length % 4) % 4)), (c) => c.charCodeAt(0));
+  const info = (card, req) => te.encode(`cardwire card reveal v1\0${card}\0${req}`);
+  const header = (exp) => { const h = new Uint8Array(9); h[0] = 1; new DataView(h.buffer).setBigUint64(1, BigInt(exp)); return h; };
+  const fields = { pan: '4937241000003841', cvv: '123' };
+  // @hpke/core seals to the page's one-time key; the module opens it once.
+  const reveal = cw.CardReveal.start({ cardId: 'card-1' });
+  const sender = await suite.createSenderContext({ recipientPublicKey: await suite.kem.deserializePublicKey(unb64url(reveal.publicKey)), info: info('card-1', reveal.requestId) });
+  const h = header(Date.now() + 60_000);
+  const ct = new Uint8Array(await sender.seal(te.encode(JSON.stringify(fields)), h));
+  const blob = b64url(new Uint8Array([...h, ...new Uint8Array(sender.enc), ...ct]));
+  const opened = reveal.open(blob);
+  assert(opened.pan === fields.pan && opened.cvv === fields.cvv, JSON.stringify(opened));
+  expectCode(() => reveal.open(blob), 'replay_detected');
+  // The module seals (as a back end would); @hpke/core opens.
+  const kp = await suite.kem.generateKeyPair();
+  const pk = new Uint8Array(await suite.kem.serializePublicKey(kp.publicKey));
+  const exp = Date.now() + 60_000;
+  const sealed = unb64url(cw.sealCardForBrowser(fields, b64url(pk), { cardId: 'card-2', requestId: 'r-2', expiresAtMs: exp }));
+  const recipient = await suite.createRecipientContext({ recipientKey: kp.privateKey, enc: sealed.slice(9, 41), info: info('card-2', 'r-2') });
+  const plain = JSON.parse(new TextDecoder().decode(await recipient.open(sealed.slice(41), sealed.slice(0, 9))));
+  assert(plain.pan === fields.pan, JSON.stringify(plain));
+});
+
 await check('bad input from JavaScript is a CardwireError, never a wasm trap', async () => {
   expectCode(() => new cw.WorldCardMerchant(undefined), 'invalid_input');
   expectCode(() => new cw.PinToPayMerchant({ apiKey: 'k', apiSecret: 1 }), 'invalid_input');

@@ -33,6 +33,7 @@ enum Inner {
     PinToPayPlatform(pintopay::Platform),
     PayCaClient(payca::Client),
     PayCaPlatform(payca::Platform),
+    CardReveal(Mutex<crate::reveal::RevealKey>),
 }
 
 /// A replay store shared with the host: any [`ReplayGuard`] that may be
@@ -200,8 +201,10 @@ fn str_list(items: impl IntoIterator<Item = String>) -> Out {
 
 impl Instance {
     /// Makes an instance of `class` from its constructor options (a map;
-    /// names in snake_case or camelCase). Keys are parsed here, once.
-    pub fn new(class: &str, options: &Input) -> Result<Instance> {
+    /// names in snake_case or camelCase). Keys are parsed here, once. The
+    /// host supplies the clock and randomness a constructor may need (a
+    /// `CardReveal` makes its key pair here).
+    pub fn new(class: &str, options: &Input, host: &dyn Host) -> Result<Instance> {
         let spec = vocab::class(class)
             .ok_or_else(|| Error::invalid_input(format!("unknown class {class}")))?;
         let a = Args::ctor(spec.name, spec.ctor, options)?;
@@ -316,6 +319,19 @@ impl Instance {
                 &a.str("client_id")?,
                 &a.str("client_secret")?,
             )?),
+            "CardReveal" => {
+                let now = a.opt_uint("now_ms")?.unwrap_or_else(|| host.now_ms());
+                let ttl = a
+                    .opt_uint("ttl_ms")?
+                    .unwrap_or(crate::reveal::DEFAULT_TTL_MS);
+                let mut rng = call_rng(host, a.opt_bytes("random")?)?;
+                Inner::CardReveal(Mutex::new(crate::reveal::RevealKey::generate(
+                    &a.str("card_id")?,
+                    now,
+                    ttl,
+                    &mut rng,
+                )?))
+            }
             other => return Err(Error::invalid_input(format!("unknown class {other}"))),
         };
         Ok(Instance {
@@ -908,6 +924,27 @@ impl Instance {
                 };
                 Ok(event_out(ev, data))
             }
+            (Inner::CardReveal(k), "request") => {
+                let r = k.lock().unwrap_or_else(|e| e.into_inner()).request();
+                Ok(Out::Record(
+                    "reveal_request",
+                    vec![
+                        ("public_key", Out::Str(r.public_key)),
+                        ("request_id", Out::Str(r.request_id)),
+                        ("card_id", Out::Str(r.card_id)),
+                        ("expires_at_ms", Out::uint(r.expires_at_ms)),
+                    ],
+                ))
+            }
+            (Inner::CardReveal(k), "open") => {
+                let now = now()?;
+                let sealed = a.str("sealed")?;
+                let fields = k
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .open(&sealed, now)?;
+                Ok(Out::Json(Value::Object(fields)))
+            }
             (Inner::PayCaPlatform(p), "verify_request") => {
                 p.verify_request(&a.headers("headers")?)?;
                 let body = a
@@ -1084,6 +1121,31 @@ pub fn call_function(
             ))
         }
         "error_codes" => Ok(str_list(crate::CODES.iter().map(|c| (*c).to_owned()))),
+        "seal_card_for_browser" => {
+            let given = a.json("fields")?;
+            let fields = match a.opt_str("provider")? {
+                Some(p) => crate::reveal::card_fields(&p, &given)?,
+                None => match given {
+                    Value::Object(m) => m,
+                    _ => {
+                        return Err(Error::invalid_input(
+                            "fields must be an object of card fields ({pan, cvv, ...}), or the provider's opened data with provider",
+                        ))
+                    }
+                },
+            };
+            let now = a.opt_uint("now_ms")?.unwrap_or_else(|| host.now_ms());
+            let mut rng = call_rng(host, a.opt_bytes("random")?)?;
+            Ok(Out::Str(crate::reveal::seal_card_for_browser(
+                &fields,
+                &a.str("browser_public_key")?,
+                &a.str("card_id")?,
+                &a.str("request_id")?,
+                a.uint("expires_at_ms")?,
+                now,
+                &mut rng,
+            )?))
+        }
         "status_model" => {
             let name = a.str("name")?;
             let model = status_model(&name).ok_or_else(|| {

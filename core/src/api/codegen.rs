@@ -51,6 +51,7 @@ fn shape_ts(name: &str) -> &'static str {
         "report" => "ValidationReport",
         "retry_decision" => "RetryDecision",
         "status_model" => "StatusModel",
+        "reveal_request" => "RevealRequest",
         _ => "unknown",
     }
 }
@@ -65,6 +66,7 @@ fn shape_py(name: &str) -> &'static str {
         "report" => "ValidationReport",
         "retry_decision" => "RetryDecision",
         "status_model" => "StatusModel",
+        "reveal_request" => "RevealRequest",
         _ => "Any",
     }
 }
@@ -423,6 +425,15 @@ pub fn typescript() -> String {
         doc_line(&mut out, "", c.doc);
         let _ = writeln!(out, "export class {} implements Disposable {{", c.name);
         let _ = writeln!(out, "  constructor(options: {}Options);", c.name);
+        if let Some(f) = c.factory {
+            let _ = writeln!(out, "  /** Makes one (the same as `new {0}(options)`). */\n  static {1}(options: {0}Options): {0};", c.name, camel(f));
+        }
+        if let Some(shape) = exposed_shape(c) {
+            for (k, t, doc) in shape.keys {
+                doc_line(&mut out, "  ", doc);
+                let _ = writeln!(out, "  readonly {}: {};", camel(k), key_ts(t));
+            }
+        }
         for m in c.methods {
             ts_method(
                 &mut out,
@@ -459,6 +470,15 @@ pub fn typescript() -> String {
     out
 }
 
+/// The result shape whose keys a class exposes as properties.
+fn exposed_shape(c: &Class) -> Option<&'static crate::api::vocab::Shape> {
+    let m = c.methods.iter().find(|m| Some(m.name) == c.exposes)?;
+    match m.returns {
+        Ret::Shape(name) => SHAPES.iter().find(|s| s.name == name),
+        _ => None,
+    }
+}
+
 fn js_args(m: &Method) -> (String, String) {
     let names: Vec<String> = m.args.iter().map(|p| camel(p.name)).collect();
     let mut params = names.clone();
@@ -487,10 +507,24 @@ pub fn javascript(esm: bool) -> String {
         names.push(c.name.to_owned());
         let _ = writeln!(out, "  class {} {{", c.name);
         out.push_str("    #h;\n");
-        out.push_str(&format!(
-            "    constructor(options) {{ this.#h = native.create('{}', options === undefined ? null : options); }}\n",
-            c.name
-        ));
+        match c.exposes {
+            Some(e) => out.push_str(&format!(
+                "    constructor(options) {{\n      this.#h = native.create('{0}', options === undefined ? null : options);\n      for (const [k, v] of Object.entries(this.#h.call('{1}', [], null))) Object.defineProperty(this, k, {{ value: v, enumerable: true }});\n    }}\n",
+                c.name, e
+            )),
+            None => out.push_str(&format!(
+                "    constructor(options) {{ this.#h = native.create('{}', options === undefined ? null : options); }}\n",
+                c.name
+            )),
+        }
+        if let Some(f) = c.factory {
+            let _ = writeln!(
+                out,
+                "    static {}(options) {{ return new {}(options); }}",
+                camel(f),
+                c.name
+            );
+        }
         let _ = writeln!(
             out,
             "    #handle() {{ if (this.#h === undefined) throw freed('{}'); return this.#h; }}",
@@ -643,7 +677,16 @@ pub fn python() -> String {
     for c in CLASSES {
         let _ = writeln!(out, "class {}:", c.name);
         let _ = writeln!(out, "    \"\"\"{}\"\"\"\n", c.doc.replace('`', "``"));
-        out.push_str("    __slots__ = (\"_h\", \"__weakref__\")\n\n");
+        let exposed: Vec<&str> = exposed_shape(c)
+            .map(|s| s.keys.iter().map(|(k, _, _)| *k).collect())
+            .unwrap_or_default();
+        let slots: Vec<String> = ["_h", "__weakref__"]
+            .iter()
+            .copied()
+            .chain(exposed.iter().copied())
+            .map(|n| format!("\"{n}\""))
+            .collect();
+        let _ = writeln!(out, "    __slots__ = ({})\n", slots.join(", "));
         let params = py_params(c.ctor, false);
         let _ = writeln!(out, "    def __init__(self, {params}) -> None:");
         let opts = c
@@ -654,9 +697,29 @@ pub fn python() -> String {
             .join(", ");
         let _ = writeln!(
             out,
-            "        self._h = _native.Handle(\"{}\", {{{opts}}})\n",
+            "        self._h = _native.Handle(\"{}\", {{{opts}}})",
             c.name
         );
+        if let Some(e) = c.exposes {
+            let _ = writeln!(out, "        _exposed = self._h.call(\"{e}\", (), None)");
+            for k in &exposed {
+                let _ = writeln!(out, "        self.{k} = _exposed[\"{k}\"]");
+            }
+        }
+        out.push('\n');
+        if let Some(f) = c.factory {
+            let fwd: Vec<String> = c.ctor.iter().map(|p| format!("{0}={0}", p.name)).collect();
+            let _ = writeln!(
+                out,
+                "    @classmethod\n    def {f}(cls, {params}) -> \"{}\":",
+                c.name
+            );
+            let _ = writeln!(
+                out,
+                "        \"\"\"Makes one (the same as the constructor).\"\"\""
+            );
+            let _ = writeln!(out, "        return cls({})\n", fwd.join(", "));
+        }
         for m in c.methods {
             let (tuple, opts) = py_call_args(m);
             let params = py_method_params(m);
@@ -765,6 +828,7 @@ const PY_TYPE_NAMES: &[&str] = &[
     "ValidationReport",
     "RetryDecision",
     "StatusModel",
+    "RevealRequest",
 ];
 
 /// The type stubs (`cardwire/__init__.pyi`).
@@ -796,11 +860,24 @@ pub fn pyi() -> String {
     out.push('\n');
     for c in CLASSES {
         let _ = writeln!(out, "class {}:", c.name);
+        if let Some(shape) = exposed_shape(c) {
+            for (k, t, _) in shape.keys {
+                let _ = writeln!(out, "    {k}: {}", key_py(t));
+            }
+        }
         let _ = writeln!(
             out,
             "    def __init__(self, {}) -> None: ...",
             py_params(c.ctor, false)
         );
+        if let Some(f) = c.factory {
+            let _ = writeln!(
+                out,
+                "    @classmethod\n    def {f}(cls, {}) -> {}: ...",
+                py_params(c.ctor, false),
+                c.name
+            );
+        }
         for m in c.methods {
             let params = py_method_params(m);
             if m.is_static {
@@ -883,6 +960,24 @@ pub fn markdown() -> String {
     let mut out = String::from("# The vocabulary\n\nGenerated from `core/src/api/vocab.rs` by `make generate`. Every language exposes exactly this: the same classes, methods, arguments and result keys. Names are snake_case here and in Python, camelCase in JavaScript (`private_key_pem` → `privateKeyPem`). Positional arguments come first; options are keyword-only in Python and one trailing object in JavaScript. Methods marked *async* also exist as `…_async` (Python) / `…Async` (JavaScript), off the caller's thread.\n\n## Classes\n");
     for c in CLASSES {
         let _ = writeln!(out, "\n### `{}` ({})\n\n{}\n", c.name, c.side, c.doc);
+        if let Some(f) = c.factory {
+            let _ = writeln!(
+                out,
+                "Also made by the static `{f}(...)`, with the constructor's arguments.\n"
+            );
+        }
+        if let (Some(e), Some(shape)) = (c.exposes, exposed_shape(c)) {
+            let keys: Vec<String> = shape
+                .keys
+                .iter()
+                .map(|(k, _, _)| format!("`{k}`"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "Every instance carries `{e}()`'s keys as read-only properties: {}.\n",
+                keys.join(", ")
+            );
+        }
         out.push_str("| constructor argument | type | required | meaning |\n|---|---|---|---|\n");
         for p in c.ctor {
             let _ = writeln!(
@@ -1003,6 +1098,8 @@ pub fn vocabulary_json() -> String {
             "side": c.side,
             "ctor": c.ctor.iter().map(param).collect::<Vec<_>>(),
             "methods": c.methods.iter().map(method).collect::<Vec<_>>(),
+            "factory": c.factory,
+            "exposes": c.exposes,
         })).collect::<Vec<_>>(),
         "functions": FUNCTIONS.iter().map(method).collect::<Vec<_>>(),
         "shapes": SHAPES.iter().map(|s| serde_json::json!({

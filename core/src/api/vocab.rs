@@ -118,6 +118,12 @@ pub struct Class {
     pub methods: &'static [Method],
     /// One line on what it is.
     pub doc: &'static str,
+    /// A static method that constructs (JavaScript `X.start(options)`,
+    /// Python `X.start(...)`), beside the constructor.
+    pub factory: Option<&'static str>,
+    /// A no-argument method whose result keys become read-only properties
+    /// of every instance (set once, at construction).
+    pub exposes: Option<&'static str>,
 }
 
 /// One result shape: the keys of a result object, in order.
@@ -318,6 +324,8 @@ pub const CLASSES: &[Class] = &[
         name: "WorldCardMerchant",
         side: "merchant",
         doc: d("WorldCard `Card/*`, merchant side: AES-256-GCM bodies, RSA-PSS-SHA256 signatures."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("app_id", Ty::Str, "`X-App-Id`"),
             p("private_key_pem", Ty::Str, "the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER"),
@@ -355,6 +363,8 @@ pub const CLASSES: &[Class] = &[
         name: "WorldCardPlatform",
         side: "platform",
         doc: d("WorldCard `Card/*`, provider side: verify requests, seal responses, sign webhooks."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("app_id", Ty::Str, "the merchant's `X-App-Id`"),
             p("merchant_public_key_pem", Ty::Str, "the merchant's RSA public key"),
@@ -400,6 +410,8 @@ pub const CLASSES: &[Class] = &[
         name: "WorldCardLegacy",
         side: "merchant",
         doc: d("WorldCard legacy card and Transfer V4, merchant side: MD5 over sorted parameters, AES-ECB fields."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("app_key", Ty::Str, "`appKey`"),
             p("app_secret", Ty::Str, "`appSecret` (16, 24 or 32 bytes: it keys AES-ECB too)"),
@@ -433,6 +445,8 @@ pub const CLASSES: &[Class] = &[
         name: "WorldCardLegacyPlatform",
         side: "platform",
         doc: d("WorldCard legacy, provider side: verify requests, seal responses, sign webhooks."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("app_key", Ty::Str, "the merchant's `appKey`"),
             p("app_secret", Ty::Str, "the merchant's `appSecret` (16, 24 or 32 bytes)"),
@@ -462,6 +476,8 @@ pub const CLASSES: &[Class] = &[
         name: "WasabiMerchant",
         side: "merchant",
         doc: d("Wasabi Card Open API, merchant side: SHA256withRSA over the raw body, RSA-encrypted card fields."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("api_key", Ty::Str, "`X-WSB-API-KEY`"),
             p("private_key_pem", Ty::Str, "the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works)"),
@@ -509,6 +525,8 @@ pub const CLASSES: &[Class] = &[
         name: "WasabiPlatform",
         side: "platform",
         doc: d("Wasabi Card Open API, provider side."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("api_key", Ty::Str, "the merchant's `X-WSB-API-KEY`"),
             p("platform_private_key_pem", Ty::Str, "Wasabi's private key"),
@@ -551,6 +569,8 @@ pub const CLASSES: &[Class] = &[
         name: "WasabiGateway",
         side: "merchant",
         doc: d("The Wasabi Card API gateway: X-API-KEY, `{success, code, msg, data}`, 422 field errors, 429 back-off."),
+        factory: None,
+        exposes: None,
         ctor: &[p("api_key", Ty::Str, "`X-API-KEY`"), VALIDATE_CTOR],
         methods: &[
             m(
@@ -604,6 +624,8 @@ pub const CLASSES: &[Class] = &[
         name: "PinToPayMerchant",
         side: "merchant",
         doc: d("PinToPay, merchant side: `{\"encrypted\": ...}` XSalsa20-Poly1305 bodies, µs timestamps."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("api_key", Ty::Str, "`API-KEY`"),
             p("api_secret", Ty::Str, "the API secret (at least 8 characters)"),
@@ -636,6 +658,8 @@ pub const CLASSES: &[Class] = &[
         name: "PinToPayPlatform",
         side: "platform",
         doc: d("PinToPay, provider side."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("api_key", Ty::Str, "the merchant's `API-KEY`"),
             p("api_secret", Ty::Str, "the merchant's API secret"),
@@ -665,6 +689,8 @@ pub const CLASSES: &[Class] = &[
         name: "PayCaClient",
         side: "merchant",
         doc: d("PayCA, merchant side: client credentials, `sha256=` HMAC-SHA256 webhooks."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("client_id", Ty::Str, "`x-client-id`"),
             p("client_secret", Ty::Str, "`x-client-secret`"),
@@ -712,6 +738,8 @@ pub const CLASSES: &[Class] = &[
         name: "PayCaPlatform",
         side: "platform",
         doc: d("PayCA, provider side."),
+        factory: None,
+        exposes: None,
         ctor: &[
             p("client_id", Ty::Str, "the client's id"),
             p("client_secret", Ty::Str, "the client's secret"),
@@ -742,10 +770,56 @@ pub const CLASSES: &[Class] = &[
             st(m("is_acknowledged", &[STATUS], &[], Ret::Bool, "whether a merchant's answer acknowledges a webhook (2xx)")),
         ],
     },
+    Class {
+        name: "CardReveal",
+        side: "browser",
+        doc: d("A card reveal, browser side: an ephemeral key for one card, made inside the module; `open` returns the card fields once."),
+        factory: Some("start"),
+        exposes: Some("request"),
+        ctor: &[
+            p("card_id", Ty::Str, "the card to reveal (bound into the seal)"),
+            o("ttl_ms", Ty::Int, "how long the key lives (default 120000: two minutes)"),
+            NOW_MS,
+            RANDOM,
+        ],
+        methods: &[
+            m(
+                "request",
+                &[],
+                &[],
+                Ret::Shape("reveal_request"),
+                "what to send to your back end: the public key, a fresh request id, the card id, the key's expiry",
+            ),
+            m(
+                "open",
+                &[p("sealed", Ty::Str, "the sealed reveal from `seal_card_for_browser`")],
+                &[NOW_MS],
+                Ret::Json,
+                "the card fields, once; the key is wiped whatever the outcome (a second call is `replay_detected`)",
+            ),
+        ],
+    },
 ];
 
 /// Free functions.
 pub const FUNCTIONS: &[Method] = &[
+    m(
+        "seal_card_for_browser",
+        &[
+            p("fields", Ty::Json, "the card fields as text (`{pan, cvv, ...}`), or with `provider`, the provider's opened data"),
+            p("browser_public_key", Ty::Str, "`public_key` from the page's `CardReveal`"),
+        ],
+        &[
+            p("card_id", Ty::Str, "the card (must be the page's `card_id`)"),
+            p("request_id", Ty::Str, "the page's `request_id`"),
+            p("expires_at_ms", Ty::Int, "when the seal stops opening, Unix ms"),
+            o("provider", Ty::OneOf(&["worldcard", "worldcard_legacy", "wasabi", "pintopay"]), "pick the card fields out of this provider's opened data, under common names"),
+            NOW_MS,
+            RANDOM,
+        ],
+        Ret::Str,
+        "seals only the card fields to one browser reveal key (HPKE), bound to the card, the request and the expiry",
+    ),
     m(
         "validate",
         &[
@@ -874,6 +948,16 @@ pub const SHAPES: &[Shape] = &[
             ("covered", "bool", "whether the endpoint has a rule table"),
             ("checked", "int", "how many rules applied"),
             ("skipped", "str[]", "rules skipped for lack of context"),
+        ],
+    },
+    Shape {
+        name: "reveal_request",
+        doc: d("What a browser sends its back end to have a card sealed to it."),
+        keys: &[
+            ("public_key", "str", "the ephemeral X25519 public key, Base64url"),
+            ("request_id", "str", "a fresh random id for this reveal"),
+            ("card_id", "str", "the card it is for"),
+            ("expires_at_ms", "int", "when the key is wiped, Unix ms"),
         ],
     },
     Shape {
