@@ -30,6 +30,7 @@ def test_classes_and_methods_are_the_table() -> None:
     for c in VOCAB["classes"]:
         cls = getattr(cardwire, c["name"])
         methods = {m["name"] for m in c["methods"]} | {m["name"] + "_async" for m in c["methods"] if m["async"]}
+        methods |= {c["factory"]} if c.get("factory") else set()
         public = {n for n, v in vars(cls).items() if not n.startswith("_") and callable(getattr(cls, n))}
         assert public == methods, c["name"]
         pos, kw = _params(cls.__init__)
