@@ -1,8 +1,8 @@
-// Node bench: node bench/bench.mjs (make bench-wasm). Prints a table; also
+// Node bench of the WebAssembly build: node bench/bench.mjs (make bench-js). Prints a table; also
 // runs the same cases in headless Chromium with --browser.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as cw from 'cardwire';
+import * as cw from 'cardwire/wasm';
 import { runAll } from './cases.js';
 
 const require = createRequire(import.meta.url);

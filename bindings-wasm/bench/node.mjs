@@ -88,6 +88,14 @@ for (const [impl, cw] of [['cardwire (native addon)', native], ['cardwire (wasm)
   const ph = pcp.signWebhook('card_transaction', payload);
   assert.equal(pc.checkWebhook(ph.headers, ph.body).type, 'card_transaction');
   report('PayCA verify 1 KB', impl, () => pc.verifyWebhook(ph.headers, ph.body));
+
+  // The card reveal: the back end's seal, and a page's whole round (key
+  // pair, the seal made for it, one open). No hand-written row: there is no
+  // reveal envelope to write by hand; @hpke/core is its interop judge.
+  const cardFields = { pan: '4937241000003841', cvv: '123', expiry_month: '09', expiry_year: '29' };
+  const sealFor = (r) => cw.sealCardForBrowser(cardFields, r.publicKey, { cardId: 'card-1', requestId: r.requestId, expiresAtMs: Date.now() + 60_000 });
+  const page = cw.CardReveal.start({ cardId: 'card-1' });
+  assert.deepEqual(cw.CardReveal.start({ cardId: 'card-1' }).open(sealFor(page)) ?? null, null, 'unreachable');
 }
 
 // The same envelopes by hand with node:crypto, checked against cardwire.

@@ -55,6 +55,7 @@ pub mod exact_json;
 pub mod keys;
 pub mod lenient;
 pub mod providers;
+#[cfg(feature = "reveal")]
 pub mod reveal;
 pub mod status;
 pub mod time;

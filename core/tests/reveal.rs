@@ -4,6 +4,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+#![cfg(feature = "reveal")]
 //! The card reveal against RFC 9180's published vector for its suite
 //! (tests/vectors/hpke), and its refusals.
 

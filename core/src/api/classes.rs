@@ -33,6 +33,7 @@ enum Inner {
     PinToPayPlatform(pintopay::Platform),
     PayCaClient(payca::Client),
     PayCaPlatform(payca::Platform),
+    #[cfg(feature = "reveal")]
     CardReveal(Mutex<crate::reveal::RevealKey>),
 }
 
@@ -193,6 +194,12 @@ fn event_out<E>(ev: WebhookEvent<E>, data: Value) -> Out {
     )
 }
 
+/// The card reveal is compiled in with the `reveal` feature only.
+#[cfg(not(feature = "reveal"))]
+fn no_reveal() -> Error {
+    Error::invalid_input("the card reveal needs cardwire's `reveal` feature (every binding has it)")
+}
+
 fn str_list(items: impl IntoIterator<Item = String>) -> Out {
     Out::List(items.into_iter().map(Out::Str).collect())
 }
@@ -205,6 +212,8 @@ impl Instance {
     /// host supplies the clock and randomness a constructor may need (a
     /// `CardReveal` makes its key pair here).
     pub fn new(class: &str, options: &Input, host: &dyn Host) -> Result<Instance> {
+        #[cfg(not(feature = "reveal"))]
+        let _ = host;
         let spec = vocab::class(class)
             .ok_or_else(|| Error::invalid_input(format!("unknown class {class}")))?;
         let a = Args::ctor(spec.name, spec.ctor, options)?;
@@ -319,6 +328,9 @@ impl Instance {
                 &a.str("client_id")?,
                 &a.str("client_secret")?,
             )?),
+            #[cfg(not(feature = "reveal"))]
+            "CardReveal" => return Err(no_reveal()),
+            #[cfg(feature = "reveal")]
             "CardReveal" => {
                 let now = a.opt_uint("now_ms")?.unwrap_or_else(|| host.now_ms());
                 let ttl = a
@@ -924,6 +936,7 @@ impl Instance {
                 };
                 Ok(event_out(ev, data))
             }
+            #[cfg(feature = "reveal")]
             (Inner::CardReveal(k), "request") => {
                 let r = k.lock().unwrap_or_else(|e| e.into_inner()).request();
                 Ok(Out::Record(
@@ -936,6 +949,7 @@ impl Instance {
                     ],
                 ))
             }
+            #[cfg(feature = "reveal")]
             (Inner::CardReveal(k), "open") => {
                 let now = now()?;
                 let sealed = a.str("sealed")?;
@@ -1121,6 +1135,9 @@ pub fn call_function(
             ))
         }
         "error_codes" => Ok(str_list(crate::CODES.iter().map(|c| (*c).to_owned()))),
+        #[cfg(not(feature = "reveal"))]
+        "seal_card_for_browser" => Err(no_reveal()),
+        #[cfg(feature = "reveal")]
         "seal_card_for_browser" => {
             let given = a.json("fields")?;
             let fields = match a.opt_str("provider")? {

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 /// The host's clock and randomness. A binding implements this once
 /// (`Date.now()` and `crypto.getRandomValues`; `time.time()` and
-/// `os.urandom`-quality `getrandom`).
+/// the operating system's CSPRNG, as `os.urandom` reads it).
 pub trait Host {
     /// Unix milliseconds.
     fn now_ms(&self) -> u64;
