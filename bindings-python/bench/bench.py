@@ -159,6 +159,24 @@ def main() -> None:
 
     report("PayCA verify 1 KB", OURS, lambda: pc.verify_webhook(ph["headers"], ph["body"]))
     report("PayCA verify 1 KB", HAND, hand_payca)
+
+    # The card reveal: the back end's seal (what a Python back end does), and
+    # a whole round for reference (key pair, seal, one open). No hand-written
+    # row: the interop judge is tests/test_reveal.py's HPKE over `cryptography`.
+    fields = {"pan": "4937241000003841", "cvv": "123", "expiry_month": "09", "expiry_year": "29"}
+
+    def seal_for(r: cardwire.CardReveal) -> str:
+        return cardwire.seal_card_for_browser(fields, r.public_key, card_id="card-1", request_id=r.request_id,
+                                              expires_at_ms=int(time.time() * 1000) + 60_000)
+
+    def round_trip() -> Any:
+        r = cardwire.CardReveal.start("card-1")
+        return r.open(seal_for(r))
+
+    assert round_trip() == fields
+    page = cardwire.CardReveal.start("card-1")
+    report("card reveal: seal (PAN, CVV, expiry)", OURS, lambda: seal_for(page))
+    report("card reveal: start + seal + open", OURS, round_trip)
     print(f"# Python {sys.version.split()[0]}, cardwire backend {cardwire.backend}", file=sys.stderr)
 
 
