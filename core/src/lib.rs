@@ -52,6 +52,7 @@ pub mod encoding;
 pub mod envelope;
 pub mod error;
 pub mod exact_json;
+pub mod explain;
 pub mod keys;
 pub mod lenient;
 pub mod providers;

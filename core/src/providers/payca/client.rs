@@ -349,24 +349,85 @@ impl Client {
         body: &[u8],
         now_ms: u64,
     ) -> Result<WebhookEvent> {
-        let sig = headers.require(HEADER_SIGNATURE)?;
-        let hex = sig
-            .get(..7)
-            .filter(|p| p.eq_ignore_ascii_case("sha256="))
-            .and_then(|_| sig.get(7..))
-            .ok_or_else(|| Error::malformed("x-signature is not sha256=<hex>"))?;
-        self.hmac.verify_hex(body, hex)?;
-        let raw =
-            exact_json::parse(body).map_err(|_| Error::malformed("webhook body is not JSON"))?;
-        let timestamp_ms = match raw.get("timestamp") {
-            None | Some(Value::Null) => None,
-            Some(t) => Some(crate::time::json_time_ms(t).ok_or_else(|| {
-                Error::malformed(
-                    "webhook timestamp is neither an epoch number nor an RFC 3339 time",
-                )
-            })?),
-        };
-        self.delivery.check_fresh(timestamp_ms, now_ms)?;
+        self.check_traced(headers, body, now_ms, &mut crate::explain::NoTrace)
+    }
+
+    /// Every check of [`check_webhook`](Self::check_webhook), in order
+    /// (`cardwire explain --webhook`).
+    pub fn explain_webhook(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+    ) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.check_traced(headers, body, now_ms, &mut e);
+        e
+    }
+
+    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+        t: &mut T,
+    ) -> Result<WebhookEvent> {
+        use crate::explain::{check, note, shown};
+        let sig = check(
+            t,
+            "x-signature present",
+            headers.require(HEADER_SIGNATURE),
+            |_| String::new(),
+        )?;
+        let hex = check(
+            t,
+            "x-signature is sha256=<hex>",
+            sig.get(..7)
+                .filter(|p| p.eq_ignore_ascii_case("sha256="))
+                .and_then(|_| sig.get(7..))
+                .ok_or_else(|| Error::malformed("x-signature is not sha256=<hex>")),
+            |_| format!("arrived {sig:?}"),
+        )?;
+        note(t, "signed bytes: the raw body exactly as received", || {
+            shown(body)
+        });
+        check(
+            t,
+            "HMAC-SHA256 of the body under the client secret (hex, either case)",
+            self.hmac.verify_hex(body, hex),
+            |r| match r {
+                Ok(()) => "matches".to_owned(),
+                Err(_) => format!(
+                    "arrived {hex}; the client secret gives {}",
+                    self.hmac.mac_hex(body)
+                ),
+            },
+        )?;
+        let raw = check(
+            t,
+            "body is JSON",
+            exact_json::parse(body).map_err(|_| Error::malformed("webhook body is not JSON")),
+            |_| String::new(),
+        )?;
+        let timestamp_ms = check(
+            t,
+            "timestamp, when present, is an epoch number or RFC 3339",
+            match raw.get("timestamp") {
+                None | Some(Value::Null) => Ok(None),
+                Some(ts) => crate::time::json_time_ms(ts).map(Some).ok_or_else(|| {
+                    Error::malformed(
+                        "webhook timestamp is neither an epoch number nor an RFC 3339 time",
+                    )
+                }),
+            },
+            |r| format!("{r:?}"),
+        )?;
+        check(
+            t,
+            "timestamp within the window (the replay store's retention)",
+            self.delivery.check_fresh(timestamp_ms, now_ms),
+            |_| format!("event {timestamp_ms:?} ms; now {now_ms} ms"),
+        )?;
         let delivery_id = match (
             headers.get(HEADER_REQUEST_ID)?,
             headers.get(HEADER_WEBHOOK_IDEMPOTENCY)?,

@@ -58,6 +58,68 @@ impl Platform {
         }
     }
 
+    /// Every check of [`verify_request`](Self::verify_request) and, with a
+    /// body, [`validate_body`](Self::validate_body), in order (`cardwire
+    /// explain`). The secret is never shown: only whether it matched.
+    pub fn explain_request(
+        &self,
+        headers: &Headers,
+        path: &str,
+        body: &[u8],
+    ) -> crate::explain::Explanation {
+        use crate::explain::check;
+        let mut t = crate::explain::Explanation::default();
+        let _ = (|| -> Result<()> {
+            let id = check(
+                &mut t,
+                "x-client-id and x-client-secret present",
+                (|| {
+                    Ok((
+                        headers.require(HEADER_CLIENT_ID)?,
+                        headers.require(HEADER_CLIENT_SECRET)?,
+                    ))
+                })(),
+                |r| match r {
+                    Ok(_) => String::new(),
+                    Err(e) => format!("{e}"),
+                },
+            )?
+            .0;
+            check(
+                &mut t,
+                "x-client-id is the client's",
+                if id == self.client_id {
+                    Ok(())
+                } else {
+                    Err(Error::UnknownMerchant)
+                },
+                |_| format!("arrived {id:?}"),
+            )?;
+            check(
+                &mut t,
+                "x-client-secret matches (constant-time compare)",
+                self.verify_request(headers),
+                |r| match r {
+                    Ok(()) => "matches".to_owned(),
+                    Err(_) => "does not match (value not shown)".to_owned(),
+                },
+            )?;
+            if !body.iter().all(u8::is_ascii_whitespace) {
+                check(
+                    &mut t,
+                    "body is JSON and follows the endpoint's documented rules",
+                    self.validate_body(path, body).map(|_| ()),
+                    |r| match r {
+                        Ok(()) => format!("{path}: ok"),
+                        Err(e) => format!("{path}: {e}"),
+                    },
+                )?;
+            }
+            Ok(())
+        })();
+        t
+    }
+
     /// Parses and validates a received JSON body for `path` (a template such
     /// as `/v1/users/{id}/cardholder` or a concrete path): `validation_failed`,
     /// answered by [`rejection`](Self::rejection) as `ErrInvalidArg`.

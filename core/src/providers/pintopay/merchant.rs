@@ -215,39 +215,111 @@ impl Merchant {
         body: &[u8],
         now_ms: u64,
     ) -> Result<WebhookEvent> {
-        if let Some(k) = headers.get(HEADER_API_KEY)? {
-            if k != self.api_key {
-                return Err(Error::malformed("API-KEY header is not this client's key"));
-            }
-        }
-        let b64 = encrypted_field(body)?
-            .ok_or_else(|| Error::malformed("body has no encrypted field"))?;
-        let plain = self.key.open_b64(&b64)?;
-        let data = exact_json::parse(&plain)
-            .map_err(|_| Error::malformed("decrypted webhook is not JSON"))?;
-        if !data.is_object() {
-            return Err(Error::malformed("decrypted webhook is not a JSON object"));
-        }
-        if data.get(TIMESTAMP_FIELD).is_some() {
-            return Err(Error::malformed(
-                "a request-shaped payload (request_timestamp) is not a webhook: refused as a reflected request",
-            ));
-        }
+        self.check_traced(headers, body, now_ms, &mut crate::explain::NoTrace)
+    }
+
+    /// Every check of [`check_webhook`](Self::check_webhook), in order
+    /// (`cardwire explain --webhook`).
+    pub fn explain_webhook(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+    ) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.check_traced(headers, body, now_ms, &mut e);
+        e
+    }
+
+    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+        t: &mut T,
+    ) -> Result<WebhookEvent> {
+        use crate::explain::{check, shown};
+        let given = headers.get(HEADER_API_KEY)?;
+        check(
+            t,
+            "API-KEY header, when present, is this client's",
+            match given {
+                Some(k) if k != self.api_key => {
+                    Err(Error::malformed("API-KEY header is not this client's key"))
+                }
+                _ => Ok(()),
+            },
+            |_| format!("arrived {given:?}"),
+        )?;
+        let b64 = check(
+            t,
+            "body is {\"encrypted\": \"<Base64>\"}",
+            encrypted_field(body)
+                .and_then(|f| f.ok_or_else(|| Error::malformed("body has no encrypted field"))),
+            |_| shown(body),
+        )?;
+        let plain = check(
+            t,
+            "envelope 0x02 ‖ nonce ‖ XSalsa20-Poly1305 opens with SHA-256(api secret) (the MAC is the signature)",
+            self.key.open_b64(&b64),
+            |r| match r {
+                Ok(p) => format!("{} bytes of plaintext", p.len()),
+                Err(e) => format!("{e}"),
+            },
+        )?;
+        let data = check(
+            t,
+            "plaintext is a JSON object",
+            exact_json::parse(&plain)
+                .map_err(|_| Error::malformed("decrypted webhook is not JSON"))
+                .and_then(|d| {
+                    if d.is_object() {
+                        Ok(d)
+                    } else {
+                        Err(Error::malformed("decrypted webhook is not a JSON object"))
+                    }
+                }),
+            |_| shown(&plain),
+        )?;
+        check(
+            t,
+            "not a request-shaped payload (no request_timestamp: a reflected request is refused)",
+            if data.get(TIMESTAMP_FIELD).is_some() {
+                Err(Error::malformed(
+                    "a request-shaped payload (request_timestamp) is not a webhook: refused as a reflected request",
+                ))
+            } else {
+                Ok(())
+            },
+            |_| String::new(),
+        )?;
         let event_type = data
             .get("type")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let timestamp_ms = WEBHOOK_TIME_FIELDS
-            .iter()
-            .find_map(|f| data.get(*f).filter(|v| !v.is_null()))
-            .map(|t| {
-                crate::time::json_time_ms(t).ok_or_else(|| {
-                    Error::malformed("webhook time is neither an epoch number nor an RFC 3339 time")
+        let timestamp_ms = check(
+            t,
+            "the event time, when present, is an epoch number or RFC 3339",
+            WEBHOOK_TIME_FIELDS
+                .iter()
+                .find_map(|f| data.get(*f).filter(|v| !v.is_null()))
+                .map(|t| {
+                    crate::time::json_time_ms(t).ok_or_else(|| {
+                        Error::malformed(
+                            "webhook time is neither an epoch number nor an RFC 3339 time",
+                        )
+                    })
                 })
-            })
-            .transpose()?;
-        self.delivery.check_fresh(timestamp_ms, now_ms)?;
+                .transpose(),
+            |r| format!("{r:?}"),
+        )?;
+        check(
+            t,
+            "event time within the window (the replay store's retention)",
+            self.delivery.check_fresh(timestamp_ms, now_ms),
+            |_| format!("event {timestamp_ms:?} ms; now {now_ms} ms"),
+        )?;
         let delivery = self
             .delivery
             .delivery("pintopay", &self.api_key, Identity::Content(&plain));

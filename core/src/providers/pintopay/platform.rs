@@ -91,41 +91,133 @@ impl Platform {
         now_us: u64,
         guard: &mut G,
     ) -> Result<VerifiedRequest> {
-        match headers.get(HEADER_API_KEY)? {
-            Some(k) if k == self.api_key => {}
-            _ => return Err(Error::UnknownMerchant),
-        }
-        let v: Value = serde_json::from_slice(body).map_err(|_| Error::malformed(NO_ENVELOPE))?;
-        let b64 = v
-            .get("encrypted")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::malformed(NO_ENVELOPE))?;
-        let plain = self.key.open_b64(b64).map_err(|e| match e {
-            Error::DecryptFailed => Error::DecryptFailed,
-            _ => Error::malformed(BAD_FORMAT),
-        })?;
-        let payload: Value = match crate::exact_json::parse(&plain) {
-            Ok(v @ Value::Object(_)) => v,
-            _ => return Err(Error::malformed(BAD_FORMAT)),
-        };
-        let ts = match payload.get(TIMESTAMP_FIELD) {
-            None | Some(Value::Null) => return Err(Error::malformed(NO_TIMESTAMP)),
-            Some(Value::Number(n)) => n.as_u64().ok_or_else(|| Error::malformed(BAD_TIMESTAMP))?,
-            Some(Value::String(s)) => {
-                crate::envelope::parse_timestamp(s).map_err(|_| Error::malformed(BAD_TIMESTAMP))?
-            }
-            Some(_) => return Err(Error::malformed(BAD_TIMESTAMP)),
-        };
-        self.config.window.check(ts / 1000, now_us / 1000)?;
+        self.verify_traced(
+            headers,
+            path,
+            body,
+            now_us,
+            guard,
+            &mut crate::explain::NoTrace,
+        )
+    }
+
+    /// Every check of [`verify_request`](Self::verify_request), in order
+    /// (`cardwire explain`).
+    pub fn explain_request<G: ReplayGuard + ?Sized>(
+        &self,
+        headers: &Headers,
+        path: &str,
+        body: &[u8],
+        now_us: u64,
+        guard: &mut G,
+    ) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.verify_traced(headers, path, body, now_us, guard, &mut e);
+        e
+    }
+
+    fn verify_traced<G: ReplayGuard + ?Sized, T: crate::explain::Tracer + ?Sized>(
+        &self,
+        headers: &Headers,
+        path: &str,
+        body: &[u8],
+        now_us: u64,
+        guard: &mut G,
+        t: &mut T,
+    ) -> Result<VerifiedRequest> {
+        use crate::explain::{check, shown};
+        let given = headers.get(HEADER_API_KEY)?;
+        check(
+            t,
+            "API-KEY header is the merchant's",
+            match given {
+                Some(k) if k == self.api_key => Ok(()),
+                _ => Err(Error::UnknownMerchant),
+            },
+            |_| format!("arrived {given:?}"),
+        )?;
+        let b64 = check(
+            t,
+            "body is {\"encrypted\": \"<Base64>\"}",
+            serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| {
+                    v.get("encrypted")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .ok_or_else(|| Error::malformed(NO_ENVELOPE)),
+            |_| shown(body),
+        )?;
+        let plain = check(
+            t,
+            "envelope 0x02 ‖ nonce ‖ XSalsa20-Poly1305 opens with SHA-256(api secret)",
+            self.key.open_b64(&b64).map_err(|e| match e {
+                Error::DecryptFailed => Error::DecryptFailed,
+                _ => Error::malformed(BAD_FORMAT),
+            }),
+            |r| match r {
+                Ok(p) => format!("{} bytes of plaintext", p.len()),
+                Err(Error::DecryptFailed) => {
+                    "the MAC fails: another API secret, or a changed envelope".to_owned()
+                }
+                Err(e) => format!("{e}"),
+            },
+        )?;
+        let payload: Value = check(
+            t,
+            "plaintext is a JSON object",
+            match crate::exact_json::parse(&plain) {
+                Ok(v @ Value::Object(_)) => Ok(v),
+                _ => Err(Error::malformed(BAD_FORMAT)),
+            },
+            |_| shown(&plain),
+        )?;
+        let ts = check(
+            t,
+            "request_timestamp present, in microseconds",
+            match payload.get(TIMESTAMP_FIELD) {
+                None | Some(Value::Null) => Err(Error::malformed(NO_TIMESTAMP)),
+                Some(Value::Number(n)) => n.as_u64().ok_or_else(|| Error::malformed(BAD_TIMESTAMP)),
+                Some(Value::String(s)) => {
+                    crate::envelope::parse_timestamp(s).map_err(|_| Error::malformed(BAD_TIMESTAMP))
+                }
+                Some(_) => Err(Error::malformed(BAD_TIMESTAMP)),
+            },
+            |_| format!("arrived {:?}", payload.get(TIMESTAMP_FIELD)),
+        )?;
+        check(
+            t,
+            "request_timestamp within ±30 s",
+            self.config.window.check(ts / 1000, now_us / 1000),
+            |_| {
+                format!("arrived {ts} µs; now {now_us} µs; difference {} ms (a seconds or milliseconds value is far outside)", (now_us as i128 - ts as i128) / 1000)
+            },
+        )?;
         let replay_key = format!("pintopay:request:{}:{path}:{ts}", self.api_key);
         let ttl_ms = self.config.window.tolerance_ms.saturating_mul(2);
-        if guard.check_and_record(&replay_key, now_us / 1000, ttl_ms)? == Seen::Again {
-            return Err(Error::ReplayDetected);
-        }
+        check(
+            t,
+            "api key + path + request_timestamp not seen before",
+            guard
+                .check_and_record(&replay_key, now_us / 1000, ttl_ms)
+                .and_then(|seen| match seen {
+                    Seen::Again => Err(Error::ReplayDetected),
+                    Seen::First => Ok(()),
+                }),
+            |_| format!("{path} at {ts}"),
+        )?;
         let idempotency_key = headers.get(HEADER_IDEMPOTENCY_KEY)?.map(str::to_owned);
-        if idempotency_key.is_none() && IDEMPOTENCY_REQUIRED.contains(&path) {
-            return Err(Error::IdempotencyKeyRequired);
-        }
+        check(
+            t,
+            "Idempotency-Key present where required (cards/create, cards/topup)",
+            if idempotency_key.is_none() && IDEMPOTENCY_REQUIRED.contains(&path) {
+                Err(Error::IdempotencyKeyRequired)
+            } else {
+                Ok(())
+            },
+            |_| format!("arrived {idempotency_key:?}"),
+        )?;
         // The rules describe the endpoint's fields, not the envelope's timestamp:
         // take it out for the check and put it back, without copying the payload.
         let mut payload = payload;
@@ -133,11 +225,20 @@ impl Platform {
             .as_object_mut()
             .and_then(|m| m.remove(TIMESTAMP_FIELD));
         let today = crate::validate::date_from_unix_seconds(now_us / 1_000_000);
-        crate::registry::check_payload(
-            crate::registry::Provider::PinToPay,
-            path,
-            &payload,
-            Some(&today),
+        check(
+            t,
+            "payload follows the endpoint's documented rules",
+            crate::registry::check_payload(
+                crate::registry::Provider::PinToPay,
+                path,
+                &payload,
+                Some(&today),
+            )
+            .map(|_| ()),
+            |r| match r {
+                Ok(()) => format!("{path}: ok"),
+                Err(e) => format!("{path}: {e}"),
+            },
         )?;
         if let (Some(m), Some(stamp)) = (payload.as_object_mut(), stamp) {
             m.insert(TIMESTAMP_FIELD.to_owned(), stamp);

@@ -396,12 +396,68 @@ impl Merchant {
     /// [`verify_webhook`](Self::verify_webhook) without the store (see
     /// [`crate::delivery`]).
     pub fn check_webhook(&self, headers: &Headers, body: &[u8]) -> Result<WebhookEvent> {
-        let sig = headers.require(HEADER_SIGNATURE)?;
-        let category = headers.require(HEADER_CATEGORY)?;
-        let raw = encoding::b64_decode(sig)
-            .map_err(|_| Error::malformed("X-WSB-SIGNATURE is not valid Base64"))?;
-        rsa_pkcs1::verify(self.platform_key()?, body, &raw)?;
-        let data = exact_json::parse(body)?;
+        self.check_traced(headers, body, &mut crate::explain::NoTrace)
+    }
+
+    /// Every check of [`check_webhook`](Self::check_webhook), in order
+    /// (`cardwire explain --webhook`).
+    pub fn explain_webhook(&self, headers: &Headers, body: &[u8]) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.check_traced(headers, body, &mut e);
+        e
+    }
+
+    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        t: &mut T,
+    ) -> Result<WebhookEvent> {
+        use crate::explain::{check, note, shown};
+        let (sig, category) = check(
+            t,
+            "headers X-WSB-SIGNATURE and X-WSB-CATEGORY present",
+            (|| {
+                Ok((
+                    headers.require(HEADER_SIGNATURE)?,
+                    headers.require(HEADER_CATEGORY)?,
+                ))
+            })(),
+            |r| match r {
+                Ok((_, c)) => format!("category {c:?}"),
+                Err(e) => format!("{e}"),
+            },
+        )?;
+        let raw = check(
+            t,
+            "X-WSB-SIGNATURE is Base64",
+            encoding::b64_decode(sig)
+                .map_err(|_| Error::malformed("X-WSB-SIGNATURE is not valid Base64")),
+            |_| String::new(),
+        )?;
+        let key = check(
+            t,
+            "the Wasabi platform public key is configured",
+            self.platform_key(),
+            |_| String::new(),
+        )?;
+        note(t, "signed bytes: the raw body exactly as received", || {
+            shown(body)
+        });
+        check(
+            t,
+            "signature: RSA PKCS#1 v1.5 SHA-256 with the platform's public key",
+            rsa_pkcs1::verify(key, body, &raw),
+            |r| {
+                match r {
+                Ok(()) => "verifies".to_owned(),
+                Err(_) => "does not verify: another key, or the body changed in transit (a framework that parsed and re-serialized it)".to_owned(),
+            }
+            },
+        )?;
+        let data = check(t, "body is JSON", exact_json::parse(body), |_| {
+            String::new()
+        })?;
         let event = Event::new(Category::parse(category), data.clone());
         let delivery_id = headers
             .get(HEADER_REQUEST_ID)?

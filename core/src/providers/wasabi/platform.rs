@@ -38,28 +38,111 @@ impl Platform {
     /// `X-WSB-SIGNATURE` over the body, or over `{}` for a multipart upload
     /// (`signature_invalid`). Returns the JSON body (`{}` for an upload).
     pub fn verify_request(&self, headers: &Headers, body: &[u8]) -> Result<Value> {
-        let key = headers.require(HEADER_API_KEY)?;
-        let sig = headers.require(HEADER_SIGNATURE)?;
-        if key != self.api_key {
-            return Err(Error::UnknownMerchant);
-        }
-        let raw = encoding::b64_decode(sig).map_err(|_| Error::SignatureInvalid)?;
-        let multipart = headers
-            .get("Content-Type")?
-            .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"));
-        let signed: &[u8] = if multipart { b"{}" } else { body };
-        rsa_pkcs1::verify(&self.merchant_public_key, signed, &raw)?;
-        if multipart {
-            return Ok(json!({}));
-        }
-        crate::exact_json::parse(body)
+        self.verify_traced(headers, None, body, &mut crate::explain::NoTrace)
     }
 
     /// [`verify_request`](Self::verify_request), then the documented rules of
     /// `path` (`validation_failed`).
     pub fn verify_request_for(&self, headers: &Headers, path: &str, body: &[u8]) -> Result<Value> {
-        let v = self.verify_request(headers, body)?;
-        crate::registry::check_payload(crate::registry::Provider::Wasabi, path, &v, None)?;
+        self.verify_traced(headers, Some(path), body, &mut crate::explain::NoTrace)
+    }
+
+    /// Every check of [`verify_request_for`](Self::verify_request_for), in
+    /// order, with the exact signed bytes (`cardwire explain`).
+    pub fn explain_request(
+        &self,
+        headers: &Headers,
+        path: Option<&str>,
+        body: &[u8],
+    ) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.verify_traced(headers, path, body, &mut e);
+        e
+    }
+
+    fn verify_traced<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        headers: &Headers,
+        path: Option<&str>,
+        body: &[u8],
+        t: &mut T,
+    ) -> Result<Value> {
+        use crate::explain::{check, note, shown};
+        let (key, sig) = check(
+            t,
+            "headers X-WSB-API-KEY and X-WSB-SIGNATURE present",
+            (|| {
+                Ok((
+                    headers.require(HEADER_API_KEY)?,
+                    headers.require(HEADER_SIGNATURE)?,
+                ))
+            })(),
+            |r| match r {
+                Ok(_) => String::new(),
+                Err(e) => format!("{e}"),
+            },
+        )?;
+        check(
+            t,
+            "X-WSB-API-KEY is the merchant's",
+            if key == self.api_key {
+                Ok(())
+            } else {
+                Err(Error::UnknownMerchant)
+            },
+            |_| format!("arrived {key:?}"),
+        )?;
+        let raw = check(
+            t,
+            "X-WSB-SIGNATURE is Base64",
+            encoding::b64_decode(sig).map_err(|_| Error::SignatureInvalid),
+            |r| match r {
+                Ok(b) => format!(
+                    "{} bytes (the key is {} bits)",
+                    b.len(),
+                    self.merchant_public_key.bits()
+                ),
+                Err(_) => "not Base64".to_owned(),
+            },
+        )?;
+        let multipart = headers
+            .get("Content-Type")?
+            .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"));
+        let signed: &[u8] = if multipart { b"{}" } else { body };
+        note(
+            t,
+            "signed bytes: the raw body exactly as sent (`{}` for a multipart upload)",
+            || shown(signed),
+        );
+        check(
+            t,
+            "signature: RSA PKCS#1 v1.5 SHA-256 with the merchant's public key",
+            rsa_pkcs1::verify(&self.merchant_public_key, signed, &raw),
+            |r| {
+                match r {
+                Ok(()) => "verifies".to_owned(),
+                Err(_) => "does not verify: another key, the body changed after signing (re-serialized JSON, whitespace), or not PKCS#1 v1.5 SHA-256".to_owned(),
+            }
+            },
+        )?;
+        if multipart {
+            return Ok(json!({}));
+        }
+        let v = check(t, "body is JSON", crate::exact_json::parse(body), |_| {
+            String::new()
+        })?;
+        if let Some(path) = path {
+            check(
+                t,
+                "payload follows the endpoint's documented rules",
+                crate::registry::check_payload(crate::registry::Provider::Wasabi, path, &v, None)
+                    .map(|_| ()),
+                |r| match r {
+                    Ok(()) => format!("{path}: ok"),
+                    Err(e) => format!("{path}: {e}"),
+                },
+            )?;
+        }
         Ok(v)
     }
 

@@ -360,28 +360,113 @@ impl Merchant {
         body: &[u8],
         now_ms: u64,
     ) -> Result<WebhookEvent> {
-        let signature = headers.require(HEADER_SIGNATURE)?;
-        let timestamp = headers.require(HEADER_TIMESTAMP)?;
-        let nonce = headers.require(HEADER_NONCE)?;
-        let ts_ms = parse_timestamp(timestamp)?;
-        let signature = decode_signature(signature)?;
-        let public_key = self.platform_public_key.as_ref().ok_or(Error::InvalidKey {
-            reason: "verifying webhooks needs the WorldCard platform public key",
-        })?;
-        rsa_pss::verify(
-            public_key,
-            &sign_input(body, timestamp, nonce),
-            &signature,
-            self.config.pss_salt,
+        self.check_traced(headers, body, now_ms, &mut crate::explain::NoTrace)
+    }
+
+    /// Every check of [`check_webhook`](Self::check_webhook), in order, with
+    /// the exact signed text (`cardwire explain --webhook`).
+    pub fn explain_webhook(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+    ) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.check_traced(headers, body, now_ms, &mut e);
+        e
+    }
+
+    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        now_ms: u64,
+        t: &mut T,
+    ) -> Result<WebhookEvent> {
+        use crate::explain::{check, note, shown};
+        let (signature, timestamp, nonce) = check(
+            t,
+            "headers X-Signature, X-Timestamp, X-Nonce present",
+            (|| {
+                Ok((
+                    headers.require(HEADER_SIGNATURE)?,
+                    headers.require(HEADER_TIMESTAMP)?,
+                    headers.require(HEADER_NONCE)?,
+                ))
+            })(),
+            |r| match r {
+                Ok(_) => String::new(),
+                Err(e) => format!("{e}"),
+            },
         )?;
-        self.config.delivery.check_fresh(Some(ts_ms), now_ms)?;
-        let data = parse_data_body(body)?;
-        let plaintext = self.aes.open_b64(&data)?;
-        let raw = exact_json::parse(&plaintext)
-            .map_err(|_| Error::malformed("decrypted webhook is not JSON"))?;
-        if !raw.is_object() {
-            return Err(Error::malformed("decrypted webhook is not a JSON object"));
-        }
+        let ts_ms = check(
+            t,
+            "X-Timestamp is Unix milliseconds",
+            parse_timestamp(timestamp),
+            |_| format!("arrived {timestamp:?}"),
+        )?;
+        let signature = check(
+            t,
+            "X-Signature is Base64",
+            decode_signature(signature),
+            |_| String::new(),
+        )?;
+        let public_key = check(
+            t,
+            "the WorldCard platform public key is configured",
+            self.platform_public_key.as_ref().ok_or(Error::InvalidKey {
+                reason: "verifying webhooks needs the WorldCard platform public key",
+            }),
+            |_| String::new(),
+        )?;
+        let input = sign_input(body, timestamp, nonce);
+        note(
+            t,
+            "signed text: raw body ‖ X-Timestamp ‖ X-Nonce (no separators)",
+            || shown(&input),
+        );
+        check(
+            t,
+            "signature: RSA-PSS-SHA256 with the platform's public key",
+            rsa_pss::verify(public_key, &input, &signature, self.config.pss_salt),
+            |r| {
+                match (r, rsa_pss::recover_salt_len(public_key, &input, &signature)) {
+                (Ok(()), Ok(salt)) => format!("verifies; salt length {salt}"),
+                (Ok(()), Err(_)) => "verifies".to_owned(),
+                (Err(_), Ok(salt)) => format!("a valid PSS signature with salt length {salt}, refused by the strict salt-32 policy"),
+                (Err(_), Err(_)) => "does not verify with this key over this text: another key, or the body, timestamp or nonce changed after signing".to_owned(),
+            }
+            },
+        )?;
+        check(
+            t,
+            "X-Timestamp within the window (the replay store's retention)",
+            self.config.delivery.check_fresh(Some(ts_ms), now_ms),
+            |_| format!("arrived {ts_ms} ms; now {now_ms} ms"),
+        )?;
+        let plaintext = check(
+            t,
+            "body is {\"data\": \"<Base64>\"} and decrypts with the AES-256-GCM key",
+            parse_data_body(body).and_then(|data| self.aes.open_b64(&data)),
+            |r| match r {
+                Ok(p) => format!("{} bytes of plaintext", p.len()),
+                Err(e) => format!("{e}"),
+            },
+        )?;
+        let raw = check(
+            t,
+            "plaintext is a JSON object",
+            exact_json::parse(&plaintext)
+                .map_err(|_| Error::malformed("decrypted webhook is not JSON"))
+                .and_then(|raw| {
+                    if raw.is_object() {
+                        Ok(raw)
+                    } else {
+                        Err(Error::malformed("decrypted webhook is not a JSON object"))
+                    }
+                }),
+            |_| shown(&plaintext),
+        )?;
         let event = Event::from_payload(&raw);
         let notify_type = raw
             .get("notify_type")

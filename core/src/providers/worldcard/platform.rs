@@ -190,6 +190,24 @@ impl Platform {
         self.verify(headers, Some(path), body, now_unix_seconds, guard)
     }
 
+    /// Every check of [`verify_request_for`](Self::verify_request_for), in
+    /// the same order, as an [`Explanation`](crate::explain::Explanation):
+    /// what was expected, what arrived, the exact signed text, and the first
+    /// check that fails (`cardwire explain`). Nothing is recorded in `guard`
+    /// unless every check before the nonce passed, as in the real call.
+    pub fn explain_request<G: ReplayGuard + ?Sized>(
+        &self,
+        headers: &Headers,
+        path: Option<&str>,
+        body: &[u8],
+        now_unix_seconds: u64,
+        guard: &mut G,
+    ) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.verify_traced(headers, path, body, now_unix_seconds, guard, &mut e);
+        e
+    }
+
     fn verify<G: ReplayGuard + ?Sized>(
         &self,
         headers: &Headers,
@@ -198,55 +216,187 @@ impl Platform {
         now_unix_seconds: u64,
         guard: &mut G,
     ) -> Result<VerifiedRequest> {
-        let app_id = headers.require(HEADER_APP_ID)?;
-        let signature = headers.require(HEADER_SIGNATURE)?;
-        let timestamp = headers.require(HEADER_TIMESTAMP)?;
-        let nonce = headers.require(HEADER_NONCE)?;
+        self.verify_traced(
+            headers,
+            path,
+            body,
+            now_unix_seconds,
+            guard,
+            &mut crate::explain::NoTrace,
+        )
+    }
 
-        let ts = parse_timestamp(timestamp)?;
+    fn verify_traced<G: ReplayGuard + ?Sized, T: crate::explain::Tracer + ?Sized>(
+        &self,
+        headers: &Headers,
+        path: Option<&str>,
+        body: &[u8],
+        now_unix_seconds: u64,
+        guard: &mut G,
+        t: &mut T,
+    ) -> Result<VerifiedRequest> {
+        use crate::explain::{check, note, shown};
+        let (app_id, signature, timestamp, nonce) = check(
+            t,
+            "headers X-App-Id, X-Signature, X-Timestamp, X-Nonce present (names in any case)",
+            (|| {
+                Ok((
+                    headers.require(HEADER_APP_ID)?,
+                    headers.require(HEADER_SIGNATURE)?,
+                    headers.require(HEADER_TIMESTAMP)?,
+                    headers.require(HEADER_NONCE)?,
+                ))
+            })(),
+            |r| match r {
+                Ok(_) => "all four present".to_owned(),
+                Err(e) => format!("{e}"),
+            },
+        )?;
+
         let now_ms = TimeUnit::Seconds.to_millis(now_unix_seconds);
-        self.config
-            .window
-            .check(TimeUnit::Seconds.to_millis(ts), now_ms)?;
+        let ts = check(
+            t,
+            "X-Timestamp is Unix seconds",
+            parse_timestamp(timestamp),
+            |r| {
+                format!(
+                    "arrived {timestamp:?}{}",
+                    if r.is_ok() { "" } else { " (digits only)" }
+                )
+            },
+        )?;
+        check(
+            t,
+            "X-Timestamp within the window",
+            self.config
+                .window
+                .check(TimeUnit::Seconds.to_millis(ts), now_ms),
+            |_| {
+                format!(
+                    "arrived {ts} s; now {now_unix_seconds} s; difference {} s",
+                    now_unix_seconds as i128 - ts as i128
+                )
+            },
+        )?;
 
-        let merchant = self.merchant(app_id)?;
+        let merchant = check(
+            t,
+            "X-App-Id is a known merchant",
+            self.merchant(app_id),
+            |_| format!("arrived {app_id:?}"),
+        )?;
 
-        let signature = decode_signature(signature).map_err(|_| Error::SignatureInvalid)?;
-        rsa_pss::verify(
-            &merchant.public_key,
-            &sign_input(body, timestamp, nonce),
-            &signature,
-            self.config.pss_salt,
+        let input = sign_input(body, timestamp, nonce);
+        note(
+            t,
+            "signed text: raw body ‖ X-Timestamp ‖ X-Nonce (no separators)",
+            || shown(&input),
+        );
+        let signature = check(
+            t,
+            "X-Signature is Base64",
+            decode_signature(signature).map_err(|_| Error::SignatureInvalid),
+            |r| match r {
+                Ok(s) => format!(
+                    "{} bytes (the key is {} bits: {} bytes expected)",
+                    s.len(),
+                    merchant.public_key.bits(),
+                    merchant.public_key.bits().div_ceil(8)
+                ),
+                Err(_) => "not Base64".to_owned(),
+            },
+        )?;
+        check(
+            t,
+            "signature: RSA-PSS-SHA256 (MGF1-SHA256) with the merchant's public key",
+            rsa_pss::verify(
+                &merchant.public_key,
+                &input,
+                &signature,
+                self.config.pss_salt,
+            ),
+            |r| {
+                match (r, rsa_pss::recover_salt_len(&merchant.public_key, &input, &signature)) {
+                (Ok(()), Ok(salt)) => format!("verifies; salt length {salt} (WorldCard signs with 32)"),
+                (Ok(()), Err(_)) => "verifies".to_owned(),
+                (Err(_), Ok(salt)) => format!("a valid PSS signature with salt length {salt}, refused by the strict salt-32 policy"),
+                (Err(_), Err(_)) => "does not verify with this key over this text: a different key, a different signed text (body changed after signing, other timestamp or nonce), or not PSS-SHA256".to_owned(),
+            }
+            },
         )?;
 
         let key = format!("worldcard:request:{app_id}:{nonce}");
-        if guard.check_and_record(&key, now_ms, self.config.nonce_ttl_ms)? == Seen::Again {
-            return Err(Error::ReplayDetected);
-        }
+        let fresh = guard
+            .check_and_record(&key, now_ms, self.config.nonce_ttl_ms)
+            .and_then(|seen| match seen {
+                Seen::Again => Err(Error::ReplayDetected),
+                Seen::First => Ok(()),
+            });
+        check(
+            t,
+            "X-Nonce not used before (kept 10 minutes)",
+            fresh,
+            |r| match r {
+                Ok(()) => format!("X-Nonce {nonce:?}: new (recorded now)"),
+                Err(e) => format!("X-Nonce {nonce:?}: {e}"),
+            },
+        )?;
 
-        let data = parse_data_body(body).map_err(|_| Error::DecryptFailed)?;
-        let payload = merchant
-            .aes
-            .open_b64(&data)
-            .map_err(|_| Error::DecryptFailed)?;
-        let json: Value = match crate::exact_json::parse(&payload) {
-            Ok(v @ Value::Object(_)) => v,
-            _ => {
-                let mut errors = FieldErrors::new();
-                errors.insert(
-                    "body".to_owned(),
-                    vec!["the decrypted body must be a JSON object".to_owned()],
-                );
-                return Err(Error::ValidationFailed { errors });
+        let payload = check(
+            t,
+            "body is {\"data\": \"<Base64>\"} and decrypts with the merchant's AES-256-GCM key",
+            parse_data_body(body)
+                .map_err(|_| Error::DecryptFailed)
+                .and_then(|data| {
+                    merchant
+                        .aes
+                        .open_b64(&data)
+                        .map_err(|_| Error::DecryptFailed)
+                }),
+            |r| {
+                match r {
+                Ok(p) => format!("{} bytes of plaintext", p.len()),
+                Err(_) => "not the envelope, or the tag fails under this key (another AES key, or a changed body)".to_owned(),
             }
-        };
+            },
+        )?;
+        let json: Value = check(
+            t,
+            "plaintext is a JSON object",
+            match crate::exact_json::parse(&payload) {
+                Ok(v @ Value::Object(_)) => Ok(v),
+                _ => {
+                    let mut errors = FieldErrors::new();
+                    errors.insert(
+                        "body".to_owned(),
+                        vec!["the decrypted body must be a JSON object".to_owned()],
+                    );
+                    Err(Error::ValidationFailed { errors })
+                }
+            },
+            |_| shown(&payload),
+        )?;
         if let (Some(path), true) = (path, self.config.validate_requests) {
             let today = crate::validate::date_from_unix_seconds(now_unix_seconds);
             let ctx = crate::validate::Context {
                 today: Some(&today),
                 card_type: None,
             };
-            crate::registry::validate_for(crate::registry::Provider::WorldCard, path, &json, &ctx)?;
+            check(
+                t,
+                "payload follows the endpoint's documented rules",
+                crate::registry::validate_for(
+                    crate::registry::Provider::WorldCard,
+                    path,
+                    &json,
+                    &ctx,
+                )
+                .map(|_| ()),
+                |r| match r {
+                    Ok(()) => format!("{path}: ok"),
+                    Err(e) => format!("{path}: {e}"),
+                },
+            )?;
         }
         Ok(VerifiedRequest {
             app_id: app_id.to_owned(),

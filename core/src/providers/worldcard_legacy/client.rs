@@ -292,22 +292,75 @@ impl Client {
     /// [`verify_webhook`](Self::verify_webhook) without the store (see
     /// [`crate::delivery`]).
     pub fn check_webhook(&self, body: &[u8]) -> Result<WebhookEvent> {
-        let obj = Object::parse(body)?;
-        let sign = obj
-            .get_str("sign")
-            .ok_or_else(|| Error::malformed("webhook has no sign"))?;
-        md5_sign::verify(&obj, &self.app_secret, &[], &sign)?;
-        match obj.get_str("appKey") {
-            Some(k) if k != self.app_key => {
-                return Err(Error::malformed("appKey is not this client's"))
+        self.check_traced(body, &mut crate::explain::NoTrace)
+    }
+
+    /// Every check of [`check_webhook`](Self::check_webhook), in order, with
+    /// the canonical string (the secret shown as `[redacted]`).
+    pub fn explain_webhook(&self, body: &[u8]) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.check_traced(body, &mut e);
+        e
+    }
+
+    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        body: &[u8],
+        t: &mut T,
+    ) -> Result<WebhookEvent> {
+        use crate::explain::{check, note};
+        let obj = check(
+            t,
+            "body is a JSON object (exact received values kept)",
+            Object::parse(body),
+            |_| String::new(),
+        )?;
+        let sign = check(
+            t,
+            "sign present",
+            obj.get_str("sign")
+                .ok_or_else(|| Error::malformed("webhook has no sign")),
+            |_| String::new(),
+        )?;
+        note(t, "signed text: the fields sorted by name, `k=v` joined by `&`, appSecret in its sorted place", || {
+            md5_sign::canonical_string(&obj, "\u{1}", &[])
+                .map(|c| c.replace('\u{1}', "[redacted]"))
+                .unwrap_or_default()
+        });
+        check(
+            t,
+            "sign = MD5 of the signed text",
+            md5_sign::verify(&obj, &self.app_secret, &[], &sign),
+            |r| {
+                let expected = md5_sign::sign(&obj, &self.app_secret, &[]).unwrap_or_default();
+                match r {
+                Ok(()) => format!("arrived {sign}"),
+                Err(_) => format!("arrived {sign}; the appSecret gives {expected} (numbers are signed by their exact text: 20.10, not 20.1)"),
             }
-            _ => {}
-        }
-        if let Some(p) = REQUEST_ONLY_PARAMS.iter().find(|p| obj.contains(p)) {
-            return Err(Error::malformed(format!(
-                "a request-shaped body (it carries {p}) is not a webhook: refused as a reflected request"
-            )));
-        }
+            },
+        )?;
+        check(
+            t,
+            "appKey, when present, is this client's",
+            match obj.get_str("appKey") {
+                Some(k) if k != self.app_key => {
+                    Err(Error::malformed("appKey is not this client's"))
+                }
+                _ => Ok(()),
+            },
+            |_| format!("arrived {:?}", obj.get_str("appKey")),
+        )?;
+        check(
+            t,
+            "not a request-shaped body (no nonce or timestamp: a reflected request is refused)",
+            match REQUEST_ONLY_PARAMS.iter().find(|p| obj.contains(p)) {
+                Some(p) => Err(Error::malformed(format!(
+                    "a request-shaped body (it carries {p}) is not a webhook: refused as a reflected request"
+                ))),
+                None => Ok(()),
+            },
+            |_| String::new(),
+        )?;
         let raw = obj.to_value();
         let (event, business_key) = classify(&raw);
         let signed = md5_sign::canonical_string(&obj, "", &[])?;

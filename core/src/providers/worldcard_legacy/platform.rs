@@ -53,43 +53,129 @@ impl Platform {
     /// breaks the documented rules → `validation_failed`. Returns the
     /// endpoint's fields without the common parameters.
     pub fn verify_request(&self, path: &str, body: &[u8]) -> Result<Map<String, Value>> {
+        self.verify_traced(path, body, &mut crate::explain::NoTrace)
+    }
+
+    /// Every check of [`verify_request`](Self::verify_request), in order,
+    /// with the exact canonical string (the secret shown as `[redacted]`),
+    /// the expected and the received sign (`cardwire explain`).
+    pub fn explain_request(&self, path: &str, body: &[u8]) -> crate::explain::Explanation {
+        let mut e = crate::explain::Explanation::default();
+        let _ = self.verify_traced(path, body, &mut e);
+        e
+    }
+
+    fn verify_traced<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        path: &str,
+        body: &[u8],
+        t: &mut T,
+    ) -> Result<Map<String, Value>> {
+        use crate::explain::{check, note};
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let mut params = if body.iter().all(u8::is_ascii_whitespace) {
-            Object::default()
-        } else {
-            Object::parse(body)?
-        };
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            params.insert_str(k, v)?;
-        }
-        match params.get_str("appKey") {
-            Some(k) if k == self.app_key => {}
-            Some(_) => return Err(Error::UnknownMerchant),
-            None => return Err(Error::malformed("appKey is missing")),
-        }
-        let sign = params
-            .get_str("sign")
-            .ok_or_else(|| Error::malformed("sign is missing"))?;
-        md5_sign::verify(&params, &self.app_secret, sign_exclusions(path), &sign)?;
-        if let Some(p) = REQUEST_ONLY_PARAMS
-            .iter()
-            .find(|p| params.sign_text(p).is_none())
-        {
-            return Err(Error::malformed(format!(
-                "{p} is missing: a request carries nonce and timestamp (a webhook-shaped body is refused)"
-            )));
-        }
-        check_body_size(path, body.len())?;
+        let mut params = check(
+            t,
+            "parameters: the JSON body's fields (exact received text) and the query string's",
+            (|| {
+                let mut params = if body.iter().all(u8::is_ascii_whitespace) {
+                    Object::default()
+                } else {
+                    Object::parse(body)?
+                };
+                for pair in query.split('&').filter(|p| !p.is_empty()) {
+                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                    params.insert_str(k, v)?;
+                }
+                Ok(params)
+            })(),
+            |r| match r {
+                Ok(p) => format!("{} parameters", p.len()),
+                Err(e) => format!("{e}"),
+            },
+        )?;
+        check(
+            t,
+            "appKey is the merchant's",
+            match params.get_str("appKey") {
+                Some(k) if k == self.app_key => Ok(()),
+                Some(_) => Err(Error::UnknownMerchant),
+                None => Err(Error::malformed("appKey is missing")),
+            },
+            |_| {
+                format!(
+                    "arrived {:?}; known {:?}",
+                    params.get_str("appKey"),
+                    self.app_key
+                )
+            },
+        )?;
+        let sign = check(
+            t,
+            "sign present",
+            params
+                .get_str("sign")
+                .ok_or_else(|| Error::malformed("sign is missing")),
+            |_| String::new(),
+        )?;
+        let excluded = sign_exclusions(path);
+        note(t, "signed text: the parameters sorted by name, `k=v` joined by `&`, appSecret last in order", || {
+            md5_sign::canonical_string(&params, "\u{1}", excluded)
+                .map(|c| c.replace('\u{1}', "[redacted]"))
+                .unwrap_or_default()
+        });
+        check(
+            t,
+            "sign = MD5 of the signed text (hex, either case)",
+            md5_sign::verify(&params, &self.app_secret, excluded, &sign),
+            |r| {
+                let expected =
+                    md5_sign::sign(&params, &self.app_secret, excluded).unwrap_or_default();
+                match r {
+                    Ok(()) => format!("arrived {sign}"),
+                    Err(_) => format!("arrived {sign}; the appSecret gives {expected}"),
+                }
+            },
+        )?;
+        check(
+            t,
+            "nonce and timestamp present (a request, not a reflected webhook)",
+            match REQUEST_ONLY_PARAMS
+                .iter()
+                .find(|p| params.sign_text(p).is_none())
+            {
+                Some(p) => Err(Error::malformed(format!(
+                    "{p} is missing: a request carries nonce and timestamp (a webhook-shaped body is refused)"
+                ))),
+                None => Ok(()),
+            },
+            |r| match r {
+                Ok(()) => String::new(),
+                Err(e) => format!("{e}"),
+            },
+        )?;
+        check(
+            t,
+            "body size within the endpoint's limit",
+            check_body_size(path, body.len()),
+            |_| format!("{} bytes", body.len()),
+        )?;
         for p in COMMON_PARAMS {
             params.remove(p);
         }
         let value = params.to_value();
-        crate::registry::check_payload(
-            crate::registry::Provider::WorldCardLegacy,
-            path,
-            &value,
-            None,
+        check(
+            t,
+            "payload follows the endpoint's documented rules",
+            crate::registry::check_payload(
+                crate::registry::Provider::WorldCardLegacy,
+                path,
+                &value,
+                None,
+            ),
+            |r| match r {
+                Ok(_) => format!("{path}: ok"),
+                Err(e) => format!("{path}: {e}"),
+            },
         )?;
         Ok(match value {
             Value::Object(m) => m,
