@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python clean
+.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -23,11 +23,17 @@ help:
 	@echo "make package - build the npm package (WebAssembly + native addon) into bindings-wasm/pkg"
 	@echo "make test-python - build the Python wheel and run its tests, type checks and a clean install"
 
-demo:
+demo: cli
 	$(CARGO) build --release -q -p cardwire-examples
 	./target/release/worldcard-tour
 	./target/release/shared-secret-tour
 	./target/release/wasabi-tour
+	@# The sandbox of all six providers, driven over HTTP (both sides shown).
+	./target/release/sandbox-tour
+
+# The `cardwire` command (sandbox, trigger, explain, sign, verify), built once.
+cli:
+	$(CARGO) build --release -q -p cardwire-cli
 
 setup-rust:
 	rustup component add rustfmt clippy >/dev/null 2>&1 || true
@@ -55,7 +61,7 @@ wheel-python: $(PYVENV)/.installed
 	$(PYVENV)/bin/maturin build --release --quiet -m bindings-python/Cargo.toml -o target/wheels
 	$(PYVENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/cardwire-*.whl
 
-test-python: wheel-python
+test-python: wheel-python cli
 	cd bindings-python && ../$(PYPY) -m pytest -q -p no:cacheprovider
 	cd examples/python && ../../$(PYPY) -m mypy --config-file mypy.ini --no-incremental .
 	$(PYPY) -m mypy.stubtest cardwire --allowlist bindings-python/stubtest-allowlist.txt
@@ -88,7 +94,7 @@ test-interop: setup-python
 	$(CARGO) run -q -p cardwire-examples --bin interop-emit | $(PY) tests/python/check_interop.py
 	$(CARGO) run -q -p cardwire-examples --features native --bin interop-emit | $(PY) tests/python/check_interop.py
 
-test-examples:
+test-examples: cli
 	$(CARGO) run -q -p cardwire-examples --bin worldcard-tour > target/worldcard-tour.txt
 	grep -q "duplicate = true" target/worldcard-tour.txt
 	grep -q "code timestamp_out_of_window" target/worldcard-tour.txt
@@ -104,7 +110,10 @@ test-examples:
 	grep -q "notification body changed -> signature_invalid" target/wasabi-tour.txt
 	grep -q "429 -> retry true after 3000 ms" target/wasabi-tour.txt
 	grep -q "502 on cards/deposit -> retry false" target/wasabi-tour.txt
-	@echo "examples: worldcard-tour ran and showed every step"
+	$(CARGO) build --release -q -p cardwire-examples --bin sandbox-tour
+	./target/release/sandbox-tour > target/sandbox-tour.txt
+	grep -q "every redelivery came back duplicate" target/sandbox-tour.txt
+	@echo "examples: the tours ran and showed every step"
 
 # Debian's Chromium for the browser tests, installed when missing.
 setup-system:
@@ -133,7 +142,7 @@ setup-js: setup-system setup-rust
 # The whole Node suite twice (native addon, then forced WebAssembly), the
 # browser suite in Chromium, and the bundlers (esbuild, Vite, webpack) with
 # their bundles run in Chromium and Node.
-test-js: setup-js wheel-python
+test-js: setup-js wheel-python cli
 	@# The card-reveal example's Rust back end (the Node and Python ones use the packages).
 	$(CARGO) build --release -q -p cardwire-examples --bin reveal-backend
 	cd bindings-wasm && node --test tests/node/

@@ -1,0 +1,137 @@
+"""Requests built by an independent implementation (this file: `cryptography`,
+PyNaCl, hashlib and hmac, written here, not cardwire) are accepted by
+`cardwire sandbox`; the same requests with one byte changed are refused in
+the provider's own shape."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import nacl.secret
+import pytest
+from conftest import ROOT
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+BIN = os.environ.get("CARDWIRE_BIN", str(ROOT / "target/release/cardwire"))
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Any:
+    creds = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+    proc = subprocess.Popen([BIN, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", creds], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout
+    m = re.search(r"listening on (http://[\d.:]+)", proc.stdout.readline())
+    assert m
+    yield json.loads(open(creds).read())
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def post(url: str, headers: dict[str, str], body: bytes, method: str = "POST") -> tuple[int, bytes]:
+    r = urllib.request.Request(url, data=body or None, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(r, timeout=15) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def flip(b: bytes, i: int | None = None) -> bytes:
+    i = len(b) // 2 if i is None else i
+    return b[:i] + bytes([b[i] ^ 0x01]) + b[i + 1:]
+
+
+def test_worldcard(sandbox: Any) -> None:
+    c = sandbox["worldcard"]
+    key = serialization.load_pem_private_key(c["private_key_pem"].encode(), password=None)
+    aes = AESGCM(bytes.fromhex(c["aes_key"]) if len(c["aes_key"]) == 64 and all(ch in "0123456789abcdef" for ch in c["aes_key"]) else c["aes_key"].encode())
+
+    def request(payload: dict[str, Any], nonce: str) -> tuple[dict[str, str], bytes]:
+        iv = os.urandom(12)
+        body = json.dumps({"data": base64.b64encode(iv + aes.encrypt(iv, json.dumps(payload).encode(), None)).decode()}).encode()
+        ts = str(int(time.time()))
+        sig = key.sign(body + ts.encode() + nonce.encode(), padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256())
+        return {"Content-Type": "application/json", "X-App-Id": c["app_id"], "X-Timestamp": ts, "X-Nonce": nonce, "X-Signature": base64.b64encode(sig).decode()}, body
+
+    apply = {"merchant_card_id": f"ind-{time.time_ns()}", "card_type": "VIRTUAL-V", "card_bin_id": "bin_1", "first_recharge_amount": "20.00",
+             "first_name": "Ann", "last_name": "Lee", "state": "CA", "country_code": "US", "city": "LA", "address": "1 Main St", "postal_code": "90001"}
+    h, b = request(apply, os.urandom(8).hex())
+    status, out = post(c["base_url"] + "/api/v1/card/virtual/apply", h, b)
+    assert status == 200 and json.loads(out)["code"] == 0, out
+    h, b = request(apply, os.urandom(8).hex())
+    status, out = post(c["base_url"] + "/api/v1/card/virtual/apply", h, flip(b, len(b) - 10))
+    assert (status, json.loads(out)["message"]) == (401, "Signature verification failed"), out
+
+
+def test_legacy(sandbox: Any) -> None:
+    c = sandbox["legacy"]
+    params = {"merOrderNo": f"ind-{time.time_ns()}", "cardType": "VISA", "businessScene": "ads", "cardArea": "US", "firstRecharge": "20",
+              "appKey": c["app_key"], "nonce": os.urandom(6).hex(), "timestamp": str(int(time.time() * 1000))}
+    canon = "&".join(f"{k}={v}" for k, v in sorted({**params, "appSecret": c["app_secret"]}.items(), key=lambda kv: kv[0].encode()))
+    body = json.dumps({**params, "sign": hashlib.md5(canon.encode()).hexdigest()}).encode()
+    status, out = post(c["base_url"] + "/api/card/kyc/apply/virtual/L", {"Content-Type": "application/json"}, body)
+    assert json.loads(out)["success"] is True, out
+    status, out = post(c["base_url"] + "/api/card/kyc/apply/virtual/L", {"Content-Type": "application/json"}, body.replace(b'"20"', b'"21"'))
+    assert json.loads(out)["success"] is False, out
+
+
+def test_wasabi(sandbox: Any) -> None:
+    c = sandbox["wasabi"]
+    key = serialization.load_pem_private_key(c["private_key_pem"].encode(), password=None)
+    platform = serialization.load_pem_public_key(c["platform_public_key_pem"].encode())
+    body = json.dumps({"cardHolderModel": "B2B", "merchantOrderNo": f"ind-{time.time_ns()}-0000001", "firstName": "Ann", "lastName": "Lee",
+                       "email": "ann@example.com", "areaCode": "+1", "mobile": "5551234567", "birthday": "1990-01-01", "country": "US",
+                       "town": "NY", "address": "1 Main St", "postCode": "10001"}).encode()
+    sig = base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
+    h = {"Content-Type": "application/json", "X-WSB-API-KEY": c["api_key"], "X-WSB-SIGNATURE": sig}
+    req = urllib.request.Request(c["base_url"] + "/merchant/core/mcb/card/holder/v2/create", data=body, method="POST", headers=h)
+    with urllib.request.urlopen(req, timeout=15) as resp:
+        out, rsig = resp.read(), resp.headers["X-WSB-SIGNATURE"]
+    platform.verify(base64.b64decode(rsig), out, padding.PKCS1v15(), hashes.SHA256())  # the answer is signed by the platform key
+    assert json.loads(out)["success"] is True, out
+    status, out = post(c["base_url"] + "/merchant/core/mcb/card/holder/v2/create", h, flip(body))
+    assert json.loads(out)["success"] is False and json.loads(out)["code"] == 401, out
+
+
+def test_pintopay(sandbox: Any) -> None:
+    c = sandbox["pintopay"]
+    box = nacl.secret.SecretBox(hashlib.sha256(c["api_secret"].encode()).digest())
+
+    def seal(payload: dict[str, Any]) -> bytes:
+        nonce = os.urandom(24)
+        return json.dumps({"encrypted": base64.b64encode(b"\x02" + nonce + box.encrypt(json.dumps(payload).encode(), nonce).ciphertext).decode()}).encode()
+
+    h = {"API-KEY": c["api_key"], "Content-Type": "application/json"}
+    status, out = post(c["base_url"] + "/api/v1/users/create", h, seal({"external_user_id": f"ind-{time.time_ns()}", "request_timestamp": time.time_ns() // 1000}))
+    raw = base64.b64decode(json.loads(out)["encrypted"])
+    assert status == 200 and json.loads(box.decrypt(raw[25:], raw[1:25]))["success"] is True
+    status, out = post(c["base_url"] + "/api/v1/users/create", h, json.dumps({"encrypted": base64.b64encode(flip(base64.b64decode(json.loads(seal({"external_user_id": "x", "request_timestamp": time.time_ns() // 1000}))["encrypted"]))).decode()}).encode())
+    assert status == 400, (status, out)
+
+
+def test_payca_and_gateway(sandbox: Any) -> None:
+    c = sandbox["payca"]
+    body = json.dumps({"externalId": f"ind-{time.time_ns()}", "meta": {"firstName": "Ann", "lastName": "Lee", "email": "ann@example.com", "phone": "5551234567",
+                       "phoneCode": "+1", "birthday": "1990-01-01", "country": "US", "town": "NYC", "address": "1 Main St", "postCode": "10001"}}).encode()
+    h = {"x-client-id": c["client_id"], "x-client-secret": c["client_secret"], "Content-Type": "application/json"}
+    status, out = post(c["base_url"] + "/v1/users", h, body)
+    assert status == 201, out
+    status, out = post(c["base_url"] + "/v1/users", {**h, "x-client-secret": flip(c["client_secret"].encode()).decode()}, body)
+    assert status == 401 and json.loads(out)["error"]["code"] == "ErrUnauthorized", out
+    g = sandbox["gateway"]
+    status, out = post(g["base_url"] + "/api/v1/cards/info", {"X-API-KEY": g["api_key"], "Content-Type": "application/json"}, b'{"cardNo":"none"}')
+    assert json.loads(out)["success"] is False and status == 422, out
+    status, out = post(g["base_url"] + "/api/v1/cards/info", {"X-API-KEY": flip(g["api_key"].encode()).decode(), "Content-Type": "application/json"}, b'{"cardNo":"none"}')
+    assert (status, json.loads(out)["msg"]) == (401, "Invalid or missing API key."), out

@@ -1,0 +1,672 @@
+//! `cardwire sandbox`: one HTTP server playing all six providers under their
+//! own path prefixes, an admin endpoint for triggers, and a webhook sender
+//! that retries on each provider's schedule until acknowledged.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use cardwire::delivery::{MemoryReplayGuard, ReplayGuard};
+use cardwire::envelope::{Headers, OutgoingResponse, SignedWebhook};
+use cardwire::{
+    payca, pintopay, wasabi, worldcard, worldcard_legacy, AesKey, Payload, RsaPrivateKey,
+    RsaPublicKey,
+};
+use rand::SeedableRng;
+use serde_json::{json, Value};
+
+use crate::creds::Credentials;
+use crate::world::Space;
+use crate::{http, providers, Fail};
+
+/// A webhook to send: the provider, its event, the payload.
+#[derive(Debug, Clone)]
+pub struct Hook {
+    pub provider: &'static str,
+    pub event: String,
+    pub payload: Value,
+}
+
+impl Hook {
+    pub fn worldcard(event: &str, payload: Value) -> Hook {
+        Hook {
+            provider: "worldcard",
+            event: event.to_owned(),
+            payload,
+        }
+    }
+    pub fn legacy(payload: Value) -> Hook {
+        Hook {
+            provider: "legacy",
+            event: "notification".to_owned(),
+            payload,
+        }
+    }
+    pub fn wasabi(space: &'static str, category: &str, payload: Value) -> Hook {
+        Hook {
+            provider: space,
+            event: category.to_owned(),
+            payload,
+        }
+    }
+    pub fn pintopay(event: &str, payload: Value) -> Hook {
+        Hook {
+            provider: "pintopay",
+            event: event.to_owned(),
+            payload,
+        }
+    }
+    pub fn payca(payload: Value) -> Hook {
+        let event = payload
+            .get("event")
+            .and_then(Value::as_str)
+            .unwrap_or("cardholder_status")
+            .to_owned();
+        Hook {
+            provider: "payca",
+            event,
+            payload,
+        }
+    }
+}
+
+/// One webhook delivery and its attempts.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub id: u64,
+    pub provider: &'static str,
+    pub event: String,
+    pub url: Option<String>,
+    pub attempts: u32,
+    pub acked: bool,
+    pub last_status: Option<u16>,
+    pub tampered: bool,
+    pub done: bool,
+}
+
+/// The sandbox's options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub listen: SocketAddr,
+    pub webhook_urls: HashMap<String, String>,
+    pub time_scale: f64,
+    pub seed: Option<u64>,
+    pub body_limit: usize,
+}
+
+pub struct Sandbox {
+    pub creds: Credentials,
+    pub worldcard: worldcard::Platform,
+    pub legacy: worldcard_legacy::Platform,
+    pub wasabi: wasabi::Platform,
+    pub pintopay: pintopay::Platform,
+    pub payca: payca::Platform,
+    spaces: Mutex<HashMap<&'static str, Space>>,
+    guard: Mutex<Box<dyn ReplayGuard + Send>>,
+    rng: Mutex<rand_chacha::ChaCha20Rng>,
+    answers: Mutex<(HashMap<String, OutgoingResponse>, VecDeque<String>)>,
+    deliveries: Mutex<VecDeque<Delivery>>,
+    gateway_events: Mutex<VecDeque<Value>>,
+    next_delivery: AtomicU64,
+    sender: tokio::sync::mpsc::UnboundedSender<(Delivery, SignedWebhook)>,
+    pub options: Options,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").finish_non_exhaustive()
+    }
+}
+
+const MAX_DELIVERIES: usize = 20_000;
+const MAX_ANSWERS: usize = 20_000;
+const MASTER_BALANCE: i64 = 100_000_000; // 1,000,000.00 per provider
+
+fn err(e: cardwire::Error) -> Fail {
+    Fail::msg(e.to_string())
+}
+
+impl Sandbox {
+    fn new(
+        creds: Credentials,
+        options: Options,
+        sender: tokio::sync::mpsc::UnboundedSender<(Delivery, SignedWebhook)>,
+    ) -> Result<Sandbox, Fail> {
+        let worldcard = worldcard::Platform::new(
+            vec![worldcard::MerchantRecord {
+                app_id: creds.worldcard_app_id.clone(),
+                public_key: RsaPublicKey::parse(&creds.worldcard_merchant_pub).map_err(err)?,
+                aes_key: AesKey::parse(&creds.worldcard_aes).map_err(err)?,
+            }],
+            Some(RsaPrivateKey::parse(&creds.worldcard_platform_pem).map_err(err)?),
+        )
+        .map_err(err)?;
+        let legacy =
+            worldcard_legacy::Platform::new(&creds.legacy_app_key, &creds.legacy_app_secret)
+                .map_err(err)?;
+        let wasabi = wasabi::Platform::new(
+            &creds.wasabi_api_key,
+            RsaPrivateKey::parse(&creds.wasabi_platform_pem).map_err(err)?,
+            RsaPublicKey::parse(&creds.wasabi_merchant_pub).map_err(err)?,
+        )
+        .map_err(err)?;
+        let pintopay = pintopay::Platform::new(&creds.pintopay_api_key, &creds.pintopay_api_secret)
+            .map_err(err)?;
+        let payca = payca::Platform::new(&creds.payca_client_id, &creds.payca_client_secret)
+            .map_err(err)?;
+        let rng = match options.seed {
+            Some(s) => rand_chacha::ChaCha20Rng::seed_from_u64(s ^ 0x5eed),
+            None => rand_chacha::ChaCha20Rng::from_entropy(),
+        };
+        let spaces = [
+            "worldcard",
+            "legacy",
+            "wasabi",
+            "gateway",
+            "pintopay",
+            "payca",
+        ]
+        .into_iter()
+        .map(|p| (p, Space::new(MASTER_BALANCE)))
+        .collect();
+        Ok(Sandbox {
+            creds,
+            worldcard,
+            legacy,
+            wasabi,
+            pintopay,
+            payca,
+            spaces: Mutex::new(spaces),
+            guard: Mutex::new(Box::new(MemoryReplayGuard::new(200_000))),
+            rng: Mutex::new(rng),
+            answers: Mutex::new((HashMap::new(), VecDeque::new())),
+            deliveries: Mutex::new(VecDeque::new()),
+            gateway_events: Mutex::new(VecDeque::new()),
+            next_delivery: AtomicU64::new(1),
+            sender,
+            options,
+        })
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or(0)
+    }
+
+    pub fn rng(&self) -> MutexGuard<'_, rand_chacha::ChaCha20Rng> {
+        self.rng.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn guard(&self) -> MutexGuard<'_, Box<dyn ReplayGuard + Send>> {
+        self.guard.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Replaces the replay store (shared nonces across instances).
+    pub fn set_guard(&self, g: Box<dyn ReplayGuard + Send>) {
+        *self.guard() = g;
+    }
+
+    /// Runs `f` on one provider's part of the world.
+    pub fn with_space<T>(&self, provider: &'static str, f: impl FnOnce(&mut Space) -> T) -> T {
+        let mut spaces = self.spaces.lock().unwrap_or_else(|e| e.into_inner());
+        let space = spaces
+            .entry(provider)
+            .or_insert_with(|| Space::new(MASTER_BALANCE));
+        f(space)
+    }
+
+    pub fn idempotent_answer(&self, provider: &str, key: &str) -> Option<OutgoingResponse> {
+        let a = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        a.0.get(&format!("{provider}:{key}")).cloned()
+    }
+
+    pub fn remember_answer(&self, provider: &str, key: &str, answer: &OutgoingResponse) {
+        let mut a = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        let k = format!("{provider}:{key}");
+        if a.1.len() >= MAX_ANSWERS {
+            if let Some(old) = a.1.pop_front() {
+                a.0.remove(&old);
+            }
+        }
+        a.1.push_back(k.clone());
+        a.0.insert(k, answer.clone());
+    }
+
+    /// Signs a webhook like the provider and queues it (the gateway stores
+    /// its events for polling instead: it pushes nothing).
+    pub fn hook(&self, h: Hook) {
+        let _ = self.send_hook(&h, 0, false);
+    }
+
+    /// Signs `h` once and queues it `1 + redeliveries` times (the same bytes:
+    /// a provider's retry), or once with one signed byte changed.
+    pub fn send_hook(&self, h: &Hook, redeliveries: u32, tamper: bool) -> Result<Vec<u64>, Fail> {
+        if h.provider == "gateway" {
+            let mut ev = self
+                .gateway_events
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if ev.len() >= MAX_DELIVERIES {
+                ev.pop_front();
+            }
+            let id = self.next_delivery.fetch_add(1, Ordering::Relaxed);
+            ev.push_back(json!({
+                "id": id, "category": h.event,
+                "reference_id": h.payload.get("orderNo").or_else(|| h.payload.get("holderId")).cloned().unwrap_or(Value::Null),
+                "merchant_order_no": h.payload.get("merchantOrderNo").cloned().unwrap_or(Value::Null),
+                "status": h.payload.get("status").cloned().unwrap_or(Value::Null),
+                "payload": h.payload, "request_id": format!("rq_{id}"), "signature_verified": true,
+                "created_at": cardwire::validate::date_from_unix_seconds(self.now_ms() / 1000),
+            }));
+            return Ok(vec![id]);
+        }
+        let signed = {
+            let mut rng = self.rng();
+            let now = self.now_ms();
+            let mut nonce = [0u8; 16];
+            rand::RngCore::fill_bytes(&mut *rng, &mut nonce);
+            let nonce = cardwire::encoding::hex_encode(&nonce);
+            match h.provider {
+                "worldcard" => self.worldcard.sign_webhook(
+                    &self.creds.worldcard_app_id,
+                    &h.event,
+                    Payload::Json(&h.payload),
+                    now,
+                    &nonce,
+                    &mut *rng,
+                ),
+                "legacy" => self.legacy.sign_webhook(Payload::Json(&h.payload)),
+                "wasabi" => self.wasabi.sign_notification(
+                    &h.event,
+                    Payload::Json(&h.payload),
+                    &nonce,
+                    &mut *rng,
+                ),
+                "pintopay" => {
+                    self.pintopay
+                        .seal_webhook(&h.event, Payload::Json(&h.payload), &mut *rng)
+                }
+                "payca" => self
+                    .payca
+                    .sign_webhook(Payload::Json(&h.payload), &nonce, None),
+                other => return Err(Fail::msg(format!("unknown provider {other}"))),
+            }
+            .map_err(err)?
+        };
+        let url = self.options.webhook_urls.get(h.provider).cloned();
+        let mut ids = Vec::new();
+        let copies = if tamper { 1 } else { 1 + redeliveries };
+        for _ in 0..copies {
+            let mut body = signed.body.clone();
+            if tamper {
+                let i = body.len() / 2;
+                if let Some(b) = body.get_mut(i) {
+                    *b = if *b == b'A' { b'B' } else { b'A' };
+                }
+            }
+            let d = Delivery {
+                id: self.next_delivery.fetch_add(1, Ordering::Relaxed),
+                provider: h.provider,
+                event: h.event.clone(),
+                url: url.clone(),
+                attempts: 0,
+                acked: false,
+                last_status: None,
+                tampered: tamper,
+                done: url.is_none(),
+            };
+            ids.push(d.id);
+            self.record(d.clone());
+            if url.is_some() {
+                let _ = self.sender.send((
+                    d,
+                    SignedWebhook {
+                        headers: signed.headers.clone(),
+                        body,
+                    },
+                ));
+            }
+        }
+        Ok(ids)
+    }
+
+    fn record(&self, d: Delivery) {
+        let mut ds = self.deliveries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(x) = ds.iter_mut().find(|x| x.id == d.id) {
+            *x = d;
+            return;
+        }
+        if ds.len() >= MAX_DELIVERIES {
+            ds.pop_front();
+        }
+        ds.push_back(d);
+    }
+
+    pub fn gateway_events(&self, query: &str) -> Value {
+        let ev = self
+            .gateway_events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let q: HashMap<&str, &str> = query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .collect();
+        let data: Vec<&Value> = ev
+            .iter()
+            .filter(|e| q.get("category").is_none_or(|c| e["category"] == *c))
+            .filter(|e| {
+                q.get("merchant_order_no")
+                    .is_none_or(|m| e["merchant_order_no"] == *m)
+            })
+            .collect();
+        json!({"total": data.len(), "per_page": data.len().max(1), "current_page": 1, "last_page": 1, "data": data})
+    }
+
+    fn deliveries_json(&self) -> Value {
+        let ds = self.deliveries.lock().unwrap_or_else(|e| e.into_inner());
+        Value::Array(
+            ds.iter()
+                .map(|d| json!({"id": d.id, "provider": d.provider, "event": d.event, "url": d.url, "attempts": d.attempts,
+                                "acked": d.acked, "last_status": d.last_status, "tampered": d.tampered, "done": d.done}))
+                .collect(),
+        )
+    }
+
+    /// The provider's retry delays after each failed attempt, in ms.
+    fn schedule(provider: &str) -> Vec<u64> {
+        const MIN: u64 = 60_000;
+        match provider {
+            // min(2^n × 30 s, 24 h), up to 10 retries.
+            "worldcard" => (1..=10)
+                .map(|n: u32| (30_000u64 << n).min(86_400_000))
+                .collect(),
+            // 1 minute doubling, 5 times, then once more after 10 minutes.
+            "legacy" => vec![MIN, 2 * MIN, 4 * MIN, 8 * MIN, 16 * MIN, 10 * MIN],
+            // 7 sends: now, +1 m, 5 m, 20 m, 1 h, 12 h, 24 h.
+            "wasabi" => vec![MIN, 5 * MIN, 20 * MIN, 60 * MIN, 720 * MIN, 1440 * MIN],
+            // PinToPay and PayCA document no schedule: the sandbox uses WorldCard's.
+            _ => (1..=10)
+                .map(|n: u32| (30_000u64 << n).min(86_400_000))
+                .collect(),
+        }
+    }
+
+    fn acknowledged(provider: &str, status: u16, body: &[u8]) -> bool {
+        match provider {
+            "worldcard" => worldcard::Platform::is_acknowledged(status, body),
+            "legacy" => worldcard_legacy::Platform::is_acknowledged(status, body),
+            "wasabi" => wasabi::Platform::is_acknowledged(status, body),
+            "pintopay" => {
+                status == 200
+                    && serde_json::from_slice::<Value>(body)
+                        .ok()
+                        .and_then(|v| v.get("success").and_then(Value::as_bool))
+                        == Some(true)
+            }
+            "payca" => payca::Platform::is_acknowledged(status),
+            _ => false,
+        }
+    }
+
+    async fn deliver(self: Arc<Self>, mut d: Delivery, hook: SignedWebhook) {
+        let Some(url) = d.url.clone() else { return };
+        let delays = Self::schedule(d.provider);
+        loop {
+            d.attempts += 1;
+            let r = http::post(&url, &hook.headers, &hook.body).await;
+            d.last_status = r.as_ref().ok().map(|(s, _)| *s);
+            if let Ok((status, body)) = &r {
+                if Self::acknowledged(d.provider, *status, body) {
+                    d.acked = true;
+                    d.done = true;
+                    self.record(d);
+                    return;
+                }
+            }
+            let Some(delay) = delays.get(d.attempts as usize - 1) else {
+                d.done = true;
+                self.record(d);
+                return;
+            };
+            self.record(d.clone());
+            let ms = ((*delay as f64) * self.options.time_scale).max(1.0) as u64;
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
+    }
+
+    fn handle(
+        &self,
+        provider: &str,
+        method: &str,
+        path: &str,
+        headers: &Headers,
+        body: &[u8],
+    ) -> OutgoingResponse {
+        match provider {
+            "worldcard" => providers::worldcard(self, path, headers, body),
+            "legacy" => providers::legacy(self, path, body),
+            "wasabi" => providers::wasabi(self, path, headers, body),
+            "gateway" => providers::gateway(self, method, path, headers, body),
+            "pintopay" => providers::pintopay(self, path, headers, body),
+            "payca" => providers::payca(self, method, path, headers, body),
+            _ => OutgoingResponse {
+                status: 404,
+                headers: vec![("Content-Type".to_owned(), "text/plain".to_owned())],
+                body: b"unknown provider: use /worldcard, /legacy, /wasabi, /gateway, /pintopay or /payca".to_vec(),
+            },
+        }
+    }
+
+    /// `POST /_admin/trigger {provider, event, card_id?, fields?, redeliver?, tamper?}`.
+    fn trigger(&self, req: &Value) -> Result<Value, Fail> {
+        let provider = req
+            .get("provider")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Fail::msg("provider is required"))?;
+        let event = req
+            .get("event")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Fail::msg("event is required"))?;
+        let fields = req.get("fields").cloned().unwrap_or_else(|| json!({}));
+        let card_id = req.get("card_id").and_then(Value::as_str);
+        let space: &'static str = match provider {
+            "worldcard" => "worldcard",
+            "legacy" => "legacy",
+            "wasabi" => "wasabi",
+            "gateway" => "gateway",
+            "pintopay" => "pintopay",
+            "payca" => "payca",
+            other => return Err(Fail::msg(format!("unknown provider {other}"))),
+        };
+        let card = self.with_space(space, |w| match card_id {
+            Some(id) => w.find(Some(id), Some(id)).ok().cloned(),
+            None => w.cards.values().next().cloned(),
+        });
+        let mut payload = match (provider, card) {
+            ("worldcard", Some(c)) => {
+                json!({"card_id": c.id, "merchant_card_id": c.merchant_ref, "card_number": c.pan, "currency": c.currency})
+            }
+            ("legacy", Some(c)) => {
+                let t = self.now_ms().to_string();
+                match event {
+                    "kyc" => {
+                        json!({"orderNo": format!("LO-{}", c.id), "merOrderNo": c.merchant_ref, "cardNumber": c.id, "status": "2", "completeTime": t, "createTime": t})
+                    }
+                    "top_up" => {
+                        json!({"orderNo": format!("LT-{}", c.id), "merOrderNo": c.merchant_ref, "status": "2", "settleAmount": "10.00", "completeTime": t, "createTime": t})
+                    }
+                    _ => json!({"cardNumber": c.id}),
+                }
+            }
+            ("wasabi" | "gateway", Some(c)) => json!({"cardNo": c.id, "currency": c.currency}),
+            ("pintopay", Some(c)) => json!({"card_id": c.id, "currency": c.currency}),
+            ("payca", Some(c)) => json!({"cardId": c.id, "currency": c.currency}),
+            _ => json!({}),
+        };
+        if let (Some(p), Some(f)) = (payload.as_object_mut(), fields.as_object()) {
+            for (k, v) in f {
+                p.insert(k.clone(), v.clone());
+            }
+        }
+        let now = self.now_ms();
+        let hook = match provider {
+            "worldcard" => Hook::worldcard(event, payload),
+            "legacy" => Hook::legacy(payload),
+            "wasabi" | "gateway" => Hook::wasabi(space, event, payload),
+            "pintopay" => {
+                if let Some(p) = payload.as_object_mut() {
+                    p.entry("timestamp").or_insert(json!(now));
+                }
+                Hook::pintopay(event, payload)
+            }
+            _ => {
+                let body = if event == "cardholder_status" {
+                    payload
+                } else {
+                    json!({"event": event, "data": payload})
+                };
+                Hook::payca(body)
+            }
+        };
+        let redeliver = req.get("redeliver").and_then(Value::as_u64).unwrap_or(0);
+        let tamper = req.get("tamper").and_then(Value::as_bool).unwrap_or(false);
+        let ids = self.send_hook(
+            &hook,
+            u32::try_from(redeliver.min(100)).unwrap_or(0),
+            tamper,
+        )?;
+        Ok(json!({"queued": ids.len(), "delivery_ids": ids, "provider": provider, "event": event}))
+    }
+}
+
+fn to_response(r: OutgoingResponse) -> Response {
+    let mut b = Response::builder()
+        .status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    for (k, v) in &r.headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    b.body(axum::body::Body::from(r.body))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+fn headers_of(h: &HeaderMap) -> Headers {
+    h.iter()
+        .filter_map(|(k, v)| {
+            v.to_str()
+                .ok()
+                .map(|v| (k.as_str().to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+async fn provider_route(
+    State(sb): State<Arc<Sandbox>>,
+    Path((provider, rest)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = match query {
+        Some(q) => format!("/{rest}?{q}"),
+        None => format!("/{rest}"),
+    };
+    let h = headers_of(&headers);
+    let method = method.as_str().to_owned();
+    let out =
+        tokio::task::spawn_blocking(move || sb.handle(&provider, &method, &path, &h, &body)).await;
+    match out {
+        Ok(r) => to_response(r),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn admin_trigger(State(sb): State<Arc<Sandbox>>, body: Bytes) -> Response {
+    let req: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(_) => return (StatusCode::BAD_REQUEST, "the trigger body is JSON").into_response(),
+    };
+    let sb2 = Arc::clone(&sb);
+    match tokio::task::spawn_blocking(move || sb2.trigger(&req)).await {
+        Ok(Ok(v)) => (
+            StatusCode::OK,
+            [("Content-Type", "application/json")],
+            v.to_string(),
+        )
+            .into_response(),
+        Ok(Err(e)) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn admin_deliveries(State(sb): State<Arc<Sandbox>>) -> Response {
+    (
+        StatusCode::OK,
+        [("Content-Type", "application/json")],
+        sb.deliveries_json().to_string(),
+    )
+        .into_response()
+}
+
+async fn admin_health() -> &'static str {
+    "ok"
+}
+
+/// Runs the sandbox until Ctrl-C (or `stop` resolves): writes the
+/// credentials file, prints the listening address.
+pub async fn run(
+    creds: Credentials,
+    options: Options,
+    credentials_out: Option<String>,
+    replay: Option<Box<dyn ReplayGuard + Send>>,
+) -> Result<(), Fail> {
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|e| Fail::msg(format!("listen {}: {e}", options.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Fail::msg(e.to_string()))?;
+    let base = format!("http://{addr}");
+    if let Some(path) = &credentials_out {
+        let text = serde_json::to_string_pretty(&creds.to_json(&base))
+            .map_err(|e| Fail::msg(e.to_string()))?;
+        std::fs::write(path, text).map_err(|e| Fail::msg(format!("{path}: {e}")))?;
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let limit = options.body_limit;
+    let sb = Arc::new(Sandbox::new(creds, options, tx)?);
+    if let Some(g) = replay {
+        sb.set_guard(g);
+    }
+    let sender = Arc::clone(&sb);
+    tokio::spawn(async move {
+        while let Some((d, hook)) = rx.recv().await {
+            tokio::spawn(Arc::clone(&sender).deliver(d, hook));
+        }
+    });
+    let app = Router::new()
+        .route("/_admin/trigger", post(admin_trigger))
+        .route("/_admin/deliveries", get(admin_deliveries))
+        .route("/_admin/health", get(admin_health))
+        .route("/{provider}/{*rest}", any(provider_route))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(sb);
+    println!("cardwire sandbox listening on {base} (providers: /worldcard /legacy /wasabi /gateway /pintopay /payca; admin: /_admin)");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| Fail::msg(e.to_string()))?;
+    println!("cardwire sandbox stopped (state was in memory: gone)");
+    Ok(())
+}

@@ -1,0 +1,323 @@
+//! `explain`, `sign`, `verify` and `trigger`: one envelope from the shell,
+//! with the credentials file the sandbox writes (or one of your own in the
+//! same shape).
+
+use cardwire::api::{Host, Input, Instance, Out};
+use cardwire::delivery::MemoryReplayGuard;
+use cardwire::envelope::Headers;
+use cardwire::explain::Explanation;
+use cardwire::{
+    payca, pintopay, wasabi, worldcard, worldcard_legacy, AesKey, RsaPrivateKey, RsaPublicKey,
+};
+use serde_json::{json, Value};
+
+use crate::creds::Credentials;
+use crate::http::{self, RawMessage};
+use crate::Fail;
+
+struct CliHost;
+
+impl Host for CliHost {
+    fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or(0)
+    }
+    fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, buf);
+        Ok(())
+    }
+}
+
+fn err(e: cardwire::Error) -> Fail {
+    Fail::msg(e.to_string())
+}
+
+pub fn load_credentials(path: &str) -> Result<Credentials, Fail> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Fail::msg(format!(
+            "{path}: {e} (write one with `cardwire sandbox --credentials-out {path}`)"
+        ))
+    })?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| Fail::msg(format!("{path}: {e}")))?;
+    Credentials::from_json(&v)
+}
+
+fn read_input(path: &str) -> Result<Vec<u8>, Fail> {
+    if path == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
+            .map_err(|e| Fail::msg(e.to_string()))?;
+        Ok(b)
+    } else {
+        std::fs::read(path).map_err(|e| Fail::msg(format!("{path}: {e}")))
+    }
+}
+
+/// Strips the sandbox's provider prefix from a path (`/worldcard/api/...`).
+fn provider_path(provider: &str, path: &str) -> String {
+    let prefix = format!("/{provider}");
+    match path.strip_prefix(&prefix) {
+        Some(rest) if rest.starts_with('/') => rest.to_owned(),
+        _ => path.to_owned(),
+    }
+}
+
+fn headers(m: &RawMessage) -> Headers {
+    m.headers.iter().cloned().collect()
+}
+
+/// `cardwire explain PROVIDER --request FILE | --webhook FILE`.
+pub fn explain(
+    provider: &str,
+    request: Option<&str>,
+    webhook: Option<&str>,
+    creds: &Credentials,
+    now_ms: Option<u64>,
+) -> Result<Explanation, Fail> {
+    let now = now_ms.unwrap_or_else(|| CliHost.now_ms());
+    let (file, is_request) = match (request, webhook) {
+        (Some(f), None) => (f, true),
+        (None, Some(f)) => (f, false),
+        _ => {
+            return Err(Fail::msg(
+                "give exactly one of --request FILE or --webhook FILE",
+            ))
+        }
+    };
+    let m = http::parse_raw(&read_input(file)?)?;
+    let h = headers(&m);
+    let path = provider_path(provider, &m.path);
+    let mut guard = MemoryReplayGuard::new(16);
+    let e = match (provider, is_request) {
+        ("worldcard", true) => worldcard::Platform::new(
+            vec![worldcard::MerchantRecord {
+                app_id: creds.worldcard_app_id.clone(),
+                public_key: RsaPublicKey::parse(&creds.worldcard_merchant_pub).map_err(err)?,
+                aes_key: AesKey::parse(&creds.worldcard_aes).map_err(err)?,
+            }],
+            None,
+        )
+        .map_err(err)?
+        .explain_request(&h, Some(&path), &m.body, now / 1000, &mut guard),
+        ("worldcard", false) => worldcard::Merchant::new(worldcard::MerchantKeys {
+            app_id: creds.worldcard_app_id.clone(),
+            private_key: RsaPrivateKey::parse(&creds.worldcard_merchant_pem).map_err(err)?,
+            aes_key: AesKey::parse(&creds.worldcard_aes).map_err(err)?,
+            platform_public_key: Some(RsaPublicKey::parse(&creds.worldcard_platform_pub).map_err(err)?),
+        })
+        .map_err(err)?
+        .explain_webhook(&h, &m.body, now),
+        ("legacy", true) => worldcard_legacy::Platform::new(&creds.legacy_app_key, &creds.legacy_app_secret)
+            .map_err(err)?
+            .explain_request(&path, &m.body),
+        ("legacy", false) => worldcard_legacy::Client::new(&creds.legacy_app_key, &creds.legacy_app_secret)
+            .map_err(err)?
+            .explain_webhook(&m.body),
+        ("wasabi", true) => wasabi::Platform::new(
+            &creds.wasabi_api_key,
+            RsaPrivateKey::parse(&creds.wasabi_platform_pem).map_err(err)?,
+            RsaPublicKey::parse(&creds.wasabi_merchant_pub).map_err(err)?,
+        )
+        .map_err(err)?
+        .explain_request(&h, Some(&path), &m.body),
+        ("wasabi", false) => wasabi::Merchant::new(wasabi::MerchantKeys {
+            api_key: creds.wasabi_api_key.clone(),
+            private_key: RsaPrivateKey::parse(&creds.wasabi_merchant_pem).map_err(err)?,
+            platform_public_key: Some(RsaPublicKey::parse(&creds.wasabi_platform_pub).map_err(err)?),
+        })
+        .map_err(err)?
+        .explain_webhook(&h, &m.body),
+        ("pintopay", true) => pintopay::Platform::new(&creds.pintopay_api_key, &creds.pintopay_api_secret)
+            .map_err(err)?
+            .explain_request(&h, &path, &m.body, now.saturating_mul(1000), &mut guard),
+        ("pintopay", false) => pintopay::Merchant::new(&creds.pintopay_api_key, &creds.pintopay_api_secret)
+            .map_err(err)?
+            .explain_webhook(&h, &m.body, now),
+        ("payca", true) => payca::Platform::new(&creds.payca_client_id, &creds.payca_client_secret)
+            .map_err(err)?
+            .explain_request(&h, path.split('?').next().unwrap_or_default(), &m.body),
+        ("payca", false) => payca::Client::new(&creds.payca_client_id, &creds.payca_client_secret)
+            .map_err(err)?
+            .explain_webhook(&h, &m.body, now),
+        (other, _) => return Err(Fail::msg(format!("explain knows worldcard, legacy, wasabi, pintopay and payca, not {other} (the gateway checks only X-API-KEY)"))),
+    };
+    Ok(e)
+}
+
+fn map(pairs: &[(&str, &str)]) -> Input {
+    Input::Map(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Input::Str((*v).to_owned())))
+            .collect(),
+    )
+}
+
+/// The merchant class and constructor options for a provider.
+fn merchant(provider: &str, c: &Credentials) -> Result<Instance, Fail> {
+    let (class, opts) = match provider {
+        "worldcard" => (
+            "WorldCardMerchant",
+            map(&[
+                ("app_id", &c.worldcard_app_id),
+                ("private_key_pem", &c.worldcard_merchant_pem),
+                ("aes_key", &c.worldcard_aes),
+                ("platform_public_key_pem", &c.worldcard_platform_pub),
+            ]),
+        ),
+        "legacy" => (
+            "WorldCardLegacy",
+            map(&[
+                ("app_key", &c.legacy_app_key),
+                ("app_secret", &c.legacy_app_secret),
+            ]),
+        ),
+        "wasabi" => (
+            "WasabiMerchant",
+            map(&[
+                ("api_key", &c.wasabi_api_key),
+                ("private_key_pem", &c.wasabi_merchant_pem),
+                ("platform_public_key_pem", &c.wasabi_platform_pub),
+            ]),
+        ),
+        "gateway" => ("WasabiGateway", map(&[("api_key", &c.gateway_api_key)])),
+        "pintopay" => (
+            "PinToPayMerchant",
+            map(&[
+                ("api_key", &c.pintopay_api_key),
+                ("api_secret", &c.pintopay_api_secret),
+            ]),
+        ),
+        "payca" => (
+            "PayCaClient",
+            map(&[
+                ("client_id", &c.payca_client_id),
+                ("client_secret", &c.payca_client_secret),
+            ]),
+        ),
+        other => {
+            return Err(Fail::msg(format!(
+                "unknown provider {other}: worldcard, legacy, wasabi, gateway, pintopay, payca"
+            )))
+        }
+    };
+    Instance::new(class, &opts, &CliHost).map_err(err)
+}
+
+fn record(out: &Out) -> Value {
+    match out {
+        Out::Record(_, fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), record(v)))
+                .collect(),
+        ),
+        Out::Str(s) => json!(s),
+        Out::Int(i) => json!(i),
+        Out::Bool(b) => json!(b),
+        Out::Null => Value::Null,
+        Out::Json(v) => v.clone(),
+        Out::Headers(h) => Value::Object(h.iter().map(|(k, v)| (k.clone(), json!(v))).collect()),
+        Out::Bytes(b) => json!(String::from_utf8_lossy(b)),
+        Out::List(l) => Value::Array(l.iter().map(record).collect()),
+        _ => Value::Null,
+    }
+}
+
+/// `cardwire sign PROVIDER --path P [--body FILE] [--method M] [--no-validate]`:
+/// the exact request to send, as a raw HTTP request on stdout.
+pub fn sign(
+    provider: &str,
+    path: &str,
+    body: Option<&str>,
+    method: Option<&str>,
+    validate: bool,
+    creds: &Credentials,
+) -> Result<String, Fail> {
+    let inst = merchant(provider, creds)?;
+    let payload = match body {
+        Some(f) => Input::Str(
+            String::from_utf8(read_input(f)?)
+                .map_err(|_| Fail::msg("the body is not UTF-8 JSON"))?,
+        ),
+        None => Input::Null,
+    };
+    let mut opts = vec![("validate".to_owned(), Input::Bool(validate))];
+    if let Some(m) = method {
+        opts.push(("method".to_owned(), Input::Str(m.to_owned())));
+    }
+    if provider == "pintopay" && (path.ends_with("cards/create") || path.ends_with("cards/topup")) {
+        let mut k = [0u8; 12];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut k);
+        opts.push((
+            "idempotency_key".to_owned(),
+            Input::Str(cardwire::encoding::hex_encode(&k)),
+        ));
+    }
+    let (args, opts) = (vec![Input::Str(path.to_owned()), payload], Input::Map(opts));
+    let out = inst
+        .call("build_request", &args, Some(&opts), &CliHost)
+        .map_err(err)?;
+    let r = record(&out);
+    let mut text = format!(
+        "{} {} HTTP/1.1\r\n",
+        r["method"].as_str().unwrap_or("POST"),
+        r["path"].as_str().unwrap_or(path)
+    );
+    if let Some(h) = r["headers"].as_object() {
+        for (k, v) in h {
+            text.push_str(&format!("{k}: {}\r\n", v.as_str().unwrap_or_default()));
+        }
+    }
+    text.push_str("\r\n");
+    text.push_str(r["body_text"].as_str().unwrap_or_default());
+    Ok(text)
+}
+
+/// `cardwire verify PROVIDER --webhook FILE`: the merchant's verdict.
+pub fn verify(
+    provider: &str,
+    webhook: &str,
+    creds: &Credentials,
+    now_ms: Option<u64>,
+) -> Result<Value, Fail> {
+    let inst = merchant(provider, creds)?;
+    let m = http::parse_raw(&read_input(webhook)?)?;
+    let h = Input::List(
+        m.headers
+            .iter()
+            .map(|(k, v)| Input::List(vec![Input::Str(k.clone()), Input::Str(v.clone())]))
+            .collect(),
+    );
+    let opts = now_ms.map(|n| Input::Map(vec![("now_ms".to_owned(), Input::Int(i128::from(n)))]));
+    let out = inst
+        .call(
+            "check_webhook",
+            &[h, Input::Bytes(m.body)],
+            opts.as_ref(),
+            &CliHost,
+        )
+        .map_err(err)?;
+    Ok(record(&out))
+}
+
+/// `cardwire trigger PROVIDER EVENT ...`: asks a running sandbox to send a webhook.
+pub async fn trigger(sandbox: &str, req: Value) -> Result<Value, Fail> {
+    let url = format!("{}/_admin/trigger", sandbox.trim_end_matches('/'));
+    let body = req.to_string().into_bytes();
+    let (status, out) = http::post(
+        &url,
+        &[("Content-Type".to_owned(), "application/json".to_owned())],
+        &body,
+    )
+    .await?;
+    if status != 200 {
+        return Err(Fail::msg(format!(
+            "the sandbox refused the trigger ({status}): {}",
+            String::from_utf8_lossy(&out)
+        )));
+    }
+    serde_json::from_slice(&out).map_err(|e| Fail::msg(e.to_string()))
+}
