@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python clean
+.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis bench-redis setup-system clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -61,7 +61,9 @@ wheel-python: $(PYVENV)/.installed
 	$(PYVENV)/bin/maturin build --release --quiet -m bindings-python/Cargo.toml -o target/wheels
 	$(PYVENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/cardwire-*.whl
 
-test-python: wheel-python cli
+test-python: setup-system wheel-python cli
+	@# The axum recipe of README "Running on several instances", run by tests/test_redis_recipes.py.
+	$(CARGO) build --release -q -p cardwire-redis --examples
 	cd bindings-python && ../$(PYPY) -m pytest -q -p no:cacheprovider
 	cd examples/python && ../../$(PYPY) -m mypy --config-file mypy.ini --no-incremental .
 	$(PYPY) -m mypy.stubtest cardwire --allowlist bindings-python/stubtest-allowlist.txt
@@ -79,7 +81,7 @@ lint: setup-rust
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-test-rust:
+test-rust: setup-system
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 	@# The native RSA backend (aws-lc-rs) passes the same tests: vectors, Wycheproof, properties.
@@ -115,11 +117,17 @@ test-examples: cli
 	grep -q "every redelivery came back duplicate" target/sandbox-tour.txt
 	@echo "examples: the tours ran and showed every step"
 
-# Debian's Chromium for the browser tests, installed when missing.
+# Debian packages the tests use, installed in one apt call when any is missing:
+# Chromium (browser suite), redis-server (shared replay stores), softhsm2 (HSM signing).
+SYSTEM_PACKAGES := chromium:chromium redis-server:redis-server softhsm2-util:softhsm2
 setup-system:
-	@if ! command -v chromium >/dev/null; then \
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 wasm: setup-rust
@@ -138,6 +146,7 @@ setup-js: setup-system setup-rust
 	@# examples/node and examples/reveal resolve `cardwire`, express and fastify as an app would.
 	ln -sfn ../../bindings-wasm/node_modules examples/node/node_modules
 	ln -sfn ../../bindings-wasm/node_modules examples/reveal/node_modules
+	ln -sfn ../../bindings-wasm/node_modules tests/redis/node_modules
 
 # The whole Node suite twice (native addon, then forced WebAssembly), the
 # browser suite in Chromium, and the bundlers (esbuild, Vite, webpack) with
@@ -150,14 +159,26 @@ test-js: setup-js wheel-python cli
 	cd bindings-wasm && node tests/browser/run.mjs
 	cd bindings-wasm && node tests/bundlers/run.mjs
 
+# Receivers on many instances: 4 processes (2 Python, 2 Node) on one real Redis,
+# 1,000 webhooks with redeliveries, forgeries, Redis killed mid-run and a crash
+# between reserve and commit (tests/redis/run_multi.py).
+test-redis: setup-system setup-js wheel-python
+	$(PYPY) tests/redis/run_multi.py
+
+# Decisions per second on a local Redis: cardwire's stores beside the plain
+# client calls a user would write (Python and Node, single and pipelined).
+bench-redis: setup-system setup-js wheel-python
+	$(PYPY) tests/redis/bench.py
+	cd bindings-wasm && node bench/redis.mjs
+
 bench-js: setup-js
 	cd bindings-wasm && node --security-revert=CVE-2023-46809 bench/node.mjs | tee ../target/bench-node.jsonl | grep -v '^{'
 	cd bindings-wasm && node bench/bench.mjs | grep -v '^{'
 	cd bindings-wasm && node bench/browser.mjs | grep -v '^{'
 
-bench: bench-rust bench-compare bench-python bench-js
+bench: bench-rust bench-compare bench-python bench-js bench-redis
 
-test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js
+test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js test-redis
 	@echo "make test: all green"
 
 docs:

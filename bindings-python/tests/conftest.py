@@ -38,3 +38,61 @@ def wc_pair() -> Any:
     m = cardwire.WorldCardMerchant("app", key("merchant_2048.pkcs8.pem"), AES_HEX, key("platform_2048.spki.pem"))
     p = cardwire.WorldCardPlatform("app", key("merchant_2048.spki.pem"), AES_HEX, key("platform_2048.pkcs8.pem"))
     return m, p
+
+
+class RedisServer:
+    """A real redis-server on a free loopback port, its data under a
+    directory of its own (append-only file: a restart keeps what was
+    written), stoppable and restartable for fault tests."""
+
+    def __init__(self, directory: pathlib.Path) -> None:
+        import socket
+
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self.dir = directory
+        self.proc: Any = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
+                                      "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        for _ in range(100):
+            try:
+                redis.Redis(port=self.port).ping()
+                return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        """A crash: no shutdown, no save (the append-only file has every write)."""
+        if self.proc:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+@pytest.fixture()
+def redis_server(tmp_path: pathlib.Path) -> Any:
+    import shutil
+
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed: `make test` installs Debian's redis-server")
+    # Its data under the clone (target/redis-test/<test>), removed afterwards.
+    directory = pathlib.Path(__file__).resolve().parents[2] / "target" / "redis-test" / tmp_path.name
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    server = RedisServer(directory)
+    server.start()
+    yield server
+    server.kill()
+    shutil.rmtree(directory, ignore_errors=True)

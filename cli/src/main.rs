@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cardwire sandbox [--listen 127.0.0.1:8900] [--credentials-out FILE] [--credentials FILE]
-//!                  [--webhook-url PROVIDER=URL ...] [--seed N] [--time-scale F]
+//!                  [--webhook-url PROVIDER=URL ...] [--seed N] [--time-scale F] [--replay-store redis://...]
 //! cardwire trigger PROVIDER EVENT [--sandbox URL] [--card ID] [--redeliver N] [--tamper] [field=value ...]
 //! cardwire explain PROVIDER (--request FILE | --webhook FILE) --credentials FILE [--now-ms MS]
 //! cardwire sign PROVIDER --path PATH [--body FILE|-] [--method M] [--no-validate] --credentials FILE
@@ -44,7 +44,7 @@ impl std::fmt::Display for Fail {
 
 const USAGE: &str = "usage:
   cardwire sandbox [--listen 127.0.0.1:8900] [--credentials-out FILE] [--credentials FILE]
-                   [--webhook-url PROVIDER=URL ...] [--seed N] [--time-scale F]
+                   [--webhook-url PROVIDER=URL ...] [--seed N] [--time-scale F] [--replay-store redis://...]
   cardwire trigger PROVIDER EVENT [--sandbox URL] [--card ID] [--redeliver N] [--tamper] [field=value ...]
   cardwire explain PROVIDER (--request FILE | --webhook FILE) --credentials FILE [--now-ms MS]
   cardwire sign PROVIDER --path PATH [--body FILE|-] [--method M] [--no-validate] --credentials FILE
@@ -153,11 +153,25 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
                 seed,
                 body_limit: 5 * 1024 * 1024,
             };
+            // Several sandboxes share request nonces through Redis.
+            let replay: Option<Box<dyn cardwire::delivery::ReplayGuard + Send>> =
+                match a.one("--replay-store") {
+                    Some(url) if url.starts_with("redis://") => Some(Box::new(
+                        cardwire_redis::RedisReplayGuard::open(url)
+                            .map_err(|e| Fail::msg(e.to_string()))?,
+                    )),
+                    Some(other) => {
+                        return Err(Fail::msg(format!(
+                            "--replay-store {other}: a redis:// URL (the default is in memory)"
+                        )))
+                    }
+                    None => None,
+                };
             sandbox::run(
                 creds,
                 options,
                 a.one("--credentials-out").map(str::to_owned),
-                None,
+                replay,
             )
             .await?;
             Ok(0)

@@ -91,6 +91,18 @@ pub fn account_fingerprint(account: &str) -> String {
     encoding::hex_encode(d.get(..8).unwrap_or_default())
 }
 
+/// The replay key of a request a platform side accepted:
+/// `cardwire:<provider>:<account fingerprint>:request:<sha256 hex of id>`
+/// (the id is the signed nonce, or the path and signed timestamp): no
+/// credential, body or raw id in a shared store.
+pub(crate) fn request_key(provider: &str, account: &str, id: &[u8]) -> String {
+    format!(
+        "cardwire:{provider}:{}:request:{}",
+        account_fingerprint(account),
+        encoding::hex_encode(&Sha256::digest(id))
+    )
+}
+
 /// Which window applies to a webhook's signed timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]

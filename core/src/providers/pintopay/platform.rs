@@ -194,7 +194,11 @@ impl Platform {
                 format!("arrived {ts} µs; now {now_us} µs; difference {} ms (a seconds or milliseconds value is far outside)", (now_us as i128 - ts as i128) / 1000)
             },
         )?;
-        let replay_key = format!("pintopay:request:{}:{path}:{ts}", self.api_key);
+        let replay_key = crate::delivery::request_key(
+            "pintopay",
+            &self.api_key,
+            format!("{path}:{ts}").as_bytes(),
+        );
         let ttl_ms = self.config.window.tolerance_ms.saturating_mul(2);
         check(
             t,

@@ -325,7 +325,7 @@ impl Platform {
             },
         )?;
 
-        let key = format!("worldcard:request:{app_id}:{nonce}");
+        let key = crate::delivery::request_key("worldcard", app_id, nonce.as_bytes());
         let fresh = guard
             .check_and_record(&key, now_ms, self.config.nonce_ttl_ms)
             .and_then(|seen| match seen {
