@@ -11,6 +11,8 @@ function defineClasses(native, CardwireError) {
     #handle() { if (this.#h === undefined) throw freed('WorldCardMerchant'); return this.#h; }
     buildRequest(path, payload, options) { return this.#handle().call('build_request', [path, payload], opts(options)); }
     buildRequestAsync(path, payload, options) { try { return this.#handle().callAsync('build_request', [path, payload], opts(options)); } catch (e) { return Promise.reject(e); } }
+    prepareRequest(path, payload, options) { return this.#handle().call('prepare_request', [path, payload], opts(options)); }
+    finishRequest(prepared, signature) { return this.#handle().call('finish_request', [prepared, signature], null); }
     openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, headers, body], opts(options)); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     encryptField(value, options) { return this.#handle().call('encrypt_field', [value], opts(options)); }
@@ -30,6 +32,8 @@ function defineClasses(native, CardwireError) {
     static sealError(code, message) { return native.callStatic('WorldCardPlatform', 'seal_error', [code, message], null); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
     signWebhookAsync(eventType, data, options) { try { return this.#handle().callAsync('sign_webhook', [eventType, data], opts(options)); } catch (e) { return Promise.reject(e); } }
+    prepareWebhook(eventType, data, options) { return this.#handle().call('prepare_webhook', [eventType, data], opts(options)); }
+    finishWebhook(prepared, signature) { return this.#handle().call('finish_webhook', [prepared, signature], null); }
     static rejection(error) { return native.callStatic('WorldCardPlatform', 'rejection', [error], null); }
     static isAcknowledged(status, body) { return native.callStatic('WorldCardPlatform', 'is_acknowledged', [status, body], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
@@ -71,6 +75,11 @@ function defineClasses(native, CardwireError) {
     #handle() { if (this.#h === undefined) throw freed('WasabiMerchant'); return this.#h; }
     buildRequest(path, payload, options) { return this.#handle().call('build_request', [path, payload], opts(options)); }
     buildRequestAsync(path, payload, options) { try { return this.#handle().callAsync('build_request', [path, payload], opts(options)); } catch (e) { return Promise.reject(e); } }
+    prepareRequest(path, payload, options) { return this.#handle().call('prepare_request', [path, payload], opts(options)); }
+    prepareUpload(filename, contentType, bytes, category) { return this.#handle().call('prepare_upload', [filename, contentType, bytes, category], null); }
+    finishRequest(prepared, signature) { return this.#handle().call('finish_request', [prepared, signature], null); }
+    prepareDecrypt(value) { return this.#handle().call('prepare_decrypt', [value], null); }
+    finishDecrypt(prepared, plaintexts) { return this.#handle().call('finish_decrypt', [prepared, plaintexts], null); }
     uploadFile(filename, contentType, bytes, category) { return this.#handle().call('upload_file', [filename, contentType, bytes, category], null); }
     uploadFileAsync(filename, contentType, bytes, category) { try { return this.#handle().callAsync('upload_file', [filename, contentType, bytes, category], null); } catch (e) { return Promise.reject(e); } }
     openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, headers, body], opts(options)); }
@@ -96,6 +105,11 @@ function defineClasses(native, CardwireError) {
     sealErrorAsync(code, message) { try { return this.#handle().callAsync('seal_error', [code, message], null); } catch (e) { return Promise.reject(e); } }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
     signWebhookAsync(eventType, data, options) { try { return this.#handle().callAsync('sign_webhook', [eventType, data], opts(options)); } catch (e) { return Promise.reject(e); } }
+    prepareResponse(payload) { return this.#handle().call('prepare_response', [payload], null); }
+    prepareError(code, message) { return this.#handle().call('prepare_error', [code, message], null); }
+    finishResponse(prepared, signature) { return this.#handle().call('finish_response', [prepared, signature], null); }
+    prepareWebhook(eventType, data, options) { return this.#handle().call('prepare_webhook', [eventType, data], opts(options)); }
+    finishWebhook(prepared, signature) { return this.#handle().call('finish_webhook', [prepared, signature], null); }
     encryptField(value, options) { return this.#handle().call('encrypt_field', [value], opts(options)); }
     static isAcknowledged(status, body) { return native.callStatic('WasabiPlatform', 'is_acknowledged', [status, body], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }

@@ -33,6 +33,7 @@ export type CardwireErrorCode =
   | 'idempotency_key_required'
   | 'api_error'
   | 'store_unavailable'
+  | 'signer_mismatch'
 ;
 
 /** Every failure cardwire throws: a real `Error` with a stable `code`. */
@@ -57,6 +58,74 @@ export class CardwireError extends Error {
   readonly requestId?: string | null;
   /** `api_error`: whether the provider fields came under a signature or MAC */
   readonly authenticated?: boolean;
+}
+
+/** A request built but for its signature, for a key held in an HSM, KMS or WebCrypto: sign `sign_input`, then `finish_request`. */
+export interface PreparedRequest {
+  /** the exact bytes to sign */
+  signInput: Uint8Array;
+  /** SHA-256 of `sign_input` (for signers given a digest: AWS KMS `MessageType=DIGEST`) */
+  digest: Uint8Array;
+  /** `RSASSA_PSS_SHA_256` (salt 32) or `RSASSA_PKCS1_V1_5_SHA_256` */
+  algorithm: string;
+  /** the header the signature goes into */
+  signatureHeader: string;
+  /** `POST` */
+  method: string;
+  /** path, relative to the provider's base URL */
+  path: string;
+  /** headers, the signature header empty */
+  headers: Record<string, string>;
+  /** the exact body bytes */
+  body: Uint8Array;
+  /** the body as text, when it is UTF-8 */
+  bodyText: string | null;
+}
+
+/** A response built but for its signature: sign `sign_input`, then `finish_response`. */
+export interface PreparedResponse {
+  /** the exact bytes to sign */
+  signInput: Uint8Array;
+  /** SHA-256 of `sign_input` */
+  digest: Uint8Array;
+  /** the signature algorithm */
+  algorithm: string;
+  /** the header the signature goes into */
+  signatureHeader: string;
+  /** the HTTP status */
+  status: number;
+  /** headers, the signature header empty */
+  headers: Record<string, string>;
+  /** the body bytes */
+  body: Uint8Array;
+  /** the body as text, when it is UTF-8 */
+  bodyText: string | null;
+}
+
+/** A webhook built but for its signature: sign `sign_input`, then `finish_webhook`. */
+export interface PreparedWebhook {
+  /** the exact bytes to sign */
+  signInput: Uint8Array;
+  /** SHA-256 of `sign_input` */
+  digest: Uint8Array;
+  /** the signature algorithm */
+  algorithm: string;
+  /** the header the signature goes into */
+  signatureHeader: string;
+  /** headers, the signature header empty */
+  headers: Record<string, string>;
+  /** the exact body bytes */
+  body: Uint8Array;
+  /** the body as text, when it is UTF-8 */
+  bodyText: string | null;
+}
+
+/** An RSA-encrypted field for a key held in an HSM: decrypt each block, then `finish_decrypt`. */
+export interface PreparedDecrypt {
+  /** the modulus-sized ciphertext blocks, each decrypted on its own */
+  blocks: Uint8Array[];
+  /** `RSAES_PKCS1_V1_5`, `RSAES_OAEP_SHA_1` or `RSAES_OAEP_SHA_256` */
+  algorithm: string;
 }
 
 /** An HTTP request to send: exactly these bytes and headers. */
@@ -277,7 +346,7 @@ export interface GatewayEventPage {
 export interface WorldCardMerchantOptions {
   /** `X-App-Id` */
   appId: string;
-  /** the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER */
+  /** the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER; for a key held in an HSM or KMS, its public key (SPKI PEM): then `prepare_request`/`finish_request` sign */
   privateKeyPem: string;
   /** 64 hex characters, 44 Base64 characters or 32 raw bytes */
   aesKey: string;
@@ -296,6 +365,19 @@ export interface WorldCardMerchantOptions {
 }
 
 export interface WorldCardMerchantBuildRequestOptions {
+  /** `X-Timestamp`, Unix seconds (default: from `now_ms`) */
+  timestampS?: number | bigint;
+  /** the clock, Unix milliseconds (default: the host clock) */
+  nowMs?: number | bigint;
+  /** the nonce (default: 16 random bytes as hex) */
+  nonce?: string;
+  /** 32 bytes seeding the RNG, for reproducible tests (default: the host CSPRNG) */
+  random?: Uint8Array;
+  /** check the payload against the documented rules (default: the client's setting, on) */
+  validate?: boolean;
+}
+
+export interface WorldCardMerchantPrepareRequestOptions {
   /** `X-Timestamp`, Unix seconds (default: from `now_ms`) */
   timestampS?: number | bigint;
   /** the clock, Unix milliseconds (default: the host clock) */
@@ -335,6 +417,10 @@ export class WorldCardMerchant implements Disposable {
   buildRequest(path: string, payload?: Payload | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
   buildRequestAsync(path: string, payload?: Payload | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `build_request` for a key held in an HSM or KMS: everything but the signature, and the sign input */
+  prepareRequest(path: string, payload?: Payload | null, options?: WorldCardMerchantPrepareRequestOptions): PreparedRequest;
+  /** checks your signer's signature with the public key and completes the request (`signer_mismatch` names the likely misconfiguration) */
+  finishRequest(prepared: unknown, signature: Uint8Array): OutgoingRequest;
   /** opens a response: the verified, decrypted data, or raises `api_error` */
   openResponse(status: number, headers: HeadersInput, body: Body, options?: WorldCardMerchantOpenResponseOptions): OpenedResponse;
   /** decrypts one sensitive field */
@@ -359,7 +445,7 @@ export interface WorldCardPlatformOptions {
   merchantPublicKeyPem: string;
   /** the merchant's AES key */
   aesKey: string;
-  /** WorldCard's private key (needed to sign webhooks) */
+  /** WorldCard's private key (needed to sign webhooks); its public key when it is held in an HSM or KMS (then `prepare_webhook`) */
   platformPrivateKeyPem?: string;
   /** check payloads against the documented rules (default true) */
   validate?: boolean;
@@ -392,6 +478,17 @@ export interface WorldCardPlatformSignWebhookOptions {
   random?: Uint8Array;
 }
 
+export interface WorldCardPlatformPrepareWebhookOptions {
+  /** `X-Timestamp`, Unix ms (default: `now_ms`) */
+  timestampMs?: number | bigint;
+  /** the clock, Unix milliseconds (default: the host clock) */
+  nowMs?: number | bigint;
+  /** the nonce (default: 16 random bytes as hex) */
+  nonce?: string;
+  /** 32 bytes seeding the RNG, for reproducible tests (default: the host CSPRNG) */
+  random?: Uint8Array;
+}
+
 /** WorldCard `Card/*`, provider side: verify requests, seal responses, sign webhooks. */
 export class WorldCardPlatform implements Disposable {
   constructor(options: WorldCardPlatformOptions);
@@ -405,6 +502,10 @@ export class WorldCardPlatform implements Disposable {
   signWebhook(eventType: string, data: Payload, options?: WorldCardPlatformSignWebhookOptions): SignedWebhook;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
   signWebhookAsync(eventType: string, data: Payload, options?: WorldCardPlatformSignWebhookOptions): Promise<SignedWebhook>;
+  /** `sign_webhook` for a platform key held in an HSM or KMS */
+  prepareWebhook(eventType: string, data: Payload, options?: WorldCardPlatformPrepareWebhookOptions): PreparedWebhook;
+  /** checks the signature and completes the webhook */
+  finishWebhook(prepared: unknown, signature: Uint8Array): SignedWebhook;
   /** the platform's documented answer to a failed check */
   static rejection(error: CardwireError | { code: string; message?: string }): OutgoingResponse;
   /** whether a merchant's answer acknowledges a webhook */
@@ -512,7 +613,7 @@ export class WorldCardLegacyPlatform implements Disposable {
 export interface WasabiMerchantOptions {
   /** `X-WSB-API-KEY` */
   apiKey: string;
-  /** the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works) */
+  /** the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works); for a key held in an HSM or KMS, its public key (SPKI PEM): then the `prepare_…`/`finish_…` forms sign and decrypt */
   privateKeyPem: string;
   /** Wasabi's public key (verifies responses and notifications) */
   platformPublicKeyPem?: string;
@@ -529,6 +630,11 @@ export interface WasabiMerchantOptions {
 }
 
 export interface WasabiMerchantBuildRequestOptions {
+  /** check the payload against the documented rules (default: the client's setting, on) */
+  validate?: boolean;
+}
+
+export interface WasabiMerchantPrepareRequestOptions {
   /** check the payload against the documented rules (default: the client's setting, on) */
   validate?: boolean;
 }
@@ -555,6 +661,16 @@ export class WasabiMerchant implements Disposable {
   buildRequest(path: string, payload?: Payload | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
   buildRequestAsync(path: string, payload?: Payload | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `build_request` for a key held in an HSM or KMS: everything but `X-WSB-SIGNATURE`, and the sign input */
+  prepareRequest(path: string, payload?: Payload | null, options?: WasabiMerchantPrepareRequestOptions): PreparedRequest;
+  /** `upload_file` for a key held in an HSM or KMS (the sign input is `{}`) */
+  prepareUpload(filename: string, contentType: string, bytes: Uint8Array, category: string): PreparedRequest;
+  /** checks your signer's signature with the public key and completes the request */
+  finishRequest(prepared: unknown, signature: Uint8Array): OutgoingRequest;
+  /** `decrypt_field` for a key held in an HSM: the ciphertext blocks and the padding */
+  prepareDecrypt(value: string): PreparedDecrypt;
+  /** joins the decrypted blocks into the field's text */
+  finishDecrypt(prepared: unknown, plaintexts: unknown): string;
   /** the multipart upload, signed over `{}` */
   uploadFile(filename: string, contentType: string, bytes: Uint8Array, category: string): OutgoingRequest;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
@@ -583,7 +699,7 @@ export class WasabiMerchant implements Disposable {
 export interface WasabiPlatformOptions {
   /** the merchant's `X-WSB-API-KEY` */
   apiKey: string;
-  /** Wasabi's private key */
+  /** Wasabi's private key; its public key when it is held in an HSM or KMS (then the `prepare_…` forms) */
   platformPrivateKeyPem: string;
   /** the merchant's public key */
   merchantPublicKeyPem: string;
@@ -595,6 +711,11 @@ export interface WasabiPlatformVerifyRequestOptions {
 }
 
 export interface WasabiPlatformSignWebhookOptions {
+  /** `X-WSB-REQUEST-ID` (default: random; reuse it on redeliveries) */
+  requestId?: string;
+}
+
+export interface WasabiPlatformPrepareWebhookOptions {
   /** `X-WSB-REQUEST-ID` (default: random; reuse it on redeliveries) */
   requestId?: string;
 }
@@ -621,6 +742,16 @@ export class WasabiPlatform implements Disposable {
   signWebhook(eventType: string, data: Payload, options?: WasabiPlatformSignWebhookOptions): SignedWebhook;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
   signWebhookAsync(eventType: string, data: Payload, options?: WasabiPlatformSignWebhookOptions): Promise<SignedWebhook>;
+  /** `seal_response` for a platform key held in an HSM or KMS */
+  prepareResponse(payload?: Payload | null): PreparedResponse;
+  /** `seal_error` for a platform key held in an HSM or KMS */
+  prepareError(code: number | bigint, message: string): PreparedResponse;
+  /** checks the signature and completes the response */
+  finishResponse(prepared: unknown, signature: Uint8Array): OutgoingResponse;
+  /** `sign_webhook` for a platform key held in an HSM or KMS */
+  prepareWebhook(eventType: string, data: Payload, options?: WasabiPlatformPrepareWebhookOptions): PreparedWebhook;
+  /** checks the signature and completes the notification */
+  finishWebhook(prepared: unknown, signature: Uint8Array): SignedWebhook;
   /** encrypts a card field to the merchant's key */
   encryptField(value: string, options?: WasabiPlatformEncryptFieldOptions): string;
   /** whether a merchant's answer acknowledges a webhook */

@@ -167,6 +167,15 @@ pub enum Error {
         /// What failed, without keys or payloads.
         reason: String,
     },
+    /// What an external signer (HSM, KMS, WebCrypto) returned does not
+    /// verify with the key's known public half; `cause` names the likely
+    /// misconfiguration (wrong key, PSS salt length, PKCS#1 v1.5 instead of
+    /// PSS or back, a signature over the digest of the digest). Nothing was
+    /// sent: fix the signer's settings.
+    SignerMismatch {
+        /// The likely cause and what to change.
+        cause: String,
+    },
     /// The provider answered with an error.
     Api(Box<ApiError>),
 }
@@ -186,6 +195,7 @@ pub const CODES: &[&str] = &[
     "idempotency_key_required",
     "api_error",
     "store_unavailable",
+    "signer_mismatch",
 ];
 
 impl Error {
@@ -204,6 +214,7 @@ impl Error {
             Error::IdempotencyKeyRequired => "idempotency_key_required",
             Error::Api(_) => "api_error",
             Error::StoreUnavailable { .. } => "store_unavailable",
+            Error::SignerMismatch { .. } => "signer_mismatch",
         }
     }
 
@@ -249,6 +260,9 @@ impl fmt::Display for Error {
             Error::IdempotencyKeyRequired => f.write_str("this endpoint needs an Idempotency-Key"),
             Error::StoreUnavailable { reason } => {
                 write!(f, "replay store unavailable: {reason}; nothing was recorded (answer 5xx so the provider retries)")
+            }
+            Error::SignerMismatch { cause } => {
+                write!(f, "the external signer's result does not verify with the key's public half: {cause}")
             }
             Error::Api(e) => {
                 write!(f, "provider error {}: {}", e.provider_code, e.message)?;

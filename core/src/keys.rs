@@ -26,11 +26,23 @@ use crate::error::{Error, Result};
 /// An RSA private key (zeroized on drop by the `rsa` crate; `Debug` is
 /// redacted). With the `native` feature, keys of 2048 bits and more are also
 /// loaded into AWS-LC once, here, and every operation takes that path.
+///
+/// A key held outside the process (an HSM, a cloud KMS, a non-extractable
+/// WebCrypto key) is represented by [`RsaPrivateKey::external`]: only its
+/// public half is here, in-process signing and decryption refuse with
+/// `invalid_key`, and the two-step forms of [`crate::external`] build the
+/// sign input for your signer and finish the envelope.
 #[derive(Clone)]
 pub struct RsaPrivateKey {
-    inner: rsa::RsaPrivateKey,
+    inner: Half,
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
     native: Option<crate::crypto::native::NativePrivate>,
+}
+
+#[derive(Clone)]
+enum Half {
+    Local(rsa::RsaPrivateKey),
+    External(Box<RsaPublicKey>),
 }
 
 /// An RSA public key.
@@ -57,10 +69,32 @@ impl RsaPrivateKey {
                 .then(|| inner.to_pkcs8_der().ok())
                 .flatten()
                 .and_then(|der| crate::crypto::native::NativePrivate::from_pkcs8(der.as_bytes()));
-            RsaPrivateKey { inner, native }
+            RsaPrivateKey {
+                inner: Half::Local(inner),
+                native,
+            }
         }
         #[cfg(not(all(feature = "native", not(target_arch = "wasm32"))))]
-        RsaPrivateKey { inner }
+        RsaPrivateKey {
+            inner: Half::Local(inner),
+        }
+    }
+
+    /// A private key that never enters this process: `public` is its public
+    /// half, used to check what your signer returns. Signing and decrypting
+    /// in process fail with `invalid_key`; use the `prepare_*` forms and
+    /// finish them with the signature (or plaintext) your HSM or KMS made.
+    pub fn external(public: RsaPublicKey) -> Self {
+        RsaPrivateKey {
+            inner: Half::External(Box::new(public)),
+            #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+            native: None,
+        }
+    }
+
+    /// Whether the private half is held outside the process.
+    pub fn is_external(&self) -> bool {
+        matches!(self.inner, Half::External(_))
     }
 
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
@@ -221,21 +255,32 @@ impl RsaPrivateKey {
 
     /// The matching public key.
     pub fn public_key(&self) -> RsaPublicKey {
-        RsaPublicKey::wrap(self.inner.to_public_key())
+        match &self.inner {
+            Half::Local(inner) => RsaPublicKey::wrap(inner.to_public_key()),
+            Half::External(public) => (**public).clone(),
+        }
     }
 
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.inner.size() * 8
+        self.size() * 8
     }
 
     /// Modulus size in bytes (the length of every signature made with it).
     pub fn size(&self) -> usize {
-        self.inner.size()
+        match &self.inner {
+            Half::Local(inner) => inner.size(),
+            Half::External(public) => public.size(),
+        }
     }
 
-    pub(crate) fn as_rsa(&self) -> &rsa::RsaPrivateKey {
-        &self.inner
+    pub(crate) fn as_rsa(&self) -> Result<&rsa::RsaPrivateKey> {
+        match &self.inner {
+            Half::Local(inner) => Ok(inner),
+            Half::External(_) => Err(Error::InvalidKey {
+                reason: "this private key is held outside the process (HSM, KMS, WebCrypto): use the prepare_* form and finish it with your signer's result",
+            }),
+        }
     }
 }
 

@@ -53,6 +53,7 @@ pub mod envelope;
 pub mod error;
 pub mod exact_json;
 pub mod explain;
+pub mod external;
 pub mod keys;
 pub mod lenient;
 pub mod providers;

@@ -26,7 +26,42 @@ ErrorCode = Literal[
     "idempotency_key_required",
     "api_error",
     "store_unavailable",
+    "signer_mismatch",
 ]
+
+class PreparedRequest(TypedDict):
+    sign_input: bytes
+    digest: bytes
+    algorithm: str
+    signature_header: str
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    body_text: str | None
+
+class PreparedResponse(TypedDict):
+    sign_input: bytes
+    digest: bytes
+    algorithm: str
+    signature_header: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    body_text: str | None
+
+class PreparedWebhook(TypedDict):
+    sign_input: bytes
+    digest: bytes
+    algorithm: str
+    signature_header: str
+    headers: dict[str, str]
+    body: bytes
+    body_text: str | None
+
+class PreparedDecrypt(TypedDict):
+    blocks: list[bytes]
+    algorithm: str
 
 class Request(TypedDict):
     method: str

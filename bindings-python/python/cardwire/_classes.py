@@ -46,6 +46,14 @@ class WorldCardMerchant:
         """``build_request`` in a worker thread (the GIL is released around the crypto)."""
         return await _in_thread(self.build_request, path, payload, timestamp_s=timestamp_s, now_ms=now_ms, nonce=nonce, random=random, validate=validate)
 
+    def prepare_request(self, path: str, payload: Payload | None = None, *, timestamp_s: int | None = None, now_ms: int | None = None, nonce: str | None = None, random: bytes | None = None, validate: bool | None = None) -> Any:
+        """``build_request`` for a key held in an HSM or KMS: everything but the signature, and the sign input"""
+        return self._h.call("prepare_request", (path, payload), {"timestamp_s": timestamp_s, "now_ms": now_ms, "nonce": nonce, "random": random, "validate": validate})
+
+    def finish_request(self, prepared: Any, signature: bytes) -> Any:
+        """checks your signer's signature with the public key and completes the request (``signer_mismatch`` names the likely misconfiguration)"""
+        return self._h.call("finish_request", (prepared, signature), None)
+
     def open_response(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Any:
         """opens a response: the verified, decrypted data, or raises ``api_error``"""
         return self._h.call("open_response", (status, headers, body), {"now_ms": now_ms})
@@ -100,6 +108,14 @@ class WorldCardPlatform:
     async def sign_webhook_async(self, event_type: str, data: Payload, *, timestamp_ms: int | None = None, now_ms: int | None = None, nonce: str | None = None, random: bytes | None = None) -> Any:
         """``sign_webhook`` in a worker thread (the GIL is released around the crypto)."""
         return await _in_thread(self.sign_webhook, event_type, data, timestamp_ms=timestamp_ms, now_ms=now_ms, nonce=nonce, random=random)
+
+    def prepare_webhook(self, event_type: str, data: Payload, *, timestamp_ms: int | None = None, now_ms: int | None = None, nonce: str | None = None, random: bytes | None = None) -> Any:
+        """``sign_webhook`` for a platform key held in an HSM or KMS"""
+        return self._h.call("prepare_webhook", (event_type, data), {"timestamp_ms": timestamp_ms, "now_ms": now_ms, "nonce": nonce, "random": random})
+
+    def finish_webhook(self, prepared: Any, signature: bytes) -> Any:
+        """checks the signature and completes the webhook"""
+        return self._h.call("finish_webhook", (prepared, signature), None)
 
     @staticmethod
     def rejection(error: CardwireError) -> Any:
@@ -202,6 +218,26 @@ class WasabiMerchant:
         """``build_request`` in a worker thread (the GIL is released around the crypto)."""
         return await _in_thread(self.build_request, path, payload, validate=validate)
 
+    def prepare_request(self, path: str, payload: Payload | None = None, *, validate: bool | None = None) -> Any:
+        """``build_request`` for a key held in an HSM or KMS: everything but ``X-WSB-SIGNATURE``, and the sign input"""
+        return self._h.call("prepare_request", (path, payload), {"validate": validate})
+
+    def prepare_upload(self, filename: str, content_type: str, bytes: bytes, category: str) -> Any:
+        """``upload_file`` for a key held in an HSM or KMS (the sign input is ``{}``)"""
+        return self._h.call("prepare_upload", (filename, content_type, bytes, category), None)
+
+    def finish_request(self, prepared: Any, signature: bytes) -> Any:
+        """checks your signer's signature with the public key and completes the request"""
+        return self._h.call("finish_request", (prepared, signature), None)
+
+    def prepare_decrypt(self, value: str) -> Any:
+        """``decrypt_field`` for a key held in an HSM: the ciphertext blocks and the padding"""
+        return self._h.call("prepare_decrypt", (value,), None)
+
+    def finish_decrypt(self, prepared: Any, plaintexts: Any) -> Any:
+        """joins the decrypted blocks into the field's text"""
+        return self._h.call("finish_decrypt", (prepared, plaintexts), None)
+
     def upload_file(self, filename: str, content_type: str, bytes: bytes, category: str) -> Any:
         """the multipart upload, signed over ``{}``"""
         return self._h.call("upload_file", (filename, content_type, bytes, category), None)
@@ -279,6 +315,26 @@ class WasabiPlatform:
     async def sign_webhook_async(self, event_type: str, data: Payload, *, request_id: str | None = None) -> Any:
         """``sign_webhook`` in a worker thread (the GIL is released around the crypto)."""
         return await _in_thread(self.sign_webhook, event_type, data, request_id=request_id)
+
+    def prepare_response(self, payload: Payload | None = None) -> Any:
+        """``seal_response`` for a platform key held in an HSM or KMS"""
+        return self._h.call("prepare_response", (payload,), None)
+
+    def prepare_error(self, code: int, message: str) -> Any:
+        """``seal_error`` for a platform key held in an HSM or KMS"""
+        return self._h.call("prepare_error", (code, message), None)
+
+    def finish_response(self, prepared: Any, signature: bytes) -> Any:
+        """checks the signature and completes the response"""
+        return self._h.call("finish_response", (prepared, signature), None)
+
+    def prepare_webhook(self, event_type: str, data: Payload, *, request_id: str | None = None) -> Any:
+        """``sign_webhook`` for a platform key held in an HSM or KMS"""
+        return self._h.call("prepare_webhook", (event_type, data), {"request_id": request_id})
+
+    def finish_webhook(self, prepared: Any, signature: bytes) -> Any:
+        """checks the signature and completes the notification"""
+        return self._h.call("finish_webhook", (prepared, signature), None)
 
     def encrypt_field(self, value: str, *, padding: Literal['pkcs1v15', 'oaep-sha1', 'oaep-sha256'] | None = None) -> Any:
         """encrypts a card field to the merchant's key"""

@@ -76,6 +76,10 @@ class StoreUnavailable(CardwireError):
     code = "store_unavailable"
 
 
+class SignerMismatch(CardwireError):
+    code = "signer_mismatch"
+
+
 _BY_CODE: dict[str, type[CardwireError]] = {
     "invalid_key": InvalidKey,
     "invalid_input": InvalidInput,
@@ -89,6 +93,7 @@ _BY_CODE: dict[str, type[CardwireError]] = {
     "idempotency_key_required": IdempotencyKeyRequired,
     "api_error": ApiError,
     "store_unavailable": StoreUnavailable,
+    "signer_mismatch": SignerMismatch,
 }
 
-__all__ = ["CardwireError", "InvalidKey", "InvalidInput", "MalformedEnvelope", "SignatureInvalid", "DecryptFailed", "TimestampOutOfWindow", "ReplayDetected", "UnknownMerchant", "ValidationFailed", "IdempotencyKeyRequired", "ApiError", "StoreUnavailable"]
+__all__ = ["CardwireError", "InvalidKey", "InvalidInput", "MalformedEnvelope", "SignatureInvalid", "DecryptFailed", "TimestampOutOfWindow", "ReplayDetected", "UnknownMerchant", "ValidationFailed", "IdempotencyKeyRequired", "ApiError", "StoreUnavailable", "SignerMismatch"]

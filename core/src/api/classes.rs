@@ -16,6 +16,7 @@ use crate::crypto::rsa_pss::PssSaltPolicy;
 use crate::delivery::{DeliveryConfig, MemoryReplayGuard, ReplayGuard, WebhookEvent, WindowPolicy};
 use crate::envelope::{OutgoingRequest, OutgoingResponse, Payload, SignedWebhook, Window};
 use crate::error::{Error, Result};
+use crate::external::{Prepared, PreparedDecrypt};
 use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 use crate::{payca, pintopay, wasabi, worldcard, worldcard_legacy};
 
@@ -99,6 +100,123 @@ fn salt(strict: Option<bool>) -> PssSaltPolicy {
 
 fn text_of(body: &[u8]) -> Out {
     Out::opt_str(std::str::from_utf8(body).ok().map(str::to_owned))
+}
+
+/// A private key, or (given a public key) a handle to one held outside the
+/// process: in-process signing then refuses and the `prepare_…` forms sign.
+fn private_or_external(text: &str) -> Result<RsaPrivateKey> {
+    match RsaPrivateKey::parse(text) {
+        Ok(k) => Ok(k),
+        Err(e) => RsaPublicKey::parse(text)
+            .map(RsaPrivateKey::external)
+            .map_err(|_| e),
+    }
+}
+
+fn prepared_out<T>(shape: &'static str, p: Prepared<T>, base: fn(T) -> Out) -> Out
+where
+    T: crate::external::Signable + Clone,
+{
+    let mut fields = vec![
+        ("sign_input", Out::Bytes(p.sign_input().to_vec())),
+        ("digest", Out::Bytes(p.digest().to_vec())),
+        ("algorithm", Out::Str(p.algorithm().name().to_owned())),
+        ("signature_header", Out::Str(p.signature_header().to_owned())),
+    ];
+    if let Out::Record(_, rest) = base(p.message().clone()) {
+        fields.extend(rest);
+    }
+    Out::Record(shape, fields)
+}
+
+/// A prepared message given back by the caller.
+struct Given {
+    method: String,
+    path: String,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Given {
+    fn read(a: &Args<'_>) -> Result<Given> {
+        let v = a
+            .get("prepared")
+            .ok_or_else(|| Error::invalid_input("prepared is required: pass what prepare_… returned"))?;
+        if !matches!(v, Input::Map(_)) {
+            return Err(Error::invalid_input("prepared must be the object prepare_… returned"));
+        }
+        let text = |k: &str| match v.get(k) {
+            Some(Input::Str(s)) => s.clone(),
+            _ => String::new(),
+        };
+        let headers = super::value::headers(v.get("headers").unwrap_or(&Input::Null))?
+            .pairs()
+            .to_vec();
+        let body = super::value::body(
+            v.get("body")
+                .ok_or_else(|| Error::invalid_input("prepared.body is missing: pass what prepare_… returned"))?,
+            "prepared.body",
+        )?;
+        let status = match v.get("status") {
+            Some(Input::Int(i)) => u16::try_from(*i).unwrap_or(200),
+            _ => 200,
+        };
+        Ok(Given {
+            method: text("method"),
+            path: text("path"),
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn request(self) -> OutgoingRequest {
+        OutgoingRequest {
+            method: self.method,
+            path: self.path,
+            headers: self.headers,
+            body: self.body,
+        }
+    }
+
+    fn response(self) -> OutgoingResponse {
+        OutgoingResponse {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }
+    }
+
+    fn webhook(self) -> SignedWebhook {
+        SignedWebhook {
+            headers: self.headers,
+            body: self.body,
+        }
+    }
+}
+
+fn prepared_decrypt_out(p: &PreparedDecrypt) -> Out {
+    Out::Record(
+        "prepared_decrypt",
+        vec![
+            ("blocks", Out::List(p.blocks().iter().map(|b| Out::Bytes(b.clone())).collect())),
+            ("algorithm", Out::Str(p.algorithm().to_owned())),
+        ],
+    )
+}
+
+fn byte_list(v: Option<&Input>, what: &str) -> Result<Vec<Vec<u8>>> {
+    match v {
+        Some(Input::List(items)) => items
+            .iter()
+            .map(|i| match i {
+                Input::Bytes(b) => Ok(b.clone()),
+                _ => Err(Error::invalid_input(format!("{what} must be a list of bytes"))),
+            })
+            .collect(),
+        _ => Err(Error::invalid_input(format!("{what} must be a list of bytes"))),
+    }
 }
 
 pub(crate) fn request_out(r: OutgoingRequest) -> Out {
@@ -218,11 +336,11 @@ impl Instance {
             .ok_or_else(|| Error::invalid_input(format!("unknown class {class}")))?;
         let a = Args::ctor(spec.name, spec.ctor, options)?;
         let validate = a.opt_bool("validate")?.unwrap_or(true);
-        let private = |name: &str| -> Result<RsaPrivateKey> { RsaPrivateKey::parse(&a.str(name)?) };
+        let private = |name: &str| -> Result<RsaPrivateKey> { private_or_external(&a.str(name)?) };
         let public = |name: &str| -> Result<RsaPublicKey> { RsaPublicKey::parse(&a.str(name)?) };
         let opt_private = |name: &str| -> Result<Option<RsaPrivateKey>> {
             a.opt_str(name)?
-                .map(|k| RsaPrivateKey::parse(&k))
+                .map(|k| private_or_external(&k))
                 .transpose()
         };
         let opt_public = |name: &str| -> Result<Option<RsaPublicKey>> {
@@ -467,6 +585,27 @@ impl Instance {
                 };
                 Ok(request_out(req))
             }
+            (Inner::WorldCardMerchant(m), "prepare_request") => {
+                let path = a.str("path")?;
+                let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
+                let ts = match a.opt_uint("timestamp_s")? {
+                    Some(s) => s,
+                    None => now()? / 1000,
+                };
+                let nonce = match a.opt_str("nonce")? {
+                    Some(n) => n,
+                    None => random_hex(host, 16)?,
+                };
+                let stamp = worldcard::Stamp {
+                    unix_seconds: ts,
+                    nonce: &nonce,
+                };
+                let p = m.prepare_request(&path, payload.as_slice(), stamp, &mut rng()?, a.opt_bool("validate")?)?;
+                Ok(prepared_out("prepared_request", p, request_out))
+            }
+            (Inner::WorldCardMerchant(m), "finish_request") => Ok(request_out(
+                m.finish_request(Given::read(&a)?.request(), &a.bytes("signature")?)?,
+            )),
             (Inner::WorldCardMerchant(m), "open_response") => {
                 let status = a.status("status")?;
                 let r = m.open_response(&a.body("body")?, Some(status))?;
@@ -534,6 +673,29 @@ impl Instance {
                     &mut rng()?,
                 )?))
             }
+            (Inner::WorldCardPlatform(p, app_id), "prepare_webhook") => {
+                let ts = match a.opt_uint("timestamp_ms")? {
+                    Some(t) => t,
+                    None => now()?,
+                };
+                let nonce = match a.opt_str("nonce")? {
+                    Some(n) => n,
+                    None => random_hex(host, 16)?,
+                };
+                let data = a.payload("data")?;
+                let prepared = p.prepare_webhook(
+                    app_id,
+                    &a.str("event_type")?,
+                    data.as_slice(),
+                    ts,
+                    &nonce,
+                    &mut rng()?,
+                )?;
+                Ok(prepared_out("prepared_webhook", prepared, webhook_out))
+            }
+            (Inner::WorldCardPlatform(p, _), "finish_webhook") => Ok(webhook_out(
+                p.finish_webhook(Given::read(&a)?.webhook(), &a.bytes("signature")?)?,
+            )),
             // ----------------------------------------------------- legacy
             (Inner::WorldCardLegacy(c), "build_request") => {
                 let path = a.str("path")?;
@@ -615,6 +777,37 @@ impl Instance {
                 &a.str("category")?,
                 &mut call_rng(host, None)?,
             )?)),
+            (Inner::WasabiMerchant(m), "prepare_request") => {
+                let path = a.str("path")?;
+                let payload = a.opt_payload("payload")?;
+                let p = payload.as_deref().map(Payload::Bytes);
+                let prepared = m.prepare_request(&path, p, &mut call_rng(host, None)?, a.opt_bool("validate")?)?;
+                Ok(prepared_out("prepared_request", prepared, request_out))
+            }
+            (Inner::WasabiMerchant(m), "prepare_upload") => {
+                let prepared = m.prepare_upload(
+                    &a.str("filename")?,
+                    &a.str("content_type")?,
+                    &a.bytes("bytes")?,
+                    &a.str("category")?,
+                    &mut call_rng(host, None)?,
+                )?;
+                Ok(prepared_out("prepared_request", prepared, request_out))
+            }
+            (Inner::WasabiMerchant(m), "finish_request") => Ok(request_out(
+                m.finish_request(Given::read(&a)?.request(), &a.bytes("signature")?)?,
+            )),
+            (Inner::WasabiMerchant(m), "prepare_decrypt") => {
+                Ok(prepared_decrypt_out(&m.prepare_decrypt(&a.str("value")?)?))
+            }
+            (Inner::WasabiMerchant(m), "finish_decrypt") => {
+                let given = a
+                    .get("prepared")
+                    .ok_or_else(|| Error::invalid_input("prepared is required: pass what prepare_decrypt returned"))?;
+                let blocks = byte_list(given.get("blocks"), "prepared.blocks")?;
+                let plain = byte_list(a.get("plaintexts"), "plaintexts")?;
+                Ok(Out::Str(m.finish_decrypt(&blocks, &plain)?))
+            }
             (Inner::WasabiMerchant(m), "open_response") => {
                 let status = a.status("status")?;
                 let r = m.open_response(&a.headers("headers")?, &a.body("body")?, Some(status))?;
@@ -681,6 +874,30 @@ impl Instance {
                     &mut call_rng(host, None)?,
                 )?))
             }
+            (Inner::WasabiPlatform(p), "prepare_response") => {
+                let data = a
+                    .opt_payload("payload")?
+                    .unwrap_or_else(|| b"null".to_vec());
+                Ok(prepared_out("prepared_response", p.prepare_response(data.as_slice())?, response_out))
+            }
+            (Inner::WasabiPlatform(p), "prepare_error") => {
+                let code = i64::try_from(a.uint("code")?).unwrap_or(i64::MAX);
+                Ok(prepared_out("prepared_response", p.prepare_error(code, &a.str("message")?)?, response_out))
+            }
+            (Inner::WasabiPlatform(p), "finish_response") => Ok(response_out(
+                p.finish_response(Given::read(&a)?.response(), &a.bytes("signature")?)?,
+            )),
+            (Inner::WasabiPlatform(p), "prepare_webhook") => {
+                let rid = match a.opt_str("request_id")? {
+                    Some(r) => r,
+                    None => random_hex(host, 16)?,
+                };
+                let prepared = p.prepare_notification(&a.str("event_type")?, a.payload("data")?.as_slice(), &rid)?;
+                Ok(prepared_out("prepared_webhook", prepared, webhook_out))
+            }
+            (Inner::WasabiPlatform(p), "finish_webhook") => Ok(webhook_out(
+                p.finish_notification(Given::read(&a)?.webhook(), &a.bytes("signature")?)?,
+            )),
             (Inner::WasabiPlatform(p), "encrypt_field") => {
                 let pad = a.opt_choice("padding", &["pkcs1v15", "oaep-sha1", "oaep-sha256"])?;
                 Ok(Out::Str(p.encrypt_field(

@@ -52,6 +52,10 @@ fn shape_ts(name: &str) -> &'static str {
         "retry_decision" => "RetryDecision",
         "status_model" => "StatusModel",
         "reveal_request" => "RevealRequest",
+        "prepared_request" => "PreparedRequest",
+        "prepared_response" => "PreparedResponse",
+        "prepared_webhook" => "PreparedWebhook",
+        "prepared_decrypt" => "PreparedDecrypt",
         _ => "unknown",
     }
 }
@@ -67,6 +71,10 @@ fn shape_py(name: &str) -> &'static str {
         "retry_decision" => "RetryDecision",
         "status_model" => "StatusModel",
         "reveal_request" => "RevealRequest",
+        "prepared_request" => "PreparedRequest",
+        "prepared_response" => "PreparedResponse",
+        "prepared_webhook" => "PreparedWebhook",
+        "prepared_decrypt" => "PreparedDecrypt",
         _ => "Any",
     }
 }
@@ -129,6 +137,7 @@ fn key_ts(t: &str) -> &'static str {
         "bytes" => "Uint8Array",
         "headers" => "Record<string, string>",
         "str[]" => "string[]",
+        "bytes[]" => "Uint8Array[]",
         _ => "unknown",
     }
 }
@@ -144,6 +153,7 @@ fn key_py(t: &str) -> &'static str {
         "bytes" => "bytes",
         "headers" => "dict[str, str]",
         "str[]" => "list[str]",
+        "bytes[]" => "list[bytes]",
         _ => "Any",
     }
 }

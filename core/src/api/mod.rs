@@ -102,6 +102,7 @@ pub fn error_from_input(v: &Input) -> Error {
         "unknown_merchant" => Error::UnknownMerchant,
         "idempotency_key_required" => Error::IdempotencyKeyRequired,
         "store_unavailable" => Error::StoreUnavailable { reason: message },
+        "signer_mismatch" => Error::SignerMismatch { cause: message },
         "validation_failed" => Error::ValidationFailed {
             errors: get("errors")
                 .and_then(|e| value::json_value(e, "errors").ok())

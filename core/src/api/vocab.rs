@@ -218,6 +218,16 @@ const DATA: Param = p("data", Ty::Payload, "the data to send");
 const EVENT_TYPE: Param = p("event_type", Ty::Str, "the event type");
 const VALUE: Param = p("value", Ty::Str, "the field's text");
 const ERROR: Param = p("error", Ty::Error, "the error a verify call raised");
+const PREPARED: Param = p(
+    "prepared",
+    Ty::Json,
+    "what `prepare_…` returned, as it was (its headers and body are read back; the sign input is worked out again from them)",
+);
+const SIGNATURE: Param = p(
+    "signature",
+    Ty::Bytes,
+    "the raw signature your HSM, KMS or WebCrypto key made over `sign_input` (bytes, not Base64)",
+);
 const NOW_MS: Param = o(
     "now_ms",
     Ty::Int,
@@ -328,7 +338,7 @@ pub const CLASSES: &[Class] = &[
         exposes: None,
         ctor: &[
             p("app_id", Ty::Str, "`X-App-Id`"),
-            p("private_key_pem", Ty::Str, "the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER"),
+            p("private_key_pem", Ty::Str, "the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER; for a key held in an HSM or KMS, its public key (SPKI PEM): then `prepare_request`/`finish_request` sign"),
             p("aes_key", Ty::Str, "64 hex characters, 44 Base64 characters or 32 raw bytes"),
             o("platform_public_key_pem", Ty::Str, "WorldCard's public key (needed to verify webhooks)"),
             VALIDATE_CTOR,
@@ -351,6 +361,26 @@ pub const CLASSES: &[Class] = &[
                 Ret::Shape("request"),
                 "the exact request to send: encrypted body, signed headers",
             )),
+            m(
+                "prepare_request",
+                &[PATH, PAYLOAD],
+                &[
+                    o("timestamp_s", Ty::Int, "`X-Timestamp`, Unix seconds (default: from `now_ms`)"),
+                    NOW_MS,
+                    NONCE,
+                    RANDOM,
+                    VALIDATE,
+                ],
+                Ret::Shape("prepared_request"),
+                "`build_request` for a key held in an HSM or KMS: everything but the signature, and the sign input",
+            ),
+            m(
+                "finish_request",
+                &[PREPARED, SIGNATURE],
+                &[],
+                Ret::Shape("request"),
+                "checks your signer's signature with the public key and completes the request (`signer_mismatch` names the likely misconfiguration)",
+            ),
             OPEN_RESPONSE,
             DECRYPT_FIELD,
             m("encrypt_field", &[VALUE], &[RANDOM], Ret::Str, "encrypts one field (fields marked \"transmit encrypted\")"),
@@ -369,7 +399,7 @@ pub const CLASSES: &[Class] = &[
             p("app_id", Ty::Str, "the merchant's `X-App-Id`"),
             p("merchant_public_key_pem", Ty::Str, "the merchant's RSA public key"),
             p("aes_key", Ty::Str, "the merchant's AES key"),
-            o("platform_private_key_pem", Ty::Str, "WorldCard's private key (needed to sign webhooks)"),
+            o("platform_private_key_pem", Ty::Str, "WorldCard's private key (needed to sign webhooks); its public key when it is held in an HSM or KMS (then `prepare_webhook`)"),
             VALIDATE_CTOR,
             STRICT_SALT,
             STORE,
@@ -402,6 +432,19 @@ pub const CLASSES: &[Class] = &[
                 Ret::Shape("webhook"),
                 "an encrypted, signed webhook",
             )),
+            m(
+                "prepare_webhook",
+                &[EVENT_TYPE, DATA],
+                &[
+                    o("timestamp_ms", Ty::Int, "`X-Timestamp`, Unix ms (default: `now_ms`)"),
+                    NOW_MS,
+                    NONCE,
+                    RANDOM,
+                ],
+                Ret::Shape("prepared_webhook"),
+                "`sign_webhook` for a platform key held in an HSM or KMS",
+            ),
+            m("finish_webhook", &[PREPARED, SIGNATURE], &[], Ret::Shape("webhook"), "checks the signature and completes the webhook"),
             st(m("rejection", &[ERROR], &[], Ret::Shape("response"), "the platform's documented answer to a failed check")),
             IS_ACKNOWLEDGED,
         ],
@@ -480,7 +523,7 @@ pub const CLASSES: &[Class] = &[
         exposes: None,
         ctor: &[
             p("api_key", Ty::Str, "`X-WSB-API-KEY`"),
-            p("private_key_pem", Ty::Str, "the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works)"),
+            p("private_key_pem", Ty::Str, "the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works); for a key held in an HSM or KMS, its public key (SPKI PEM): then the `prepare_…`/`finish_…` forms sign and decrypt"),
             o("platform_public_key_pem", Ty::Str, "Wasabi's public key (verifies responses and notifications)"),
             o(
                 "response_signature",
@@ -500,6 +543,41 @@ pub const CLASSES: &[Class] = &[
                 Ret::Shape("request"),
                 "the exact signed request (`{}` when there is no payload)",
             )),
+            m(
+                "prepare_request",
+                &[PATH, PAYLOAD],
+                &[VALIDATE],
+                Ret::Shape("prepared_request"),
+                "`build_request` for a key held in an HSM or KMS: everything but `X-WSB-SIGNATURE`, and the sign input",
+            ),
+            m(
+                "prepare_upload",
+                &[FILENAME, CONTENT_TYPE, FILE_BYTES, p("category", Ty::Str, "the file category")],
+                &[],
+                Ret::Shape("prepared_request"),
+                "`upload_file` for a key held in an HSM or KMS (the sign input is `{}`)",
+            ),
+            m(
+                "finish_request",
+                &[PREPARED, SIGNATURE],
+                &[],
+                Ret::Shape("request"),
+                "checks your signer's signature with the public key and completes the request",
+            ),
+            m(
+                "prepare_decrypt",
+                &[VALUE],
+                &[],
+                Ret::Shape("prepared_decrypt"),
+                "`decrypt_field` for a key held in an HSM: the ciphertext blocks and the padding",
+            ),
+            m(
+                "finish_decrypt",
+                &[PREPARED, p("plaintexts", Ty::Json, "each block's plaintext (bytes), in order")],
+                &[],
+                Ret::Str,
+                "joins the decrypted blocks into the field's text",
+            ),
             rsa(m(
                 "upload_file",
                 &[FILENAME, CONTENT_TYPE, FILE_BYTES, p("category", Ty::Str, "the file category")],
@@ -529,7 +607,7 @@ pub const CLASSES: &[Class] = &[
         exposes: None,
         ctor: &[
             p("api_key", Ty::Str, "the merchant's `X-WSB-API-KEY`"),
-            p("platform_private_key_pem", Ty::Str, "Wasabi's private key"),
+            p("platform_private_key_pem", Ty::Str, "Wasabi's private key; its public key when it is held in an HSM or KMS (then the `prepare_…` forms)"),
             p("merchant_public_key_pem", Ty::Str, "the merchant's public key"),
         ],
         methods: &[
@@ -555,6 +633,23 @@ pub const CLASSES: &[Class] = &[
                 Ret::Shape("webhook"),
                 "a signed notification (`event_type` is the category)",
             )),
+            m("prepare_response", &[PAYLOAD], &[], Ret::Shape("prepared_response"), "`seal_response` for a platform key held in an HSM or KMS"),
+            m(
+                "prepare_error",
+                &[p("code", Ty::Int, "the business code"), p("message", Ty::Str, "the message")],
+                &[],
+                Ret::Shape("prepared_response"),
+                "`seal_error` for a platform key held in an HSM or KMS",
+            ),
+            m("finish_response", &[PREPARED, SIGNATURE], &[], Ret::Shape("response"), "checks the signature and completes the response"),
+            m(
+                "prepare_webhook",
+                &[EVENT_TYPE, DATA],
+                &[o("request_id", Ty::Str, "`X-WSB-REQUEST-ID` (default: random; reuse it on redeliveries)")],
+                Ret::Shape("prepared_webhook"),
+                "`sign_webhook` for a platform key held in an HSM or KMS",
+            ),
+            m("finish_webhook", &[PREPARED, SIGNATURE], &[], Ret::Shape("webhook"), "checks the signature and completes the notification"),
             m(
                 "encrypt_field",
                 &[VALUE],
@@ -884,6 +979,56 @@ pub const STATUS_MODELS: &[&str] = &[
 
 /// Every result shape, with its keys.
 pub const SHAPES: &[Shape] = &[
+    Shape {
+        name: "prepared_request",
+        doc: d("A request built but for its signature, for a key held in an HSM, KMS or WebCrypto: sign `sign_input`, then `finish_request`."),
+        keys: &[
+            ("sign_input", "bytes", "the exact bytes to sign"),
+            ("digest", "bytes", "SHA-256 of `sign_input` (for signers given a digest: AWS KMS `MessageType=DIGEST`)"),
+            ("algorithm", "str", "`RSASSA_PSS_SHA_256` (salt 32) or `RSASSA_PKCS1_V1_5_SHA_256`"),
+            ("signature_header", "str", "the header the signature goes into"),
+            ("method", "str", "`POST`"),
+            ("path", "str", "path, relative to the provider's base URL"),
+            ("headers", "headers", "headers, the signature header empty"),
+            ("body", "bytes", "the exact body bytes"),
+            ("body_text", "str?", "the body as text, when it is UTF-8"),
+        ],
+    },
+    Shape {
+        name: "prepared_response",
+        doc: d("A response built but for its signature: sign `sign_input`, then `finish_response`."),
+        keys: &[
+            ("sign_input", "bytes", "the exact bytes to sign"),
+            ("digest", "bytes", "SHA-256 of `sign_input`"),
+            ("algorithm", "str", "the signature algorithm"),
+            ("signature_header", "str", "the header the signature goes into"),
+            ("status", "int", "the HTTP status"),
+            ("headers", "headers", "headers, the signature header empty"),
+            ("body", "bytes", "the body bytes"),
+            ("body_text", "str?", "the body as text, when it is UTF-8"),
+        ],
+    },
+    Shape {
+        name: "prepared_webhook",
+        doc: d("A webhook built but for its signature: sign `sign_input`, then `finish_webhook`."),
+        keys: &[
+            ("sign_input", "bytes", "the exact bytes to sign"),
+            ("digest", "bytes", "SHA-256 of `sign_input`"),
+            ("algorithm", "str", "the signature algorithm"),
+            ("signature_header", "str", "the header the signature goes into"),
+            ("headers", "headers", "headers, the signature header empty"),
+            ("body", "bytes", "the exact body bytes"),
+            ("body_text", "str?", "the body as text, when it is UTF-8"),
+        ],
+    },
+    Shape {
+        name: "prepared_decrypt",
+        doc: d("An RSA-encrypted field for a key held in an HSM: decrypt each block, then `finish_decrypt`."),
+        keys: &[
+            ("blocks", "bytes[]", "the modulus-sized ciphertext blocks, each decrypted on its own"),
+            ("algorithm", "str", "`RSAES_PKCS1_V1_5`, `RSAES_OAEP_SHA_1` or `RSAES_OAEP_SHA_256`"),
+        ],
+    },
     Shape {
         name: "request",
         doc: d("An HTTP request to send: exactly these bytes and headers."),

@@ -57,7 +57,7 @@ pub fn sign<R: CryptoRngCore + ?Sized>(
             .ok_or_else(|| Error::invalid_key("RSA key refused by the native backend"));
     }
     let hashed = Sha256::digest(message);
-    key.as_rsa()
+    key.as_rsa()?
         .sign_with_rng(&mut RngAdapter(rng), Pkcs1v15Sign::new::<Sha256>(), &hashed)
         .map_err(|_| Error::invalid_key("RSA key too small for a SHA-256 PKCS#1 v1.5 signature"))
 }
@@ -129,7 +129,7 @@ pub fn decrypt<R: CryptoRngCore + ?Sized>(
     padding: RsaPadding,
     rng: &mut R,
 ) -> Result<Vec<u8>> {
-    let k = key.as_rsa().size();
+    let k = key.size();
     if ciphertext.is_empty() || k == 0 || !ciphertext.len().is_multiple_of(k) {
         return Err(Error::malformed(
             "RSA ciphertext is not a whole number of modulus-sized blocks",
@@ -151,19 +151,16 @@ pub fn decrypt<R: CryptoRngCore + ?Sized>(
             Ok(out)
         };
     }
+    let rsa_key = key.as_rsa()?;
     let mut rng = RngAdapter(rng);
     for block in ciphertext.chunks_exact(k) {
         let r = match padding {
-            RsaPadding::Pkcs1v15 => key
-                .as_rsa()
-                .decrypt_blinded(&mut rng, Pkcs1v15Encrypt, block),
+            RsaPadding::Pkcs1v15 => rsa_key.decrypt_blinded(&mut rng, Pkcs1v15Encrypt, block),
             RsaPadding::OaepSha1 => {
-                key.as_rsa()
-                    .decrypt_blinded(&mut rng, Oaep::new::<sha1::Sha1>(), block)
+                rsa_key.decrypt_blinded(&mut rng, Oaep::new::<sha1::Sha1>(), block)
             }
             RsaPadding::OaepSha256 => {
-                key.as_rsa()
-                    .decrypt_blinded(&mut rng, Oaep::new::<Sha256>(), block)
+                rsa_key.decrypt_blinded(&mut rng, Oaep::new::<Sha256>(), block)
             }
         };
         match r {

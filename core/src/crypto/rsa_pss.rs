@@ -45,7 +45,7 @@ pub fn sign<R: CryptoRngCore + ?Sized>(
     }
     let hashed = Sha256::digest(message);
     let mut rng = RngAdapter(rng);
-    key.as_rsa()
+    key.as_rsa()?
         .sign_with_rng(
             &mut rng,
             Pss::new_with_salt::<Sha256>(SIGN_SALT_LEN),

@@ -1,5 +1,6 @@
 //! Wasabi Open API, merchant side.
 
+use crate::external::{Prepared, PreparedDecrypt, SignAlgorithm, SignMode};
 use rand_core::CryptoRngCore;
 use serde::Serialize;
 use serde_json::Value;
@@ -174,8 +175,9 @@ impl Merchant {
         signed_bytes: &[u8],
         content_type: String,
         rng: &mut (impl CryptoRngCore + ?Sized),
+        mode: &SignMode<'_>,
     ) -> Result<OutgoingRequest> {
-        let sig = rsa_pkcs1::sign(&self.private_key, signed_bytes, rng)?;
+        let sig = mode.sign(SignAlgorithm::RsaPkcs1v15Sha256, signed_bytes, rng)?;
         Ok(OutgoingRequest {
             method: "POST".to_owned(),
             path,
@@ -197,7 +199,8 @@ impl Merchant {
         payload: Option<Payload<'_>>,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
-        self.build(self.config.validate_requests, path, payload, rng)
+        let mode = SignMode::Key(&self.private_key);
+        self.build(self.config.validate_requests, path, payload, rng, &mode)
     }
 
     /// [`build_request`](Self::build_request) without validation, for this call.
@@ -207,7 +210,93 @@ impl Merchant {
         payload: Option<Payload<'_>>,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
-        self.build(false, path, payload, rng)
+        let mode = SignMode::Key(&self.private_key);
+        self.build(false, path, payload, rng, &mode)
+    }
+
+    /// [`build_request`](Self::build_request) for a key held outside the
+    /// process: everything but `X-WSB-SIGNATURE`. Sign
+    /// [`Prepared::sign_input`] (the exact body) with PKCS#1 v1.5 SHA-256;
+    /// [`Prepared::finish`] checks it with the merchant's public key.
+    /// `validate` follows the config unless given.
+    pub fn prepare_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        path: &str,
+        payload: Option<Payload<'_>>,
+        rng: &mut R,
+        validate: Option<bool>,
+    ) -> Result<Prepared<OutgoingRequest>> {
+        let validate = validate.unwrap_or(self.config.validate_requests);
+        let request = self.build(validate, path, payload, rng, &SignMode::Defer)?;
+        let input = request.body.clone();
+        Ok(self.prepared(request, input))
+    }
+
+    /// [`upload_file`](Self::upload_file) for a key held outside the process
+    /// (the sign input is `{}`, as for the in-process upload).
+    pub fn prepare_upload<R: CryptoRngCore + ?Sized>(
+        &self,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+        category: &str,
+        rng: &mut R,
+    ) -> Result<Prepared<OutgoingRequest>> {
+        let request = self.upload(filename, content_type, bytes, category, rng, &SignMode::Defer)?;
+        Ok(self.prepared(request, b"{}".to_vec()))
+    }
+
+    fn prepared(&self, request: OutgoingRequest, input: Vec<u8>) -> Prepared<OutgoingRequest> {
+        Prepared::new(
+            request,
+            input,
+            SignAlgorithm::RsaPkcs1v15Sha256,
+            HEADER_SIGNATURE,
+            self.private_key.public_key(),
+        )
+    }
+
+    /// Finishes a request whose signature header is empty (a prepared
+    /// request that crossed a language boundary): the sign input is worked
+    /// out again from the request (its body; `{}` for the upload), the
+    /// signature checked, then set.
+    pub fn finish_request(&self, mut request: OutgoingRequest, signature: &[u8]) -> Result<OutgoingRequest> {
+        let input: &[u8] = if request.path == UPLOAD_PATH { b"{}" } else { &request.body };
+        crate::external::check_signature(
+            SignAlgorithm::RsaPkcs1v15Sha256,
+            &self.private_key.public_key(),
+            input,
+            signature,
+        )?;
+        crate::external::put_signature(&mut request.headers, HEADER_SIGNATURE, signature);
+        Ok(request)
+    }
+
+    /// [`decrypt_field`](Self::decrypt_field) for a key held outside the
+    /// process: the ciphertext blocks and the padding for your decryptor.
+    /// (AWS KMS cannot remove PKCS#1 v1.5 encryption padding: Wasabi's
+    /// default; use an HSM or an in-process key for these fields.)
+    pub fn prepare_decrypt(&self, text: &str) -> Result<PreparedDecrypt> {
+        let raw = self.field_bytes(text)?;
+        PreparedDecrypt::new(&raw, self.private_key.size(), self.config.field_padding)
+    }
+
+    /// Finishes a [`prepare_decrypt`](Self::prepare_decrypt) whose blocks
+    /// crossed a language boundary: `plaintexts` are the blocks' plaintexts, in order.
+    pub fn finish_decrypt(&self, blocks: &[Vec<u8>], plaintexts: &[Vec<u8>]) -> Result<String> {
+        PreparedDecrypt::new(&blocks.concat(), self.private_key.size(), self.config.field_padding)?
+            .finish(plaintexts)
+    }
+
+    fn field_bytes(&self, text: &str) -> Result<Vec<u8>> {
+        let text = if self.config.url_decode_fields && text.contains('%') {
+            wire::percent_decode(text)?
+        } else {
+            text.to_owned()
+        };
+        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        encoding::b64_decode(&compact)
+            .map_err(|_| Error::malformed("encrypted field is not valid Base64"))
     }
 
     fn build<R: CryptoRngCore + ?Sized>(
@@ -216,6 +305,7 @@ impl Merchant {
         path: &str,
         payload: Option<Payload<'_>>,
         rng: &mut R,
+        mode: &SignMode<'_>,
     ) -> Result<OutgoingRequest> {
         let rest = path.strip_prefix(PATH_PREFIX).unwrap_or_default();
         if rest.is_empty()
@@ -248,6 +338,7 @@ impl Merchant {
             &signed,
             "application/json".to_owned(),
             rng,
+            mode,
         )
     }
 
@@ -262,6 +353,19 @@ impl Merchant {
         category: &str,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
+        let mode = SignMode::Key(&self.private_key);
+        self.upload(filename, content_type, bytes, category, rng, &mode)
+    }
+
+    fn upload<R: CryptoRngCore + ?Sized>(
+        &self,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+        category: &str,
+        rng: &mut R,
+        mode: &SignMode<'_>,
+    ) -> Result<OutgoingRequest> {
         let parts = [
             Part::File {
                 name: "file",
@@ -275,7 +379,7 @@ impl Merchant {
             },
         ];
         let (ct, body) = wire::multipart(&parts, rng)?;
-        self.signed(UPLOAD_PATH.to_owned(), body, b"{}", ct, rng)
+        self.signed(UPLOAD_PATH.to_owned(), body, b"{}", ct, rng, mode)
     }
 
     /// Opens a response. The platform signature over the raw body is
@@ -348,14 +452,7 @@ impl Merchant {
         text: &str,
         rng: &mut R,
     ) -> Result<String> {
-        let text = if self.config.url_decode_fields && text.contains('%') {
-            wire::percent_decode(text)?
-        } else {
-            text.to_owned()
-        };
-        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        let raw = encoding::b64_decode(&compact)
-            .map_err(|_| Error::malformed("encrypted field is not valid Base64"))?;
+        let raw = self.field_bytes(text)?;
         let plain = rsa_pkcs1::decrypt(&self.private_key, &raw, self.config.field_padding, rng)?;
         String::from_utf8(plain).map_err(|_| Error::malformed("decrypted field is not UTF-8"))
     }

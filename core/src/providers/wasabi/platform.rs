@@ -1,5 +1,6 @@
 //! Wasabi Open API, platform side.
 
+use crate::external::{Prepared, SignAlgorithm};
 use rand_core::CryptoRngCore;
 use serde_json::{json, Value};
 
@@ -158,6 +159,76 @@ impl Platform {
         Ok(r)
     }
 
+    fn prepared<T: crate::external::Signable>(&self, message: T, input: Vec<u8>) -> Prepared<T> {
+        Prepared::new(
+            message,
+            input,
+            SignAlgorithm::RsaPkcs1v15Sha256,
+            HEADER_SIGNATURE,
+            self.private_key.public_key(),
+        )
+    }
+
+    fn unsigned_response(body: Vec<u8>) -> OutgoingResponse {
+        let mut r = OutgoingResponse::new(200, "application/json", body);
+        r.headers.push((HEADER_SIGNATURE.to_owned(), String::new()));
+        r
+    }
+
+    /// [`sign_response`](Self::sign_response) for a platform key held
+    /// outside the process: sign the body (PKCS#1 v1.5 SHA-256), then finish.
+    pub fn prepare_response<'p>(&self, data: impl Into<Payload<'p>>) -> Result<Prepared<OutgoingResponse>> {
+        let data = data.into().to_json_bytes()?;
+        let mut body = br#"{"success":true,"code":200,"msg":"Success","data":"#.to_vec();
+        body.extend_from_slice(&data);
+        body.push(b'}');
+        Ok(self.prepared(Self::unsigned_response(body.clone()), body))
+    }
+
+    /// [`sign_error`](Self::sign_error) for a platform key held outside the process.
+    pub fn prepare_error(&self, code: i64, msg: &str) -> Result<Prepared<OutgoingResponse>> {
+        let body = json!({"success": false, "code": code, "msg": msg, "data": null})
+            .to_string()
+            .into_bytes();
+        Ok(self.prepared(Self::unsigned_response(body.clone()), body))
+    }
+
+    /// [`sign_notification`](Self::sign_notification) for a platform key
+    /// held outside the process.
+    pub fn prepare_notification<'p>(
+        &self,
+        category: &str,
+        payload: impl Into<Payload<'p>>,
+        request_id: &str,
+    ) -> Result<Prepared<SignedWebhook>> {
+        let (webhook, input) = self.notification(category, payload.into(), request_id, &[])?;
+        Ok(self.prepared(webhook, input))
+    }
+
+    /// Finishes a prepared response that crossed a language boundary: the
+    /// signature over its body is checked with the platform's public key, then set.
+    pub fn finish_response(&self, mut response: OutgoingResponse, signature: &[u8]) -> Result<OutgoingResponse> {
+        self.check(&response.body, signature)?;
+        crate::external::put_signature(&mut response.headers, HEADER_SIGNATURE, signature);
+        Ok(response)
+    }
+
+    /// Finishes a prepared notification that crossed a language boundary.
+    pub fn finish_notification(&self, mut webhook: SignedWebhook, signature: &[u8]) -> Result<SignedWebhook> {
+        self.check(&webhook.body, signature)?;
+        crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, signature);
+        Ok(webhook)
+    }
+
+    fn check(&self, body: &[u8], signature: &[u8]) -> Result<()> {
+        crate::external::check_signature(
+            SignAlgorithm::RsaPkcs1v15Sha256,
+            &self.private_key.public_key(),
+            body,
+            signature,
+        )
+    }
+
     /// A signed success response `{"success":true,"code":200,"msg":"Success","data":...}`,
     /// `data` sent exactly as given (amounts keep their text).
     pub fn sign_response<'p, R: CryptoRngCore + ?Sized>(
@@ -194,19 +265,32 @@ impl Platform {
         request_id: &str,
         rng: &mut R,
     ) -> Result<SignedWebhook> {
+        let (mut webhook, body) = self.notification(category, payload.into(), request_id, &[])?;
+        let sig = rsa_pkcs1::sign(&self.private_key, &body, rng)?;
+        crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, &sig);
+        Ok(webhook)
+    }
+
+    fn notification(
+        &self,
+        category: &str,
+        payload: Payload<'_>,
+        request_id: &str,
+        signature: &[u8],
+    ) -> Result<(SignedWebhook, Vec<u8>)> {
         check_header_token("category", category)?;
         check_header_token("request_id", request_id)?;
-        let body = payload.into().to_json_bytes()?.into_owned();
-        let sig = rsa_pkcs1::sign(&self.private_key, &body, rng)?;
-        Ok(SignedWebhook {
+        let body = payload.to_json_bytes()?.into_owned();
+        let webhook = SignedWebhook {
             headers: vec![
                 ("Content-Type".to_owned(), "application/json".to_owned()),
                 (HEADER_CATEGORY.to_owned(), category.to_owned()),
-                (HEADER_SIGNATURE.to_owned(), encoding::b64_encode(&sig)),
+                (HEADER_SIGNATURE.to_owned(), encoding::b64_encode(signature)),
                 (HEADER_REQUEST_ID.to_owned(), request_id.to_owned()),
             ],
-            body,
-        })
+            body: body.clone(),
+        };
+        Ok((webhook, body))
     }
 
     /// Encrypts a sensitive field to the merchant public key (Base64 of the

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    check_path, data_body, decode_signature, parse_data_body, sign_input, Event, WebhookEvent,
+    check_path, data_body, decode_signature, parse_data_body, request_sign_input, sign_input, Event, WebhookEvent,
     HEADER_APP_ID, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, SENSITIVE_FIELDS,
 };
 use crate::crypto::aes_gcm::AesGcmKey;
@@ -18,6 +18,7 @@ use crate::envelope::{
 };
 use crate::error::{ApiError, Error, Result};
 use crate::exact_json;
+use crate::external::{Prepared, SignAlgorithm, SignMode};
 use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 
 /// A merchant's key material, parsed once.
@@ -167,13 +168,9 @@ impl Merchant {
         stamp: Stamp<'_>,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
-        self.build(
-            path,
-            payload.into(),
-            stamp,
-            rng,
-            self.config.validate_requests,
-        )
+        let mode = SignMode::Key(&self.private_key);
+        self.build(path, payload.into(), stamp, rng, self.config.validate_requests, mode)
+            .map(|(r, _)| r)
     }
 
     /// [`build_request`](Self::build_request) without validation, for this call.
@@ -184,7 +181,50 @@ impl Merchant {
         stamp: Stamp<'_>,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
-        self.build(path, payload.into(), stamp, rng, false)
+        let mode = SignMode::Key(&self.private_key);
+        self.build(path, payload.into(), stamp, rng, false, mode)
+            .map(|(r, _)| r)
+    }
+
+    /// [`build_request`](Self::build_request) for a key held outside the
+    /// process (HSM, KMS, WebCrypto): everything but the signature. Sign
+    /// [`Prepared::sign_input`] with RSA-PSS-SHA256, salt 32, and
+    /// [`Prepared::finish`] checks it with the merchant's public key and
+    /// returns the request. `validate` follows the config unless given.
+    pub fn prepare_request<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        path: &str,
+        payload: impl Into<Payload<'p>>,
+        stamp: Stamp<'_>,
+        rng: &mut R,
+        validate: Option<bool>,
+    ) -> Result<Prepared<OutgoingRequest>> {
+        let validate = validate.unwrap_or(self.config.validate_requests);
+        let (request, input) =
+            self.build(path, payload.into(), stamp, rng, validate, SignMode::Defer)?;
+        Ok(Prepared::new(
+            request,
+            input,
+            SignAlgorithm::RsaPssSha256,
+            HEADER_SIGNATURE,
+            self.private_key.public_key(),
+        ))
+    }
+
+    /// Finishes a request whose signature header is empty (a
+    /// [`prepare_request`](Self::prepare_request) result that crossed a
+    /// language boundary): the sign input is worked out again from the
+    /// request itself, the signature checked, then set.
+    pub fn finish_request(&self, mut request: OutgoingRequest, signature: &[u8]) -> Result<OutgoingRequest> {
+        let input = request_sign_input(&request.headers, &request.body)?;
+        crate::external::check_signature(
+            SignAlgorithm::RsaPssSha256,
+            &self.private_key.public_key(),
+            &input,
+            signature,
+        )?;
+        crate::external::put_signature(&mut request.headers, HEADER_SIGNATURE, signature);
+        Ok(request)
     }
 
     fn build<R: CryptoRngCore + ?Sized>(
@@ -194,7 +234,8 @@ impl Merchant {
         stamp: Stamp<'_>,
         rng: &mut R,
         validate: bool,
-    ) -> Result<OutgoingRequest> {
+        mode: SignMode<'_>,
+    ) -> Result<(OutgoingRequest, Vec<u8>)> {
         check_path(path)?;
         check_header_token("nonce", stamp.nonce)?;
         let plaintext = payload.to_json_bytes()?;
@@ -210,12 +251,9 @@ impl Merchant {
         let b64 = self.aes.seal_b64(&plaintext, rng)?;
         let body = data_body(&b64);
         let timestamp = stamp.unix_seconds.to_string();
-        let signature = rsa_pss::sign(
-            &self.private_key,
-            &sign_input(&body, &timestamp, stamp.nonce),
-            rng,
-        )?;
-        Ok(OutgoingRequest {
+        let input = sign_input(&body, &timestamp, stamp.nonce);
+        let signature = mode.sign(SignAlgorithm::RsaPssSha256, &input, rng)?;
+        let request = OutgoingRequest {
             method: "POST".to_owned(),
             path: path.to_owned(),
             headers: vec![
@@ -229,7 +267,8 @@ impl Merchant {
                 (HEADER_NONCE.to_owned(), stamp.nonce.to_owned()),
             ],
             body,
-        })
+        };
+        Ok((request, input))
     }
 
     /// Decrypts one AES-GCM field (`Base64(nonce ‖ ciphertext ‖ tag)`) to text.

@@ -84,6 +84,18 @@ pub fn sign_input(body: &[u8], timestamp: &str, nonce: &str) -> Vec<u8> {
     v
 }
 
+/// The sign input of a built request or webhook, from its own headers.
+pub(crate) fn request_sign_input(headers: &[(String, String)], body: &[u8]) -> Result<Vec<u8>> {
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .ok_or_else(|| Error::invalid_input(format!("the prepared message has no {name} header: pass it back as prepare returned it")))
+    };
+    Ok(sign_input(body, get(HEADER_TIMESTAMP)?, get(HEADER_NONCE)?))
+}
+
 /// `{"data":"<b64>"}`, exactly as the samples produce it.
 pub(crate) fn data_body(b64: &str) -> Vec<u8> {
     let mut v = Vec::with_capacity(b64.len() + 11);

@@ -1,6 +1,7 @@
 //! WorldCard platform side: what the provider does. cardwire implements it so
 //! tests are honest and users can build their own test doubles.
 
+use crate::external::{Prepared, SignAlgorithm, SignMode};
 use std::collections::HashMap;
 
 use rand_core::CryptoRngCore;
@@ -482,18 +483,77 @@ impl Platform {
         nonce: &str,
         rng: &mut R,
     ) -> Result<SignedWebhook> {
-        let private_key = self.private_key.as_ref().ok_or(Error::InvalidKey {
-            reason: "signing webhooks needs the WorldCard platform private key",
-        })?;
+        let key = self.webhook_key()?;
+        let mode = SignMode::Key(key);
+        self.webhook(app_id, notify_type, data.into(), timestamp_ms, nonce, rng, mode)
+            .map(|(w, _)| w)
+    }
+
+    /// [`sign_webhook`](Self::sign_webhook) for a platform key held outside
+    /// the process: everything but the signature (RSA-PSS-SHA256, salt 32).
+    /// Construct the platform with `RsaPrivateKey::external(public)`.
+    pub fn prepare_webhook<'p, R: CryptoRngCore + ?Sized>(
+        &self,
+        app_id: &str,
+        notify_type: &str,
+        data: impl Into<Payload<'p>>,
+        timestamp_ms: u64,
+        nonce: &str,
+        rng: &mut R,
+    ) -> Result<Prepared<SignedWebhook>> {
+        let public = self.webhook_key()?.public_key();
+        let (webhook, input) =
+            self.webhook(app_id, notify_type, data.into(), timestamp_ms, nonce, rng, SignMode::Defer)?;
+        Ok(Prepared::new(
+            webhook,
+            input,
+            SignAlgorithm::RsaPssSha256,
+            HEADER_SIGNATURE,
+            public,
+        ))
+    }
+
+    /// Finishes a prepared webhook that crossed a language boundary (see
+    /// `worldcard::Merchant::finish_request`).
+    pub fn finish_webhook(&self, mut webhook: SignedWebhook, signature: &[u8]) -> Result<SignedWebhook> {
+        let input = super::request_sign_input(&webhook.headers, &webhook.body)?;
+        crate::external::check_signature(
+            SignAlgorithm::RsaPssSha256,
+            &self.webhook_key()?.public_key(),
+            &input,
+            signature,
+        )?;
+        crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, signature);
+        Ok(webhook)
+    }
+
+    fn webhook_key(&self) -> Result<&RsaPrivateKey> {
+        self.private_key.as_ref().ok_or(Error::InvalidKey {
+            reason: "signing webhooks needs the WorldCard platform private key (or RsaPrivateKey::external for one held in an HSM or KMS)",
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn webhook<R: CryptoRngCore + ?Sized>(
+        &self,
+        app_id: &str,
+        notify_type: &str,
+        data: Payload<'_>,
+        timestamp_ms: u64,
+        nonce: &str,
+        rng: &mut R,
+        mode: SignMode<'_>,
+    ) -> Result<(SignedWebhook, Vec<u8>)> {
         check_header_token("nonce", nonce)?;
         let merchant = self.merchant(app_id)?;
-        let mut obj = data.into().to_exact_object()?;
+        let mut obj = data.to_exact_object()?;
         obj.set_tag("notify_type", notify_type)?;
         let plaintext = obj.to_bytes();
         let body = data_body(&merchant.aes.seal_b64(&plaintext, rng)?);
         let timestamp = timestamp_ms.to_string();
-        let signature = rsa_pss::sign(private_key, &sign_input(&body, &timestamp, nonce), rng)?;
-        Ok(SignedWebhook {
+        let input = sign_input(&body, &timestamp, nonce);
+        let signature = mode.sign(SignAlgorithm::RsaPssSha256, &input, rng)?;
+        let webhook = SignedWebhook {
             headers: vec![
                 ("Content-Type".to_owned(), "application/json".to_owned()),
                 (HEADER_APP_ID.to_owned(), app_id.to_owned()),
@@ -505,7 +565,8 @@ impl Platform {
                 (HEADER_NONCE.to_owned(), nonce.to_owned()),
             ],
             body,
-        })
+        };
+        Ok((webhook, input))
     }
 
     /// Whether a merchant's answer to a webhook counts as acknowledged:
