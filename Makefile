@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis bench-redis setup-system clean
+.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis bench-redis bench-hsm setup-system clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -176,7 +176,11 @@ bench-js: setup-js
 	cd bindings-wasm && node bench/bench.mjs | grep -v '^{'
 	cd bindings-wasm && node bench/browser.mjs | grep -v '^{'
 
-bench: bench-rust bench-compare bench-python bench-js bench-redis
+# Sign latency through SoftHSM (two-step form) against the in-process key.
+bench-hsm: setup-system wheel-python
+	$(PYPY) bindings-python/bench/hsm.py
+
+bench: bench-rust bench-compare bench-python bench-js bench-redis bench-hsm
 
 test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js test-redis
 	@echo "make test: all green"

@@ -263,7 +263,12 @@ pub fn check_signature(
     })
 }
 
-fn diagnose(algorithm: SignAlgorithm, key: &RsaPublicKey, input: &[u8], signature: &[u8]) -> String {
+fn diagnose(
+    algorithm: SignAlgorithm,
+    key: &RsaPublicKey,
+    input: &[u8],
+    signature: &[u8],
+) -> String {
     let k = key.size();
     if signature.len() != k {
         let hint = if signature.len() > k {
@@ -323,7 +328,8 @@ fn bare_digest(key: &RsaPublicKey, input: &[u8], signature: &[u8]) -> bool {
         && m.ends_with(&digest)
         && m.len() > 32 + 2
         && m.get(m.len() - 33) == Some(&0x00)
-        && m.get(1..m.len() - 33).is_some_and(|p| p.iter().all(|&b| b == 0xff))
+        && m.get(1..m.len() - 33)
+            .is_some_and(|p| p.iter().all(|&b| b == 0xff))
 }
 
 /// Ciphertext blocks of one RSA-encrypted field for an external decryptor.

@@ -39,6 +39,8 @@ pub struct RsaPrivateKey {
     native: Option<crate::crypto::native::NativePrivate>,
 }
 
+// Local is the common case; boxing it would add an indirection to every operation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum Half {
     Local(rsa::RsaPrivateKey),

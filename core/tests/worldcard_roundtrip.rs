@@ -271,6 +271,35 @@ fn trigger(code: &str) -> Error {
         "api_error" => m
             .open_response(br#"{"code":10011,"message":"Duplicate card order"}"#, None)
             .unwrap_err(),
+        "signer_mismatch" => {
+            // An external signer that signs with PKCS#1 v1.5 instead of PSS.
+            let key = common::private_key("merchant_2048.pkcs8.pem");
+            let external = Merchant::new(MerchantKeys {
+                app_id: "app_1".into(),
+                private_key: RsaPrivateKey::external(key.public_key()),
+                aes_key: AesKey::parse(AES).unwrap(),
+                platform_public_key: None,
+            })
+            .unwrap();
+            let prepared = external
+                .prepare_request(
+                    "/api/v1/card/balance",
+                    &json!({"card_id": "c"}),
+                    Stamp {
+                        unix_seconds: 1,
+                        nonce: "n",
+                    },
+                    &mut common::rng(),
+                    None,
+                )
+                .unwrap();
+            let wrong =
+                cardwire::crypto::rsa_pkcs1::sign(&key, prepared.sign_input(), &mut common::rng())
+                    .unwrap();
+            let e = prepared.finish(&wrong).unwrap_err();
+            assert!(e.to_string().contains("PKCS#1 v1.5"), "{e}");
+            e
+        }
         "store_unavailable" => {
             /// A shared store that is down: it must fail, never guess "new".
             struct Down;

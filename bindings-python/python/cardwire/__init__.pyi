@@ -345,4 +345,8 @@ __all__ = [
     "RetryDecision",
     "StatusModel",
     "RevealRequest",
+    "PreparedRequest",
+    "PreparedResponse",
+    "PreparedWebhook",
+    "PreparedDecrypt",
 ]

@@ -111,4 +111,4 @@ class StatusModel(TypedDict):
     final_states: list[str]
     transitions: Any
 
-__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest"]
+__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt"]

@@ -121,7 +121,10 @@ where
         ("sign_input", Out::Bytes(p.sign_input().to_vec())),
         ("digest", Out::Bytes(p.digest().to_vec())),
         ("algorithm", Out::Str(p.algorithm().name().to_owned())),
-        ("signature_header", Out::Str(p.signature_header().to_owned())),
+        (
+            "signature_header",
+            Out::Str(p.signature_header().to_owned()),
+        ),
     ];
     if let Out::Record(_, rest) = base(p.message().clone()) {
         fields.extend(rest);
@@ -140,11 +143,13 @@ struct Given {
 
 impl Given {
     fn read(a: &Args<'_>) -> Result<Given> {
-        let v = a
-            .get("prepared")
-            .ok_or_else(|| Error::invalid_input("prepared is required: pass what prepare_… returned"))?;
+        let v = a.get("prepared").ok_or_else(|| {
+            Error::invalid_input("prepared is required: pass what prepare_… returned")
+        })?;
         if !matches!(v, Input::Map(_)) {
-            return Err(Error::invalid_input("prepared must be the object prepare_… returned"));
+            return Err(Error::invalid_input(
+                "prepared must be the object prepare_… returned",
+            ));
         }
         let text = |k: &str| match v.get(k) {
             Some(Input::Str(s)) => s.clone(),
@@ -154,8 +159,9 @@ impl Given {
             .pairs()
             .to_vec();
         let body = super::value::body(
-            v.get("body")
-                .ok_or_else(|| Error::invalid_input("prepared.body is missing: pass what prepare_… returned"))?,
+            v.get("body").ok_or_else(|| {
+                Error::invalid_input("prepared.body is missing: pass what prepare_… returned")
+            })?,
             "prepared.body",
         )?;
         let status = match v.get("status") {
@@ -200,7 +206,10 @@ fn prepared_decrypt_out(p: &PreparedDecrypt) -> Out {
     Out::Record(
         "prepared_decrypt",
         vec![
-            ("blocks", Out::List(p.blocks().iter().map(|b| Out::Bytes(b.clone())).collect())),
+            (
+                "blocks",
+                Out::List(p.blocks().iter().map(|b| Out::Bytes(b.clone())).collect()),
+            ),
             ("algorithm", Out::Str(p.algorithm().to_owned())),
         ],
     )
@@ -212,10 +221,14 @@ fn byte_list(v: Option<&Input>, what: &str) -> Result<Vec<Vec<u8>>> {
             .iter()
             .map(|i| match i {
                 Input::Bytes(b) => Ok(b.clone()),
-                _ => Err(Error::invalid_input(format!("{what} must be a list of bytes"))),
+                _ => Err(Error::invalid_input(format!(
+                    "{what} must be a list of bytes"
+                ))),
             })
             .collect(),
-        _ => Err(Error::invalid_input(format!("{what} must be a list of bytes"))),
+        _ => Err(Error::invalid_input(format!(
+            "{what} must be a list of bytes"
+        ))),
     }
 }
 
@@ -600,7 +613,13 @@ impl Instance {
                     unix_seconds: ts,
                     nonce: &nonce,
                 };
-                let p = m.prepare_request(&path, payload.as_slice(), stamp, &mut rng()?, a.opt_bool("validate")?)?;
+                let p = m.prepare_request(
+                    &path,
+                    payload.as_slice(),
+                    stamp,
+                    &mut rng()?,
+                    a.opt_bool("validate")?,
+                )?;
                 Ok(prepared_out("prepared_request", p, request_out))
             }
             (Inner::WorldCardMerchant(m), "finish_request") => Ok(request_out(
@@ -781,7 +800,12 @@ impl Instance {
                 let path = a.str("path")?;
                 let payload = a.opt_payload("payload")?;
                 let p = payload.as_deref().map(Payload::Bytes);
-                let prepared = m.prepare_request(&path, p, &mut call_rng(host, None)?, a.opt_bool("validate")?)?;
+                let prepared = m.prepare_request(
+                    &path,
+                    p,
+                    &mut call_rng(host, None)?,
+                    a.opt_bool("validate")?,
+                )?;
                 Ok(prepared_out("prepared_request", prepared, request_out))
             }
             (Inner::WasabiMerchant(m), "prepare_upload") => {
@@ -801,9 +825,9 @@ impl Instance {
                 Ok(prepared_decrypt_out(&m.prepare_decrypt(&a.str("value")?)?))
             }
             (Inner::WasabiMerchant(m), "finish_decrypt") => {
-                let given = a
-                    .get("prepared")
-                    .ok_or_else(|| Error::invalid_input("prepared is required: pass what prepare_decrypt returned"))?;
+                let given = a.get("prepared").ok_or_else(|| {
+                    Error::invalid_input("prepared is required: pass what prepare_decrypt returned")
+                })?;
                 let blocks = byte_list(given.get("blocks"), "prepared.blocks")?;
                 let plain = byte_list(a.get("plaintexts"), "plaintexts")?;
                 Ok(Out::Str(m.finish_decrypt(&blocks, &plain)?))
@@ -878,11 +902,19 @@ impl Instance {
                 let data = a
                     .opt_payload("payload")?
                     .unwrap_or_else(|| b"null".to_vec());
-                Ok(prepared_out("prepared_response", p.prepare_response(data.as_slice())?, response_out))
+                Ok(prepared_out(
+                    "prepared_response",
+                    p.prepare_response(data.as_slice())?,
+                    response_out,
+                ))
             }
             (Inner::WasabiPlatform(p), "prepare_error") => {
                 let code = i64::try_from(a.uint("code")?).unwrap_or(i64::MAX);
-                Ok(prepared_out("prepared_response", p.prepare_error(code, &a.str("message")?)?, response_out))
+                Ok(prepared_out(
+                    "prepared_response",
+                    p.prepare_error(code, &a.str("message")?)?,
+                    response_out,
+                ))
             }
             (Inner::WasabiPlatform(p), "finish_response") => Ok(response_out(
                 p.finish_response(Given::read(&a)?.response(), &a.bytes("signature")?)?,
@@ -892,7 +924,11 @@ impl Instance {
                     Some(r) => r,
                     None => random_hex(host, 16)?,
                 };
-                let prepared = p.prepare_notification(&a.str("event_type")?, a.payload("data")?.as_slice(), &rid)?;
+                let prepared = p.prepare_notification(
+                    &a.str("event_type")?,
+                    a.payload("data")?.as_slice(),
+                    &rid,
+                )?;
                 Ok(prepared_out("prepared_webhook", prepared, webhook_out))
             }
             (Inner::WasabiPlatform(p), "finish_webhook") => Ok(webhook_out(

@@ -839,6 +839,10 @@ const PY_TYPE_NAMES: &[&str] = &[
     "RetryDecision",
     "StatusModel",
     "RevealRequest",
+    "PreparedRequest",
+    "PreparedResponse",
+    "PreparedWebhook",
+    "PreparedDecrypt",
 ];
 
 /// The type stubs (`cardwire/__init__.pyi`).

@@ -242,7 +242,14 @@ impl Merchant {
         category: &str,
         rng: &mut R,
     ) -> Result<Prepared<OutgoingRequest>> {
-        let request = self.upload(filename, content_type, bytes, category, rng, &SignMode::Defer)?;
+        let request = self.upload(
+            filename,
+            content_type,
+            bytes,
+            category,
+            rng,
+            &SignMode::Defer,
+        )?;
         Ok(self.prepared(request, b"{}".to_vec()))
     }
 
@@ -260,8 +267,16 @@ impl Merchant {
     /// request that crossed a language boundary): the sign input is worked
     /// out again from the request (its body; `{}` for the upload), the
     /// signature checked, then set.
-    pub fn finish_request(&self, mut request: OutgoingRequest, signature: &[u8]) -> Result<OutgoingRequest> {
-        let input: &[u8] = if request.path == UPLOAD_PATH { b"{}" } else { &request.body };
+    pub fn finish_request(
+        &self,
+        mut request: OutgoingRequest,
+        signature: &[u8],
+    ) -> Result<OutgoingRequest> {
+        let input: &[u8] = if request.path == UPLOAD_PATH {
+            b"{}"
+        } else {
+            &request.body
+        };
         crate::external::check_signature(
             SignAlgorithm::RsaPkcs1v15Sha256,
             &self.private_key.public_key(),
@@ -284,8 +299,12 @@ impl Merchant {
     /// Finishes a [`prepare_decrypt`](Self::prepare_decrypt) whose blocks
     /// crossed a language boundary: `plaintexts` are the blocks' plaintexts, in order.
     pub fn finish_decrypt(&self, blocks: &[Vec<u8>], plaintexts: &[Vec<u8>]) -> Result<String> {
-        PreparedDecrypt::new(&blocks.concat(), self.private_key.size(), self.config.field_padding)?
-            .finish(plaintexts)
+        PreparedDecrypt::new(
+            &blocks.concat(),
+            self.private_key.size(),
+            self.config.field_padding,
+        )?
+        .finish(plaintexts)
     }
 
     fn field_bytes(&self, text: &str) -> Result<Vec<u8>> {

@@ -177,7 +177,10 @@ impl Platform {
 
     /// [`sign_response`](Self::sign_response) for a platform key held
     /// outside the process: sign the body (PKCS#1 v1.5 SHA-256), then finish.
-    pub fn prepare_response<'p>(&self, data: impl Into<Payload<'p>>) -> Result<Prepared<OutgoingResponse>> {
+    pub fn prepare_response<'p>(
+        &self,
+        data: impl Into<Payload<'p>>,
+    ) -> Result<Prepared<OutgoingResponse>> {
         let data = data.into().to_json_bytes()?;
         let mut body = br#"{"success":true,"code":200,"msg":"Success","data":"#.to_vec();
         body.extend_from_slice(&data);
@@ -207,14 +210,22 @@ impl Platform {
 
     /// Finishes a prepared response that crossed a language boundary: the
     /// signature over its body is checked with the platform's public key, then set.
-    pub fn finish_response(&self, mut response: OutgoingResponse, signature: &[u8]) -> Result<OutgoingResponse> {
+    pub fn finish_response(
+        &self,
+        mut response: OutgoingResponse,
+        signature: &[u8],
+    ) -> Result<OutgoingResponse> {
         self.check(&response.body, signature)?;
         crate::external::put_signature(&mut response.headers, HEADER_SIGNATURE, signature);
         Ok(response)
     }
 
     /// Finishes a prepared notification that crossed a language boundary.
-    pub fn finish_notification(&self, mut webhook: SignedWebhook, signature: &[u8]) -> Result<SignedWebhook> {
+    pub fn finish_notification(
+        &self,
+        mut webhook: SignedWebhook,
+        signature: &[u8],
+    ) -> Result<SignedWebhook> {
         self.check(&webhook.body, signature)?;
         crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, signature);
         Ok(webhook)

@@ -5,8 +5,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    check_path, data_body, decode_signature, parse_data_body, request_sign_input, sign_input, Event, WebhookEvent,
-    HEADER_APP_ID, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, SENSITIVE_FIELDS,
+    check_path, data_body, decode_signature, parse_data_body, request_sign_input, sign_input,
+    Event, WebhookEvent, HEADER_APP_ID, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    SENSITIVE_FIELDS,
 };
 use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
@@ -169,8 +170,15 @@ impl Merchant {
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
         let mode = SignMode::Key(&self.private_key);
-        self.build(path, payload.into(), stamp, rng, self.config.validate_requests, mode)
-            .map(|(r, _)| r)
+        self.build(
+            path,
+            payload.into(),
+            stamp,
+            rng,
+            self.config.validate_requests,
+            mode,
+        )
+        .map(|(r, _)| r)
     }
 
     /// [`build_request`](Self::build_request) without validation, for this call.
@@ -215,7 +223,11 @@ impl Merchant {
     /// [`prepare_request`](Self::prepare_request) result that crossed a
     /// language boundary): the sign input is worked out again from the
     /// request itself, the signature checked, then set.
-    pub fn finish_request(&self, mut request: OutgoingRequest, signature: &[u8]) -> Result<OutgoingRequest> {
+    pub fn finish_request(
+        &self,
+        mut request: OutgoingRequest,
+        signature: &[u8],
+    ) -> Result<OutgoingRequest> {
         let input = request_sign_input(&request.headers, &request.body)?;
         crate::external::check_signature(
             SignAlgorithm::RsaPssSha256,

@@ -485,8 +485,16 @@ impl Platform {
     ) -> Result<SignedWebhook> {
         let key = self.webhook_key()?;
         let mode = SignMode::Key(key);
-        self.webhook(app_id, notify_type, data.into(), timestamp_ms, nonce, rng, mode)
-            .map(|(w, _)| w)
+        self.webhook(
+            app_id,
+            notify_type,
+            data.into(),
+            timestamp_ms,
+            nonce,
+            rng,
+            mode,
+        )
+        .map(|(w, _)| w)
     }
 
     /// [`sign_webhook`](Self::sign_webhook) for a platform key held outside
@@ -502,8 +510,15 @@ impl Platform {
         rng: &mut R,
     ) -> Result<Prepared<SignedWebhook>> {
         let public = self.webhook_key()?.public_key();
-        let (webhook, input) =
-            self.webhook(app_id, notify_type, data.into(), timestamp_ms, nonce, rng, SignMode::Defer)?;
+        let (webhook, input) = self.webhook(
+            app_id,
+            notify_type,
+            data.into(),
+            timestamp_ms,
+            nonce,
+            rng,
+            SignMode::Defer,
+        )?;
         Ok(Prepared::new(
             webhook,
             input,
@@ -515,7 +530,11 @@ impl Platform {
 
     /// Finishes a prepared webhook that crossed a language boundary (see
     /// `worldcard::Merchant::finish_request`).
-    pub fn finish_webhook(&self, mut webhook: SignedWebhook, signature: &[u8]) -> Result<SignedWebhook> {
+    pub fn finish_webhook(
+        &self,
+        mut webhook: SignedWebhook,
+        signature: &[u8],
+    ) -> Result<SignedWebhook> {
         let input = super::request_sign_input(&webhook.headers, &webhook.body)?;
         crate::external::check_signature(
             SignAlgorithm::RsaPssSha256,
