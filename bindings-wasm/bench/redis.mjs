@@ -20,11 +20,15 @@ const base = new URL('../../target/', import.meta.url).pathname;
 mkdirSync(base, { recursive: true });
 const dir = mkdtempSync(join(base, 'cw-redis-bench-'));
 const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-const r = new Redis({ port, lazyConnect: true });
-r.on('error', () => {}); // connection refused until redis-server listens: the loop below retries
+// Wait for the server with throwaway clients (a failed ioredis client keeps
+// reconnecting in the background), then connect the one measured.
 for (let i = 0; ; i++) {
-  try { await r.connect(); break; } catch (e) { if (i > 200) throw e; await new Promise((ok) => setTimeout(ok, 25)); }
+  const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try { await probe.connect(); probe.disconnect(); break; } catch (e) { probe.disconnect(); if (i > 200) throw e; await new Promise((ok) => setTimeout(ok, 25)); }
 }
+const r = new Redis({ port, lazyConnect: true });
+await r.connect();
 try {
   const ours = new RedisDeliveries(r);
   const k = key();

@@ -39,7 +39,12 @@ test.before(async () => {
   dataDir = mkdtempSync(join(base, 'node-'));
   server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
-    try { const c = new Redis({ port, maxRetriesPerRequest: 0, lazyConnect: true }); await c.connect(); await c.ping(); c.disconnect(); return; } catch { await new Promise((r) => setTimeout(r, 50)); }
+    // A failed client is disconnected at once: left alone, ioredis keeps
+    // reconnecting in the background and holds the process open once the
+    // server is up (a slow start on a busy machine hung the suite).
+    const c = new Redis({ port, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    c.on('error', () => {});
+    try { await c.connect(); await c.ping(); c.disconnect(); return; } catch { c.disconnect(); await new Promise((r) => setTimeout(r, 50)); }
   }
   throw new Error('redis-server did not start');
 });
