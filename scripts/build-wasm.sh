@@ -66,6 +66,9 @@ cp bindings-wasm/js/* "$OUT/"
 cp LICENSE-MIT LICENSE-APACHE "$OUT/"
 # One set of types for `import` and `require` (TypeScript reads .d.cts for the latter).
 cp "$OUT/index.d.ts" "$OUT/index.d.cts"
+# cardwire/signers for `require`: the same file as the ES module, exports made CommonJS.
+{ echo "'use strict';"; sed -E 's/^export (async )?function/\1function/' bindings-wasm/js/signers.mjs
+  echo 'module.exports = { finishWith, decryptWith, webCryptoSigner };'; } > "$OUT/signers.cjs"
 # Tests, benches and examples import the package by name.
 mkdir -p bindings-wasm/node_modules && ln -sfn ../pkg bindings-wasm/node_modules/cardwire
 raw=$(stat -c %s "$OUT/cardwire_wasm_bg.wasm")

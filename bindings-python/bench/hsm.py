@@ -27,7 +27,7 @@ try:
     session = pkcs11.lib("/usr/lib/softhsm/libsofthsm2.so").get_token(token_label="cardwire").open(user_pin="1234")
     key = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label="merchant_2048")
     inside = cardwire.WorldCardMerchant(app_id="a", private_key_pem=(KEYS / "merchant_2048.pkcs8.pem").read_text(), aes_key=AES)
-    outside = cardwire.WorldCardMerchant(app_id="a", private_key_pem=(KEYS / "merchant_2048.spki.pem").read_text(), aes_key=AES)
+    outside = cardwire.WorldCardMerchant(app_id="a", private_key_pem=(KEYS / "merchant_2048.spki.pem").read_text(), external_key=True, aes_key=AES)
     platform = cardwire.WorldCardPlatform(app_id="a", merchant_public_key_pem=(KEYS / "merchant_2048.spki.pem").read_text(), aes_key=AES)
 
     def hsm() -> dict:

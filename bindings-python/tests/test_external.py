@@ -76,7 +76,7 @@ def pkcs1(session: Any, label: str) -> Any:
 
 def worldcard_merchant() -> Any:
     # The private key stays in the HSM: the merchant holds its public half.
-    return cardwire.WorldCardMerchant(app_id="app_demo", private_key_pem=text("merchant_2048.spki.pem"), aes_key=AES,
+    return cardwire.WorldCardMerchant(app_id="app_demo", private_key_pem=text("merchant_2048.spki.pem"), external_key=True, aes_key=AES,
                                       platform_public_key_pem=text("platform_2048.spki.pem"))
 
 
@@ -103,7 +103,7 @@ def test_worldcard_request_signed_in_softhsm_verifies_with_cryptography(hsm: Any
 
 def test_worldcard_webhook_signed_in_softhsm(hsm: Any) -> None:
     platform = cardwire.WorldCardPlatform(app_id="app_demo", merchant_public_key_pem=text("merchant_2048.spki.pem"), aes_key=AES,
-                                          platform_private_key_pem=text("platform_2048.spki.pem"))
+                                          platform_private_key_pem=text("platform_2048.spki.pem"), external_key=True)
     prepared = platform.prepare_webhook("card_deposit", {"card_id": "c-1", "amount": "50.00", "status": 1},
                                         timestamp_ms=1_760_000_000_000)
     hook = asyncio.run(cardwire.signers.finish_with(platform, prepared, pss(hsm, "platform_2048")))
@@ -119,7 +119,7 @@ def test_worldcard_webhook_signed_in_softhsm(hsm: Any) -> None:
 def test_wasabi_request_and_notification_signed_in_softhsm(hsm: Any) -> None:
     import base64
 
-    merchant = cardwire.WasabiMerchant(api_key="k-1", private_key_pem=text("merchant_1024.spki.pem"),
+    merchant = cardwire.WasabiMerchant(api_key="k-1", private_key_pem=text("merchant_1024.spki.pem"), external_key=True,
                                        platform_public_key_pem=text("platform_1024.spki.pem"))
     prepared = merchant.prepare_request("/merchant/core/mcb/card/info", {"cardNo": "123"})
     assert prepared["algorithm"] == "RSASSA_PKCS1_V1_5_SHA_256" and prepared["sign_input"] == prepared["body"]
@@ -132,7 +132,7 @@ def test_wasabi_request_and_notification_signed_in_softhsm(hsm: Any) -> None:
     asyncio.run(cardwire.signers.finish_with(merchant, upload, pkcs1(hsm, "merchant_1024")))
 
     platform = cardwire.WasabiPlatform(api_key="k-1", platform_private_key_pem=text("platform_1024.spki.pem"),
-                                       merchant_public_key_pem=text("merchant_1024.spki.pem"))
+                                       merchant_public_key_pem=text("merchant_1024.spki.pem"), external_key=True)
     note = platform.prepare_webhook("card_transaction", {"orderNo": "o-1", "amount": "12.30"}, request_id="r-1")
     hook = asyncio.run(cardwire.signers.finish_with(platform, note, pkcs1(hsm, "platform_1024")))
     assert merchant.verify_webhook(hook["headers"], hook["body"]).data["amount"] == "12.30"
@@ -153,7 +153,7 @@ def test_wasabi_fields_encrypted_by_cryptography_decrypt_in_softhsm(hsm: Any, pa
               "oaep-sha256": padding.OAEP(padding.MGF1(hashes.SHA256()), hashes.SHA256(), None)}[pad]
     long = "https://activate.example/" + "x" * 150  # more than one 1024-bit block
     field = base64.b64encode(b"".join(pub.encrypt(long.encode()[i:i + 40], scheme) for i in range(0, len(long), 40))).decode()
-    merchant = cardwire.WasabiMerchant(api_key="k-1", private_key_pem=text("merchant_1024.spki.pem"), field_padding=pad)
+    merchant = cardwire.WasabiMerchant(api_key="k-1", private_key_pem=text("merchant_1024.spki.pem"), external_key=True, field_padding=pad)
     key = hsm_key(hsm, "merchant_1024")
 
     async def decrypt(block: bytes, *, algorithm: str) -> bytes:
@@ -203,7 +203,7 @@ def test_misconfigured_signers_are_named(kind: str, cause: str) -> None:
 def test_wasabi_misconfigurations(hsm: Any) -> None:
     import hashlib
 
-    merchant = cardwire.WasabiMerchant(api_key="k-1", private_key_pem=text("merchant_1024.spki.pem"))
+    merchant = cardwire.WasabiMerchant(api_key="k-1", private_key_pem=text("merchant_1024.spki.pem"), external_key=True)
     prepared = merchant.prepare_request("/merchant/core/mcb/card/info", {"cardNo": "123"})
     key = private("merchant_1024")
     cases = {
@@ -219,6 +219,13 @@ def test_wasabi_misconfigurations(hsm: Any) -> None:
             merchant.finish_request(prepared, signature)
 
 
+def test_a_public_key_needs_external_key() -> None:
+    with pytest.raises(cardwire.InvalidKey, match="external_key"):
+        cardwire.WorldCardMerchant(app_id="a", private_key_pem=text("merchant_2048.spki.pem"), aes_key=AES)
+    with pytest.raises(cardwire.InvalidKey, match="public key"):
+        cardwire.WorldCardMerchant(app_id="a", private_key_pem=text("merchant_2048.pkcs8.pem"), aes_key=AES, external_key=True)
+
+
 def test_a_tampered_prepared_request_does_not_finish() -> None:
     merchant = worldcard_merchant()
     prepared = merchant.prepare_request("/api/v1/card/balance", {"card_id": "c-1"})
@@ -229,3 +236,59 @@ def test_a_tampered_prepared_request_does_not_finish() -> None:
     with pytest.raises(cardwire.InvalidInput, match="raw signature bytes"):
         asyncio.run(cardwire.signers.finish_with(merchant, prepared, lambda i, **k: "base64-text"))
     _ = json, InvalidSignature, utils
+
+
+def test_the_sandbox_driven_by_a_merchant_whose_key_is_in_softhsm(hsm: Any, tmp_path: pathlib.Path) -> None:
+    """`cardwire sandbox` checks requests signed in SoftHSM like any other:
+    the sandbox's WorldCard and Wasabi merchant keys are imported into the
+    token and used only from there."""
+    import os
+    import re
+    import tempfile
+    import urllib.request
+
+    binary = os.environ.get("CARDWIRE_BIN", str(ROOT / "target/release/cardwire"))
+    creds_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+    proc = subprocess.Popen([binary, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", creds_file], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout and re.search(r"listening on", proc.stdout.readline())
+        creds = json.loads(open(creds_file).read())
+        pkcs11_key = {}
+        for provider in ("worldcard", "wasabi"):
+            pem = serialization.load_pem_private_key(creds[provider]["private_key_pem"].encode(), None)
+            path = tmp_path / f"{provider}.pem"
+            path.write_bytes(pem.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+            subprocess.run(["softhsm2-util", "--import", str(path), "--token", "cardwire", "--label", f"sandbox_{provider}",
+                            "--id", "a1" if provider == "worldcard" else "a2", "--pin", "1234"], check=True, capture_output=True)
+            path.unlink()  # the key now lives in the token only
+            pkcs11_key[provider] = pem.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+        def send(req: Any, base: str) -> Any:
+            r = urllib.request.Request(base + req["path"], data=req["body"], method=req["method"], headers=req["headers"])
+            with urllib.request.urlopen(r, timeout=15) as resp:
+                return resp.status, dict(resp.headers), resp.read()
+
+        c = creds["worldcard"]
+        wc = cardwire.WorldCardMerchant(app_id=c["app_id"], private_key_pem=pkcs11_key["worldcard"], external_key=True, aes_key=c["aes_key"])
+        apply = {"merchant_card_id": f"hsm-{os.getpid()}", "card_type": "VIRTUAL-V", "card_bin_id": "bin_1", "first_recharge_amount": "20.00",
+                 "first_name": "Ann", "last_name": "Lee", "state": "CA", "country_code": "US", "city": "LA", "address": "1 Main St", "postal_code": "90001"}
+        prepared = wc.prepare_request("/api/v1/card/virtual/apply", apply)
+        request = asyncio.run(cardwire.signers.finish_with(wc, prepared, pss(hsm, "sandbox_worldcard")))
+        status, headers, body = send(request, c["base_url"])
+        opened = wc.open_response(status, headers, body)
+        assert opened["code"] == "0" and opened["data"], opened
+
+        c = creds["wasabi"]
+        wb = cardwire.WasabiMerchant(api_key=c["api_key"], private_key_pem=pkcs11_key["wasabi"], external_key=True,
+                                     platform_public_key_pem=c["platform_public_key_pem"])
+        holder = {"cardHolderModel": "B2B", "merchantOrderNo": f"hsm-{os.getpid()}-0000001", "firstName": "Ann", "lastName": "Lee",
+                  "email": "ann@example.com", "areaCode": "+1", "mobile": "5551234567", "birthday": "1990-01-01", "country": "US",
+                  "town": "NY", "address": "1 Main St", "postCode": "10001"}
+        prepared = wb.prepare_request("/merchant/core/mcb/card/holder/v2/create", holder)
+        request = asyncio.run(cardwire.signers.finish_with(wb, prepared, pkcs1(hsm, "sandbox_wasabi")))
+        status, headers, body = send(request, c["base_url"])
+        opened = wb.open_response(status, headers, body)
+        assert opened["authenticated"] and opened["data"], opened
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

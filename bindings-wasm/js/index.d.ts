@@ -346,7 +346,7 @@ export interface GatewayEventPage {
 export interface WorldCardMerchantOptions {
   /** `X-App-Id` */
   appId: string;
-  /** the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER; for a key held in an HSM or KMS, its public key (SPKI PEM): then `prepare_request`/`finish_request` sign */
+  /** the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER; its public key with `external_key` */
   privateKeyPem: string;
   /** 64 hex characters, 44 Base64 characters or 32 raw bytes */
   aesKey: string;
@@ -362,6 +362,8 @@ export interface WorldCardMerchantOptions {
   strictPssSalt?: boolean;
   /** a replay store shared between instances: an object with `seen(key, ttl_ms) -> bool` (default: in memory, bounded) */
   store?: ReplayStore;
+  /** the private key is held outside the process (HSM, KMS, WebCrypto): give its public key (SPKI PEM) where the private key goes and sign with the `prepare_…`/`finish_…` forms (default false) */
+  externalKey?: boolean;
 }
 
 export interface WorldCardMerchantBuildRequestOptions {
@@ -445,7 +447,7 @@ export interface WorldCardPlatformOptions {
   merchantPublicKeyPem: string;
   /** the merchant's AES key */
   aesKey: string;
-  /** WorldCard's private key (needed to sign webhooks); its public key when it is held in an HSM or KMS (then `prepare_webhook`) */
+  /** WorldCard's private key (needed to sign webhooks); its public key with `external_key` */
   platformPrivateKeyPem?: string;
   /** check payloads against the documented rules (default true) */
   validate?: boolean;
@@ -453,6 +455,8 @@ export interface WorldCardPlatformOptions {
   strictPssSalt?: boolean;
   /** a replay store shared between instances: an object with `seen(key, ttl_ms) -> bool` (default: in memory, bounded) */
   store?: ReplayStore;
+  /** the private key is held outside the process (HSM, KMS, WebCrypto): give its public key (SPKI PEM) where the private key goes and sign with the `prepare_…`/`finish_…` forms (default false) */
+  externalKey?: boolean;
 }
 
 export interface WorldCardPlatformVerifyRequestOptions {
@@ -613,7 +617,7 @@ export class WorldCardLegacyPlatform implements Disposable {
 export interface WasabiMerchantOptions {
   /** `X-WSB-API-KEY` */
   apiKey: string;
-  /** the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works); for a key held in an HSM or KMS, its public key (SPKI PEM): then the `prepare_…`/`finish_…` forms sign and decrypt */
+  /** the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works); its public key with `external_key` */
   privateKeyPem: string;
   /** Wasabi's public key (verifies responses and notifications) */
   platformPublicKeyPem?: string;
@@ -627,6 +631,8 @@ export interface WasabiMerchantOptions {
   retentionMs?: number | bigint;
   /** a replay store shared between instances: an object with `seen(key, ttl_ms) -> bool` (default: in memory, bounded) */
   store?: ReplayStore;
+  /** the private key is held outside the process (HSM, KMS, WebCrypto): give its public key (SPKI PEM) where the private key goes and sign with the `prepare_…`/`finish_…` forms (default false) */
+  externalKey?: boolean;
 }
 
 export interface WasabiMerchantBuildRequestOptions {
@@ -699,10 +705,12 @@ export class WasabiMerchant implements Disposable {
 export interface WasabiPlatformOptions {
   /** the merchant's `X-WSB-API-KEY` */
   apiKey: string;
-  /** Wasabi's private key; its public key when it is held in an HSM or KMS (then the `prepare_…` forms) */
+  /** Wasabi's private key; its public key with `external_key` */
   platformPrivateKeyPem: string;
   /** the merchant's public key */
   merchantPublicKeyPem: string;
+  /** the private key is held outside the process (HSM, KMS, WebCrypto): give its public key (SPKI PEM) where the private key goes and sign with the `prepare_…`/`finish_…` forms (default false) */
+  externalKey?: boolean;
 }
 
 export interface WasabiPlatformVerifyRequestOptions {

@@ -35,8 +35,8 @@ class WorldCardMerchant:
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, app_id: str, private_key_pem: str, aes_key: str, platform_public_key_pem: str | None = None, *, validate: bool | None = None, retention_ms: int | None = None, webhook_window_ms: int | Literal['off'] | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None) -> None:
-        self._h = _native.Handle("WorldCardMerchant", {"app_id": app_id, "private_key_pem": private_key_pem, "aes_key": aes_key, "platform_public_key_pem": platform_public_key_pem, "validate": validate, "retention_ms": retention_ms, "webhook_window_ms": webhook_window_ms, "strict_pss_salt": strict_pss_salt, "store": store})
+    def __init__(self, app_id: str, private_key_pem: str, aes_key: str, platform_public_key_pem: str | None = None, *, validate: bool | None = None, retention_ms: int | None = None, webhook_window_ms: int | Literal['off'] | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None, external_key: bool | None = None) -> None:
+        self._h = _native.Handle("WorldCardMerchant", {"app_id": app_id, "private_key_pem": private_key_pem, "aes_key": aes_key, "platform_public_key_pem": platform_public_key_pem, "validate": validate, "retention_ms": retention_ms, "webhook_window_ms": webhook_window_ms, "strict_pss_salt": strict_pss_salt, "store": store, "external_key": external_key})
 
     def build_request(self, path: str, payload: Payload | None = None, *, timestamp_s: int | None = None, now_ms: int | None = None, nonce: str | None = None, random: bytes | None = None, validate: bool | None = None) -> Any:
         """the exact request to send: encrypted body, signed headers"""
@@ -85,8 +85,8 @@ class WorldCardPlatform:
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, app_id: str, merchant_public_key_pem: str, aes_key: str, platform_private_key_pem: str | None = None, *, validate: bool | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None) -> None:
-        self._h = _native.Handle("WorldCardPlatform", {"app_id": app_id, "merchant_public_key_pem": merchant_public_key_pem, "aes_key": aes_key, "platform_private_key_pem": platform_private_key_pem, "validate": validate, "strict_pss_salt": strict_pss_salt, "store": store})
+    def __init__(self, app_id: str, merchant_public_key_pem: str, aes_key: str, platform_private_key_pem: str | None = None, *, validate: bool | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None, external_key: bool | None = None) -> None:
+        self._h = _native.Handle("WorldCardPlatform", {"app_id": app_id, "merchant_public_key_pem": merchant_public_key_pem, "aes_key": aes_key, "platform_private_key_pem": platform_private_key_pem, "validate": validate, "strict_pss_salt": strict_pss_salt, "store": store, "external_key": external_key})
 
     def verify_request(self, headers: HeadersInput, body: Body, *, path: str | None = None, now_ms: int | None = None) -> Any:
         """verifies a request in the documented order and returns the decrypted payload"""
@@ -207,8 +207,8 @@ class WasabiMerchant:
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, api_key: str, private_key_pem: str, platform_public_key_pem: str | None = None, *, response_signature: Literal['require', 'verify-if-present', 'off'] | None = None, field_padding: Literal['pkcs1v15', 'oaep-sha1', 'oaep-sha256'] | None = None, validate: bool | None = None, retention_ms: int | None = None, store: ReplayStore | None = None) -> None:
-        self._h = _native.Handle("WasabiMerchant", {"api_key": api_key, "private_key_pem": private_key_pem, "platform_public_key_pem": platform_public_key_pem, "response_signature": response_signature, "field_padding": field_padding, "validate": validate, "retention_ms": retention_ms, "store": store})
+    def __init__(self, api_key: str, private_key_pem: str, platform_public_key_pem: str | None = None, *, response_signature: Literal['require', 'verify-if-present', 'off'] | None = None, field_padding: Literal['pkcs1v15', 'oaep-sha1', 'oaep-sha256'] | None = None, validate: bool | None = None, retention_ms: int | None = None, store: ReplayStore | None = None, external_key: bool | None = None) -> None:
+        self._h = _native.Handle("WasabiMerchant", {"api_key": api_key, "private_key_pem": private_key_pem, "platform_public_key_pem": platform_public_key_pem, "response_signature": response_signature, "field_padding": field_padding, "validate": validate, "retention_ms": retention_ms, "store": store, "external_key": external_key})
 
     def build_request(self, path: str, payload: Payload | None = None, *, validate: bool | None = None) -> Any:
         """the exact signed request (``{}`` when there is no payload)"""
@@ -285,8 +285,8 @@ class WasabiPlatform:
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, api_key: str, platform_private_key_pem: str, merchant_public_key_pem: str) -> None:
-        self._h = _native.Handle("WasabiPlatform", {"api_key": api_key, "platform_private_key_pem": platform_private_key_pem, "merchant_public_key_pem": merchant_public_key_pem})
+    def __init__(self, api_key: str, platform_private_key_pem: str, merchant_public_key_pem: str, external_key: bool | None = None) -> None:
+        self._h = _native.Handle("WasabiPlatform", {"api_key": api_key, "platform_private_key_pem": platform_private_key_pem, "merchant_public_key_pem": merchant_public_key_pem, "external_key": external_key})
 
     def verify_request(self, headers: HeadersInput, body: Body, *, path: str | None = None) -> Any:
         """verifies a request's signature; returns its JSON body"""

@@ -2,7 +2,7 @@
 // (Debian's /usr/bin/chromium, driven by playwright-core), serving the
 // repository from 127.0.0.1. Prints "browser: N passed, M failed".
 import { mkdir, readFile } from 'node:fs/promises';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, start } from './harness.mjs';
 
@@ -58,6 +58,18 @@ try {
     if (r.ok) console.log(`ok ${r.name}`);
   }
   if (errors.length) { failed++; console.log('page errors:', errors); }
+  // The request a non-extractable key signed in the page, verified by Python `cryptography`.
+  const signed = await page.evaluate(() => window.__externalSigned);
+  const verify = spawnSync(join(ROOT, '.venv-py/bin/python'), ['-c', `
+import base64, json, sys
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+d = json.load(sys.stdin)
+k = serialization.load_pem_public_key(open("tests/vectors/keys/merchant_2048.spki.pem", "rb").read())
+k.verify(base64.b64decode(d["signature"]), base64.b64decode(d["signInput"]), padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding: 'utf8' });
+  if (verify.stdout.trim() === 'verified') { passed++; console.log('ok cryptography verifies the request the WebCrypto key signed in Chromium'); }
+  else { failed++; console.log(`FAIL cryptography verifies the request the WebCrypto key signed in Chromium\n${verify.stderr}`); }
 
   // The example page, served by each example back end (Rust, Node, Python):
   // revealed values on the page, nothing secret in its network traffic or

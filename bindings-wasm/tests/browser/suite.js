@@ -152,4 +152,20 @@ await check('bad input from JavaScript is a CardwireError, never a wasm trap', a
   expectCode(() => cw.validate('wasabi', '/merchant/core/mcb/card/physicalCard/updatePin', { cardNo: 'c', merchantOrderNo: 'ORDER-2026-000001', pin: '123456' }), 'validation_failed');
 });
 
+await check('a non-extractable WebCrypto key signs a WorldCard request through prepareRequest and finishWith', async () => {
+  const { finishWith, webCryptoSigner } = await import('../../pkg/signers.mjs');
+  const priv = await subtle.importKey('pkcs8', der(await key('merchant_2048.pkcs8.pem')), { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']);
+  assert(priv.extractable === false, 'non-extractable');
+  const m = new cw.WorldCardMerchant({ appId: 'app', privateKeyPem: await key('merchant_2048.spki.pem'), externalKey: true, aesKey: AES_HEX });
+  const prepared = m.prepareRequest('/api/v1/card/virtual/get_info', { card_id: '1' });
+  const req = await finishWith(m, prepared, webCryptoSigner(priv));
+  assert(req.headers['X-Signature'].length > 300, 'signed');
+  // Python `cryptography` verifies this one (tests/browser/run.mjs).
+  window.__externalSigned = { signInput: b64(prepared.signInput), signature: req.headers['X-Signature'] };
+  // saltLength 20, as some WebCrypto examples have it: named, nothing finished.
+  let caught;
+  try { await finishWith(m, prepared, async (i) => subtle.sign({ name: 'RSA-PSS', saltLength: 20 }, priv, i)); } catch (e) { caught = e; }
+  assert(caught instanceof cw.CardwireError && caught.code === 'signer_mismatch' && caught.message.includes('salt length 20'), String(caught));
+});
+
 window.__results = results;

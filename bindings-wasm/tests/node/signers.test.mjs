@@ -22,7 +22,7 @@ async function nonExtractable(name, algorithm) {
   return k;
 }
 
-const worldcard = () => new cw.WorldCardMerchant({ appId: 'app_demo', privateKeyPem: key('merchant_2048.spki.pem'), aesKey: AES });
+const worldcard = () => new cw.WorldCardMerchant({ appId: 'app_demo', privateKeyPem: key('merchant_2048.spki.pem'), externalKey: true, aesKey: AES });
 
 test('a non-extractable WebCrypto RSA-PSS key signs a WorldCard request; node:crypto verifies it', async () => {
   const m = worldcard();
@@ -39,7 +39,7 @@ test('a non-extractable WebCrypto RSA-PSS key signs a WorldCard request; node:cr
 });
 
 test('Wasabi: a request signed by a non-extractable PKCS#1 v1.5 key, fields decrypted by a function', async () => {
-  const m = new cw.WasabiMerchant({ apiKey: 'k-1', privateKeyPem: key('merchant_1024.spki.pem') });
+  const m = new cw.WasabiMerchant({ apiKey: 'k-1', privateKeyPem: key('merchant_1024.spki.pem'), externalKey: true });
   const prepared = m.prepareRequest('/merchant/core/mcb/card/info', { cardNo: '123' });
   const req = await finishWith(m, prepared, webCryptoSigner(await nonExtractable('merchant_1024', 'RSASSA-PKCS1-v1_5')));
   assert.ok(nodeVerify('sha256', req.body, createPublicKey(key('merchant_1024.spki.pem')), Buffer.from(req.headers['X-WSB-SIGNATURE'], 'base64')));
@@ -48,7 +48,7 @@ test('Wasabi: a request signed by a non-extractable PKCS#1 v1.5 key, fields decr
   const pub = createPublicKey(key('merchant_1024.spki.pem'));
   const enc = (chunk) => publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(chunk));
   const field = Buffer.concat([enc(text.slice(0, 50)), enc(text.slice(50))]).toString('base64');
-  const oaep = new cw.WasabiMerchant({ apiKey: 'k-1', privateKeyPem: key('merchant_1024.spki.pem'), fieldPadding: 'oaep-sha256' });
+  const oaep = new cw.WasabiMerchant({ apiKey: 'k-1', privateKeyPem: key('merchant_1024.spki.pem'), externalKey: true, fieldPadding: 'oaep-sha256' });
   const priv = await webcrypto.subtle.importKey('pkcs8', createPrivateKey(key('merchant_1024.pkcs8.pem')).export({ type: 'pkcs8', format: 'der' }), { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['decrypt']);
   const seen = [];
   const out = await decryptWith(oaep, field, async (block, { algorithm }) => { seen.push(algorithm); return webcrypto.subtle.decrypt({ name: 'RSA-OAEP' }, priv, block); });
@@ -69,7 +69,7 @@ test('misconfigured signers are named, and nothing is finished', async () => {
   for (const [cause, signature] of cases) {
     await assert.rejects(finishWith(m, prepared, () => signature), (e) => e instanceof cw.CardwireError && e.code === 'signer_mismatch' && e.message.includes(cause), cause);
   }
-  await assert.rejects(finishWith(m, prepared, () => 'c2ln'), (e) => e.code === 'invalid_input' && /raw bytes/.test(e.message));
+  await assert.rejects(finishWith(m, prepared, () => 'c2ln'), (e) => e instanceof cw.CardwireError && e.code === 'invalid_input' && /signature/.test(e.message));
   const right = nodeSign('sha256', prepared.signInput, { key: mine, ...PSS32 });
   assert.ok((await finishWith(m, prepared, () => right)).headers['X-Signature']);
 });

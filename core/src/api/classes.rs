@@ -102,15 +102,25 @@ fn text_of(body: &[u8]) -> Out {
     Out::opt_str(std::str::from_utf8(body).ok().map(str::to_owned))
 }
 
-/// A private key, or (given a public key) a handle to one held outside the
-/// process: in-process signing then refuses and the `prepare_…` forms sign.
-fn private_or_external(text: &str) -> Result<RsaPrivateKey> {
-    match RsaPrivateKey::parse(text) {
-        Ok(k) => Ok(k),
-        Err(e) => RsaPublicKey::parse(text)
+/// A private key, or with `external_key` a handle to one held outside the
+/// process (its public key is given): in-process signing then refuses and
+/// the `prepare_…` forms sign.
+fn private_or_external(text: &str, external: bool) -> Result<RsaPrivateKey> {
+    if external {
+        return RsaPublicKey::parse(text)
             .map(RsaPrivateKey::external)
-            .map_err(|_| e),
+            .map_err(|_| Error::InvalidKey {
+                reason: "with external_key, give the public key (SPKI PEM) of the key held in your HSM or KMS",
+            });
     }
+    RsaPrivateKey::parse(text).map_err(|e| match e {
+        Error::InvalidKey {
+            reason: "expected a private key, found a public key",
+        } => Error::InvalidKey {
+            reason: "expected a private key, found a public key (for a key held in an HSM or KMS, pass external_key: true)",
+        },
+        other => other,
+    })
 }
 
 fn prepared_out<T>(shape: &'static str, p: Prepared<T>, base: fn(T) -> Out) -> Out
@@ -349,11 +359,13 @@ impl Instance {
             .ok_or_else(|| Error::invalid_input(format!("unknown class {class}")))?;
         let a = Args::ctor(spec.name, spec.ctor, options)?;
         let validate = a.opt_bool("validate")?.unwrap_or(true);
-        let private = |name: &str| -> Result<RsaPrivateKey> { private_or_external(&a.str(name)?) };
+        let external = a.opt_bool("external_key")?.unwrap_or(false);
+        let private =
+            |name: &str| -> Result<RsaPrivateKey> { private_or_external(&a.str(name)?, external) };
         let public = |name: &str| -> Result<RsaPublicKey> { RsaPublicKey::parse(&a.str(name)?) };
         let opt_private = |name: &str| -> Result<Option<RsaPrivateKey>> {
             a.opt_str(name)?
-                .map(|k| private_or_external(&k))
+                .map(|k| private_or_external(&k, external))
                 .transpose()
         };
         let opt_public = |name: &str| -> Result<Option<RsaPublicKey>> {

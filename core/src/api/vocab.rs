@@ -218,6 +218,11 @@ const DATA: Param = p("data", Ty::Payload, "the data to send");
 const EVENT_TYPE: Param = p("event_type", Ty::Str, "the event type");
 const VALUE: Param = p("value", Ty::Str, "the field's text");
 const ERROR: Param = p("error", Ty::Error, "the error a verify call raised");
+const EXTERNAL_KEY: Param = o(
+    "external_key",
+    Ty::Bool,
+    "the private key is held outside the process (HSM, KMS, WebCrypto): give its public key (SPKI PEM) where the private key goes and sign with the `prepare_…`/`finish_…` forms (default false)",
+);
 const PREPARED: Param = p(
     "prepared",
     Ty::Json,
@@ -338,7 +343,7 @@ pub const CLASSES: &[Class] = &[
         exposes: None,
         ctor: &[
             p("app_id", Ty::Str, "`X-App-Id`"),
-            p("private_key_pem", Ty::Str, "the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER; for a key held in an HSM or KMS, its public key (SPKI PEM): then `prepare_request`/`finish_request` sign"),
+            p("private_key_pem", Ty::Str, "the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER; its public key with `external_key`"),
             p("aes_key", Ty::Str, "64 hex characters, 44 Base64 characters or 32 raw bytes"),
             o("platform_public_key_pem", Ty::Str, "WorldCard's public key (needed to verify webhooks)"),
             VALIDATE_CTOR,
@@ -346,6 +351,7 @@ pub const CLASSES: &[Class] = &[
             WINDOW,
             STRICT_SALT,
             STORE,
+            EXTERNAL_KEY,
         ],
         methods: &[
             rsa(m(
@@ -399,10 +405,11 @@ pub const CLASSES: &[Class] = &[
             p("app_id", Ty::Str, "the merchant's `X-App-Id`"),
             p("merchant_public_key_pem", Ty::Str, "the merchant's RSA public key"),
             p("aes_key", Ty::Str, "the merchant's AES key"),
-            o("platform_private_key_pem", Ty::Str, "WorldCard's private key (needed to sign webhooks); its public key when it is held in an HSM or KMS (then `prepare_webhook`)"),
+            o("platform_private_key_pem", Ty::Str, "WorldCard's private key (needed to sign webhooks); its public key with `external_key`"),
             VALIDATE_CTOR,
             STRICT_SALT,
             STORE,
+            EXTERNAL_KEY,
         ],
         methods: &[
             m(
@@ -523,7 +530,7 @@ pub const CLASSES: &[Class] = &[
         exposes: None,
         ctor: &[
             p("api_key", Ty::Str, "`X-WSB-API-KEY`"),
-            p("private_key_pem", Ty::Str, "the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works); for a key held in an HSM or KMS, its public key (SPKI PEM): then the `prepare_…`/`finish_…` forms sign and decrypt"),
+            p("private_key_pem", Ty::Str, "the merchant's RSA private key (PEM or bare Base64 DER; 1024-bit works); its public key with `external_key`"),
             o("platform_public_key_pem", Ty::Str, "Wasabi's public key (verifies responses and notifications)"),
             o(
                 "response_signature",
@@ -534,6 +541,7 @@ pub const CLASSES: &[Class] = &[
             VALIDATE_CTOR,
             RETENTION,
             STORE,
+            EXTERNAL_KEY,
         ],
         methods: &[
             rsa(m(
@@ -607,8 +615,9 @@ pub const CLASSES: &[Class] = &[
         exposes: None,
         ctor: &[
             p("api_key", Ty::Str, "the merchant's `X-WSB-API-KEY`"),
-            p("platform_private_key_pem", Ty::Str, "Wasabi's private key; its public key when it is held in an HSM or KMS (then the `prepare_…` forms)"),
+            p("platform_private_key_pem", Ty::Str, "Wasabi's private key; its public key with `external_key`"),
             p("merchant_public_key_pem", Ty::Str, "the merchant's public key"),
+            EXTERNAL_KEY,
         ],
         methods: &[
             m(
