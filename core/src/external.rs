@@ -209,6 +209,21 @@ impl<T: Signable> Prepared<T> {
     }
 }
 
+/// Checks an external signer's `signature` over `input` and sets `header`:
+/// the finish step of a prepared message that crossed a language boundary.
+pub(crate) fn finish_headers(
+    headers: &mut Vec<(String, String)>,
+    header: &str,
+    algorithm: SignAlgorithm,
+    key: &RsaPublicKey,
+    input: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    check_signature(algorithm, key, input, signature)?;
+    put_signature(headers, header, signature);
+    Ok(())
+}
+
 /// Sets the (already present, empty) signature header, or adds it.
 pub(crate) fn put_signature(headers: &mut Vec<(String, String)>, header: &str, signature: &[u8]) {
     let value = encoding::b64_encode(signature);

@@ -587,7 +587,7 @@ impl Instance {
         let rng = || call_rng(host, a.opt_bytes("random")?);
         match (&self.inner, method.name) {
             // ---------------------------------------------------- WorldCard
-            (Inner::WorldCardMerchant(m), "build_request") => {
+            (Inner::WorldCardMerchant(m), "build_request" | "prepare_request") => {
                 let path = a.str("path")?;
                 let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
                 let ts = match a.opt_uint("timestamp_s")? {
@@ -603,36 +603,18 @@ impl Instance {
                     nonce: &nonce,
                 };
                 let mut r = rng()?;
-                let req = if a.opt_bool("validate")? == Some(false) {
+                let validate = a.opt_bool("validate")?;
+                if method.name == "prepare_request" {
+                    let p =
+                        m.prepare_request(&path, payload.as_slice(), stamp, &mut r, validate)?;
+                    return Ok(prepared_out("prepared_request", p, request_out));
+                }
+                let req = if validate == Some(false) {
                     m.build_request_unvalidated(&path, payload.as_slice(), stamp, &mut r)?
                 } else {
                     m.build_request(&path, payload.as_slice(), stamp, &mut r)?
                 };
                 Ok(request_out(req))
-            }
-            (Inner::WorldCardMerchant(m), "prepare_request") => {
-                let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
-                let ts = match a.opt_uint("timestamp_s")? {
-                    Some(s) => s,
-                    None => now()? / 1000,
-                };
-                let nonce = match a.opt_str("nonce")? {
-                    Some(n) => n,
-                    None => random_hex(host, 16)?,
-                };
-                let stamp = worldcard::Stamp {
-                    unix_seconds: ts,
-                    nonce: &nonce,
-                };
-                let p = m.prepare_request(
-                    &path,
-                    payload.as_slice(),
-                    stamp,
-                    &mut rng()?,
-                    a.opt_bool("validate")?,
-                )?;
-                Ok(prepared_out("prepared_request", p, request_out))
             }
             (Inner::WorldCardMerchant(m), "finish_request") => Ok(request_out(
                 m.finish_request(Given::read(&a)?.request(), &a.bytes("signature")?)?,
@@ -685,7 +667,7 @@ impl Instance {
                     &mut rng()?,
                 )?))
             }
-            (Inner::WorldCardPlatform(p, app_id), "sign_webhook") => {
+            (Inner::WorldCardPlatform(p, app_id), "sign_webhook" | "prepare_webhook") => {
                 let ts = match a.opt_uint("timestamp_ms")? {
                     Some(t) => t,
                     None => now()?,
@@ -695,34 +677,21 @@ impl Instance {
                     None => random_hex(host, 16)?,
                 };
                 let data = a.payload("data")?;
+                let kind = a.str("event_type")?;
+                let mut r = rng()?;
+                if method.name == "prepare_webhook" {
+                    let prepared =
+                        p.prepare_webhook(app_id, &kind, data.as_slice(), ts, &nonce, &mut r)?;
+                    return Ok(prepared_out("prepared_webhook", prepared, webhook_out));
+                }
                 Ok(webhook_out(p.sign_webhook(
                     app_id,
-                    &a.str("event_type")?,
+                    &kind,
                     data.as_slice(),
                     ts,
                     &nonce,
-                    &mut rng()?,
+                    &mut r,
                 )?))
-            }
-            (Inner::WorldCardPlatform(p, app_id), "prepare_webhook") => {
-                let ts = match a.opt_uint("timestamp_ms")? {
-                    Some(t) => t,
-                    None => now()?,
-                };
-                let nonce = match a.opt_str("nonce")? {
-                    Some(n) => n,
-                    None => random_hex(host, 16)?,
-                };
-                let data = a.payload("data")?;
-                let prepared = p.prepare_webhook(
-                    app_id,
-                    &a.str("event_type")?,
-                    data.as_slice(),
-                    ts,
-                    &nonce,
-                    &mut rng()?,
-                )?;
-                Ok(prepared_out("prepared_webhook", prepared, webhook_out))
             }
             (Inner::WorldCardPlatform(p, _), "finish_webhook") => Ok(webhook_out(
                 p.finish_webhook(Given::read(&a)?.webhook(), &a.bytes("signature")?)?,

@@ -277,13 +277,14 @@ impl Merchant {
         } else {
             &request.body
         };
-        crate::external::check_signature(
+        crate::external::finish_headers(
+            &mut request.headers,
+            HEADER_SIGNATURE,
             SignAlgorithm::RsaPkcs1v15Sha256,
             &self.private_key.public_key(),
             input,
             signature,
         )?;
-        crate::external::put_signature(&mut request.headers, HEADER_SIGNATURE, signature);
         Ok(request)
     }
 

@@ -215,8 +215,7 @@ impl Platform {
         mut response: OutgoingResponse,
         signature: &[u8],
     ) -> Result<OutgoingResponse> {
-        self.check(&response.body, signature)?;
-        crate::external::put_signature(&mut response.headers, HEADER_SIGNATURE, signature);
+        self.finish(&mut response.headers, &response.body, signature)?;
         Ok(response)
     }
 
@@ -226,13 +225,19 @@ impl Platform {
         mut webhook: SignedWebhook,
         signature: &[u8],
     ) -> Result<SignedWebhook> {
-        self.check(&webhook.body, signature)?;
-        crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, signature);
+        self.finish(&mut webhook.headers, &webhook.body, signature)?;
         Ok(webhook)
     }
 
-    fn check(&self, body: &[u8], signature: &[u8]) -> Result<()> {
-        crate::external::check_signature(
+    fn finish(
+        &self,
+        headers: &mut Vec<(String, String)>,
+        body: &[u8],
+        signature: &[u8],
+    ) -> Result<()> {
+        crate::external::finish_headers(
+            headers,
+            HEADER_SIGNATURE,
             SignAlgorithm::RsaPkcs1v15Sha256,
             &self.private_key.public_key(),
             body,

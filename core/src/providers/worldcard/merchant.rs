@@ -229,13 +229,14 @@ impl Merchant {
         signature: &[u8],
     ) -> Result<OutgoingRequest> {
         let input = request_sign_input(&request.headers, &request.body)?;
-        crate::external::check_signature(
+        crate::external::finish_headers(
+            &mut request.headers,
+            HEADER_SIGNATURE,
             SignAlgorithm::RsaPssSha256,
             &self.private_key.public_key(),
             &input,
             signature,
         )?;
-        crate::external::put_signature(&mut request.headers, HEADER_SIGNATURE, signature);
         Ok(request)
     }
 

@@ -536,13 +536,14 @@ impl Platform {
         signature: &[u8],
     ) -> Result<SignedWebhook> {
         let input = super::request_sign_input(&webhook.headers, &webhook.body)?;
-        crate::external::check_signature(
+        crate::external::finish_headers(
+            &mut webhook.headers,
+            HEADER_SIGNATURE,
             SignAlgorithm::RsaPssSha256,
             &self.webhook_key()?.public_key(),
             &input,
             signature,
         )?;
-        crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, signature);
         Ok(webhook)
     }
 
