@@ -35,6 +35,8 @@ use crate::error::{Error, Result};
 #[derive(Clone)]
 pub struct RsaPrivateKey {
     inner: Half,
+    /// The public half of a local key, derived once on first use.
+    public: std::sync::OnceLock<RsaPublicKey>,
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
     native: Option<crate::crypto::native::NativePrivate>,
 }
@@ -73,12 +75,14 @@ impl RsaPrivateKey {
                 .and_then(|der| crate::crypto::native::NativePrivate::from_pkcs8(der.as_bytes()));
             RsaPrivateKey {
                 inner: Half::Local(inner),
+                public: std::sync::OnceLock::new(),
                 native,
             }
         }
         #[cfg(not(all(feature = "native", not(target_arch = "wasm32"))))]
         RsaPrivateKey {
             inner: Half::Local(inner),
+            public: std::sync::OnceLock::new(),
         }
     }
 
@@ -89,6 +93,7 @@ impl RsaPrivateKey {
     pub fn external(public: RsaPublicKey) -> Self {
         RsaPrivateKey {
             inner: Half::External(Box::new(public)),
+            public: std::sync::OnceLock::new(),
             #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
             native: None,
         }
@@ -109,6 +114,7 @@ impl RsaPrivateKey {
     pub fn pure(&self) -> Self {
         RsaPrivateKey {
             inner: self.inner.clone(),
+            public: std::sync::OnceLock::new(),
             #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
             native: None,
         }
@@ -257,9 +263,16 @@ impl RsaPrivateKey {
 
     /// The matching public key.
     pub fn public_key(&self) -> RsaPublicKey {
+        self.public_half().clone()
+    }
+
+    /// The public half, derived once (a local key) or as given (an external one).
+    pub(crate) fn public_half(&self) -> &RsaPublicKey {
         match &self.inner {
-            Half::Local(inner) => RsaPublicKey::wrap(inner.to_public_key()),
-            Half::External(public) => (**public).clone(),
+            Half::Local(inner) => self
+                .public
+                .get_or_init(|| RsaPublicKey::wrap(inner.to_public_key())),
+            Half::External(public) => public,
         }
     }
 

@@ -29,15 +29,13 @@ SignFn = Callable[..., Union[Signature, Awaitable[Signature]]]
 DecryptFn = Callable[..., Union[Signature, Awaitable[Signature]]]
 
 
-async def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> bytes:
+async def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Calls a sync or async signer; what it returns goes to ``finish_…`` as
+    it is (a wrong type is the core's own ``InvalidInput``)."""
     out = fn(*args, **kwargs)
     if inspect.isawaitable(out):
         out = await out
-    if not isinstance(out, (bytes, bytearray, memoryview)):
-        from . import InvalidInput
-
-        raise InvalidInput(f"the signer returned {type(out).__name__}; return the raw signature bytes (not Base64)")
-    return bytes(out)
+    return bytes(out) if isinstance(out, (bytearray, memoryview)) else out
 
 
 async def finish_with(owner: Any, prepared: Any, sign: SignFn) -> Any:

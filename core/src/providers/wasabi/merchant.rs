@@ -281,7 +281,7 @@ impl Merchant {
             &mut request.headers,
             HEADER_SIGNATURE,
             SignAlgorithm::RsaPkcs1v15Sha256,
-            &self.private_key.public_key(),
+            self.private_key.public_half(),
             input,
             signature,
         )?;

@@ -239,7 +239,7 @@ impl Platform {
             headers,
             HEADER_SIGNATURE,
             SignAlgorithm::RsaPkcs1v15Sha256,
-            &self.private_key.public_key(),
+            self.private_key.public_half(),
             body,
             signature,
         )

@@ -233,7 +233,7 @@ impl Merchant {
             &mut request.headers,
             HEADER_SIGNATURE,
             SignAlgorithm::RsaPssSha256,
-            &self.private_key.public_key(),
+            self.private_key.public_half(),
             &input,
             signature,
         )?;

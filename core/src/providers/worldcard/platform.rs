@@ -540,7 +540,7 @@ impl Platform {
             &mut webhook.headers,
             HEADER_SIGNATURE,
             SignAlgorithm::RsaPssSha256,
-            &self.webhook_key()?.public_key(),
+            self.webhook_key()?.public_half(),
             &input,
             signature,
         )?;
