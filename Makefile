@@ -22,6 +22,8 @@ help:
 	@echo "make generate - regenerate the bindings' types and class glue from core/src/api/vocab.rs"
 	@echo "make package - build the npm package (WebAssembly + native addon) into bindings-wasm/pkg"
 	@echo "make test-python - build the Python wheel and run its tests, type checks and a clean install"
+	@echo "make test-redis - four receivers (Python and Node) on one real Redis, with faults"
+	@echo "make bench-redis / bench-hsm - Redis decisions per second; SoftHSM sign latency"
 
 demo: cli
 	$(CARGO) build --release -q -p cardwire-examples
