@@ -63,7 +63,8 @@ wheel-python: $(PYVENV)/.installed
 	$(PYVENV)/bin/maturin build --release --quiet -m bindings-python/Cargo.toml -o target/wheels
 	$(PYVENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/cardwire-*.whl
 
-test-python: setup-system wheel-python cli
+# setup-js: the Express recipe (tests/test_redis_recipes.py) runs on the npm packages.
+test-python: setup-system setup-js wheel-python cli
 	@# The axum recipe of README "Running on several instances", run by tests/test_redis_recipes.py.
 	$(CARGO) build --release -q -p cardwire-redis --examples
 	cd bindings-python && ../$(PYPY) -m pytest -q -p no:cacheprovider

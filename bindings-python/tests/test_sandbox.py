@@ -190,7 +190,8 @@ def test_lifecycle(sandbox: Any, provider: str) -> None:
     while time.time() < deadline and len(receiver.events.get(provider, [])) < before + 2:
         time.sleep(0.05)
     last = receiver.events[provider][before:]
-    assert [dup for _, dup in last] == [False, True], last
+    # The two deliveries arrive concurrently: one is new, the other its duplicate, in either order.
+    assert sorted(dup for _, dup in last) == [False, True], last
 
 
 def test_load_eight_clients_two_thousand_requests(tmp_path: Any) -> None:
