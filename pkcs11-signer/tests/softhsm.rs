@@ -145,6 +145,23 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
         )
         .unwrap();
     assert!(!event.duplicate);
+    let webhook_input = [hook.body.as_slice(), b"1764000000000", b"w-1"].concat();
+    let sig = cardwire::encoding::b64_decode(
+        hook.headers
+            .iter()
+            .find(|(k, _)| k == "X-Signature")
+            .unwrap()
+            .1
+            .as_str(),
+    )
+    .unwrap();
+    assert!(openssl_verifies(
+        &dir,
+        "platform_2048.spki.pem",
+        &webhook_input,
+        &sig,
+        true
+    ));
 
     // Wasabi request (1024-bit key, PKCS#1 v1.5) and a field encrypted by OpenSSL.
     let wasabi_hsm = Pkcs11Key::open(MODULE, "cardwire", "1234", "merchant_1024").unwrap();
@@ -179,6 +196,40 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
         &input,
         &sig,
         true
+    ));
+
+    // Wasabi notification, platform key (1024-bit) in the token.
+    let wasabi_platform_hsm = Pkcs11Key::open(MODULE, "cardwire", "1234", "platform_1024").unwrap();
+    let wasabi_platform = wasabi::Platform::new(
+        "k",
+        RsaPrivateKey::external(public("platform_1024.spki.pem")),
+        public("merchant_1024.spki.pem"),
+    )
+    .unwrap();
+    let note = wasabi_platform
+        .prepare_notification(
+            "card_transaction",
+            br#"{"orderNo":"o-1","amount":"1.10"}"#.as_slice(),
+            "r-1",
+        )
+        .unwrap()
+        .sign_with(&wasabi_platform_hsm)
+        .unwrap();
+    let sig = cardwire::encoding::b64_decode(
+        note.headers
+            .iter()
+            .find(|(k, _)| k == "X-WSB-SIGNATURE")
+            .unwrap()
+            .1
+            .as_str(),
+    )
+    .unwrap();
+    assert!(openssl_verifies(
+        &dir,
+        "platform_1024.spki.pem",
+        &note.body,
+        &sig,
+        false
     ));
 
     std::fs::write(dir.join("plain.txt"), "4111111111111111").unwrap();
@@ -217,6 +268,6 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
             &[0; 32],
         )
         .unwrap();
-    drop((hsm, platform_hsm, wasabi_hsm));
+    drop((hsm, platform_hsm, wasabi_hsm, wasabi_platform_hsm));
     std::fs::remove_dir_all(&dir).unwrap();
 }
