@@ -181,18 +181,13 @@ impl Platform {
         &self,
         data: impl Into<Payload<'p>>,
     ) -> Result<Prepared<OutgoingResponse>> {
-        let data = data.into().to_json_bytes()?;
-        let mut body = br#"{"success":true,"code":200,"msg":"Success","data":"#.to_vec();
-        body.extend_from_slice(&data);
-        body.push(b'}');
+        let body = success_body(data.into())?;
         Ok(self.prepared(Self::unsigned_response(body.clone()), body))
     }
 
     /// [`sign_error`](Self::sign_error) for a platform key held outside the process.
     pub fn prepare_error(&self, code: i64, msg: &str) -> Result<Prepared<OutgoingResponse>> {
-        let body = json!({"success": false, "code": code, "msg": msg, "data": null})
-            .to_string()
-            .into_bytes();
+        let body = error_body(code, msg);
         Ok(self.prepared(Self::unsigned_response(body.clone()), body))
     }
 
@@ -252,10 +247,7 @@ impl Platform {
         data: impl Into<Payload<'p>>,
         rng: &mut R,
     ) -> Result<OutgoingResponse> {
-        let data = data.into().to_json_bytes()?;
-        let mut body = br#"{"success":true,"code":200,"msg":"Success","data":"#.to_vec();
-        body.extend_from_slice(&data);
-        body.push(b'}');
+        let body = success_body(data.into())?;
         self.signed_response(body, rng)
     }
 
@@ -266,9 +258,7 @@ impl Platform {
         msg: &str,
         rng: &mut R,
     ) -> Result<OutgoingResponse> {
-        let body = json!({"success": false, "code": code, "msg": msg, "data": null})
-            .to_string()
-            .into_bytes();
+        let body = error_body(code, msg);
         self.signed_response(body, rng)
     }
 
@@ -334,4 +324,20 @@ impl Platform {
                 .and_then(|v| envelope_of(&v).ok())
                 .is_some_and(|(success, code, _)| success && code == 200)
     }
+}
+
+/// `{"success":true,"code":200,"msg":"Success","data":...}`, `data` exactly as given.
+fn success_body(data: Payload<'_>) -> Result<Vec<u8>> {
+    let data = data.to_json_bytes()?;
+    let mut body = br#"{"success":true,"code":200,"msg":"Success","data":"#.to_vec();
+    body.extend_from_slice(&data);
+    body.push(b'}');
+    Ok(body)
+}
+
+/// `{"success":false,"code":code,"msg":msg,"data":null}`.
+fn error_body(code: i64, msg: &str) -> Vec<u8> {
+    json!({"success": false, "code": code, "msg": msg, "data": null})
+        .to_string()
+        .into_bytes()
 }
