@@ -186,7 +186,7 @@ def main() -> None:
             inst = inst or rng.choice(instances)
             try:
                 status, outcome = post(inst, route, headers, body)
-            except OSError:
+            except (OSError, http.client.HTTPException):  # a dead instance: reset, or cut off mid-answer
                 status, outcome = 0, ""
             with lock:
                 stats[f"status {status}"] += 1
