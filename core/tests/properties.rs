@@ -376,8 +376,11 @@ fn rewrite_reference(bytes: &[u8]) -> Vec<u8> {
             let integer_fits = !token.starts_with("-0")
                 && token.bytes().all(|c| c.is_ascii_digit() || c == b'-')
                 && (token.parse::<i64>().is_ok() || token.parse::<u64>().is_ok());
-            // A JSON number (RFC 8259 grammar), checked here by serde_json.
-            let is_number = serde_json::from_str::<serde_json::Number>(token).is_ok()
+            // A JSON number (RFC 8259 grammar), checked here by serde_json's
+            // syntax-only reader: `RawValue` validates without converting, so
+            // a number too large for f64 (`1E310`) is still a number, kept as
+            // its exact text like any other.
+            let is_number = serde_json::from_str::<Box<serde_json::value::RawValue>>(token).is_ok()
                 && !token.starts_with('+')
                 && !token.ends_with('.');
             if integer_fits || !is_number {
@@ -393,6 +396,21 @@ fn rewrite_reference(bytes: &[u8]) -> Vec<u8> {
         i += 1;
     }
     out
+}
+
+/// A number beyond f64 (a reading through binary floating point would fail
+/// or give infinity) comes back as its exact text, like every other decimal;
+/// Python's `json.loads(..., parse_float=Decimal)` keeps it exactly too.
+#[test]
+fn numbers_beyond_f64_keep_their_exact_text() {
+    let v = cardwire::exact_json::parse(br#"{"a":1E310,"b":-2.5e-400,"c":"1E310","d":[1e999]}"#)
+        .unwrap();
+    assert_eq!(v["a"].as_str(), Some("1E310"));
+    assert_eq!(v["b"].as_str(), Some("-2.5e-400"));
+    assert_eq!(v["c"].as_str(), Some("1E310"));
+    assert_eq!(v["d"][0].as_str(), Some("1e999"));
+    // Plain serde_json cannot read the same body at all.
+    assert!(serde_json::from_str::<serde_json::Value>(r#"{"a":1E310}"#).is_err());
 }
 
 proptest! {
