@@ -31,12 +31,12 @@ try:
     platform = cardwire.WorldCardPlatform(app_id="a", merchant_public_key_pem=(KEYS / "merchant_2048.spki.pem").read_text(), aes_key=AES)
 
     def hsm() -> dict:
-        p = outside.prepare_request("/api/v1/card/balance", PAYLOAD, validate=False)
+        p = outside.prepare_request("/api/v1/card/virtual/get_info", PAYLOAD, validate=False)
         sig = key.sign(p["sign_input"], mechanism=Mechanism.SHA256_RSA_PKCS_PSS, mechanism_param=(Mechanism.SHA256, MGF.SHA256, 32))
         return outside.finish_request(p, bytes(sig))
 
     def local() -> dict:
-        return inside.build_request("/api/v1/card/balance", PAYLOAD, validate=False)
+        return inside.build_request("/api/v1/card/virtual/get_info", PAYLOAD, validate=False)
 
     for fn in (hsm, local):
         r = fn()

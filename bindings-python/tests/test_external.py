@@ -83,8 +83,8 @@ def worldcard_merchant() -> Any:
 def test_worldcard_request_signed_in_softhsm_verifies_with_cryptography(hsm: Any) -> None:
     merchant = worldcard_merchant()
     with pytest.raises(cardwire.InvalidKey, match="outside the process"):
-        merchant.build_request("/api/v1/card/balance", {"card_id": "c-1"})
-    prepared = merchant.prepare_request("/api/v1/card/balance", {"card_id": "c-1"}, now_ms=1_760_000_000_000)
+        merchant.build_request("/api/v1/card/virtual/get_info", {"card_id": "c-1"})
+    prepared = merchant.prepare_request("/api/v1/card/virtual/get_info", {"card_id": "c-1"}, now_ms=1_760_000_000_000)
     assert prepared["algorithm"] == "RSASSA_PSS_SHA_256"
     assert prepared["headers"]["X-Signature"] == ""
     req = asyncio.run(cardwire.signers.finish_with(merchant, prepared, pss(hsm, "merchant_2048")))
@@ -191,7 +191,7 @@ def misconfigured(kind: str, sign_input: bytes) -> bytes:
 ])
 def test_misconfigured_signers_are_named(kind: str, cause: str) -> None:
     merchant = worldcard_merchant()
-    prepared = merchant.prepare_request("/api/v1/card/balance", {"card_id": "c-1"})
+    prepared = merchant.prepare_request("/api/v1/card/virtual/get_info", {"card_id": "c-1"})
     with pytest.raises(cardwire.SignerMismatch) as e:
         merchant.finish_request(prepared, misconfigured(kind, prepared["sign_input"]))
     assert e.value.code == "signer_mismatch" and cause in str(e.value), str(e.value)
@@ -228,7 +228,7 @@ def test_a_public_key_needs_external_key() -> None:
 
 def test_a_tampered_prepared_request_does_not_finish() -> None:
     merchant = worldcard_merchant()
-    prepared = merchant.prepare_request("/api/v1/card/balance", {"card_id": "c-1"})
+    prepared = merchant.prepare_request("/api/v1/card/virtual/get_info", {"card_id": "c-1"})
     signature = private("merchant_2048").sign(prepared["sign_input"], padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
     changed = dict(prepared, headers={**prepared["headers"], "X-Nonce": "other"})
     with pytest.raises(cardwire.SignerMismatch):

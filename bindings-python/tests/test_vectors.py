@@ -32,6 +32,7 @@ def test_worldcard_vectors() -> None:
             if c["expect"] == "ok":
                 ev = evs[0]
                 assert ev.type == c["notify_type"] and ev.raw == c["payload"] and not ev.duplicate, name
+                assert ev.business_key == c["business_key"], name
                 assert ev.delivery_key.endswith(":id:" + c["nonce_sha256"]), name
                 again = m.verify_webhook(dict(c["headers"]), c["body"], now_ms=c["now_ms"] + 60_000)
                 assert again.duplicate, f"{name}: a redelivery is a duplicate, not an error"
@@ -78,7 +79,9 @@ def test_pintopay_vectors() -> None:
             assert code_of(lambda: evs.append(m.verify_webhook(c["headers"], c["body"], now_ms=now))) == c["expect"], name
             if c["expect"] == "ok":
                 ev = evs[0]
-                assert ev.type == c["event_type"] and ev.timestamp_ms == c.get("timestamp_ms"), name
+                # No send time is signed: the payload's own times are data.
+                assert ev.type == c["event_type"] and ev.timestamp_ms is None, name
+                assert ev.raw == c["payload"] and ev.business_key == c["business_key"], name
                 assert ev.delivery_key.endswith(":content:" + c["content_sha256"]), name
                 assert ev.delivery_key not in seen, f"{name}: two events, one key"
                 seen.add(ev.delivery_key)
@@ -94,6 +97,9 @@ def test_payca_vectors() -> None:
             ev = evs[0]
             assert ev.type == ("" if c["event_type"] == "unknown" else c["event_type"]), name
             assert ev.delivery_id == c.get("delivery_id"), name
+            assert ev.timestamp_ms is None, name
+            if "business_key" in c:
+                assert ev.business_key == c["business_key"], name
             assert ev.delivery_key.endswith(":content:" + c["content_sha256"]), name
             fresh = [h for h in c["headers"] if h[0].lower() != "x-request-id"] + [["x-request-id", "brand-new"]]
             assert client.verify_webhook(fresh, c["body"], now_ms=c["now_ms"] + 1).duplicate, name

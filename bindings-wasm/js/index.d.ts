@@ -348,8 +348,8 @@ export interface WorldCardMerchantOptions {
   appId: string;
   /** the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER; its public key with `external_key` */
   privateKeyPem: string;
-  /** 64 hex characters, 44 Base64 characters or 32 raw bytes */
-  aesKey: string;
+  /** 64 hex characters, 44 Base64 characters or 32 raw characters (surrounding white space ignored), or exactly 32 bytes */
+  aesKey: string | Uint8Array;
   /** WorldCard's public key (needed to verify webhooks) */
   platformPublicKeyPem?: string;
   /** check payloads against the documented rules (default true) */
@@ -445,8 +445,8 @@ export interface WorldCardPlatformOptions {
   appId: string;
   /** the merchant's RSA public key */
   merchantPublicKeyPem: string;
-  /** the merchant's AES key */
-  aesKey: string;
+  /** the merchant's AES key: 64 hex, 44 Base64 or 32 raw characters, or exactly 32 bytes */
+  aesKey: string | Uint8Array;
   /** WorldCard's private key (needed to sign webhooks); its public key with `external_key` */
   platformPrivateKeyPem?: string;
   /** check payloads against the documented rules (default true) */

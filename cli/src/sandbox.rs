@@ -45,7 +45,8 @@ impl Hook {
     pub fn legacy(payload: Value) -> Hook {
         Hook {
             provider: "legacy",
-            event: "notification".to_owned(),
+            // The kind picks its own retry schedule (one per webhook page).
+            event: worldcard_legacy::Event::from_payload(&payload).type_name(),
             payload,
         }
     }
@@ -74,6 +75,33 @@ impl Hook {
             event,
             payload,
         }
+    }
+}
+
+/// The sandbox's in-memory guard, shared by every provider (WorldCard
+/// nonces live 10 minutes, PinToPay requests 60 s): a key evicted while
+/// still live (the guard was full of live keys) is logged, since a replay
+/// of it would no longer be recognised.
+struct LoggedGuard(MemoryReplayGuard);
+
+impl ReplayGuard for LoggedGuard {
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> cardwire::Result<cardwire::delivery::Seen> {
+        let before = self.0.evictions();
+        let seen = self.0.check_and_record(key, now_ms, ttl_ms);
+        let evicted = self.0.evictions() - before;
+        if evicted > 0 {
+            eprintln!(
+                "replay guard full ({} live keys): evicted {evicted} live key(s), {} in all; a replay of those is no longer recognised (use --replay-store redis://...)",
+                self.0.capacity(),
+                self.0.evictions()
+            );
+        }
+        seen
     }
 }
 
@@ -184,7 +212,7 @@ impl Sandbox {
             pintopay,
             payca,
             spaces: Mutex::new(spaces),
-            guard: Mutex::new(Box::new(MemoryReplayGuard::new(200_000))),
+            guard: Mutex::new(Box::new(LoggedGuard(MemoryReplayGuard::new(200_000)))),
             rng: Mutex::new(rng),
             answers: Mutex::new((HashMap::new(), VecDeque::new())),
             deliveries: Mutex::new(VecDeque::new()),
@@ -382,15 +410,15 @@ impl Sandbox {
     }
 
     /// The provider's retry delays after each failed attempt, in ms.
-    fn schedule(provider: &str) -> Vec<u64> {
+    fn schedule(provider: &str, event: &str) -> Vec<u64> {
         const MIN: u64 = 60_000;
         match provider {
             // min(2^n × 30 s, 24 h), up to 10 retries.
             "worldcard" => (1..=10)
                 .map(|n: u32| (30_000u64 << n).min(86_400_000))
                 .collect(),
-            // 1 minute doubling, 5 times, then once more after 10 minutes.
-            "legacy" => vec![MIN, 2 * MIN, 4 * MIN, 8 * MIN, 16 * MIN, 10 * MIN],
+            // Each legacy webhook has its own schedule, from its own page.
+            "legacy" => worldcard_legacy::retry_schedule(event).delays_ms.to_vec(),
             // 7 sends: now, +1 m, 5 m, 20 m, 1 h, 12 h, 24 h.
             "wasabi" => vec![MIN, 5 * MIN, 20 * MIN, 60 * MIN, 720 * MIN, 1440 * MIN],
             // PinToPay and PayCA document no schedule: the sandbox uses WorldCard's.
@@ -419,7 +447,7 @@ impl Sandbox {
 
     async fn deliver(self: Arc<Self>, mut d: Delivery, hook: SignedWebhook) {
         let Some(url) = d.url.clone() else { return };
-        let delays = Self::schedule(d.provider);
+        let delays = Self::schedule(d.provider, &d.event);
         loop {
             d.attempts += 1;
             let r = http::post(&url, &hook.headers, &hook.body).await;

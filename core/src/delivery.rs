@@ -19,13 +19,22 @@
 //! and `x-idempotency-key`) are reported for logging but never take part in
 //! the key, so a replay with a fresh request id is still a duplicate.
 //!
-//! | provider | delivery key | signed timestamp (window) |
-//! |---|---|---|
-//! | WorldCard `Card/*` | `X-Nonce` | `X-Timestamp` (ms) |
-//! | WorldCard legacy | SHA-256 of the signed parameters | none |
-//! | Wasabi Open API | SHA-256 of the signed body | none |
-//! | PinToPay | SHA-256 of the decrypted payload | payload `timestamp` / `created_at`, when present |
-//! | PayCA | SHA-256 of the signed body | body `timestamp`, when present (cardholder events) |
+//! | provider | delivery key | signed send time (window) | business key |
+//! |---|---|---|---|
+//! | WorldCard `Card/*` | `X-Nonce` | `X-Timestamp` (ms), ± the retention | type, `transaction_id` or card, status, event time |
+//! | WorldCard legacy | SHA-256 of the signed parameters | none | `topup:<orderNo>:<status>`, ... |
+//! | Wasabi Open API | SHA-256 of the signed body | none | category, `type`, id, status, event times |
+//! | PinToPay | SHA-256 of the decrypted payload | none | type, kind, object id, status, event time |
+//! | PayCA | SHA-256 of the signed body | none | type, kind, object id, status, `timestamp` |
+//!
+//! Only WorldCard signs a send time. Every time inside a webhook body
+//! (PinToPay `timestamp`, `created_at`, `event_time`; PayCA `timestamp`;
+//! any business date) says when something happened, not when this delivery
+//! was sent: it is data, never a reason to refuse and never a parse error,
+//! and `timestamp_ms` is `None` for those providers. Where no send time is
+//! signed, a replay after the retention looks new: the
+//! [`business_key`](WebhookEvent::business_key) is there for the caller's
+//! own idempotency beyond it.
 //!
 //! A verified delivery comes back as a [`WebhookEvent`] carrying its
 //! [`Delivery`]: the store key (`cardwire:<provider>:<account>:<kind>:<sha256>`,
@@ -37,20 +46,23 @@
 //! ## Freshness tied to memory
 //!
 //! A delivery older than what the store remembers cannot be proven new.
-//! Where the provider signs a timestamp, the default webhook window
-//! ([`WindowPolicy::MatchRetention`]) therefore equals the retention: a
-//! delivery signed longer ago than the retention is refused with
-//! `timestamp_out_of_window` instead of being taken for new. The default
-//! retention is 48 hours, which holds every documented retry schedule
-//! (WorldCard up to 10 retries growing to 24 h, about 32 h; Wasabi 7 sends
-//! over about 37.5 h; WorldCard legacy about 41 minutes). Raise both together
-//! (`retention_ms`) when you ask a provider to resend older events (PayCA
-//! `/v1/webhooks/resend?fromDate=`), and size your store to match.
+//! Where the provider signs a send time (WorldCard's `X-Timestamp`), the
+//! default webhook window ([`WindowPolicy::MatchRetention`]) therefore
+//! equals the retention: a delivery signed longer ago than the retention is
+//! refused with `timestamp_out_of_window` instead of being taken for new.
+//! The default retention is 48 hours, which holds every documented retry
+//! schedule (WorldCard up to 10 retries growing to 24 h, about 32.5 h;
+//! Wasabi 7 sends over about 37.5 h; WorldCard legacy per webhook, the
+//! longest being bill and close at about 131 minutes, see
+//! [`crate::worldcard_legacy::RETRY_SCHEDULES`]). Providers that sign no
+//! send time have no window: an old event they re-send (PayCA
+//! `/v1/webhooks/resend?fromDate=`) is accepted, and is a duplicate only if
+//! the store still holds its key.
 //!
 //! A genuine redelivery is never an error: it comes back with
 //! `duplicate = true`, so you acknowledge it and skip the work.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -216,10 +228,15 @@ pub struct WebhookEvent<E> {
     /// The provider's own delivery or request id, for logs (`X-Nonce`,
     /// `X-WSB-REQUEST-ID`, `x-request-id`); not part of the key unless signed.
     pub delivery_id: Option<String>,
-    /// The signed timestamp, Unix milliseconds, when the delivery carries one.
+    /// The signed send time, Unix milliseconds (WorldCard's `X-Timestamp`);
+    /// `None` for every provider that signs none. Never a time read from
+    /// the payload: those stay in `raw`.
     pub timestamp_ms: Option<u64>,
-    /// A business key for your own idempotency (`card_auth_transaction:<tradeNo>:<status>`,
-    /// `topup:<orderNo>:<status>`), where the provider's events have one.
+    /// A key for your own idempotency beyond the retention: the event's type
+    /// and id (or its object's), status and own time, as received
+    /// ([`business_key`]; legacy: `topup:<orderNo>:<status>`, ...). A retry
+    /// of one event has the same key however it was re-signed; a new status
+    /// or a new event time gives a new key.
     pub business_key: Option<String>,
 }
 
@@ -235,6 +252,64 @@ impl<E> WebhookEvent<E> {
                 == Seen::Again;
         Ok(self)
     }
+}
+
+/// Where a provider's events keep the parts of their business key: each
+/// list is read in order at the payload's root, then inside a `data`
+/// object. The provider modules hold one table each.
+#[derive(Debug, Clone, Copy)]
+pub struct BusinessKeyFields<'a> {
+    /// A sub-kind of the event (`transaction_type`, Wasabi `type`): the first present.
+    pub kind: &'a [&'a str],
+    /// The event's own id, else the object's id: the first present.
+    pub id: &'a [&'a str],
+    /// The status: the first present.
+    pub status: &'a [&'a str],
+    /// The event's own times: every one present, in this order.
+    pub time: &'a [&'a str],
+}
+
+/// Text of a JSON value as received: a string as it is, a number as its
+/// exact text, anything else as compact JSON; `None` for absent or null.
+fn received_text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// `:` and `%` inside a part are percent-encoded, so the parts of two keys
+/// can never run into each other.
+fn key_part(s: &str) -> String {
+    s.replace('%', "%25").replace(':', "%3A")
+}
+
+/// The business key of a verified event, for the caller's own idempotency
+/// beyond the store's retention: `<type>:<kind>:<id>:<status>:<time>`, each
+/// part as received (empty when absent; several times joined by `,`). Two
+/// events about one object that differ in status or in their own time get
+/// two keys (freeze → unfreeze → freeze gives three); a redelivery of one
+/// event, re-signed or not, gets the same key. Time fields here are data:
+/// they never refuse a delivery.
+pub fn business_key(event_type: &str, payload: &Value, fields: &BusinessKeyFields<'_>) -> String {
+    let data = payload.get("data").filter(|d| d.is_object());
+    let find = |name: &str| {
+        received_text(payload.get(name)).or_else(|| received_text(data.and_then(|d| d.get(name))))
+    };
+    let first = |names: &[&str]| names.iter().find_map(|n| find(n)).unwrap_or_default();
+    let times: Vec<String> = fields.time.iter().filter_map(|n| find(n)).collect();
+    [
+        event_type.to_owned(),
+        first(fields.kind),
+        first(fields.id),
+        first(fields.status),
+        times.join(","),
+    ]
+    .iter()
+    .map(|p| key_part(p))
+    .collect::<Vec<_>>()
+    .join(":")
 }
 
 /// What a replay guard says about a key.
@@ -257,19 +332,29 @@ pub trait ReplayGuard {
     fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Result<Seen>;
 }
 
-/// An in-memory [`ReplayGuard`] with bounded memory: at most `capacity` keys;
-/// expired keys are dropped first, then, when still full, the oldest key.
-/// Evicting an unexpired key means a replay of it would no longer be
-/// recognised: size the capacity for the traffic of one window.
+/// An in-memory [`ReplayGuard`] with bounded memory: at most `capacity` keys,
+/// kept in order of expiry. An expired key is always dropped before a live
+/// one; only when every key held is live does the one that expires soonest
+/// make room, and that is counted ([`evictions`](Self::evictions)): a replay
+/// of an evicted key would no longer be recognised.
+///
+/// **Sizing:** capacity ≥ deliveries (or requests) per second × the
+/// retention in seconds, for every kind of key that shares the guard. The
+/// default, [`DEFAULT_CAPACITY`](Self::DEFAULT_CAPACITY) = 100 000 keys,
+/// holds about 0.58 deliveries per second over the default 48 h retention,
+/// or 166 requests per second over WorldCard's 10-minute nonce window. A
+/// non-zero [`evictions`](Self::evictions) count means the guard is too small
+/// for its traffic; a shared store (Redis, PostgreSQL) has no such limit.
 #[derive(Debug, Clone)]
 pub struct MemoryReplayGuard {
     capacity: usize,
     expiry: HashMap<String, u64>,
-    order: VecDeque<(u64, String)>,
+    by_expiry: BTreeSet<(u64, String)>,
+    evictions: u64,
 }
 
 impl MemoryReplayGuard {
-    /// Default capacity: 100 000 keys.
+    /// Default capacity: 100 000 keys (see the sizing rule above).
     pub const DEFAULT_CAPACITY: usize = 100_000;
 
     /// A guard holding at most `capacity` keys (at least 1).
@@ -277,11 +362,17 @@ impl MemoryReplayGuard {
         MemoryReplayGuard {
             capacity: capacity.max(1),
             expiry: HashMap::new(),
-            order: VecDeque::new(),
+            by_expiry: BTreeSet::new(),
+            evictions: 0,
         }
     }
 
-    /// Keys currently held.
+    /// The most keys this guard holds.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Keys currently held (expired keys are dropped on the next call).
     pub fn len(&self) -> usize {
         self.expiry.len()
     }
@@ -291,26 +382,26 @@ impl MemoryReplayGuard {
         self.expiry.is_empty()
     }
 
+    /// How many keys were dropped **before** they expired, because every
+    /// key held was live and the guard was full. Each one is a replay that
+    /// would no longer be recognised: a count above zero means the capacity
+    /// is too small for the traffic.
+    pub fn evictions(&self) -> u64 {
+        self.evictions
+    }
+
+    /// Whether `key` is held and live at `now_ms`, without recording it.
+    pub fn contains(&self, key: &str, now_ms: u64) -> bool {
+        self.expiry.get(key).is_some_and(|exp| *exp > now_ms)
+    }
+
     fn purge_expired(&mut self, now_ms: u64) {
-        // `order` is in insertion order; expiries are not monotonic when TTLs
-        // differ, so drop from the front while the front has expired, and
-        // remove the map entry only if it still belongs to that insertion.
-        while let Some((exp, key)) = self.order.front() {
+        while let Some((exp, _)) = self.by_expiry.first() {
             if *exp > now_ms {
                 break;
             }
-            if self.expiry.get(key) == Some(exp) {
-                self.expiry.remove(key);
-            }
-            self.order.pop_front();
-        }
-    }
-
-    fn evict_oldest(&mut self) {
-        while let Some((exp, key)) = self.order.pop_front() {
-            if self.expiry.get(&key) == Some(&exp) {
+            if let Some((_, key)) = self.by_expiry.pop_first() {
                 self.expiry.remove(&key);
-                return;
             }
         }
     }
@@ -325,23 +416,22 @@ impl Default for MemoryReplayGuard {
 impl ReplayGuard for MemoryReplayGuard {
     fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Result<Seen> {
         self.purge_expired(now_ms);
-        if let Some(exp) = self.expiry.get(key) {
-            if *exp > now_ms {
-                return Ok(Seen::Again);
-            }
+        if self.contains(key, now_ms) {
+            return Ok(Seen::Again);
         }
-        self.expiry.remove(key);
+        // Every key left is live: the one that expires soonest makes room.
         while self.expiry.len() >= self.capacity {
-            self.evict_oldest();
+            match self.by_expiry.pop_first() {
+                Some((_, evicted)) => {
+                    self.expiry.remove(&evicted);
+                    self.evictions = self.evictions.saturating_add(1);
+                }
+                None => break,
+            }
         }
         let exp = now_ms.saturating_add(ttl_ms);
         self.expiry.insert(key.to_owned(), exp);
-        self.order.push_back((exp, key.to_owned()));
-        // Stale queue entries (superseded insertions) are bounded by compaction.
-        if self.order.len() > self.capacity.saturating_mul(2) {
-            let expiry = &self.expiry;
-            self.order.retain(|(e, k)| expiry.get(k) == Some(e));
-        }
+        self.by_expiry.insert((exp, key.to_owned()));
         Ok(Seen::First)
     }
 }
@@ -376,6 +466,6 @@ mod tests {
             g.check_and_record(&i.to_string(), 200 + i, 5).unwrap();
         }
         assert!(g.len() <= 3);
-        assert!(g.order.len() <= 6);
+        assert_eq!(g.by_expiry.len(), g.expiry.len());
     }
 }

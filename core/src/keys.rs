@@ -372,38 +372,54 @@ impl fmt::Debug for RsaPublicKey {
 }
 
 impl AesKey {
-    /// Decodes the key text by its length in ASCII bytes (WorldCard's rule):
-    /// 64 → hex, 44 → standard Base64 with padding, 32 → the raw bytes.
-    /// Anything else, or text that does not decode to 32 bytes, is `invalid_key`.
+    /// Decodes the key text by its length in ASCII bytes (WorldCard's rule),
+    /// after trimming surrounding white space (a key read from a file keeps
+    /// its trailing newline): 64 → hex, 44 → standard Base64 with padding,
+    /// 32 → the raw bytes of the text, as the provider's sample decodes it.
+    /// Anything else, or text that does not decode to 32 bytes, is
+    /// `invalid_key`, and the message lists the three forms.
+    ///
+    /// A 32-character text is taken as raw even when every character is a
+    /// hex digit: that is what the sample does, but it is also what half of
+    /// a 64-character hex key looks like. Check that you passed the whole key.
     pub fn parse(text: &str) -> Result<Self> {
+        macro_rules! forms {
+            ($what:literal) => {
+                concat!(
+                    $what,
+                    ": an AES key is 64 hex characters, 44 Base64 characters (with padding) or 32 raw characters (surrounding white space is ignored), or exactly 32 bytes given as bytes"
+                )
+            };
+        }
+        let trimmed = text.trim();
         let mut bytes = Zeroizing::new([0u8; 32]);
-        match text.len() {
-            64 => {
-                let mut decoded = encoding::hex_decode(text)
-                    .map_err(|_| Error::invalid_key("64-character AES key is not valid hex"))?;
-                if decoded.len() != 32 {
-                    decoded.zeroize();
-                    return Err(Error::invalid_key("AES key does not decode to 32 bytes"));
-                }
-                bytes.copy_from_slice(&decoded);
-                decoded.zeroize();
+        let decoded = match trimmed.len() {
+            64 => Some(encoding::hex_decode(trimmed).map_err(|_| {
+                Error::invalid_key(forms!("the 64-character AES key is not valid hex"))
+            })?),
+            44 => Some(encoding::b64_decode(trimmed).map_err(|_| {
+                Error::invalid_key(forms!("the 44-character AES key is not valid Base64"))
+            })?),
+            32 => {
+                bytes.copy_from_slice(trimmed.as_bytes());
+                None
             }
-            44 => {
-                let mut decoded = encoding::b64_decode(text)
-                    .map_err(|_| Error::invalid_key("44-character AES key is not valid Base64"))?;
-                if decoded.len() != 32 {
-                    decoded.zeroize();
-                    return Err(Error::invalid_key("AES key does not decode to 32 bytes"));
-                }
-                bytes.copy_from_slice(&decoded);
-                decoded.zeroize();
-            }
-            32 => bytes.copy_from_slice(text.as_bytes()),
+            0 => return Err(Error::invalid_key(forms!("the AES key is empty"))),
             _ => {
-                return Err(Error::invalid_key(
-                    "AES key text must be 64 hex characters, 44 Base64 characters or 32 raw bytes",
-                ))
+                return Err(Error::invalid_key(forms!(
+                    "the AES key text has none of the three lengths"
+                )))
             }
+        };
+        if let Some(mut d) = decoded {
+            if d.len() != 32 {
+                d.zeroize();
+                return Err(Error::invalid_key(forms!(
+                    "the AES key does not decode to 32 bytes"
+                )));
+            }
+            bytes.copy_from_slice(&d);
+            d.zeroize();
         }
         Ok(AesKey { bytes })
     }
@@ -412,7 +428,11 @@ impl AesKey {
     pub fn from_bytes(raw: &[u8]) -> Result<Self> {
         let arr: [u8; 32] = raw
             .try_into()
-            .map_err(|_| Error::invalid_key("AES-256 key must be exactly 32 bytes"))?;
+            .map_err(|_| {
+                Error::invalid_key(
+                    "an AES-256 key given as bytes must be exactly 32 bytes (as text: 64 hex characters, 44 Base64 characters or 32 raw characters)",
+                )
+            })?;
         Ok(AesKey {
             bytes: Zeroizing::new(arr),
         })

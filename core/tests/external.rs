@@ -56,16 +56,26 @@ fn prepared_worldcard_request_is_the_one_step_request_once_signed() {
     };
     let payload = json!({"card_id": "c-1"});
     let inside = worldcard_merchant(key.clone())
-        .build_request("/api/v1/card/balance", &payload, stamp, &mut common::rng())
+        .build_request(
+            "/api/v1/card/virtual/get_info",
+            &payload,
+            stamp,
+            &mut common::rng(),
+        )
         .unwrap();
     let outside = worldcard_merchant(RsaPrivateKey::external(key.public_key()));
     let err = outside
-        .build_request("/api/v1/card/balance", &payload, stamp, &mut common::rng())
+        .build_request(
+            "/api/v1/card/virtual/get_info",
+            &payload,
+            stamp,
+            &mut common::rng(),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "invalid_key");
     let prepared = outside
         .prepare_request(
-            "/api/v1/card/balance",
+            "/api/v1/card/virtual/get_info",
             &payload,
             stamp,
             &mut common::rng(),

@@ -42,7 +42,11 @@ fn payca_webhook_vectors() {
                 }
                 Event::AccountTransaction(_) => "account_transaction",
                 Event::CardholderStatus(h) => {
-                    assert_eq!(h.previous_status.as_deref(), Some("under_review"));
+                    assert_eq!(
+                        h.previous_status.as_deref(),
+                        ev.raw["previousStatus"].as_str(),
+                        "{name}"
+                    );
                     "cardholder_status"
                 }
                 Event::Unknown { raw, .. } => {
@@ -53,6 +57,11 @@ fn payca_webhook_vectors() {
             };
             assert_eq!(t, case["event_type"].as_str().unwrap(), "{name}");
             assert_eq!(ev.event_type, if t == "unknown" { "" } else { t }, "{name}");
+            // PayCA signs no send time: the body's `timestamp` is data.
+            assert_eq!(ev.timestamp_ms, None, "{name}");
+            if let Some(k) = case.get("business_key") {
+                assert_eq!(ev.business_key.as_deref(), k.as_str(), "{name}");
+            }
             assert_eq!(
                 ev.delivery_id.as_deref(),
                 case["delivery_id"].as_str(),
@@ -148,12 +157,12 @@ fn requests_are_framed_exactly() {
         },
         Request {
             method: Some("TRACE"),
-            path: "/v1/x",
+            path: "/v1/users",
             ..Request::default()
         },
         Request {
             method: Some("GET"),
-            path: "/v1/x",
+            path: "/v1/users",
             body: Some(Payload::Text("{}")),
             ..Request::default()
         },
@@ -162,17 +171,17 @@ fn requests_are_framed_exactly() {
             ..Request::default()
         },
         Request {
-            path: "/v1/x",
+            path: "/v1/users",
             idempotency_key: Some(&long),
             ..Request::default()
         },
         Request {
-            path: "/v1/x",
+            path: "/v1/users",
             idempotency_key: Some("a\r\nb"),
             ..Request::default()
         },
         Request {
-            path: "/v1/x",
+            path: "/v1/users",
             body: Some(Payload::Text("{oops")),
             ..Request::default()
         },
@@ -185,7 +194,7 @@ fn requests_are_framed_exactly() {
     }
     assert!(c
         .build_request(Request {
-            path: "/v1/x",
+            path: "/v1/users",
             idempotency_key: Some(&"k".repeat(255)),
             ..Request::default()
         })

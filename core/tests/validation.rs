@@ -433,6 +433,7 @@ fn errors_name_nested_paths_and_every_violation() {
                 min: Some("1"),
                 max: None,
                 places: Some(2),
+                text: false,
             },
             "t",
         ),

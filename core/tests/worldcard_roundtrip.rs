@@ -283,7 +283,7 @@ fn trigger(code: &str) -> Error {
             .unwrap();
             let prepared = external
                 .prepare_request(
-                    "/api/v1/card/balance",
+                    "/api/v1/card/virtual/get_info",
                     &json!({"card_id": "c"}),
                     Stamp {
                         unix_seconds: 1,

@@ -47,6 +47,11 @@ fn check_webhook(name: &str, case: &Value, ev: &WebhookEvent) {
     assert!(ev.delivery.key.ends_with(&format!(":id:{nonce}")), "{name}");
     assert_eq!(ev.delivery.retention_ms, 48 * 3600 * 1000, "{name}");
     assert_eq!(ev.raw, case["payload"], "{name}: payload differs");
+    assert_eq!(
+        ev.business_key.as_deref(),
+        case["business_key"].as_str(),
+        "{name}: business key"
+    );
     assert!(!ev.duplicate, "{name}: first delivery is not a duplicate");
     let expected_type = case["notify_type"].as_str().unwrap();
     let typed_ok = match (&ev.event, expected_type) {

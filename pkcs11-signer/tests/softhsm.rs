@@ -90,7 +90,13 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
     };
     let payload = serde_json::json!({"card_id": "c-1"});
     let prepared = merchant
-        .prepare_request("/api/v1/card/balance", &payload, stamp, &mut rng, None)
+        .prepare_request(
+            "/api/v1/card/virtual/get_info",
+            &payload,
+            stamp,
+            &mut rng,
+            None,
+        )
         .unwrap();
     let input = prepared.sign_input().to_vec();
     let request = prepared.sign_with(&hsm).unwrap();

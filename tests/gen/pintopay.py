@@ -6,6 +6,8 @@ Envelope: {"encrypted": b64(0x02 || nonce(24) || secretbox)}, key = SHA-256(secr
 Nonces are random: re-running changes the bytes, not what they must open to.
 """
 import base64
+
+import business_key as bk
 import hashlib
 import json
 import pathlib
@@ -109,37 +111,76 @@ def main():
     def compact(p):
         return json.dumps(p, separators=(",", ":")).encode()
 
+    def key(p):
+        return bk.business_key(p.get("type", ""), p, **bk.PINTOPAY)
+
+    # PinToPay signs no send time: `timestamp_ms` is null on every event, and
+    # the payload's own times are data (providers.md, "Delivery identity").
     hook = {"type": "card.transaction", "timestamp": 1764000000, "card_id": "card_123", "amount": "9.99"}
     write("webhook_card_transaction", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
                                            body=body(seal(SECRET, hook)), expect="ok", payload=hook,
-                                           event_type="card.transaction", timestamp_ms=1764000000000,
+                                           event_type="card.transaction", timestamp_ms=None, business_key=key(hook),
                                            content_sha256=hashlib.sha256(compact(hook)).hexdigest()))
+    # Genuine events whose own times are old, odd or absent: accepted, never refused.
+    times = {
+        "old_card_created_weeks_ago": {"type": "card.frozen", "card_id": "card_9", "status": "frozen",
+                                       "created_at": "2025-10-01T09:00:00Z"},
+        "epoch_with_fraction": {"type": "card.transaction", "card_id": "card_9", "timestamp": 1764000000.123456},
+        "epoch_microseconds": {"type": "card.transaction", "card_id": "card_9", "timestamp": 1764000000123456},
+        "negative_time": {"type": "card.transaction", "card_id": "card_9", "timestamp": -5},
+        "far_future": {"type": "card.transaction", "card_id": "card_9", "timestamp": "2199-01-01T00:00:00+14:00"},
+        "naive_datetime": {"type": "card.transaction", "card_id": "card_9", "event_time": "2026-01-02 03:04:05"},
+        "free_text_time": {"type": "card.transaction", "card_id": "card_9", "timestamp": "yesterday at noon"},
+        "object_time": {"type": "card.transaction", "card_id": "card_9", "timestamp": {"s": 1}},
+        "null_time": {"type": "card.transaction", "card_id": "card_9", "timestamp": None},
+    }
+    for name, p in times.items():
+        # The opened payload keeps a non-integer number as its exact text.
+        opened = {k: json.dumps(v) if isinstance(v, float) else v for k, v in p.items()}
+        write(f"webhook_time_{name}", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
+                                           body=body(seal(SECRET, p)), expect="ok", payload=opened,
+                                           event_type=p["type"], timestamp_ms=None, business_key=key(p),
+                                           content_sha256=hashlib.sha256(compact(p)).hexdigest()))
+    # Freeze, unfreeze, freeze again: three events, three business keys, none a duplicate.
+    seq = [{"type": "card.status", "card_id": "card_7", "status": s, "timestamp": t}
+           for s, t in (("frozen", 1764000000), ("active", 1764000600), ("frozen", 1764001200))]
+    assert len({key(p) for p in seq}) == 3
+    for i, p in enumerate(seq):
+        write(f"webhook_sequence_{i}", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
+                                            body=body(seal(SECRET, p)), expect="ok", payload=p,
+                                            event_type="card.status", timestamp_ms=None, business_key=key(p),
+                                            content_sha256=hashlib.sha256(compact(p)).hexdigest()))
     # Two different events sharing type and timestamp: never one delivery.
     for suffix, card_id in (("a", "card_A"), ("b", "card_B")):
         twin = {"type": "card.transaction", "timestamp": 1764000000, "card_id": card_id, "amount": "1.00"}
         write(f"webhook_same_type_and_time_{suffix}", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
                                                            body=body(seal(SECRET, twin)), expect="ok", payload=twin,
-                                                           event_type="card.transaction", timestamp_ms=1764000000000,
+                                                           event_type="card.transaction", timestamp_ms=None,
+                                                           business_key=key(twin),
                                                            content_sha256=hashlib.sha256(compact(twin)).hexdigest()))
     # Authentic, but no type: an unknown event to acknowledge, not an error.
     typeless = {"card_id": "card_123", "status": "frozen"}
     write("webhook_no_type", dict(common, kind="webhook", headers=[], body=body(seal(SECRET, typeless)), expect="ok",
-                                  payload=typeless, event_type="", timestamp_ms=None,
+                                  payload=typeless, event_type="", timestamp_ms=None, business_key=key(typeless),
                                   content_sha256=hashlib.sha256(compact(typeless)).hexdigest()))
     # Amounts as JSON numbers keep their exact text.
     money = b'{"type":"card.topup","created_at":"2025-11-24T16:00:00Z","amount":9.90,"fee":0.0120}'
     write("webhook_exact_numbers", dict(common, kind="webhook", headers=[], body=body(seal(SECRET, money)), expect="ok",
                                         payload={"type": "card.topup", "created_at": "2025-11-24T16:00:00Z",
                                                  "amount": "9.90", "fee": "0.0120"},
-                                        event_type="card.topup", timestamp_ms=1764000000000,
+                                        event_type="card.topup", timestamp_ms=None,
+                                        business_key=key(json.loads(money)),
                                         content_sha256=hashlib.sha256(money).hexdigest()))
     # A merchant request (request_timestamp) reflected to the webhook URL.
     write("webhook_neg_reflected_request", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
                                                 body=body(seal(SECRET, req)), expect="malformed_envelope"))
-    # Signed 30 days ago: older than the 48 h retention, cannot be proven new.
-    stale = dict(hook, timestamp=1764000000 - 30 * 86400)
-    write("webhook_neg_stale", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
-                                    body=body(seal(SECRET, stale)), expect="timestamp_out_of_window"))
+    # An event that happened 30 days ago (re-sent, or about an old card): its
+    # time is data, so it is accepted (it was refused as stale before round 3).
+    old = dict(hook, timestamp=1764000000 - 30 * 86400)
+    write("webhook_old_event_time", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
+                                         body=body(seal(SECRET, old)), expect="ok", payload=old,
+                                         event_type="card.transaction", timestamp_ms=None, business_key=key(old),
+                                         content_sha256=hashlib.sha256(compact(old)).hexdigest()))
     write("webhook_neg_wrong_secret", dict(common, kind="webhook", headers=[["API-KEY", API_KEY]],
                                            body=body(seal(OTHER_SECRET, hook)), expect="decrypt_failed"))
     write("webhook_neg_flipped_mac", dict(common, kind="webhook", headers=[], expect="decrypt_failed",

@@ -8,6 +8,7 @@ responses in every documented shape, and negative cases with expected codes.
 """
 import base64
 import hashlib
+import business_key as bk
 import json
 import pathlib
 import urllib.parse
@@ -116,25 +117,41 @@ def main():
 
     # --- notifications ---
     notes = {
-        "card_holder": ({"holderId": 124024, "status": "pass_audit", "description": "Approved"}, "124024", "card_holder:124024"),
-        "card_holder_change_email": ({"holderId": 124025, "status": "wait_audit"}, "124025", "card_holder_change_email:124025"),
+        "card_holder": ({"holderId": 124024, "status": "pass_audit", "description": "Approved"}, "124024"),
+        "card_holder_change_email": ({"holderId": 124025, "status": "wait_audit"}, "124025"),
         "card_transaction": ({"orderNo": "T-1", "merchantOrderNo": "ORDER-20260101-000002", "cardNo": "c1", "currency": "USD", "amount": 15,
-                              "fee": 0.15, "type": "deposit", "status": "success", "transactionTime": 1764000000000}, "T-1", "card_transaction:T-1"),
-        "work": ({"orderNo": "W-1", "status": "done"}, "W-1", "work:W-1"),
-        "wallet_transaction": ({"orderNo": "WT-1", "status": "success", "amount": "5.00"}, "WT-1", "wallet_transaction:WT-1"),
-        "wallet_transaction_v2": ({"orderNo": "WT-2", "status": "success"}, "WT-2", "wallet_transaction_v2:WT-2"),
+                              "fee": 0.15, "type": "deposit", "status": "success", "transactionTime": 1764000000000}, "T-1"),
+        "work": ({"orderNo": "W-1", "status": "done"}, "W-1"),
+        "wallet_transaction": ({"orderNo": "WT-1", "status": "success", "amount": "5.00"}, "WT-1"),
+        "wallet_transaction_v2": ({"orderNo": "WT-2", "status": "success"}, "WT-2"),
         "card_auth_transaction": ({"tradeNo": "TR-1", "cardNo": "c1", "authorizedAmount": 9.99, "status": "authorized", "type": "auth"},
-                                  "TR-1", "card_auth_transaction:TR-1:authorized"),
-        "card_fee_patch": ({"tradeNo": "F-1", "originTradeNo": "TR-1", "amount": 0.3, "type": "card_patch_fee", "status": "success"}, "F-1", "card_fee_patch:F-1"),
+                                  "TR-1"),
+        "card_fee_patch": ({"tradeNo": "F-1", "originTradeNo": "TR-1", "amount": 0.3, "type": "card_patch_fee", "status": "success"}, "F-1"),
         "card_3ds": ({"tradeNo": "3DS-1", "cardNo": "c1", "values": b64(encrypt(m1024.public_key(), b"654321")), "type": "third_3ds_otp",
-                      "expirationTime": 1764000300000}, "3DS-1", "card_3ds:3DS-1"),
-        "physical_card": ({"cardNo": "c9", "type": "card_activated", "status": "success"}, "c9", "physical_card:c9"),
-        "brand_new_category": ({"anything": [1, 2]}, None, "brand_new_category:"),
+                      "expirationTime": 1764000300000}, "3DS-1"),
+        "physical_card": ({"cardNo": "c9", "type": "card_activated", "status": "success"}, "c9"),
+        "brand_new_category": ({"anything": [1, 2]}, None),
     }
-    for cat, (payload, ident, dedup) in notes.items():
+    cases = [(cat, cat, payload, ident) for cat, (payload, ident) in notes.items()]
+    # Status moves and repeated events of one object: each gets its own business key.
+    cases += [
+        ("card_holder_under_review", "card_holder", {"holderId": 124024, "status": "under_review"}, "124024"),
+        ("card_holder_wait_audit", "card_holder", {"holderId": 124024, "status": "wait_audit"}, "124024"),
+        ("card_auth_transaction_settled", "card_auth_transaction", {"tradeNo": "TR-1", "cardNo": "c1", "authorizedAmount": 9.99,
+                                                                     "status": "authorized", "type": "auth", "settleDate": 1764086400000}, "TR-1"),
+        ("card_transaction_freeze", "card_transaction", {"orderNo": "T-5", "cardNo": "c1", "type": "Freeze", "status": "success",
+                                                         "transactionTime": 1764000000000}, "T-5"),
+        ("card_transaction_freeze_again", "card_transaction", {"orderNo": "T-5", "cardNo": "c1", "type": "Freeze", "status": "success",
+                                                               "transactionTime": 1764003600000}, "T-5"),
+    ]
+    keys = [bk.wasabi_key(cat, payload) for _, cat, payload, _ in cases]
+    assert len(set(keys)) == len(keys), "every status move and every repeated event has its own business key"
+    for name, cat, payload, ident in cases:
+        # The business key, by the documented rule (tests/gen/business_key.py).
+        dedup = bk.wasabi_key(cat, payload)
         raw = json.dumps(payload, separators=(",", ":")).encode()
-        write(f"webhook_{cat}", {"kind": "webhook", "platform_public_key": "platform_1024.spki.pem", "body": raw.decode(),
-                                 "headers": [["X-WSB-CATEGORY", cat], ["X-WSB-SIGNATURE", sign(p1024, raw)], ["X-WSB-REQUEST-ID", f"rq-{cat}"]],
+        write(f"webhook_{name}", {"kind": "webhook", "platform_public_key": "platform_1024.spki.pem", "body": raw.decode(),
+                                 "headers": [["X-WSB-CATEGORY", cat], ["X-WSB-SIGNATURE", sign(p1024, raw)], ["X-WSB-REQUEST-ID", f"rq-{name}"]],
                                  "expect": "ok", "id": ident, "dedup_key": dedup,
                                  # The delivery identity: SHA-256 of the signed body.
                                  "content_sha256": hashlib.sha256(raw).hexdigest()})

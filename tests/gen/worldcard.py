@@ -12,6 +12,8 @@ what they must verify to. Run with `make vectors`.
 """
 import base64
 import hashlib
+
+import business_key as bk
 import json
 import os
 import pathlib
@@ -89,7 +91,10 @@ def write(name: str, case: dict):
     if case.get("kind") == "webhook" and case.get("expect") == "ok":
         # The delivery identity: the signed X-Nonce (providers.md, "Delivery identity").
         nonce = next(v for k, v in case["headers"] if k.lower() == "x-nonce")
-        case = dict(case, nonce_sha256=hashlib.sha256(nonce.encode()).hexdigest())
+        payload = case["payload"]
+        case = dict(case, nonce_sha256=hashlib.sha256(nonce.encode()).hexdigest(),
+                    # The business key, by the documented rule (tests/gen/business_key.py).
+                    business_key=bk.business_key(payload.get("notify_type", ""), payload, **bk.WORLDCARD))
     (OUT / f"{name}.json").write_text(json.dumps(case, indent=2, sort_keys=True) + "\n")
 
 
@@ -223,6 +228,14 @@ def main():
     headers10, body10 = envelope(platform, AES_KEY_HEX, base_payload, month_ts, "nonce-30d")
     write("webhook_neg_signed_30_days_ago", dict(common, headers=headers10, body=body10.decode(),
                                                  expect="timestamp_out_of_window"))
+    # A retry WorldCard re-signed with a new nonce: a new delivery to the
+    # signature rule, the same business key (what catches it).
+    headers11, body11 = envelope(platform, AES_KEY_HEX, base_payload, now_ms - 60_000, "nonce-resigned-retry")
+    write("webhook_resigned_retry", dict(common, headers=headers11, body=body11.decode(), expect="ok",
+                                         notify_type="card_open", payload=base_payload))
+    # A webhook for another app (X-App-Id is not this merchant's): refused.
+    headers12, body12 = envelope(platform, AES_KEY_HEX, base_payload, now_ms, "nonce-other-app", app_id="app_someone_else")
+    write("webhook_neg_other_app_id", dict(common, headers=headers12, body=body12.decode(), expect="unknown_merchant"))
     headers8, _ = envelope(platform, AES_KEY_HEX, base_payload, now_ms, "nonce-neg-8")
     not_json = b"this is not json"
     sig8 = pss_sign(platform, not_json + str(now_ms).encode() + b"nonce-neg-8", 32)

@@ -35,7 +35,7 @@ class WorldCardMerchant:
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, app_id: str, private_key_pem: str, aes_key: str, platform_public_key_pem: str | None = None, *, validate: bool | None = None, retention_ms: int | None = None, webhook_window_ms: int | Literal['off'] | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None, external_key: bool | None = None) -> None:
+    def __init__(self, app_id: str, private_key_pem: str, aes_key: str | bytes, platform_public_key_pem: str | None = None, *, validate: bool | None = None, retention_ms: int | None = None, webhook_window_ms: int | Literal['off'] | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None, external_key: bool | None = None) -> None:
         self._h = _native.Handle("WorldCardMerchant", {"app_id": app_id, "private_key_pem": private_key_pem, "aes_key": aes_key, "platform_public_key_pem": platform_public_key_pem, "validate": validate, "retention_ms": retention_ms, "webhook_window_ms": webhook_window_ms, "strict_pss_salt": strict_pss_salt, "store": store, "external_key": external_key})
 
     def build_request(self, path: str, payload: Payload | None = None, *, timestamp_s: int | None = None, now_ms: int | None = None, nonce: str | None = None, random: bytes | None = None, validate: bool | None = None) -> Any:
@@ -85,7 +85,7 @@ class WorldCardPlatform:
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, app_id: str, merchant_public_key_pem: str, aes_key: str, platform_private_key_pem: str | None = None, *, validate: bool | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None, external_key: bool | None = None) -> None:
+    def __init__(self, app_id: str, merchant_public_key_pem: str, aes_key: str | bytes, platform_private_key_pem: str | None = None, *, validate: bool | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None, external_key: bool | None = None) -> None:
         self._h = _native.Handle("WorldCardPlatform", {"app_id": app_id, "merchant_public_key_pem": merchant_public_key_pem, "aes_key": aes_key, "platform_private_key_pem": platform_private_key_pem, "validate": validate, "strict_pss_salt": strict_pss_salt, "store": store, "external_key": external_key})
 
     def verify_request(self, headers: HeadersInput, body: Body, *, path: str | None = None, now_ms: int | None = None) -> Any:

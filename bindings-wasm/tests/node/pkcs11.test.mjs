@@ -50,7 +50,7 @@ const hsmSigner = (label) => (signInput, { algorithm }) => {
 
 test('WorldCard request and webhook signed in SoftHSM; node:crypto verifies', async () => {
   const m = new cw.WorldCardMerchant({ appId: 'app_demo', privateKeyPem: key('merchant_2048.spki.pem'), externalKey: true, aesKey: AES, platformPublicKeyPem: key('platform_2048.spki.pem') });
-  const prepared = m.prepareRequest('/api/v1/card/balance', { card_id: 'c-1' });
+  const prepared = m.prepareRequest('/api/v1/card/virtual/get_info', { card_id: 'c-1' });
   const req = await finishWith(m, prepared, hsmSigner('merchant_2048'));
   assert.ok(nodeVerify('sha256', prepared.signInput, { key: createPublicKey(key('merchant_2048.spki.pem')), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(req.headers['X-Signature'], 'base64')));
   const p = new cw.WorldCardPlatform({ appId: 'app_demo', merchantPublicKeyPem: key('merchant_2048.spki.pem'), aesKey: AES, platformPrivateKeyPem: key('platform_2048.spki.pem'), externalKey: true });

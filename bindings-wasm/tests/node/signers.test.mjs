@@ -26,8 +26,8 @@ const worldcard = () => new cw.WorldCardMerchant({ appId: 'app_demo', privateKey
 
 test('a non-extractable WebCrypto RSA-PSS key signs a WorldCard request; node:crypto verifies it', async () => {
   const m = worldcard();
-  assert.throws(() => m.buildRequest('/api/v1/card/balance', { card_id: 'c-1' }), (e) => e.code === 'invalid_key' && /outside the process/.test(e.message));
-  const prepared = m.prepareRequest('/api/v1/card/balance', { card_id: 'c-1' }, { nowMs: 1_760_000_000_000 });
+  assert.throws(() => m.buildRequest('/api/v1/card/virtual/get_info', { card_id: 'c-1' }), (e) => e.code === 'invalid_key' && /outside the process/.test(e.message));
+  const prepared = m.prepareRequest('/api/v1/card/virtual/get_info', { card_id: 'c-1' }, { nowMs: 1_760_000_000_000 });
   assert.equal(prepared.algorithm, 'RSASSA_PSS_SHA_256');
   assert.deepEqual(Buffer.from(prepared.digest), createHash('sha256').update(prepared.signInput).digest());
   const req = await finishWith(m, prepared, webCryptoSigner(await nonExtractable('merchant_2048', 'RSA-PSS')));
@@ -58,7 +58,7 @@ test('Wasabi: a request signed by a non-extractable PKCS#1 v1.5 key, fields decr
 
 test('misconfigured signers are named, and nothing is finished', async () => {
   const m = worldcard();
-  const prepared = m.prepareRequest('/api/v1/card/balance', { card_id: 'c-1' });
+  const prepared = m.prepareRequest('/api/v1/card/virtual/get_info', { card_id: 'c-1' });
   const mine = createPrivateKey(key('merchant_2048.pkcs8.pem'));
   const cases = [
     ['salt length 20; WorldCard expects 32', nodeSign('sha256', prepared.signInput, { key: mine, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 20 })],

@@ -33,6 +33,7 @@ test('worldcard vectors', () => {
       if (c.expect === 'ok') {
         assert.equal(ev.type, c.notify_type, name);
         assert.deepEqual(ev.raw, c.payload, name);
+        assert.equal(ev.businessKey, c.business_key, name);
         assert.equal(ev.duplicate, false);
         assert.ok(ev.deliveryKey.endsWith(`:id:${c.nonce_sha256}`), name);
         assert.equal(ev.retentionMs, 48 * 3600 * 1000, name);
@@ -85,7 +86,9 @@ test('pintopay vectors', () => {
       assert.equal(code(() => { ev = m.verifyWebhook(c.headers, c.body, { nowMs: now }); }), c.expect, name);
       if (c.expect === 'ok') {
         assert.equal(ev.type, c.event_type, name);
-        assert.equal(ev.timestampMs, c.timestamp_ms ?? null, name);
+        // No send time is signed: the payload's own times are data.
+        assert.equal(ev.timestampMs, null, name);
+        assert.equal(ev.businessKey, c.business_key, name);
         assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
         assert.equal(m.verifyWebhook(c.headers, c.body, { nowMs: now + 1 }).duplicate, true);
       }
@@ -101,6 +104,8 @@ test('payca vectors', () => {
     if (c.expect === 'ok') {
       assert.equal(ev.type, c.event_type === 'unknown' ? '' : c.event_type, name);
       assert.equal(ev.deliveryId, c.delivery_id ?? null, name);
+      assert.equal(ev.timestampMs, null, name);
+      if (c.business_key !== undefined) assert.equal(ev.businessKey, c.business_key, name);
       assert.ok(ev.deliveryKey.endsWith(`:content:${c.content_sha256}`), name);
       // A fresh unsigned x-request-id never makes a replay look new.
       const fresh = c.headers.filter(([k]) => k.toLowerCase() !== 'x-request-id').concat([['x-request-id', 'brand-new']]);

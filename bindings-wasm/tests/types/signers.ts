@@ -4,7 +4,7 @@ import { finishWith, decryptWith, webCryptoSigner, type SignerFn } from 'cardwir
 
 export async function sign(key: CryptoKey, pem: string): Promise<OutgoingRequest> {
   const m = new WorldCardMerchant({ appId: 'a', privateKeyPem: pem, externalKey: true, aesKey: 'k'.repeat(32) });
-  const prepared = m.prepareRequest('/api/v1/card/balance', { card_id: 'c' });
+  const prepared = m.prepareRequest('/api/v1/card/virtual/get_info', { card_id: 'c' });
   const input: Uint8Array = prepared.signInput;
   const digest: Uint8Array = prepared.digest;
   const algorithm: string = prepared.algorithm;

@@ -145,6 +145,17 @@ impl<'a> Args<'a> {
         value::text(self.need(name)?, &self.label(name))
     }
 
+    /// An AES key given as text (parsed by its length) or as exactly 32 bytes.
+    pub(crate) fn aes_key(&self, name: &str) -> Result<crate::keys::AesKey> {
+        match self.need(name)? {
+            Input::Bytes(b) => crate::keys::AesKey::from_bytes(b),
+            Input::Str(s) => crate::keys::AesKey::parse(s),
+            _ => Err(Error::invalid_key(
+                "the AES key must be text (64 hex, 44 Base64 or 32 raw characters) or exactly 32 bytes",
+            )),
+        }
+    }
+
     pub(crate) fn opt_str(&self, name: &str) -> Result<Option<String>> {
         self.get(name)
             .map(|v| value::text(v, &self.label(name)))
@@ -180,7 +191,7 @@ impl<'a> Args<'a> {
     }
 
     pub(crate) fn body(&self, name: &str) -> Result<Vec<u8>> {
-        value::body(self.need(name)?, &self.label(name))
+        value::body(self.get(name).unwrap_or(&Input::Null), &self.label(name))
     }
 
     pub(crate) fn headers(&self, name: &str) -> Result<crate::envelope::Headers> {
@@ -189,6 +200,40 @@ impl<'a> Args<'a> {
 
     pub(crate) fn payload(&self, name: &str) -> Result<Vec<u8>> {
         value::payload_bytes(self.need(name)?, &self.label(name))
+    }
+
+    /// The request payload of a call with a `path`: like [`opt_payload`],
+    /// and an exact decimal (Python `decimal.Decimal`) in a field the
+    /// endpoint's table documents as a decimal *string* is sent as a string.
+    ///
+    /// [`opt_payload`]: Self::opt_payload
+    pub(crate) fn request_payload(
+        &self,
+        provider: crate::registry::Provider,
+    ) -> Result<Option<Vec<u8>>> {
+        let Some(v) = self.get("payload") else {
+            return Ok(None);
+        };
+        let path = self.opt_str("path")?.unwrap_or_default();
+        let text_fields = crate::registry::decimal_text_fields(provider, &path);
+        let converted;
+        let v = match v {
+            Input::Map(m) if m.iter().any(|(_, x)| matches!(x, Input::Decimal(_))) => {
+                converted = Input::Map(
+                    m.iter()
+                        .map(|(k, x)| match x {
+                            Input::Decimal(d) if text_fields.contains(&k.as_str()) => {
+                                (k.clone(), Input::Str(d.trim().to_owned()))
+                            }
+                            other => (k.clone(), other.clone()),
+                        })
+                        .collect(),
+                );
+                &converted
+            }
+            other => other,
+        };
+        value::payload_bytes(v, &self.label("payload")).map(Some)
     }
 
     pub(crate) fn opt_payload(&self, name: &str) -> Result<Option<Vec<u8>>> {

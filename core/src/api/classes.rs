@@ -17,7 +17,7 @@ use crate::delivery::{DeliveryConfig, MemoryReplayGuard, ReplayGuard, WebhookEve
 use crate::envelope::{OutgoingRequest, OutgoingResponse, Payload, SignedWebhook, Window};
 use crate::error::{Error, Result};
 use crate::external::{Prepared, PreparedDecrypt};
-use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
+use crate::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::{payca, pintopay, wasabi, worldcard, worldcard_legacy};
 
 #[derive(Debug)]
@@ -378,7 +378,7 @@ impl Instance {
                 let keys = worldcard::MerchantKeys {
                     app_id: a.str("app_id")?,
                     private_key: private("private_key_pem")?,
-                    aes_key: AesKey::parse(&a.str("aes_key")?)?,
+                    aes_key: a.aes_key("aes_key")?,
                     platform_public_key: opt_public("platform_public_key_pem")?,
                 };
                 let config = worldcard::MerchantConfig::default()
@@ -392,7 +392,7 @@ impl Instance {
                 let record = worldcard::MerchantRecord {
                     app_id: app_id.clone(),
                     public_key: public("merchant_public_key_pem")?,
-                    aes_key: AesKey::parse(&a.str("aes_key")?)?,
+                    aes_key: a.aes_key("aes_key")?,
                 };
                 let config = worldcard::PlatformConfig::default()
                     .with_pss_salt(salt(a.opt_bool("strict_pss_salt")?))
@@ -589,7 +589,9 @@ impl Instance {
             // ---------------------------------------------------- WorldCard
             (Inner::WorldCardMerchant(m), "build_request" | "prepare_request") => {
                 let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
+                let payload = a
+                    .request_payload(crate::registry::Provider::WorldCard)?
+                    .unwrap_or_else(|| b"{}".to_vec());
                 let ts = match a.opt_uint("timestamp_s")? {
                     Some(s) => s,
                     None => now()? / 1000,
@@ -1003,7 +1005,9 @@ impl Instance {
             // --------------------------------------------------- PinToPay
             (Inner::PinToPayMerchant(m), "build_request") => {
                 let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
+                let payload = a
+                    .request_payload(crate::registry::Provider::PinToPay)?
+                    .unwrap_or_else(|| b"{}".to_vec());
                 let ts = match a.opt_uint("timestamp_us")? {
                     Some(t) => t,
                     None => self.next_us(now()?),
@@ -1077,7 +1081,7 @@ impl Instance {
             // ------------------------------------------------------ PayCA
             (Inner::PayCaClient(c), "build_request") => {
                 let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?;
+                let payload = a.request_payload(crate::registry::Provider::PayCa)?;
                 let path_params = a.pairs("path_params")?;
                 let query = a.pairs("query")?;
                 let pp: Vec<(&str, &str)> = path_params

@@ -92,6 +92,7 @@ fn ts_ty(ty: Ty) -> String {
         Ty::Error => "CardwireError | { code: string; message?: string }".into(),
         Ty::Pairs => "Pairs".into(),
         Ty::Bytes => "Uint8Array".into(),
+        Ty::AesKey => "string | Uint8Array".into(),
         Ty::Window => "number | 'off'".into(),
         Ty::OneOf(v) => v
             .iter()
@@ -114,6 +115,7 @@ fn py_ty(ty: Ty) -> String {
         Ty::Error => "CardwireError".into(),
         Ty::Pairs => "Pairs".into(),
         Ty::Bytes => "bytes".into(),
+        Ty::AesKey => "str | bytes".into(),
         Ty::Window => "int | Literal['off']".into(),
         Ty::OneOf(v) => format!(
             "Literal[{}]",

@@ -113,7 +113,7 @@ impl Out {
 
 /// How the bindings' hint reads when a parsed object arrives where the raw
 /// body belongs.
-const RAW_BODY_HINT: &str = "the body must be the raw bytes (or text) exactly as received, not a parsed object: the signature covers the bytes. Express: express.raw({ type: '*/*' }); Fastify: addContentTypeParser('*', { parseAs: 'buffer' }, ...); fetch/edge: await req.arrayBuffer(); Flask: request.get_data(); Django: request.body; FastAPI/Starlette: await request.body()";
+const RAW_BODY_HINT: &str = "the body must be the raw bytes (or text) exactly as received, not a parsed object: the signature covers the bytes. Express: express.raw({ type: '*/*' }) (without type: '*/*' it reads only application/octet-stream); Fastify: addContentTypeParser('*', { parseAs: 'buffer' }, ...); fetch/edge: await req.arrayBuffer(); Flask: request.get_data(); Django: request.body; FastAPI/Starlette: await request.body()";
 
 /// A received body: bytes or text. A parsed object is refused with a
 /// message that says how to get the raw body.
@@ -124,6 +124,11 @@ pub fn body(v: &Input, what: &str) -> Result<Vec<u8>> {
         Input::Map(_) | Input::List(_) => {
             Err(Error::invalid_input(format!("{what}: {RAW_BODY_HINT}")))
         }
+        // Express with no body parser (or `express.raw()` whose `type` did
+        // not match the request) leaves the body undefined.
+        Input::Null => Err(Error::invalid_input(format!(
+            "{what} is missing (null or undefined): no body parser read it, or one that skipped this content type; {RAW_BODY_HINT}"
+        ))),
         other => Err(Error::invalid_input(format!(
             "{what} must be bytes or text, not {}",
             other.kind()
@@ -201,17 +206,23 @@ pub fn headers(v: &Input) -> Result<Headers> {
     Ok(h)
 }
 
-/// JSON text of a value, exact: integers and decimals digit for digit,
-/// floats as their shortest round-trip text, bytes refused inside objects.
+/// JSON text of a value, exact: integers and decimals digit for digit; a
+/// binary float (a Python `float`, a JS number with a fraction) is refused
+/// with `invalid_input`, and so are bytes inside objects.
 pub fn write_json(v: &Input, out: &mut Vec<u8>) -> Result<()> {
     match v {
         Input::Null => out.extend_from_slice(b"null"),
         Input::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Input::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
         Input::Float(f) => {
-            let n = serde_json::Number::from_f64(*f)
-                .ok_or_else(|| Error::invalid_input("NaN and Infinity are not JSON"))?;
-            out.extend_from_slice(n.to_string().as_bytes());
+            // Money never goes through binary floating point: 100.5 as a
+            // float may already be 100.49999…, and which text it becomes is
+            // the host's guess. The caller passes the exact text instead.
+            let shown = serde_json::Number::from_f64(*f)
+                .map_or_else(|| "NaN or Infinity".to_owned(), |n| n.to_string());
+            return Err(Error::invalid_input(format!(
+                "a binary floating-point number ({shown}) is not allowed in a payload: amounts must be exact. Pass a string (\"{shown}\"), a decimal.Decimal in Python, or whole numbers as integers; the endpoint's rules say whether a field is a JSON number or a string"
+            )));
         }
         Input::Decimal(d) => {
             let t = d.trim();

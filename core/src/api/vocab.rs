@@ -42,6 +42,9 @@ pub enum Ty {
     Pairs,
     /// Bytes (file contents, 32-byte RNG seeds).
     Bytes,
+    /// An AES key: text (64 hex, 44 Base64 or 32 raw characters; white
+    /// space around it is ignored) or exactly 32 bytes.
+    AesKey,
     /// A window in milliseconds, or the text `off`.
     Window,
     /// One of the given texts.
@@ -344,7 +347,7 @@ pub const CLASSES: &[Class] = &[
         ctor: &[
             p("app_id", Ty::Str, "`X-App-Id`"),
             p("private_key_pem", Ty::Str, "the merchant's RSA private key: PEM (PKCS#8 or PKCS#1) or bare Base64 DER; its public key with `external_key`"),
-            p("aes_key", Ty::Str, "64 hex characters, 44 Base64 characters or 32 raw bytes"),
+            p("aes_key", Ty::AesKey, "64 hex characters, 44 Base64 characters or 32 raw characters (surrounding white space ignored), or exactly 32 bytes"),
             o("platform_public_key_pem", Ty::Str, "WorldCard's public key (needed to verify webhooks)"),
             VALIDATE_CTOR,
             RETENTION,
@@ -404,7 +407,7 @@ pub const CLASSES: &[Class] = &[
         ctor: &[
             p("app_id", Ty::Str, "the merchant's `X-App-Id`"),
             p("merchant_public_key_pem", Ty::Str, "the merchant's RSA public key"),
-            p("aes_key", Ty::Str, "the merchant's AES key"),
+            p("aes_key", Ty::AesKey, "the merchant's AES key: 64 hex, 44 Base64 or 32 raw characters, or exactly 32 bytes"),
             o("platform_private_key_pem", Ty::Str, "WorldCard's private key (needed to sign webhooks); its public key with `external_key`"),
             VALIDATE_CTOR,
             STRICT_SALT,

@@ -74,7 +74,10 @@ impl Provider {
 }
 
 /// Validates `payload` for `provider` (see [`Provider::name`]) and `endpoint`.
-/// An endpoint without a table validates clean with `covered: false`.
+/// A path the provider's documents do not name is itself a failure
+/// (`validation_failed` on `path`, naming the nearest documented paths), so
+/// a typo is caught before anything is signed; `validate: false` skips it
+/// with every other rule.
 pub fn validate(
     provider: &str,
     endpoint: &str,
@@ -95,8 +98,56 @@ pub fn validate_for(
 ) -> Result<Report> {
     match table_for(provider, endpoint) {
         Some(table) => check_table(table, payload, ctx),
-        None => Ok(Report::default()),
+        None if query_table_for(provider, endpoint).is_some() => Ok(Report::default()),
+        None => Err(unknown_path(provider, endpoint)),
     }
+}
+
+/// `validation_failed` for a path no document names, with the nearest
+/// documented paths (by edit distance) to say what was meant.
+fn unknown_path(provider: Provider, endpoint: &str) -> Error {
+    let path = endpoint.split('?').next().unwrap_or_default();
+    let mut known: Vec<(usize, &str)> = provider
+        .tables()
+        .iter()
+        .map(|t| t.endpoint.trim_end_matches('?'))
+        .map(|e| (edit_distance(e, path), e))
+        .collect();
+    known.sort_unstable();
+    known.dedup_by(|a, b| a.1 == b.1);
+    let nearest: Vec<String> = known
+        .iter()
+        .take(3)
+        .map(|(_, e)| format!("`{e}`"))
+        .collect();
+    let mut errors = crate::error::FieldErrors::new();
+    errors.insert(
+        "path".to_owned(),
+        vec![format!(
+            "`{path}` is not a documented {} endpoint; nearest: {} (build with validate: false to send it anyway)",
+            provider.name(),
+            nearest.join(", ")
+        )],
+    );
+    Error::ValidationFailed { errors }
+}
+
+/// Levenshtein distance over bytes (paths are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
 }
 
 /// The body table of `endpoint` (templates match, a query string is ignored).
@@ -118,8 +169,23 @@ pub fn check_query<K: AsRef<str>, V: AsRef<str>>(
 ) -> Result<Report> {
     match query_table_for(provider, path) {
         Some(table) => check_query_table(table, query),
-        None => Ok(Report::default()),
+        None if table_for(provider, path).is_some() => Ok(Report::default()),
+        None => Err(unknown_path(provider, path)),
     }
+}
+
+/// The fields of `endpoint`'s table documented as decimal strings
+/// ([`crate::validate::Check::Decimal`] with `text`).
+pub fn decimal_text_fields(provider: Provider, endpoint: &str) -> Vec<&'static str> {
+    table_for(provider, endpoint)
+        .map(|t| {
+            t.rules
+                .iter()
+                .filter(|r| matches!(r.check, crate::validate::Check::Decimal { text: true, .. }))
+                .map(|r| r.field)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Validates an outgoing or received payload given as JSON bytes.
@@ -130,7 +196,7 @@ pub(crate) fn check_bytes(
     today: Option<&str>,
 ) -> Result<()> {
     if table_for(provider, endpoint).is_none() {
-        return Ok(());
+        return validate_for(provider, endpoint, &Value::Null, &Context::default()).map(|_| ());
     }
     let value: Value = crate::exact_json::parse(json)
         .map_err(|_| Error::invalid_input("payload is not valid JSON"))?;

@@ -164,6 +164,10 @@ pub enum Check {
         max: Option<&'static str>,
         /// Most decimal places.
         places: Option<usize>,
+        /// Documented as a JSON string (`"100.00"`): an exact decimal from
+        /// the host language (Python `decimal.Decimal`) is sent as a string
+        /// here and as a JSON number elsewhere. Either is accepted on input.
+        text: bool,
     },
     /// An integer (number, or a string of digits), inclusive bounds.
     Integer {
@@ -562,7 +566,9 @@ fn check_value(
             }
             None
         }
-        Check::Decimal { min, max, places } => {
+        Check::Decimal {
+            min, max, places, ..
+        } => {
             let Some(d) = decimal_of(v) else {
                 return Some("must be a decimal number such as 10.50".to_owned());
             };
@@ -1008,8 +1014,18 @@ fn describe_check(c: &Check) -> String {
         Check::CombinedLength { fields, max } => {
             format!("{} ≤ {max} characters combined", fields.join(" + "))
         }
-        Check::Decimal { min, max, places } => {
-            let mut parts = vec!["decimal".to_owned()];
+        Check::Decimal {
+            min,
+            max,
+            places,
+            text,
+        } => {
+            let mut parts = vec![if *text {
+                "decimal (as a string)"
+            } else {
+                "decimal"
+            }
+            .to_owned()];
             if let Some(m) = min {
                 parts.push(format!("≥ {m}"));
             }

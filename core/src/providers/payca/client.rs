@@ -12,7 +12,7 @@ use super::{
     HEADER_REQUEST_ID, HEADER_SIGNATURE, HEADER_WEBHOOK_IDEMPOTENCY, MAX_IDEMPOTENCY_KEY_LEN,
 };
 use crate::crypto::hmac_sha256::HmacKey;
-use crate::delivery::{DeliveryConfig, Identity};
+use crate::delivery::{business_key, DeliveryConfig, Identity};
 use crate::envelope::{
     check_header_token, retry_after_ms, Headers, OutgoingRequest, OutgoingResponse, Payload,
     ReplayGuard,
@@ -101,8 +101,8 @@ impl Client {
         })
     }
 
-    /// Sets the delivery settings (retention and the window on a signed
-    /// body `timestamp`; see [`crate::delivery`]).
+    /// Sets the delivery settings (the retention of delivery keys; PayCA
+    /// signs no send time, so no window applies; see [`crate::delivery`]).
     #[must_use]
     pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
         self.delivery = delivery;
@@ -325,9 +325,12 @@ impl Client {
 
     /// Verifies a webhook and records it in `guard`: `x-signature:
     /// sha256=<hex>` over the raw body with the client secret, constant
-    /// time, hex in either case; a signed body `timestamp` (cardholder
-    /// events) must be within the window (± the retention by default); then
-    /// the body is typed. A delivery whose signed body was seen before comes
+    /// time, hex in either case; then the body is typed. PayCA signs no send
+    /// time: a body `timestamp` (cardholder events) says when the status
+    /// changed and is data, never a reason to refuse (`/v1/webhooks/resend`
+    /// re-sends old events on purpose), so `timestamp_ms` is `None`;
+    /// `business_key` (type, object id, status and the event's own time) is
+    /// there for your own idempotency beyond the retention. A delivery whose signed body was seen before comes
     /// back with `duplicate = true` (`x-request-id` is not signed, so it is
     /// reported in `delivery_id` but never makes a replay look new).
     pub fn verify_webhook<G: ReplayGuard + ?Sized>(
@@ -342,14 +345,15 @@ impl Client {
     }
 
     /// [`verify_webhook`](Self::verify_webhook) without the store (see
-    /// [`crate::delivery`]).
+    /// [`crate::delivery`]). The clock is not read here (no send time is
+    /// signed); it stays in the signature every provider shares.
     pub fn check_webhook(
         &self,
         headers: &Headers,
         body: &[u8],
-        now_ms: u64,
+        _now_ms: u64,
     ) -> Result<WebhookEvent> {
-        self.check_traced(headers, body, now_ms, &mut crate::explain::NoTrace)
+        self.check_traced(headers, body, &mut crate::explain::NoTrace)
     }
 
     /// Every check of [`check_webhook`](Self::check_webhook), in order
@@ -358,10 +362,10 @@ impl Client {
         &self,
         headers: &Headers,
         body: &[u8],
-        now_ms: u64,
+        _now_ms: u64,
     ) -> crate::explain::Explanation {
         let mut e = crate::explain::Explanation::default();
-        let _ = self.check_traced(headers, body, now_ms, &mut e);
+        let _ = self.check_traced(headers, body, &mut e);
         e
     }
 
@@ -369,7 +373,6 @@ impl Client {
         &self,
         headers: &Headers,
         body: &[u8],
-        now_ms: u64,
         t: &mut T,
     ) -> Result<WebhookEvent> {
         use crate::explain::{check, note, shown};
@@ -409,25 +412,18 @@ impl Client {
             exact_json::parse(body).map_err(|_| Error::malformed("webhook body is not JSON")),
             |_| String::new(),
         )?;
-        let timestamp_ms = check(
+        note(
             t,
-            "timestamp, when present, is an epoch number or RFC 3339",
-            match raw.get("timestamp") {
-                None | Some(Value::Null) => Ok(None),
-                Some(ts) => crate::time::json_time_ms(ts).map(Some).ok_or_else(|| {
-                    Error::malformed(
-                        "webhook timestamp is neither an epoch number nor an RFC 3339 time",
-                    )
-                }),
+            "timestamp is data, not a freshness check: PayCA signs no send time (its resend re-sends old events on purpose)",
+            || {
+                super::BUSINESS_KEY_FIELDS
+                    .time
+                    .iter()
+                    .filter_map(|f| raw.get(*f).map(|v| format!("{f} = {v}")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             },
-            |r| format!("{r:?}"),
-        )?;
-        check(
-            t,
-            "timestamp within the window (the replay store's retention)",
-            self.delivery.check_fresh(timestamp_ms, now_ms),
-            |_| format!("event {timestamp_ms:?} ms; now {now_ms} ms"),
-        )?;
+        );
         let delivery_id = match (
             headers.get(HEADER_REQUEST_ID)?,
             headers.get(HEADER_WEBHOOK_IDEMPOTENCY)?,
@@ -437,8 +433,10 @@ impl Client {
             _ => None,
         };
         let event = Event::from_payload(&raw);
+        let event_type = event.type_name().to_owned();
         Ok(WebhookEvent {
-            event_type: event.type_name().to_owned(),
+            business_key: Some(business_key(&event_type, &raw, &super::BUSINESS_KEY_FIELDS)),
+            event_type,
             event,
             raw,
             duplicate: false,
@@ -446,8 +444,7 @@ impl Client {
                 .delivery
                 .delivery("payca", &self.client_id, Identity::Content(body)),
             delivery_id,
-            timestamp_ms,
-            business_key: None,
+            timestamp_ms: None,
         })
     }
 

@@ -26,6 +26,24 @@ pub const HEADER_SIGNATURE: &str = "x-signature";
 pub const HEADER_REQUEST_ID: &str = "x-request-id";
 /// `x-idempotency-key` on webhooks.
 pub const HEADER_WEBHOOK_IDEMPOTENCY: &str = "x-idempotency-key";
+/// Where a webhook's business key is read ([`crate::delivery::business_key`]):
+/// the first present of each list, at the root (cardholder events are flat)
+/// or inside `data` (card and ledger events). A body `timestamp` is data.
+pub const BUSINESS_KEY_FIELDS: crate::delivery::BusinessKeyFields<'static> =
+    crate::delivery::BusinessKeyFields {
+        kind: &["type"],
+        id: &[
+            "id",
+            "transactionId",
+            "cardholderId",
+            "cardId",
+            "accountId",
+            "userId",
+        ],
+        status: &["status", "kycStatus"],
+        time: &["timestamp", "createdAt", "updatedAt"],
+    };
+
 /// `Idempotency-Key` on requests.
 pub const HEADER_IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 /// Longest `Idempotency-Key` one version of the docs allows.

@@ -93,7 +93,7 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("accountId", Required, "B2B Flow"),
             Rule::new("bin", Required, "B2B Flow"),
             Rule::new("balance", Required, "B2B Flow"),
-            Rule::new("balance", Decimal { min: None, max: None, places: None }, "B2B Flow")
+            Rule::new("balance", Decimal { min: None, max: None, places: None, text: true }, "B2B Flow")
                 .note("A decimal (documented as the string \"100.00\"); no bounds documented."),
             Rule::new("idempotencyKey", Length { min: 1, max: 255 }, DOCS).note(
                 "Optional. 255 is the Idempotency-Key header limit of one version of the docs, applied to the body field as well.",

@@ -8,7 +8,7 @@ use super::{
     HEADER_IDEMPOTENCY_KEY, IDEMPOTENCY_REQUIRED, PLAIN_ERRORS, TIMESTAMP_FIELD,
 };
 use crate::crypto::secretbox::SecretBoxKey;
-use crate::delivery::{DeliveryConfig, Identity};
+use crate::delivery::{business_key, DeliveryConfig, Identity};
 use crate::envelope::{
     check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard,
 };
@@ -19,9 +19,6 @@ use crate::exact_json;
 /// decrypted payload, `event_type` its `type` (empty when it has none: an
 /// authentic delivery is still acknowledged).
 pub type WebhookEvent = crate::delivery::WebhookEvent<Value>;
-
-/// Payload fields read as the webhook's signed time, in order.
-const WEBHOOK_TIME_FIELDS: &[&str] = &["timestamp", "created_at", "event_time"];
 
 /// The merchant side of PinToPay. The secretbox key is derived once, here.
 #[derive(Debug, Clone)]
@@ -51,8 +48,8 @@ impl Merchant {
         self
     }
 
-    /// Sets the delivery settings (retention, and the window on a signed
-    /// payload time; see [`crate::delivery`]).
+    /// Sets the delivery settings (the retention of delivery keys; PinToPay
+    /// signs no send time, so no window applies; see [`crate::delivery`]).
     #[must_use]
     pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
         self.delivery = delivery;
@@ -190,9 +187,12 @@ impl Merchant {
     /// when present, must be this client's. A request-shaped payload (one
     /// carrying `request_timestamp`) is refused: the merchant's own requests
     /// are sealed with the same key, and one captured and posted to the
-    /// webhook URL must not come back as an event. A signed payload time
-    /// (`timestamp`, `created_at` or `event_time`) must be within the window
-    /// (± the retention by default). A payload without `type` is returned
+    /// webhook URL must not come back as an event. PinToPay signs no send
+    /// time: the payload's own times (`timestamp`, `created_at`,
+    /// `event_time`, ...) are data, never a reason to refuse, whatever their
+    /// format or age, and `timestamp_ms` is `None`; `business_key` (type,
+    /// object id, status and the event's own time, as received) is there for
+    /// your own idempotency beyond the retention. A payload without `type` is returned
     /// with an empty `event_type`. A delivery whose decrypted payload was
     /// seen before comes back with `duplicate = true`; two different events
     /// are never confused, even when they share a type and a time.
@@ -208,14 +208,15 @@ impl Merchant {
     }
 
     /// [`verify_webhook`](Self::verify_webhook) without the store (see
-    /// [`crate::delivery`]).
+    /// [`crate::delivery`]). The clock is not read here (no send time is
+    /// signed); it stays in the signature every provider shares.
     pub fn check_webhook(
         &self,
         headers: &Headers,
         body: &[u8],
-        now_ms: u64,
+        _now_ms: u64,
     ) -> Result<WebhookEvent> {
-        self.check_traced(headers, body, now_ms, &mut crate::explain::NoTrace)
+        self.check_traced(headers, body, &mut crate::explain::NoTrace)
     }
 
     /// Every check of [`check_webhook`](Self::check_webhook), in order
@@ -224,10 +225,10 @@ impl Merchant {
         &self,
         headers: &Headers,
         body: &[u8],
-        now_ms: u64,
+        _now_ms: u64,
     ) -> crate::explain::Explanation {
         let mut e = crate::explain::Explanation::default();
-        let _ = self.check_traced(headers, body, now_ms, &mut e);
+        let _ = self.check_traced(headers, body, &mut e);
         e
     }
 
@@ -235,10 +236,9 @@ impl Merchant {
         &self,
         headers: &Headers,
         body: &[u8],
-        now_ms: u64,
         t: &mut T,
     ) -> Result<WebhookEvent> {
-        use crate::explain::{check, shown};
+        use crate::explain::{check, note, shown};
         let given = headers.get(HEADER_API_KEY)?;
         check(
             t,
@@ -298,28 +298,19 @@ impl Merchant {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let timestamp_ms = check(
+        note(
             t,
-            "the event time, when present, is an epoch number or RFC 3339",
-            WEBHOOK_TIME_FIELDS
-                .iter()
-                .find_map(|f| data.get(*f).filter(|v| !v.is_null()))
-                .map(|t| {
-                    crate::time::json_time_ms(t).ok_or_else(|| {
-                        Error::malformed(
-                            "webhook time is neither an epoch number nor an RFC 3339 time",
-                        )
-                    })
-                })
-                .transpose(),
-            |r| format!("{r:?}"),
-        )?;
-        check(
-            t,
-            "event time within the window (the replay store's retention)",
-            self.delivery.check_fresh(timestamp_ms, now_ms),
-            |_| format!("event {timestamp_ms:?} ms; now {now_ms} ms"),
-        )?;
+            "event times (timestamp, created_at, event_time, ...) are data, not a freshness check: PinToPay signs no send time",
+            || {
+                super::BUSINESS_KEY_FIELDS
+                    .time
+                    .iter()
+                    .filter_map(|f| data.get(*f).map(|v| format!("{f} = {v}")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            },
+        );
+        let business_key = business_key(&event_type, &data, &super::BUSINESS_KEY_FIELDS);
         let delivery = self
             .delivery
             .delivery("pintopay", &self.api_key, Identity::Content(&plain));
@@ -330,8 +321,8 @@ impl Merchant {
             duplicate: false,
             delivery,
             delivery_id: None,
-            timestamp_ms,
-            business_key: None,
+            timestamp_ms: None,
+            business_key: Some(business_key),
         })
     }
 

@@ -34,6 +34,27 @@ pub const PATH_PREFIX: &str = "/api/v1/";
 /// Endpoints that require an `Idempotency-Key` (it is accepted anywhere).
 pub const IDEMPOTENCY_REQUIRED: &[&str] = &["/api/v1/cards/create", "/api/v1/cards/topup"];
 
+/// Where a webhook's business key is read ([`crate::delivery::business_key`]).
+/// PinToPay's webhook payloads are not in its API document: these are the
+/// field names its public pages and the sandbox use (an assumption); the
+/// first present of each list is taken, at the root or inside `data`. The
+/// payload's times are data: they never refuse a delivery.
+pub const BUSINESS_KEY_FIELDS: crate::delivery::BusinessKeyFields<'static> =
+    crate::delivery::BusinessKeyFields {
+        kind: &["kind", "transaction_type"],
+        id: &[
+            "event_id",
+            "transaction_id",
+            "order_id",
+            "card_id",
+            "cardholder_id",
+            "external_user_id",
+            "user_id",
+        ],
+        status: &["status", "kyc_status", "registration_status"],
+        time: &["timestamp", "created_at", "event_time", "updated_at"],
+    };
+
 /// The documented endpoints (all POST).
 pub const ENDPOINTS: &[&str] = &[
     "/api/v1/users/create",

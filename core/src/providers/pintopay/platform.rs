@@ -126,6 +126,9 @@ impl Platform {
         t: &mut T,
     ) -> Result<VerifiedRequest> {
         use crate::explain::{check, shown};
+        // The endpoint is the path alone: a query string (`…/cards/topup?x`)
+        // neither skips the Idempotency-Key requirement nor makes a replay new.
+        let path = path.split(['?', '#']).next().unwrap_or_default();
         let given = headers.get(HEADER_API_KEY)?;
         check(
             t,

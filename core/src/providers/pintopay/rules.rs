@@ -58,7 +58,7 @@ pub const TABLES: &[EndpointRules] = &[
         rules: &[
             CARD_ID,
             Rule::new("amount", Required, DOCS),
-            Rule::new("amount", Decimal { min: Some("0.01"), max: None, places: None }, DOCS).note(
+            Rule::new("amount", Decimal { min: Some("0.01"), max: None, places: None, text: true }, DOCS).note(
                 "Documented as a decimal string greater than 0 (`invalid_amount` otherwise); a JSON number is not refused here. \"> 0\" is written as minimum 0.01 (cent precision assumed).",
             ),
         ],

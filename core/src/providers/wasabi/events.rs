@@ -125,16 +125,24 @@ impl Event {
         }
     }
 
-    /// The business deduplication key.
+    /// The business key ([`crate::delivery::business_key`]):
+    /// `<category>:<type>:<id>:<status>:<times>`, with the category's id
+    /// field, the payload's `type` and `status`, and its own times
+    /// (`transactionTime`, `settleDate`, `expirationTime`), each as
+    /// received. A cardholder moving `wait_audit → under_review →
+    /// pass_audit` gets three keys, a card frozen, unfrozen and frozen again
+    /// three, and a settlement pushed after its authorization (same
+    /// `tradeNo` and status, with `settleDate`) a key of its own.
     pub fn dedup_key(&self) -> String {
-        let id = self.id.as_deref().unwrap_or_default();
-        match self.category {
-            Category::CardAuthTransaction => format!(
-                "{}:{id}:{}",
-                self.category.as_str(),
-                self.status.as_deref().unwrap_or_default()
-            ),
-            _ => format!("{}:{id}", self.category.as_str()),
-        }
+        let id_field = self.category.id_field();
+        let id = id_field.as_slice();
+        crate::delivery::business_key(
+            self.category.as_str(),
+            &self.data,
+            &crate::delivery::BusinessKeyFields {
+                id,
+                ..super::BUSINESS_KEY_FIELDS
+            },
+        )
     }
 }

@@ -29,6 +29,25 @@ pub use platform::Platform;
 
 pub use crate::crypto::rsa_pkcs1::RsaPadding;
 
+/// Where a notification's business key is read
+/// ([`crate::delivery::business_key`]; the id is the category's own field,
+/// [`Category::id_field`]): the payload's `type`, `status`, and its own
+/// times (`transactionTime`, `settleDate`, `expirationTime`, Unix ms in the
+/// document). Wasabi signs no send time: these are data, never a reason to
+/// refuse.
+pub const BUSINESS_KEY_FIELDS: crate::delivery::BusinessKeyFields<'static> =
+    crate::delivery::BusinessKeyFields {
+        kind: &["type"],
+        id: &[],
+        status: &["status"],
+        time: &[
+            "transactionTime",
+            "settleDate",
+            "expirationTime",
+            "updateTime",
+        ],
+    };
+
 /// `X-WSB-API-KEY`.
 pub const HEADER_API_KEY: &str = "X-WSB-API-KEY";
 /// `X-WSB-SIGNATURE`.

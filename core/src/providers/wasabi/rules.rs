@@ -16,6 +16,7 @@ const AMOUNT: Check = Decimal {
     min: None,
     max: None,
     places: None,
+    text: false,
 };
 const PAGE_NUM: Rule = Rule::new(
     "pageNum",
@@ -174,6 +175,7 @@ pub const WITHDRAW: &[Rule] = &[
             min: Some("0.01"),
             max: None,
             places: None,
+            text: false,
         },
         "Withdraw Card",
     ),

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
-use crate::delivery::{DeliveryConfig, Identity};
+use crate::delivery::{business_key, DeliveryConfig, Identity};
 use crate::encoding;
 use crate::envelope::{
     check_header_token, parse_timestamp, Headers, OutgoingRequest, OutgoingResponse, Payload,
@@ -342,7 +342,8 @@ impl Merchant {
             } else {
                 status.map(|s| s.to_string()).unwrap_or_default()
             };
-            let retryable = code == 1004 || status.is_some_and(|s| s == 429 || s >= 500);
+            let retryable = super::RETRYABLE_CODES.contains(&code)
+                || status.is_some_and(|s| s == 429 || s >= 500);
             return Err(ApiError::new(provider_code, message)
                 .with_status(status)
                 .with_retryable(retryable)
@@ -384,12 +385,16 @@ impl Merchant {
 
     /// Verifies and decrypts a webhook delivery, and records it in `guard`.
     ///
-    /// Order: required headers → signature (WorldCard public key, salt
+    /// Order: required headers → `X-App-Id`, when present, is this
+    /// merchant's (`unknown_merchant`) → signature (WorldCard public key, salt
     /// auto-detected) → freshness of the signed `X-Timestamp` (± the
     /// retention by default) → decryption → duplicate check on the signed
     /// `X-Nonce`. A delivery seen before yields the event with
     /// `duplicate = true`: acknowledge it and skip the work. Nothing is
-    /// returned from a delivery whose signature or tag fails.
+    /// returned from a delivery whose signature or tag fails. A retry that
+    /// WorldCard re-signs with a new nonce is a new delivery to this rule:
+    /// its `business_key` (type, transaction or card, status, the event's own
+    /// time) is the same, and is what catches it.
     pub fn verify_webhook<G: ReplayGuard + ?Sized>(
         &self,
         headers: &Headers,
@@ -449,6 +454,24 @@ impl Merchant {
             |r| match r {
                 Ok(_) => String::new(),
                 Err(e) => format!("{e}"),
+            },
+        )?;
+        let app_id = headers.get(HEADER_APP_ID)?;
+        check(
+            t,
+            "X-App-Id, when present, is this merchant's",
+            match app_id {
+                Some(id) if id != self.app_id => Err(Error::UnknownMerchant),
+                _ => Ok(()),
+            },
+            |r| {
+                match r {
+                Ok(()) => format!("arrived {app_id:?}"),
+                Err(_) => format!(
+                    "arrived {app_id:?}, this merchant is {:?}: a webhook for another app (check the callback URL configured for each app)",
+                    self.app_id
+                ),
+            }
             },
         )?;
         let ts_ms = check(
@@ -529,6 +552,7 @@ impl Merchant {
             self.config
                 .delivery
                 .delivery("worldcard", &self.app_id, Identity::SignedId(nonce));
+        let business_key = business_key(&notify_type, &raw, &super::BUSINESS_KEY_FIELDS);
         Ok(WebhookEvent {
             event_type: notify_type,
             event,
@@ -537,7 +561,7 @@ impl Merchant {
             delivery,
             delivery_id: Some(nonce.to_owned()),
             timestamp_ms: Some(ts_ms),
-            business_key: None,
+            business_key: Some(business_key),
         })
     }
 

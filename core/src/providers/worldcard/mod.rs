@@ -34,6 +34,31 @@ pub const HEADER_TIMESTAMP: &str = "X-Timestamp";
 /// `X-Nonce`.
 pub const HEADER_NONCE: &str = "X-Nonce";
 
+/// Where a webhook's business key is read ([`crate::delivery::business_key`]):
+/// `notify_type`, the sub-kind (`transaction_type`, `business_type`), the
+/// event's id (`transaction_id`) else the card's, its status, and its own
+/// times (RFC 3339 in the document). A retry re-signed with a new `X-Nonce`
+/// is a new delivery to the signature but has the same business key.
+pub const BUSINESS_KEY_FIELDS: crate::delivery::BusinessKeyFields<'static> =
+    crate::delivery::BusinessKeyFields {
+        kind: &["transaction_type", "business_type"],
+        id: &["transaction_id", "card_id", "merchant_card_id"],
+        status: &["status", "card_status", "transaction_status"],
+        time: &[
+            "transaction_time",
+            "change_time",
+            "complete_time",
+            "reviewed_at",
+            "expires_at",
+        ],
+    };
+
+/// Business codes a retry can cure: 1004 "Operation too frequent" (Status
+/// Codes) and 10033 "KYC service unavailable", whose action in the Physical
+/// Card KYC Integration Guide is "Retry later". Every other code is final
+/// (HTTP 429 and 5xx are retryable whatever the code).
+pub const RETRYABLE_CODES: &[i64] = &[1004, 10033];
+
 /// Every documented `Card/*` path. Requests may go to any path under
 /// [`PATH_PREFIX`]; this list is what the documents name.
 pub const ENDPOINTS: &[&str] = &[

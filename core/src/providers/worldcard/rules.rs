@@ -42,7 +42,7 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("card_type", Enum { values: &["VIRTUAL-V", "VIRTUAL-R", "VIRTUAL-G"], closed: true }, SRC_APPLY),
             Rule::new("card_bin_id", Required, SRC_APPLY),
             Rule::new("first_recharge_amount", Required, SRC_APPLY),
-            Rule::new("first_recharge_amount", Decimal { min: Some("10"), max: None, places: None }, SRC_APPLY),
+            Rule::new("first_recharge_amount", Decimal { min: Some("10"), max: None, places: None, text: true }, SRC_APPLY),
             Rule::new("email", Format(Format::Email), SRC_APPLY),
             Rule::new("country_code", Format(Format::CountryAlpha2), SRC_APPLY)
                 .note("The page says ISO3166-2 but its example is `US` (alpha-2): checked as alpha-2."),
@@ -90,7 +90,7 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("card", CARD, "Card Top-Up"),
             Rule::new("merchant_transaction_id", Required, "Card Top-Up"),
             Rule::new("amount", Required, "Card Top-Up"),
-            Rule::new("amount", Decimal { min: Some("10"), max: None, places: None }, "Card Top-Up"),
+            Rule::new("amount", Decimal { min: Some("10"), max: None, places: None, text: true }, "Card Top-Up"),
             Rule::new("currency", Format(Format::Currency), "Card Top-Up"),
         ],
     },

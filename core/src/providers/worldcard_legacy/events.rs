@@ -38,6 +38,12 @@ pub enum Event {
 }
 
 impl Event {
+    /// Types a verified body by its shape (each webhook has its own URL, but
+    /// the body alone is enough).
+    pub fn from_payload(raw: &Value) -> Event {
+        classify(raw).0
+    }
+
     /// The event's type name (the same as its serialized `type` tag):
     /// `top_up`, `kyc`, `bill`, `close`, `otp`, `virtual_p` (with its own
     /// `kind`), `oob`, `transfer_order`, `unknown`.
@@ -55,6 +61,155 @@ impl Event {
         }
         .to_owned()
     }
+}
+
+/// How the platform retries one kind of legacy webhook, from that
+/// webhook's own page. The sandbox redelivers on these delays, and the
+/// default retention ([`crate::delivery::DEFAULT_RETENTION_MS`], 48 h)
+/// covers the longest span (a test checks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrySchedule {
+    /// The event's type name ([`Event::type_name`]).
+    pub event_type: &'static str,
+    /// The page that states it.
+    pub page: &'static str,
+    /// The delay before each retry, after the previous failed send, in ms
+    /// (empty: sent once, never retried).
+    pub delays_ms: &'static [u64],
+    /// The page's words, shortened.
+    pub rule: &'static str,
+}
+
+impl RetrySchedule {
+    /// Time from the first send to the last retry, in ms.
+    pub fn span_ms(&self) -> u64 {
+        self.delays_ms.iter().sum()
+    }
+
+    /// Sends in all (the first and every retry).
+    pub fn sends(&self) -> usize {
+        self.delays_ms.len() + 1
+    }
+}
+
+const MIN: u64 = 60_000;
+
+/// Bill and close: batches of 5 retries 1 minute apart, a new batch 10
+/// minutes after the last failure, up to 10 batches (50 retries).
+const BATCHES: [u64; 50] = [
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+    10 * MIN,
+    MIN,
+    MIN,
+    MIN,
+    MIN,
+];
+
+const BILL: RetrySchedule = RetrySchedule {
+    event_type: "bill",
+    page: "Bill-Webhook (VIRTUAL-L)",
+    delays_ms: &BATCHES,
+    rule: "batches of 5 retries 1 minute apart, a new batch after 10 minutes, up to 10 batches, 50 retries (about 131 minutes)",
+};
+
+/// Every legacy webhook's retry schedule, each from its own page.
+pub const RETRY_SCHEDULES: &[RetrySchedule] = &[
+    RetrySchedule {
+        event_type: "top_up",
+        page: "Top-Up Webhook",
+        delays_ms: &[MIN, MIN, MIN, MIN, MIN, 10 * MIN],
+        rule: "every 1 minute, at most 5 retries, then once more 10 minutes after the last failure (15 minutes)",
+    },
+    RetrySchedule {
+        event_type: "kyc",
+        page: "KYC webhook",
+        delays_ms: &[MIN, 2 * MIN, 4 * MIN, 8 * MIN, 16 * MIN, 10 * MIN],
+        rule: "1 minute doubling (1, 2, 4, 8, 16), 5 retries, then once more 10 minutes later (41 minutes)",
+    },
+    BILL,
+    RetrySchedule {
+        event_type: "close",
+        page: "close-Webhook (VIRTUAL-L)",
+        delays_ms: &BATCHES,
+        rule: "batches of 5 retries 1 minute apart, a new batch after 10 minutes, up to 10 batches, 50 retries (about 131 minutes)",
+    },
+    RetrySchedule {
+        event_type: "otp",
+        page: "OTP-Webhook (VIRTUAL-L)",
+        delays_ms: &[],
+        rule: "OTP is time-sensitive and is only notified once",
+    },
+    RetrySchedule {
+        event_type: "virtual_p",
+        page: "VIRTUAL-P Webhook",
+        delays_ms: &[1_000, 2_000, 4_000, 8_000, 16_000],
+        rule: "exponential back-off from 1 second (1, 2, 4, 8, 16 s), at most 5 retries (the page words it as an example)",
+    },
+    RetrySchedule {
+        event_type: "oob",
+        page: "OOB (VISA-H)",
+        delays_ms: &[],
+        rule: "time-sensitive: failed pushes are not retried",
+    },
+    RetrySchedule {
+        event_type: "transfer_order",
+        page: "Transfer V4 Order Notification",
+        delays_ms: &[MIN, 2 * MIN, 4 * MIN, 8 * MIN, 16 * MIN, 10 * MIN],
+        rule: "1 minute doubling, 5 retries, then a final push 10 minutes later (41 minutes)",
+    },
+];
+
+/// The retry schedule of a legacy webhook by its type name; an unknown
+/// kind gets the longest (bill's), so nothing is given up early.
+pub fn retry_schedule(event_type: &str) -> &'static RetrySchedule {
+    RETRY_SCHEDULES
+        .iter()
+        .find(|r| r.event_type == event_type)
+        .unwrap_or(&BILL)
 }
 
 /// A verified legacy webhook. Legacy webhooks carry no nonce and no

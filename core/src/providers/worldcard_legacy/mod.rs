@@ -13,7 +13,7 @@ mod platform;
 pub mod rules;
 
 pub use client::{Client, ParamPlacement};
-pub use events::{Event, WebhookEvent};
+pub use events::{retry_schedule, Event, RetrySchedule, WebhookEvent, RETRY_SCHEDULES};
 pub use platform::Platform;
 
 use serde_json::Value;

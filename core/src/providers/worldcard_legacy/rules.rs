@@ -103,7 +103,7 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("merOrderNo", Required, TOPUP),
             Rule::new("cardNumber", Required, TOPUP),
             Rule::new("amount", Required, TOPUP),
-            Rule::new("amount", Decimal { min: Some("20"), max: None, places: None }, TOPUP)
+            Rule::new("amount", Decimal { min: Some("20"), max: None, places: None, text: false }, TOPUP)
                 .note("Change log 2025-06-30: virtual minimum 20, physical minimum 200; the looser 20 is checked."),
         ],
     },
@@ -361,7 +361,7 @@ pub const TABLES: &[EndpointRules] = &[
         rules: &[
             Rule::new("merOrderNo", Required, KYC_P),
             Rule::new("cardBin", Required, KYC_P),
-            Rule::new("firstRecharge", Decimal { min: Some("0"), max: None, places: Some(2) }, KYC_P),
+            Rule::new("firstRecharge", Decimal { min: Some("0"), max: None, places: Some(2), text: false }, KYC_P),
             Rule::new("email", Required, KYC_P),
             Rule::new("email", EMAIL, KYC_P),
             Rule::new("name", CombinedLength { fields: &["firstName", "lastName"], max: 32 }, KYC_P),
@@ -398,7 +398,7 @@ pub const TABLES: &[EndpointRules] = &[
             Rule::new("merOrderNo", Required, CO),
             Rule::new("sourceCurrency", Required, CO),
             Rule::new("sendAmount", Required, CO),
-            Rule::new("sendAmount", Decimal { min: None, max: None, places: Some(2) }, CO).note("At most 2 decimal places (also Fee Calculation)."),
+            Rule::new("sendAmount", Decimal { min: None, max: None, places: Some(2), text: false }, CO).note("At most 2 decimal places (also Fee Calculation)."),
             Rule::new("chargeCode", Enum { values: &["SHA", "FP"], closed: true }, CO)
                 .note("Fee Calculation: V4 only supports SHA; Order Query's example returns FP: both accepted."),
             Rule::new("country", Required, CO),
