@@ -288,3 +288,57 @@ fn verify_and_trigger() {
     let (code, out) = run(&["trigger", "nope", "x", "--sandbox", &sb.base]);
     assert!(code == 2 && out.contains("unknown provider"), "{out}");
 }
+
+#[test]
+fn explain_calls_an_event_time_data() {
+    let sb = sandbox("event-time");
+    let creds = sb.creds.to_str().unwrap();
+    let c: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(creds).unwrap()).unwrap();
+    // A cardholder event re-sent months later (PayCA's resend): accepted.
+    let p = cardwire::payca::Platform::new(
+        c["payca"]["client_id"].as_str().unwrap(),
+        c["payca"]["client_secret"].as_str().unwrap(),
+    )
+    .unwrap();
+    let hook = p
+        .sign_webhook(
+            cardwire::Payload::Text(
+                r#"{"cardholderId":"ch-1","status":"pass_audit","timestamp":"2025-01-02T03:04:05Z"}"#,
+            ),
+            "rq-old",
+            None,
+        )
+        .unwrap();
+    let mut raw = Vec::new();
+    for (k, v) in &hook.headers {
+        raw.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+    }
+    raw.extend_from_slice(b"\r\n");
+    raw.extend_from_slice(&hook.body);
+    let file = sb.dir.join("old.http");
+    std::fs::write(&file, &raw).unwrap();
+    let (code, out) = run(&[
+        "explain",
+        "payca",
+        "--webhook",
+        file.to_str().unwrap(),
+        "--credentials",
+        creds,
+    ]);
+    assert!(
+        code == 0
+            && out.contains("data, not a freshness check")
+            && out.contains("2025-01-02T03:04:05Z"),
+        "{out}"
+    );
+    let (code, out) = run(&[
+        "verify",
+        "payca",
+        "--webhook",
+        file.to_str().unwrap(),
+        "--credentials",
+        creds,
+    ]);
+    assert!(code == 0 && out.contains("verified"), "{out}");
+}

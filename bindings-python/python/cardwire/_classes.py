@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from . import _native
-from ._aliases import Body, HeadersInput, Pairs, Payload, ReplayStore
 from ._errors import CardwireError
 from ._types import _in_thread
+
+# Names used in annotations only: not imported at run time (`import cardwire` stays cheap).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from ._aliases import Body, HeadersInput, Pairs, Payload, ReplayStore
 
 __all__ = [
     "WorldCardMerchant",

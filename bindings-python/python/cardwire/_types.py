@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, Callable
 
 from ._native import Event
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 # Event is built in the native module (one allocation per webhook); it has
 # the whole read-only mapping interface, so it is registered as a Mapping.

@@ -70,6 +70,9 @@ impl<'a> Args<'a> {
         }
         for (i, p) in params.iter().enumerate() {
             if p.required && positional.get(i).is_none_or(Input::is_null) {
+                if p.ty == super::vocab::Ty::Body {
+                    return Err(value::missing_body(&format!("{what}: {}", shown(p.name))));
+                }
                 return Err(Error::invalid_input(format!(
                     "{what}: {} is required{}",
                     shown(p.name),

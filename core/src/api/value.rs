@@ -115,6 +115,15 @@ impl Out {
 /// body belongs.
 const RAW_BODY_HINT: &str = "the body must be the raw bytes (or text) exactly as received, not a parsed object: the signature covers the bytes. Express: express.raw({ type: '*/*' }) (without type: '*/*' it reads only application/octet-stream); Fastify: addContentTypeParser('*', { parseAs: 'buffer' }, ...); fetch/edge: await req.arrayBuffer(); Flask: request.get_data(); Django: request.body; FastAPI/Starlette: await request.body()";
 
+/// The error for a received body that is absent: Express with no body
+/// parser (or `express.raw()` whose `type` did not match the request)
+/// leaves it undefined.
+pub fn missing_body(what: &str) -> Error {
+    Error::invalid_input(format!(
+        "{what} is missing (null or undefined): no body parser read it, or one skipped this content type; {RAW_BODY_HINT}"
+    ))
+}
+
 /// A received body: bytes or text. A parsed object is refused with a
 /// message that says how to get the raw body.
 pub fn body(v: &Input, what: &str) -> Result<Vec<u8>> {
@@ -124,11 +133,7 @@ pub fn body(v: &Input, what: &str) -> Result<Vec<u8>> {
         Input::Map(_) | Input::List(_) => {
             Err(Error::invalid_input(format!("{what}: {RAW_BODY_HINT}")))
         }
-        // Express with no body parser (or `express.raw()` whose `type` did
-        // not match the request) leaves the body undefined.
-        Input::Null => Err(Error::invalid_input(format!(
-            "{what} is missing (null or undefined): no body parser read it, or one that skipped this content type; {RAW_BODY_HINT}"
-        ))),
+        Input::Null => Err(missing_body(what)),
         other => Err(Error::invalid_input(format!(
             "{what} must be bytes or text, not {}",
             other.kind()
