@@ -196,9 +196,9 @@ export interface WebhookEvent<T extends string = string, D = Record<string, unkn
   retentionMs: number;
   /** the provider's own delivery or request id, for logs */
   deliveryId: string | null;
-  /** the signed timestamp, Unix ms, when there is one */
+  /** the signed send time, Unix ms (WorldCard `X-Timestamp`); null where the provider signs none, never a time read from the payload */
   timestampMs: number | null;
-  /** a business key for your own idempotency, where the provider has one */
+  /** `<type>:<kind>:<id>:<status>:<event times>` for your own idempotency beyond the retention (legacy: `topup:<orderNo>:<status>`, ...) */
   businessKey: string | null;
 }
 
@@ -824,8 +824,6 @@ export interface PinToPayMerchantOptions {
   validate?: boolean;
   /** how long webhook delivery keys are kept (default 48 h) */
   retentionMs?: number | bigint;
-  /** window on a signed webhook timestamp, ms, or `off` (default: ± the retention) */
-  webhookWindowMs?: number | 'off';
   /** a replay store shared between instances: an object with `seen(key, ttl_ms) -> bool` (default: in memory, bounded) */
   store?: ReplayStore;
 }
@@ -939,8 +937,6 @@ export interface PayCaClientOptions {
   validate?: boolean;
   /** how long webhook delivery keys are kept (default 48 h) */
   retentionMs?: number | bigint;
-  /** window on a signed webhook timestamp, ms, or `off` (default: ± the retention) */
-  webhookWindowMs?: number | 'off';
   /** a replay store shared between instances: an object with `seen(key, ttl_ms) -> bool` (default: in memory, bounded) */
   store?: ReplayStore;
 }

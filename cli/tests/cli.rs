@@ -76,6 +76,17 @@ fn run(args: &[&str]) -> (i32, String) {
     )
 }
 
+/// A signed webhook as the raw HTTP message file `verify` and `explain` read.
+fn raw_message(hook: &cardwire::envelope::SignedWebhook) -> Vec<u8> {
+    let mut raw = Vec::new();
+    for (k, v) in &hook.headers {
+        raw.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+    }
+    raw.extend_from_slice(b"\r\n");
+    raw.extend_from_slice(&hook.body);
+    raw
+}
+
 /// Sends a raw HTTP request file to the sandbox; the status.
 fn send(base: &str, provider: &str, raw: &[u8]) -> u16 {
     let host = base.trim_start_matches("http://");
@@ -227,12 +238,7 @@ fn verify_and_trigger() {
             None,
         )
         .unwrap();
-    let mut raw = Vec::new();
-    for (k, v) in &hook.headers {
-        raw.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
-    }
-    raw.extend_from_slice(b"\r\n");
-    raw.extend_from_slice(&hook.body);
+    let raw = raw_message(&hook);
     let file = sb.dir.join("hook.http");
     std::fs::write(&file, &raw).unwrap();
     let (code, out) = run(&[
@@ -310,12 +316,7 @@ fn explain_calls_an_event_time_data() {
             None,
         )
         .unwrap();
-    let mut raw = Vec::new();
-    for (k, v) in &hook.headers {
-        raw.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
-    }
-    raw.extend_from_slice(b"\r\n");
-    raw.extend_from_slice(&hook.body);
+    let raw = raw_message(&hook);
     let file = sb.dir.join("old.http");
     std::fs::write(&file, &raw).unwrap();
     let (code, out) = run(&[

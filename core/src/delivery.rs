@@ -269,6 +269,18 @@ pub struct BusinessKeyFields<'a> {
     pub time: &'a [&'a str],
 }
 
+impl BusinessKeyFields<'_> {
+    /// The event's own times as `name = value` pairs, for `explain` (they
+    /// are shown as data, never checked).
+    pub fn times_shown(&self, payload: &Value) -> String {
+        self.time
+            .iter()
+            .filter_map(|f| payload.get(*f).map(|v| format!("{f} = {v}")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// Text of a JSON value as received: a string as it is, a number as its
 /// exact text, anything else as compact JSON; `None` for absent or null.
 fn received_text(v: Option<&Value>) -> Option<String> {

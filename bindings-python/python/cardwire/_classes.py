@@ -389,8 +389,8 @@ class PinToPayMerchant:
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, api_key: str, api_secret: str, *, validate: bool | None = None, retention_ms: int | None = None, webhook_window_ms: int | Literal['off'] | None = None, store: ReplayStore | None = None) -> None:
-        self._h = _native.Handle("PinToPayMerchant", {"api_key": api_key, "api_secret": api_secret, "validate": validate, "retention_ms": retention_ms, "webhook_window_ms": webhook_window_ms, "store": store})
+    def __init__(self, api_key: str, api_secret: str, *, validate: bool | None = None, retention_ms: int | None = None, store: ReplayStore | None = None) -> None:
+        self._h = _native.Handle("PinToPayMerchant", {"api_key": api_key, "api_secret": api_secret, "validate": validate, "retention_ms": retention_ms, "store": store})
 
     def build_request(self, path: str, payload: Payload | None = None, *, timestamp_us: int | None = None, now_ms: int | None = None, idempotency_key: str | None = None, random: bytes | None = None, validate: bool | None = None) -> Any:
         """the exact sealed request"""
@@ -448,8 +448,8 @@ class PayCaClient:
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, client_id: str, client_secret: str, *, validate: bool | None = None, retention_ms: int | None = None, webhook_window_ms: int | Literal['off'] | None = None, store: ReplayStore | None = None) -> None:
-        self._h = _native.Handle("PayCaClient", {"client_id": client_id, "client_secret": client_secret, "validate": validate, "retention_ms": retention_ms, "webhook_window_ms": webhook_window_ms, "store": store})
+    def __init__(self, client_id: str, client_secret: str, *, validate: bool | None = None, retention_ms: int | None = None, store: ReplayStore | None = None) -> None:
+        self._h = _native.Handle("PayCaClient", {"client_id": client_id, "client_secret": client_secret, "validate": validate, "retention_ms": retention_ms, "store": store})
 
     def build_request(self, path: str, payload: Payload | None = None, *, method: Literal['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] | None = None, path_params: Pairs | None = None, query: Pairs | None = None, idempotency_key: str | None = None, request_id: str | None = None, validate: bool | None = None) -> Any:
         """the exact request"""

@@ -738,8 +738,7 @@ pub const CLASSES: &[Class] = &[
             p("api_secret", Ty::Str, "the API secret (at least 8 characters)"),
             VALIDATE_CTOR,
             RETENTION,
-            WINDOW,
-            STORE,
+                        STORE,
         ],
         methods: &[
             m(
@@ -803,8 +802,7 @@ pub const CLASSES: &[Class] = &[
             p("client_secret", Ty::Str, "`x-client-secret`"),
             VALIDATE_CTOR,
             RETENTION,
-            WINDOW,
-            STORE,
+                        STORE,
         ],
         methods: &[
             m(
@@ -1094,8 +1092,8 @@ pub const SHAPES: &[Shape] = &[
             ("delivery_key", "str", "the replay-store key (signed id or authenticated content, hashed)"),
             ("retention_ms", "int", "how long the key must be kept"),
             ("delivery_id", "str?", "the provider's own delivery or request id, for logs"),
-            ("timestamp_ms", "int?", "the signed timestamp, Unix ms, when there is one"),
-            ("business_key", "str?", "a business key for your own idempotency, where the provider has one"),
+            ("timestamp_ms", "int?", "the signed send time, Unix ms (WorldCard `X-Timestamp`); null where the provider signs none, never a time read from the payload"),
+            ("business_key", "str?", "`<type>:<kind>:<id>:<status>:<event times>` for your own idempotency beyond the retention (legacy: `topup:<orderNo>:<status>`, ...)"),
         ],
     },
     Shape {

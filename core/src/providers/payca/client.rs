@@ -415,14 +415,7 @@ impl Client {
         note(
             t,
             "timestamp is data, not a freshness check: PayCA signs no send time (its resend re-sends old events on purpose)",
-            || {
-                super::BUSINESS_KEY_FIELDS
-                    .time
-                    .iter()
-                    .filter_map(|f| raw.get(*f).map(|v| format!("{f} = {v}")))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            },
+            || super::BUSINESS_KEY_FIELDS.times_shown(&raw),
         );
         let delivery_id = match (
             headers.get(HEADER_REQUEST_ID)?,

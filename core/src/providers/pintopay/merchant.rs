@@ -301,14 +301,7 @@ impl Merchant {
         note(
             t,
             "event times (timestamp, created_at, event_time, ...) are data, not a freshness check: PinToPay signs no send time",
-            || {
-                super::BUSINESS_KEY_FIELDS
-                    .time
-                    .iter()
-                    .filter_map(|f| data.get(*f).map(|v| format!("{f} = {v}")))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            },
+            || super::BUSINESS_KEY_FIELDS.times_shown(&data),
         );
         let business_key = business_key(&event_type, &data, &super::BUSINESS_KEY_FIELDS);
         let delivery = self
