@@ -62,7 +62,7 @@ test('methods refuse undefined, wrong types, huge strings and non-JSON', () => {
   const g = new cw.WasabiGateway({ apiKey: 'k' });
   expectCode(() => g.openResponse(200, {}, 'not json', { path: 'cards/info' }), 'malformed_envelope', 'gateway non-JSON');
   expectCode(() => g.openResponse(70000, {}, '{}', { path: 'cards/info' }), null, 'status out of range');
-  expectCode(() => new cw.PayCaClient({ clientId: 'c', clientSecret: 's' }).buildRequest('/v1/x', null, { idempotencyKey: 'k'.repeat(256) }), 'invalid_input', 'long idempotency key');
+  expectCode(() => new cw.PayCaClient({ clientId: 'c', clientSecret: 's' }).buildRequest('/v1/users', null, { idempotencyKey: 'k'.repeat(256) }), 'invalid_input', 'long idempotency key');
 });
 
 test('validation errors carry every field; API errors carry provider details', () => {

@@ -60,7 +60,7 @@ test('WorldCard legacy: AES-ECB/PKCS5 fields both ways with node:crypto', () => 
 
 test('WorldCard legacy: the MD5 signature here is node:crypto\'s MD5 over the sorted parameters and the appSecret, both ways', () => {
   const l = new WorldCardLegacy({ appKey: 'k', appSecret: SECRET });
-  const req = l.buildRequest('/api/card/close', { cardNo: '123', remark: 'x y' });
+  const req = l.buildRequest('/op/card/E/lock', { cardNumber: '123', remark: 'x y' });
   const sent = JSON.parse(req.bodyText);
   const canon = (params) => Object.entries({ ...params, appSecret: SECRET })
     .filter(([k, v]) => k !== 'sign' && v !== '' && v != null)
@@ -70,11 +70,11 @@ test('WorldCard legacy: the MD5 signature here is node:crypto\'s MD5 over the so
 
   // The platform side checks a request signed by hand.
   const platform = new WorldCardLegacyPlatform({ appKey: 'k', appSecret: SECRET });
-  const mine = { cardNo: '456', appKey: 'k', nonce: 'n-1', timestamp: String(Date.now()) };
+  const mine = { cardNumber: '456', appKey: 'k', nonce: 'n-1', timestamp: String(Date.now()) };
   const body = JSON.stringify({ ...mine, sign: crypto.createHash('md5').update(canon(mine)).digest('hex') });
-  assert.equal(platform.verifyRequest({}, body, { path: '/api/card/close' }).cardNo, '456');
+  assert.equal(platform.verifyRequest({}, body, { path: '/op/card/E/lock' }).cardNumber, '456');
   const forged = body.replace('"456"', '"457"');
-  assert.throws(() => platform.verifyRequest({}, forged, { path: '/api/card/close' }), { code: 'signature_invalid' });
+  assert.throws(() => platform.verifyRequest({}, forged, { path: '/op/card/E/lock' }), { code: 'signature_invalid' });
 });
 
 test('PayCA: a webhook signed here is node:crypto\'s HMAC-SHA256 of the exact body', () => {
