@@ -22,7 +22,13 @@ def test_one_delivery_one_new_answer_across_threads_and_instances(redis_server: 
     lock = threading.Lock()
 
     def worker() -> None:
-        seen = d.seen("cardwire:test:k1", 10_000)
+        # A copy arriving while the first is between its reservation and its
+        # commit (one round trip) is answered 5xx ("busy"): retried, never lost.
+        try:
+            seen: Any = d.seen("cardwire:test:k1", 10_000)
+        except cardwire.StoreUnavailable as e:
+            assert "busy" in str(e)
+            seen = "busy"
         with lock:
             answers.append(seen)
 
@@ -31,7 +37,8 @@ def test_one_delivery_one_new_answer_across_threads_and_instances(redis_server: 
         t.start()
     for t in threads:
         t.join()
-    assert answers.count(False) == 1 and answers.count(True) == 15
+    assert answers.count(False) == 1 and answers.count(True) + answers.count("busy") == 15, answers
+    assert d.seen("cardwire:test:k1", 10_000) is True
 
     # Two merchant instances (two "processes") on one Redis: the second sees a duplicate.
     m, p = wc_pair

@@ -6,7 +6,13 @@
 // README, "Running on several instances".
 //
 // * Mark on arrival: `await deliveries.seen(ev.deliveryKey, ev.retentionMs)`
-//   after `checkWebhook` (`SET key done NX PX retention`).
+//   after `checkWebhook`. The key is reserved first (`pending:<token>`,
+//   expiring after `pendingMs`) and marked done only once Redis has answered,
+//   so a command that timed out and ran later leaves at most an expiring
+//   pending entry: the provider's retry is answered 5xx until it expires,
+//   never 'duplicate'. But the delivery is marked before your handler runs:
+//   if the handler crashes, the redelivery comes back duplicate and the event
+//   is lost to you. Prefer `process`.
 // * Mark after processing: `await deliveries.process(ev, handler)` →
 //   'processed' | 'duplicate' (acknowledge, skip) | 'busy' (answer 5xx: the
 //   provider retries). The key is reserved while the handler runs, committed
@@ -17,14 +23,29 @@
 //   by `flush()`, or by a retry timer, while the reservation still stops
 //   other instances.
 //
-// When Redis is unreachable every call rejects with a CardwireError
-// `store_unavailable` (answer 5xx); it never answers "new" by guessing,
-// unless you pass `{ fallback: true }` (a bounded in-memory store of this
-// process decides until Redis is back).
+// When Redis is unreachable, or does not answer within `timeoutMs` (default
+// 2000, whatever the client's own settings), every call rejects with a
+// CardwireError `store_unavailable` (answer 5xx); it never answers "new" by
+// guessing, unless you pass `{ fallback: true }` (a bounded in-memory store
+// of this process decides until Redis is back). A command whose answer was
+// lost may still run: it records at most a pending entry, never done. Every
+// decision carries its own token, so a client's own retry of a command
+// recognises its reservation.
 const { randomBytes } = require('node:crypto');
 const { CardwireError } = require('./error.cjs');
 
 const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// Reserves the key with this decision's token unless it is held; the same
+// token again (a retried command) is still 'new'. Never writes 'done'.
+const RESERVE = "local v = redis.call('GET', KEYS[1]) "
+  + "if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 'new' end "
+  + "if v == ARGV[1] then return 'new' end "
+  + "if v == 'done' then return 'done' end "
+  + "return 'busy'";
+// Marks the key done only while it holds this decision's token.
+const COMMIT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2]) else return 0 end";
+
+const token = () => `pending:${randomBytes(8).toString('hex')}`;
 
 // One command, on either client: ioredis `call`, node-redis `sendCommand`.
 function command(client, args) {
@@ -38,9 +59,26 @@ function keyOf(event) {
   return [String(event.deliveryKey), Number(event.retentionMs)];
 }
 
-function unavailable(e) {
+function unavailable(e, pendingMs) {
+  const outcome = pendingMs === undefined ? 'nothing was recorded'
+    : `it may have been recorded as pending for up to ${pendingMs} ms, never as processed`;
   return new CardwireError('store_unavailable',
-    `replay store unavailable: Redis did not answer (${(e && e.name) || 'error'}); nothing was recorded (answer 5xx so the provider retries)`, {});
+    `replay store unavailable: Redis did not answer (${(e && e.name) || 'error'}); ${outcome} (answer 5xx so the provider retries)`, {});
+}
+
+function busy() {
+  return new CardwireError('store_unavailable',
+    'replay store busy: this delivery is being processed by another instance, or an earlier attempt\'s outcome is unknown; '
+    + 'answer 5xx so the provider retries (it is processed once the reservation expires)', {});
+}
+
+// A command that does not answer within `ms` is a failure (its outcome unknown).
+function within(ms, promise) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => { const e = new Error(`no answer within ${ms} ms`); e.name = 'TimeoutError'; reject(e); }, ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 class Memory {
@@ -55,15 +93,23 @@ class Memory {
   }
   set(key, value, ttl) { this.items.delete(key); this.items.set(key, [value, Date.now() + ttl]); }
   release(key, token) { if (this.live(key) === token) this.items.delete(key); }
+  reserve(key, token, ttl) {
+    const held = this.live(key);
+    if (held === null) { this.set(key, token, ttl); return 'new'; }
+    return held === token ? 'new' : held === 'done' ? 'done' : 'busy';
+  }
+  commit(key, token, ttl) { if (this.live(key) === token) this.set(key, 'done', ttl); }
 }
 
 class RedisDeliveries {
-  constructor(client, { reservationMs = 60_000, fallback = false } = {}) {
+  constructor(client, { reservationMs = 60_000, pendingMs = 30_000, timeoutMs = 2000, fallback = false } = {}) {
     if (!client || (typeof client.call !== 'function' && typeof client.sendCommand !== 'function')) {
       throw new CardwireError('invalid_input', 'RedisDeliveries needs an ioredis client or a connected node-redis (v4+) client', {});
     }
     this.client = client;
     this.reservationMs = reservationMs;
+    this.pendingMs = pendingMs;
+    this.timeoutMs = timeoutMs;
     this.fallback = fallback ? new Memory() : null;
     this.tokens = new Map();
     this.unsaved = new Map();
@@ -74,7 +120,7 @@ class RedisDeliveries {
   async flush() {
     for (const [key, retention] of this.unsaved) {
       try {
-        await command(this.client, ['SET', key, 'done', 'PX', retention]);
+        await within(this.timeoutMs, command(this.client, ['SET', key, 'done', 'PX', retention]));
       } catch (e) {
         throw unavailable(e);
       }
@@ -83,20 +129,46 @@ class RedisDeliveries {
     if (this.unsaved.size === 0 && this.timer) { clearInterval(this.timer); this.timer = null; }
   }
 
-  async call(redisOp, memoryOp) {
+  async call(redisOp, memoryOp, pendingMs) {
     if (this.unsaved.size) await this.flush();
     try {
-      return await redisOp();
+      return await within(this.timeoutMs, redisOp());
     } catch (e) {
       if (this.fallback) return memoryOp(this.fallback);
-      throw unavailable(e);
+      throw unavailable(e, pendingMs);
     }
   }
 
-  /** True when `key` was seen before; records it otherwise. */
+  async reserveKey(key, tok, ttl) {
+    const r = await this.call(() => command(this.client, ['EVAL', RESERVE, 1, key, tok, ttl]), (m) => m.reserve(key, tok, ttl), ttl);
+    return String(r);
+  }
+
+  keepUnsaved(key, retention) {
+    this.unsaved.set(key, retention);
+    if (!this.timer) {
+      this.timer = setInterval(() => { this.flush().catch(() => {}); }, 1000);
+      this.timer.unref?.();
+    }
+  }
+
+  /**
+   * Mark on arrival (a crash in your handler loses the event; see `process`):
+   * true when `key` was processed before; records it otherwise. Rejects with
+   * store_unavailable when another instance holds it or Redis did not answer.
+   */
   async seen(key, ttlMs) {
-    const r = await this.call(() => command(this.client, ['SET', key, 'done', 'PX', ttlMs, 'NX']), (m) => (m.setNx(key, 'done', ttlMs) ? 'OK' : null));
-    return r !== 'OK';
+    const tok = token();
+    const state = await this.reserveKey(key, tok, this.pendingMs);
+    if (state === 'done') return true;
+    if (state === 'busy') throw busy();
+    try {
+      await this.call(() => command(this.client, ['EVAL', COMMIT, 1, key, tok, ttlMs]), (m) => m.commit(key, tok, ttlMs));
+    } catch (e) {
+      if (!(e instanceof CardwireError) || e.code !== 'store_unavailable') throw e;
+      this.keepUnsaved(key, ttlMs); // this caller's delivery all the same; the pending entry stops everyone else
+    }
+    return false;
   }
 
   /** `seen` for many `[key, ttlMs]` at once: the commands go out together on one connection (pipelined). */
@@ -107,14 +179,10 @@ class RedisDeliveries {
   /** 'new' (reserved for you now), 'done' (a duplicate) or 'busy'. */
   async reserve(event) {
     const [key] = keyOf(event);
-    const token = `pending:${randomBytes(8).toString('hex')}`;
-    const r = await this.call(() => command(this.client, ['SET', key, token, 'PX', this.reservationMs, 'NX']), (m) => (m.setNx(key, token, this.reservationMs) ? 'OK' : null));
-    if (r === 'OK') {
-      this.tokens.set(key, token);
-      return 'new';
-    }
-    const held = await this.call(() => command(this.client, ['GET', key]), (m) => m.live(key));
-    return held === 'done' ? 'done' : 'busy';
+    const tok = token();
+    const state = await this.reserveKey(key, tok, this.reservationMs);
+    if (state === 'new') this.tokens.set(key, tok);
+    return state;
   }
 
   /** Marks the delivery processed, kept for its retention. */
@@ -148,11 +216,7 @@ class RedisDeliveries {
     } catch (e) {
       if (!(e instanceof CardwireError) || e.code !== 'store_unavailable') throw e;
       const [key, retention] = keyOf(event);
-      this.unsaved.set(key, retention);
-      if (!this.timer) {
-        this.timer = setInterval(() => { this.flush().catch(() => {}); }, 1000);
-        this.timer.unref?.();
-      }
+      this.keepUnsaved(key, retention);
     }
     return 'processed';
   }

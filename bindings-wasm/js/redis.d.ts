@@ -16,8 +16,19 @@ export type DeliveryRef = Pick<WebhookEvent, 'deliveryKey' | 'retentionMs'> | st
 
 /** Replay and processing decisions on Redis, shared by every instance of a receiver. */
 export class RedisDeliveries {
-  constructor(client: RedisLike, options?: { reservationMs?: number; fallback?: boolean });
-  /** True when `key` was seen before; records it otherwise (`SET key done NX PX ttl`). */
+  /**
+   * `reservationMs`: how long `process` holds a delivery while the handler runs (default 60 s).
+   * `pendingMs`: how long `seen` may leave a pending entry whose outcome was lost (default 30 s).
+   * `timeoutMs`: every Redis call fails with `store_unavailable` after this long (default 2000).
+   * `fallback`: decide in this process's memory while Redis is away (duplicates across instances possible).
+   */
+  constructor(client: RedisLike, options?: { reservationMs?: number; pendingMs?: number; timeoutMs?: number; fallback?: boolean });
+  /**
+   * Mark on arrival: true when `key` was processed before; records it otherwise. The delivery is
+   * marked before your handler runs, so a crash in it loses the event: prefer `process`. Rejects with
+   * `store_unavailable` while another instance holds the key or when Redis did not answer (then at
+   * most a pending entry was recorded: the retry gets 5xx until it expires, never `duplicate`).
+   */
   seen(key: string, ttlMs: number): Promise<boolean>;
   /** `seen` for many `[key, ttlMs]` at once, pipelined on one connection. */
   seenMany(items: Array<[key: string, ttlMs: number]>): Promise<boolean[]>;

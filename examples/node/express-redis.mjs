@@ -19,9 +19,10 @@ const aesKey = '7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a
 const worldcard = new cw.WorldCardMerchant({ appId: 'app_demo', privateKeyPem: key('merchant_2048.pkcs8.pem'), aesKey, platformPublicKeyPem: key('platform_2048.spki.pem') });
 
 export function app(redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') {
-  // No offline queue, no per-command retries: while Redis is away a
-  // decision fails at once and the provider is told to retry.
-  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  // No offline queue, no per-command retries, a command timeout: while
+  // Redis is away or stalled a decision fails fast and the provider is told
+  // to retry.
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000 });
   redis.on('error', () => {}); // reconnects by itself; each decision reports its own failure
   const deliveries = new RedisDeliveries(redis);
   const a = express();

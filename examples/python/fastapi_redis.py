@@ -16,6 +16,8 @@ import cardwire
 import redis.asyncio
 from cardwire.redis import AsyncRedisDeliveries
 from fastapi import FastAPI, Request, Response
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 merchant = cardwire.WorldCardMerchant(
     app_id=os.environ.get("WORLDCARD_APP_ID", "app_demo"),
@@ -23,8 +25,10 @@ merchant = cardwire.WorldCardMerchant(
     aes_key=os.environ["WORLDCARD_AES_KEY"],
     platform_public_key_pem=os.environ["WORLDCARD_PLATFORM_PUBLIC_KEY_PEM"],
 )
+# Timeouts, and no hidden retries (redis-py retries by default, holding a decision for seconds).
 deliveries = AsyncRedisDeliveries(redis.asyncio.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"),
-                                                                socket_timeout=2, socket_connect_timeout=2))
+                                                                socket_timeout=2, socket_connect_timeout=2,
+                                                                retry=Retry(NoBackoff(), 0)))
 app = FastAPI()
 credited: list[str] = []
 

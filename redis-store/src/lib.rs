@@ -7,8 +7,14 @@
 //! platform sides' nonce keys): never a body or a secret.
 //!
 //! * [`RedisReplayGuard`]: the core's [`ReplayGuard`] on a blocking
-//!   connection (`SET key done NX PX ttl`): plug it into `verify_webhook`,
-//!   the platform sides' nonce checks, or `cardwire sandbox --replay-store`.
+//!   connection: plug it into `verify_webhook`, the platform sides' nonce
+//!   checks, or `cardwire sandbox --replay-store`. It marks on arrival, in
+//!   two steps: the key is reserved as `pending:<token>` (expiring after
+//!   `pending_ms`), then marked `done` once Redis has answered. A command
+//!   whose answer was lost (a stalled Redis) leaves at most an expiring
+//!   pending entry: the retry gets `store_unavailable` (5xx) until it
+//!   expires, never "seen before". Marking on arrival still loses an event
+//!   if your handler crashes afterwards: prefer [`RedisDeliveries`].
 //! * [`RedisDeliveries`]: "mark after processing" for async receivers (axum):
 //!   [`process`](RedisDeliveries::process) reserves the key while your
 //!   handler runs, commits it after, releases it on failure; a crash leaves
@@ -21,7 +27,9 @@
 //!   [`flush`](RedisDeliveries::flush)), while the reservation still stops
 //!   other instances.
 //!
-//! Redis unreachable: `store_unavailable` (answer 5xx), never "new".
+//! Redis unreachable or silent: `store_unavailable` (answer 5xx), never
+//! "new". Every decision carries its own token, so the client's own retry of
+//! a command whose answer was lost recognises its reservation.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -31,14 +39,36 @@ use cardwire::{Error, Result};
 
 fn unavailable(e: &redis::RedisError) -> Error {
     Error::StoreUnavailable {
-        reason: format!("Redis did not answer ({:?}); nothing was recorded (answer 5xx so the provider retries)", e.kind()),
+        reason: format!("Redis did not answer ({:?}); it may have been recorded as pending (expiring), never as processed (answer 5xx so the provider retries)", e.kind()),
     }
+}
+
+fn busy() -> Error {
+    Error::StoreUnavailable {
+        reason: "busy: another instance holds this key, or an earlier attempt's outcome is unknown (answer 5xx so the provider retries; it is processed once the reservation expires)".to_owned(),
+    }
+}
+
+/// Reserves the key with this decision's token unless it is held; the same
+/// token again (a retried command) is still `new`. Never writes `done`.
+const RESERVE: &str = "local v = redis.call('GET', KEYS[1]) \
+    if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 'new' end \
+    if v == ARGV[1] then return 'new' end \
+    if v == 'done' then return 'done' end \
+    return 'busy'";
+
+/// Marks the key done only while it holds this decision's token.
+const COMMIT: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2]) else return 0 end";
+
+fn token() -> String {
+    format!("pending:{:016x}", rand::random::<u64>())
 }
 
 /// The replay store on Redis, for the core's synchronous [`ReplayGuard`].
 pub struct RedisReplayGuard {
     client: redis::Client,
     conn: Mutex<Option<redis::Connection>>,
+    pending_ms: u64,
 }
 
 impl std::fmt::Debug for RedisReplayGuard {
@@ -56,7 +86,16 @@ impl RedisReplayGuard {
         Ok(RedisReplayGuard {
             client,
             conn: Mutex::new(None),
+            pending_ms: 30_000,
         })
+    }
+
+    /// How long a reservation whose answer was lost may stand (default 30 s):
+    /// retries are refused with `store_unavailable` until then.
+    #[must_use]
+    pub fn with_pending_ms(mut self, ms: u64) -> Self {
+        self.pending_ms = ms.max(1);
+        self
     }
 
     fn with_conn<T>(
@@ -88,20 +127,29 @@ impl RedisReplayGuard {
 
 impl ReplayGuard for RedisReplayGuard {
     fn check_and_record(&mut self, key: &str, _now_ms: u64, ttl_ms: u64) -> Result<Seen> {
-        let created: Option<String> = self.with_conn(|c| {
-            redis::cmd("SET")
-                .arg(key)
-                .arg("done")
-                .arg("NX")
-                .arg("PX")
-                .arg(ttl_ms.max(1))
-                .query(c)
+        let token = token();
+        let state: String = self.with_conn(|c| {
+            redis::Script::new(RESERVE)
+                .key(key)
+                .arg(&token)
+                .arg(self.pending_ms)
+                .invoke(c)
         })?;
-        Ok(if created.is_some() {
-            Seen::First
-        } else {
-            Seen::Again
-        })
+        match state.as_str() {
+            "done" => return Ok(Seen::Again),
+            "new" => {}
+            _ => return Err(busy()),
+        }
+        // This caller's now. If the answer to the commit is lost, the pending
+        // entry still stops everyone else until it expires: never lost.
+        let _ = self.with_conn(|c| {
+            redis::Script::new(COMMIT)
+                .key(key)
+                .arg(&token)
+                .arg(ttl_ms.max(1))
+                .invoke::<redis::Value>(c)
+        });
+        Ok(Seen::First)
     }
 }
 
@@ -202,28 +250,18 @@ impl RedisDeliveries {
     pub async fn reserve(&self, key: &str) -> Result<Reservation> {
         self.flush().await?;
         let mut c = self.conn.clone();
-        let token = format!("pending:{:016x}", rand::random::<u64>());
-        let created: Option<String> = redis::cmd("SET")
-            .arg(key)
+        let token = token();
+        let state: String = redis::Script::new(RESERVE)
+            .key(key)
             .arg(&token)
-            .arg("NX")
-            .arg("PX")
             .arg(self.reservation_ms.max(1))
-            .query_async(&mut c)
+            .invoke_async(&mut c)
             .await
             .map_err(|e| unavailable(&e))?;
-        if created.is_some() {
-            return Ok(Reservation::New(token));
-        }
-        let held: Option<String> = redis::cmd("GET")
-            .arg(key)
-            .query_async(&mut c)
-            .await
-            .map_err(|e| unavailable(&e))?;
-        Ok(if held.as_deref() == Some("done") {
-            Reservation::Done
-        } else {
-            Reservation::Busy
+        Ok(match state.as_str() {
+            "new" => Reservation::New(token),
+            "done" => Reservation::Done,
+            _ => Reservation::Busy,
         })
     }
 

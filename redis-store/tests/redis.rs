@@ -74,6 +74,17 @@ impl Server {
         }
     }
 
+    /// SIGSTOP (`true`) or SIGCONT (`false`): a stalled, not a dead, Redis.
+    fn pause(&self, stop: bool) {
+        let pid = self.child.as_ref().unwrap().id().to_string();
+        let signal = if stop { "-STOP" } else { "-CONT" };
+        assert!(Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success());
+    }
+
     fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
     }
@@ -128,11 +139,17 @@ fn two_instances_one_decision_through_verify_webhook() {
             .map(|_| {
                 s.spawn(|| {
                     let mut g = RedisReplayGuard::open(&server.url()).unwrap();
+                    // A copy arriving between another's reservation and its
+                    // commit is refused as busy (5xx: retried, never lost).
                     (0..50)
                         .filter(|i| {
-                            g.check_and_record(&format!("cardwire:test:k{i}"), 0, 60_000)
-                                .unwrap()
-                                == Seen::First
+                            match g.check_and_record(&format!("cardwire:test:k{i}"), 0, 60_000) {
+                                Ok(seen) => seen == Seen::First,
+                                Err(e) => {
+                                    assert!(e.to_string().contains("busy"), "{e}");
+                                    false
+                                }
+                            }
                         })
                         .count()
                 })
@@ -283,4 +300,44 @@ async fn redis_away_after_the_handler_returned_keeps_the_commit() {
         other.reserve("cardwire:test:u1").await.unwrap(),
         Reservation::Done
     );
+}
+
+#[test]
+fn a_stalled_redis_never_turns_into_a_lost_delivery() {
+    let server = Server::start("stall");
+    let key = "cardwire:test:stall";
+    let mut first = RedisReplayGuard::open(&server.url())
+        .unwrap()
+        .with_pending_ms(800);
+    first
+        .check_and_record("cardwire:test:warm", 0, 1000)
+        .unwrap();
+    // The guard's read timeout is 2 s: a 3 s pause loses the answer, but the
+    // command runs when Redis resumes.
+    server.pause(true);
+    let err = first.check_and_record(key, 0, 60_000).unwrap_err();
+    server.pause(false);
+    assert_eq!(err.code(), "store_unavailable");
+    assert!(
+        err.to_string()
+            .contains("may have been recorded as pending"),
+        "{err}"
+    );
+    // The provider's retry, on another instance: 5xx while the pending entry
+    // lives, then new; never "seen before".
+    let mut other = RedisReplayGuard::open(&server.url()).unwrap();
+    let mut refused = 0;
+    let answer = loop {
+        match other.check_and_record(key, 0, 60_000) {
+            Ok(seen) => break seen,
+            Err(e) => {
+                assert_eq!(e.code(), "store_unavailable");
+                refused += 1;
+                assert!(refused < 100);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    };
+    assert_eq!(answer, Seen::First);
+    assert_eq!(other.check_and_record(key, 0, 60_000).unwrap(), Seen::Again);
 }

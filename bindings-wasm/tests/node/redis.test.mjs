@@ -54,8 +54,12 @@ for (const [name, client] of [['ioredis', ioredis], ['node-redis', nodeRedis]]) 
   test(`${name}: one delivery, one "new", across instances: verified webhooks marked in Redis`, async () => {
     const d1 = new RedisDeliveries(await client());
     const d2 = new RedisDeliveries(await client());
-    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? d1 : d2).seen(`cardwire:test:${name}:k1`, 10_000)));
-    assert.equal(answers.filter((a) => !a).length, 1);
+    // A copy arriving while the first is between its reservation and its
+    // commit (one round trip) is refused as busy (5xx): retried, never lost.
+    const settled = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => (i % 2 ? d1 : d2).seen(`cardwire:test:${name}:k1`, 10_000)));
+    assert.equal(settled.filter((a) => a.status === 'fulfilled' && a.value === false).length, 1);
+    for (const a of settled) if (a.status === 'rejected') assert.match(a.reason.message, /busy/);
+    assert.equal(await d1.seen(`cardwire:test:${name}:k1`, 10_000), true);
     const p = new cw.WorldCardPlatform({ appId: 'app', merchantPublicKeyPem: key('merchant_2048.spki.pem'), aesKey: AES, platformPrivateKeyPem: key('platform_2048.pkcs8.pem') });
     const m = new cw.WorldCardMerchant({ appId: 'app', privateKeyPem: key('merchant_2048.pkcs8.pem'), aesKey: AES, platformPublicKeyPem: key('platform_2048.spki.pem') });
     const hook = p.signWebhook('card_deposit', { card_id: 'c-1', amount: '10.00', status: 1 });
@@ -112,3 +116,43 @@ test('Redis away after the handler returned: processed, the commit is written wh
   assert.equal(await other.reserve(ev), 'done');
   assert.equal(await d.process(ev, () => assert.fail('processed twice')), 'duplicate');
 });
+
+// A stalled Redis (SIGSTOP, then SIGCONT): a command whose answer was lost may
+// run later, but it records at most an expiring pending entry, so the
+// provider's retry on another instance is answered 5xx until it expires and
+// is processed then, never 'duplicate'.
+for (const [name, client] of [['ioredis', ioredis], ['node-redis', nodeRedis]]) {
+  for (const pauseMs of [300, 1000, 2000]) {
+    test(`${name}: a ${pauseMs} ms pause never turns into a lost delivery`, async () => {
+      const key = `cardwire:test:stall:${name}:${pauseMs}`;
+      const first = new RedisDeliveries(await client(), { pendingMs: 800, timeoutMs: 200 });
+      process.kill(server.pid, 'SIGSTOP');
+      const resumed = new Promise((r) => setTimeout(() => { process.kill(server.pid, 'SIGCONT'); r(); }, pauseMs));
+      await assert.rejects(first.seen(key, 60_000), (e) => e.code === 'store_unavailable' && /may have been recorded as pending/.test(e.message));
+      await resumed;
+      const other = new RedisDeliveries(await client(), { pendingMs: 800 });
+      let answer;
+      for (let i = 0; i < 100 && answer === undefined; i++) {
+        try { answer = await other.seen(key, 60_000); } catch (e) { assert.equal(e.code, 'store_unavailable'); await new Promise((r) => setTimeout(r, 100)); }
+      }
+      assert.equal(answer, false, 'answered 5xx before, now new: never duplicate');
+      assert.equal(await other.seen(key, 60_000), true);
+      // Mark after processing through a pause: processed exactly once.
+      const ev = { deliveryKey: `${key}:process`, retentionMs: 60_000 };
+      const handled = [];
+      const a = new RedisDeliveries(await client(), { reservationMs: 800, timeoutMs: 200 });
+      process.kill(server.pid, 'SIGSTOP');
+      const resumed2 = new Promise((r) => setTimeout(() => { process.kill(server.pid, 'SIGCONT'); r(); }, pauseMs));
+      await assert.rejects(a.process(ev, () => handled.push('a')), { code: 'store_unavailable' });
+      await resumed2;
+      const b = new RedisDeliveries(await client(), { reservationMs: 800 });
+      let outcome = 'busy';
+      for (let i = 0; i < 100 && outcome === 'busy'; i++) {
+        outcome = await b.process(ev, () => handled.push('b'));
+        if (outcome === 'busy') await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual([outcome, handled], ['processed', ['b']]);
+      assert.equal(await b.process(ev, () => handled.push('again')), 'duplicate');
+    });
+  }
+}
