@@ -96,3 +96,44 @@ def redis_server(tmp_path: pathlib.Path) -> Any:
     yield server
     server.kill()
     shutil.rmtree(directory, ignore_errors=True)
+
+
+class PostgresServer:
+    """A real PostgreSQL (scripts/postgres.sh: its data under target/postgres/<name>,
+    run as the `postgres` user when the tests run as root), stoppable and
+    restartable for fault tests."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.url = ""
+
+    def _run(self, *args: str) -> str:
+        import subprocess
+
+        script = pathlib.Path(__file__).resolve().parents[2] / "scripts" / "postgres.sh"
+        return subprocess.run([str(script), *args, self.name], check=True, capture_output=True, text=True).stdout.strip()
+
+    def start(self) -> None:
+        self.url = self._run("start")
+
+    def stop(self) -> None:
+        """A crash: immediate shutdown (the data is kept)."""
+        self._run("stop")
+
+    def restart(self) -> None:
+        self._run("restart")
+
+    def remove(self) -> None:
+        self._run("remove")
+
+
+@pytest.fixture(scope="module")
+def pg_server(request: Any) -> Any:
+    import shutil
+
+    if not shutil.which("pg_ctlcluster"):
+        pytest.fail("PostgreSQL is not installed: `make test` installs Debian's postgresql")
+    server = PostgresServer("py-" + request.module.__name__.replace("test_", ""))
+    server.start()
+    yield server
+    server.remove()
