@@ -122,7 +122,7 @@ test-examples: cli
 
 # Debian packages the tests use, installed in one apt call when any is missing:
 # Chromium (browser suite), redis-server (shared replay stores), softhsm2 (HSM signing).
-SYSTEM_PACKAGES := chromium:chromium redis-server:redis-server softhsm2-util:softhsm2
+SYSTEM_PACKAGES := chromium:chromium redis-server:redis-server softhsm2-util:softhsm2 pg_ctlcluster:postgresql
 setup-system:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
 	  command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; \

@@ -66,7 +66,7 @@ cp bindings-wasm/js/* "$OUT/"
 cp LICENSE-MIT LICENSE-APACHE "$OUT/"
 # One set of types for `import` and `require` (TypeScript reads .d.cts for the latter).
 cp "$OUT/index.d.ts" "$OUT/index.d.cts"
-for sub in redis signers; do sed "s#from './index.js'#from './index.cjs'#" "bindings-wasm/js/$sub.d.ts" > "$OUT/$sub.d.cts"; done
+for sub in redis postgres signers; do sed "s#from './index.js'#from './index.cjs'#" "bindings-wasm/js/$sub.d.ts" > "$OUT/$sub.d.cts"; done
 # cardwire/signers for `require`: the same file as the ES module, exports made CommonJS.
 { echo "'use strict';"; sed -E 's/^export (async )?function/\1function/' bindings-wasm/js/signers.mjs
   echo 'module.exports = { finishWith, decryptWith, webCryptoSigner };'; } > "$OUT/signers.cjs"
