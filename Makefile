@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis bench-redis bench-hsm setup-system clean
+.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -23,6 +23,7 @@ help:
 	@echo "make package - build the npm package (WebAssembly + native addon) into bindings-wasm/pkg"
 	@echo "make test-python - build the Python wheel and run its tests, type checks and a clean install"
 	@echo "make test-redis - four receivers (Python and Node) on one real Redis, with faults"
+	@echo "make test-postgres - the same on one real PostgreSQL (the key in the business transaction)"
 	@echo "make bench-redis / bench-hsm - Redis decisions per second; SoftHSM sign latency"
 
 demo: cli
@@ -65,8 +66,8 @@ wheel-python: $(PYVENV)/.installed
 
 # setup-js: the Express recipe (tests/test_redis_recipes.py) runs on the npm packages.
 test-python: setup-system setup-js wheel-python cli
-	@# The axum recipe of README "Running on several instances", run by tests/test_redis_recipes.py.
-	$(CARGO) build --release -q -p cardwire-redis --examples
+	@# The axum recipes of README "Running on several instances", run by tests/test_{redis,postgres}_recipes.py.
+	$(CARGO) build --release -q -p cardwire-redis -p cardwire-postgres --examples
 	cd bindings-python && ../$(PYPY) -m pytest -q -p no:cacheprovider
 	cd examples/python && ../../$(PYPY) -m mypy --config-file mypy.ini --no-incremental .
 	$(PYPY) -m mypy.stubtest cardwire --allowlist bindings-python/stubtest-allowlist.txt
@@ -168,6 +169,12 @@ test-js: setup-js wheel-python cli
 test-redis: setup-system setup-js wheel-python
 	$(PYPY) tests/redis/run_multi.py
 
+# The same on one real PostgreSQL (run as the `postgres` user, data under
+# target/): the key and the work in one transaction; PostgreSQL stopped
+# mid-run; deaths before and after the commit.
+test-postgres: setup-system setup-js wheel-python
+	$(PYPY) tests/redis/run_multi.py postgres
+
 # Decisions per second on a local Redis: cardwire's stores beside the plain
 # client calls a user would write (Python and Node, single and pipelined).
 bench-redis: setup-system setup-js wheel-python
@@ -185,7 +192,7 @@ bench-hsm: setup-system wheel-python
 
 bench: bench-rust bench-compare bench-python bench-js bench-redis bench-hsm
 
-test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js test-redis
+test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js test-redis test-postgres
 	@echo "make test: all green"
 
 docs:

@@ -1,4 +1,5 @@
-"""Receivers on many instances, on one real Redis (started here).
+"""Receivers on many instances, on one real Redis or one real PostgreSQL
+(started here): `run_multi.py` (Redis) or `run_multi.py postgres`.
 
 Four receiver processes (receiver.py twice, receiver.mjs twice) share one
 redis-server (append-only file, fsync on every write, data under
@@ -21,7 +22,16 @@ event processed exactly once (the receivers' logs); every key Redis holds as
 `done` belongs to an event that was processed; a final redelivery of every
 event comes back `duplicate`. Figures go to target/redis-multi.txt.
 
-    python tests/redis/run_multi.py      (the .venv-py interpreter: cardwire, redis)
+On PostgreSQL (receiver_pg.py twice, receiver_pg.mjs twice; each delivery's
+work is a row written in one transaction with its key): PostgreSQL is
+stopped (an immediate shutdown: a crash) at 40% and restarted 1.5 s later;
+one Python instance dies after its work row and before the commit (rolled
+back: processed on the redelivery), the other after the commit and before
+the acknowledgement (the redelivery is a duplicate). Checked the same way,
+from the `work` and `cardwire_deliveries` tables. Figures go to
+target/postgres-multi.txt.
+
+    python tests/redis/run_multi.py [redis|postgres]   (the .venv-py interpreter: cardwire, redis, psycopg)
 """
 from __future__ import annotations
 
@@ -46,7 +56,8 @@ from common import AES, LEGACY_SECRET, key  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-WORK = ROOT / "target" / "redis-multi"
+STORE = sys.argv[1] if len(sys.argv) > 1 else "redis"
+WORK = ROOT / "target" / f"{STORE}-multi"
 EVENTS, REDELIVERED, FORGED = 1000, 300, 20
 rng = random.Random(23)
 
@@ -92,6 +103,36 @@ class RedisServer:
             self.proc = None
 
 
+class PostgresServer:
+    """scripts/postgres.sh: stop is an immediate shutdown (a crash), the data kept."""
+
+    def __init__(self) -> None:
+        self.url = ""
+
+    def _run(self, what: str) -> str:
+        return subprocess.run([str(ROOT / "scripts" / "postgres.sh"), what, "multi"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    def start(self) -> None:
+        if self.url:
+            self._run("restart")
+            return
+        self.url = self._run("start")
+        import psycopg
+        from cardwire.postgres import PostgresDeliveries
+
+        with psycopg.connect(self.url) as c:
+            PostgresDeliveries().migrate(c)
+            c.execute("CREATE TABLE work (ref text, delivery_key text)")
+            c.commit()
+
+    def kill(self) -> None:
+        self._run("stop")
+
+    def remove(self) -> None:
+        self._run("remove")
+
+
 class Instance:
     def __init__(self, name: str, argv: list[str], log: pathlib.Path) -> None:
         self.name, self.argv, self.log = name, argv, log
@@ -126,22 +167,35 @@ def tamper(body: bytes) -> bytes:
 
 
 def main() -> None:
-    if not shutil.which("redis-server"):
-        sys.exit("redis-server is not installed: `make test` installs Debian's redis-server")
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    server = RedisServer()
-    server.start()
-    url = f"redis://127.0.0.1:{server.port}/0"
-    py = [sys.executable, str(HERE / "receiver.py"), "{port}", url]
-    node = ["node", str(HERE / "receiver.mjs"), "{port}", url]
-    instances = [Instance("py-0", py + [str(WORK / "py-0.log")], WORK / "py-0.log"),
-                 Instance("py-1", py + [str(WORK / "py-1.log")], WORK / "py-1.log"),
-                 Instance("node-0", node + [str(WORK / "node-0.log")], WORK / "node-0.log"),
-                 Instance("node-1", node + [str(WORK / "node-1.log")], WORK / "node-1.log")]
-    instances[0].start(["ev-crash"])
-    for inst in instances[1:]:
-        inst.start()
+    if STORE == "postgres":
+        server: Any = PostgresServer()
+        server.start()
+        url = server.url
+        py = [sys.executable, str(HERE / "receiver_pg.py"), "{port}", url]
+        node = ["node", str(HERE / "receiver_pg.mjs"), "{port}", url]
+        instances = [Instance("py-0", py, WORK / "py-0.log"), Instance("py-1", py, WORK / "py-1.log"),
+                     Instance("node-0", node, WORK / "node-0.log"), Instance("node-1", node, WORK / "node-1.log")]
+        instances[0].start(["ev-crash", "before"])
+        instances[1].start(["ev-crash2", "after"])
+        for inst in instances[2:]:
+            inst.start()
+    else:
+        if not shutil.which("redis-server"):
+            sys.exit("redis-server is not installed: `make test` installs Debian's redis-server")
+        server = RedisServer()
+        server.start()
+        url = f"redis://127.0.0.1:{server.port}/0"
+        py = [sys.executable, str(HERE / "receiver.py"), "{port}", url]
+        node = ["node", str(HERE / "receiver.mjs"), "{port}", url]
+        instances = [Instance("py-0", py + [str(WORK / "py-0.log")], WORK / "py-0.log"),
+                     Instance("py-1", py + [str(WORK / "py-1.log")], WORK / "py-1.log"),
+                     Instance("node-0", node + [str(WORK / "node-0.log")], WORK / "node-0.log"),
+                     Instance("node-1", node + [str(WORK / "node-1.log")], WORK / "node-1.log")]
+        instances[0].start(["ev-crash"])
+        for inst in instances[1:]:
+            inst.start()
 
     # What the providers send.
     sign = signers()
@@ -159,12 +213,15 @@ def main() -> None:
         deliveries.append((ref, route, headers, tamper(body), "forgery"))
     rng.shuffle(deliveries)
     crash_hook = sign["/worldcard"]("ev-crash")
-    crash = ("ev-crash", "/worldcard", crash_hook["headers"], crash_hook["body"], "first")
+    crashes = [("ev-crash", "/worldcard", crash_hook["headers"], crash_hook["body"], "first")]
+    if STORE == "postgres":
+        crash2 = sign["/payca"]("ev-crash2")
+        crashes.append(("ev-crash2", "/payca", crash2["headers"], crash2["body"], "first"))
 
     lock = threading.Lock()
     stats: collections.Counter[str] = collections.Counter()
     acked = threading.Event()
-    genuine = len(deliveries) - FORGED + 1
+    genuine = len(deliveries) - FORGED + len(crashes)
     outage = {"down": False}
     failures: list[str] = []
 
@@ -191,7 +248,7 @@ def main() -> None:
             with lock:
                 stats[f"status {status}"] += 1
                 if outage["down"] and status >= 500:
-                    stats["5xx while Redis was down"] += 1
+                    stats["5xx while the store was down"] += 1
             if kind == "forgery":
                 if status == 401:
                     return "refused"
@@ -238,13 +295,13 @@ def main() -> None:
     threading.Thread(target=restarter, daemon=True).start()
     try:
         with concurrent.futures.ThreadPoolExecutor(12) as pool:
-            crashed = pool.submit(deliver, crash, instances[0])
+            crashed = [pool.submit(deliver, c, instances[i]) for i, c in enumerate(crashes)]
             outcomes = list(pool.map(deliver, deliveries))
-            outcomes.append(crashed.result())
+            outcomes.extend(c.result() for c in crashed)
         elapsed = time.monotonic() - t0
         # The providers' late retries: every event once more, from any instance.
         with concurrent.futures.ThreadPoolExecutor(12) as pool:
-            late = list(pool.map(deliver, originals + [crash]))
+            late = list(pool.map(deliver, originals + crashes))
     finally:
         stop.set()
         time.sleep(0.2)
@@ -254,42 +311,55 @@ def main() -> None:
                 inst.proc.wait()
     processed: collections.Counter[str] = collections.Counter()
     keys: dict[str, str] = {}
-    per_instance = {}
-    for inst in instances:
-        lines = inst.log.read_text().splitlines() if inst.log.exists() else []
-        per_instance[inst.name] = len(lines)
-        for line in lines:
-            ref, dkey = line.split(" ")
-            processed[ref] += 1
-            keys[dkey] = ref
-    r = redis.Redis(port=server.port)
-    done = {k.decode() for k in r.scan_iter("cardwire:*") if r.get(k) == b"done"}
-    server.kill()
+    per_instance: dict[str, int] = {}
+    if STORE == "postgres":
+        import psycopg
 
-    expected = set(refs) | {"ev-crash"}
+        with psycopg.connect(url) as c:
+            for ref, dkey in c.execute("SELECT ref, delivery_key FROM work"):
+                processed[ref] += 1
+                keys[dkey] = ref
+            done = {row[0] for row in c.execute("SELECT delivery_key FROM cardwire_deliveries")}
+        server.remove()
+    else:
+        for inst in instances:
+            lines = inst.log.read_text().splitlines() if inst.log.exists() else []
+            per_instance[inst.name] = len(lines)
+            for line in lines:
+                ref, dkey = line.split(" ")
+                processed[ref] += 1
+                keys[dkey] = ref
+        r = redis.Redis(port=server.port)
+        done = {k.decode() for k in r.scan_iter("cardwire:*") if r.get(k) == b"done"}
+        server.kill()
+
+    expected = set(refs) | {c[0] for c in crashes}
     twice = sorted(ref for ref, n in processed.items() if n > 1)
     missing = sorted(expected - set(processed))
     marked_unprocessed = sorted(done - set(keys))
     unmarked = sorted(set(keys) - done)
     not_duplicate = [o for o in late if o != "duplicate"]
     report = [
-        f"instances: 4 (2 Python, 2 Node) on one redis-server; {len(deliveries) + 1} deliveries "
-        f"({EVENTS + 1} events, {REDELIVERED} redeliveries, {FORGED} forgeries) in {elapsed:.1f} s",
-        f"processed per instance: {per_instance}",
+        f"instances: 4 (2 Python, 2 Node) on one {'PostgreSQL' if STORE == 'postgres' else 'redis-server'}; "
+        f"{len(deliveries) + len(crashes)} deliveries ({EVENTS + len(crashes)} events, {REDELIVERED} redeliveries, "
+        f"{FORGED} forgeries) in {elapsed:.1f} s",
+        f"processed per instance: {per_instance or 'in the work table'}",
         f"responses: {dict(sorted(stats.items()))}",
         f"events processed exactly once: {sum(1 for n in processed.values() if n == 1)}/{len(expected)}; twice or more: {twice}; never: {missing[:5]}",
-        f"keys done in Redis without processing: {marked_unprocessed[:5]}; processed but not done: {unmarked[:5]}",
+        f"keys done in the store without processing: {marked_unprocessed[:5]}; processed but not done: {unmarked[:5]}",
         f"late redelivery of every event: {collections.Counter(late)}",
     ]
-    (ROOT / "target" / "redis-multi.txt").write_text("\n".join(report) + "\n")
+    (ROOT / "target" / f"{STORE}-multi.txt").write_text("\n".join(report) + "\n")
     print("\n".join(report))
     assert not failures, failures[:10]
     assert outcomes.count("refused") == FORGED, "every forgery refused, nothing else"
     assert not twice and not missing, "every event processed exactly once"
-    assert not marked_unprocessed and not unmarked, "done in Redis exactly for the processed events"
+    assert not marked_unprocessed and not unmarked, "done in the store exactly for the processed events"
     assert not not_duplicate, f"late redeliveries must be duplicates: {collections.Counter(late)}"
-    assert stats["5xx while Redis was down"] > 0, "the outage was seen by the receivers"
-    assert instances[0].restarts >= 1 and stats["py-0 exit 17"] >= 1, "the instance died between reserve and commit"
+    assert stats["5xx while the store was down"] > 0, "the outage was seen by the receivers"
+    assert instances[0].restarts >= 1 and stats["py-0 exit 17"] >= 1, "the instance died before its commit"
+    if STORE == "postgres":
+        assert instances[1].restarts >= 1 and stats["py-1 exit 18"] >= 1, "the instance died after its commit, before the ack"
     print("multi-instance: every event processed exactly once")
 
 

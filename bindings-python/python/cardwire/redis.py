@@ -215,9 +215,14 @@ class RedisDeliveries:
     def seen_many(self, items: Iterable[tuple[str, int]]) -> list[bool]:
         """``seen`` for many ``(key, ttl_ms)`` at once, in two pipelined round
         trips (a page of polled events, a batch): each answer is still its own
-        atomic decision."""
+        atomic decision; a key repeated within the batch is a duplicate of
+        its first occurrence."""
         items = list(items)
-        tokens = [_token() for _ in items]
+        first: dict[str, int] = {}
+        for k, ttl in items:
+            first.setdefault(k, ttl)
+        unique = list(first.items())
+        tokens = [_token() for _ in unique]
 
         def pipelined(script: str, args: list[tuple[str, str, int]]) -> list[Any]:
             p = self.client.pipeline(transaction=False)
@@ -226,18 +231,23 @@ class RedisDeliveries:
             return list(p.execute())
 
         states = [str(_text(x)) for x in self._call(
-            lambda: pipelined(_RESERVE, [(k, t, self.pending_ms) for (k, _), t in zip(items, tokens)]),
-            lambda m: [m.reserve(k, t, self.pending_ms) for (k, _), t in zip(items, tokens)],
+            lambda: pipelined(_RESERVE, [(k, t, self.pending_ms) for (k, _), t in zip(unique, tokens)]),
+            lambda m: [m.reserve(k, t, self.pending_ms) for (k, _), t in zip(unique, tokens)],
             pending_ms=self.pending_ms)]
         if "busy" in states:
             raise _busy("delivery")
-        mine = [(k, t, ttl) for (k, ttl), t, st in zip(items, tokens, states) if st == "new"]
+        mine = [(k, t, ttl) for (k, ttl), t, st in zip(unique, tokens, states) if st == "new"]
         if mine:
             try:
                 self._call(lambda: pipelined(_COMMIT, mine), lambda m: [m.commit(k, t, ttl) for k, t, ttl in mine])
             except StoreUnavailable:
                 self._unsaved.update({k: ttl for k, _, ttl in mine})
-        return [st == "done" for st in states]
+        answer = {k: st == "done" for (k, _), st in zip(unique, states)}
+        out = []
+        for k, _ in items:
+            out.append(answer[k])
+            answer[k] = True  # a second occurrence within the batch is a duplicate
+        return out
 
     def reserve(self, event: Any) -> Reserved:
         """``new`` (reserved for you now), ``done`` (processed before: a duplicate) or ``busy``."""
