@@ -428,10 +428,10 @@ pub fn gateway(
             }
         }
     };
-    let endpoint = route.trim_start_matches("/api/v1/");
+    // The gateway's tables are keyed by the whole path (`/api/v1/...`).
     if let Err(cardwire::Error::ValidationFailed { errors }) = cardwire::registry::validate_for(
         cardwire::registry::Provider::WasabiGateway,
-        endpoint,
+        route,
         &p,
         &cardwire::validate::Context::default(),
     ) {
