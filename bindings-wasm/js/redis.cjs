@@ -171,9 +171,16 @@ class RedisDeliveries {
     return false;
   }
 
-  /** `seen` for many `[key, ttlMs]` at once: the commands go out together on one connection (pipelined). */
+  /**
+   * `seen` for many `[key, ttlMs]` at once: the commands go out together on
+   * one connection (pipelined); a key repeated within the batch is a
+   * duplicate of its first occurrence.
+   */
   async seenMany(items) {
-    return Promise.all(items.map(([key, ttlMs]) => this.seen(key, ttlMs)));
+    const first = new Map();
+    for (const [key, ttlMs] of items) if (!first.has(key)) first.set(key, ttlMs);
+    const answers = new Map(await Promise.all([...first].map(async ([key, ttlMs]) => [key, await this.seen(key, ttlMs)])));
+    return items.map(([key]) => { const a = answers.get(key); answers.set(key, true); return a; });
   }
 
   /** 'new' (reserved for you now), 'done' (a duplicate) or 'busy'. */

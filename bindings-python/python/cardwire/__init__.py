@@ -18,8 +18,11 @@ from . import _types  # noqa: F401  (registers Event as a Mapping)
 # (and with `__all__`, so `from cardwire import *` still has them): they need
 # `typing`, which is most of what importing them eagerly would cost.
 def __getattr__(name: str) -> object:
-    from . import _aliases
+    if name.startswith("_") and name != "__all__":
+        raise AttributeError(f"module 'cardwire' has no attribute {name!r}")
+    import importlib
 
+    _aliases = importlib.import_module("cardwire._aliases")
     if name == "__all__":
         return [*_classes_all, *_errors_all, "Event", "backend", *_aliases.__all__]
     if name in _aliases.__all__:

@@ -3,7 +3,6 @@ thread helper the ``*_async`` methods use."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 
 from ._native import Event
@@ -21,6 +20,7 @@ async def _in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     # asyncio is imported on the first async call, not with the package:
     # it is most of what `import cardwire` would otherwise cost.
     import asyncio
+    import functools
 
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))

@@ -239,7 +239,11 @@ class RedisDeliveries:
         mine = [(k, t, ttl) for (k, ttl), t, st in zip(unique, tokens, states) if st == "new"]
         if mine:
             try:
-                self._call(lambda: pipelined(_COMMIT, mine), lambda m: [m.commit(k, t, ttl) for k, t, ttl in mine])
+                def in_memory(m: _Memory) -> None:
+                    for k, t, ttl in mine:
+                        m.commit(k, t, ttl)
+
+                self._call(lambda: pipelined(_COMMIT, mine), in_memory)
             except StoreUnavailable:
                 self._unsaved.update({k: ttl for k, _, ttl in mine})
         answer = {k: st == "done" for (k, _), st in zip(unique, states)}
