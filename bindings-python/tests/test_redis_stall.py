@@ -168,7 +168,7 @@ def test_a_killed_redis_is_5xx_and_nothing_is_lost(redis_server: Any) -> None:
     d = RedisDeliveries(client(redis_server), pending_ms=PENDING_MS)
     redis_server.kill()
     with pytest.raises(cardwire.StoreUnavailable):
-        d.seen(key, 60_000)
+        d.mark_on_arrival(key, 60_000)  # `seen` under the name that says what it does
     redis_server.start()
     again = RedisDeliveries(client(redis_server), pending_ms=PENDING_MS)
     seen, _ = retry_until_answered(again, key)

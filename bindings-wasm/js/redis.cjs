@@ -5,7 +5,8 @@
 // fingerprint>:<id|content>:<sha256>`): never a body or a secret. See the
 // README, "Running on several instances".
 //
-// * Mark on arrival: `await deliveries.seen(ev.deliveryKey, ev.retentionMs)`
+// * Mark on arrival: `await deliveries.markOnArrival(ev.deliveryKey, ev.retentionMs)`
+//   (also under the replay-store protocol's name `seen`)
 //   after `checkWebhook`. The key is reserved first (`pending:<token>`,
 //   expiring after `pendingMs`) and marked done only once Redis has answered,
 //   so a command that timed out and ran later leaves at most an expiring
@@ -158,6 +159,11 @@ class RedisDeliveries {
    * store_unavailable when another instance holds it or Redis did not answer.
    */
   async seen(key, ttlMs) {
+    return this.markOnArrival(key, ttlMs);
+  }
+
+  /** The same as `seen`, named for what it does: marks on arrival, before your work (a crash in the handler loses the event). */
+  async markOnArrival(key, ttlMs) {
     const tok = token();
     const state = await this.reserveKey(key, tok, this.pendingMs);
     if (state === 'done') return true;

@@ -30,6 +30,8 @@ export class RedisDeliveries {
    * most a pending entry was recorded: the retry gets 5xx until it expires, never `duplicate`).
    */
   seen(key: string, ttlMs: number): Promise<boolean>;
+  /** `seen`, named for what it does: marks on arrival, before your work (a crash in your handler loses the event). */
+  markOnArrival(key: string, ttlMs: number): Promise<boolean>;
   /** `seen` for many `[key, ttlMs]` at once, pipelined on one connection; a key repeated in the batch is a duplicate of its first occurrence. */
   seenMany(items: Array<[key: string, ttlMs: number]>): Promise<boolean[]>;
   /** `new` (reserved for you now), `done` (a duplicate) or `busy` (another instance is processing it). */

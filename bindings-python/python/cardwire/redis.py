@@ -10,7 +10,8 @@ command per decision.
 
 Two ways to use it:
 
-* **Mark on arrival** (``seen``, the replay-store protocol):
+* **Mark on arrival** (``mark_on_arrival``, also under the replay-store
+  protocol's name ``seen``):
   ``WorldCardMerchant(..., store=RedisDeliveries(r))`` and ``verify_webhook``
   as usual. The key is first reserved (``pending:<token>``, expiring after
   ``pending_ms``) and marked ``done`` only once Redis has answered, so a
@@ -199,10 +200,16 @@ class RedisDeliveries:
             self._unsaved.pop(key, None)
 
     def seen(self, key: str, ttl_ms: int) -> bool:
-        """The replay-store protocol (**mark on arrival**: a crash in your
-        handler loses the event; see ``process``): True when ``key`` was
-        processed before; records it otherwise. Raises ``StoreUnavailable``
-        when another instance holds it or Redis did not answer."""
+        """The replay-store protocol, which ``verify_webhook(store=...)``
+        calls: :meth:`mark_on_arrival` under the protocol's name."""
+        return self.mark_on_arrival(key, ttl_ms)
+
+    def mark_on_arrival(self, key: str, ttl_ms: int) -> bool:
+        """Marks the delivery when it arrives, before your work: **a crash in
+        your handler loses the event** (the redelivery is a duplicate); see
+        ``process``. Stall-safe: True only when ``key`` was processed before.
+        Raises ``StoreUnavailable`` when another instance holds it or Redis
+        did not answer (then at most an expiring pending entry was recorded)."""
         token = _token()
         state = self._reserve(key, token, self.pending_ms)
         if state == "done":
@@ -344,7 +351,12 @@ class AsyncRedisDeliveries:
             self._unsaved.pop(key, None)
 
     async def seen(self, key: str, ttl_ms: int) -> bool:
-        """Mark on arrival (a crash in your handler loses the event; see ``process``)."""
+        """The replay-store protocol: :meth:`mark_on_arrival` under its name."""
+        return await self.mark_on_arrival(key, ttl_ms)
+
+    async def mark_on_arrival(self, key: str, ttl_ms: int) -> bool:
+        """Marks the delivery when it arrives, before your work: **a crash in
+        your handler loses the event**; see ``process``. Stall-safe."""
         token = _token()
         state = await self._reserve(key, token, self.pending_ms)
         if state == "done":
