@@ -36,7 +36,7 @@ case "$cmd" in
     data="$dir"
     if [ "$(id -u)" = 0 ]; then
       chown postgres "$dir"
-      if ! su postgres -s /bin/sh -c "test -w '$dir'"; then
+      if ! su postgres -s /bin/sh -c "cd / && test -w '$dir'" 2>/dev/null; then
         data=$(mktemp -d /tmp/cardwire-postgres-XXXXXX)
         chown postgres "$data"
         ln -sfn "$data" "$dir/data-elsewhere"
