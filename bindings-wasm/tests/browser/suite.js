@@ -100,7 +100,7 @@ await check('the shared vectors open in the browser (WorldCard responses and web
   for (const n of names) {
     const c = await json(`/tests/vectors/${n}.json`);
     if (c.kind === 'webhook') {
-      const m = new cw.WorldCardMerchant({ appId: 'a', privateKeyPem: await key('merchant_1024.pkcs8.pem'), aesKey: c.aes_key, platformPublicKeyPem: await key(c.platform_public_key) });
+      const m = new cw.WorldCardMerchant({ appId: 'app_cardwire_test', privateKeyPem: await key('merchant_1024.pkcs8.pem'), aesKey: c.aes_key, platformPublicKeyPem: await key(c.platform_public_key) });
       assert(canon(m.verifyWebhook(c.headers, c.body, { nowMs: c.now_ms }).raw) === canon(c.payload), n);
     } else if (c.kind === 'response' && c.aes_key) {
       const m = new cw.WorldCardMerchant({ appId: 'a', privateKeyPem: await key('merchant_1024.pkcs8.pem'), aesKey: c.aes_key });
