@@ -99,6 +99,11 @@ def end_to_end(redis_client: Any, url: str) -> list[tuple[str, float]]:
     h0 = hooks[0]
     assert memory.verify_webhook(h0["headers"], h0["body"]).duplicate is False
     assert memory.verify_webhook(h0["headers"], h0["body"]).duplicate is True
+    # Checked first, on each store: new, then a duplicate.
+    e = plain.check_webhook(hooks[-1]["headers"], hooks[-1]["body"])
+    assert store.seen(e.delivery_key, e.retention_ms) is False and store.seen(e.delivery_key, e.retention_ms) is True
+    assert d.process(conn, e, lambda c, x: None) == "processed" and d.process(conn, e, lambda c, x: None) == "duplicate"
+    hooks = hooks[:-1]
     out = []
     for name, decide in [
         ("in memory (the default store)", lambda h: memory.verify_webhook(h["headers"], h["body"])),
