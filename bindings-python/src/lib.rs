@@ -26,9 +26,7 @@ impl Host for PyHost {
     }
 
     fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
-        getrandom::getrandom(buf).map_err(|_| cardwire::Error::InvalidInput {
-            reason: "the operating system's random source failed".to_owned(),
-        })
+        getrandom::getrandom(buf).map_err(|_| cardwire::Error::RandomUnavailable)
     }
 }
 

@@ -29,9 +29,7 @@ impl Host for JsHost {
     }
 
     fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
-        getrandom::getrandom(buf).map_err(|_| cardwire::Error::InvalidInput {
-            reason: "no secure random source (crypto.getRandomValues)".to_owned(),
-        })
+        getrandom::getrandom(buf).map_err(|_| cardwire::Error::RandomUnavailable)
     }
 }
 

@@ -25,8 +25,8 @@ impl Host for CliHost {
             .unwrap_or(0)
     }
     fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, buf);
-        Ok(())
+        rand::RngCore::try_fill_bytes(&mut rand::rngs::OsRng, buf)
+            .map_err(|_| cardwire::Error::RandomUnavailable)
     }
 }
 

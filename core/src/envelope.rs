@@ -17,8 +17,8 @@ pub struct Headers {
 
 impl Headers {
     /// An empty set.
-    pub fn new() -> Self {
-        Headers::default()
+    pub const fn new() -> Self {
+        Headers { pairs: Vec::new() }
     }
 
     /// Adds a header (repeated names are kept, and reported by [`Headers::require`]).

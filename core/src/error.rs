@@ -178,46 +178,64 @@ pub enum Error {
     },
     /// The provider answered with an error.
     Api(Box<ApiError>),
+    /// The host's random source failed (the operating system's CSPRNG, or
+    /// `crypto.getRandomValues`): nothing was signed, sealed or sent. Never
+    /// a silent fallback; retry, or look at the host.
+    RandomUnavailable,
 }
 
-/// The catalog: every stable code an [`Error`] can carry, in one list.
-/// Bindings check their own lists against this one.
-pub const CODES: &[&str] = &[
-    "invalid_key",
-    "invalid_input",
-    "malformed_envelope",
-    "signature_invalid",
-    "decrypt_failed",
-    "timestamp_out_of_window",
-    "replay_detected",
-    "unknown_merchant",
-    "validation_failed",
-    "idempotency_key_required",
-    "api_error",
-    "store_unavailable",
-    "signer_mismatch",
-];
+/// The one list of codes: each variant, its stable code, and how a binding
+/// that hands an error back (by code and message) gets the variant again.
+/// [`CODES`], [`Error::code`] and [`Error::from_code`] are all made from it.
+macro_rules! catalog {
+    ($($variant:ident => $code:literal, $from:expr;)*) => {
+        /// The catalog: every stable code an [`Error`] can carry, in one list.
+        /// Bindings check their own lists against this one.
+        pub const CODES: &[&str] = &[$($code),*];
+
+        impl Error {
+            /// The stable code (`signature_invalid`, ...): the same in Rust,
+            /// JavaScript and Python.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $(Error::$variant { .. } => $code,)*
+                }
+            }
+
+            /// The error of `code`, as a binding hands one back (a caller's
+            /// error object passed to `rejection` or `retry_decision`), with
+            /// `message` where the variant keeps one; `None` for a code not in
+            /// [`CODES`]. Extra fields (an API error's status, field errors)
+            /// are the binding's to fill in.
+            pub fn from_code(code: &str, message: String) -> Option<Error> {
+                let from: fn(String) -> Error = match code {
+                    $($code => $from,)*
+                    _ => return None,
+                };
+                Some(from(message))
+            }
+        }
+    };
+}
+
+catalog! {
+    InvalidKey => "invalid_key", |_| Error::InvalidKey { reason: "given back by the caller" };
+    InvalidInput => "invalid_input", |reason| Error::InvalidInput { reason };
+    MalformedEnvelope => "malformed_envelope", |reason| Error::MalformedEnvelope { reason };
+    SignatureInvalid => "signature_invalid", |_| Error::SignatureInvalid;
+    DecryptFailed => "decrypt_failed", |_| Error::DecryptFailed;
+    TimestampOutOfWindow => "timestamp_out_of_window", |_| Error::TimestampOutOfWindow;
+    ReplayDetected => "replay_detected", |_| Error::ReplayDetected;
+    UnknownMerchant => "unknown_merchant", |_| Error::UnknownMerchant;
+    ValidationFailed => "validation_failed", |_| Error::ValidationFailed { errors: FieldErrors::new() };
+    IdempotencyKeyRequired => "idempotency_key_required", |_| Error::IdempotencyKeyRequired;
+    Api => "api_error", |message| ApiError::new(String::new(), message).into();
+    StoreUnavailable => "store_unavailable", |reason| Error::StoreUnavailable { reason };
+    SignerMismatch => "signer_mismatch", |cause| Error::SignerMismatch { cause };
+    RandomUnavailable => "random_unavailable", |_| Error::RandomUnavailable;
+}
 
 impl Error {
-    /// The stable snake_case code, identical in Rust, JavaScript and Python.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Error::InvalidKey { .. } => "invalid_key",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::MalformedEnvelope { .. } => "malformed_envelope",
-            Error::SignatureInvalid => "signature_invalid",
-            Error::DecryptFailed => "decrypt_failed",
-            Error::TimestampOutOfWindow => "timestamp_out_of_window",
-            Error::ReplayDetected => "replay_detected",
-            Error::UnknownMerchant => "unknown_merchant",
-            Error::ValidationFailed { .. } => "validation_failed",
-            Error::IdempotencyKeyRequired => "idempotency_key_required",
-            Error::Api(_) => "api_error",
-            Error::StoreUnavailable { .. } => "store_unavailable",
-            Error::SignerMismatch { .. } => "signer_mismatch",
-        }
-    }
-
     pub(crate) fn invalid_input(reason: impl Into<String>) -> Self {
         Error::InvalidInput {
             reason: reason.into(),
@@ -264,6 +282,9 @@ impl fmt::Display for Error {
             Error::SignerMismatch { cause } => {
                 write!(f, "the external signer's result does not verify with the key's public half: {cause}")
             }
+            Error::RandomUnavailable => f.write_str(
+                "the host's random source failed; nothing was produced (retry, or check the host's CSPRNG)",
+            ),
             Error::Api(e) => {
                 write!(f, "provider error {}: {}", e.provider_code, e.message)?;
                 if let Some(s) = e.status {
@@ -297,6 +318,19 @@ mod tests {
             assert!(seen.insert(*c), "duplicate code {c}");
             assert!(c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
         }
+    }
+
+    #[test]
+    fn every_code_reads_back_as_its_own_variant() {
+        for c in CODES {
+            let e = Error::from_code(c, "m".into());
+            assert_eq!(e.as_ref().map(Error::code), Some(*c));
+        }
+        assert_eq!(Error::from_code("no_such_code", "m".into()), None);
+        assert_eq!(
+            Error::from_code("random_unavailable", String::new()).map(|e| e.to_string().contains("random source")),
+            Some(true)
+        );
     }
 
     #[test]

@@ -46,6 +46,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod contract;
 pub mod crypto;
 pub mod delivery;
 pub mod encoding;
@@ -56,6 +57,7 @@ pub mod explain;
 pub mod external;
 pub mod keys;
 pub mod lenient;
+pub mod prelude;
 pub mod providers;
 #[cfg(feature = "reveal")]
 pub mod reveal;
@@ -64,6 +66,10 @@ pub mod time;
 pub mod validate;
 pub mod wire;
 
+pub use contract::{
+    MicrosStamp, Notification, Opened, Received, Request, RequestBuilder, RequestVerifier,
+    ResponseOpener, WebhookReceiver, WebhookSigner,
+};
 pub use delivery::{Delivery, DeliveryConfig, WebhookEvent, WindowPolicy};
 pub use envelope::{
     Headers, MemoryReplayGuard, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,

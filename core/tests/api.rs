@@ -335,3 +335,39 @@ fn a_parsed_object_where_the_raw_body_belongs_says_how_to_get_it() {
         "{e}"
     );
 }
+
+/// A host whose random source fails: every call that needs randomness says
+/// so with its own code, and nothing is produced.
+struct NoRandom;
+impl Host for NoRandom {
+    fn now_ms(&self) -> u64 {
+        1_764_000_000_000
+    }
+    fn fill_random(&self, _buf: &mut [u8]) -> cardwire::Result<()> {
+        Err(cardwire::Error::RandomUnavailable)
+    }
+}
+
+#[test]
+fn a_failing_random_source_is_random_unavailable_not_invalid_input() {
+    let m = Instance::new("PinToPayMerchant", &ctor("PinToPayMerchant"), &NoRandom).unwrap();
+    let e = m
+        .call(
+            "build_request",
+            &[s("/api/v1/cards/list"), map(&[])],
+            None,
+            &NoRandom,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "random_unavailable");
+    assert_eq!(api::error_info(&e).code, "random_unavailable");
+    assert!(cardwire::CODES.contains(&"random_unavailable"));
+    // With a seed, no host randomness is needed.
+    let ok = m.call(
+        "build_request",
+        &[s("/api/v1/cards/list"), map(&[])],
+        Some(&map(&[("random", Input::Bytes(vec![1; 32]))])),
+        &NoRandom,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+}

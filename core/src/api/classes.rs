@@ -2,7 +2,6 @@
 //! options, method dispatch, result shapes. What every binding would
 //! otherwise write again.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
@@ -14,6 +13,10 @@ use super::value::{Input, Out};
 use super::vocab::{self, Class};
 use crate::crypto::rsa_pss::PssSaltPolicy;
 use crate::delivery::{DeliveryConfig, MemoryReplayGuard, ReplayGuard, WebhookEvent, WindowPolicy};
+use crate::contract::{
+    Notification, Opened, Received, Request, RequestBuilder, RequestVerifier, ResponseOpener,
+    WebhookReceiver, WebhookSigner,
+};
 use crate::envelope::{OutgoingRequest, OutgoingResponse, Payload, SignedWebhook, Window};
 use crate::error::{Error, Result};
 use crate::external::{Prepared, PreparedDecrypt};
@@ -54,7 +57,6 @@ pub struct Instance {
     class: &'static Class,
     inner: Inner,
     store: Mutex<Store>,
-    last_us: AtomicU64,
 }
 
 impl std::fmt::Debug for Instance {
@@ -281,15 +283,6 @@ pub(crate) fn webhook_out(w: SignedWebhook) -> Out {
     )
 }
 
-struct Opened {
-    data: Value,
-    code: Option<String>,
-    message: Option<String>,
-    status: u16,
-    authenticated: bool,
-    unencrypted_fields: Vec<String>,
-}
-
 fn opened_out(o: Opened) -> Out {
     Out::Record(
         "opened",
@@ -305,6 +298,25 @@ fn opened_out(o: Opened) -> Out {
             ),
         ],
     )
+}
+
+/// The `headers` argument; none (null or left out) is an empty set.
+fn optional_headers(a: &Args<'_>) -> Result<crate::envelope::Headers> {
+    match a.get("headers") {
+        Some(Input::Null) | None => Ok(crate::envelope::Headers::new()),
+        Some(_) => a.headers("headers"),
+    }
+}
+
+/// `open_response` for any provider: the status, headers and body (and the
+/// path, where given) as one received message.
+fn opened<P: ResponseOpener>(p: &P, a: &Args<'_>, now_ms: u64) -> Result<Out> {
+    let headers = optional_headers(a)?;
+    let body = a.body("body")?;
+    let path = a.opt_str("path")?;
+    let mut msg = Received::response(a.status("status")?, &headers, &body);
+    msg.path = path.as_deref();
+    Ok(opened_out(p.open_response(&msg, now_ms)?))
 }
 
 /// The `data` of a serde-tagged event (`{"type", "data"}`); the raw payload
@@ -493,7 +505,6 @@ impl Instance {
             class: spec,
             inner,
             store: Mutex::new(Box::new(MemoryReplayGuard::default())),
-            last_us: AtomicU64::new(0),
         })
     }
 
@@ -523,34 +534,45 @@ impl Instance {
         }
     }
 
-    fn record<E>(
+    /// `check_webhook` / `verify_webhook` for any provider: the headers
+    /// (none for a provider that signs its body only) and body as one
+    /// received message; `verify` records it in the call's store.
+    fn webhook<P: WebhookReceiver>(
         &self,
-        ev: WebhookEvent<E>,
+        p: &P,
+        a: &Args<'_>,
         now_ms: u64,
+        verify: bool,
         over: &mut Option<&mut dyn ReplayGuard>,
-    ) -> Result<WebhookEvent<E>> {
-        self.with_store(over, |s| ev.recorded(s, now_ms))
+    ) -> Result<WebhookEvent<P::Event>> {
+        let headers = optional_headers(a)?;
+        let body = a.body("body")?;
+        let ev = p.check_webhook(&Received::new(&headers, &body), now_ms)?;
+        if verify {
+            self.with_store(over, |s| ev.recorded(s, now_ms))
+        } else {
+            Ok(ev)
+        }
     }
 
-    /// A PinToPay microsecond timestamp from the host clock, strictly
-    /// increasing per instance, so two requests in the same millisecond
-    /// never share one (the platform refuses a repeated
-    /// `api_key + path + request_timestamp`).
-    fn next_us(&self, now_ms: u64) -> u64 {
-        let candidate = now_ms.saturating_mul(1000);
-        let mut last = self.last_us.load(Ordering::Relaxed);
-        loop {
-            let next = candidate.max(last.saturating_add(1));
-            match self.last_us.compare_exchange_weak(
-                last,
-                next,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return next,
-                Err(seen) => last = seen,
-            }
-        }
+    /// `verify_request` for any provider: headers, body and (where given)
+    /// path as one received message, checked against the call's store.
+    fn verify_request<P: RequestVerifier>(
+        &self,
+        p: &P,
+        a: &Args<'_>,
+        now_ms: u64,
+        over: &mut Option<&mut dyn ReplayGuard>,
+    ) -> Result<P::Verified> {
+        let headers = optional_headers(a)?;
+        let body = match a.get("body") {
+            Some(b) => super::value::body(b, "verify_request: body")?,
+            None => Vec::new(),
+        };
+        let path = a.opt_str("path")?;
+        let mut msg = Received::new(&headers, &body);
+        msg.path = path.as_deref();
+        self.with_store(over, |store| p.verify_request(&msg, now_ms, store))
     }
 
     /// Calls method `name` with positional `args` and the `options` map.
@@ -589,50 +611,29 @@ impl Instance {
             // ---------------------------------------------------- WorldCard
             (Inner::WorldCardMerchant(m), "build_request" | "prepare_request") => {
                 let path = a.str("path")?;
-                let payload = a
-                    .request_payload(crate::registry::Provider::WorldCard)?
-                    .unwrap_or_else(|| b"{}".to_vec());
-                let ts = match a.opt_uint("timestamp_s")? {
-                    Some(s) => s,
-                    None => now()? / 1000,
-                };
+                let payload = a.request_payload(crate::registry::Provider::WorldCard)?;
                 let nonce = match a.opt_str("nonce")? {
                     Some(n) => n,
                     None => random_hex(host, 16)?,
                 };
-                let stamp = worldcard::Stamp {
-                    unix_seconds: ts,
-                    nonce: &nonce,
+                let req = Request {
+                    payload: payload.as_deref().map(Payload::Bytes),
+                    validate: a.opt_bool("validate")?,
+                    nonce: Some(&nonce),
+                    timestamp: a.opt_uint("timestamp_s")?,
+                    ..Request::new(&path)
                 };
                 let mut r = rng()?;
-                let validate = a.opt_bool("validate")?;
                 if method.name == "prepare_request" {
-                    let p =
-                        m.prepare_request(&path, payload.as_slice(), stamp, &mut r, validate)?;
+                    let p = m.prepare_request(&req, now()?, &mut r)?;
                     return Ok(prepared_out("prepared_request", p, request_out));
                 }
-                let req = if validate == Some(false) {
-                    m.build_request_unvalidated(&path, payload.as_slice(), stamp, &mut r)?
-                } else {
-                    m.build_request(&path, payload.as_slice(), stamp, &mut r)?
-                };
-                Ok(request_out(req))
+                Ok(request_out(m.build_request(&req, now()?, &mut r)?))
             }
             (Inner::WorldCardMerchant(m), "finish_request") => Ok(request_out(
                 m.finish_request(Given::read(&a)?.request(), &a.bytes("signature")?)?,
             )),
-            (Inner::WorldCardMerchant(m), "open_response") => {
-                let status = a.status("status")?;
-                let r = m.open_response(&a.body("body")?, Some(status))?;
-                Ok(opened_out(Opened {
-                    data: r.data.unwrap_or(Value::Null),
-                    code: Some(r.code.to_string()),
-                    message: Some(r.message),
-                    status,
-                    authenticated: false,
-                    unencrypted_fields: r.unencrypted_fields,
-                }))
-            }
+            (Inner::WorldCardMerchant(m), "open_response") => opened(m, &a, now()?),
             (Inner::WorldCardMerchant(m), "decrypt_field") => {
                 Ok(Out::Str(m.decrypt_field(&a.str("value")?)?))
             }
@@ -640,25 +641,12 @@ impl Instance {
                 Ok(Out::Str(m.encrypt_field(&a.str("value")?, &mut rng()?)?))
             }
             (Inner::WorldCardMerchant(m), "check_webhook" | "verify_webhook") => {
-                let now = now()?;
-                let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
-                let ev = if method.name == "verify_webhook" {
-                    self.record(ev, now, &mut over)?
-                } else {
-                    ev
-                };
+                let ev = self.webhook(m, &a, now()?, method.name == "verify_webhook", &mut over)?;
                 let data = tagged_data(&ev.event, &ev.raw);
                 Ok(event_out(ev, data))
             }
             (Inner::WorldCardPlatform(p, _), "verify_request") => {
-                let headers = a.headers("headers")?;
-                let body = a.body("body")?;
-                let now_s = now()? / 1000;
-                let v = self.with_store(&mut over, |store| match a.opt_str("path")? {
-                    Some(path) => p.verify_request_for(&headers, &path, &body, now_s, store),
-                    None => p.verify_request(&headers, &body, now_s, store),
-                })?;
-                Ok(Out::Json(v.json))
+                Ok(Out::Json(self.verify_request(p, &a, now()?, &mut over)?.json))
             }
             (Inner::WorldCardPlatform(p, app_id), "seal_response") => {
                 let data = a.opt_payload("payload")?;
@@ -670,30 +658,24 @@ impl Instance {
                 )?))
             }
             (Inner::WorldCardPlatform(p, app_id), "sign_webhook" | "prepare_webhook") => {
-                let ts = match a.opt_uint("timestamp_ms")? {
-                    Some(t) => t,
-                    None => now()?,
-                };
                 let nonce = match a.opt_str("nonce")? {
                     Some(n) => n,
                     None => random_hex(host, 16)?,
                 };
                 let data = a.payload("data")?;
                 let kind = a.str("event_type")?;
+                let hook = Notification {
+                    id: Some(&nonce),
+                    timestamp_ms: a.opt_uint("timestamp_ms")?,
+                    app_id: Some(app_id),
+                    ..Notification::new(&kind, data.as_slice())
+                };
                 let mut r = rng()?;
                 if method.name == "prepare_webhook" {
-                    let prepared =
-                        p.prepare_webhook(app_id, &kind, data.as_slice(), ts, &nonce, &mut r)?;
+                    let prepared = p.prepare_webhook(&hook, now()?, &mut r)?;
                     return Ok(prepared_out("prepared_webhook", prepared, webhook_out));
                 }
-                Ok(webhook_out(p.sign_webhook(
-                    app_id,
-                    &kind,
-                    data.as_slice(),
-                    ts,
-                    &nonce,
-                    &mut r,
-                )?))
+                Ok(webhook_out(p.sign_webhook(&hook, now()?, &mut r)?))
             }
             (Inner::WorldCardPlatform(p, _), "finish_webhook") => Ok(webhook_out(
                 p.finish_webhook(Given::read(&a)?.webhook(), &a.bytes("signature")?)?,
@@ -701,34 +683,21 @@ impl Instance {
             // ----------------------------------------------------- legacy
             (Inner::WorldCardLegacy(c), "build_request") => {
                 let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
-                let ts = match a.opt_uint("timestamp_ms")? {
-                    Some(t) => t,
-                    None => now()?,
-                };
+                let payload = a.opt_payload("payload")?;
                 let nonce = match a.opt_str("nonce")? {
                     Some(n) => n,
                     None => random_hex(host, 8)?,
                 };
-                let req = if a.opt_bool("validate")? == Some(false) {
-                    c.build_request_unvalidated(&path, payload.as_slice(), ts, &nonce)?
-                } else {
-                    c.build_request(&path, payload.as_slice(), ts, &nonce)?
+                let req = Request {
+                    payload: payload.as_deref().map(Payload::Bytes),
+                    validate: a.opt_bool("validate")?,
+                    nonce: Some(&nonce),
+                    timestamp: a.opt_uint("timestamp_ms")?,
+                    ..Request::new(&path)
                 };
-                Ok(request_out(req))
+                Ok(request_out(c.build_request(&req, now()?, &mut rng()?)?))
             }
-            (Inner::WorldCardLegacy(c), "open_response") => {
-                let status = a.status("status")?;
-                let data = c.open_response(&a.body("body")?, Some(status))?;
-                Ok(opened_out(Opened {
-                    data,
-                    code: Some("200".to_owned()),
-                    message: None,
-                    status,
-                    authenticated: false,
-                    unencrypted_fields: Vec::new(),
-                }))
-            }
+            (Inner::WorldCardLegacy(c), "open_response") => opened(c, &a, now()?),
             (Inner::WorldCardLegacy(c), "decrypt_field") => {
                 Ok(Out::Str(c.decrypt_field(&a.str("value")?)?))
             }
@@ -736,20 +705,13 @@ impl Instance {
                 Ok(Out::Str(c.encrypt_field(&a.str("value")?)?))
             }
             (Inner::WorldCardLegacy(c), "check_webhook" | "verify_webhook") => {
-                let now = now()?;
-                let ev = c.check_webhook(&a.body("body")?)?;
-                let ev = if method.name == "verify_webhook" {
-                    self.record(ev, now, &mut over)?
-                } else {
-                    ev
-                };
+                let ev = self.webhook(c, &a, now()?, method.name == "verify_webhook", &mut over)?;
                 let data = tagged_data(&ev.event, &ev.raw);
                 Ok(event_out(ev, data))
             }
-            (Inner::WorldCardLegacyPlatform(p), "verify_request") => {
-                let fields = p.verify_request(&a.str("path")?, &a.body("body")?)?;
-                Ok(Out::Json(Value::Object(fields)))
-            }
+            (Inner::WorldCardLegacyPlatform(p), "verify_request") => Ok(Out::Json(Value::Object(
+                self.verify_request(p, &a, now()?, &mut over)?,
+            ))),
             (Inner::WorldCardLegacyPlatform(p), "seal_response") => {
                 let data = a
                     .opt_payload("payload")?
@@ -757,20 +719,20 @@ impl Instance {
                 Ok(response_out(p.seal_response(data.as_slice())?))
             }
             (Inner::WorldCardLegacyPlatform(p), "sign_webhook") => {
-                Ok(webhook_out(p.sign_webhook(a.payload("data")?.as_slice())?))
+                let data = a.payload("data")?;
+                let hook = Notification::new("", data.as_slice());
+                Ok(webhook_out(p.sign_webhook(&hook, now()?, &mut rng()?)?))
             }
             // ----------------------------------------------------- Wasabi
             (Inner::WasabiMerchant(m), "build_request") => {
                 let path = a.str("path")?;
                 let payload = a.opt_payload("payload")?;
-                let p = payload.as_deref().map(Payload::Bytes);
-                let mut r = rng()?;
-                let req = if a.opt_bool("validate")? == Some(false) {
-                    m.build_request_unvalidated(&path, p, &mut r)?
-                } else {
-                    m.build_request(&path, p, &mut r)?
+                let req = Request {
+                    payload: payload.as_deref().map(Payload::Bytes),
+                    validate: a.opt_bool("validate")?,
+                    ..Request::new(&path)
                 };
-                Ok(request_out(req))
+                Ok(request_out(m.build_request(&req, now()?, &mut rng()?)?))
             }
             (Inner::WasabiMerchant(m), "upload_file") => Ok(request_out(m.upload_file(
                 &a.str("filename")?,
@@ -782,13 +744,12 @@ impl Instance {
             (Inner::WasabiMerchant(m), "prepare_request") => {
                 let path = a.str("path")?;
                 let payload = a.opt_payload("payload")?;
-                let p = payload.as_deref().map(Payload::Bytes);
-                let prepared = m.prepare_request(
-                    &path,
-                    p,
-                    &mut call_rng(host, None)?,
-                    a.opt_bool("validate")?,
-                )?;
+                let req = Request {
+                    payload: payload.as_deref().map(Payload::Bytes),
+                    validate: a.opt_bool("validate")?,
+                    ..Request::new(&path)
+                };
+                let prepared = m.prepare_request(&req, now()?, &mut call_rng(host, None)?)?;
                 Ok(prepared_out("prepared_request", prepared, request_out))
             }
             (Inner::WasabiMerchant(m), "prepare_upload") => {
@@ -815,18 +776,7 @@ impl Instance {
                 let plain = byte_list(a.get("plaintexts"), "plaintexts")?;
                 Ok(Out::Str(m.finish_decrypt(&blocks, &plain)?))
             }
-            (Inner::WasabiMerchant(m), "open_response") => {
-                let status = a.status("status")?;
-                let r = m.open_response(&a.headers("headers")?, &a.body("body")?, Some(status))?;
-                Ok(opened_out(Opened {
-                    data: r.data,
-                    code: Some(r.code.to_string()),
-                    message: r.msg,
-                    status,
-                    authenticated: r.signature_verified,
-                    unencrypted_fields: Vec::new(),
-                }))
-            }
+            (Inner::WasabiMerchant(m), "open_response") => opened(m, &a, now()?),
             (Inner::WasabiMerchant(m), "decrypt_field") => Ok(Out::Str(
                 m.decrypt_field(&a.str("value")?, &mut call_rng(host, None)?)?,
             )),
@@ -834,36 +784,25 @@ impl Instance {
                 m.open_sensitive(&a.json("data")?, &mut call_rng(host, None)?)?,
             )),
             (Inner::WasabiMerchant(m), "check_webhook" | "verify_webhook") => {
-                let now = now()?;
-                let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?)?;
-                let ev = if method.name == "verify_webhook" {
-                    self.record(ev, now, &mut over)?
-                } else {
-                    ev
-                };
+                let ev = self.webhook(m, &a, now()?, method.name == "verify_webhook", &mut over)?;
                 let data = ev.event.data.clone();
                 Ok(event_out(ev, data))
             }
             (Inner::WasabiPlatform(p), "verify_request") => {
-                let headers = a.headers("headers")?;
-                let body = a.body("body")?;
-                Ok(Out::Json(match a.opt_str("path")? {
-                    Some(path) => p.verify_request_for(&headers, &path, &body)?,
-                    None => p.verify_request(&headers, &body)?,
-                }))
+                Ok(Out::Json(self.verify_request(p, &a, now()?, &mut over)?))
             }
             (Inner::WasabiPlatform(p), "seal_response") => {
                 let data = a
                     .opt_payload("payload")?
                     .unwrap_or_else(|| b"null".to_vec());
-                Ok(response_out(p.sign_response(
+                Ok(response_out(p.seal_response(
                     data.as_slice(),
                     &mut call_rng(host, None)?,
                 )?))
             }
             (Inner::WasabiPlatform(p), "seal_error") => {
                 let code = i64::try_from(a.uint("code")?).unwrap_or(i64::MAX);
-                Ok(response_out(p.sign_error(
+                Ok(response_out(p.seal_error(
                     code,
                     &a.str("message")?,
                     &mut call_rng(host, None)?,
@@ -874,10 +813,11 @@ impl Instance {
                     Some(r) => r,
                     None => random_hex(host, 16)?,
                 };
-                Ok(webhook_out(p.sign_notification(
-                    &a.str("event_type")?,
-                    a.payload("data")?.as_slice(),
-                    &rid,
+                let (kind, data) = (a.str("event_type")?, a.payload("data")?);
+                let hook = Notification::new(&kind, data.as_slice()).id(&rid);
+                Ok(webhook_out(p.sign_webhook(
+                    &hook,
+                    now()?,
                     &mut call_rng(host, None)?,
                 )?))
             }
@@ -907,15 +847,13 @@ impl Instance {
                     Some(r) => r,
                     None => random_hex(host, 16)?,
                 };
-                let prepared = p.prepare_notification(
-                    &a.str("event_type")?,
-                    a.payload("data")?.as_slice(),
-                    &rid,
-                )?;
+                let (kind, data) = (a.str("event_type")?, a.payload("data")?);
+                let hook = Notification::new(&kind, data.as_slice()).id(&rid);
+                let prepared = p.prepare_webhook(&hook, now()?, &mut call_rng(host, None)?)?;
                 Ok(prepared_out("prepared_webhook", prepared, webhook_out))
             }
             (Inner::WasabiPlatform(p), "finish_webhook") => Ok(webhook_out(
-                p.finish_notification(Given::read(&a)?.webhook(), &a.bytes("signature")?)?,
+                p.finish_webhook(Given::read(&a)?.webhook(), &a.bytes("signature")?)?,
             )),
             (Inner::WasabiPlatform(p), "encrypt_field") => {
                 let pad = a.opt_choice("padding", &["pkcs1v15", "oaep-sha1", "oaep-sha256"])?;
@@ -928,14 +866,14 @@ impl Instance {
             (Inner::WasabiGateway(g), "build_request") => {
                 let path = a.str("path")?;
                 let payload = a.opt_payload("payload")?;
-                let p = payload.as_deref().map(Payload::Bytes);
                 let method_name = a.opt_choice("method", &["GET", "POST", "get", "post"])?;
-                let req = if a.opt_bool("validate")? == Some(false) {
-                    g.build_request_unvalidated(&path, method_name.as_deref(), p)?
-                } else {
-                    g.build_request(&path, method_name.as_deref(), p)?
+                let req = Request {
+                    payload: payload.as_deref().map(Payload::Bytes),
+                    method: method_name.as_deref(),
+                    validate: a.opt_bool("validate")?,
+                    ..Request::new(&path)
                 };
-                Ok(request_out(req))
+                Ok(request_out(g.build_request(&req, now()?, &mut rng()?)?))
             }
             (Inner::WasabiGateway(g), "upload_file") => Ok(request_out(g.upload_file(
                 &a.str("filename")?,
@@ -943,24 +881,7 @@ impl Instance {
                 &a.bytes("bytes")?,
                 &mut rng()?,
             )?)),
-            (Inner::WasabiGateway(g), "open_response") => {
-                let status = a.status("status")?;
-                let data = g.open_response(
-                    &a.str("path")?,
-                    status,
-                    &a.headers("headers")?,
-                    &a.body("body")?,
-                    now()?,
-                )?;
-                Ok(opened_out(Opened {
-                    data,
-                    code: Some("200".to_owned()),
-                    message: None,
-                    status,
-                    authenticated: false,
-                    unencrypted_fields: Vec::new(),
-                }))
-            }
+            (Inner::WasabiGateway(g), "open_response") => opened(g, &a, now()?),
             (Inner::WasabiGateway(g), "retry_decision") => {
                 let err = super::error_from_input(a.get("error").unwrap_or(&Input::Null));
                 let attempts = u32::try_from(a.uint("attempts")?).unwrap_or(u32::MAX);
@@ -1005,59 +926,25 @@ impl Instance {
             // --------------------------------------------------- PinToPay
             (Inner::PinToPayMerchant(m), "build_request") => {
                 let path = a.str("path")?;
-                let payload = a
-                    .request_payload(crate::registry::Provider::PinToPay)?
-                    .unwrap_or_else(|| b"{}".to_vec());
-                let ts = match a.opt_uint("timestamp_us")? {
-                    Some(t) => t,
-                    None => self.next_us(now()?),
-                };
+                let payload = a.request_payload(crate::registry::Provider::PinToPay)?;
                 let key = a.opt_str("idempotency_key")?;
-                let mut r = rng()?;
-                let req = if a.opt_bool("validate")? == Some(false) {
-                    m.build_request_unvalidated(
-                        &path,
-                        payload.as_slice(),
-                        ts,
-                        key.as_deref(),
-                        &mut r,
-                    )?
-                } else {
-                    m.build_request(&path, payload.as_slice(), ts, key.as_deref(), &mut r)?
+                let req = Request {
+                    payload: payload.as_deref().map(Payload::Bytes),
+                    validate: a.opt_bool("validate")?,
+                    idempotency_key: key.as_deref(),
+                    timestamp: a.opt_uint("timestamp_us")?,
+                    ..Request::new(&path)
                 };
-                Ok(request_out(req))
+                Ok(request_out(m.build_request(&req, now()?, &mut rng()?)?))
             }
-            (Inner::PinToPayMerchant(m), "open_response") => {
-                let status = a.status("status")?;
-                let data = m.open_response(&a.body("body")?, Some(status))?;
-                Ok(opened_out(Opened {
-                    data,
-                    code: None,
-                    message: None,
-                    status,
-                    authenticated: true,
-                    unencrypted_fields: Vec::new(),
-                }))
-            }
+            (Inner::PinToPayMerchant(m), "open_response") => opened(m, &a, now()?),
             (Inner::PinToPayMerchant(m), "check_webhook" | "verify_webhook") => {
-                let now = now()?;
-                let ev = m.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
-                let ev = if method.name == "verify_webhook" {
-                    self.record(ev, now, &mut over)?
-                } else {
-                    ev
-                };
+                let ev = self.webhook(m, &a, now()?, method.name == "verify_webhook", &mut over)?;
                 let data = ev.event.clone();
                 Ok(event_out(ev, data))
             }
             (Inner::PinToPayPlatform(p), "verify_request") => {
-                let now_us = now()?.saturating_mul(1000);
-                let (headers, path, body) =
-                    (a.headers("headers")?, a.str("path")?, a.body("body")?);
-                let v = self.with_store(&mut over, |store| {
-                    p.verify_request(&headers, &path, &body, now_us, store)
-                })?;
-                Ok(Out::Json(v.payload))
+                Ok(Out::Json(self.verify_request(p, &a, now()?, &mut over)?.payload))
             }
             (Inner::PinToPayPlatform(p), "seal_response") => {
                 let data = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
@@ -1069,11 +956,11 @@ impl Instance {
                 &a.str("message")?,
                 &mut rng()?,
             ))),
-            (Inner::PinToPayPlatform(p), "sign_webhook") => Ok(webhook_out(p.seal_webhook(
-                &a.str("event_type")?,
-                a.payload("data")?.as_slice(),
-                &mut rng()?,
-            )?)),
+            (Inner::PinToPayPlatform(p), "sign_webhook") => {
+                let (kind, data) = (a.str("event_type")?, a.payload("data")?);
+                let hook = Notification::new(&kind, data.as_slice());
+                Ok(webhook_out(p.sign_webhook(&hook, now()?, &mut rng()?)?))
+            }
             (Inner::PinToPayPlatform(p), "rejection") => {
                 let err = super::error_from_input(a.get("error").unwrap_or(&Input::Null));
                 Ok(response_out(p.rejection(&err, &mut rng()?)))
@@ -1095,17 +982,18 @@ impl Instance {
                 let method_name = a.opt_str("method")?;
                 let key = a.opt_str("idempotency_key")?;
                 let rid = a.opt_str("request_id")?;
-                let req = payca::Request {
+                let req = Request {
                     method: method_name.as_deref(),
                     path: &path,
                     path_params: &pp,
                     query: &q,
-                    body: payload.as_deref().map(Payload::Bytes),
+                    payload: payload.as_deref().map(Payload::Bytes),
                     idempotency_key: key.as_deref(),
                     request_id: rid.as_deref(),
                     validate: a.opt_bool("validate")?,
+                    ..Request::default()
                 };
-                Ok(request_out(c.build_request(req)?))
+                Ok(request_out(c.build_request(&req, now()?, &mut rng()?)?))
             }
             (Inner::PayCaClient(c), "upload_cardholder_file") => {
                 let (name, ct, bytes) = (
@@ -1145,27 +1033,10 @@ impl Instance {
                     &mut rng()?,
                 )?))
             }
-            (Inner::PayCaClient(c), "open_response") => {
-                let status = a.status("status")?;
-                let data =
-                    c.open_response(status, &a.headers("headers")?, &a.body("body")?, now()?)?;
-                Ok(opened_out(Opened {
-                    data,
-                    code: None,
-                    message: None,
-                    status,
-                    authenticated: false,
-                    unencrypted_fields: Vec::new(),
-                }))
-            }
+            (Inner::PayCaClient(c), "open_response") => opened(c, &a, now()?),
             (Inner::PayCaClient(c), "check_webhook" | "verify_webhook") => {
-                let now = now()?;
-                let ev = c.check_webhook(&a.headers("headers")?, &a.body("body")?, now)?;
-                let mut ev = if method.name == "verify_webhook" {
-                    self.record(ev, now, &mut over)?
-                } else {
-                    ev
-                };
+                let mut ev =
+                    self.webhook(c, &a, now()?, method.name == "verify_webhook", &mut over)?;
                 let data = match &mut ev.event {
                     payca::Event::CardTransaction(d) | payca::Event::AccountTransaction(d) => {
                         std::mem::take(d)
@@ -1198,50 +1069,19 @@ impl Instance {
                 Ok(Out::Json(Value::Object(fields)))
             }
             (Inner::PayCaPlatform(p), "verify_request") => {
-                p.verify_request(&a.headers("headers")?)?;
-                let body = a
-                    .get("body")
-                    .map(|b| super::value::body(b, "verify_request: body"))
-                    .transpose()?;
-                match (body, a.opt_str("path")?) {
-                    (Some(b), Some(path)) if !b.iter().all(u8::is_ascii_whitespace) => {
-                        Ok(Out::Json(p.validate_body(&path, &b)?))
-                    }
-                    (Some(b), None) if !b.iter().all(u8::is_ascii_whitespace) => Ok(Out::Json(
-                        crate::exact_json::parse(&b)
-                            .map_err(|_| Error::malformed("body is not JSON"))?,
-                    )),
-                    _ => Ok(Out::Json(Value::Null)),
-                }
+                Ok(Out::Json(self.verify_request(p, &a, now()?, &mut over)?))
             }
             (Inner::PayCaPlatform(p), "sign_webhook") => {
                 let event_type = a.str("event_type")?;
                 let data = a.payload("data")?;
-                let body = match event_type.as_str() {
-                    "cardholder_status" => data,
-                    _ => {
-                        let mut b = br#"{"event":"#.to_vec();
-                        b.extend_from_slice(
-                            serde_json::to_string(&event_type)
-                                .map_err(|_| Error::invalid_input("event type cannot be encoded"))?
-                                .as_bytes(),
-                        );
-                        b.extend_from_slice(br#","data":"#);
-                        b.extend_from_slice(&data);
-                        b.push(b'}');
-                        b
-                    }
-                };
-                let rid = match a.opt_str("request_id")? {
-                    Some(r) => r,
-                    None => random_hex(host, 16)?,
-                };
+                let rid = a.opt_str("request_id")?;
                 let key = a.opt_str("idempotency_key")?;
-                Ok(webhook_out(p.sign_webhook(
-                    body.as_slice(),
-                    &rid,
-                    key.as_deref(),
-                )?))
+                let hook = Notification {
+                    id: rid.as_deref(),
+                    idempotency_key: key.as_deref(),
+                    ..Notification::new(&event_type, data.as_slice())
+                };
+                Ok(webhook_out(p.sign_webhook(&hook, now()?, &mut rng()?)?))
             }
             _ => Err(unknown_method(self.class, name)),
         }

@@ -90,32 +90,22 @@ pub fn error_from_input(v: &Input) -> Error {
     let num = |k: &str| get(k).and_then(|x| value::uint(x, k).ok());
     let flag = |k: &str| matches!(get(k), Some(Input::Bool(true)));
     let message = text("message");
-    match text("code").as_str() {
-        "invalid_key" => Error::InvalidKey {
-            reason: "given back by the caller",
-        },
-        "malformed_envelope" => Error::MalformedEnvelope { reason: message },
-        "signature_invalid" => Error::SignatureInvalid,
-        "decrypt_failed" => Error::DecryptFailed,
-        "timestamp_out_of_window" => Error::TimestampOutOfWindow,
-        "replay_detected" => Error::ReplayDetected,
-        "unknown_merchant" => Error::UnknownMerchant,
-        "idempotency_key_required" => Error::IdempotencyKeyRequired,
-        "store_unavailable" => Error::StoreUnavailable { reason: message },
-        "signer_mismatch" => Error::SignerMismatch { cause: message },
-        "validation_failed" => Error::ValidationFailed {
+    let code = text("code");
+    match Error::from_code(&code, message.clone()) {
+        Some(Error::ValidationFailed { .. }) => Error::ValidationFailed {
             errors: get("errors")
                 .and_then(|e| value::json_value(e, "errors").ok())
                 .and_then(|e| serde_json::from_value(e).ok())
                 .unwrap_or_default(),
         },
-        "api_error" => ApiError::new(text("provider_code"), text("provider_message"))
+        Some(Error::Api(_)) => ApiError::new(text("provider_code"), text("provider_message"))
             .with_status(num("status").and_then(|s| u16::try_from(s).ok()))
             .with_retryable(flag("retryable"))
             .with_outcome_unknown(flag("outcome_unknown"))
             .with_retry_after_ms(num("retry_after_ms"))
             .with_authenticated(flag("authenticated"))
             .into(),
-        _ => Error::InvalidInput { reason: message },
+        Some(e) => e,
+        None => Error::InvalidInput { reason: message },
     }
 }

@@ -13,35 +13,14 @@ use super::{
 };
 use crate::crypto::hmac_sha256::HmacKey;
 use crate::delivery::{business_key, DeliveryConfig, Identity};
-use crate::envelope::{
-    check_header_token, retry_after_ms, Headers, OutgoingRequest, OutgoingResponse, Payload,
-    ReplayGuard,
+use crate::contract::{
+    Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
 };
+use crate::envelope::{check_header_token, retry_after_ms, OutgoingRequest, OutgoingResponse};
 use crate::error::FieldErrors;
 use crate::error::{ApiError, Error, Result};
 use crate::exact_json;
 use crate::wire::{self, Part};
-
-/// One request, described as plain data.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Request<'a> {
-    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (default `GET` without a body, `POST` with one).
-    pub method: Option<&'a str>,
-    /// A path or template under `/v1/` (`/v1/users/{id}/cardholder`).
-    pub path: &'a str,
-    /// Values for the template's `{placeholders}`, percent-encoded as path segments.
-    pub path_params: &'a [(&'a str, &'a str)],
-    /// Query parameters, percent-encoded, in order.
-    pub query: &'a [(&'a str, &'a str)],
-    /// JSON body, or none.
-    pub body: Option<Payload<'a>>,
-    /// `Idempotency-Key` (≤ 255 characters; recommended on POST/PUT/PATCH).
-    pub idempotency_key: Option<&'a str>,
-    /// `X-Request-ID` (PayCA makes one if absent).
-    pub request_id: Option<&'a str>,
-    /// Validate the body for this call (`None`: the client's setting, on by default).
-    pub validate: Option<bool>,
-}
 
 /// A file to upload, from the caller's bytes.
 #[derive(Debug, Clone, Copy)]
@@ -142,25 +121,29 @@ impl Client {
         Ok(())
     }
 
-    /// Builds a JSON (or body-less) request. The options (method, path
+    /// Builds a JSON (or body-less) request ([`RequestBuilder::build_request`]). The options (method, path
     /// parameters, `Idempotency-Key`, `X-Request-ID`) are checked first, so
     /// a bad option is reported as `invalid_input` even when the body also
     /// breaks a rule; then the query string (`limit` at most 100, `cursor`,
     /// `fromDate`) and the POST body are validated against the documented
     /// rules (unless turned off).
-    pub fn build_request(&self, req: Request<'_>) -> Result<OutgoingRequest> {
+    fn build(&self, req: &Request<'_>) -> Result<OutgoingRequest> {
+        req.refuse_unused(
+            "PayCA",
+            &["method", "path_params", "query", "idempotency_key", "request_id"],
+        )?;
         if !req.path.starts_with("/v1/") {
             return Err(Error::invalid_input("PayCA paths start with /v1/"));
         }
         let method = match req.method {
             Some(m) => m.to_ascii_uppercase(),
-            None if req.body.is_some() => "POST".to_owned(),
+            None if req.payload.is_some() => "POST".to_owned(),
             None => "GET".to_owned(),
         };
         if !matches!(method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
             return Err(Error::invalid_input(format!("unsupported method {method}")));
         }
-        if method == "GET" && req.body.is_some() {
+        if method == "GET" && req.payload.is_some() {
             return Err(Error::invalid_input("a GET request has no body"));
         }
         let path = wire::with_query(&wire::fill_path(req.path, req.path_params)?, req.query);
@@ -170,7 +153,7 @@ impl Client {
         if validate {
             crate::registry::check_query(crate::registry::Provider::PayCa, req.path, req.query)?;
         }
-        let body = match req.body {
+        let body = match req.payload {
             Some(p) => {
                 headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
                 let bytes = p.to_json_bytes()?.into_owned();
@@ -271,20 +254,16 @@ impl Client {
     /// retry guidance per code; any other non-2xx → `api_error` with the
     /// status. PayCA responses are not signed: provider fields are reported
     /// as not authenticated.
-    pub fn open_response(
-        &self,
-        status: u16,
-        headers: &Headers,
-        body: &[u8],
-        now_ms: u64,
-    ) -> Result<Value> {
+    fn open(&self, msg: &Received<'_>, now_ms: u64) -> Result<Opened> {
+        let (status, headers, body) = (msg.status.unwrap_or(200), msg.headers, msg.body);
         let parsed: Option<Value> = if body.iter().all(u8::is_ascii_whitespace) {
             Some(Value::Null)
         } else {
             exact_json::parse(body).ok()
         };
         if (200..300).contains(&status) {
-            return parsed.ok_or_else(|| Error::malformed("response is not JSON"));
+            let data = parsed.ok_or_else(|| Error::malformed("response is not JSON"))?;
+            return Ok(Opened::new(msg, data));
         }
         let retry_after = retry_after_ms(headers, now_ms);
         let err = parsed
@@ -323,59 +302,13 @@ impl Client {
             .into())
     }
 
-    /// Verifies a webhook and records it in `guard`: `x-signature:
-    /// sha256=<hex>` over the raw body with the client secret, constant
-    /// time, hex in either case; then the body is typed. PayCA signs no send
-    /// time: a body `timestamp` (cardholder events) says when the status
-    /// changed and is data, never a reason to refuse (`/v1/webhooks/resend`
-    /// re-sends old events on purpose), so `timestamp_ms` is `None`;
-    /// `business_key` (type, object id, status and the event's own time) is
-    /// there for your own idempotency beyond the retention. A delivery whose signed body was seen before comes
-    /// back with `duplicate = true` (`x-request-id` is not signed, so it is
-    /// reported in `delivery_id` but never makes a replay look new).
-    pub fn verify_webhook<G: ReplayGuard + ?Sized>(
+    fn trace<T: crate::explain::Tracer + ?Sized>(
         &self,
-        headers: &Headers,
-        body: &[u8],
-        now_ms: u64,
-        guard: &mut G,
-    ) -> Result<WebhookEvent> {
-        self.check_webhook(headers, body, now_ms)?
-            .recorded(guard, now_ms)
-    }
-
-    /// [`verify_webhook`](Self::verify_webhook) without the store (see
-    /// [`crate::delivery`]). The clock is not read here (no send time is
-    /// signed); it stays in the signature every provider shares.
-    pub fn check_webhook(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        _now_ms: u64,
-    ) -> Result<WebhookEvent> {
-        self.check_traced(headers, body, &mut crate::explain::NoTrace)
-    }
-
-    /// Every check of [`check_webhook`](Self::check_webhook), in order
-    /// (`cardwire explain --webhook`).
-    pub fn explain_webhook(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        _now_ms: u64,
-    ) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.check_traced(headers, body, &mut e);
-        e
-    }
-
-    fn check_traced<T: crate::explain::Tracer + ?Sized>(
-        &self,
-        headers: &Headers,
-        body: &[u8],
+        msg: &Received<'_>,
         t: &mut T,
     ) -> Result<WebhookEvent> {
         use crate::explain::{check, note, shown};
+        let (headers, body) = (msg.headers, msg.body);
         let sig = check(
             t,
             "x-signature present",
@@ -440,7 +373,64 @@ impl Client {
             timestamp_ms: None,
         })
     }
+}
 
+impl RequestBuilder for Client {
+    /// A JSON (or body-less) request: `path` (a template under `/v1/`,
+    /// `path_params` filling it), `method`, `query`, `idempotency_key`,
+    /// `request_id`. PayCA signs nothing and stamps nothing: `now_ms` and
+    /// `rng` are not read.
+    fn build_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        req: &Request<'_>,
+        _now_ms: u64,
+        _rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        self.build(req)
+    }
+}
+
+impl ResponseOpener for Client {
+    /// 2xx → the JSON body (`null` when empty, as for 204);
+    /// `{"error":{code,message,details},"requestId"}` → `api_error` with the
+    /// code, message, status, request id, field errors from `details`,
+    /// `Retry-After` (seconds, or an HTTP date read against `now_ms`) and the
+    /// retry guidance per code; any other non-2xx → `api_error` with the
+    /// status. PayCA responses are not signed: `authenticated` is false.
+    fn open_response(&self, msg: &Received<'_>, now_ms: u64) -> Result<Opened> {
+        self.open(msg, now_ms)
+    }
+}
+
+impl WebhookReceiver for Client {
+    type Event = Event;
+
+    /// Verifies a webhook and records it in `guard`: `x-signature:
+    /// sha256=<hex>` over the raw body with the client secret, constant
+    /// time, hex in either case; then the body is typed. PayCA signs no send
+    /// time: a body `timestamp` (cardholder events) says when the status
+    /// changed and is data, never a reason to refuse (`/v1/webhooks/resend`
+    /// re-sends old events on purpose), so `timestamp_ms` is `None`;
+    /// `business_key` (type, object id, status and the event's own time) is
+    /// there for your own idempotency beyond the retention. A delivery whose signed body was seen before comes
+    /// back with `duplicate = true` (`x-request-id` is not signed, so it is
+    /// reported in `delivery_id` but never makes a replay look new).
+    fn trace_webhook<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        _now_ms: u64,
+        trace: &mut T,
+    ) -> Result<WebhookEvent> {
+        self.trace(msg, trace)
+    }
+
+    /// 204 No Content (documented).
+    fn webhook_ack(&self) -> OutgoingResponse {
+        Client::webhook_ack()
+    }
+}
+
+impl Client {
     /// The acknowledgement: 204 No Content (documented).
     pub fn webhook_ack() -> OutgoingResponse {
         OutgoingResponse {

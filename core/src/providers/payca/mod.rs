@@ -12,7 +12,7 @@ mod platform;
 pub mod rules;
 pub mod status;
 
-pub use client::{Client, FileUpload, Request};
+pub use client::{Client, FileUpload};
 pub use events::{Event, WebhookEvent};
 pub use platform::Platform;
 

@@ -10,8 +10,13 @@ use super::{
     HEADER_WEBHOOK_IDEMPOTENCY,
 };
 use crate::crypto::hmac_sha256::HmacKey;
+use crate::contract::{random_hex, Notification, Received, RequestVerifier, WebhookSigner};
+use crate::delivery::ReplayGuard;
 use crate::envelope::{check_header_token, Headers, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
+use crate::explain::Tracer;
+use rand_core::CryptoRngCore;
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 /// The PayCA platform side for one client.
@@ -45,7 +50,7 @@ impl Platform {
     /// Checks a request's credentials: unknown `x-client-id` →
     /// `unknown_merchant`; wrong `x-client-secret` (compared in constant time)
     /// → `signature_invalid`; missing → `malformed_envelope`.
-    pub fn verify_request(&self, headers: &Headers) -> Result<()> {
+    fn credentials(&self, headers: &Headers) -> Result<()> {
         let id = headers.require(HEADER_CLIENT_ID)?;
         let secret = headers.require(HEADER_CLIENT_SECRET)?;
         if id != self.client_id {
@@ -56,68 +61,6 @@ impl Platform {
         } else {
             Err(Error::SignatureInvalid)
         }
-    }
-
-    /// Every check of [`verify_request`](Self::verify_request) and, with a
-    /// body, [`validate_body`](Self::validate_body), in order (`cardwire
-    /// explain`). The secret is never shown: only whether it matched.
-    pub fn explain_request(
-        &self,
-        headers: &Headers,
-        path: &str,
-        body: &[u8],
-    ) -> crate::explain::Explanation {
-        use crate::explain::check;
-        let mut t = crate::explain::Explanation::default();
-        let _ = (|| -> Result<()> {
-            let id = check(
-                &mut t,
-                "x-client-id and x-client-secret present",
-                (|| {
-                    Ok((
-                        headers.require(HEADER_CLIENT_ID)?,
-                        headers.require(HEADER_CLIENT_SECRET)?,
-                    ))
-                })(),
-                |r| match r {
-                    Ok(_) => String::new(),
-                    Err(e) => format!("{e}"),
-                },
-            )?
-            .0;
-            check(
-                &mut t,
-                "x-client-id is the client's",
-                if id == self.client_id {
-                    Ok(())
-                } else {
-                    Err(Error::UnknownMerchant)
-                },
-                |_| format!("arrived {id:?}"),
-            )?;
-            check(
-                &mut t,
-                "x-client-secret matches (constant-time compare)",
-                self.verify_request(headers),
-                |r| match r {
-                    Ok(()) => "matches".to_owned(),
-                    Err(_) => "does not match (value not shown)".to_owned(),
-                },
-            )?;
-            if !body.iter().all(u8::is_ascii_whitespace) {
-                check(
-                    &mut t,
-                    "body is JSON and follows the endpoint's documented rules",
-                    self.validate_body(path, body).map(|_| ()),
-                    |r| match r {
-                        Ok(()) => format!("{path}: ok"),
-                        Err(e) => format!("{path}: {e}"),
-                    },
-                )?;
-            }
-            Ok(())
-        })();
-        t
     }
 
     /// Parses and validates a received JSON body for `path` (a template such
@@ -132,17 +75,13 @@ impl Platform {
         Ok(v)
     }
 
-    /// Signs a webhook body (sent as given when bytes or text, serialized once
-    /// when a value): `x-signature: sha256=<hex>`, `x-client-id`,
-    /// `x-request-id`, and `x-idempotency-key` when given.
-    pub fn sign_webhook<'p>(
+    fn sign(
         &self,
-        body: impl Into<Payload<'p>>,
+        body: Vec<u8>,
         request_id: &str,
         idempotency_key: Option<&str>,
     ) -> Result<SignedWebhook> {
         check_header_token("request_id", request_id)?;
-        let body = body.into().to_json_bytes()?.into_owned();
         let mut headers = vec![
             ("Content-Type".to_owned(), "application/json".to_owned()),
             (
@@ -157,6 +96,26 @@ impl Platform {
             headers.push((HEADER_WEBHOOK_IDEMPOTENCY.to_owned(), k.to_owned()));
         }
         Ok(SignedWebhook { headers, body })
+    }
+
+    /// The webhook body for `event_type`: a cardholder status event is the
+    /// payload itself (flat, as documented); every other event is
+    /// `{"event": <type>, "data": <payload>}`.
+    fn webhook_body(event_type: &str, payload: Payload<'_>) -> Result<Vec<u8>> {
+        let data = payload.to_json_bytes()?;
+        if event_type == "cardholder_status" || event_type.is_empty() {
+            return Ok(data.into_owned());
+        }
+        let mut b = br#"{"event":"#.to_vec();
+        b.extend_from_slice(
+            serde_json::to_string(event_type)
+                .map_err(|_| Error::invalid_input("event type cannot be encoded"))?
+                .as_bytes(),
+        );
+        b.extend_from_slice(br#","data":"#);
+        b.extend_from_slice(&data);
+        b.push(b'}');
+        Ok(b)
     }
 
     /// An error response in PayCA's shape.
@@ -187,5 +146,102 @@ impl Platform {
     /// any other 2xx is accepted too (an assumption).
     pub fn is_acknowledged(status: u16) -> bool {
         (200..300).contains(&status)
+    }
+}
+
+impl RequestVerifier for Platform {
+    /// The body, parsed (validated against the documented rules for the
+    /// path, when `msg` has one); `null` for a request without a body.
+    type Verified = Value;
+
+    /// The credentials (`x-client-id` known, else `unknown_merchant`;
+    /// `x-client-secret` compared in constant time, else
+    /// `signature_invalid`; missing, `malformed_envelope`), then the body.
+    /// The secret is never shown: only whether it matched. PayCA signs
+    /// nothing replayable: `guard` and `now_ms` are not read.
+    fn trace_request<G: ReplayGuard + ?Sized, T: Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        _now_ms: u64,
+        _guard: &mut G,
+        t: &mut T,
+    ) -> Result<Value> {
+        use crate::explain::check;
+        let headers = msg.headers;
+        let id = check(
+            t,
+            "x-client-id and x-client-secret present",
+            (|| {
+                Ok((
+                    headers.require(HEADER_CLIENT_ID)?,
+                    headers.require(HEADER_CLIENT_SECRET)?,
+                ))
+            })(),
+            |r| match r {
+                Ok(_) => String::new(),
+                Err(e) => format!("{e}"),
+            },
+        )?
+        .0;
+        check(
+            t,
+            "x-client-id is the client's",
+            if id == self.client_id {
+                Ok(())
+            } else {
+                Err(Error::UnknownMerchant)
+            },
+            |_| format!("arrived {id:?}"),
+        )?;
+        check(
+            t,
+            "x-client-secret matches (constant-time compare)",
+            self.credentials(headers),
+            |r| match r {
+                Ok(()) => "matches".to_owned(),
+                Err(_) => "does not match (value not shown)".to_owned(),
+            },
+        )?;
+        if msg.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        match msg.path {
+            Some(path) => check(
+                t,
+                "body is JSON and follows the endpoint's documented rules",
+                self.validate_body(path, msg.body),
+                |r| match r {
+                    Ok(_) => format!("{path}: ok"),
+                    Err(e) => format!("{path}: {e}"),
+                },
+            ),
+            None => check(
+                t,
+                "body is JSON",
+                crate::exact_json::parse(msg.body).map_err(|_| Error::malformed("body is not JSON")),
+                |_| String::new(),
+            ),
+        }
+    }
+}
+
+impl WebhookSigner for Platform {
+    /// `x-signature: sha256=<hex>` over the body, `x-client-id`,
+    /// `x-request-id` (the notification's `id`, else 16 random bytes as
+    /// hex), and `x-idempotency-key` when given. A `cardholder_status`
+    /// event (or one without a type) is sent as its payload; any other is
+    /// wrapped as `{"event": <type>, "data": <payload>}`.
+    fn sign_webhook<R: CryptoRngCore + ?Sized>(
+        &self,
+        hook: &Notification<'_>,
+        _now_ms: u64,
+        rng: &mut R,
+    ) -> Result<SignedWebhook> {
+        let body = Self::webhook_body(hook.event_type, hook.payload)?;
+        let request_id = match hook.id {
+            Some(id) => id.to_owned(),
+            None => random_hex(rng, 16)?,
+        };
+        self.sign(body, &request_id, hook.idempotency_key)
     }
 }

@@ -7,10 +7,13 @@ use super::{
     check_path, encrypted_body, encrypted_field, standard_error, HEADER_API_KEY,
     HEADER_IDEMPOTENCY_KEY, IDEMPOTENCY_REQUIRED, PLAIN_ERRORS, TIMESTAMP_FIELD,
 };
+use crate::contract::{
+    MicrosStamp, Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
+};
 use crate::crypto::secretbox::SecretBoxKey;
 use crate::delivery::{business_key, DeliveryConfig, Identity};
 use crate::envelope::{
-    check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard,
+    check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::exact_json;
@@ -27,6 +30,7 @@ pub struct Merchant {
     key: SecretBoxKey,
     delivery: DeliveryConfig,
     validate: bool,
+    stamp: MicrosStamp,
 }
 
 impl Merchant {
@@ -38,6 +42,7 @@ impl Merchant {
             key: SecretBoxKey::from_secret(api_secret)?,
             delivery: DeliveryConfig::default(),
             validate: true,
+            stamp: MicrosStamp::new(),
         })
     }
 
@@ -54,40 +59,6 @@ impl Merchant {
     pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
         self.delivery = delivery;
         self
-    }
-
-    /// Seals a POST to `path` (under `/api/v1/`). The payload must be a JSON
-    /// object; `request_timestamp` (microseconds) is set at its root, next to
-    /// the caller's fields. `Idempotency-Key` is required on `cards/create`
-    /// and `cards/topup` and accepted anywhere.
-    pub fn build_request<'p, R: CryptoRngCore + ?Sized>(
-        &self,
-        path: &str,
-        payload: impl Into<Payload<'p>>,
-        timestamp_us: u64,
-        idempotency_key: Option<&str>,
-        rng: &mut R,
-    ) -> Result<OutgoingRequest> {
-        self.build(
-            self.validate,
-            path,
-            payload,
-            timestamp_us,
-            idempotency_key,
-            rng,
-        )
-    }
-
-    /// [`build_request`](Self::build_request) without validation, for this call.
-    pub fn build_request_unvalidated<'p, R: CryptoRngCore + ?Sized>(
-        &self,
-        path: &str,
-        payload: impl Into<Payload<'p>>,
-        timestamp_us: u64,
-        idempotency_key: Option<&str>,
-        rng: &mut R,
-    ) -> Result<OutgoingRequest> {
-        self.build(false, path, payload, timestamp_us, idempotency_key, rng)
     }
 
     fn build<'p, R: CryptoRngCore + ?Sized>(
@@ -133,13 +104,7 @@ impl Merchant {
         })
     }
 
-    /// Opens a response. `{"encrypted": ...}` is decrypted (a failing MAC is
-    /// `decrypt_failed`); a standard error `{success:false, error, error_slug}`,
-    /// encrypted or plain, is an `api_error` with the slug, status and
-    /// retryable flag; the unencrypted authentication and encryption errors
-    /// are recognised by their text. A plain body that is not an error is
-    /// `malformed_envelope`: success data is only trusted when encrypted.
-    pub fn open_response(&self, body: &[u8], status: Option<u16>) -> Result<Value> {
+    fn open(&self, body: &[u8], status: Option<u16>) -> Result<Value> {
         let parsed: Option<Value> = serde_json::from_slice(body).ok();
         if let Some(v) = &parsed {
             if let Some(b64) = v.get("encrypted").and_then(Value::as_str) {
@@ -181,58 +146,7 @@ impl Merchant {
         ))
     }
 
-    /// Verifies and opens a webhook, and records it in `guard`: the body is
-    /// `{"encrypted": ...}` sealed with this client's key (the MAC is the
-    /// authenticity; there is no separate signature). An `API-KEY` header,
-    /// when present, must be this client's. A request-shaped payload (one
-    /// carrying `request_timestamp`) is refused: the merchant's own requests
-    /// are sealed with the same key, and one captured and posted to the
-    /// webhook URL must not come back as an event. PinToPay signs no send
-    /// time: the payload's own times (`timestamp`, `created_at`,
-    /// `event_time`, ...) are data, never a reason to refuse, whatever their
-    /// format or age, and `timestamp_ms` is `None`; `business_key` (type,
-    /// object id, status and the event's own time, as received) is there for
-    /// your own idempotency beyond the retention. A payload without `type` is returned
-    /// with an empty `event_type`. A delivery whose decrypted payload was
-    /// seen before comes back with `duplicate = true`; two different events
-    /// are never confused, even when they share a type and a time.
-    pub fn verify_webhook<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        now_ms: u64,
-        guard: &mut G,
-    ) -> Result<WebhookEvent> {
-        self.check_webhook(headers, body, now_ms)?
-            .recorded(guard, now_ms)
-    }
-
-    /// [`verify_webhook`](Self::verify_webhook) without the store (see
-    /// [`crate::delivery`]). The clock is not read here (no send time is
-    /// signed); it stays in the signature every provider shares.
-    pub fn check_webhook(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        _now_ms: u64,
-    ) -> Result<WebhookEvent> {
-        self.check_traced(headers, body, &mut crate::explain::NoTrace)
-    }
-
-    /// Every check of [`check_webhook`](Self::check_webhook), in order
-    /// (`cardwire explain --webhook`).
-    pub fn explain_webhook(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        _now_ms: u64,
-    ) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.check_traced(headers, body, &mut e);
-        e
-    }
-
-    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+    fn trace<T: crate::explain::Tracer + ?Sized>(
         &self,
         headers: &Headers,
         body: &[u8],
@@ -322,5 +236,84 @@ impl Merchant {
     /// The acknowledgement: HTTP 200, plain JSON `{"success": true}`.
     pub fn webhook_ack() -> OutgoingResponse {
         OutgoingResponse::new(200, "application/json", b"{\"success\":true}".to_vec())
+    }
+}
+
+impl RequestBuilder for Merchant {
+    /// Seals a POST to `path` (under `/api/v1/`). The payload must be a JSON
+    /// object; `request_timestamp` (microseconds) is set at its root, next to
+    /// the caller's fields. `Idempotency-Key` is required on `cards/create`
+    /// and `cards/topup` and accepted anywhere.
+    /// `request_timestamp` is `req.timestamp` (microseconds) or made from
+    /// `now_ms`, strictly increasing per merchant ([`MicrosStamp`]): two
+    /// requests in one millisecond never share one.
+    fn build_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        req: &Request<'_>,
+        now_ms: u64,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        req.refuse_unused("PinToPay", &["idempotency_key", "timestamp"])?;
+        let ts = match req.timestamp {
+            Some(t) => t,
+            None => self.stamp.next(now_ms),
+        };
+        self.build(
+            req.validate.unwrap_or(self.validate),
+            req.path,
+            req.payload.unwrap_or(Payload::Bytes(b"{}")),
+            ts,
+            req.idempotency_key,
+            rng,
+        )
+    }
+}
+
+impl ResponseOpener for Merchant {
+    /// Opens a response. `{"encrypted": ...}` is decrypted (a failing MAC is
+    /// `decrypt_failed`); a standard error `{success:false, error, error_slug}`,
+    /// encrypted or plain, is an `api_error` with the slug, status and
+    /// retryable flag; the unencrypted authentication and encryption errors
+    /// are recognised by their text. A plain body that is not an error is
+    /// `malformed_envelope`: success data is only trusted when encrypted.
+    /// The secretbox MAC authenticates success data: `authenticated` is true.
+    fn open_response(&self, msg: &Received<'_>, _now_ms: u64) -> Result<Opened> {
+        let data = self.open(msg.body, msg.status)?;
+        let mut o = Opened::new(msg, data);
+        o.authenticated = true;
+        Ok(o)
+    }
+}
+
+impl WebhookReceiver for Merchant {
+    type Event = Value;
+
+    /// Verifies and opens a webhook, and records it in `guard`: the body is
+    /// `{"encrypted": ...}` sealed with this client's key (the MAC is the
+    /// authenticity; there is no separate signature). An `API-KEY` header,
+    /// when present, must be this client's. A request-shaped payload (one
+    /// carrying `request_timestamp`) is refused: the merchant's own requests
+    /// are sealed with the same key, and one captured and posted to the
+    /// webhook URL must not come back as an event. PinToPay signs no send
+    /// time: the payload's own times (`timestamp`, `created_at`,
+    /// `event_time`, ...) are data, never a reason to refuse, whatever their
+    /// format or age, and `timestamp_ms` is `None`; `business_key` (type,
+    /// object id, status and the event's own time, as received) is there for
+    /// your own idempotency beyond the retention. A payload without `type` is returned
+    /// with an empty `event_type`. A delivery whose decrypted payload was
+    /// seen before comes back with `duplicate = true`; two different events
+    /// are never confused, even when they share a type and a time.
+    fn trace_webhook<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        _now_ms: u64,
+        trace: &mut T,
+    ) -> Result<WebhookEvent> {
+        self.trace(msg.headers, msg.body, trace)
+    }
+
+    /// The acknowledgement the provider expects.
+    fn webhook_ack(&self) -> OutgoingResponse {
+        Merchant::webhook_ack()
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::{
     encrypted_body, HEADER_API_KEY, HEADER_IDEMPOTENCY_KEY, IDEMPOTENCY_REQUIRED, TIMESTAMP_FIELD,
 };
+use crate::contract::{Notification, Received, RequestVerifier, WebhookSigner};
 use crate::crypto::secretbox::SecretBoxKey;
 use crate::envelope::{
     check_header_token, Headers, OutgoingResponse, Payload, ReplayGuard, Seen, SignedWebhook,
@@ -71,49 +72,6 @@ impl Platform {
     pub fn with_config(mut self, config: PlatformConfig) -> Self {
         self.config = config;
         self
-    }
-
-    /// Opens a request to `path` in the seed's order, each failure with the
-    /// error its table names: unknown `API-KEY` → `unknown_merchant`; no
-    /// `encrypted` → `malformed_envelope` ("Encrypted payload not found"); bad
-    /// Base64, version byte, length or plaintext → `malformed_envelope`
-    /// ("Invalid encrypted payload format"); failing MAC → `decrypt_failed`;
-    /// `request_timestamp` missing or not an integer → `malformed_envelope`;
-    /// outside ±30 s of `now_us` → `timestamp_out_of_window`; `api_key + path
-    /// + request_timestamp` seen before → `replay_detected` (remembered for
-    /// the whole acceptance span, 60 s); missing `Idempotency-Key` on
-    /// `cards/create` and `cards/topup` → `idempotency_key_required`.
-    pub fn verify_request<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        path: &str,
-        body: &[u8],
-        now_us: u64,
-        guard: &mut G,
-    ) -> Result<VerifiedRequest> {
-        self.verify_traced(
-            headers,
-            path,
-            body,
-            now_us,
-            guard,
-            &mut crate::explain::NoTrace,
-        )
-    }
-
-    /// Every check of [`verify_request`](Self::verify_request), in order
-    /// (`cardwire explain`).
-    pub fn explain_request<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        path: &str,
-        body: &[u8],
-        now_us: u64,
-        guard: &mut G,
-    ) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.verify_traced(headers, path, body, now_us, guard, &mut e);
-        e
     }
 
     fn verify_traced<G: ReplayGuard + ?Sized, T: crate::explain::Tracer + ?Sized>(
@@ -328,17 +286,13 @@ impl Platform {
         }
     }
 
-    /// Seals a webhook: `type` is set in the payload object, the body is
-    /// `{"encrypted": ...}`, the `API-KEY` header names the merchant. A
-    /// payload carrying `request_timestamp` is `invalid_input`: it would be
-    /// request-shaped, and merchants refuse those as reflections.
-    pub fn seal_webhook<'p, R: CryptoRngCore + ?Sized>(
+    fn seal_webhook<R: CryptoRngCore + ?Sized>(
         &self,
         event_type: &str,
-        data: impl Into<Payload<'p>>,
+        data: Payload<'_>,
         rng: &mut R,
     ) -> Result<SignedWebhook> {
-        let mut obj = data.into().to_exact_object()?;
+        let mut obj = data.to_exact_object()?;
         if obj.contains(TIMESTAMP_FIELD) {
             return Err(Error::invalid_input(
                 "a webhook payload must not carry request_timestamp (that is what makes a body request-shaped)",
@@ -353,5 +307,52 @@ impl Platform {
             ],
             body: encrypted_body(&self.key.seal_b64(&plaintext, rng)?),
         })
+    }
+}
+
+impl RequestVerifier for Platform {
+    type Verified = VerifiedRequest;
+
+    /// Opens a request to its path (`msg.path`, required) in the seed's order, each failure with the
+    /// error its table names: unknown `API-KEY` → `unknown_merchant`; no
+    /// `encrypted` → `malformed_envelope` ("Encrypted payload not found"); bad
+    /// Base64, version byte, length or plaintext → `malformed_envelope`
+    /// ("Invalid encrypted payload format"); failing MAC → `decrypt_failed`;
+    /// `request_timestamp` missing or not an integer → `malformed_envelope`;
+    /// outside ±30 s of `now_ms` (compared in microseconds) → `timestamp_out_of_window`; `api_key + path
+    /// + request_timestamp` seen before → `replay_detected` (remembered for
+    /// the whole acceptance span, 60 s); missing `Idempotency-Key` on
+    /// `cards/create` and `cards/topup` → `idempotency_key_required`.
+    fn trace_request<G: ReplayGuard + ?Sized, T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        now_ms: u64,
+        guard: &mut G,
+        trace: &mut T,
+    ) -> Result<VerifiedRequest> {
+        self.verify_traced(
+            msg.headers,
+            msg.require_path()?,
+            msg.body,
+            now_ms.saturating_mul(1000),
+            guard,
+            trace,
+        )
+    }
+}
+
+impl WebhookSigner for Platform {
+    /// Seals a webhook: `type` is set in the payload object, the body is
+    /// `{"encrypted": ...}`, the `API-KEY` header names the merchant. A
+    /// payload carrying `request_timestamp` is `invalid_input`: it would be
+    /// request-shaped, and merchants refuse those as reflections.
+    /// PinToPay signs no time: `now_ms` is not read.
+    fn sign_webhook<R: CryptoRngCore + ?Sized>(
+        &self,
+        hook: &Notification<'_>,
+        _now_ms: u64,
+        rng: &mut R,
+    ) -> Result<SignedWebhook> {
+        self.seal_webhook(hook.event_type, hook.payload, rng)
     }
 }

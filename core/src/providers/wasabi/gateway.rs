@@ -2,6 +2,7 @@
 //! `{success, code, msg, data}`, 422 field errors, 429 with `Retry-After`,
 //! a retry policy, and the webhook-events polling endpoint.
 
+use crate::contract::{Opened, Received, Request, RequestBuilder, ResponseOpener};
 use rand_core::CryptoRngCore;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -369,30 +370,6 @@ impl Gateway {
         &self.retry
     }
 
-    /// Builds a request for `endpoint` (`cards/info`, `/api/v1/accounts/`):
-    /// GET endpoints carry the parameters (a flat object) in the query string,
-    /// percent-encoded; the others POST them as JSON (`{}` when none).
-    /// `method` is needed only for `work-orders/` (`GET` lists, `POST`
-    /// submits); elsewhere it may be given and must match the documented one.
-    pub fn build_request(
-        &self,
-        endpoint: &str,
-        method: Option<&str>,
-        params: Option<Payload<'_>>,
-    ) -> Result<OutgoingRequest> {
-        self.build(self.validate, endpoint, method, params)
-    }
-
-    /// [`build_request`](Self::build_request) without validation, for this call.
-    pub fn build_request_unvalidated(
-        &self,
-        endpoint: &str,
-        method: Option<&str>,
-        params: Option<Payload<'_>>,
-    ) -> Result<OutgoingRequest> {
-        self.build(false, endpoint, method, params)
-    }
-
     fn build(
         &self,
         validate: bool,
@@ -490,17 +467,7 @@ impl Gateway {
         })
     }
 
-    /// Opens a gateway response to a call to `endpoint`: success → `data`
-    /// (non-integer numbers as exact decimal strings); otherwise an
-    /// `api_error` keeping the HTTP status, `code` and `msg`, the field
-    /// errors of a 422 when `data` holds them, `Retry-After` on a 429
-    /// (seconds, or an HTTP date read against `now_ms`; envelope or the
-    /// framework's `{"message": ...}`), and `retryable` from the retry
-    /// policy for this endpoint and status: the same rule as
-    /// [`RetryPolicy::decide`], so a 502 on a money movement is not
-    /// retryable. Gateway answers are not signed: provider fields are
-    /// reported as not authenticated.
-    pub fn open_response(
+    fn open(
         &self,
         endpoint: &str,
         status: u16,
@@ -613,7 +580,7 @@ impl Gateway {
             params.insert("page".to_owned(), Value::from(p));
         }
         let v = Value::Object(params);
-        self.build_request("webhook-events", None, Some(Payload::Json(&v)))
+        self.build(self.validate, "webhook-events", None, Some(Payload::Json(&v)))
     }
 
     /// Reads the `data` of a webhook-events response into typed records.
@@ -656,6 +623,56 @@ impl Gateway {
             last_page: opt_int(obj.get("last_page")),
             events,
         })
+    }
+}
+
+impl RequestBuilder for Gateway {
+    /// Builds a request for `req.path` (`cards/info`, `/api/v1/accounts/`):
+    /// GET endpoints carry the parameters (a flat object) in the query string,
+    /// percent-encoded; the others POST them as JSON (`{}` when none).
+    /// `req.method` is needed only for `work-orders/` (`GET` lists, `POST`
+    /// submits); elsewhere it may be given and must match the documented one.
+    /// Gateway requests carry no stamp: `now_ms` and `rng` are not read.
+    fn build_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        req: &Request<'_>,
+        _now_ms: u64,
+        _rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        req.refuse_unused("Wasabi gateway", &["method"])?;
+        self.build(
+            req.validate.unwrap_or(self.validate),
+            req.path,
+            req.method,
+            req.payload,
+        )
+    }
+}
+
+impl ResponseOpener for Gateway {
+    /// Opens a gateway response to a call to `endpoint`: success → `data`
+    /// (non-integer numbers as exact decimal strings); otherwise an
+    /// `api_error` keeping the HTTP status, `code` and `msg`, the field
+    /// errors of a 422 when `data` holds them, `Retry-After` on a 429
+    /// (seconds, or an HTTP date read against `now_ms`; envelope or the
+    /// framework's `{"message": ...}`), and `retryable` from the retry
+    /// policy for this endpoint and status: the same rule as
+    /// [`RetryPolicy::decide`], so a 502 on a money movement is not
+    /// retryable. Gateway answers are not signed: provider fields are
+    /// reported as not authenticated.
+    ///
+    /// The endpoint is `msg.path` (required: the retry advice depends on it).
+    fn open_response(&self, msg: &Received<'_>, now_ms: u64) -> Result<Opened> {
+        let data = self.open(
+            msg.require_path()?,
+            msg.status.unwrap_or(200),
+            msg.headers,
+            msg.body,
+            now_ms,
+        )?;
+        let mut o = Opened::new(msg, data);
+        o.code = Some("200".to_owned());
+        Ok(o)
     }
 }
 

@@ -11,10 +11,11 @@ use super::{
     SENSITIVE_FIELDS, UPLOAD_PATH,
 };
 use crate::crypto::rsa_pkcs1::{self, RsaPadding};
+use crate::contract::{Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver};
 use crate::delivery::{DeliveryConfig, Identity};
 use crate::envelope::{
     check_header_token, transform_string_fields, Headers, OutgoingRequest, OutgoingResponse,
-    Payload, ReplayGuard,
+    Payload,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::keys::{RsaPrivateKey, RsaPublicKey};
@@ -108,8 +109,7 @@ impl MerchantConfig {
 
 /// A successful Open API response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Response {
+struct Response {
     /// `code` (200).
     pub code: i64,
     /// `msg`.
@@ -190,44 +190,19 @@ impl Merchant {
         })
     }
 
-    /// Builds a signed POST to `path` (under `/merchant/core/mcb/`). Bytes and
-    /// text are sent and signed exactly as given (after checking they are
-    /// JSON); a value is serialized once; no payload sends and signs `{}`.
-    pub fn build_request<R: CryptoRngCore + ?Sized>(
-        &self,
-        path: &str,
-        payload: Option<Payload<'_>>,
-        rng: &mut R,
-    ) -> Result<OutgoingRequest> {
-        let mode = SignMode::Key(&self.private_key);
-        self.build(self.config.validate_requests, path, payload, rng, &mode)
-    }
-
-    /// [`build_request`](Self::build_request) without validation, for this call.
-    pub fn build_request_unvalidated<R: CryptoRngCore + ?Sized>(
-        &self,
-        path: &str,
-        payload: Option<Payload<'_>>,
-        rng: &mut R,
-    ) -> Result<OutgoingRequest> {
-        let mode = SignMode::Key(&self.private_key);
-        self.build(false, path, payload, rng, &mode)
-    }
-
-    /// [`build_request`](Self::build_request) for a key held outside the
-    /// process: everything but `X-WSB-SIGNATURE`. Sign
+    /// [`build_request`](RequestBuilder::build_request) for a key held
+    /// outside the process: everything but `X-WSB-SIGNATURE`. Sign
     /// [`Prepared::sign_input`] (the exact body) with PKCS#1 v1.5 SHA-256;
     /// [`Prepared::finish`] checks it with the merchant's public key.
-    /// `validate` follows the config unless given.
     pub fn prepare_request<R: CryptoRngCore + ?Sized>(
         &self,
-        path: &str,
-        payload: Option<Payload<'_>>,
+        req: &Request<'_>,
+        _now_ms: u64,
         rng: &mut R,
-        validate: Option<bool>,
     ) -> Result<Prepared<OutgoingRequest>> {
-        let validate = validate.unwrap_or(self.config.validate_requests);
-        let request = self.build(validate, path, payload, rng, &SignMode::Defer)?;
+        req.refuse_unused("Wasabi", &[])?;
+        let validate = req.validate.unwrap_or(self.config.validate_requests);
+        let request = self.build(validate, req.path, req.payload, rng, &SignMode::Defer)?;
         let input = request.body.clone();
         Ok(self.prepared(request, input))
     }
@@ -402,20 +377,7 @@ impl Merchant {
         self.signed(UPLOAD_PATH.to_owned(), body, b"{}", ct, rng, mode)
     }
 
-    /// Opens a response. The platform signature over the raw body is
-    /// checked under the configured policy, then `{success, code, msg, data}`
-    /// is read:
-    ///
-    /// * a 2xx answer must be signed under `Require` (else
-    ///   `malformed_envelope`), and a present signature that fails is
-    ///   `signature_invalid` under `Require` and `VerifyIfPresent`; an
-    ///   unsuccessful envelope is an `api_error`;
-    /// * a non-2xx answer is always an `api_error` carrying the HTTP status
-    ///   and the retry advice (429 and 5xx are retryable), whatever its
-    ///   signature: a gateway's HTML 502 page and an unsigned JSON error come
-    ///   back as such, with [`authenticated`](crate::ApiError::authenticated)
-    ///   `false` unless a valid platform signature covered the body.
-    pub fn open_response(
+    fn open(
         &self,
         headers: &Headers,
         body: &[u8],
@@ -492,39 +454,7 @@ impl Merchant {
         Ok(out)
     }
 
-    /// Verifies a notification and records it in `guard`: `X-WSB-SIGNATURE`
-    /// over the raw body with the platform key (no timestamp exists, so no
-    /// freshness check), then types it by `X-WSB-CATEGORY`. A delivery whose
-    /// signed body was seen before comes back with `duplicate = true`: it
-    /// must still be acknowledged. `X-WSB-REQUEST-ID` is not signed: it is
-    /// reported in `delivery_id` but a fresh one never makes a replay look
-    /// new. `business_key` is the event's own identity (`category:id`, and
-    /// `category:id:status` for `card_auth_transaction`).
-    pub fn verify_webhook<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        now_ms: u64,
-        guard: &mut G,
-    ) -> Result<WebhookEvent> {
-        self.check_webhook(headers, body)?.recorded(guard, now_ms)
-    }
-
-    /// [`verify_webhook`](Self::verify_webhook) without the store (see
-    /// [`crate::delivery`]).
-    pub fn check_webhook(&self, headers: &Headers, body: &[u8]) -> Result<WebhookEvent> {
-        self.check_traced(headers, body, &mut crate::explain::NoTrace)
-    }
-
-    /// Every check of [`check_webhook`](Self::check_webhook), in order
-    /// (`cardwire explain --webhook`).
-    pub fn explain_webhook(&self, headers: &Headers, body: &[u8]) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.check_traced(headers, body, &mut e);
-        e
-    }
-
-    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+    fn trace<T: crate::explain::Tracer + ?Sized>(
         &self,
         headers: &Headers,
         body: &[u8],
@@ -599,5 +529,73 @@ impl Merchant {
     /// The acknowledgement: HTTP 200, `{"success":true,"code":200,"msg":null,"data":null}`.
     pub fn webhook_ack() -> OutgoingResponse {
         OutgoingResponse::new(200, "application/json", super::ACK_BODY.as_bytes().to_vec())
+    }
+}
+
+impl RequestBuilder for Merchant {
+    /// A signed POST to `path` (under `/merchant/core/mcb/`). Bytes and
+    /// text are sent and signed exactly as given (after checking they are
+    /// JSON); a value is serialized once; no payload sends and signs `{}`.
+    /// Wasabi signs no time: `now_ms` is not read.
+    fn build_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        req: &Request<'_>,
+        _now_ms: u64,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        req.refuse_unused("Wasabi", &[])?;
+        let validate = req.validate.unwrap_or(self.config.validate_requests);
+        let mode = SignMode::Key(&self.private_key);
+        self.build(validate, req.path, req.payload, rng, &mode)
+    }
+}
+
+impl ResponseOpener for Merchant {
+    /// Opens a response. The platform signature over the raw body is
+    /// checked under the configured policy, then `{success, code, msg, data}`
+    /// is read:
+    ///
+    /// * a 2xx answer must be signed under `Require` (else
+    ///   `malformed_envelope`), and a present signature that fails is
+    ///   `signature_invalid` under `Require` and `VerifyIfPresent`; an
+    ///   unsuccessful envelope is an `api_error`;
+    /// * a non-2xx answer is always an `api_error` carrying the HTTP status
+    ///   and the retry advice (429 and 5xx are retryable), whatever its
+    ///   signature: a gateway's HTML 502 page and an unsigned JSON error come
+    ///   back as such, with [`authenticated`](crate::ApiError::authenticated)
+    ///   `false` unless a valid platform signature covered the body.
+    fn open_response(&self, msg: &Received<'_>, _now_ms: u64) -> Result<Opened> {
+        let r = self.open(msg.headers, msg.body, msg.status)?;
+        let mut o = Opened::new(msg, r.data);
+        o.code = Some(r.code.to_string());
+        o.message = r.msg;
+        o.authenticated = r.signature_verified;
+        Ok(o)
+    }
+}
+
+impl WebhookReceiver for Merchant {
+    type Event = Event;
+
+    /// Verifies a notification and records it in `guard`: `X-WSB-SIGNATURE`
+    /// over the raw body with the platform key (no timestamp exists, so no
+    /// freshness check), then types it by `X-WSB-CATEGORY`. A delivery whose
+    /// signed body was seen before comes back with `duplicate = true`: it
+    /// must still be acknowledged. `X-WSB-REQUEST-ID` is not signed: it is
+    /// reported in `delivery_id` but a fresh one never makes a replay look
+    /// new. `business_key` is the event's own identity (`category:id`, and
+    /// `category:id:status` for `card_auth_transaction`).
+    fn trace_webhook<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        _now_ms: u64,
+        trace: &mut T,
+    ) -> Result<WebhookEvent> {
+        self.trace(msg.headers, msg.body, trace)
+    }
+
+    /// HTTP 200, `{"success":true,"code":200,"msg":null,"data":null}`.
+    fn webhook_ack(&self) -> OutgoingResponse {
+        Merchant::webhook_ack()
     }
 }

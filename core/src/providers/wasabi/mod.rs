@@ -24,7 +24,7 @@ pub mod status;
 
 pub use events::{Category, Event, WebhookEvent};
 pub use gateway::Gateway;
-pub use merchant::{Merchant, MerchantConfig, MerchantKeys, Response, ResponseSignaturePolicy};
+pub use merchant::{Merchant, MerchantConfig, MerchantKeys, ResponseSignaturePolicy};
 pub use platform::Platform;
 
 pub use crate::crypto::rsa_pkcs1::RsaPadding;

@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use super::merchant::envelope_of;
 use super::{HEADER_API_KEY, HEADER_CATEGORY, HEADER_REQUEST_ID, HEADER_SIGNATURE};
+use crate::contract::{random_hex, Notification, Received, RequestVerifier, WebhookSigner};
 use crate::crypto::rsa_pkcs1::{self, RsaPadding};
+use crate::delivery::ReplayGuard;
 use crate::encoding;
 use crate::envelope::{check_header_token, Headers, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
@@ -33,32 +35,6 @@ impl Platform {
             private_key: platform_private_key,
             merchant_public_key,
         })
-    }
-
-    /// Verifies a merchant request: `X-WSB-API-KEY` known (`unknown_merchant`),
-    /// `X-WSB-SIGNATURE` over the body, or over `{}` for a multipart upload
-    /// (`signature_invalid`). Returns the JSON body (`{}` for an upload).
-    pub fn verify_request(&self, headers: &Headers, body: &[u8]) -> Result<Value> {
-        self.verify_traced(headers, None, body, &mut crate::explain::NoTrace)
-    }
-
-    /// [`verify_request`](Self::verify_request), then the documented rules of
-    /// `path` (`validation_failed`).
-    pub fn verify_request_for(&self, headers: &Headers, path: &str, body: &[u8]) -> Result<Value> {
-        self.verify_traced(headers, Some(path), body, &mut crate::explain::NoTrace)
-    }
-
-    /// Every check of [`verify_request_for`](Self::verify_request_for), in
-    /// order, with the exact signed bytes (`cardwire explain`).
-    pub fn explain_request(
-        &self,
-        headers: &Headers,
-        path: Option<&str>,
-        body: &[u8],
-    ) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.verify_traced(headers, path, body, &mut e);
-        e
     }
 
     fn verify_traced<T: crate::explain::Tracer + ?Sized>(
@@ -175,7 +151,7 @@ impl Platform {
         r
     }
 
-    /// [`sign_response`](Self::sign_response) for a platform key held
+    /// [`seal_response`](Self::seal_response) for a platform key held
     /// outside the process: sign the body (PKCS#1 v1.5 SHA-256), then finish.
     pub fn prepare_response<'p>(
         &self,
@@ -185,22 +161,30 @@ impl Platform {
         Ok(self.prepared(Self::unsigned_response(body.clone()), body))
     }
 
-    /// [`sign_error`](Self::sign_error) for a platform key held outside the process.
+    /// [`seal_error`](Self::seal_error) for a platform key held outside the process.
     pub fn prepare_error(&self, code: i64, msg: &str) -> Result<Prepared<OutgoingResponse>> {
         let body = error_body(code, msg);
         Ok(self.prepared(Self::unsigned_response(body.clone()), body))
     }
 
-    /// [`sign_notification`](Self::sign_notification) for a platform key
+    /// [`sign_webhook`](WebhookSigner::sign_webhook) for a platform key
     /// held outside the process.
-    pub fn prepare_notification<'p>(
+    pub fn prepare_webhook<R: CryptoRngCore + ?Sized>(
         &self,
-        category: &str,
-        payload: impl Into<Payload<'p>>,
-        request_id: &str,
+        hook: &Notification<'_>,
+        _now_ms: u64,
+        rng: &mut R,
     ) -> Result<Prepared<SignedWebhook>> {
-        let (webhook, input) = self.notification(category, payload.into(), request_id, &[])?;
+        let request_id = Self::request_id(hook, rng)?;
+        let (webhook, input) = self.notification(hook.event_type, hook.payload, &request_id, &[])?;
         Ok(self.prepared(webhook, input))
+    }
+
+    fn request_id<R: CryptoRngCore + ?Sized>(hook: &Notification<'_>, rng: &mut R) -> Result<String> {
+        match hook.id {
+            Some(id) => Ok(id.to_owned()),
+            None => random_hex(rng, 16),
+        }
     }
 
     /// Finishes a prepared response that crossed a language boundary: the
@@ -215,7 +199,7 @@ impl Platform {
     }
 
     /// Finishes a prepared notification that crossed a language boundary.
-    pub fn finish_notification(
+    pub fn finish_webhook(
         &self,
         mut webhook: SignedWebhook,
         signature: &[u8],
@@ -242,7 +226,7 @@ impl Platform {
 
     /// A signed success response `{"success":true,"code":200,"msg":"Success","data":...}`,
     /// `data` sent exactly as given (amounts keep their text).
-    pub fn sign_response<'p, R: CryptoRngCore + ?Sized>(
+    pub fn seal_response<'p, R: CryptoRngCore + ?Sized>(
         &self,
         data: impl Into<Payload<'p>>,
         rng: &mut R,
@@ -252,7 +236,7 @@ impl Platform {
     }
 
     /// A signed business error `{"success":false,"code":code,"msg":msg,"data":null}`.
-    pub fn sign_error<R: CryptoRngCore + ?Sized>(
+    pub fn seal_error<R: CryptoRngCore + ?Sized>(
         &self,
         code: i64,
         msg: &str,
@@ -260,21 +244,6 @@ impl Platform {
     ) -> Result<OutgoingResponse> {
         let body = error_body(code, msg);
         self.signed_response(body, rng)
-    }
-
-    /// A signed notification with `X-WSB-CATEGORY` and `X-WSB-REQUEST-ID`
-    /// (reuse the id on redeliveries: that is how merchants recognise them).
-    pub fn sign_notification<'p, R: CryptoRngCore + ?Sized>(
-        &self,
-        category: &str,
-        payload: impl Into<Payload<'p>>,
-        request_id: &str,
-        rng: &mut R,
-    ) -> Result<SignedWebhook> {
-        let (mut webhook, body) = self.notification(category, payload.into(), request_id, &[])?;
-        let sig = rsa_pkcs1::sign(&self.private_key, &body, rng)?;
-        crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, &sig);
-        Ok(webhook)
     }
 
     fn notification(
@@ -323,6 +292,47 @@ impl Platform {
                 .ok()
                 .and_then(|v| envelope_of(&v).ok())
                 .is_some_and(|(success, code, _)| success && code == 200)
+    }
+}
+
+impl RequestVerifier for Platform {
+    /// The JSON body (`{}` for an upload).
+    type Verified = Value;
+
+    /// Verifies a merchant request: `X-WSB-API-KEY` known (`unknown_merchant`),
+    /// `X-WSB-SIGNATURE` over the body, or over `{}` for a multipart upload
+    /// (`signature_invalid`); with a path in `msg`, the documented rules of
+    /// that path (`validation_failed`). Wasabi signs no time or nonce:
+    /// `now_ms` and `guard` are not read.
+    fn trace_request<G: ReplayGuard + ?Sized, T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        _now_ms: u64,
+        _guard: &mut G,
+        trace: &mut T,
+    ) -> Result<Value> {
+        self.verify_traced(msg.headers, msg.path, msg.body, trace)
+    }
+}
+
+impl WebhookSigner for Platform {
+    /// A signed notification: `X-WSB-CATEGORY` (the event type),
+    /// `X-WSB-REQUEST-ID` (the notification's `id`, else 16 random bytes as
+    /// hex: reuse it on redeliveries, that is how merchants recognise them)
+    /// and `X-WSB-SIGNATURE` (PKCS#1 v1.5 SHA-256 over the body). Wasabi
+    /// signs no time: `now_ms` is not read.
+    fn sign_webhook<R: CryptoRngCore + ?Sized>(
+        &self,
+        hook: &Notification<'_>,
+        _now_ms: u64,
+        rng: &mut R,
+    ) -> Result<SignedWebhook> {
+        let request_id = Self::request_id(hook, rng)?;
+        let (mut webhook, body) =
+            self.notification(hook.event_type, hook.payload, &request_id, &[])?;
+        let sig = rsa_pkcs1::sign(&self.private_key, &body, rng)?;
+        crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, &sig);
+        Ok(webhook)
     }
 }
 

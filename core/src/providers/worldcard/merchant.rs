@@ -13,9 +13,11 @@ use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
 use crate::delivery::{business_key, DeliveryConfig, Identity};
 use crate::encoding;
+use crate::contract::{
+    random_hex, Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
+};
 use crate::envelope::{
     check_header_token, parse_timestamp, Headers, OutgoingRequest, OutgoingResponse, Payload,
-    ReplayGuard,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::exact_json;
@@ -89,7 +91,7 @@ impl MerchantConfig {
 
 /// The time and nonce of one request: inputs, never read from the host here.
 #[derive(Debug, Clone, Copy)]
-pub struct Stamp<'a> {
+struct Stamp<'a> {
     /// Unix seconds (`X-Timestamp` on requests).
     pub unix_seconds: u64,
     /// `X-Nonce`: unique per request (a UUID or random hex).
@@ -98,8 +100,7 @@ pub struct Stamp<'a> {
 
 /// An opened WorldCard response: `code` 0, with sensitive fields decrypted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Response {
+struct Response {
     /// Always 0 here (anything else is an `api_error`).
     pub code: i64,
     /// The platform's message (`"success"`).
@@ -153,63 +154,45 @@ impl Merchant {
         &self.config
     }
 
-    /// Builds a signed, encrypted POST for `path` (under `/api/v1/card/`).
-    ///
-    /// The payload (bytes and text are checked to be JSON and otherwise passed
-    /// through untouched) is AES-256-GCM encrypted into `{"data":"<b64>"}`;
-    /// the signature is RSA-PSS-SHA256 (salt 32) over `body ‖ timestamp ‖ nonce`.
-    ///
-    /// The payload is validated against the documented rules first
-    /// (`validation_failed` lists every violation), unless turned off in the
-    /// config; age rules use the request's own date.
-    pub fn build_request<'p, R: CryptoRngCore + ?Sized>(
+    /// The request's payload, validation setting and stamp (`X-Timestamp`
+    /// from `req.timestamp` in seconds or `now_ms`; `X-Nonce` from
+    /// `req.nonce` or 16 random bytes as hex).
+    fn parts<'r, R: CryptoRngCore + ?Sized>(
         &self,
-        path: &str,
-        payload: impl Into<Payload<'p>>,
-        stamp: Stamp<'_>,
+        req: &Request<'r>,
+        now_ms: u64,
         rng: &mut R,
-    ) -> Result<OutgoingRequest> {
-        let mode = SignMode::Key(&self.private_key);
-        self.build(
-            path,
-            payload.into(),
-            stamp,
-            rng,
-            self.config.validate_requests,
-            mode,
-        )
-        .map(|(r, _)| r)
+    ) -> Result<(Payload<'r>, bool, u64, String)> {
+        req.refuse_unused("WorldCard", &["nonce", "timestamp"])?;
+        let nonce = match req.nonce {
+            Some(n) => n.to_owned(),
+            None => random_hex(rng, 16)?,
+        };
+        Ok((
+            req.payload.unwrap_or(Payload::Bytes(b"{}")),
+            req.validate.unwrap_or(self.config.validate_requests),
+            req.timestamp.unwrap_or(now_ms / 1000),
+            nonce,
+        ))
     }
 
-    /// [`build_request`](Self::build_request) without validation, for this call.
-    pub fn build_request_unvalidated<'p, R: CryptoRngCore + ?Sized>(
+    /// [`build_request`](RequestBuilder::build_request) for a key held
+    /// outside the process (HSM, KMS, WebCrypto): everything but the
+    /// signature. Sign [`Prepared::sign_input`] with RSA-PSS-SHA256, salt
+    /// 32, and [`Prepared::finish`] checks it with the merchant's public key
+    /// and returns the request.
+    pub fn prepare_request<R: CryptoRngCore + ?Sized>(
         &self,
-        path: &str,
-        payload: impl Into<Payload<'p>>,
-        stamp: Stamp<'_>,
+        req: &Request<'_>,
+        now_ms: u64,
         rng: &mut R,
-    ) -> Result<OutgoingRequest> {
-        let mode = SignMode::Key(&self.private_key);
-        self.build(path, payload.into(), stamp, rng, false, mode)
-            .map(|(r, _)| r)
-    }
-
-    /// [`build_request`](Self::build_request) for a key held outside the
-    /// process (HSM, KMS, WebCrypto): everything but the signature. Sign
-    /// [`Prepared::sign_input`] with RSA-PSS-SHA256, salt 32, and
-    /// [`Prepared::finish`] checks it with the merchant's public key and
-    /// returns the request. `validate` follows the config unless given.
-    pub fn prepare_request<'p, R: CryptoRngCore + ?Sized>(
-        &self,
-        path: &str,
-        payload: impl Into<Payload<'p>>,
-        stamp: Stamp<'_>,
-        rng: &mut R,
-        validate: Option<bool>,
     ) -> Result<Prepared<OutgoingRequest>> {
-        let validate = validate.unwrap_or(self.config.validate_requests);
-        let (request, input) =
-            self.build(path, payload.into(), stamp, rng, validate, SignMode::Defer)?;
+        let (payload, validate, ts, nonce) = self.parts(req, now_ms, rng)?;
+        let stamp = Stamp {
+            unix_seconds: ts,
+            nonce: &nonce,
+        };
+        let (request, input) = self.build(req.path, payload, stamp, rng, validate, SignMode::Defer)?;
         Ok(Prepared::new(
             request,
             input,
@@ -306,7 +289,7 @@ impl Merchant {
     /// decrypted wherever non-empty, whatever the card status. `status` is the
     /// HTTP status, when known: a non-2xx answer that is not the JSON envelope
     /// becomes an `api_error` carrying it.
-    pub fn open_response(&self, body: &[u8], status: Option<u16>) -> Result<Response> {
+    fn open(&self, body: &[u8], status: Option<u16>) -> Result<Response> {
         let http_ok = status.is_none_or(|s| (200..300).contains(&s));
         let parsed: Value = match exact_json::parse(body) {
             Ok(v) => v,
@@ -383,57 +366,7 @@ impl Merchant {
         Ok(data)
     }
 
-    /// Verifies and decrypts a webhook delivery, and records it in `guard`.
-    ///
-    /// Order: required headers → `X-App-Id`, when present, is this
-    /// merchant's (`unknown_merchant`) → signature (WorldCard public key, salt
-    /// auto-detected) → freshness of the signed `X-Timestamp` (± the
-    /// retention by default) → decryption → duplicate check on the signed
-    /// `X-Nonce`. A delivery seen before yields the event with
-    /// `duplicate = true`: acknowledge it and skip the work. Nothing is
-    /// returned from a delivery whose signature or tag fails. A retry that
-    /// WorldCard re-signs with a new nonce is a new delivery to this rule:
-    /// its `business_key` (type, transaction or card, status, the event's own
-    /// time) is the same, and is what catches it.
-    pub fn verify_webhook<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        now_ms: u64,
-        guard: &mut G,
-    ) -> Result<WebhookEvent> {
-        self.check_webhook(headers, body, now_ms)?
-            .recorded(guard, now_ms)
-    }
-
-    /// [`verify_webhook`](Self::verify_webhook) without the store: every
-    /// check but "seen before?". The event carries its
-    /// [`Delivery`](crate::delivery::Delivery) (key and retention) for a
-    /// store of your own; `duplicate` is `false` until
-    /// [`recorded`](crate::delivery::WebhookEvent::recorded) says otherwise.
-    pub fn check_webhook(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        now_ms: u64,
-    ) -> Result<WebhookEvent> {
-        self.check_traced(headers, body, now_ms, &mut crate::explain::NoTrace)
-    }
-
-    /// Every check of [`check_webhook`](Self::check_webhook), in order, with
-    /// the exact signed text (`cardwire explain --webhook`).
-    pub fn explain_webhook(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        now_ms: u64,
-    ) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.check_traced(headers, body, now_ms, &mut e);
-        e
-    }
-
-    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+    fn trace<T: crate::explain::Tracer + ?Sized>(
         &self,
         headers: &Headers,
         body: &[u8],
@@ -568,6 +501,84 @@ impl Merchant {
     /// The acknowledgement WorldCard expects: HTTP 200, plain-text body `ok`.
     pub fn webhook_ack() -> OutgoingResponse {
         OutgoingResponse::new(200, "text/plain", b"ok".to_vec())
+    }
+}
+
+impl RequestBuilder for Merchant {
+    /// A signed, encrypted POST for `path` (under `/api/v1/card/`).
+    ///
+    /// The payload (bytes and text are checked to be JSON and otherwise passed
+    /// through untouched; none is `{}`) is AES-256-GCM encrypted into
+    /// `{"data":"<b64>"}`; the signature is RSA-PSS-SHA256 (salt 32) over
+    /// `body ‖ timestamp ‖ nonce`. `X-Timestamp` is `req.timestamp` (Unix
+    /// seconds) or `now_ms / 1000`; `X-Nonce` is `req.nonce` or 16 random
+    /// bytes as hex.
+    ///
+    /// The payload is validated against the documented rules first
+    /// (`validation_failed` lists every violation), unless turned off in the
+    /// config or for this request; age rules use the request's own date.
+    fn build_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        req: &Request<'_>,
+        now_ms: u64,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        let (payload, validate, ts, nonce) = self.parts(req, now_ms, rng)?;
+        let stamp = Stamp {
+            unix_seconds: ts,
+            nonce: &nonce,
+        };
+        let mode = SignMode::Key(&self.private_key);
+        self.build(req.path, payload, stamp, rng, validate, mode)
+            .map(|(r, _)| r)
+    }
+}
+
+impl ResponseOpener for Merchant {
+    /// Opens a response body. `code != 0` is an `api_error` with the code and
+    /// message; `data` may be null or absent; the sensitive fields are
+    /// decrypted wherever non-empty, whatever the card status, and any that
+    /// arrived in clear are listed in `unencrypted_fields`. A non-2xx answer
+    /// that is not the JSON envelope becomes an `api_error` carrying the
+    /// status. WorldCard signs no response: `authenticated` is false (the
+    /// AES-GCM tag still authenticates each encrypted field).
+    fn open_response(&self, msg: &Received<'_>, _now_ms: u64) -> Result<Opened> {
+        let r = self.open(msg.body, msg.status)?;
+        let mut o = Opened::new(msg, r.data.unwrap_or(Value::Null));
+        o.code = Some(r.code.to_string());
+        o.message = Some(r.message);
+        o.unencrypted_fields = r.unencrypted_fields;
+        Ok(o)
+    }
+}
+
+impl WebhookReceiver for Merchant {
+    type Event = Event;
+
+    /// Verifies and decrypts a webhook delivery, and records it in `guard`.
+    ///
+    /// Order: required headers → `X-App-Id`, when present, is this
+    /// merchant's (`unknown_merchant`) → signature (WorldCard public key, salt
+    /// auto-detected) → freshness of the signed `X-Timestamp` (± the
+    /// retention by default) → decryption → duplicate check on the signed
+    /// `X-Nonce`. A delivery seen before yields the event with
+    /// `duplicate = true`: acknowledge it and skip the work. Nothing is
+    /// returned from a delivery whose signature or tag fails. A retry that
+    /// WorldCard re-signs with a new nonce is a new delivery to this rule:
+    /// its `business_key` (type, transaction or card, status, the event's own
+    /// time) is the same, and is what catches it.
+    fn trace_webhook<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        now_ms: u64,
+        trace: &mut T,
+    ) -> Result<WebhookEvent> {
+        self.trace(msg.headers, msg.body, now_ms, trace)
+    }
+
+    /// HTTP 200, plain-text body `ok`.
+    fn webhook_ack(&self) -> OutgoingResponse {
+        Merchant::webhook_ack()
     }
 }
 

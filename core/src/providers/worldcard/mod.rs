@@ -18,7 +18,7 @@ pub use events::{
     Card3ds, CardBilling, CardClose, CardDeposit, CardKyc, CardOpen, CardStatus, CardStatusChange,
     Event, WebhookEvent,
 };
-pub use merchant::{Merchant, MerchantConfig, MerchantKeys, Response, Stamp};
+pub use merchant::{Merchant, MerchantConfig, MerchantKeys};
 pub use platform::{MerchantRecord, Platform, PlatformConfig, VerifiedRequest};
 
 use serde::Deserialize;

@@ -11,6 +11,7 @@ use super::{
     data_body, decode_signature, parse_data_body, sign_input, HEADER_APP_ID, HEADER_NONCE,
     HEADER_SIGNATURE, HEADER_TIMESTAMP, SENSITIVE_FIELDS,
 };
+use crate::contract::{random_hex, Notification, Received, RequestVerifier, WebhookSigner};
 use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
 use crate::encoding;
@@ -151,80 +152,6 @@ impl Platform {
 
     fn merchant(&self, app_id: &str) -> Result<&KnownMerchant> {
         self.merchants.get(app_id).ok_or(Error::UnknownMerchant)
-    }
-
-    /// Verifies a merchant request in the documented order, each failure with
-    /// its own code:
-    ///
-    /// 1. `X-App-Id`, `X-Signature`, `X-Timestamp`, `X-Nonce` present → `malformed_envelope`
-    /// 2. `X-Timestamp` (seconds) within ±5 minutes of `now_unix_seconds` → `timestamp_out_of_window`
-    /// 3. `X-App-Id` known → `unknown_merchant`
-    /// 4. signature valid → `signature_invalid`
-    /// 5. nonce not used in the last 10 minutes (recorded only now, after the
-    ///    signature verified) → `replay_detected`
-    /// 6. body decrypts → `decrypt_failed`; a plaintext that is not a JSON
-    ///    object → `validation_failed` (the platform's `1001`).
-    ///
-    /// Use [`verify_request_for`](Self::verify_request_for) to also validate
-    /// the payload against the documented rules of the request's path.
-    pub fn verify_request<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        now_unix_seconds: u64,
-        guard: &mut G,
-    ) -> Result<VerifiedRequest> {
-        self.verify(headers, None, body, now_unix_seconds, guard)
-    }
-
-    /// [`verify_request`](Self::verify_request), then (unless turned off in
-    /// the config) the documented rules of `path`: `validation_failed`,
-    /// answered by [`rejection`](Self::rejection) as the platform's `1001`.
-    pub fn verify_request_for<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        path: &str,
-        body: &[u8],
-        now_unix_seconds: u64,
-        guard: &mut G,
-    ) -> Result<VerifiedRequest> {
-        self.verify(headers, Some(path), body, now_unix_seconds, guard)
-    }
-
-    /// Every check of [`verify_request_for`](Self::verify_request_for), in
-    /// the same order, as an [`Explanation`](crate::explain::Explanation):
-    /// what was expected, what arrived, the exact signed text, and the first
-    /// check that fails (`cardwire explain`). Nothing is recorded in `guard`
-    /// unless every check before the nonce passed, as in the real call.
-    pub fn explain_request<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        path: Option<&str>,
-        body: &[u8],
-        now_unix_seconds: u64,
-        guard: &mut G,
-    ) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.verify_traced(headers, path, body, now_unix_seconds, guard, &mut e);
-        e
-    }
-
-    fn verify<G: ReplayGuard + ?Sized>(
-        &self,
-        headers: &Headers,
-        path: Option<&str>,
-        body: &[u8],
-        now_unix_seconds: u64,
-        guard: &mut G,
-    ) -> Result<VerifiedRequest> {
-        self.verify_traced(
-            headers,
-            path,
-            body,
-            now_unix_seconds,
-            guard,
-            &mut crate::explain::NoTrace,
-        )
     }
 
     fn verify_traced<G: ReplayGuard + ?Sized, T: crate::explain::Tracer + ?Sized>(
@@ -470,52 +397,51 @@ impl Platform {
         OutgoingResponse::new(200, "application/json", body.to_string().into_bytes())
     }
 
-    /// Signs and encrypts a webhook for `app_id`. `notify_type` is put into the
-    /// payload object (a payload that already carries a different one is
-    /// `invalid_input`); the body is `{"data":"<b64>"}`; `X-Timestamp` is in
-    /// milliseconds; the signature is made with the WorldCard private key.
-    pub fn sign_webhook<'p, R: CryptoRngCore + ?Sized>(
-        &self,
-        app_id: &str,
-        notify_type: &str,
-        data: impl Into<Payload<'p>>,
-        timestamp_ms: u64,
-        nonce: &str,
-        rng: &mut R,
-    ) -> Result<SignedWebhook> {
-        let key = self.webhook_key()?;
-        let mode = SignMode::Key(key);
-        self.webhook(
-            app_id,
-            notify_type,
-            data.into(),
-            timestamp_ms,
-            nonce,
-            rng,
-            mode,
-        )
-        .map(|(w, _)| w)
+    /// The merchant a notification goes to: its `app_id`, else the only
+    /// merchant this platform knows.
+    fn recipient<'n>(&'n self, hook: &Notification<'n>) -> Result<&'n str> {
+        if let Some(id) = hook.app_id {
+            return Ok(id);
+        }
+        let mut ids = self.merchants.keys();
+        match (ids.next(), ids.next()) {
+            (Some(only), None) => Ok(only.as_str()),
+            (None, _) => Err(Error::UnknownMerchant),
+            _ => Err(Error::invalid_input(
+                "this platform serves several merchants: set Notification::app_id",
+            )),
+        }
     }
 
-    /// [`sign_webhook`](Self::sign_webhook) for a platform key held outside
-    /// the process: everything but the signature (RSA-PSS-SHA256, salt 32).
-    /// Construct the platform with `RsaPrivateKey::external(public)`.
-    pub fn prepare_webhook<'p, R: CryptoRngCore + ?Sized>(
+    fn stamp<R: CryptoRngCore + ?Sized>(
+        hook: &Notification<'_>,
+        now_ms: u64,
+        rng: &mut R,
+    ) -> Result<(u64, String)> {
+        let nonce = match hook.id {
+            Some(n) => n.to_owned(),
+            None => random_hex(rng, 16)?,
+        };
+        Ok((hook.timestamp_ms.unwrap_or(now_ms), nonce))
+    }
+
+    /// [`sign_webhook`](WebhookSigner::sign_webhook) for a platform key held
+    /// outside the process: everything but the signature (RSA-PSS-SHA256,
+    /// salt 32). Construct the platform with `RsaPrivateKey::external(public)`.
+    pub fn prepare_webhook<R: CryptoRngCore + ?Sized>(
         &self,
-        app_id: &str,
-        notify_type: &str,
-        data: impl Into<Payload<'p>>,
-        timestamp_ms: u64,
-        nonce: &str,
+        hook: &Notification<'_>,
+        now_ms: u64,
         rng: &mut R,
     ) -> Result<Prepared<SignedWebhook>> {
         let public = self.webhook_key()?.public_key();
+        let (ts, nonce) = Self::stamp(hook, now_ms, rng)?;
         let (webhook, input) = self.webhook(
-            app_id,
-            notify_type,
-            data.into(),
-            timestamp_ms,
-            nonce,
+            self.recipient(hook)?,
+            hook.event_type,
+            hook.payload,
+            ts,
+            &nonce,
             rng,
             SignMode::Defer,
         )?;
@@ -593,5 +519,62 @@ impl Platform {
     /// HTTP 200 and the plain-text body `ok`. Anything else is retried.
     pub fn is_acknowledged(status: u16, body: &[u8]) -> bool {
         status == 200 && body.trim_ascii() == b"ok"
+    }
+}
+
+impl RequestVerifier for Platform {
+    type Verified = VerifiedRequest;
+
+    /// Verifies a merchant request in the documented order, each failure with
+    /// its own code:
+    ///
+    /// 1. `X-App-Id`, `X-Signature`, `X-Timestamp`, `X-Nonce` present → `malformed_envelope`
+    /// 2. `X-Timestamp` (seconds) within ±5 minutes of `now_ms` → `timestamp_out_of_window`
+    /// 3. `X-App-Id` known → `unknown_merchant`
+    /// 4. signature valid → `signature_invalid`
+    /// 5. nonce not used in the last 10 minutes (recorded only now, after the
+    ///    signature verified) → `replay_detected`
+    /// 6. body decrypts → `decrypt_failed`; a plaintext that is not a JSON
+    ///    object → `validation_failed` (the platform's `1001`).
+    /// 7. with a path in `msg` (and unless turned off in the config), the
+    ///    documented rules of that path → `validation_failed`, answered by
+    ///    [`rejection`](Platform::rejection) as the platform's `1001`.
+    fn trace_request<G: ReplayGuard + ?Sized, T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        now_ms: u64,
+        guard: &mut G,
+        trace: &mut T,
+    ) -> Result<VerifiedRequest> {
+        self.verify_traced(msg.headers, msg.path, msg.body, now_ms / 1000, guard, trace)
+    }
+}
+
+impl WebhookSigner for Platform {
+    /// Signs and encrypts a webhook for the notification's `app_id` (or the
+    /// only merchant). The event type is put into the payload object as
+    /// `notify_type` (a payload that already carries a different one is
+    /// `invalid_input`); the body is `{"data":"<b64>"}`; `X-Timestamp` is in
+    /// milliseconds (`timestamp_ms`, else `now_ms`); `X-Nonce` is the
+    /// notification's `id`, else 16 random bytes as hex; the signature is
+    /// made with the WorldCard private key.
+    fn sign_webhook<R: CryptoRngCore + ?Sized>(
+        &self,
+        hook: &Notification<'_>,
+        now_ms: u64,
+        rng: &mut R,
+    ) -> Result<SignedWebhook> {
+        let key = self.webhook_key()?;
+        let (ts, nonce) = Self::stamp(hook, now_ms, rng)?;
+        self.webhook(
+            self.recipient(hook)?,
+            hook.event_type,
+            hook.payload,
+            ts,
+            &nonce,
+            rng,
+            SignMode::Key(key),
+        )
+        .map(|(w, _)| w)
     }
 }

@@ -5,7 +5,9 @@ use std::fmt;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::events::{classify, WebhookEvent};
+use rand_core::CryptoRngCore;
+
+use super::events::{classify, Event, WebhookEvent};
 use super::{
     business_error, lenient_code, sign_exclusions, COMMON_PARAMS, DOCUMENT_BODY_MAX_BYTES,
     DOCUMENT_PATH, REQUEST_ONLY_PARAMS, SENSITIVE_CARD_INFO, SENSITIVE_TOP,
@@ -13,9 +15,11 @@ use super::{
 use crate::crypto::aes_ecb::AesEcbKey;
 use crate::crypto::md5_sign;
 use crate::delivery::{DeliveryConfig, Identity};
+use crate::contract::{
+    random_hex, Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
+};
 use crate::envelope::{
     check_header_token, transform_string_fields, OutgoingRequest, OutgoingResponse, Payload,
-    ReplayGuard,
 };
 use crate::error::{ApiError, Error, FieldErrors, Result};
 use crate::exact_json::{self, Object};
@@ -135,33 +139,6 @@ impl Client {
         self
     }
 
-    /// Builds a signed POST to `path` (`/api/card/...`, `/op/card/...`,
-    /// `/api/v1/legacy/tf/v4/...`). The payload must be a JSON object without
-    /// the common parameters (cardwire adds them). Bytes and text keep every
-    /// value exactly as written (`20.10` is sent and signed as `20.10`). On
-    /// `.../change/pin/secure` a `pin` given as plain digits is AES-ECB
-    /// encrypted first. A document upload over 4 MB is `validation_failed`.
-    pub fn build_request<'p>(
-        &self,
-        path: &str,
-        payload: impl Into<Payload<'p>>,
-        timestamp_ms: u64,
-        nonce: &str,
-    ) -> Result<OutgoingRequest> {
-        self.build(self.validate, path, payload.into(), timestamp_ms, nonce)
-    }
-
-    /// [`build_request`](Self::build_request) without validation, for this call.
-    pub fn build_request_unvalidated<'p>(
-        &self,
-        path: &str,
-        payload: impl Into<Payload<'p>>,
-        timestamp_ms: u64,
-        nonce: &str,
-    ) -> Result<OutgoingRequest> {
-        self.build(false, path, payload.into(), timestamp_ms, nonce)
-    }
-
     fn build(
         &self,
         validate: bool,
@@ -241,11 +218,7 @@ impl Client {
         Ok(self.ecb.encrypt_b64(value.as_bytes()))
     }
 
-    /// Opens `{success, status, msg, data}`: `status = 200` → `data` with the
-    /// sensitive fields decrypted (amounts as exact decimal strings); any
-    /// other status → `api_error` carrying it, with `outcome_unknown` on
-    /// `500` and `5000` (query the order).
-    pub fn open_response(&self, body: &[u8], http_status: Option<u16>) -> Result<Value> {
+    fn open(&self, body: &[u8], http_status: Option<u16>) -> Result<Value> {
         let v: Value = match exact_json::parse(body) {
             Ok(v) => v,
             Err(_) => {
@@ -270,40 +243,7 @@ impl Client {
         Ok(data)
     }
 
-    /// Verifies a legacy webhook and records it in `guard`. `sign` is
-    /// recomputed over **all** received fields except `sign` (examples carry
-    /// fields their tables omit), each by its exact received text, and
-    /// compared in constant time; an `appKey` other than this client's is
-    /// `malformed_envelope`. A request-shaped body (carrying the request-only
-    /// `nonce` or `timestamp`) is refused: requests are signed with the same
-    /// secret, and one captured and posted to the webhook URL must not come
-    /// back as an event. There is no timestamp, so no freshness check; a
-    /// delivery whose signed parameters were seen before comes back with
-    /// `duplicate = true`.
-    pub fn verify_webhook<G: ReplayGuard + ?Sized>(
-        &self,
-        body: &[u8],
-        now_ms: u64,
-        guard: &mut G,
-    ) -> Result<WebhookEvent> {
-        self.check_webhook(body)?.recorded(guard, now_ms)
-    }
-
-    /// [`verify_webhook`](Self::verify_webhook) without the store (see
-    /// [`crate::delivery`]).
-    pub fn check_webhook(&self, body: &[u8]) -> Result<WebhookEvent> {
-        self.check_traced(body, &mut crate::explain::NoTrace)
-    }
-
-    /// Every check of [`check_webhook`](Self::check_webhook), in order, with
-    /// the canonical string (the secret shown as `[redacted]`).
-    pub fn explain_webhook(&self, body: &[u8]) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.check_traced(body, &mut e);
-        e
-    }
-
-    fn check_traced<T: crate::explain::Tracer + ?Sized>(
+    fn trace<T: crate::explain::Tracer + ?Sized>(
         &self,
         body: &[u8],
         t: &mut T,
@@ -383,5 +323,82 @@ impl Client {
     /// The acknowledgement: HTTP 200, plain-text `ok`.
     pub fn webhook_ack() -> OutgoingResponse {
         OutgoingResponse::new(200, "text/plain", b"ok".to_vec())
+    }
+}
+
+impl RequestBuilder for Client {
+    /// Builds a signed POST to `path` (`/api/card/...`, `/op/card/...`,
+    /// `/api/v1/legacy/tf/v4/...`). The payload must be a JSON object without
+    /// the common parameters (cardwire adds them). Bytes and text keep every
+    /// value exactly as written (`20.10` is sent and signed as `20.10`). On
+    /// `.../change/pin/secure` a `pin` given as plain digits is AES-ECB
+    /// encrypted first. A document upload over 4 MB is `validation_failed`.
+    ///
+    /// The common parameters are added: `appKey`, `nonce` (`req.nonce`, else
+    /// 8 random bytes as hex), `timestamp` (`req.timestamp` in Unix
+    /// milliseconds, else `now_ms`) and `sign`.
+    fn build_request<R: CryptoRngCore + ?Sized>(
+        &self,
+        req: &Request<'_>,
+        now_ms: u64,
+        rng: &mut R,
+    ) -> Result<OutgoingRequest> {
+        req.refuse_unused("WorldCard legacy", &["nonce", "timestamp"])?;
+        let nonce = match req.nonce {
+            Some(n) => n.to_owned(),
+            None => random_hex(rng, 8)?,
+        };
+        self.build(
+            req.validate.unwrap_or(self.validate),
+            req.path,
+            req.payload.unwrap_or(Payload::Bytes(b"{}")),
+            req.timestamp.unwrap_or(now_ms),
+            &nonce,
+        )
+    }
+}
+
+impl ResponseOpener for Client {
+    /// Opens `{success, status, msg, data}`: `status = 200` → `data` with the
+    /// sensitive fields decrypted (amounts as exact decimal strings); any
+    /// other status → `api_error` carrying it, with `outcome_unknown` on
+    /// `500` and `5000` (query the order).
+    /// Legacy responses are not signed: `authenticated` is false.
+    fn open_response(&self, msg: &Received<'_>, _now_ms: u64) -> Result<Opened> {
+        let data = self.open(msg.body, msg.status)?;
+        let mut o = Opened::new(msg, data);
+        o.code = Some("200".to_owned());
+        Ok(o)
+    }
+}
+
+impl WebhookReceiver for Client {
+    type Event = Event;
+
+    /// Verifies a legacy webhook and records it in `guard`. `sign` is
+    /// recomputed over **all** received fields except `sign` (examples carry
+    /// fields their tables omit), each by its exact received text, and
+    /// compared in constant time; an `appKey` other than this client's is
+    /// `malformed_envelope`. A request-shaped body (carrying the request-only
+    /// `nonce` or `timestamp`) is refused: requests are signed with the same
+    /// secret, and one captured and posted to the webhook URL must not come
+    /// back as an event. There is no timestamp, so no freshness check; a
+    /// delivery whose signed parameters were seen before comes back with
+    /// `duplicate = true`.
+    ///
+    /// Legacy webhooks sign their body only: headers are not read
+    /// ([`Received::body_only`]).
+    fn trace_webhook<T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        _now_ms: u64,
+        trace: &mut T,
+    ) -> Result<WebhookEvent> {
+        self.trace(msg.body, trace)
+    }
+
+    /// HTTP 200, plain-text `ok`.
+    fn webhook_ack(&self) -> OutgoingResponse {
+        Client::webhook_ack()
     }
 }

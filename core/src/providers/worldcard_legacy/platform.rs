@@ -9,7 +9,11 @@ use super::client::{check_body_size, ecb_for};
 use super::{
     sign_exclusions, COMMON_PARAMS, REQUEST_ONLY_PARAMS, SENSITIVE_CARD_INFO, SENSITIVE_TOP,
 };
+use rand_core::CryptoRngCore;
+
+use crate::contract::{Notification, Received, RequestVerifier, WebhookSigner};
 use crate::crypto::aes_ecb::AesEcbKey;
+use crate::delivery::ReplayGuard;
 use crate::crypto::md5_sign;
 use crate::envelope::{check_header_token, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
@@ -41,28 +45,6 @@ impl Platform {
             app_secret: Zeroizing::new(app_secret.to_owned()),
             ecb: ecb_for(app_secret)?,
         })
-    }
-
-    /// Verifies a request to `path`: the parameters are the JSON body's
-    /// fields (each by its exact received text) merged with the query
-    /// string's (`key=value&...`, as sent, percent-decoding not applied since
-    /// values are not URL-encoded for signing). Unknown `appKey` →
-    /// `unknown_merchant`; missing `sign`, `nonce` or `timestamp` (a
-    /// webhook-shaped body) → `malformed_envelope`; a wrong sign →
-    /// `signature_invalid`; a document upload over 4 MB or a payload that
-    /// breaks the documented rules → `validation_failed`. Returns the
-    /// endpoint's fields without the common parameters.
-    pub fn verify_request(&self, path: &str, body: &[u8]) -> Result<Map<String, Value>> {
-        self.verify_traced(path, body, &mut crate::explain::NoTrace)
-    }
-
-    /// Every check of [`verify_request`](Self::verify_request), in order,
-    /// with the exact canonical string (the secret shown as `[redacted]`),
-    /// the expected and the received sign (`cardwire explain`).
-    pub fn explain_request(&self, path: &str, body: &[u8]) -> crate::explain::Explanation {
-        let mut e = crate::explain::Explanation::default();
-        let _ = self.verify_traced(path, body, &mut e);
-        e
     }
 
     fn verify_traced<T: crate::explain::Tracer + ?Sized>(
@@ -230,13 +212,8 @@ impl Platform {
         }
     }
 
-    /// Signs a webhook: the payload object gets `appKey` and `sign` (over all
-    /// its fields, each by its exact text). Values that must be JSON strings
-    /// (VIRTUAL-P and OOB `data`) must be given as strings. A payload with
-    /// `nonce` or `timestamp` is `invalid_input`: that is a request's shape,
-    /// and merchants refuse it as a reflection.
-    pub fn sign_webhook<'p>(&self, payload: impl Into<Payload<'p>>) -> Result<SignedWebhook> {
-        let mut obj = payload.into().to_exact_object()?;
+    fn sign(&self, payload: Payload<'_>) -> Result<SignedWebhook> {
+        let mut obj = payload.to_exact_object()?;
         if let Some(p) = REQUEST_ONLY_PARAMS.iter().find(|p| obj.contains(p)) {
             return Err(Error::invalid_input(format!(
                 "a webhook payload must not carry {p} (only requests do)"
@@ -255,5 +232,50 @@ impl Platform {
     /// Whether a merchant acknowledged a webhook: HTTP 200 and the text `ok`.
     pub fn is_acknowledged(status: u16, body: &[u8]) -> bool {
         status == 200 && body.trim_ascii() == b"ok"
+    }
+}
+
+impl RequestVerifier for Platform {
+    /// The endpoint's fields without the common parameters.
+    type Verified = Map<String, Value>;
+
+    /// Verifies a request to its path (`msg.path`, with any query string; required): the parameters are the JSON body's
+    /// fields (each by its exact received text) merged with the query
+    /// string's (`key=value&...`, as sent, percent-decoding not applied since
+    /// values are not URL-encoded for signing). Unknown `appKey` →
+    /// `unknown_merchant`; missing `sign`, `nonce` or `timestamp` (a
+    /// webhook-shaped body) → `malformed_envelope`; a wrong sign →
+    /// `signature_invalid`; a document upload over 4 MB or a payload that
+    /// breaks the documented rules → `validation_failed`. Returns the
+    /// endpoint's fields without the common parameters.
+    ///
+    /// Legacy signs no time and the platform keeps no nonce store here:
+    /// `now_ms` and `guard` are not read.
+    fn trace_request<G: ReplayGuard + ?Sized, T: crate::explain::Tracer + ?Sized>(
+        &self,
+        msg: &Received<'_>,
+        _now_ms: u64,
+        _guard: &mut G,
+        trace: &mut T,
+    ) -> Result<Map<String, Value>> {
+        self.verify_traced(msg.require_path()?, msg.body, trace)
+    }
+}
+
+impl WebhookSigner for Platform {
+    /// Signs a webhook: the payload object gets `appKey` and `sign` (over all
+    /// its fields, each by its exact text). Values that must be JSON strings
+    /// (VIRTUAL-P and OOB `data`) must be given as strings. A payload with
+    /// `nonce` or `timestamp` is `invalid_input`: that is a request's shape,
+    /// and merchants refuse it as a reflection.
+    /// The event type is not sent (the payload carries its own fields);
+    /// `now_ms` and `rng` are not read.
+    fn sign_webhook<R: CryptoRngCore + ?Sized>(
+        &self,
+        hook: &Notification<'_>,
+        _now_ms: u64,
+        _rng: &mut R,
+    ) -> Result<SignedWebhook> {
+        self.sign(hook.payload)
     }
 }
