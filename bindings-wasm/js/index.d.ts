@@ -34,6 +34,7 @@ export type CardwireErrorCode =
   | 'api_error'
   | 'store_unavailable'
   | 'signer_mismatch'
+  | 'random_unavailable'
 ;
 
 /** Every failure cardwire throws: a real `Error` with a stable `code`. */

@@ -5,7 +5,10 @@
 //! sealed or signed like the provider's. State changes queue webhooks.
 
 use cardwire::envelope::{Headers, OutgoingResponse};
-use cardwire::{payca, wasabi, worldcard, worldcard_legacy, Payload};
+use cardwire::{
+    payca, wasabi, worldcard, worldcard_legacy, MemoryReplayGuard, Payload, Received,
+    RequestVerifier,
+};
 use serde_json::{json, Value};
 
 use crate::sandbox::{Hook, Sandbox};
@@ -74,8 +77,11 @@ pub fn worldcard(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Ou
     let now_ms = sb.now_ms();
     let verified = {
         let mut guard = sb.guard();
-        sb.worldcard
-            .verify_request_for(headers, path, body, now_ms / 1000, guard.as_mut())
+        sb.worldcard.verify_request(
+            &Received::new(headers, body).with_path(path),
+            now_ms,
+            guard.as_mut(),
+        )
     };
     let req = match verified {
         Ok(r) => r,
@@ -172,7 +178,11 @@ fn legacy_refusal(r: &Refusal) -> OutgoingResponse {
 
 pub fn legacy(sb: &Sandbox, path: &str, body: &[u8]) -> OutgoingResponse {
     let now_ms = sb.now_ms();
-    let p = match sb.legacy.verify_request(path, body) {
+    let p = match sb.legacy.verify_request(
+        &Received::body_only(body).with_path(path),
+        now_ms,
+        &mut MemoryReplayGuard::new(1),
+    ) {
         Ok(m) => Value::Object(m),
         Err(e) => return worldcard_legacy::Platform::rejection(&e),
     };
@@ -362,7 +372,11 @@ fn wasabi_route(path: &str) -> Option<&'static str> {
 
 pub fn wasabi(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> OutgoingResponse {
     let mut rng = sb.rng();
-    let p = match sb.wasabi.verify_request_for(headers, path, body) {
+    let p = match sb.wasabi.verify_request(
+        &Received::new(headers, body).with_path(path),
+        sb.now_ms(),
+        &mut MemoryReplayGuard::new(1),
+    ) {
         Ok(v) => v,
         Err(e) => {
             let (code, msg) = match e.code() {
@@ -372,7 +386,7 @@ pub fn wasabi(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Outgo
             };
             return sb
                 .wasabi
-                .sign_error(code, msg, &mut *rng)
+                .seal_error(code, msg, &mut *rng)
                 .unwrap_or_else(|_| json_response(500, &json!({})));
         }
     };
@@ -383,10 +397,10 @@ pub fn wasabi(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Outgo
     };
     let mut rng = sb.rng();
     let r = match result {
-        Ok(data) => sb.wasabi.sign_response(Payload::Json(&data), &mut *rng),
+        Ok(data) => sb.wasabi.seal_response(Payload::Json(&data), &mut *rng),
         Err(r) => {
             let (code, msg) = wsb_refusal(&r);
-            sb.wasabi.sign_error(code, msg, &mut *rng)
+            sb.wasabi.seal_error(code, msg, &mut *rng)
         }
     };
     r.unwrap_or_else(|_| json_response(500, &json!({})))
@@ -529,8 +543,11 @@ pub fn pintopay(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Out
     let now_ms = sb.now_ms();
     let verified = {
         let mut guard = sb.guard();
-        sb.pintopay
-            .verify_request(headers, path, body, now_ms * 1000, guard.as_mut())
+        sb.pintopay.verify_request(
+            &Received::new(headers, body).with_path(path),
+            now_ms,
+            guard.as_mut(),
+        )
     };
     let req = match verified {
         Ok(r) => r,
@@ -634,7 +651,11 @@ pub fn payca(
     body: &[u8],
 ) -> OutgoingResponse {
     let now_ms = sb.now_ms();
-    if let Err(e) = sb.payca.verify_request(headers) {
+    let credentials = Received::new(headers, b"");
+    if let Err(e) = sb
+        .payca
+        .verify_request(&credentials, now_ms, &mut MemoryReplayGuard::new(1))
+    {
         return payca::Platform::rejection(&e, "sandbox");
     }
     let (route, _query) = path.split_once('?').unwrap_or((path, ""));

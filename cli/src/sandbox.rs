@@ -19,6 +19,7 @@ use cardwire::{
     payca, pintopay, wasabi, worldcard, worldcard_legacy, AesKey, Payload, RsaPrivateKey,
     RsaPublicKey,
 };
+use cardwire::{Notification, WebhookSigner};
 use rand::SeedableRng;
 use serde_json::{json, Value};
 
@@ -303,29 +304,19 @@ impl Sandbox {
             let mut nonce = [0u8; 16];
             rand::RngCore::fill_bytes(&mut *rng, &mut nonce);
             let nonce = cardwire::encoding::hex_encode(&nonce);
+            let typed = Notification::new(&h.event, Payload::Json(&h.payload)).id(&nonce);
+            // PayCA and legacy bodies are the payload as given (their type is inside it).
+            let as_given = Notification::new("", Payload::Json(&h.payload)).id(&nonce);
             match h.provider {
                 "worldcard" => self.worldcard.sign_webhook(
-                    &self.creds.worldcard_app_id,
-                    &h.event,
-                    Payload::Json(&h.payload),
+                    &typed.app_id(&self.creds.worldcard_app_id).timestamp_ms(now),
                     now,
-                    &nonce,
                     &mut *rng,
                 ),
-                "legacy" => self.legacy.sign_webhook(Payload::Json(&h.payload)),
-                "wasabi" => self.wasabi.sign_notification(
-                    &h.event,
-                    Payload::Json(&h.payload),
-                    &nonce,
-                    &mut *rng,
-                ),
-                "pintopay" => {
-                    self.pintopay
-                        .seal_webhook(&h.event, Payload::Json(&h.payload), &mut *rng)
-                }
-                "payca" => self
-                    .payca
-                    .sign_webhook(Payload::Json(&h.payload), &nonce, None),
+                "legacy" => self.legacy.sign_webhook(&as_given, now, &mut *rng),
+                "wasabi" => self.wasabi.sign_webhook(&typed, now, &mut *rng),
+                "pintopay" => self.pintopay.sign_webhook(&typed, now, &mut *rng),
+                "payca" => self.payca.sign_webhook(&as_given, now, &mut *rng),
                 other => return Err(Fail::msg(format!("unknown provider {other}"))),
             }
             .map_err(err)?

@@ -9,6 +9,7 @@ use cardwire::explain::Explanation;
 use cardwire::{
     payca, pintopay, wasabi, worldcard, worldcard_legacy, AesKey, RsaPrivateKey, RsaPublicKey,
 };
+use cardwire::{Received, RequestVerifier, WebhookReceiver};
 use serde_json::{json, Value};
 
 use crate::creds::Credentials;
@@ -100,7 +101,7 @@ pub fn explain(
             None,
         )
         .map_err(err)?
-        .explain_request(&h, Some(&path), &m.body, now / 1000, &mut guard),
+        .explain_request(&Received::new(&h, &m.body).with_path(&path), now, &mut guard),
         ("worldcard", false) => worldcard::Merchant::new(worldcard::MerchantKeys {
             app_id: creds.worldcard_app_id.clone(),
             private_key: RsaPrivateKey::parse(&creds.worldcard_merchant_pem).map_err(err)?,
@@ -108,39 +109,43 @@ pub fn explain(
             platform_public_key: Some(RsaPublicKey::parse(&creds.worldcard_platform_pub).map_err(err)?),
         })
         .map_err(err)?
-        .explain_webhook(&h, &m.body, now),
+        .explain_webhook(&Received::new(&h, &m.body), now),
         ("legacy", true) => worldcard_legacy::Platform::new(&creds.legacy_app_key, &creds.legacy_app_secret)
             .map_err(err)?
-            .explain_request(&path, &m.body),
+            .explain_request(&Received::body_only(&m.body).with_path(&path), now, &mut guard),
         ("legacy", false) => worldcard_legacy::Client::new(&creds.legacy_app_key, &creds.legacy_app_secret)
             .map_err(err)?
-            .explain_webhook(&m.body),
+            .explain_webhook(&Received::body_only(&m.body), now),
         ("wasabi", true) => wasabi::Platform::new(
             &creds.wasabi_api_key,
             RsaPrivateKey::parse(&creds.wasabi_platform_pem).map_err(err)?,
             RsaPublicKey::parse(&creds.wasabi_merchant_pub).map_err(err)?,
         )
         .map_err(err)?
-        .explain_request(&h, Some(&path), &m.body),
+        .explain_request(&Received::new(&h, &m.body).with_path(&path), now, &mut guard),
         ("wasabi", false) => wasabi::Merchant::new(wasabi::MerchantKeys {
             api_key: creds.wasabi_api_key.clone(),
             private_key: RsaPrivateKey::parse(&creds.wasabi_merchant_pem).map_err(err)?,
             platform_public_key: Some(RsaPublicKey::parse(&creds.wasabi_platform_pub).map_err(err)?),
         })
         .map_err(err)?
-        .explain_webhook(&h, &m.body),
+        .explain_webhook(&Received::new(&h, &m.body), now),
         ("pintopay", true) => pintopay::Platform::new(&creds.pintopay_api_key, &creds.pintopay_api_secret)
             .map_err(err)?
-            .explain_request(&h, &path, &m.body, now.saturating_mul(1000), &mut guard),
+            .explain_request(&Received::new(&h, &m.body).with_path(&path), now, &mut guard),
         ("pintopay", false) => pintopay::Merchant::new(&creds.pintopay_api_key, &creds.pintopay_api_secret)
             .map_err(err)?
-            .explain_webhook(&h, &m.body, now),
+            .explain_webhook(&Received::new(&h, &m.body), now),
         ("payca", true) => payca::Platform::new(&creds.payca_client_id, &creds.payca_client_secret)
             .map_err(err)?
-            .explain_request(&h, path.split('?').next().unwrap_or_default(), &m.body),
+            .explain_request(
+                &Received::new(&h, &m.body).with_path(path.split('?').next().unwrap_or_default()),
+                now,
+                &mut guard,
+            ),
         ("payca", false) => payca::Client::new(&creds.payca_client_id, &creds.payca_client_secret)
             .map_err(err)?
-            .explain_webhook(&h, &m.body, now),
+            .explain_webhook(&Received::new(&h, &m.body), now),
         (other, _) => return Err(Fail::msg(format!("explain knows worldcard, legacy, wasabi, pintopay and payca, not {other} (the gateway checks only X-API-KEY)"))),
     };
     Ok(e)

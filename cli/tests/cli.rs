@@ -8,6 +8,7 @@
 //! accepts, `explain` walks its checks and names the first broken one,
 //! `verify` checks a webhook, `trigger` asks the sandbox for one.
 
+use cardwire::WebhookSigner;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -233,9 +234,13 @@ fn verify_and_trigger() {
     .unwrap();
     let hook = p
         .sign_webhook(
-            cardwire::Payload::Text(r#"{"event":"card_transaction","data":{"cardId":"c-1"}}"#),
-            "rq-1",
-            None,
+            &cardwire::Notification::new(
+                "",
+                r#"{"event":"card_transaction","data":{"cardId":"c-1"}}"#,
+            )
+            .id("rq-1"),
+            0,
+            &mut rand::rngs::OsRng,
         )
         .unwrap();
     let raw = raw_message(&hook);
@@ -309,11 +314,13 @@ fn explain_calls_an_event_time_data() {
     .unwrap();
     let hook = p
         .sign_webhook(
-            cardwire::Payload::Text(
+            &cardwire::Notification::new(
+                "",
                 r#"{"cardholderId":"ch-1","status":"pass_audit","timestamp":"2025-01-02T03:04:05Z"}"#,
-            ),
-            "rq-old",
-            None,
+            )
+            .id("rq-old"),
+            0,
+            &mut rand::rngs::OsRng,
         )
         .unwrap();
     let raw = raw_message(&hook);

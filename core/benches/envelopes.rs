@@ -7,7 +7,8 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform, Stamp};
+use cardwire::prelude::*;
+use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform};
 use cardwire::{AesKey, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rand::SeedableRng;
@@ -67,25 +68,27 @@ fn benches(c: &mut Criterion) {
     let payload = payload_1kb();
 
     assert_eq!(payload.len(), 1024);
-    let stamp = Stamp {
-        unix_seconds: 1_764_000_000,
-        nonce: "bench-nonce",
-    };
     must(
         "build_request_1kb",
-        merchant.build_request("/api/v1/card/deposit", payload.as_slice(), stamp, &mut rng),
+        merchant.build_request(
+            &Request::new("/api/v1/card/deposit")
+                .payload(payload.as_slice())
+                .timestamp(1_764_000_000)
+                .nonce("bench-nonce"),
+            1_764_000_000 * 1000,
+            &mut rng,
+        ),
     );
     let mut g = c.benchmark_group("worldcard");
     g.throughput(Throughput::Bytes(payload.len() as u64));
     g.bench_function("build_request_1kb", |b| {
         b.iter(|| {
             merchant.build_request(
-                "/api/v1/card/deposit",
-                black_box(payload.as_slice()),
-                Stamp {
-                    unix_seconds: 1_764_000_000,
-                    nonce: "bench-nonce",
-                },
+                &Request::new("/api/v1/card/deposit")
+                    .payload(black_box(payload.as_slice()))
+                    .timestamp(1_764_000_000)
+                    .nonce("bench-nonce"),
+                1_764_000_000 * 1000,
                 &mut rng,
             )
         })
@@ -94,11 +97,11 @@ fn benches(c: &mut Criterion) {
     let hook = must(
         "sign_webhook",
         platform.sign_webhook(
-            "app_bench",
-            "card_billing",
-            payload.as_slice(),
+            &Notification::new("card_billing", payload.as_slice())
+                .app_id("app_bench")
+                .id("n")
+                .timestamp_ms(1_764_000_000_000),
             1_764_000_000_000,
-            "n",
             &mut rng,
         ),
     );
@@ -106,8 +109,7 @@ fn benches(c: &mut Criterion) {
     must(
         "verify_webhook_1kb",
         merchant.verify_webhook(
-            &headers,
-            &hook.body,
+            &Received::new(&headers, &hook.body),
             1_764_000_000_000,
             &mut MemoryReplayGuard::new(1),
         ),
@@ -117,8 +119,7 @@ fn benches(c: &mut Criterion) {
         let mut guard = MemoryReplayGuard::new(1);
         b.iter(|| {
             merchant.verify_webhook(
-                &headers,
-                black_box(&hook.body),
+                &Received::new(&headers, black_box(&hook.body)),
                 1_764_000_000_000,
                 &mut guard,
             )
@@ -128,12 +129,11 @@ fn benches(c: &mut Criterion) {
     let req = must(
         "build_request",
         merchant.build_request(
-            "/api/v1/card/deposit",
-            payload.as_slice(),
-            Stamp {
-                unix_seconds: 1_764_000_000,
-                nonce: "n2",
-            },
+            &Request::new("/api/v1/card/deposit")
+                .payload(payload.as_slice())
+                .timestamp(1_764_000_000)
+                .nonce("n2"),
+            1_764_000_000 * 1000,
             &mut rng,
         ),
     );
@@ -141,9 +141,8 @@ fn benches(c: &mut Criterion) {
     must(
         "verify_request_1kb",
         platform.verify_request(
-            &req_headers,
-            &req.body,
-            1_764_000_000,
+            &Received::new(&req_headers, &req.body),
+            1_764_000_000 * 1000,
             &mut MemoryReplayGuard::new(1),
         ),
     );
@@ -151,9 +150,8 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let mut guard = MemoryReplayGuard::new(1);
             platform.verify_request(
-                &req_headers,
-                black_box(&req.body),
-                1_764_000_000,
+                &Received::new(&req_headers, black_box(&req.body)),
+                1_764_000_000 * 1000,
                 &mut guard,
             )
         })

@@ -328,7 +328,8 @@ mod tests {
         }
         assert_eq!(Error::from_code("no_such_code", "m".into()), None);
         assert_eq!(
-            Error::from_code("random_unavailable", String::new()).map(|e| e.to_string().contains("random source")),
+            Error::from_code("random_unavailable", String::new())
+                .map(|e| e.to_string().contains("random source")),
             Some(true)
         );
     }

@@ -37,6 +37,197 @@
 //! * [`wasabi`]: Wasabi Card Open API (RSA-SHA256, RSA-encrypted fields) and gateway.
 //! * [`payca`]: PayCA (client credentials, HMAC-SHA256 webhooks).
 //! * [`pintopay`]: PinToPay (XSalsa20-Poly1305 secretbox, µs timestamps).
+//!
+//! ## One contract
+//!
+//! Every provider speaks the same [`contract`]: a received message is one
+//! [`Received`], every clock is `now_ms`, and the methods have the bindings'
+//! names. `use cardwire::prelude::*;` brings it all in scope. Each example
+//! below plays both sides (the provider side is what a test double or a
+//! sandbox needs); your code is the merchant half.
+//!
+//! WorldCard `Card/*`: a signed, encrypted request, verified and opened by the
+//! platform; a signed webhook, verified by the merchant.
+//!
+//! ```
+//! use cardwire::prelude::*;
+//! use cardwire::{worldcard, AesKey, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
+//! # let key = |n: &str| std::fs::read_to_string(format!("{}/../tests/vectors/keys/{n}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+//! # let (merchant_pem, merchant_pub) = (key("merchant_2048.pkcs8.pem"), key("merchant_2048.spki.pem"));
+//! # let (platform_pem, platform_pub) = (key("platform_2048.pkcs8.pem"), key("platform_2048.spki.pem"));
+//! let aes = AesKey::parse("7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a")?;
+//! let merchant = worldcard::Merchant::new(worldcard::MerchantKeys {
+//!     app_id: "app_1".into(),
+//!     private_key: RsaPrivateKey::parse(&merchant_pem)?,
+//!     aes_key: aes.clone(),
+//!     platform_public_key: Some(RsaPublicKey::parse(&platform_pub)?),
+//! })?;
+//! let platform = worldcard::Platform::new(
+//!     vec![worldcard::MerchantRecord {
+//!         app_id: "app_1".into(),
+//!         public_key: RsaPublicKey::parse(&merchant_pub)?,
+//!         aes_key: aes,
+//!     }],
+//!     Some(RsaPrivateKey::parse(&platform_pem)?),
+//! )?;
+//! let (now_ms, mut rng) = (1_764_000_000_000, rand::rngs::OsRng);
+//!
+//! let req = merchant.build_request(
+//!     &Request::new("/api/v1/card/virtual/get_info").payload(r#"{"card_id":"c-1"}"#),
+//!     now_ms,
+//!     &mut rng,
+//! )?;
+//! let headers = Headers::from(req.headers.clone());
+//! let got = platform.verify_request(
+//!     &Received::new(&headers, &req.body).with_path(&req.path),
+//!     now_ms,
+//!     &mut MemoryReplayGuard::default(),
+//! )?;
+//! assert_eq!(got.json["card_id"], "c-1");
+//!
+//! let hook = platform.sign_webhook(
+//!     &Notification::new("card_status", r#"{"card_id":"c-1","status":"active"}"#),
+//!     now_ms,
+//!     &mut rng,
+//! )?;
+//! let headers = Headers::from(hook.headers);
+//! let event = merchant.verify_webhook(
+//!     &Received::new(&headers, &hook.body),
+//!     now_ms,
+//!     &mut MemoryReplayGuard::default(),
+//! )?;
+//! assert_eq!(event.event_type, "card_status");
+//! # Ok::<(), cardwire::Error>(())
+//! ```
+//!
+//! WorldCard legacy: an MD5-signed request verified by the platform; an opened
+//! response whose card number was AES-ECB encrypted.
+//!
+//! ```
+//! use cardwire::prelude::*;
+//! use cardwire::{worldcard_legacy, MemoryReplayGuard};
+//!
+//! let client = worldcard_legacy::Client::new("app-key", "sBOvCZZurSbbdJiA")?;
+//! let platform = worldcard_legacy::Platform::new("app-key", "sBOvCZZurSbbdJiA")?;
+//! let (now_ms, mut rng) = (1_764_000_000_000, rand::rngs::OsRng);
+//!
+//! let req = client.build_request(
+//!     &Request::new("/op/card/E/info").payload(r#"{"cardNumber":"c-1"}"#),
+//!     now_ms,
+//!     &mut rng,
+//! )?;
+//! let fields = platform.verify_request(
+//!     &Received::body_only(&req.body).with_path(&req.path),
+//!     now_ms,
+//!     &mut MemoryReplayGuard::default(),
+//! )?;
+//! assert_eq!(fields["cardNumber"], "c-1");
+//!
+//! let sealed = platform.seal_response(r#"{"cardNumber":"4111111111111111"}"#)?;
+//! let headers = Headers::new();
+//! let opened = client.open_response(&Received::response(200, &headers, &sealed.body), now_ms)?;
+//! assert_eq!(opened.data["cardNumber"], "4111111111111111");
+//! # Ok::<(), cardwire::Error>(())
+//! ```
+//!
+//! Wasabi Card Open API: a signed request verified by the platform; a signed
+//! response opened by the merchant.
+//!
+//! ```
+//! use cardwire::prelude::*;
+//! use cardwire::{wasabi, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
+//! # let key = |n: &str| std::fs::read_to_string(format!("{}/../tests/vectors/keys/{n}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+//! # let (merchant_pem, merchant_pub) = (key("merchant_1024.pkcs8.pem"), key("merchant_1024.spki.pem"));
+//! # let (platform_pem, platform_pub) = (key("platform_1024.pkcs8.pem"), key("platform_1024.spki.pem"));
+//! let merchant = wasabi::Merchant::new(wasabi::MerchantKeys {
+//!     api_key: "api-key".into(),
+//!     private_key: RsaPrivateKey::parse(&merchant_pem)?,
+//!     platform_public_key: Some(RsaPublicKey::parse(&platform_pub)?),
+//! })?;
+//! let platform = wasabi::Platform::new(
+//!     "api-key",
+//!     RsaPrivateKey::parse(&platform_pem)?,
+//!     RsaPublicKey::parse(&merchant_pub)?,
+//! )?;
+//! let (now_ms, mut rng) = (1_764_000_000_000, rand::rngs::OsRng);
+//!
+//! let req = merchant.build_request(
+//!     &Request::new("/merchant/core/mcb/card/info").payload(r#"{"cardNo":"c-1"}"#),
+//!     now_ms,
+//!     &mut rng,
+//! )?;
+//! let headers = Headers::from(req.headers.clone());
+//! let body = platform.verify_request(
+//!     &Received::new(&headers, &req.body),
+//!     now_ms,
+//!     &mut MemoryReplayGuard::default(),
+//! )?;
+//! assert_eq!(body["cardNo"], "c-1");
+//!
+//! let answer = platform.seal_response(r#"{"cardNo":"c-1","balance":"10.50"}"#, &mut rng)?;
+//! let headers = Headers::from(answer.headers);
+//! let opened = merchant.open_response(&Received::response(200, &headers, &answer.body), now_ms)?;
+//! assert!(opened.authenticated);
+//! assert_eq!(opened.data["balance"], "10.50");
+//! # Ok::<(), cardwire::Error>(())
+//! ```
+//!
+//! Wasabi Card API gateway: an `X-API-KEY` request, and a 429 opened into
+//! retry advice.
+//!
+//! ```
+//! use cardwire::prelude::*;
+//! use cardwire::wasabi;
+//!
+//! let gateway = wasabi::Gateway::new("key-1")?;
+//! let mut rng = rand::rngs::OsRng;
+//! let req = gateway.build_request(&Request::new("cards/info").payload(r#"{"cardNo":"c-1"}"#), 0, &mut rng)?;
+//! assert_eq!((req.method.as_str(), req.path.as_str()), ("POST", "/api/v1/cards/info"));
+//! assert_eq!(req.body, br#"{"cardNo":"c-1"}"#);
+//!
+//! let mut headers = Headers::new();
+//! headers.push("Retry-After", "2");
+//! let body = br#"{"success":false,"code":429,"msg":"Too Many Attempts.","data":null}"#;
+//! let err = gateway
+//!     .open_response(&Received::response(429, &headers, body).with_path("cards/info"), 0)
+//!     .unwrap_err();
+//! assert_eq!(err.code(), "api_error");
+//! # Ok::<(), cardwire::Error>(())
+//! ```
+//!
+//! PinToPay: a sealed request (µs `request_timestamp`, strictly increasing)
+//! opened by the platform; a sealed response opened by the merchant.
+//!
+//! ```
+//! use cardwire::prelude::*;
+//! use cardwire::{pintopay, MemoryReplayGuard};
+//!
+//! let merchant = pintopay::Merchant::new("api-key", "api-secret")?;
+//! let platform = pintopay::Platform::new("api-key", "api-secret")?;
+//! let (now_ms, mut rng) = (1_764_000_000_000, rand::rngs::OsRng);
+//!
+//! let req = merchant.build_request(
+//!     &Request::new("/api/v1/cards/get").payload(r#"{"card_id":"c-1"}"#),
+//!     now_ms,
+//!     &mut rng,
+//! )?;
+//! let headers = Headers::from(req.headers.clone());
+//! let got = platform.verify_request(
+//!     &Received::new(&headers, &req.body).with_path(&req.path),
+//!     now_ms,
+//!     &mut MemoryReplayGuard::default(),
+//! )?;
+//! assert_eq!(got.payload["request_timestamp"], 1_764_000_000_000_000u64);
+//!
+//! let sealed = platform.seal_response(r#"{"cards":[]}"#, &mut rng)?;
+//! let none = Headers::new();
+//! let opened = merchant.open_response(&Received::response(200, &none, &sealed.body), now_ms)?;
+//! assert!(opened.authenticated);
+//! # Ok::<(), cardwire::Error>(())
+//! ```
+//!
+//! PayCA: see the [`contract`] module's example (one receiver for every
+//! provider, run on PayCA webhooks).
 
 #![forbid(unsafe_code)]
 #![cfg_attr(

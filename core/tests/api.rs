@@ -354,7 +354,7 @@ fn a_failing_random_source_is_random_unavailable_not_invalid_input() {
     let e = m
         .call(
             "build_request",
-            &[s("/api/v1/cards/list"), map(&[])],
+            &[s("/api/v1/cards/get"), map(&[("card_id", s("c-1"))])],
             None,
             &NoRandom,
         )
@@ -365,7 +365,7 @@ fn a_failing_random_source_is_random_unavailable_not_invalid_input() {
     // With a seed, no host randomness is needed.
     let ok = m.call(
         "build_request",
-        &[s("/api/v1/cards/list"), map(&[])],
+        &[s("/api/v1/cards/get"), map(&[("card_id", s("c-1"))])],
         Some(&map(&[("random", Input::Bytes(vec![1; 32]))])),
         &NoRandom,
     );

@@ -12,10 +12,9 @@
 mod common;
 
 use cardwire::crypto::rsa_pss::PssSaltPolicy;
-use cardwire::worldcard::{
-    self, Merchant, MerchantKeys, MerchantRecord, Platform, PlatformConfig, Stamp,
-};
-use cardwire::{AesKey, Headers, MemoryReplayGuard};
+use cardwire::prelude::*;
+use cardwire::worldcard::{self, Merchant, MerchantKeys, MerchantRecord, Platform, PlatformConfig};
+use cardwire::{AesKey, MemoryReplayGuard};
 use rsa::pkcs8::DecodePrivateKey;
 
 const AES: &str = "7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a";
@@ -54,12 +53,11 @@ fn platform(strict: bool) -> Platform {
 fn request(key: &str, ts: u64, nonce: &str) -> (Headers, Vec<u8>) {
     let r = merchant(key)
         .build_request(
-            PATH,
-            PAYLOAD.as_bytes(),
-            Stamp {
-                unix_seconds: ts,
-                nonce,
-            },
+            &Request::new(PATH)
+                .payload(PAYLOAD.as_bytes())
+                .timestamp(ts)
+                .nonce(nonce),
+            ts * 1000,
             &mut common::rng(),
         )
         .unwrap();
@@ -74,9 +72,10 @@ fn agree(
     guard_explain: &mut MemoryReplayGuard,
     guard_verify: &mut MemoryReplayGuard,
 ) -> (String, &'static str, String) {
-    let e = p.explain_request(headers, Some(PATH), body, NOW, guard_explain);
+    let msg = Received::new(headers, body).with_path(PATH);
+    let e = p.explain_request(&msg, NOW * 1000, guard_explain);
     let real = p
-        .verify_request_for(headers, PATH, body, NOW, guard_verify)
+        .verify_request(&msg, NOW * 1000, guard_verify)
         .err()
         .map(|e| e.code())
         .unwrap_or("ok");
@@ -96,7 +95,11 @@ fn agree(
 fn a_good_request_passes_every_check_and_shows_the_signed_text() {
     let p = platform(false);
     let (h, b) = request("merchant_2048.pkcs8.pem", NOW, "n-ok");
-    let e = p.explain_request(&h, Some(PATH), &b, NOW, &mut MemoryReplayGuard::new(8));
+    let e = p.explain_request(
+        &Received::new(&h, &b).with_path(PATH),
+        NOW * 1000,
+        &mut MemoryReplayGuard::new(8),
+    );
     assert!(e.first_failure().is_none(), "{e}");
     let signed = e
         .steps
@@ -223,7 +226,11 @@ fn each_broken_request_fails_first_where_it_is_broken() {
         "{check} {code} {detail}"
     );
     // The lenient platform (the default) accepts it, and says which salt it saw.
-    let e = p.explain_request(&salted, Some(PATH), &b, NOW, &mut fresh());
+    let e = p.explain_request(
+        &Received::new(&salted, &b).with_path(PATH),
+        NOW * 1000,
+        &mut fresh(),
+    );
     assert!(
         e.first_failure().is_none() && e.steps.iter().any(|s| s.detail.contains("salt length 20")),
         "{e}"

@@ -11,6 +11,7 @@ mod common;
 use cardwire::crypto::rsa_pkcs1::{self, RsaPadding};
 use cardwire::crypto::rsa_pss;
 use cardwire::external::{SignAlgorithm, Signer};
+use cardwire::prelude::*;
 use cardwire::{wasabi, worldcard, AesKey, Error, MemoryReplayGuard, RsaPrivateKey};
 use serde_json::json;
 
@@ -50,37 +51,21 @@ impl Signer for Hsm {
 #[test]
 fn prepared_worldcard_request_is_the_one_step_request_once_signed() {
     let key = common::private_key("merchant_2048.pkcs8.pem");
-    let stamp = worldcard::Stamp {
-        unix_seconds: 1_764_000_000,
-        nonce: "n-1",
-    };
     let payload = json!({"card_id": "c-1"});
+    let req = Request::new("/api/v1/card/virtual/get_info")
+        .payload(&payload)
+        .timestamp(1_764_000_000)
+        .nonce("n-1");
     let inside = worldcard_merchant(key.clone())
-        .build_request(
-            "/api/v1/card/virtual/get_info",
-            &payload,
-            stamp,
-            &mut common::rng(),
-        )
+        .build_request(&req, 1_764_000_000_000, &mut common::rng())
         .unwrap();
     let outside = worldcard_merchant(RsaPrivateKey::external(key.public_key()));
     let err = outside
-        .build_request(
-            "/api/v1/card/virtual/get_info",
-            &payload,
-            stamp,
-            &mut common::rng(),
-        )
+        .build_request(&req, 1_764_000_000_000, &mut common::rng())
         .unwrap_err();
     assert_eq!(err.code(), "invalid_key");
     let prepared = outside
-        .prepare_request(
-            "/api/v1/card/virtual/get_info",
-            &payload,
-            stamp,
-            &mut common::rng(),
-            None,
-        )
+        .prepare_request(&req, 1_764_000_000_000, &mut common::rng())
         .unwrap();
     assert_eq!(prepared.algorithm().name(), "RSASSA_PSS_SHA_256");
     assert_eq!(
@@ -105,9 +90,8 @@ fn prepared_worldcard_request_is_the_one_step_request_once_signed() {
     let headers: cardwire::Headers = request.headers.clone().into();
     let v = platform
         .verify_request(
-            &headers,
-            &request.body,
-            1_764_000_000,
+            &Received::new(&headers, &request.body),
+            1_764_000_000 * 1000,
             &mut MemoryReplayGuard::new(10),
         )
         .unwrap();
@@ -125,10 +109,9 @@ fn wasabi_request_signer_and_field_decryptor() {
     .unwrap();
     let prepared = merchant
         .prepare_request(
-            "/merchant/core/mcb/card/info",
-            None,
+            &Request::new("/merchant/core/mcb/card/info").validate(false),
+            0,
             &mut common::rng(),
-            Some(false),
         )
         .unwrap();
     assert_eq!(prepared.sign_input(), b"{}");
@@ -146,10 +129,9 @@ fn wasabi_request_signer_and_field_decryptor() {
     let other = common::private_key("other_2048.pkcs8.pem");
     let again = merchant
         .prepare_request(
-            "/merchant/core/mcb/card/info",
-            None,
+            &Request::new("/merchant/core/mcb/card/info").validate(false),
+            0,
             &mut common::rng(),
-            Some(false),
         )
         .unwrap();
     let err = again.sign_with(&Hsm(other)).unwrap_err();

@@ -9,8 +9,9 @@
 
 mod common;
 
-use cardwire::payca::{self, status, Client, Event, FileUpload, Platform, Request};
-use cardwire::{Error, Headers, MemoryReplayGuard, Payload};
+use cardwire::payca::{self, status, Client, Event, FileUpload, Platform};
+use cardwire::prelude::*;
+use cardwire::{Error, MemoryReplayGuard};
 use serde_json::json;
 
 use common::code_of;
@@ -28,7 +29,7 @@ fn payca_webhook_vectors() {
         let body = case["body"].as_str().unwrap().as_bytes();
         let mut g = MemoryReplayGuard::default();
         let now = case["now_ms"].as_u64().unwrap();
-        let r = c.verify_webhook(&headers, body, now, &mut g);
+        let r = c.verify_webhook(&Received::new(&headers, body), now, &mut g);
         assert_eq!(
             code_of(&r),
             case["expect"].as_str().unwrap(),
@@ -81,7 +82,7 @@ fn payca_webhook_vectors() {
                 );
             }
             assert!(
-                c.verify_webhook(&headers, body, now + 5, &mut g)
+                c.verify_webhook(&Received::new(&headers, body), now + 5, &mut g)
                     .unwrap()
                     .duplicate,
                 "{name}"
@@ -95,7 +96,7 @@ fn payca_webhook_vectors() {
             }
             fresh.push("x-request-id", "a-brand-new-id");
             assert!(
-                c.verify_webhook(&fresh, body, now + 6, &mut g)
+                c.verify_webhook(&Received::new(&fresh, body), now + 6, &mut g)
                     .unwrap()
                     .duplicate,
                 "{name}"
@@ -108,15 +109,20 @@ fn payca_webhook_vectors() {
 #[test]
 fn requests_are_framed_exactly() {
     let c = Client::new("cid", "csecret").unwrap();
+    let mut rng = common::rng();
     let r = c
-        .build_request(Request {
-            path: "/v1/users/{id}/cardholder",
-            path_params: &[("id", "user 1/2")],
-            body: Some(Payload::Json(&json!({"accountId": "a", "bin": "537100"}))),
-            idempotency_key: Some("idem-1"),
-            request_id: Some("rid-1"),
-            ..Request::default()
-        })
+        .build_request(
+            &Request {
+                path: "/v1/users/{id}/cardholder",
+                path_params: &[("id", "user 1/2")],
+                payload: Some(Payload::Json(&json!({"accountId": "a", "bin": "537100"}))),
+                idempotency_key: Some("idem-1"),
+                request_id: Some("rid-1"),
+                ..Request::default()
+            },
+            0,
+            &mut rng,
+        )
         .unwrap();
     assert_eq!(
         (r.method.as_str(), r.path.as_str()),
@@ -128,11 +134,15 @@ fn requests_are_framed_exactly() {
     assert_eq!(r.header("X-Request-ID"), Some("rid-1"));
     assert_eq!(r.body, br#"{"accountId":"a","bin":"537100"}"#);
     let g = c
-        .build_request(Request {
-            path: "/v1/cardholders",
-            query: &[("limit", "100"), ("cursor", "a b&c")],
-            ..Request::default()
-        })
+        .build_request(
+            &Request {
+                path: "/v1/cardholders",
+                query: &[("limit", "100"), ("cursor", "a b&c")],
+                ..Request::default()
+            },
+            0,
+            &mut rng,
+        )
         .unwrap();
     assert_eq!(
         (g.method.as_str(), g.path.as_str()),
@@ -140,12 +150,16 @@ fn requests_are_framed_exactly() {
     );
     assert!(g.body.is_empty() && g.header("Content-Type").is_none());
     let p = c
-        .build_request(Request {
-            method: Some("patch"),
-            path: "/v1/cards",
-            body: Some(Payload::Text("{}")),
-            ..Request::default()
-        })
+        .build_request(
+            &Request {
+                method: Some("patch"),
+                path: "/v1/cards",
+                payload: Some(Payload::Text("{}")),
+                ..Request::default()
+            },
+            0,
+            &mut rng,
+        )
         .unwrap();
     assert_eq!(p.method, "PATCH");
     // Bad input.
@@ -163,7 +177,7 @@ fn requests_are_framed_exactly() {
         Request {
             method: Some("GET"),
             path: "/v1/users",
-            body: Some(Payload::Text("{}")),
+            payload: Some(Payload::Text("{}")),
             ..Request::default()
         },
         Request {
@@ -182,22 +196,26 @@ fn requests_are_framed_exactly() {
         },
         Request {
             path: "/v1/users",
-            body: Some(Payload::Text("{oops")),
+            payload: Some(Payload::Text("{oops")),
             ..Request::default()
         },
     ] {
         assert_eq!(
-            c.build_request(bad).unwrap_err().code(),
+            c.build_request(&bad, 0, &mut rng).unwrap_err().code(),
             "invalid_input",
             "{bad:?}"
         );
     }
     assert!(c
-        .build_request(Request {
-            path: "/v1/users",
-            idempotency_key: Some(&"k".repeat(255)),
-            ..Request::default()
-        })
+        .build_request(
+            &Request {
+                path: "/v1/users",
+                idempotency_key: Some(&"k".repeat(255)),
+                ..Request::default()
+            },
+            0,
+            &mut rng
+        )
         .is_ok());
     assert!(!format!("{c:?}").contains("csecret"));
 }
@@ -273,7 +291,10 @@ fn errors_responses_and_platform() {
     let c = Client::new("cid", "csecret").unwrap();
     let h: Headers = [("Retry-After", "7")].into();
     let body = br#"{"error":{"code":"ErrRateLimited","message":"slow down","details":null},"requestId":"req-42"}"#;
-    let Error::Api(api) = c.open_response(429, &h, body, 0).unwrap_err() else {
+    let Error::Api(api) = c
+        .open_response(&Received::response(429, &h, body), 0)
+        .unwrap_err()
+    else {
         panic!()
     };
     assert_eq!(
@@ -295,7 +316,7 @@ fn errors_responses_and_platform() {
     for (code, status, retry) in payca::ERROR_CODES {
         let b = Platform::seal_error(*status, code, "m", "r");
         let Error::Api(api) = c
-            .open_response(b.status, &Headers::new(), &b.body, 0)
+            .open_response(&Received::response(b.status, &Headers::new(), &b.body), 0)
             .unwrap_err()
         else {
             panic!()
@@ -303,66 +324,107 @@ fn errors_responses_and_platform() {
         assert_eq!((api.provider_code.as_str(), api.retryable), (*code, *retry));
     }
     let Error::Api(api) = c
-        .open_response(503, &Headers::new(), b"upstream down", 0)
+        .open_response(
+            &Received::response(503, &Headers::new(), b"upstream down"),
+            0,
+        )
         .unwrap_err()
     else {
         panic!()
     };
     assert_eq!((api.provider_code.as_str(), api.retryable), ("503", true));
     assert_eq!(
-        c.open_response(204, &Headers::new(), b"", 0).unwrap(),
+        c.open_response(&Received::response(204, &Headers::new(), b""), 0)
+            .unwrap()
+            .data,
         serde_json::Value::Null
     );
     assert_eq!(
-        c.open_response(200, &Headers::new(), br#"{"id":"x"}"#, 0)
-            .unwrap()["id"],
+        c.open_response(
+            &Received::response(200, &Headers::new(), br#"{"id":"x"}"#),
+            0
+        )
+        .unwrap()
+        .data["id"],
         "x"
     );
     assert_eq!(
-        c.open_response(200, &Headers::new(), b"<html>", 0)
+        c.open_response(&Received::response(200, &Headers::new(), b"<html>"), 0)
             .unwrap_err()
             .code(),
         "malformed_envelope"
     );
 
     let p = Platform::new("cid", "csecret").unwrap();
+    let mut rng = common::rng();
     let req = c
-        .build_request(Request {
-            path: "/v1/cards",
-            ..Request::default()
-        })
+        .build_request(
+            &Request {
+                path: "/v1/cards",
+                ..Request::default()
+            },
+            0,
+            &mut rng,
+        )
         .unwrap();
-    assert!(p.verify_request(&req.headers()).is_ok());
+    assert!(p
+        .verify_request(
+            &Received::new(&req.headers(), b""),
+            0,
+            &mut MemoryReplayGuard::default()
+        )
+        .is_ok());
     assert_eq!(
-        p.verify_request(&[("x-client-id", "cid"), ("x-client-secret", "nope")].into())
-            .unwrap_err()
-            .code(),
+        p.verify_request(
+            &Received::new(
+                &[("x-client-id", "cid"), ("x-client-secret", "nope")].into(),
+                b""
+            ),
+            0,
+            &mut MemoryReplayGuard::default()
+        )
+        .unwrap_err()
+        .code(),
         "signature_invalid"
     );
     assert_eq!(
-        p.verify_request(&[("x-client-id", "who"), ("x-client-secret", "csecret")].into())
-            .unwrap_err()
-            .code(),
+        p.verify_request(
+            &Received::new(
+                &[("x-client-id", "who"), ("x-client-secret", "csecret")].into(),
+                b""
+            ),
+            0,
+            &mut MemoryReplayGuard::default()
+        )
+        .unwrap_err()
+        .code(),
         "unknown_merchant"
     );
     assert_eq!(
-        p.verify_request(&Headers::new()).unwrap_err().code(),
+        p.verify_request(
+            &Received::new(&Headers::new(), b""),
+            0,
+            &mut MemoryReplayGuard::default()
+        )
+        .unwrap_err()
+        .code(),
         "malformed_envelope"
     );
     let hook = p
         .sign_webhook(
-            &json!({"event": "card_transaction", "data": {"id": 1}}),
-            "rq-1",
-            None,
+            &Notification::new("", &json!({"event": "card_transaction", "data": {"id": 1}}))
+                .id("rq-1"),
+            0,
+            &mut rng,
         )
         .unwrap();
     let mut g = MemoryReplayGuard::default();
     let ev = c
-        .verify_webhook(&hook.headers(), &hook.body, 0, &mut g)
+        .verify_webhook(&Received::new(&hook.headers(), &hook.body), 0, &mut g)
         .unwrap();
     assert!(matches!(ev.event, Event::CardTransaction(_)) && !ev.duplicate);
     assert!(
-        c.verify_webhook(&hook.headers(), &hook.body, 1, &mut g)
+        c.verify_webhook(&Received::new(&hook.headers(), &hook.body), 1, &mut g)
             .unwrap()
             .duplicate
     );
@@ -403,7 +465,10 @@ fn real_traffic_errors_queries_and_options() {
     ] {
         let body = json!({"error": {"code": "ErrInvalidArg", "message": "invalid", "details": details}, "requestId": "r"});
         let Error::Api(api) = c
-            .open_response(400, &Headers::new(), body.to_string().as_bytes(), 0)
+            .open_response(
+                &Received::response(400, &Headers::new(), body.to_string().as_bytes()),
+                0,
+            )
             .unwrap_err()
         else {
             panic!()
@@ -418,7 +483,7 @@ fn real_traffic_errors_queries_and_options() {
     let h: Headers = [("Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT")].into();
     let body = br#"{"error":{"code":"ErrRateLimited","message":"slow down"}}"#;
     let Error::Api(api) = c
-        .open_response(429, &h, body, 784_111_777_000 - 7_000)
+        .open_response(&Received::response(429, &h, body), 784_111_777_000 - 7_000)
         .unwrap_err()
     else {
         panic!()
@@ -427,11 +492,15 @@ fn real_traffic_errors_queries_and_options() {
 
     // GET query parameters are validated like bodies.
     let list = |q: &[(&str, &str)]| {
-        c.build_request(Request {
-            path: "/v1/cards",
-            query: q,
-            ..Request::default()
-        })
+        c.build_request(
+            &Request {
+                path: "/v1/cards",
+                query: q,
+                ..Request::default()
+            },
+            0,
+            &mut common::rng(),
+        )
     };
     assert!(list(&[("limit", "100"), ("cursor", "abc")]).is_ok());
     let Error::ValidationFailed { errors } = list(&[("limit", "500")]).unwrap_err() else {
@@ -444,12 +513,16 @@ fn real_traffic_errors_queries_and_options() {
         "cursor is opaque"
     );
     let resend = |q: &[(&str, &str)]| {
-        c.build_request(Request {
-            method: Some("POST"),
-            path: "/v1/webhooks/resend",
-            query: q,
-            ..Request::default()
-        })
+        c.build_request(
+            &Request {
+                method: Some("POST"),
+                path: "/v1/webhooks/resend",
+                query: q,
+                ..Request::default()
+            },
+            0,
+            &mut common::rng(),
+        )
     };
     assert!(resend(&[("fromDate", "2026-01-02T03:04:05Z")]).is_ok());
     assert!(resend(&[("fromDate", "2026-01-02")]).is_ok());
@@ -461,11 +534,15 @@ fn real_traffic_errors_queries_and_options() {
 
     // Options are checked before the body: a bad Idempotency-Key is
     // invalid_input even when the body also breaks a rule.
-    let r = c.build_request(Request {
-        path: "/v1/cards",
-        body: Some(Payload::Json(&json!({"bin": "537100"}))),
-        idempotency_key: Some(&"k".repeat(300)),
-        ..Request::default()
-    });
+    let r = c.build_request(
+        &Request {
+            path: "/v1/cards",
+            payload: Some(Payload::Json(&json!({"bin": "537100"}))),
+            idempotency_key: Some(&"k".repeat(300)),
+            ..Request::default()
+        },
+        0,
+        &mut common::rng(),
+    );
     assert_eq!(code_of(&r), "invalid_input");
 }

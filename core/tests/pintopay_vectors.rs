@@ -11,7 +11,8 @@
 mod common;
 
 use cardwire::pintopay::{self, status, Merchant, Platform};
-use cardwire::{Error, Headers, MemoryReplayGuard};
+use cardwire::prelude::*;
+use cardwire::{Error, MemoryReplayGuard};
 use serde_json::{json, Value};
 
 use common::code_of;
@@ -33,20 +34,25 @@ fn pintopay_vectors() {
                 let headers = common::headers(&case["headers"]);
                 let path = case["path"].as_str().unwrap();
                 let now = case["now_us"].as_u64().unwrap();
-                let r = p.verify_request(&headers, path, body, now, &mut g);
+                let msg = Received::new(&headers, body).with_path(path);
+                let r = p.verify_request(&msg, now / 1000, &mut g);
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 if let Ok(v) = r {
                     assert_eq!(v.payload, case["payload"], "{name}");
-                    let again = p.verify_request(&headers, path, body, now + 1, &mut g);
+                    let again = p.verify_request(&msg, (now + 1) / 1000, &mut g);
                     assert_eq!(code_of(&again), "replay_detected", "{name}");
                 }
             }
             "response" => {
                 let m = Merchant::new(key, secret).unwrap();
-                let r = m.open_response(body, case["status"].as_u64().map(|s| s as u16));
+                let msg = Received {
+                    status: case["status"].as_u64().map(|s| s as u16),
+                    ..Received::body_only(body)
+                };
+                let r = m.open_response(&msg, 0);
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 match r {
-                    Ok(v) => assert_eq!(v, case["data"], "{name}"),
+                    Ok(v) => assert_eq!(v.data, case["data"], "{name}"),
                     Err(Error::Api(api)) => {
                         assert_eq!(api.provider_code, case["slug"].as_str().unwrap(), "{name}");
                         assert_eq!(
@@ -64,7 +70,8 @@ fn pintopay_vectors() {
                 let mut g = MemoryReplayGuard::default();
                 let headers = common::headers(&case["headers"]);
                 let now_ms = case["now_us"].as_u64().unwrap() / 1000;
-                let r = m.verify_webhook(&headers, body, now_ms, &mut g);
+                let msg = Received::new(&headers, body);
+                let r = m.verify_webhook(&msg, now_ms, &mut g);
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 if let Ok(ev) = r {
                     assert_eq!(ev.raw, case["payload"], "{name}");
@@ -93,7 +100,7 @@ fn pintopay_vectors() {
                     );
                     assert!(!ev.duplicate);
                     assert!(
-                        m.verify_webhook(&headers, body, now_ms + 1000, &mut g)
+                        m.verify_webhook(&msg, now_ms + 1000, &mut g)
                             .unwrap()
                             .duplicate
                     );
@@ -113,37 +120,28 @@ fn both_sides_round_trip_and_reject() {
     let now = 1_764_000_000_000_000u64;
     let req = m
         .build_request(
-            "/api/v1/cards/create",
-            &json!({"product_code": "P1", "external_user_id": "u1"}),
-            now,
-            Some("idem-9"),
+            &Request::new("/api/v1/cards/create")
+                .payload(&json!({"product_code": "P1", "external_user_id": "u1"}))
+                .timestamp(now)
+                .idempotency_key("idem-9"),
+            now / 1000,
             &mut rng,
         )
         .unwrap();
     assert_eq!(req.header("API-KEY"), Some("key-1"));
     assert_eq!(req.header("Idempotency-Key"), Some("idem-9"));
     let mut g = MemoryReplayGuard::default();
+    let req_headers = req.headers();
+    let sent = Received::new(&req_headers, &req.body).with_path("/api/v1/cards/create");
     let v = p
-        .verify_request(
-            &req.headers(),
-            "/api/v1/cards/create",
-            &req.body,
-            now + 1_000_000,
-            &mut g,
-        )
+        .verify_request(&sent, (now + 1_000_000) / 1000, &mut g)
         .unwrap();
     assert_eq!(v.payload["request_timestamp"], now);
     assert_eq!(v.payload["product_code"], "P1");
     assert_eq!(v.idempotency_key.as_deref(), Some("idem-9"));
     // The same bytes again: replay, rendered as the seed's text.
     let e = p
-        .verify_request(
-            &req.headers(),
-            "/api/v1/cards/create",
-            &req.body,
-            now + 2_000_000,
-            &mut g,
-        )
+        .verify_request(&sent, (now + 2_000_000) / 1000, &mut g)
         .unwrap_err();
     assert_eq!(e.code(), "replay_detected");
     let answer = p.rejection(&e, &mut rng);
@@ -152,40 +150,54 @@ fn both_sides_round_trip_and_reject() {
     // The same timestamp on another path is a different request.
     let other = m
         .build_request(
-            "/api/v1/cards/get",
-            &json!({"card_id": "c"}),
-            now,
-            None,
+            &Request::new("/api/v1/cards/get")
+                .payload(&json!({"card_id": "c"}))
+                .timestamp(now),
+            now / 1000,
             &mut rng,
         )
         .unwrap();
     assert!(p
         .verify_request(
-            &other.headers(),
-            "/api/v1/cards/get",
-            &other.body,
-            now,
+            &Received::new(&other.headers(), &other.body).with_path("/api/v1/cards/get"),
+            now / 1000,
             &mut g
         )
         .is_ok());
     // Idempotency-Key required on create/topup, on both sides.
     assert_eq!(
-        m.build_request("/api/v1/cards/topup", "{}", now, None, &mut rng)
-            .unwrap_err()
-            .code(),
+        m.build_request(
+            &Request::new("/api/v1/cards/topup")
+                .payload("{}")
+                .timestamp(now),
+            now / 1000,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "idempotency_key_required"
     );
     // Non-object payloads, bad paths, short secrets.
     assert_eq!(
-        m.build_request("/api/v1/cards/get", "[1]", now, None, &mut rng)
-            .unwrap_err()
-            .code(),
+        m.build_request(
+            &Request::new("/api/v1/cards/get")
+                .payload("[1]")
+                .timestamp(now),
+            now / 1000,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "invalid_input"
     );
     assert_eq!(
-        m.build_request("/api/v2/x", "{}", now, None, &mut rng)
-            .unwrap_err()
-            .code(),
+        m.build_request(
+            &Request::new("/api/v2/x").payload("{}").timestamp(now),
+            now / 1000,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "invalid_input"
     );
     assert_eq!(
@@ -201,11 +213,19 @@ fn both_sides_round_trip_and_reject() {
         .seal_response(&json!({"card_id": "c", "status": "active"}), &mut rng)
         .unwrap();
     assert_eq!(
-        m.open_response(&ok.body, Some(ok.status)).unwrap()["status"],
+        m.open_response(&Received::response(ok.status, &Headers::new(), &ok.body), 0)
+            .unwrap()
+            .data["status"],
         "active"
     );
     let err = p.seal_error(422, "card_not_active", "Card is not active", &mut rng);
-    let Error::Api(api) = m.open_response(&err.body, Some(err.status)).unwrap_err() else {
+    let Error::Api(api) = m
+        .open_response(
+            &Received::response(err.status, &Headers::new(), &err.body),
+            0,
+        )
+        .unwrap_err()
+    else {
         panic!()
     };
     assert_eq!(
@@ -214,15 +234,15 @@ fn both_sides_round_trip_and_reject() {
     );
     // Webhooks, and the acknowledgement.
     let hook = p
-        .seal_webhook(
-            "card.status",
-            &json!({"card_id": "c", "timestamp": 5}),
+        .sign_webhook(
+            &Notification::new("card.status", &json!({"card_id": "c", "timestamp": 5})),
+            0,
             &mut rng,
         )
         .unwrap();
     let mut seen = MemoryReplayGuard::default();
     let ev = m
-        .verify_webhook(&hook.headers(), &hook.body, 5000, &mut seen)
+        .verify_webhook(&Received::new(&hook.headers(), &hook.body), 5000, &mut seen)
         .unwrap();
     assert_eq!(
         (ev.event_type.as_str(), ev.timestamp_ms, ev.duplicate),
@@ -230,32 +250,38 @@ fn both_sides_round_trip_and_reject() {
     );
     // Re-sealed (a fresh nonce, other ciphertext bytes), same payload: a duplicate.
     let again = p
-        .seal_webhook(
-            "card.status",
-            &json!({"card_id": "c", "timestamp": 5}),
+        .sign_webhook(
+            &Notification::new("card.status", &json!({"card_id": "c", "timestamp": 5})),
+            0,
             &mut rng,
         )
         .unwrap();
     assert_ne!(again.body, hook.body);
     assert!(
-        m.verify_webhook(&again.headers(), &again.body, 5010, &mut seen)
-            .unwrap()
-            .duplicate
+        m.verify_webhook(
+            &Received::new(&again.headers(), &again.body),
+            5010,
+            &mut seen
+        )
+        .unwrap()
+        .duplicate
     );
     // Reflection, both directions: the merchant's own request is not a
     // webhook, and a webhook is not a request.
     assert_eq!(
-        m.verify_webhook(&req.headers(), &req.body, now / 1000, &mut seen)
-            .unwrap_err()
-            .code(),
+        m.verify_webhook(
+            &Received::new(&req_headers, &req.body),
+            now / 1000,
+            &mut seen
+        )
+        .unwrap_err()
+        .code(),
         "malformed_envelope"
     );
     assert_eq!(
         p.verify_request(
-            &hook.headers(),
-            "/api/v1/cards/get",
-            &hook.body,
-            now,
+            &Received::new(&hook.headers(), &hook.body).with_path("/api/v1/cards/get"),
+            now / 1000,
             &mut g
         )
         .unwrap_err()
@@ -263,14 +289,18 @@ fn both_sides_round_trip_and_reject() {
         "malformed_envelope"
     );
     assert_eq!(
-        p.seal_webhook("x", &json!({"request_timestamp": 1}), &mut rng)
-            .unwrap_err()
-            .code(),
+        p.sign_webhook(
+            &Notification::new("x", &json!({"request_timestamp": 1})),
+            0,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "invalid_input"
     );
     let wrong_key: Headers = [("API-KEY", "other")].into();
     assert_eq!(
-        m.verify_webhook(&wrong_key, &hook.body, 0, &mut seen)
+        m.verify_webhook(&Received::new(&wrong_key, &hook.body), 0, &mut seen)
             .unwrap_err()
             .code(),
         "malformed_envelope"

@@ -10,8 +10,9 @@
 
 mod common;
 
+use cardwire::prelude::*;
 use cardwire::wasabi::Gateway;
-use cardwire::{payca, pintopay, worldcard_legacy, Error, Headers, MemoryReplayGuard};
+use cardwire::{payca, pintopay, worldcard_legacy, Error, MemoryReplayGuard};
 use serde_json::{json, Value};
 
 fn body(r: &cardwire::OutgoingResponse) -> Value {
@@ -20,19 +21,28 @@ fn body(r: &cardwire::OutgoingResponse) -> Value {
 
 #[test]
 fn legacy_platform_answers_5001() {
+    let mut rng = common::rng();
     let c = worldcard_legacy::Client::new("app", "0123456789abcdef")
         .unwrap()
         .with_validation(false);
     let p = worldcard_legacy::Platform::new("app", "0123456789abcdef").unwrap();
     let req = c
         .build_request(
-            "/api/card/top/up",
-            &json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"}),
+            &Request::new("/api/card/top/up")
+                .payload(&json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"}))
+                .timestamp(1)
+                .nonce("n"),
             1,
-            "n",
+            &mut rng,
         )
         .unwrap();
-    let Error::ValidationFailed { errors } = p.verify_request(&req.path, &req.body).unwrap_err()
+    let Error::ValidationFailed { errors } = p
+        .verify_request(
+            &Received::body_only(&req.body).with_path(&req.path),
+            0,
+            &mut MemoryReplayGuard::default(),
+        )
+        .unwrap_err()
     else {
         panic!()
     };
@@ -44,10 +54,12 @@ fn legacy_platform_answers_5001() {
     assert_eq!(
         strict
             .build_request(
-                "/api/card/top/up",
-                &json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"}),
+                &Request::new("/api/card/top/up")
+                    .payload(&json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"}))
+                    .timestamp(1)
+                    .nonce("n"),
                 1,
-                "n"
+                &mut rng
             )
             .unwrap_err()
             .code(),
@@ -65,19 +77,18 @@ fn pintopay_platform_answers_invalid_request() {
     let now = 1_764_000_000_000_000;
     let req = m
         .build_request(
-            "/api/v1/cards/topup",
-            &json!({"card_id": "c", "amount": "0"}),
-            now,
-            Some("i"),
+            &Request::new("/api/v1/cards/topup")
+                .payload(&json!({"card_id": "c", "amount": "0"}))
+                .timestamp(now)
+                .idempotency_key("i"),
+            now / 1000,
             &mut rng,
         )
         .unwrap();
     let e = p
         .verify_request(
-            &req.headers(),
-            &req.path,
-            &req.body,
-            now,
+            &Received::new(&req.headers(), &req.body).with_path(&req.path),
+            now / 1000,
             &mut MemoryReplayGuard::default(),
         )
         .unwrap_err();
@@ -86,7 +97,10 @@ fn pintopay_platform_answers_invalid_request() {
     assert_eq!(answer.status, 400);
     let client = pintopay::Merchant::new("k", "secret-123").unwrap();
     let Error::Api(api) = client
-        .open_response(&answer.body, Some(answer.status))
+        .open_response(
+            &Received::response(answer.status, &Headers::new(), &answer.body),
+            now / 1000,
+        )
         .unwrap_err()
     else {
         panic!()
@@ -119,12 +133,13 @@ fn payca_platform_answers_err_invalid_arg() {
 
 #[test]
 fn gateway_answers_422_in_its_own_shape() {
+    let mut rng = common::rng();
     let g = Gateway::new("k").unwrap();
     let e = g
         .build_request(
-            "accounts/",
-            None,
-            Some(cardwire::Payload::Text(r#"{"pageSize": 50}"#)),
+            &Request::new("accounts/").payload(Payload::Text(r#"{"pageSize": 50}"#)),
+            0,
+            &mut rng,
         )
         .unwrap_err();
     let Error::ValidationFailed { errors } = e else {
@@ -134,7 +149,11 @@ fn gateway_answers_422_in_its_own_shape() {
     assert_eq!(answer.status, 422);
     // the merchant side reads it back as the gateway's 422 field-error map
     let Error::Api(api) = g
-        .open_response("accounts/", answer.status, &Headers::new(), &answer.body, 0)
+        .open_response(
+            &Received::response(answer.status, &Headers::new(), &answer.body)
+                .with_path("accounts/"),
+            0,
+        )
         .unwrap_err()
     else {
         panic!()
@@ -148,25 +167,55 @@ fn validation_is_on_by_default_and_off_per_call() {
     let bad_topup = json!({"card_id": "c", "amount": "0"});
     let m = pintopay::Merchant::new("k", "secret-123").unwrap();
     assert_eq!(
-        m.build_request("/api/v1/cards/topup", &bad_topup, 1, Some("i"), &mut rng)
-            .unwrap_err()
-            .code(),
+        m.build_request(
+            &Request::new("/api/v1/cards/topup")
+                .payload(&bad_topup)
+                .timestamp(1)
+                .idempotency_key("i"),
+            0,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "validation_failed"
     );
     assert!(m
-        .build_request_unvalidated("/api/v1/cards/topup", &bad_topup, 1, Some("i"), &mut rng)
+        .build_request(
+            &Request::new("/api/v1/cards/topup")
+                .payload(&bad_topup)
+                .timestamp(1)
+                .idempotency_key("i")
+                .validate(false),
+            0,
+            &mut rng
+        )
         .is_ok());
 
     let l = worldcard_legacy::Client::new("app", "0123456789abcdef").unwrap();
     let bad = json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"});
     assert_eq!(
-        l.build_request("/api/card/top/up", &bad, 1, "n")
-            .unwrap_err()
-            .code(),
+        l.build_request(
+            &Request::new("/api/card/top/up")
+                .payload(&bad)
+                .timestamp(1)
+                .nonce("n"),
+            1,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "validation_failed"
     );
     assert!(l
-        .build_request_unvalidated("/api/card/top/up", &bad, 1, "n")
+        .build_request(
+            &Request::new("/api/card/top/up")
+                .payload(&bad)
+                .timestamp(1)
+                .nonce("n")
+                .validate(false),
+            1,
+            &mut rng
+        )
         .is_ok());
 
     let w = cardwire::wasabi::Merchant::new(cardwire::wasabi::MerchantKeys {
@@ -178,7 +227,11 @@ fn validation_is_on_by_default_and_off_per_call() {
     let pin = json!({"cardNo": "c", "merchantOrderNo": "ORDER-2026-0000001", "pin": "123456"});
     let path = "/merchant/core/mcb/card/physicalCard/updatePin";
     let Error::ValidationFailed { errors } = w
-        .build_request(path, Some(cardwire::Payload::Json(&pin)), &mut rng)
+        .build_request(
+            &Request::new(path).payload(Payload::Json(&pin)),
+            0,
+            &mut rng,
+        )
         .unwrap_err()
     else {
         panic!()
@@ -188,26 +241,38 @@ fn validation_is_on_by_default_and_off_per_call() {
         vec!["must not be 6 ascending or descending digits"]
     );
     assert!(w
-        .build_request_unvalidated(path, Some(cardwire::Payload::Json(&pin)), &mut rng)
+        .build_request(
+            &Request::new(path)
+                .payload(Payload::Json(&pin))
+                .validate(false),
+            0,
+            &mut rng
+        )
         .is_ok());
 
     let g = Gateway::new("k").unwrap();
-    let big_page = cardwire::Payload::Text(r#"{"pageSize": 50}"#);
-    assert!(g.build_request("accounts/", None, Some(big_page)).is_err());
+    let big_page = Payload::Text(r#"{"pageSize": 50}"#);
     assert!(g
-        .build_request_unvalidated("accounts/", None, Some(big_page))
+        .build_request(&Request::new("accounts/").payload(big_page), 0, &mut rng)
+        .is_err());
+    assert!(g
+        .build_request(
+            &Request::new("accounts/").payload(big_page).validate(false),
+            0,
+            &mut rng
+        )
         .is_ok());
 
     let c = payca::Client::new("c", "s").unwrap();
-    let req = |validate| payca::Request {
+    let req = |validate| cardwire::Request {
         path: "/v1/cards",
-        body: Some(cardwire::Payload::Text("{}")),
+        payload: Some(Payload::Text("{}")),
         validate,
-        ..payca::Request::default()
+        ..Default::default()
     };
     assert_eq!(
-        c.build_request(req(None)).unwrap_err().code(),
+        c.build_request(&req(None), 0, &mut rng).unwrap_err().code(),
         "validation_failed"
     );
-    assert!(c.build_request(req(Some(false))).is_ok());
+    assert!(c.build_request(&req(Some(false)), 0, &mut rng).is_ok());
 }

@@ -12,8 +12,9 @@ mod common;
 use cardwire::crypto::aes_gcm::AesGcmKey;
 use cardwire::crypto::rsa_pss::{self, PssSaltPolicy};
 use cardwire::envelope::parse_timestamp;
+use cardwire::prelude::*;
 use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform};
-use cardwire::{AesKey, Headers, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey, CODES};
+use cardwire::{AesKey, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey, CODES};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -129,10 +130,12 @@ proptest! {
         let f = fixture();
         let h: Headers = pairs.into_iter().collect();
         let mut g = MemoryReplayGuard::new(16);
-        prop_assert!(in_catalog(f.merchant.verify_webhook(&h, &body, now, &mut g)));
-        prop_assert!(in_catalog(f.platform.verify_request(&h, &body, now, &mut g)));
-        prop_assert!(in_catalog(f.merchant.open_response(&body, None)));
-        prop_assert!(in_catalog(f.merchant.open_response(&body, Some(500))));
+        // `now` is any clock value, in the contract's unit (milliseconds).
+        let msg = Received::new(&h, &body);
+        prop_assert!(in_catalog(f.merchant.verify_webhook(&msg, now, &mut g)));
+        prop_assert!(in_catalog(f.platform.verify_request(&msg, now, &mut g)));
+        prop_assert!(in_catalog(f.merchant.open_response(&Received::body_only(&body), now)));
+        prop_assert!(in_catalog(f.merchant.open_response(&Received::response(500, &Headers::new(), &body), now)));
         prop_assert!(in_catalog(f.merchant.decrypt_field(&String::from_utf8_lossy(&body))));
     }
 
@@ -140,9 +143,9 @@ proptest! {
     fn json_shaped_responses_never_panic(code in any::<i64>(), field in ".{0,60}", data in prop_oneof![Just("null".to_owned()), Just("[]".to_owned()), Just("{}".to_owned()), Just("1".to_owned())]) {
         let f = fixture();
         let body = format!(r#"{{"code":{code},"message":"m","data":{data}}}"#);
-        prop_assert!(in_catalog(f.merchant.open_response(body.as_bytes(), None)));
+        prop_assert!(in_catalog(f.merchant.open_response(&Received::body_only(body.as_bytes()), 0)));
         let body = serde_json::json!({"code": 0, "data": {"card_number": field, "cvv": 1}}).to_string();
-        prop_assert!(in_catalog(f.merchant.open_response(body.as_bytes(), None)));
+        prop_assert!(in_catalog(f.merchant.open_response(&Received::body_only(body.as_bytes()), 0)));
     }
 }
 
@@ -202,24 +205,32 @@ mod shared_secret_and_wasabi {
             let h: Headers = pairs.into_iter().collect();
             let mut g = MemoryReplayGuard::new(8);
             let mut rng = common::rng();
-            prop_assert!(in_catalog(o.ptp_m.open_response(&body, Some(status))));
-            prop_assert!(in_catalog(o.ptp_m.verify_webhook(&h, &body, now, &mut g)));
-            prop_assert!(in_catalog(o.ptp_p.verify_request(&h, "/api/v1/cards/topup", &body, now, &mut g)));
-            let wrapped = format!("{{\"encrypted\":\"{}\"}}", text.replace(['"', '\\'], ""));
-            prop_assert!(in_catalog(o.ptp_m.open_response(wrapped.as_bytes(), None)));
-            prop_assert!(in_catalog(o.payca.verify_webhook(&h, &body, now, &mut g)));
-            prop_assert!(in_catalog(o.payca.open_response(status, &h, &body, now)));
-            prop_assert!(in_catalog(o.payca_p.verify_request(&h)));
-            prop_assert!(in_catalog(o.legacy.verify_webhook(&body, now, &mut g)));
-            prop_assert!(in_catalog(o.legacy.open_response(&body, Some(status))));
-            prop_assert!(in_catalog(o.legacy.decrypt_field(&text)));
+            // One shape for every provider: the same received message, the
+            // same clock (`now`, any value, milliseconds), the same guard.
+            let msg = Received::new(&h, &body);
+            let resp = Received::response(status, &h, &body);
             let path = format!("/op/card/E/info?{}", text);
-            prop_assert!(in_catalog(o.legacy_p.verify_request(&path, &body)));
-            prop_assert!(in_catalog(o.wsb.verify_webhook(&h, &body, now, &mut g)));
-            prop_assert!(in_catalog(o.wsb.open_response(&h, &body, Some(status))));
+            let wrapped = format!("{{\"encrypted\":\"{}\"}}", text.replace(['"', '\\'], ""));
+            // Webhooks.
+            prop_assert!(in_catalog(o.ptp_m.verify_webhook(&msg, now, &mut g)));
+            prop_assert!(in_catalog(o.payca.verify_webhook(&msg, now, &mut g)));
+            prop_assert!(in_catalog(o.legacy.verify_webhook(&Received::body_only(&body), now, &mut g)));
+            prop_assert!(in_catalog(o.wsb.verify_webhook(&msg, now, &mut g)));
+            // Responses.
+            prop_assert!(in_catalog(o.ptp_m.open_response(&resp, now)));
+            prop_assert!(in_catalog(o.ptp_m.open_response(&Received::body_only(wrapped.as_bytes()), now)));
+            prop_assert!(in_catalog(o.payca.open_response(&resp, now)));
+            prop_assert!(in_catalog(o.legacy.open_response(&resp, now)));
+            prop_assert!(in_catalog(o.wsb.open_response(&resp, now)));
+            prop_assert!(in_catalog(o.gw.open_response(&resp.with_path("cards/info"), now)));
+            // Requests.
+            prop_assert!(in_catalog(o.ptp_p.verify_request(&msg.with_path("/api/v1/cards/topup"), now, &mut g)));
+            prop_assert!(in_catalog(o.payca_p.verify_request(&Received::new(&h, b""), now, &mut g)));
+            prop_assert!(in_catalog(o.legacy_p.verify_request(&Received::body_only(&body).with_path(&path), now, &mut g)));
+            prop_assert!(in_catalog(o.wsb_p.verify_request(&msg, now, &mut g)));
+            // Fields.
+            prop_assert!(in_catalog(o.legacy.decrypt_field(&text)));
             prop_assert!(in_catalog(o.wsb.decrypt_field(&text, &mut rng)));
-            prop_assert!(in_catalog(o.wsb_p.verify_request(&h, &body)));
-            prop_assert!(in_catalog(o.gw.open_response("cards/info", status, &h, &body, now)));
             prop_assert!(in_catalog(cardwire::exact_json::parse(&body)));
             prop_assert!(in_catalog(cardwire::wire::percent_decode(&text)));
         }
@@ -230,11 +241,12 @@ mod shared_secret_and_wasabi {
             let b64 = cardwire::encoding::b64_encode(&sig);
             let h: Headers = [("X-WSB-SIGNATURE", b64.as_str()), ("X-WSB-CATEGORY", "work"), ("X-WSB-API-KEY", "w")].into();
             let mut g = MemoryReplayGuard::new(8);
-            prop_assert_eq!(o.wsb.verify_webhook(&h, body.as_bytes(), 0, &mut g).unwrap_err().code(), "signature_invalid");
-            prop_assert_eq!(o.wsb_p.verify_request(&h, body.as_bytes()).unwrap_err().code(), "signature_invalid");
+            let msg = Received::new(&h, body.as_bytes());
+            prop_assert_eq!(o.wsb.verify_webhook(&msg, 0, &mut g).unwrap_err().code(), "signature_invalid");
+            prop_assert_eq!(o.wsb_p.verify_request(&msg, 0, &mut g).unwrap_err().code(), "signature_invalid");
             let hex = cardwire::encoding::hex_encode(&sig);
             let ph: Headers = [("x-signature", format!("sha256={hex}"))].into();
-            let code = o.payca.verify_webhook(&ph, body.as_bytes(), 0, &mut g).unwrap_err().code();
+            let code = o.payca.verify_webhook(&Received::new(&ph, body.as_bytes()), 0, &mut g).unwrap_err().code();
             prop_assert!(code == "signature_invalid" || code == "malformed_envelope");
         }
     }
@@ -242,28 +254,24 @@ mod shared_secret_and_wasabi {
     #[test]
     fn gateway_json_without_envelope_is_typed() {
         let o = others();
+        let none = Headers::new();
+        let answer = |status: u16, body: &'static [u8]| {
+            Received::response(status, &none, body).with_path("cards/info")
+        };
         assert_eq!(
-            o.gw.open_response("cards/info", 200, &Headers::new(), br#"{"data":1}"#, 0)
+            o.gw.open_response(&answer(200, br#"{"data":1}"#), 0)
                 .unwrap_err()
                 .code(),
             "malformed_envelope"
         );
         assert_eq!(
-            o.gw.open_response("cards/info", 200, &Headers::new(), b"", 0)
-                .unwrap_err()
-                .code(),
+            o.gw.open_response(&answer(200, b""), 0).unwrap_err().code(),
             "malformed_envelope"
         );
         assert_eq!(
-            o.gw.open_response(
-                "cards/info",
-                404,
-                &Headers::new(),
-                br#"{"message":"Not Found"}"#,
-                0
-            )
-            .unwrap_err()
-            .code(),
+            o.gw.open_response(&answer(404, br#"{"message":"Not Found"}"#), 0)
+                .unwrap_err()
+                .code(),
             "api_error"
         );
     }

@@ -15,8 +15,9 @@ mod common;
 use std::collections::HashMap;
 
 use cardwire::delivery::{MemoryReplayGuard, ReplayGuard, Seen, DEFAULT_RETENTION_MS};
+use cardwire::prelude::*;
 use cardwire::registry::{self, Provider};
-use cardwire::{payca, pintopay, wasabi, worldcard, worldcard_legacy, AesKey, Headers};
+use cardwire::{payca, pintopay, wasabi, worldcard, worldcard_legacy, AesKey};
 use proptest::prelude::*;
 use rand_chacha::rand_core::SeedableRng;
 use serde_json::{json, Value};
@@ -78,8 +79,8 @@ proptest! {
     fn pintopay_body_times_never_refuse(t1 in any_time(), t2 in any_time(), t3 in any_time(), now in any::<u64>()) {
         let (m, p) = pintopay_pair();
         let data = json!({"card_id": "card_1", "status": "frozen", "timestamp": t1, "created_at": t2, "event_time": t3});
-        let hook = p.seal_webhook("card.status", &data, &mut rng()).unwrap();
-        let ev = m.check_webhook(&hook.headers(), &hook.body, now).unwrap();
+        let hook = p.sign_webhook(&Notification::new("card.status", &data), 0, &mut rng()).unwrap();
+        let ev = m.check_webhook(&Received::new(&hook.headers(), &hook.body), now).unwrap();
         prop_assert_eq!(ev.timestamp_ms, None);
         prop_assert_eq!(ev.event_type.as_str(), "card.status");
         prop_assert!(ev.business_key.as_deref().unwrap().starts_with("card.status::card_1:frozen:"));
@@ -94,8 +95,8 @@ proptest! {
         } else {
             json!({"event": "card_transaction", "data": {"cardId": "c-1", "status": "completed", "createdAt": ts}})
         };
-        let hook = p.sign_webhook(&body, "req-1", None).unwrap();
-        let ev = c.check_webhook(&hook.headers(), &hook.body, now).unwrap();
+        let hook = p.sign_webhook(&Notification::new("", &body).id("req-1"), 0, &mut rng()).unwrap();
+        let ev = c.check_webhook(&Received::new(&hook.headers(), &hook.body), now).unwrap();
         prop_assert_eq!(ev.timestamp_ms, None);
         prop_assert!(ev.business_key.is_some());
     }
@@ -105,8 +106,8 @@ proptest! {
     fn wasabi_body_times_never_refuse(t in any_time(), cat in prop_oneof![Just("card_holder"), Just("card_transaction"), Just("card_auth_transaction"), Just("card_3ds"), Just("physical_card")]) {
         let (m, p) = wasabi_pair();
         let body = json!({"holderId": 1, "orderNo": "o", "tradeNo": "t", "cardNo": "c", "status": "s", "transactionTime": t, "settleDate": t, "expirationTime": t});
-        let hook = p.sign_notification(cat, &body, "rq", &mut rng()).unwrap();
-        let ev = m.check_webhook(&hook.headers(), &hook.body).unwrap();
+        let hook = p.sign_webhook(&Notification::new(cat, &body).id("rq"), 0, &mut rng()).unwrap();
+        let ev = m.check_webhook(&Received::new(&hook.headers(), &hook.body), NOW_MS).unwrap();
         prop_assert_eq!(ev.timestamp_ms, None);
     }
 
@@ -116,8 +117,8 @@ proptest! {
     fn worldcard_body_times_never_refuse(t1 in any_time(), t2 in any_time()) {
         let (m, p) = worldcard_pair();
         let data = json!({"card_id": "c1", "card_status": "blocked", "change_time": t1, "complete_time": t2});
-        let hook = p.sign_webhook("app_1", "card_status_change", &data, NOW_MS - 1000, "nonce-p", &mut rng()).unwrap();
-        let ev = m.check_webhook(&hook.headers(), &hook.body, NOW_MS).unwrap();
+        let hook = p.sign_webhook(&Notification::new("card_status_change", &data).app_id("app_1").id("nonce-p").timestamp_ms(NOW_MS - 1000), NOW_MS - 1000, &mut rng()).unwrap();
+        let ev = m.check_webhook(&Received::new(&hook.headers(), &hook.body), NOW_MS).unwrap();
         prop_assert_eq!(ev.timestamp_ms, Some(NOW_MS - 1000));
     }
 
@@ -127,8 +128,8 @@ proptest! {
         let c = worldcard_legacy::Client::new("ak", "legacy-secret-16").unwrap();
         let p = worldcard_legacy::Platform::new("ak", "legacy-secret-16").unwrap();
         let body = json!({"orderNo": "O1", "merOrderNo": "M1", "status": "2", "settleAmount": "10.00", "completeTime": t, "createTime": t});
-        let hook = p.sign_webhook(&body).unwrap();
-        let ev = c.verify_webhook(&hook.body, NOW_MS, &mut MemoryReplayGuard::default()).unwrap();
+        let hook = p.sign_webhook(&Notification::new("", &body), 0, &mut rng()).unwrap();
+        let ev = c.verify_webhook(&Received::body_only(&hook.body), NOW_MS, &mut MemoryReplayGuard::default()).unwrap();
         prop_assert_eq!(ev.timestamp_ms, None);
     }
 }
@@ -176,19 +177,17 @@ fn the_request_window_and_the_reflection_defence_stay() {
     let now_us = NOW_MS * 1000;
     let req = m
         .build_request(
-            "/api/v1/cards/get",
-            &json!({"card_id": "c"}),
-            now_us - 31_000_000,
-            None,
+            &Request::new("/api/v1/cards/get")
+                .payload(&json!({"card_id": "c"}))
+                .timestamp(now_us - 31_000_000),
+            (now_us - 31_000_000) / 1000,
             &mut rng(),
         )
         .unwrap();
     let err = p
         .verify_request(
-            &req.headers(),
-            "/api/v1/cards/get",
-            &req.body,
-            now_us,
+            &Received::new(&req.headers(), &req.body).with_path("/api/v1/cards/get"),
+            now_us / 1000,
             &mut MemoryReplayGuard::default(),
         )
         .unwrap_err();
@@ -196,31 +195,31 @@ fn the_request_window_and_the_reflection_defence_stay() {
     // A captured request posted to the webhook URL is still refused.
     let req = m
         .build_request(
-            "/api/v1/cards/get",
-            &json!({"card_id": "c"}),
-            now_us,
-            None,
+            &Request::new("/api/v1/cards/get")
+                .payload(&json!({"card_id": "c"}))
+                .timestamp(now_us),
+            now_us / 1000,
             &mut rng(),
         )
         .unwrap();
     let err = m
-        .check_webhook(&req.headers(), &req.body, NOW_MS)
+        .check_webhook(&Received::new(&req.headers(), &req.body), NOW_MS)
         .unwrap_err();
     assert_eq!(err.code(), "malformed_envelope");
     // WorldCard's signed X-Timestamp is still the one freshness input.
     let (wm, wp) = worldcard_pair();
     let hook = wp
         .sign_webhook(
-            "app_1",
-            "card_open",
-            &json!({"card_id": "1"}),
+            &Notification::new("card_open", &json!({"card_id": "1"}))
+                .app_id("app_1")
+                .id("n-old")
+                .timestamp_ms(NOW_MS - DEFAULT_RETENTION_MS - 1),
             NOW_MS - DEFAULT_RETENTION_MS - 1,
-            "n-old",
             &mut rng(),
         )
         .unwrap();
     assert_eq!(
-        wm.check_webhook(&hook.headers(), &hook.body, NOW_MS)
+        wm.check_webhook(&Received::new(&hook.headers(), &hook.body), NOW_MS)
             .unwrap_err()
             .code(),
         "timestamp_out_of_window"
@@ -231,29 +230,36 @@ fn the_request_window_and_the_reflection_defence_stay() {
 fn explain_shows_event_times_as_data() {
     let (m, p) = pintopay_pair();
     let hook = p
-        .seal_webhook(
-            "card.status",
-            &json!({"card_id": "c", "created_at": "2020-01-01T00:00:00Z"}),
+        .sign_webhook(
+            &Notification::new(
+                "card.status",
+                &json!({"card_id": "c", "created_at": "2020-01-01T00:00:00Z"}),
+            ),
+            0,
             &mut rng(),
         )
         .unwrap();
     let text = format!(
         "{:?}",
-        m.explain_webhook(&hook.headers(), &hook.body, NOW_MS)
+        m.explain_webhook(&Received::new(&hook.headers(), &hook.body), NOW_MS)
     );
     assert!(text.contains("data, not a freshness check"), "{text}");
     assert!(text.contains("created_at"), "{text}");
     let (c, p) = payca_pair();
     let hook = p
         .sign_webhook(
-            &json!({"cardholderId": "h", "status": "reject", "timestamp": "2020-01-01T00:00:00Z"}),
-            "r",
-            None,
+            &Notification::new(
+                "",
+                &json!({"cardholderId": "h", "status": "reject", "timestamp": "2020-01-01T00:00:00Z"}),
+            )
+            .id("r"),
+            0,
+            &mut rng(),
         )
         .unwrap();
     let text = format!(
         "{:?}",
-        c.explain_webhook(&hook.headers(), &hook.body, NOW_MS)
+        c.explain_webhook(&Received::new(&hook.headers(), &hook.body), NOW_MS)
     );
     assert!(text.contains("data, not a freshness check"), "{text}");
 }
@@ -268,29 +274,29 @@ fn worldcard_retry_resigned_with_a_new_nonce_has_the_same_business_key() {
     let mut g = MemoryReplayGuard::default();
     let a = p
         .sign_webhook(
-            "app_1",
-            "card_billing",
-            &data,
+            &Notification::new("card_billing", &data)
+                .app_id("app_1")
+                .id("nonce-a")
+                .timestamp_ms(NOW_MS - 60_000),
             NOW_MS - 60_000,
-            "nonce-a",
             &mut rng(),
         )
         .unwrap();
     let b = p
         .sign_webhook(
-            "app_1",
-            "card_billing",
-            &data,
+            &Notification::new("card_billing", &data)
+                .app_id("app_1")
+                .id("nonce-b")
+                .timestamp_ms(NOW_MS),
             NOW_MS,
-            "nonce-b",
             &mut rng(),
         )
         .unwrap();
     let ea = m
-        .verify_webhook(&a.headers(), &a.body, NOW_MS, &mut g)
+        .verify_webhook(&Received::new(&a.headers(), &a.body), NOW_MS, &mut g)
         .unwrap();
     let eb = m
-        .verify_webhook(&b.headers(), &b.body, NOW_MS, &mut g)
+        .verify_webhook(&Received::new(&b.headers(), &b.body), NOW_MS, &mut g)
         .unwrap();
     assert!(!eb.duplicate, "a new signed nonce is a new delivery");
     assert_ne!(ea.delivery.key, eb.delivery.key);
@@ -304,16 +310,16 @@ fn worldcard_retry_resigned_with_a_new_nonce_has_the_same_business_key() {
                          "transaction_status": "COMPLETE", "transaction_time": "2026-04-02T10:00:00+08:00"});
     let c = p
         .sign_webhook(
-            "app_1",
-            "card_billing",
-            &settled,
+            &Notification::new("card_billing", &settled)
+                .app_id("app_1")
+                .id("nonce-c")
+                .timestamp_ms(NOW_MS),
             NOW_MS,
-            "nonce-c",
             &mut rng(),
         )
         .unwrap();
     let ec = m
-        .verify_webhook(&c.headers(), &c.body, NOW_MS, &mut g)
+        .verify_webhook(&Received::new(&c.headers(), &c.body), NOW_MS, &mut g)
         .unwrap();
     assert_ne!(ec.business_key, ea.business_key);
 }
@@ -327,8 +333,9 @@ fn freeze_unfreeze_freeze_gives_three_keys_everywhere() {
         .enumerate()
         .map(|(i, (s, t))| {
             let d = json!({"card_id": "c1", "card_status": s, "change_time": format!("2026-04-01T{t}:00+08:00")});
-            let h = p.sign_webhook("app_1", "card_status_change", &d, NOW_MS, &format!("n{i}"), &mut rng()).unwrap();
-            m.check_webhook(&h.headers(), &h.body, NOW_MS).unwrap().business_key.unwrap()
+            let nonce = format!("n{i}");
+            let h = p.sign_webhook(&Notification::new("card_status_change", &d).app_id("app_1").id(&nonce).timestamp_ms(NOW_MS), NOW_MS, &mut rng()).unwrap();
+            m.check_webhook(&Received::new(&h.headers(), &h.body), NOW_MS).unwrap().business_key.unwrap()
         })
         .collect();
     assert_eq!(distinct(&keys), 3, "{keys:?}");
@@ -338,13 +345,16 @@ fn freeze_unfreeze_freeze_gives_three_keys_everywhere() {
         .iter()
         .map(|(s, t)| {
             let h = p
-                .seal_webhook(
-                    "card.status",
-                    &json!({"card_id": "c", "status": s, "timestamp": t}),
+                .sign_webhook(
+                    &Notification::new(
+                        "card.status",
+                        &json!({"card_id": "c", "status": s, "timestamp": t}),
+                    ),
+                    0,
                     &mut rng(),
                 )
                 .unwrap();
-            m.check_webhook(&h.headers(), &h.body, NOW_MS)
+            m.check_webhook(&Received::new(&h.headers(), &h.body), NOW_MS)
                 .unwrap()
                 .business_key
                 .unwrap()
@@ -359,9 +369,13 @@ fn freeze_unfreeze_freeze_gives_three_keys_everywhere() {
             let b =
                 json!({"orderNo": "o-1", "type": ty, "status": "success", "transactionTime": t});
             let h = p
-                .sign_notification("card_transaction", &b, "rq", &mut rng())
+                .sign_webhook(
+                    &Notification::new("card_transaction", &b).id("rq"),
+                    0,
+                    &mut rng(),
+                )
                 .unwrap();
-            m.check_webhook(&h.headers(), &h.body)
+            m.check_webhook(&Received::new(&h.headers(), &h.body), NOW_MS)
                 .unwrap()
                 .business_key
                 .unwrap()
@@ -375,12 +389,16 @@ fn freeze_unfreeze_freeze_gives_three_keys_everywhere() {
         .map(|s| {
             let h = p
                 .sign_webhook(
-                    &json!({"cardholderId": "h", "status": s, "timestamp": "2026-01-02T03:04:05Z"}),
-                    "r",
-                    None,
+                    &Notification::new(
+                        "",
+                        &json!({"cardholderId": "h", "status": s, "timestamp": "2026-01-02T03:04:05Z"}),
+                    )
+                    .id("r"),
+                    0,
+                    &mut rng(),
                 )
                 .unwrap();
-            c.check_webhook(&h.headers(), &h.body, NOW_MS)
+            c.check_webhook(&Received::new(&h.headers(), &h.body), NOW_MS)
                 .unwrap()
                 .business_key
                 .unwrap()
@@ -407,8 +425,10 @@ fn wasabi_business_key_keeps_status_for_every_category() {
     ] {
         let key = |status: &str| {
             let b = json!({"holderId": 1, "orderNo": "o", "tradeNo": "t", "cardNo": "c", "status": status});
-            let h = p.sign_notification(cat, &b, "rq", &mut rng()).unwrap();
-            m.check_webhook(&h.headers(), &h.body)
+            let h = p
+                .sign_webhook(&Notification::new(cat, &b).id("rq"), 0, &mut rng())
+                .unwrap();
+            m.check_webhook(&Received::new(&h.headers(), &h.body), NOW_MS)
                 .unwrap()
                 .business_key
                 .unwrap()
@@ -764,12 +784,15 @@ fn every_documented_path_has_a_table() {
 #[test]
 fn an_unknown_path_is_refused_before_signing_naming_the_nearest() {
     let (m, _) = worldcard_pair();
-    let stamp = worldcard::Stamp {
-        unix_seconds: 1,
-        nonce: "n",
-    };
     let err = m
-        .build_request("/api/v1/card/nope", &json!({}), stamp, &mut rng())
+        .build_request(
+            &Request::new("/api/v1/card/nope")
+                .payload(&json!({}))
+                .timestamp(1)
+                .nonce("n"),
+            1000,
+            &mut rng(),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "validation_failed");
     let text = err.to_string();
@@ -780,9 +803,11 @@ fn an_unknown_path_is_refused_before_signing_naming_the_nearest() {
     // A typo of a documented path names it first.
     let err = m
         .build_request(
-            "/api/v1/card/virtual/get_inf",
-            &json!({}),
-            stamp,
+            &Request::new("/api/v1/card/virtual/get_inf")
+                .payload(&json!({}))
+                .timestamp(1)
+                .nonce("n"),
+            1000,
             &mut rng(),
         )
         .unwrap_err();
@@ -795,7 +820,15 @@ fn an_unknown_path_is_refused_before_signing_naming_the_nearest() {
     );
     // Skipped like every other rule when validation is off.
     assert!(m
-        .build_request_unvalidated("/api/v1/card/nope", &json!({}), stamp, &mut rng())
+        .build_request(
+            &Request::new("/api/v1/card/nope")
+                .payload(&json!({}))
+                .timestamp(1)
+                .nonce("n")
+                .validate(false),
+            1000,
+            &mut rng(),
+        )
         .is_ok());
     let err = registry::validate(
         "pintopay",
@@ -808,11 +841,15 @@ fn an_unknown_path_is_refused_before_signing_naming_the_nearest() {
     // PayCA GETs are checked on their path too.
     let (c, _) = payca_pair();
     let err = c
-        .build_request(payca::Request {
-            method: Some("GET"),
-            path: "/v1/cardholder",
-            ..Default::default()
-        })
+        .build_request(
+            &Request {
+                method: Some("GET"),
+                path: "/v1/cardholder",
+                ..Default::default()
+            },
+            0,
+            &mut rng(),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "validation_failed");
 }
@@ -824,11 +861,15 @@ fn pintopay_platform_keys_on_the_path_alone() {
     let (m, p) = pintopay_pair();
     let now_us = NOW_MS * 1000;
     let req = m
-        .build_request_unvalidated(
-            "/api/v1/cards/topup",
-            &json!({"card_id": "c", "amount": "10.00"}),
-            now_us,
-            Some("idem"),
+        .build_request(
+            &Request {
+                idempotency_key: Some("idem"),
+                ..Request::new("/api/v1/cards/topup")
+                    .payload(&json!({"card_id": "c", "amount": "10.00"}))
+                    .timestamp(now_us)
+                    .validate(false)
+            },
+            now_us / 1000,
             &mut rng(),
         )
         .unwrap();
@@ -843,10 +884,8 @@ fn pintopay_platform_keys_on_the_path_alone() {
     // A query string no longer skips the Idempotency-Key requirement...
     let err = p
         .verify_request(
-            &no_key,
-            "/api/v1/cards/topup?x=1",
-            &req.body,
-            now_us,
+            &Received::new(&no_key, &req.body).with_path("/api/v1/cards/topup?x=1"),
+            now_us / 1000,
             &mut g,
         )
         .unwrap_err();
@@ -854,19 +893,15 @@ fn pintopay_platform_keys_on_the_path_alone() {
     // ...nor makes a replay look new.
     let mut g = MemoryReplayGuard::default();
     p.verify_request(
-        &req.headers(),
-        "/api/v1/cards/topup",
-        &req.body,
-        now_us,
+        &Received::new(&req.headers(), &req.body).with_path("/api/v1/cards/topup"),
+        now_us / 1000,
         &mut g,
     )
     .unwrap();
     let err = p
         .verify_request(
-            &req.headers(),
-            "/api/v1/cards/topup?again",
-            &req.body,
-            now_us,
+            &Received::new(&req.headers(), &req.body).with_path("/api/v1/cards/topup?again"),
+            now_us / 1000,
             &mut g,
         )
         .unwrap_err();
@@ -878,7 +913,12 @@ fn worldcard_10033_is_retryable_and_other_codes_are_not() {
     let (m, _) = worldcard_pair();
     for (code, retryable) in [(10033, true), (1004, true), (10025, false), (10011, false)] {
         let body = format!(r#"{{"code":{code},"message":"x","data":null}}"#);
-        let cardwire::Error::Api(e) = m.open_response(body.as_bytes(), Some(200)).unwrap_err()
+        let cardwire::Error::Api(e) = m
+            .open_response(
+                &Received::response(200, &Headers::new(), body.as_bytes()),
+                NOW_MS,
+            )
+            .unwrap_err()
         else {
             panic!()
         };

@@ -9,12 +9,13 @@
 
 mod common;
 
+use cardwire::prelude::*;
 use cardwire::wasabi::gateway::{RetryPolicy, WebhookEventsQuery};
 use cardwire::wasabi::{
     self, status, Category, Gateway, Merchant, MerchantConfig, MerchantKeys, Platform,
     ResponseSignaturePolicy, RsaPadding,
 };
-use cardwire::{Error, Headers, MemoryReplayGuard, Payload};
+use cardwire::{Error, MemoryReplayGuard};
 use serde_json::{json, Value};
 
 use common::code_of;
@@ -54,7 +55,12 @@ fn wasabi_vectors() {
                     common::public_key(case["merchant_public_key"].as_str().unwrap()),
                 )
                 .unwrap();
-                let r = p.verify_request(&common::headers(&case["headers"]), body);
+                let headers = common::headers(&case["headers"]);
+                let r = p.verify_request(
+                    &Received::new(&headers, body),
+                    0,
+                    &mut MemoryReplayGuard::default(),
+                );
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
             }
             "response" => {
@@ -68,13 +74,14 @@ fn wasabi_vectors() {
                     MerchantConfig::default().with_response_signature(policy),
                 );
                 let status = case["status"].as_u64().unwrap_or(200) as u16;
-                let r = m.open_response(&common::headers(&case["headers"]), body, Some(status));
+                let headers = common::headers(&case["headers"]);
+                let r = m.open_response(&Received::response(status, &headers, body), 0);
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 match r {
                     Ok(resp) => {
                         assert_eq!(resp.data, case["data"], "{name}");
                         assert_eq!(
-                            resp.signature_verified,
+                            resp.authenticated,
                             case["verified"].as_bool().unwrap(),
                             "{name}"
                         );
@@ -102,7 +109,7 @@ fn wasabi_vectors() {
                 );
                 let headers = common::headers(&case["headers"]);
                 let mut g = MemoryReplayGuard::default();
-                let r = m.verify_webhook(&headers, body, 0, &mut g);
+                let r = m.verify_webhook(&Received::new(&headers, body), 0, &mut g);
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 if let Ok(ev) = r {
                     assert_eq!(ev.event.id.as_deref(), case["id"].as_str(), "{name}");
@@ -117,7 +124,9 @@ fn wasabi_vectors() {
                         "{name}"
                     );
                     assert!(!ev.duplicate);
-                    let again = m.verify_webhook(&headers, body, 60_000, &mut g).unwrap();
+                    let again = m
+                        .verify_webhook(&Received::new(&headers, body), 60_000, &mut g)
+                        .unwrap();
                     assert!(
                         again.duplicate,
                         "{name}: a redelivery is a duplicate, not an error"
@@ -131,7 +140,7 @@ fn wasabi_vectors() {
                     }
                     fresh.push("X-WSB-REQUEST-ID", "brand-new-id");
                     assert!(
-                        m.verify_webhook(&fresh, body, 61_000, &mut g)
+                        m.verify_webhook(&Received::new(&fresh, body), 61_000, &mut g)
                             .unwrap()
                             .duplicate,
                         "{name}"
@@ -180,13 +189,13 @@ fn wasabi_vectors() {
                 let status = case["status"].as_u64().unwrap() as u16;
                 let endpoint = case["endpoint"].as_str().unwrap_or("cards/info");
                 let now = case["now_ms"].as_u64().unwrap_or(0);
-                let r = g.open_response(
-                    endpoint,
-                    status,
-                    &common::headers(&case["headers"]),
-                    body,
-                    now,
-                );
+                let headers = common::headers(&case["headers"]);
+                let r = g
+                    .open_response(
+                        &Received::response(status, &headers, body).with_path(endpoint),
+                        now,
+                    )
+                    .map(|o| o.data);
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 match r {
                     Ok(data) if case["events"].as_bool() == Some(true) => {
@@ -255,21 +264,36 @@ fn both_sides_round_trip() {
     let text = r#"{"cardNo":"c1", "merchantOrderNo":"ORDER-20260101-000001",  "amount": 10.5}"#;
     let req = m
         .build_request(
-            "/merchant/core/mcb/card/deposit",
-            Some(Payload::Text(text)),
+            &Request::new("/merchant/core/mcb/card/deposit").payload(Payload::Text(text)),
+            0,
             &mut rng,
         )
         .unwrap();
     assert_eq!(req.body, text.as_bytes());
     assert_eq!(
-        p.verify_request(&req.headers(), &req.body).unwrap()["amount"],
+        p.verify_request(
+            &Received::new(&req.headers(), &req.body),
+            0,
+            &mut MemoryReplayGuard::default()
+        )
+        .unwrap()["amount"],
         "10.5"
     );
     let empty = m
-        .build_request("/merchant/core/mcb/card/v2/cardTypes", None, &mut rng)
+        .build_request(
+            &Request::new("/merchant/core/mcb/card/v2/cardTypes"),
+            0,
+            &mut rng,
+        )
         .unwrap();
     assert_eq!(empty.body, b"{}");
-    assert!(p.verify_request(&empty.headers(), &empty.body).is_ok());
+    assert!(p
+        .verify_request(
+            &Received::new(&empty.headers(), &empty.body),
+            0,
+            &mut MemoryReplayGuard::default()
+        )
+        .is_ok());
     // Multipart upload, signed over {}.
     let up = m
         .upload_file("id.png", "image/png", b"\x89PNG....", "KYC", &mut rng)
@@ -280,7 +304,13 @@ fn both_sides_round_trip() {
         .unwrap()
         .starts_with("multipart/form-data; boundary="));
     assert!(String::from_utf8_lossy(&up.body).contains("name=\"category\"\r\n\r\nKYC\r\n"));
-    assert!(p.verify_request(&up.headers(), &up.body).is_ok());
+    assert!(p
+        .verify_request(
+            &Received::new(&up.headers(), &up.body),
+            0,
+            &mut MemoryReplayGuard::default()
+        )
+        .is_ok());
     // Responses signed by the platform, fields encrypted in every padding.
     for pad in [
         RsaPadding::Pkcs1v15,
@@ -289,10 +319,12 @@ fn both_sides_round_trip() {
     ] {
         let long = "https://activate.example/".to_owned() + &"y".repeat(300);
         let data = json!({"cardNumber": p.encrypt_field("4937241000003841", pad, &mut rng).unwrap(), "activateUrl": p.encrypt_field(&long, pad, &mut rng).unwrap()});
-        let resp = p.sign_response(&data, &mut rng).unwrap();
+        let resp = p.seal_response(&data, &mut rng).unwrap();
         let headers: Headers = resp.headers.clone().into();
-        let opened = m.open_response(&headers, &resp.body, Some(200)).unwrap();
-        assert!(opened.signature_verified);
+        let opened = m
+            .open_response(&Received::response(200, &headers, &resp.body), 0)
+            .unwrap();
+        assert!(opened.authenticated);
         let mm = merchant(
             "merchant_1024.pkcs8.b64",
             None,
@@ -307,9 +339,10 @@ fn both_sides_round_trip() {
             ("4937241000003841", long.as_str())
         );
     }
-    let err = p.sign_error(40001, "card frozen", &mut rng).unwrap();
+    let err = p.seal_error(40001, "card frozen", &mut rng).unwrap();
+    let err_headers: Headers = err.headers.clone().into();
     let Error::Api(api) = m
-        .open_response(&err.headers.clone().into(), &err.body, Some(200))
+        .open_response(&Received::response(200, &err_headers, &err.body), 0)
         .unwrap_err()
     else {
         panic!()
@@ -320,16 +353,20 @@ fn both_sides_round_trip() {
     );
     // Notifications and the acknowledgement.
     let note = p
-        .sign_notification(
-            "card_transaction",
-            &json!({"orderNo": "T-7", "status": "success"}),
-            "rq-7",
+        .sign_webhook(
+            &Notification::new(
+                "card_transaction",
+                &json!({"orderNo": "T-7", "status": "success"}),
+            )
+            .id("rq-7"),
+            0,
             &mut rng,
         )
         .unwrap();
+    let note_headers = note.headers();
     let mut g = MemoryReplayGuard::default();
     let ev = m
-        .verify_webhook(&note.headers(), &note.body, 0, &mut g)
+        .verify_webhook(&Received::new(&note_headers, &note.body), 0, &mut g)
         .unwrap();
     assert_eq!(
         (
@@ -340,7 +377,7 @@ fn both_sides_round_trip() {
         (Some("T-7"), Some("rq-7"), false)
     );
     assert!(
-        m.verify_webhook(&note.headers(), &note.body, 60_000, &mut g)
+        m.verify_webhook(&Received::new(&note_headers, &note.body), 60_000, &mut g)
             .unwrap()
             .duplicate
     );
@@ -357,21 +394,21 @@ fn both_sides_round_trip() {
     assert!(!Platform::is_acknowledged(500, &ack.body));
     // Bad input.
     assert_eq!(
-        m.build_request("/api/v1/cards", None, &mut rng)
+        m.build_request(&Request::new("/api/v1/cards"), 0, &mut rng)
             .unwrap_err()
             .code(),
         "invalid_input"
     );
     assert_eq!(
-        m.build_request(wasabi::UPLOAD_PATH, None, &mut rng)
+        m.build_request(&Request::new(wasabi::UPLOAD_PATH), 0, &mut rng)
             .unwrap_err()
             .code(),
         "invalid_input"
     );
     assert_eq!(
         m.build_request(
-            "/merchant/core/mcb/card/info",
-            Some(Payload::Text("{x")),
+            &Request::new("/merchant/core/mcb/card/info").payload(Payload::Text("{x")),
+            0,
             &mut rng
         )
         .unwrap_err()
@@ -381,7 +418,7 @@ fn both_sides_round_trip() {
     let no_key = merchant("merchant_1024.pkcs8.b64", None, MerchantConfig::default());
     assert_eq!(
         no_key
-            .verify_webhook(&note.headers(), &note.body, 0, &mut g)
+            .verify_webhook(&Received::new(&note_headers, &note.body), 0, &mut g)
             .unwrap_err()
             .code(),
         "invalid_key"
@@ -393,35 +430,38 @@ fn both_sides_round_trip() {
     );
     assert!(off
         .open_response(
-            &Headers::new(),
-            br#"{"success":true,"code":200,"data":{}}"#,
-            None
+            &Received::new(&Headers::new(), br#"{"success":true,"code":200,"data":{}}"#),
+            0
         )
         .is_ok());
     assert_eq!(
-        off.open_response(&Headers::new(), br#"{"code":"x"}"#, None)
+        off.open_response(&Received::new(&Headers::new(), br#"{"code":"x"}"#), 0)
             .unwrap_err()
             .code(),
         "malformed_envelope"
     );
     assert_eq!(
-        off.open_response(&Headers::new(), br#"{"success":"yes","code":200}"#, None)
-            .unwrap_err()
-            .code(),
+        off.open_response(
+            &Received::new(&Headers::new(), br#"{"success":"yes","code":200}"#),
+            0
+        )
+        .unwrap_err()
+        .code(),
         "malformed_envelope"
     );
 }
 
 #[test]
 fn gateway_requests_and_retry_policy() {
+    let mut rng = common::rng();
     let g = Gateway::new("wc_live_key").unwrap();
     let r = g
         .build_request(
-            "accounts/",
-            None,
-            Some(Payload::Json(
+            &Request::new("accounts/").payload(Payload::Json(
                 &json!({"pageNum": 1, "pageSize": 10, "type": "WALLET"}),
             )),
+            0,
+            &mut rng,
         )
         .unwrap();
     assert_eq!(
@@ -431,9 +471,10 @@ fn gateway_requests_and_retry_policy() {
     assert_eq!(r.header("X-API-KEY"), Some("wc_live_key"));
     let r = g
         .build_request(
-            "/api/v1/common/cities/hierarchical",
-            None,
-            Some(Payload::Text(r#"{"regionCode":"US CA"}"#)),
+            &Request::new("/api/v1/common/cities/hierarchical")
+                .payload(Payload::Text(r#"{"regionCode":"US CA"}"#)),
+            0,
+            &mut rng,
         )
         .unwrap();
     assert_eq!(
@@ -442,9 +483,9 @@ fn gateway_requests_and_retry_policy() {
     );
     let r = g
         .build_request(
-            "cards/info",
-            None,
-            Some(Payload::Text(r#"{"cardNo":"c1"}"#)),
+            &Request::new("cards/info").payload(Payload::Text(r#"{"cardNo":"c1"}"#)),
+            0,
+            &mut rng,
         )
         .unwrap();
     assert_eq!(
@@ -454,9 +495,11 @@ fn gateway_requests_and_retry_policy() {
     // work-orders/ is GET to list and POST to submit: the caller says which.
     let list = g
         .build_request(
-            "work-orders/",
-            Some("GET"),
-            Some(Payload::Text(r#"{"pageNum":2}"#)),
+            &Request::new("work-orders/")
+                .method("GET")
+                .payload(Payload::Text(r#"{"pageNum":2}"#)),
+            0,
+            &mut rng,
         )
         .unwrap();
     assert_eq!(
@@ -464,16 +507,22 @@ fn gateway_requests_and_retry_policy() {
         ("GET", "/api/v1/work-orders/?pageNum=2")
     );
     assert_eq!(
-        g.build_request("work-orders/", Some("POST"), Some(Payload::Text("{}")))
-            .unwrap()
-            .method,
+        g.build_request(
+            &Request::new("work-orders/")
+                .method("POST")
+                .payload(Payload::Text("{}")),
+            0,
+            &mut rng
+        )
+        .unwrap()
+        .method,
         "POST"
     );
     assert_eq!(
         g.build_request(
-            "work-orders/",
-            None,
-            Some(Payload::Text(r#"{"pageNum":2}"#))
+            &Request::new("work-orders/").payload(Payload::Text(r#"{"pageNum":2}"#)),
+            0,
+            &mut rng
         )
         .unwrap_err()
         .code(),
@@ -481,19 +530,22 @@ fn gateway_requests_and_retry_policy() {
         "nothing is guessed"
     );
     assert_eq!(
-        g.build_request("cards/info", Some("GET"), None)
+        g.build_request(&Request::new("cards/info").method("GET"), 0, &mut rng)
             .unwrap_err()
             .code(),
         "invalid_input",
         "a method that contradicts the documented one"
     );
     assert_eq!(
-        g.build_request("accounts/", None, Some(Payload::Text(r#"{"a":[1]}"#)))
-            .unwrap_err()
-            .code(),
+        g.build_request(
+            &Request::new("accounts/").payload(Payload::Text(r#"{"a":[1]}"#)),
+            0,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "invalid_input"
     );
-    let mut rng = common::rng();
     assert!(g
         .upload_file("a.pdf", "application/pdf", b"%PDF", &mut rng)
         .is_ok());
@@ -547,12 +599,11 @@ fn gateway_requests_and_retry_policy() {
 
     // Retry policy: 429 honours Retry-After; 502 retried except on money movements.
     let policy = RetryPolicy::default();
+    let retry_after: Headers = [("Retry-After", "5")].into();
     let too_many = g
         .open_response(
-            "cards/info",
-            429,
-            &[("Retry-After", "5")].into(),
-            br#"{"message":"Too Many Attempts."}"#,
+            &Received::response(429, &retry_after, br#"{"message":"Too Many Attempts."}"#)
+                .with_path("cards/info"),
             0,
         )
         .unwrap_err();
@@ -560,10 +611,12 @@ fn gateway_requests_and_retry_policy() {
     assert!(d.retry && d.delay_ms == 5000, "{d:?}");
     let bad_gateway = g
         .open_response(
-            "cards/info",
-            502,
-            &Headers::new(),
-            br#"{"success":false,"code":502,"msg":"upstream","data":null}"#,
+            &Received::response(
+                502,
+                &Headers::new(),
+                br#"{"success":false,"code":502,"msg":"upstream","data":null}"#,
+            )
+            .with_path("cards/info"),
             0,
         )
         .unwrap_err();
@@ -586,10 +639,12 @@ fn gateway_requests_and_retry_policy() {
     assert!(lenient.decide("accounts/transfer", &bad_gateway, 1).retry);
     let unauthorized = g
         .open_response(
-            "cards/info",
-            401,
-            &Headers::new(),
-            br#"{"success":false,"code":401,"msg":"Invalid or missing API key.","data":null}"#,
+            &Received::response(
+                401,
+                &Headers::new(),
+                br#"{"success":false,"code":401,"msg":"Invalid or missing API key.","data":null}"#,
+            )
+            .with_path("cards/info"),
             0,
         )
         .unwrap_err();

@@ -12,6 +12,7 @@ mod common;
 use cardwire::crypto::aes_ecb::AesEcbKey;
 use cardwire::crypto::md5_sign;
 use cardwire::exact_json::Object;
+use cardwire::prelude::*;
 use cardwire::worldcard_legacy::{self, Client, Event, ParamPlacement, Platform};
 use cardwire::{Error, MemoryReplayGuard};
 use serde_json::{json, Value};
@@ -78,7 +79,16 @@ fn legacy_vectors() {
             }
             "response" => {
                 let c = Client::new("k", case["secret"].as_str().unwrap()).unwrap();
-                let r = c.open_response(case["body"].as_str().unwrap().as_bytes(), Some(200));
+                let r = c
+                    .open_response(
+                        &Received::response(
+                            200,
+                            &Headers::new(),
+                            case["body"].as_str().unwrap().as_bytes(),
+                        ),
+                        0,
+                    )
+                    .map(|o| o.data);
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 match r {
                     Ok(d) => assert_eq!(d, case["data"], "{name}"),
@@ -101,7 +111,7 @@ fn legacy_vectors() {
                 .unwrap();
                 let body = case["body"].as_str().unwrap().as_bytes();
                 let mut g = MemoryReplayGuard::default();
-                let r = c.verify_webhook(body, 0, &mut g);
+                let r = c.verify_webhook(&Received::body_only(body), 0, &mut g);
                 if let Some(canonical) = case["canonical"].as_str() {
                     let obj = Object::parse(body).unwrap();
                     assert_eq!(
@@ -135,7 +145,9 @@ fn legacy_vectors() {
                     }
                     assert!(!ev.duplicate);
                     assert!(
-                        c.verify_webhook(body, 1, &mut g).unwrap().duplicate,
+                        c.verify_webhook(&Received::body_only(body), 1, &mut g)
+                            .unwrap()
+                            .duplicate,
                         "{name}"
                     );
                 }
@@ -147,8 +159,10 @@ fn legacy_vectors() {
                 )
                 .unwrap();
                 let r = p.verify_request(
-                    case["path"].as_str().unwrap(),
-                    case["body"].as_str().unwrap().as_bytes(),
+                    &Received::body_only(case["body"].as_str().unwrap().as_bytes())
+                        .with_path(case["path"].as_str().unwrap()),
+                    0,
+                    &mut MemoryReplayGuard::default(),
                 );
                 assert_eq!(code_of(&r), expect, "{name}: {r:?}");
                 if let Ok(fields) = r {
@@ -167,13 +181,16 @@ fn both_sides_and_settings() {
     let secret = "sBOvCZZurSbbdJiA";
     let c = Client::new("app-1", secret).unwrap();
     let p = Platform::new("app-1", secret).unwrap();
+    let mut rng = common::rng();
     // PIN on the secure endpoint is encrypted: the published AES example is the judge.
     let r = c
         .build_request(
-            "/op/card/H/change/pin/secure",
-            &json!({"cardNumber": "4000", "pin": "14"}),
+            &Request::new("/op/card/H/change/pin/secure")
+                .payload(&json!({"cardNumber": "4000", "pin": "14"}))
+                .timestamp(1_764_000_000_000)
+                .nonce("n-1"),
             1_764_000_000_000,
-            "n-1",
+            &mut rng,
         )
         .unwrap();
     let body: Value = serde_json::from_slice(&r.body).unwrap();
@@ -181,12 +198,25 @@ fn both_sides_and_settings() {
     assert_eq!(body["timestamp"], "1764000000000");
     assert_eq!(body["appKey"], "app-1");
     assert!(body.get("appSecret").is_none());
-    let fields = p.verify_request(&r.path, &r.body).unwrap();
+    let fields = p
+        .verify_request(
+            &Received::body_only(&r.body).with_path(&r.path),
+            0,
+            &mut MemoryReplayGuard::default(),
+        )
+        .unwrap();
     assert_eq!(fields["cardNumber"], "4000");
     // Query placement: the same signature, carried in the query string.
     let q = c.clone().with_placement(ParamPlacement::Query);
     let r = q
-        .build_request("/op/card/E/info", &json!({"cardNumber": "4000"}), 1, "n-2")
+        .build_request(
+            &Request::new("/op/card/E/info")
+                .payload(&json!({"cardNumber": "4000"}))
+                .timestamp(1)
+                .nonce("n-2"),
+            1,
+            &mut rng,
+        )
         .unwrap();
     assert!(
         r.path
@@ -195,28 +225,43 @@ fn both_sides_and_settings() {
         r.path
     );
     assert_eq!(
-        p.verify_request(&r.path, &r.body).unwrap()["cardNumber"],
+        p.verify_request(
+            &Received::body_only(&r.body).with_path(&r.path),
+            0,
+            &mut MemoryReplayGuard::default(),
+        )
+        .unwrap()["cardNumber"],
         "4000"
     );
     // Images are left out of the signature on the document endpoint.
     let r = c
         .build_request(
-            "/op/card/P/document",
-            &json!({"cardNumber": "1", "idType": "DLN", "faceImage": "aaaa"}),
+            &Request::new("/op/card/P/document")
+                .payload(&json!({"cardNumber": "1", "idType": "DLN", "faceImage": "aaaa"}))
+                .timestamp(1)
+                .nonce("n-3"),
             1,
-            "n-3",
+            &mut rng,
         )
         .unwrap();
     let mut swapped: Value = serde_json::from_slice(&r.body).unwrap();
     swapped["faceImage"] = json!("bbbb");
     assert!(p
-        .verify_request(&r.path, swapped.to_string().as_bytes())
+        .verify_request(
+            &Received::body_only(swapped.to_string().as_bytes()).with_path(&r.path),
+            0,
+            &mut MemoryReplayGuard::default(),
+        )
         .is_ok());
     swapped["cardNumber"] = json!("2");
     assert_eq!(
-        p.verify_request(&r.path, swapped.to_string().as_bytes())
-            .unwrap_err()
-            .code(),
+        p.verify_request(
+            &Received::body_only(swapped.to_string().as_bytes()).with_path(&r.path),
+            0,
+            &mut MemoryReplayGuard::default(),
+        )
+        .unwrap_err()
+        .code(),
         "signature_invalid"
     );
     // Responses sealed by the platform open on the client.
@@ -225,11 +270,16 @@ fn both_sides_and_settings() {
     let wire: Value = serde_json::from_slice(&sealed.body).unwrap();
     assert_ne!(wire["data"]["cvv"], "110");
     assert_eq!(wire["data"]["cardInfo"]["cvv"], "", "empty stays empty");
-    assert_eq!(c.open_response(&sealed.body, Some(200)).unwrap(), data);
+    assert_eq!(
+        c.open_response(&Received::response(200, &Headers::new(), &sealed.body), 0)
+            .unwrap()
+            .data,
+        data
+    );
     let Error::Api(api) = c
         .open_response(
-            &Platform::seal_error(5102, "insufficient reserve").body,
-            None,
+            &Received::body_only(&Platform::seal_error(5102, "insufficient reserve").body),
+            0,
         )
         .unwrap_err()
     else {
@@ -242,45 +292,86 @@ fn both_sides_and_settings() {
     // Webhooks signed by the platform verify, and duplicates are recognised.
     let hook = p
         .sign_webhook(
-            &json!({"orderNo": "O9", "merOrderNo": "M9", "status": 2, "settleAmount": "1.00"}),
+            &Notification::new(
+                "",
+                &json!({"orderNo": "O9", "merOrderNo": "M9", "status": 2, "settleAmount": "1.00"}),
+            ),
+            0,
+            &mut rng,
         )
         .unwrap();
     let mut g = MemoryReplayGuard::default();
-    let ev = c.verify_webhook(&hook.body, 0, &mut g).unwrap();
+    let ev = c
+        .verify_webhook(&Received::body_only(&hook.body), 0, &mut g)
+        .unwrap();
     assert!(matches!(ev.event, Event::TopUp(_)));
     assert_eq!(ev.business_key.as_deref(), Some("topup:O9:2"));
-    assert!(c.verify_webhook(&hook.body, 1, &mut g).unwrap().duplicate);
+    assert!(
+        c.verify_webhook(&Received::body_only(&hook.body), 1, &mut g)
+            .unwrap()
+            .duplicate
+    );
     assert_eq!(Client::webhook_ack().body, b"ok");
     assert!(Platform::is_acknowledged(200, b"ok\n"));
     let other_app = Client::new("app-2", secret).unwrap();
     assert_eq!(
         other_app
-            .verify_webhook(&hook.body, 0, &mut g)
+            .verify_webhook(&Received::body_only(&hook.body), 0, &mut g)
             .unwrap_err()
             .code(),
         "malformed_envelope"
     );
     // Bad input.
     assert_eq!(
-        c.build_request("/op/card/E/info", "[]", 1, "n")
-            .unwrap_err()
-            .code(),
+        c.build_request(
+            &Request::new("/op/card/E/info")
+                .payload("[]")
+                .timestamp(1)
+                .nonce("n"),
+            1,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "invalid_input"
     );
     assert_eq!(
-        c.build_request("/op/card/E/info", &json!({"sign": "x"}), 1, "n")
-            .unwrap_err()
-            .code(),
+        c.build_request(
+            &Request::new("/op/card/E/info")
+                .payload(&json!({"sign": "x"}))
+                .timestamp(1)
+                .nonce("n"),
+            1,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "invalid_input"
     );
     assert_eq!(
-        c.build_request("/op/card/E/info", &json!({"appSecret": "x"}), 1, "n")
-            .unwrap_err()
-            .code(),
+        c.build_request(
+            &Request::new("/op/card/E/info")
+                .payload(&json!({"appSecret": "x"}))
+                .timestamp(1)
+                .nonce("n"),
+            1,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "invalid_input"
     );
     assert_eq!(
-        c.build_request("op/card", "{}", 1, "n").unwrap_err().code(),
+        c.build_request(
+            &Request::new("op/card")
+                .payload("{}")
+                .timestamp(1)
+                .nonce("n"),
+            1,
+            &mut rng
+        )
+        .unwrap_err()
+        .code(),
         "invalid_input"
     );
     assert_eq!(Client::new("k", "").unwrap_err().code(), "invalid_key");
@@ -303,11 +394,15 @@ fn both_sides_and_settings() {
         );
     }
     assert_eq!(
-        c.verify_webhook(b"[]", 0, &mut g).unwrap_err().code(),
+        c.verify_webhook(&Received::body_only(b"[]"), 0, &mut g)
+            .unwrap_err()
+            .code(),
         "malformed_envelope"
     );
     assert_eq!(
-        c.verify_webhook(b"not json", 0, &mut g).unwrap_err().code(),
+        c.verify_webhook(&Received::body_only(b"not json"), 0, &mut g)
+            .unwrap_err()
+            .code(),
         "malformed_envelope"
     );
     assert!(!format!("{c:?}").contains(secret));
@@ -324,22 +419,28 @@ fn exact_numbers_and_document_limit() {
     let secret = "sBOvCZZurSbbdJiA";
     let c = Client::new("app-1", secret).unwrap();
     let p = Platform::new("app-1", secret).unwrap();
+    let mut rng = common::rng();
     let r = c
         .build_request(
-            "/api/v1/legacy/tf/v4/order/submit",
-            r#"{"merOrderNo": "M1", "amount": 20.10, "fee": 0.0120, "big": 98765432109876543210}"#,
+            &Request::new("/api/v1/legacy/tf/v4/order/submit")
+                .payload(r#"{"merOrderNo": "M1", "amount": 20.10, "fee": 0.0120, "big": 98765432109876543210}"#)
+                .timestamp(1_764_000_000_000)
+                .nonce("n-7"),
             1_764_000_000_000,
-            "n-7",
+            &mut rng,
         )
         .unwrap_or_else(|e| {
             // The endpoint's own rules may ask for more fields; the unvalidated
             // form shows the exactness on its own.
             assert_eq!(e.code(), "validation_failed");
-            c.build_request_unvalidated(
-                "/api/v1/legacy/tf/v4/order/submit",
-                r#"{"merOrderNo": "M1", "amount": 20.10, "fee": 0.0120, "big": 98765432109876543210}"#,
+            c.build_request(
+                &Request::new("/api/v1/legacy/tf/v4/order/submit")
+                    .payload(r#"{"merOrderNo": "M1", "amount": 20.10, "fee": 0.0120, "big": 98765432109876543210}"#)
+                    .timestamp(1_764_000_000_000)
+                    .nonce("n-7")
+                    .validate(false),
                 1_764_000_000_000,
-                "n-7",
+                &mut rng,
             )
             .unwrap()
         });
@@ -357,14 +458,29 @@ fn exact_numbers_and_document_limit() {
     let big = json!({"cardNumber": "1", "idType": "DLN", "faceImage": image, "backImage": image,
                      "extra1": image, "extra2": image, "extra3": image});
     let e = c
-        .build_request("/op/card/P/document", &big, 1, "n-8")
+        .build_request(
+            &Request::new("/op/card/P/document")
+                .payload(&big)
+                .timestamp(1)
+                .nonce("n-8"),
+            1,
+            &mut rng,
+        )
         .unwrap_err();
     let Error::ValidationFailed { errors } = e else {
         panic!("{e:?}")
     };
     assert!(errors["body"][0].contains("4 MB"), "{errors:?}");
     let e = c
-        .build_request_unvalidated("/op/card/P/document", &big, 1, "n-8")
+        .build_request(
+            &Request::new("/op/card/P/document")
+                .payload(&big)
+                .timestamp(1)
+                .nonce("n-8")
+                .validate(false),
+            1,
+            &mut rng,
+        )
         .unwrap_err();
     assert_eq!(
         e.code(),
@@ -374,16 +490,24 @@ fn exact_numbers_and_document_limit() {
     // ... and the platform refuses such a body too (its 5001).
     let small = c
         .build_request(
-            "/op/card/P/document",
-            &json!({"cardNumber": "1", "idType": "DLN", "faceImage": "aGk="}),
+            &Request::new("/op/card/P/document")
+                .payload(&json!({"cardNumber": "1", "idType": "DLN", "faceImage": "aGk="}))
+                .timestamp(1)
+                .nonce("n-9"),
             1,
-            "n-9",
+            &mut rng,
         )
         .unwrap();
     let mut padded = small.body.clone();
     padded.splice(1..1, std::iter::repeat_n(b' ', 4 * 1024 * 1024));
     assert_eq!(
-        p.verify_request(&small.path, &padded).unwrap_err().code(),
+        p.verify_request(
+            &Received::body_only(&padded).with_path(&small.path),
+            0,
+            &mut MemoryReplayGuard::default(),
+        )
+        .unwrap_err()
+        .code(),
         "validation_failed"
     );
 }

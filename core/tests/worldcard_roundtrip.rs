@@ -12,10 +12,11 @@ mod common;
 use std::collections::BTreeMap;
 
 use cardwire::crypto::rsa_pss::PssSaltPolicy;
+use cardwire::prelude::*;
 use cardwire::worldcard::{
-    self, Event, Merchant, MerchantKeys, MerchantRecord, Platform, PlatformConfig, Stamp,
+    self, Event, Merchant, MerchantKeys, MerchantRecord, Platform, PlatformConfig,
 };
-use cardwire::{AesKey, Error, Headers, MemoryReplayGuard, Payload, RsaPrivateKey, CODES};
+use cardwire::{AesKey, Error, MemoryReplayGuard, RsaPrivateKey, CODES};
 use serde_json::{json, Value};
 
 const AES: &str = "7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a";
@@ -44,11 +45,12 @@ fn platform() -> Platform {
     .unwrap()
 }
 
-fn stamp(nonce: &str) -> Stamp<'_> {
-    Stamp {
-        unix_seconds: NOW,
-        nonce,
-    }
+/// A request for `path` stamped at `NOW` (Unix seconds) with `nonce`.
+fn stamped<'a>(path: &'a str, payload: impl Into<Payload<'a>>, nonce: &'a str) -> Request<'a> {
+    Request::new(path)
+        .payload(payload)
+        .timestamp(NOW)
+        .nonce(nonce)
 }
 
 #[test]
@@ -66,7 +68,11 @@ fn request_built_by_merchant_verifies_on_platform_for_every_payload_form() {
     {
         let nonce = format!("nonce-{i}");
         let req = m
-            .build_request("/api/v1/card/deposit", payload, stamp(&nonce), &mut rng)
+            .build_request(
+                &stamped("/api/v1/card/deposit", payload, &nonce),
+                NOW * 1000,
+                &mut rng,
+            )
             .unwrap();
         assert_eq!(req.method, "POST");
         assert_eq!(req.path, "/api/v1/card/deposit");
@@ -75,7 +81,11 @@ fn request_built_by_merchant_verifies_on_platform_for_every_payload_form() {
         assert!(req.body.starts_with(b"{\"data\":\""));
         let mut guard = MemoryReplayGuard::default();
         let v = p
-            .verify_request(&req.headers(), &req.body, NOW + 299, &mut guard)
+            .verify_request(
+                &Received::new(&req.headers(), &req.body),
+                (NOW + 299) * 1000,
+                &mut guard,
+            )
             .unwrap();
         assert_eq!(v.json, value);
         if i > 0 {
@@ -93,11 +103,22 @@ fn webhook_signed_by_platform_opens_on_merchant_and_redelivery_is_duplicate() {
     let (m, p, mut rng) = (merchant(), platform(), common::rng());
     let data = json!({"card_id": "1", "status": 2, "card_number": "4937241000003841"});
     let hook = p
-        .sign_webhook(APP, "card_open", &data, NOW * 1000, "n-1", &mut rng)
+        .sign_webhook(
+            &Notification::new("card_open", &data)
+                .app_id(APP)
+                .id("n-1")
+                .timestamp_ms(NOW * 1000),
+            NOW * 1000,
+            &mut rng,
+        )
         .unwrap();
     let mut guard = MemoryReplayGuard::default();
     let ev = m
-        .verify_webhook(&hook.headers(), &hook.body, NOW * 1000, &mut guard)
+        .verify_webhook(
+            &Received::new(&hook.headers(), &hook.body),
+            NOW * 1000,
+            &mut guard,
+        )
         .unwrap();
     assert!(!ev.duplicate);
     assert_eq!(ev.delivery_id.as_deref(), Some("n-1"));
@@ -109,8 +130,7 @@ fn webhook_signed_by_platform_opens_on_merchant_and_redelivery_is_duplicate() {
     // Redelivered a day later with the original headers: still the event, marked duplicate.
     let again = m
         .verify_webhook(
-            &hook.headers(),
-            &hook.body,
+            &Received::new(&hook.headers(), &hook.body),
             NOW * 1000 + 86_400_000,
             &mut guard,
         )
@@ -137,8 +157,13 @@ fn sealed_response_opens_with_card_fields_recovered() {
         "encrypted on the wire"
     );
     assert_eq!(wire["data"]["email"], "", "non-sensitive fields untouched");
-    let opened = m.open_response(&resp.body, Some(resp.status)).unwrap();
-    assert_eq!(opened.data.unwrap(), info);
+    let opened = m
+        .open_response(
+            &Received::response(resp.status, &Headers::new(), &resp.body),
+            NOW * 1000,
+        )
+        .unwrap();
+    assert_eq!(opened.data, info);
     assert_eq!(
         m.decrypt_field(wire["data"]["cvv"].as_str().unwrap())
             .unwrap(),
@@ -146,8 +171,12 @@ fn sealed_response_opens_with_card_fields_recovered() {
     );
     let err = m
         .open_response(
-            &Platform::seal_error(10001, "Card does not exist").body,
-            Some(200),
+            &Received::response(
+                200,
+                &Headers::new(),
+                &Platform::seal_error(10001, "Card does not exist").body,
+            ),
+            NOW * 1000,
         )
         .unwrap_err();
     let Error::Api(api) = err else { panic!() };
@@ -161,7 +190,10 @@ fn sealed_response_opens_with_card_fields_recovered() {
 fn open_response_handles_http_errors_and_odd_shapes() {
     let m = merchant();
     let e = m
-        .open_response(b"<html>bad gateway</html>", Some(502))
+        .open_response(
+            &Received::response(502, &Headers::new(), b"<html>bad gateway</html>"),
+            NOW * 1000,
+        )
         .unwrap_err();
     let Error::Api(api) = e else { panic!() };
     assert_eq!(
@@ -169,7 +201,14 @@ fn open_response_handles_http_errors_and_odd_shapes() {
         ("502", Some(502), true)
     );
     let e = m
-        .open_response(br#"{"code":401,"message":"Request expired"}"#, Some(401))
+        .open_response(
+            &Received::response(
+                401,
+                &Headers::new(),
+                br#"{"code":401,"message":"Request expired"}"#,
+            ),
+            NOW * 1000,
+        )
         .unwrap_err();
     let Error::Api(api) = e else { panic!() };
     assert_eq!(
@@ -178,30 +217,37 @@ fn open_response_handles_http_errors_and_odd_shapes() {
     );
     let e = m
         .open_response(
-            br#"{"code":"1004","message":"Operation too frequent"}"#,
-            None,
+            &Received::body_only(br#"{"code":"1004","message":"Operation too frequent"}"#),
+            NOW * 1000,
         )
         .unwrap_err();
     let Error::Api(api) = e else { panic!() };
     assert!(api.retryable);
     assert_eq!(
-        m.open_response(b"", None).unwrap_err().code(),
+        m.open_response(&Received::body_only(b""), NOW * 1000)
+            .unwrap_err()
+            .code(),
         "malformed_envelope"
     );
     assert_eq!(
-        m.open_response(b"[1]", None).unwrap_err().code(),
+        m.open_response(&Received::body_only(b"[1]"), NOW * 1000)
+            .unwrap_err()
+            .code(),
         "malformed_envelope"
     );
     assert_eq!(
-        m.open_response(br#"{"message":"x"}"#, None)
+        m.open_response(&Received::body_only(br#"{"message":"x"}"#), NOW * 1000)
             .unwrap_err()
             .code(),
         "malformed_envelope"
     );
     let ok = m
-        .open_response(br#"{"code":0,"message":"success","data":null}"#, None)
+        .open_response(
+            &Received::body_only(br#"{"code":0,"message":"success","data":null}"#),
+            NOW * 1000,
+        )
         .unwrap();
-    assert!(ok.data.is_none());
+    assert!(ok.data.is_null());
 }
 
 /// One way to trigger every code in the catalog, through the public API.
@@ -210,25 +256,32 @@ fn trigger(code: &str) -> Error {
     let mut guard = MemoryReplayGuard::default();
     let good = m
         .build_request(
-            "/api/v1/card/close",
-            &json!({"card_id": "1"}),
-            stamp("trig"),
+            &stamped("/api/v1/card/close", &json!({"card_id": "1"}), "trig"),
+            NOW * 1000,
             &mut rng,
         )
         .unwrap();
     match code {
         "invalid_key" => AesKey::parse("too short").unwrap_err(),
         "invalid_input" => m
-            .build_request("/api/v1/card/close", "{not json", stamp("n"), &mut rng)
+            .build_request(
+                &stamped("/api/v1/card/close", "{not json", "n"),
+                NOW * 1000,
+                &mut rng,
+            )
             .unwrap_err(),
         "malformed_envelope" => m
-            .verify_webhook(&Headers::new(), b"{}", 0, &mut guard)
+            .verify_webhook(&Received::new(&Headers::new(), b"{}"), 0, &mut guard)
             .unwrap_err(),
         "signature_invalid" => {
             let mut body = good.body.clone();
             body[10] ^= 1;
-            p.verify_request(&good.headers(), &body, NOW, &mut guard)
-                .unwrap_err()
+            p.verify_request(
+                &Received::new(&good.headers(), &body),
+                NOW * 1000,
+                &mut guard,
+            )
+            .unwrap_err()
         }
         "decrypt_failed" => {
             let other = Platform::new(
@@ -241,35 +294,75 @@ fn trigger(code: &str) -> Error {
             )
             .unwrap();
             other
-                .verify_request(&good.headers(), &good.body, NOW, &mut guard)
+                .verify_request(
+                    &Received::new(&good.headers(), &good.body),
+                    NOW * 1000,
+                    &mut guard,
+                )
                 .unwrap_err()
         }
         "timestamp_out_of_window" => p
-            .verify_request(&good.headers(), &good.body, NOW + 301, &mut guard)
+            .verify_request(
+                &Received::new(&good.headers(), &good.body),
+                (NOW + 301) * 1000,
+                &mut guard,
+            )
             .unwrap_err(),
         "replay_detected" => {
-            p.verify_request(&good.headers(), &good.body, NOW, &mut guard)
-                .unwrap();
-            p.verify_request(&good.headers(), &good.body, NOW, &mut guard)
-                .unwrap_err()
+            p.verify_request(
+                &Received::new(&good.headers(), &good.body),
+                NOW * 1000,
+                &mut guard,
+            )
+            .unwrap();
+            p.verify_request(
+                &Received::new(&good.headers(), &good.body),
+                NOW * 1000,
+                &mut guard,
+            )
+            .unwrap_err()
         }
         "unknown_merchant" => Platform::new(vec![], None)
             .unwrap()
-            .verify_request(&good.headers(), &good.body, NOW, &mut guard)
+            .verify_request(
+                &Received::new(&good.headers(), &good.body),
+                NOW * 1000,
+                &mut guard,
+            )
             .unwrap_err(),
         "validation_failed" => {
             let req = m
-                .build_request_unvalidated("/api/v1/card/close", "[1,2]", stamp("arr"), &mut rng)
+                .build_request(
+                    &stamped("/api/v1/card/close", "[1,2]", "arr").validate(false),
+                    NOW * 1000,
+                    &mut rng,
+                )
                 .unwrap();
-            p.verify_request(&req.headers(), &req.body, NOW, &mut guard)
-                .unwrap_err()
+            p.verify_request(
+                &Received::new(&req.headers(), &req.body),
+                NOW * 1000,
+                &mut guard,
+            )
+            .unwrap_err()
         }
         "idempotency_key_required" => cardwire::pintopay::Merchant::new("k", "secret-123")
             .unwrap()
-            .build_request("/api/v1/cards/create", "{}", 1, None, &mut rng)
+            .build_request(
+                &Request {
+                    idempotency_key: None,
+                    ..Request::new("/api/v1/cards/create")
+                        .payload("{}")
+                        .timestamp(1)
+                },
+                0,
+                &mut rng,
+            )
             .unwrap_err(),
         "api_error" => m
-            .open_response(br#"{"code":10011,"message":"Duplicate card order"}"#, None)
+            .open_response(
+                &Received::body_only(br#"{"code":10011,"message":"Duplicate card order"}"#),
+                NOW * 1000,
+            )
             .unwrap_err(),
         "signer_mismatch" => {
             // An external signer that signs with PKCS#1 v1.5 instead of PSS.
@@ -283,14 +376,12 @@ fn trigger(code: &str) -> Error {
             .unwrap();
             let prepared = external
                 .prepare_request(
-                    "/api/v1/card/virtual/get_info",
-                    &json!({"card_id": "c"}),
-                    Stamp {
-                        unix_seconds: 1,
-                        nonce: "n",
-                    },
+                    &Request::new("/api/v1/card/virtual/get_info")
+                        .payload(&json!({"card_id": "c"}))
+                        .timestamp(1)
+                        .nonce("n"),
+                    1000,
                     &mut common::rng(),
-                    None,
                 )
                 .unwrap();
             let wrong =
@@ -317,22 +408,58 @@ fn trigger(code: &str) -> Error {
             }
             let hook = p
                 .sign_webhook(
-                    APP,
-                    "card_open",
-                    r#"{"card_id":"1"}"#,
+                    &Notification::new("card_open", r#"{"card_id":"1"}"#)
+                        .app_id(APP)
+                        .id("n-down")
+                        .timestamp_ms(NOW * 1000),
                     NOW * 1000,
-                    "n-down",
                     &mut rng,
                 )
                 .unwrap();
             let e = m
-                .verify_webhook(&hook.headers(), &hook.body, NOW * 1000, &mut Down)
+                .verify_webhook(
+                    &Received::new(&hook.headers(), &hook.body),
+                    NOW * 1000,
+                    &mut Down,
+                )
                 .unwrap_err();
             // The check without the store still passes: only "seen before?" is unknown.
             assert!(m
-                .check_webhook(&hook.headers(), &hook.body, NOW * 1000)
+                .check_webhook(&Received::new(&hook.headers(), &hook.body), NOW * 1000)
                 .is_ok());
             e
+        }
+        "random_unavailable" => {
+            /// A host random source that fails: the default nonce cannot be made.
+            struct NoRandom;
+            impl cardwire::rand_core::RngCore for NoRandom {
+                fn next_u32(&mut self) -> u32 {
+                    panic!("the random source is down: use try_fill_bytes")
+                }
+                fn next_u64(&mut self) -> u64 {
+                    panic!("the random source is down: use try_fill_bytes")
+                }
+                fn fill_bytes(&mut self, _: &mut [u8]) {
+                    panic!("the random source is down: use try_fill_bytes")
+                }
+                fn try_fill_bytes(
+                    &mut self,
+                    _: &mut [u8],
+                ) -> Result<(), cardwire::rand_core::Error> {
+                    Err(
+                        std::num::NonZeroU32::new(cardwire::rand_core::Error::CUSTOM_START)
+                            .unwrap()
+                            .into(),
+                    )
+                }
+            }
+            impl cardwire::rand_core::CryptoRng for NoRandom {}
+            m.build_request(
+                &Request::new("/api/v1/card/close").payload(&json!({"card_id": "1"})),
+                NOW * 1000,
+                &mut NoRandom,
+            )
+            .unwrap_err()
         }
         other => panic!("no trigger written for {other}: add one"),
     }
@@ -378,9 +505,8 @@ fn platform_checks_run_in_the_documented_order() {
     let (m, mut rng) = (merchant(), common::rng());
     let req = m
         .build_request(
-            "/api/v1/card/close",
-            &json!({"card_id": "1"}),
-            stamp("order"),
+            &stamped("/api/v1/card/close", &json!({"card_id": "1"}), "order"),
+            NOW * 1000,
             &mut rng,
         )
         .unwrap();
@@ -389,7 +515,11 @@ fn platform_checks_run_in_the_documented_order() {
     let mut guard = MemoryReplayGuard::default();
     assert_eq!(
         empty
-            .verify_request(&req.headers(), &req.body, NOW + 3600, &mut guard)
+            .verify_request(
+                &Received::new(&req.headers(), &req.body),
+                (NOW + 3600) * 1000,
+                &mut guard
+            )
             .unwrap_err()
             .code(),
         "timestamp_out_of_window"
@@ -399,13 +529,21 @@ fn platform_checks_run_in_the_documented_order() {
     let mut forged = req.body.clone();
     forged[12] ^= 1;
     assert_eq!(
-        p.verify_request(&req.headers(), &forged, NOW, &mut guard)
-            .unwrap_err()
-            .code(),
+        p.verify_request(
+            &Received::new(&req.headers(), &forged),
+            NOW * 1000,
+            &mut guard
+        )
+        .unwrap_err()
+        .code(),
         "signature_invalid"
     );
     assert!(p
-        .verify_request(&req.headers(), &req.body, NOW, &mut guard)
+        .verify_request(
+            &Received::new(&req.headers(), &req.body),
+            NOW * 1000,
+            &mut guard
+        )
         .is_ok());
     // After ten minutes the nonce is forgotten (the timestamp window is what stops it then).
     let relaxed = Platform::with_config(
@@ -422,13 +560,21 @@ fn platform_checks_run_in_the_documented_order() {
     .unwrap();
     assert_eq!(
         relaxed
-            .verify_request(&req.headers(), &req.body, NOW + 60, &mut guard)
+            .verify_request(
+                &Received::new(&req.headers(), &req.body),
+                (NOW + 60) * 1000,
+                &mut guard
+            )
             .unwrap_err()
             .code(),
         "replay_detected"
     );
     assert!(relaxed
-        .verify_request(&req.headers(), &req.body, NOW + 601, &mut guard)
+        .verify_request(
+            &Received::new(&req.headers(), &req.body),
+            (NOW + 601) * 1000,
+            &mut guard
+        )
         .is_ok());
 }
 
@@ -454,13 +600,13 @@ fn strict_salt_policy_rejects_max_salt_that_auto_accepts() {
     let mut g = MemoryReplayGuard::default();
     assert_eq!(
         strict
-            .verify_request(&headers, body, NOW, &mut g)
+            .verify_request(&Received::new(&headers, body), NOW * 1000, &mut g)
             .unwrap_err()
             .code(),
         "signature_invalid"
     );
     assert!(platform()
-        .verify_request(&headers, body, NOW, &mut g)
+        .verify_request(&Received::new(&headers, body), NOW * 1000, &mut g)
         .is_ok());
 }
 
@@ -475,7 +621,7 @@ fn bad_inputs_are_typed_errors() {
         "https://x/api/v1/card/close",
     ] {
         assert_eq!(
-            m.build_request(path, "{}", stamp("n"), &mut rng)
+            m.build_request(&stamped(path, "{}", "n"), NOW * 1000, &mut rng)
                 .unwrap_err()
                 .code(),
             "invalid_input",
@@ -484,9 +630,13 @@ fn bad_inputs_are_typed_errors() {
     }
     for nonce in ["", "has space", "tab\t", &"x".repeat(129)] {
         assert_eq!(
-            m.build_request("/api/v1/card/close", "{}", stamp(nonce), &mut rng)
-                .unwrap_err()
-                .code(),
+            m.build_request(
+                &stamped("/api/v1/card/close", "{}", nonce),
+                NOW * 1000,
+                &mut rng
+            )
+            .unwrap_err()
+            .code(),
             "invalid_input"
         );
     }
@@ -521,13 +671,19 @@ fn bad_inputs_are_typed_errors() {
     })
     .unwrap();
     let hook = platform()
-        .sign_webhook(APP, "card_3ds", &json!({"otp": "1"}), 1, "n", &mut rng)
+        .sign_webhook(
+            &Notification::new("card_3ds", &json!({"otp": "1"}))
+                .app_id(APP)
+                .id("n")
+                .timestamp_ms(1),
+            1,
+            &mut rng,
+        )
         .unwrap();
     assert_eq!(
         no_pub
             .verify_webhook(
-                &hook.headers(),
-                &hook.body,
+                &Received::new(&hook.headers(), &hook.body),
                 1,
                 &mut MemoryReplayGuard::default()
             )
@@ -540,7 +696,11 @@ fn bad_inputs_are_typed_errors() {
     h.push("x-nonce", "other");
     assert_eq!(
         merchant()
-            .verify_webhook(&h, &hook.body, 1, &mut MemoryReplayGuard::default())
+            .verify_webhook(
+                &Received::new(&h, &hook.body),
+                1,
+                &mut MemoryReplayGuard::default()
+            )
             .unwrap_err()
             .code(),
         "malformed_envelope"
@@ -554,7 +714,11 @@ fn bad_inputs_are_typed_errors() {
     }
     assert_eq!(
         merchant()
-            .verify_webhook(&h.into(), &hook.body, 1, &mut MemoryReplayGuard::default())
+            .verify_webhook(
+                &Received::new(&h.into(), &hook.body),
+                1,
+                &mut MemoryReplayGuard::default()
+            )
             .unwrap_err()
             .code(),
         "malformed_envelope"
@@ -563,11 +727,11 @@ fn bad_inputs_are_typed_errors() {
     assert_eq!(
         platform()
             .sign_webhook(
-                APP,
-                "card_open",
-                &json!({"notify_type": "card_close"}),
+                &Notification::new("card_open", &json!({"notify_type": "card_close"}))
+                    .app_id(APP)
+                    .id("n")
+                    .timestamp_ms(1),
                 1,
-                "n",
                 &mut rng
             )
             .unwrap_err()
@@ -576,7 +740,14 @@ fn bad_inputs_are_typed_errors() {
     );
     assert_eq!(
         platform()
-            .sign_webhook(APP, "card_open", "[]", 1, "n", &mut rng)
+            .sign_webhook(
+                &Notification::new("card_open", "[]")
+                    .app_id(APP)
+                    .id("n")
+                    .timestamp_ms(1),
+                1,
+                &mut rng
+            )
             .unwrap_err()
             .code(),
         "invalid_input"
@@ -602,7 +773,11 @@ fn requests_are_validated_by_default_on_both_sides() {
     let bad = json!({"merchant_card_id": "mc_1", "card_type": "VIRTUAL-V", "card_bin_id": "b", "first_recharge_amount": "5",
                      "first_name": "A", "last_name": "B", "country_code": "usa", "city": "c", "address": "a", "postal_code": "1"});
     let Error::ValidationFailed { errors } = m
-        .build_request("/api/v1/card/virtual/apply", &bad, stamp("v1"), &mut rng)
+        .build_request(
+            &stamped("/api/v1/card/virtual/apply", &bad, "v1"),
+            NOW * 1000,
+            &mut rng,
+        )
         .unwrap_err()
     else {
         panic!()
@@ -617,7 +792,11 @@ fn requests_are_validated_by_default_on_both_sides() {
                    "first_name": "Ada", "last_name": "Love  lace", "phone": "1", "phone_country_code": "1", "birthday": "2010-01-01",
                    "country_code": "US", "city": "c", "address": "a", "postal_code": "1"});
     let Error::ValidationFailed { errors } = m
-        .build_request("/api/v1/card/virtual/apply", &g, stamp("v2"), &mut rng)
+        .build_request(
+            &stamped("/api/v1/card/virtual/apply", &g, "v2"),
+            NOW * 1000,
+            &mut rng,
+        )
         .unwrap_err()
     else {
         panic!()
@@ -628,15 +807,17 @@ fn requests_are_validated_by_default_on_both_sides() {
     );
     // Off per call, and the platform answers 1001 for the same payload.
     let req = m
-        .build_request_unvalidated("/api/v1/card/virtual/apply", &bad, stamp("v3"), &mut rng)
+        .build_request(
+            &stamped("/api/v1/card/virtual/apply", &bad, "v3").validate(false),
+            NOW * 1000,
+            &mut rng,
+        )
         .unwrap();
     let mut guard = MemoryReplayGuard::default();
     let e = p
-        .verify_request_for(
-            &req.headers(),
-            "/api/v1/card/virtual/apply",
-            &req.body,
-            NOW,
+        .verify_request(
+            &Received::new(&req.headers(), &req.body).with_path("/api/v1/card/virtual/apply"),
+            NOW * 1000,
             &mut guard,
         )
         .unwrap_err();
@@ -656,6 +837,10 @@ fn requests_are_validated_by_default_on_both_sides() {
     )
     .unwrap();
     assert!(lax
-        .build_request("/api/v1/card/virtual/apply", &bad, stamp("v4"), &mut rng)
+        .build_request(
+            &stamped("/api/v1/card/virtual/apply", &bad, "v4"),
+            NOW * 1000,
+            &mut rng
+        )
         .is_ok());
 }

@@ -11,7 +11,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use cardwire::worldcard::{self, MerchantRecord, Stamp};
+use cardwire::prelude::*;
+use cardwire::worldcard::{self, MerchantRecord};
 use cardwire::{wasabi, AesKey, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
 use rand::SeedableRng;
 
@@ -101,24 +102,30 @@ fn main() {
     let hook = must(
         "sign_webhook",
         platform.sign_webhook(
-            "app_bench",
-            "card_billing",
-            payload.as_slice(),
+            &Notification::new("card_billing", payload.as_slice())
+                .app_id("app_bench")
+                .id("n")
+                .timestamp_ms(1_764_000_000_000),
             1_764_000_000_000,
-            "n",
             &mut rng,
         ),
     );
     let hook_headers = hook.headers();
+    let hook_msg = Received::new(&hook_headers, &hook.body);
     let wsb_platform = must(
         "wasabi platform",
         wasabi::Platform::new("wsb", p_priv.clone(), m_pub.clone()),
     );
     let note = must(
         "sign_notification",
-        wsb_platform.sign_notification("card_transaction", payload.as_slice(), "rq-1", &mut rng),
+        wsb_platform.sign_webhook(
+            &Notification::new("card_transaction", payload.as_slice()).id("rq-1"),
+            0,
+            &mut rng,
+        ),
     );
     let note_headers = note.headers();
+    let note_msg = Received::new(&note_headers, &note.body);
     let field = must(
         "encrypt_field",
         wsb_platform.encrypt_field("4937241000003841", wasabi::RsaPadding::Pkcs1v15, &mut rng),
@@ -138,7 +145,7 @@ fn main() {
     } else {
         "cardwire pure"
     };
-    payca_verify(&payload, label);
+    payca_verify(&payload, label, &mut rng);
     card_reveal(label, &mut rng);
     for (label, private, public) in paths {
         let merchant = must(
@@ -150,32 +157,28 @@ fn main() {
                 platform_public_key: Some(public.clone()),
             }),
         );
-        let stamp = Stamp {
-            unix_seconds: 1_764_000_000,
-            nonce: "bench-nonce",
-        };
+        let req = Request::new("/api/v1/card/deposit")
+            .payload(payload.as_slice())
+            .timestamp(1_764_000_000)
+            .nonce("bench-nonce");
         must(
             "build_request",
-            merchant.build_request("/api/v1/card/deposit", payload.as_slice(), stamp, &mut rng),
+            merchant.build_request(&req, 1_764_000_000 * 1000, &mut rng),
         );
         report(
             "worldcard build_request 1 KB",
             label,
-            time(|| {
-                merchant.build_request("/api/v1/card/deposit", payload.as_slice(), stamp, &mut rng)
-            }),
+            time(|| merchant.build_request(&req, 1_764_000_000 * 1000, &mut rng)),
         );
         let mut guard = MemoryReplayGuard::new(1);
         must(
             "verify_webhook",
-            merchant.verify_webhook(&hook_headers, &hook.body, 1_764_000_000_000, &mut guard),
+            merchant.verify_webhook(&hook_msg, 1_764_000_000_000, &mut guard),
         );
         report(
             "worldcard verify_webhook 1 KB",
             label,
-            time(|| {
-                merchant.verify_webhook(&hook_headers, &hook.body, 1_764_000_000_000, &mut guard)
-            }),
+            time(|| merchant.verify_webhook(&hook_msg, 1_764_000_000_000, &mut guard)),
         );
         let sealed_field = must(
             "encrypt_field",
@@ -197,30 +200,27 @@ fn main() {
             }),
         );
         let path = "/merchant/core/mcb/card/info";
+        let wsb_req = Request::new(path)
+            .payload(cardwire::Payload::Bytes(&payload))
+            .validate(false);
         must(
             "wasabi build_request",
-            wsb.build_request_unvalidated(path, Some(cardwire::Payload::Bytes(&payload)), &mut rng),
+            wsb.build_request(&wsb_req, 0, &mut rng),
         );
         report(
             "wasabi sign 1 KB",
             label,
-            time(|| {
-                wsb.build_request_unvalidated(
-                    path,
-                    Some(cardwire::Payload::Bytes(&payload)),
-                    &mut rng,
-                )
-            }),
+            time(|| wsb.build_request(&wsb_req, 0, &mut rng)),
         );
         let mut g = MemoryReplayGuard::new(1);
         must(
             "wasabi verify_webhook",
-            wsb.verify_webhook(&note_headers, &note.body, 0, &mut g),
+            wsb.verify_webhook(&note_msg, 0, &mut g),
         );
         report(
             "wasabi verify 1 KB",
             label,
-            time(|| wsb.verify_webhook(&note_headers, &note.body, 0, &mut g)),
+            time(|| wsb.verify_webhook(&note_msg, 0, &mut g)),
         );
         must("wasabi decrypt_field", wsb.decrypt_field(&field, &mut rng));
         report(
@@ -232,7 +232,7 @@ fn main() {
 }
 
 /// PayCA's HMAC-SHA256 webhook check, 1 KB (no RSA: one row for both backends).
-fn payca_verify(payload: &[u8], label: &str) {
+fn payca_verify(payload: &[u8], label: &str, rng: &mut rand_chacha::ChaCha20Rng) {
     use cardwire::payca;
     let body = [
         br#"{"event":"card_transaction","data":"#.as_slice(),
@@ -246,19 +246,20 @@ fn payca_verify(payload: &[u8], label: &str) {
     );
     let hook = must(
         "payca sign_webhook",
-        platform.sign_webhook(body.as_slice(), "rq-1", None),
+        platform.sign_webhook(&Notification::new("", body.as_slice()).id("rq-1"), 0, rng),
     );
     let headers = hook.headers();
+    let msg = Received::new(&headers, &hook.body);
     let client = must("payca client", payca::Client::new("cid", "payca-secret"));
     let mut g = MemoryReplayGuard::new(1);
     must(
         "payca verify_webhook",
-        client.verify_webhook(&headers, &hook.body, 0, &mut g),
+        client.verify_webhook(&msg, 0, &mut g),
     );
     report(
         "payca verify 1 KB",
         label,
-        time(|| client.verify_webhook(&headers, &hook.body, 0, &mut g)),
+        time(|| client.verify_webhook(&msg, 0, &mut g)),
     );
 }
 

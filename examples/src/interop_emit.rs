@@ -7,9 +7,10 @@
 
 use std::path::PathBuf;
 
-use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform, Stamp};
+use cardwire::prelude::*;
+use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform};
 use cardwire::{payca, pintopay, wasabi, worldcard_legacy};
-use cardwire::{AesKey, Payload, RsaPrivateKey, RsaPublicKey};
+use cardwire::{AesKey, RsaPrivateKey, RsaPublicKey};
 use rand::rngs::OsRng;
 use serde_json::{json, Value};
 
@@ -35,12 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })?;
         let payload = json!({"card_id": "1234567890123456", "note": "Zoë ✓"});
         let req = merchant.build_request(
-            "/api/v1/card/virtual/get_info",
-            &payload,
-            Stamp {
-                unix_seconds: 1_764_000_000,
-                nonce: "550e8400-e29b-41d4-a716-446655440000",
-            },
+            &Request::new("/api/v1/card/virtual/get_info")
+                .payload(&payload)
+                .timestamp(1_764_000_000)
+                .nonce("550e8400-e29b-41d4-a716-446655440000"),
+            1_764_000_000 * 1000,
             &mut rng,
         )?;
         cases.push(json!({
@@ -59,11 +59,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data =
         json!({"card_id": "1234567890123456", "status": 2, "card_number": "4937241000003841"});
     let hook = platform.sign_webhook(
-        "app_cardwire_test",
-        "card_open",
-        &data,
+        &Notification::new("card_open", &data)
+            .app_id("app_cardwire_test")
+            .id("nonce-interop-1")
+            .timestamp_ms(1_764_000_000_123),
         1_764_000_000_123,
-        "nonce-interop-1",
         &mut rng,
     )?;
     let mut expected = data.clone();
@@ -92,18 +92,22 @@ fn shared_secret_cases(
     let m = pintopay::Merchant::new("ptp_key", secret)?;
     let payload = json!({"card_id": "card_1", "amount": "25.50"});
     let req = m.build_request(
-        "/api/v1/cards/topup",
-        &payload,
-        1_764_000_000_000_000,
-        Some("idem-1"),
+        &Request::new("/api/v1/cards/topup")
+            .payload(&payload)
+            .timestamp(1_764_000_000_000_000)
+            .idempotency_key("idem-1"),
+        1_764_000_000_000_000 / 1000,
         rng,
     )?;
     cases.push(json!({"provider": "pintopay", "kind": "request", "secret": secret, "body": String::from_utf8(req.body)?,
                       "payload": payload, "timestamp_us": 1_764_000_000_000_000u64, "headers": req.headers}));
     let p = pintopay::Platform::new("ptp_key", secret)?;
-    let hook = p.seal_webhook(
-        "card.transaction",
-        &json!({"card_id": "card_1", "timestamp": 17}),
+    let hook = p.sign_webhook(
+        &Notification::new(
+            "card.transaction",
+            &json!({"card_id": "card_1", "timestamp": 17}),
+        ),
+        0,
         rng,
     )?;
     cases.push(json!({"provider": "pintopay", "kind": "webhook", "secret": secret, "body": String::from_utf8(hook.body)?,
@@ -111,7 +115,7 @@ fn shared_secret_cases(
     // PayCA: hmac must verify our signature; the email parser must read our multipart body.
     let pp = payca::Platform::new("cid", "pc_secret_Zq9!x")?;
     let body = json!({"event": "card_transaction", "data": {"cardId": "c-1", "amount": "12.50"}});
-    let signed = pp.sign_webhook(&body, "req-1", None)?;
+    let signed = pp.sign_webhook(&Notification::new("", &body).id("req-1"), 0, rng)?;
     cases.push(json!({"provider": "payca", "kind": "webhook", "secret": "pc_secret_Zq9!x", "headers": signed.headers,
                       "body": String::from_utf8(signed.body)?}));
     let c = payca::Client::new("cid", "pc_secret_Zq9!x")?;
@@ -134,7 +138,7 @@ fn shared_secret_cases(
     // WorldCard legacy: hashlib must agree on the sign; cryptography must decrypt our AES-ECB.
     let lsecret = "owfwFkDnlCuiUTYzA1b2C3d4E5f6G7h8";
     let lc = worldcard_legacy::Client::new("app-legacy", lsecret)?;
-    let lreq = lc.build_request("/op/card/P/document", &json!({"cardNumber": "5592", "idType": "PASSPORT", "faceImage": "aGVsbG8=", "limit": 5000, "flag": true}), 1_764_000_000_000, "n-1")?;
+    let lreq = lc.build_request(&Request::new("/op/card/P/document").payload(&json!({"cardNumber": "5592", "idType": "PASSPORT", "faceImage": "aGVsbG8=", "limit": 5000, "flag": true})).timestamp(1_764_000_000_000).nonce("n-1"), 1_764_000_000_000, rng)?;
     cases.push(json!({"provider": "worldcard_legacy", "kind": "request", "secret": lsecret, "body": String::from_utf8(lreq.body)?,
                       "exclude": ["faceImage", "backImage"]}));
     cases.push(json!({"provider": "worldcard_legacy", "kind": "ecb", "secret": lsecret, "value": lc.encrypt_field("123456")?, "plaintext": "123456"}));
@@ -152,8 +156,8 @@ fn wasabi_cases(cases: &mut Vec<Value>, rng: &mut OsRng) -> Result<(), Box<dyn s
     })?;
     let body = r#"{"cardNo":"c1","merchantOrderNo":"ORDER-20260101-000009","amount":"10.00"}"#;
     let req = m.build_request(
-        "/merchant/core/mcb/card/deposit",
-        Some(Payload::Text(body)),
+        &Request::new("/merchant/core/mcb/card/deposit").payload(Payload::Text(body)),
+        0,
         rng,
     )?;
     cases.push(json!({"provider": "wasabi", "kind": "request", "public_key": "merchant_1024.spki.pem", "headers": req.headers,
@@ -174,10 +178,9 @@ fn wasabi_cases(cases: &mut Vec<Value>, rng: &mut OsRng) -> Result<(), Box<dyn s
         cases.push(json!({"provider": "wasabi", "kind": "field", "private_key": "merchant_2048.pkcs8.pem", "padding": name,
                           "value": p.encrypt_field(&long, pad, rng)?, "plaintext": long}));
     }
-    let note = p.sign_notification(
-        "card_transaction",
-        &json!({"orderNo": "T-1", "amount": 15}),
-        "rq-1",
+    let note = p.sign_webhook(
+        &Notification::new("card_transaction", &json!({"orderNo": "T-1", "amount": 15})).id("rq-1"),
+        0,
         rng,
     )?;
     cases.push(json!({"provider": "wasabi", "kind": "notification", "public_key": "platform_1024.spki.pem", "headers": note.headers,

@@ -17,6 +17,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use cardwire::prelude::*;
 use cardwire::{pintopay, reveal, worldcard, AesKey, RsaPrivateKey};
 use serde_json::{json, Value};
 
@@ -72,18 +73,25 @@ impl Backend {
     }
 
     /// The signed-in user's card on `provider`, read from the provider.
-    fn card(&self, provider: &str) -> Option<(&'static str, cardwire::Result<Value>)> {
+    fn card(&self, provider: &str, now_ms: u64) -> Option<(&'static str, cardwire::Result<Value>)> {
         match provider {
             "worldcard" => Some((
                 "1234567890123456",
                 self.worldcard
-                    .open_response(self.worldcard_body.as_bytes(), Some(200))
-                    .map(|r| r.data.unwrap_or(Value::Null)),
+                    .open_response(
+                        &Received::response(200, &Headers::new(), self.worldcard_body.as_bytes()),
+                        now_ms,
+                    )
+                    .map(|r| r.data),
             )),
             "pintopay" => Some((
                 "card_123",
                 self.pintopay
-                    .open_response(self.pintopay_body.as_bytes(), Some(200)),
+                    .open_response(
+                        &Received::response(200, &Headers::new(), self.pintopay_body.as_bytes()),
+                        now_ms,
+                    )
+                    .map(|r| r.data),
             )),
             _ => None,
         }
@@ -92,14 +100,16 @@ impl Backend {
     fn reveal(&self, request: &Value) -> (u16, Value) {
         let field = |k: &str| request.get(k).and_then(Value::as_str).unwrap_or_default();
         let provider = field("provider");
-        let Some((card_id, data)) = self.card(provider).filter(|(id, _)| *id == field("cardId"))
-        else {
-            return (404, json!({"error": "no such card for this user"}));
-        };
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
+        let Some((card_id, data)) = self
+            .card(provider, now)
+            .filter(|(id, _)| *id == field("cardId"))
+        else {
+            return (404, json!({"error": "no such card for this user"}));
+        };
         let sealed = data
             .and_then(|d| reveal::card_fields(provider, &d))
             .and_then(|fields| {

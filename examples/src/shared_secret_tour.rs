@@ -5,6 +5,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cardwire::prelude::*;
 use cardwire::{payca, pintopay, worldcard_legacy, MemoryReplayGuard};
 use rand::rngs::OsRng;
 use serde_json::json;
@@ -19,10 +20,11 @@ fn main() -> Res<()> {
     let merchant = pintopay::Merchant::new("ptp_demo_key", "demo-secret-123")?;
     let platform = pintopay::Platform::new("ptp_demo_key", "demo-secret-123")?;
     let req = merchant.build_request(
-        "/api/v1/cards/topup",
-        &json!({"card_id": "card_42", "amount": "25.00"}),
-        now_ms * 1000,
-        Some("topup-0001"),
+        &Request::new("/api/v1/cards/topup")
+            .payload(&json!({"card_id": "card_42", "amount": "25.00"}))
+            .timestamp(now_ms * 1000)
+            .idempotency_key("topup-0001"),
+        now_ms,
         &mut rng,
     )?;
     println!(
@@ -32,10 +34,8 @@ fn main() -> Res<()> {
     );
     let mut guard = MemoryReplayGuard::default();
     let opened = platform.verify_request(
-        &req.headers(),
-        &req.path,
-        &req.body,
-        now_ms * 1000,
+        &Received::new(&req.headers(), &req.body).with_path(&req.path),
+        now_ms,
         &mut guard,
     )?;
     println!(
@@ -48,16 +48,32 @@ fn main() -> Res<()> {
     )?;
     println!(
         "    merchant: response opened: {}",
-        merchant.open_response(&resp.body, Some(resp.status))?
+        merchant
+            .open_response(
+                &Received::response(resp.status, &Headers::new(), &resp.body),
+                now_ms
+            )?
+            .data
     );
-    let hook = platform.seal_webhook(
-        "order.completed",
-        &json!({"order_id": "ord_7", "timestamp": now_ms}),
+    let hook = platform.sign_webhook(
+        &Notification::new(
+            "order.completed",
+            &json!({"order_id": "ord_7", "timestamp": now_ms}),
+        ),
+        0,
         &mut rng,
     )?;
     let mut seen = MemoryReplayGuard::default();
-    let ev = merchant.verify_webhook(&hook.headers(), &hook.body, now_ms, &mut seen)?;
-    let again = merchant.verify_webhook(&hook.headers(), &hook.body, now_ms + 60_000, &mut seen)?;
+    let ev = merchant.verify_webhook(
+        &Received::new(&hook.headers(), &hook.body),
+        now_ms,
+        &mut seen,
+    )?;
+    let again = merchant.verify_webhook(
+        &Received::new(&hook.headers(), &hook.body),
+        now_ms + 60_000,
+        &mut seen,
+    )?;
     println!(
         "    merchant: webhook {} (duplicate {}), redelivery duplicate {} -> {}",
         ev.event_type,
@@ -66,10 +82,8 @@ fn main() -> Res<()> {
         String::from_utf8_lossy(&pintopay::Merchant::webhook_ack().body)
     );
     let late = platform.verify_request(
-        &req.headers(),
-        &req.path,
-        &req.body,
-        (now_ms + 31_000) * 1000,
+        &Received::new(&req.headers(), &req.body).with_path(&req.path),
+        now_ms + 31_000,
         &mut MemoryReplayGuard::default(),
     );
     if let Err(e) = late {
@@ -85,20 +99,29 @@ fn main() -> Res<()> {
     println!("\n== PayCA: client credentials, HMAC-SHA256 webhooks ==");
     let client = payca::Client::new("payca_demo", "payca-demo-secret")?;
     let pp = payca::Platform::new("payca_demo", "payca-demo-secret")?;
-    let req = client.build_request(payca::Request {
-        path: "/v1/users/{id}/cardholder",
-        path_params: &[("id", "usr-001")],
-        body: Some(cardwire::Payload::Json(
-            &json!({"accountId": "acc-1", "bin": "537100"}),
-        )),
-        idempotency_key: Some("ch-usr-001"),
-        ..payca::Request::default()
-    })?;
+    let req = client.build_request(
+        &Request {
+            path: "/v1/users/{id}/cardholder",
+            path_params: &[("id", "usr-001")],
+            payload: Some(cardwire::Payload::Json(
+                &json!({"accountId": "acc-1", "bin": "537100"}),
+            )),
+            idempotency_key: Some("ch-usr-001"),
+            ..Request::default()
+        },
+        0,
+        &mut rng,
+    )?;
     println!(
         "    client: {} {} (credentials accepted by platform: {})",
         req.method,
         req.path,
-        pp.verify_request(&req.headers()).is_ok()
+        pp.verify_request(
+            &Received::new(&req.headers(), b""),
+            now_ms,
+            &mut MemoryReplayGuard::default()
+        )
+        .is_ok()
     );
     let upload = client.upload_kyc_document(
         "usr-001",
@@ -118,12 +141,20 @@ fn main() -> Res<()> {
         upload.header("Content-Type").unwrap_or_default()
     );
     let hook = pp.sign_webhook(
-        &json!({"cardholderId": "ch-9", "status": "pass_audit", "previousStatus": "under_review"}),
-        "req-123",
-        None,
+        &Notification::new(
+            "",
+            &json!({"cardholderId": "ch-9", "status": "pass_audit", "previousStatus": "under_review"}),
+        )
+        .id("req-123"),
+        0,
+        &mut rng,
     )?;
     let mut seen = MemoryReplayGuard::default();
-    let ev = client.verify_webhook(&hook.headers(), &hook.body, now_ms, &mut seen)?;
+    let ev = client.verify_webhook(
+        &Received::new(&hook.headers(), &hook.body),
+        now_ms,
+        &mut seen,
+    )?;
     println!(
         "    client: webhook {:?}; may issue cards: {}; ack HTTP {}",
         ev.event,
@@ -132,7 +163,9 @@ fn main() -> Res<()> {
     );
     let mut forged = hook.body.clone();
     forged.extend_from_slice(b" ");
-    if let Err(e) = client.verify_webhook(&hook.headers(), &forged, now_ms, &mut seen) {
+    if let Err(e) =
+        client.verify_webhook(&Received::new(&hook.headers(), &forged), now_ms, &mut seen)
+    {
         println!(
             "    rejection: one byte appended to the body -> {}",
             e.code()
@@ -143,10 +176,12 @@ fn main() -> Res<()> {
     let lc = worldcard_legacy::Client::new("legacy_demo_app", "sBOvCZZurSbbdJiA")?;
     let lp = worldcard_legacy::Platform::new("legacy_demo_app", "sBOvCZZurSbbdJiA")?;
     let req = lc.build_request(
-        "/op/card/H/change/pin/secure",
-        &json!({"cardNumber": "4000123412341234", "pin": "14"}),
+        &Request::new("/op/card/H/change/pin/secure")
+            .payload(&json!({"cardNumber": "4000123412341234", "pin": "14"}))
+            .timestamp(now_ms)
+            .nonce("demo-nonce-1"),
         now_ms,
-        "demo-nonce-1",
+        &mut rng,
     )?;
     let body: serde_json::Value = serde_json::from_slice(&req.body)?;
     println!(
@@ -155,21 +190,34 @@ fn main() -> Res<()> {
     );
     println!(
         "    platform: verified fields {:?}",
-        lp.verify_request(&req.path, &req.body)?
-            .keys()
-            .collect::<Vec<_>>()
+        lp.verify_request(
+            &Received::body_only(&req.body).with_path(&req.path),
+            now_ms,
+            &mut MemoryReplayGuard::default()
+        )?
+        .keys()
+        .collect::<Vec<_>>()
     );
     let sealed = lp.seal_response(&json!({"cvv": "110", "status": "activated"}))?;
     println!(
         "    client: response cvv decrypted to {}",
-        lc.open_response(&sealed.body, Some(200))?["cvv"]
+        lc.open_response(
+            &Received::response(200, &Headers::new(), &sealed.body),
+            now_ms
+        )?
+        .data["cvv"]
     );
     let hook = lp.sign_webhook(
-        &json!({"orderNo": "O-1", "merOrderNo": "M-1", "status": "2", "settleAmount": "25.00"}),
+        &Notification::new(
+            "",
+            &json!({"orderNo": "O-1", "merOrderNo": "M-1", "status": "2", "settleAmount": "25.00"}),
+        ),
+        0,
+        &mut rng,
     )?;
     let mut seen = MemoryReplayGuard::default();
-    let ev = lc.verify_webhook(&hook.body, now_ms, &mut seen)?;
-    let again = lc.verify_webhook(&hook.body, now_ms, &mut seen)?;
+    let ev = lc.verify_webhook(&Received::body_only(&hook.body), now_ms, &mut seen)?;
+    let again = lc.verify_webhook(&Received::body_only(&hook.body), now_ms, &mut seen)?;
     println!(
         "    client: top-up webhook, key {} (duplicate {}, redelivery duplicate {})",
         ev.business_key.as_deref().unwrap_or_default(),
@@ -178,7 +226,11 @@ fn main() -> Res<()> {
     );
     let mut tampered: serde_json::Value = serde_json::from_slice(&hook.body)?;
     tampered["settleAmount"] = json!("2500.00");
-    if let Err(e) = lc.verify_webhook(tampered.to_string().as_bytes(), now_ms, &mut seen) {
+    if let Err(e) = lc.verify_webhook(
+        &Received::body_only(tampered.to_string().as_bytes()),
+        now_ms,
+        &mut seen,
+    ) {
         println!("    rejection: settleAmount changed -> {}", e.code());
     }
     println!("\nshared-secret tour complete");

@@ -5,9 +5,10 @@
 
 use std::path::PathBuf;
 
+use cardwire::prelude::*;
 use cardwire::wasabi::gateway::RetryPolicy;
 use cardwire::wasabi::{self, Gateway, Merchant, MerchantKeys, Platform, RsaPadding};
-use cardwire::{Headers, MemoryReplayGuard, Payload, RsaPrivateKey, RsaPublicKey};
+use cardwire::{MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
 use rand::rngs::OsRng;
 use serde_json::json;
 
@@ -35,8 +36,8 @@ fn main() -> Res<()> {
     )?;
     let create = json!({"merchantOrderNo": "ORDER-20261125-000001", "cardTypeId": 111001, "amount": "20.00"});
     let req = merchant.build_request(
-        "/merchant/core/mcb/card/v2/createCard",
-        Some(Payload::Json(&create)),
+        &Request::new("/merchant/core/mcb/card/v2/createCard").payload(Payload::Json(&create)),
+        0,
         &mut rng,
     )?;
     println!(
@@ -47,7 +48,11 @@ fn main() -> Res<()> {
             .get(..24)
             .unwrap_or_default()
     );
-    let body = platform.verify_request(&req.headers(), &req.body)?;
+    let body = platform.verify_request(
+        &Received::new(&req.headers(), &req.body),
+        0,
+        &mut MemoryReplayGuard::default(),
+    )?;
     println!(
         "    platform: signature verified with the merchant's 1024-bit key; merchantOrderNo {}",
         body["merchantOrderNo"]
@@ -58,47 +63,61 @@ fn main() -> Res<()> {
         "cvv": platform.encrypt_field("321", RsaPadding::Pkcs1v15, &mut rng)?,
         "expireDate": platform.encrypt_field("12/29", RsaPadding::Pkcs1v15, &mut rng)?,
     });
-    let resp = platform.sign_response(&sensitive, &mut rng)?;
-    let opened =
-        merchant.open_response(&resp.headers.clone().into(), &resp.body, Some(resp.status))?;
+    let resp = platform.seal_response(&sensitive, &mut rng)?;
+    let opened = merchant.open_response(
+        &Received::response(resp.status, &resp.headers.clone().into(), &resp.body),
+        0,
+    )?;
     let plain = merchant.open_sensitive(&opened.data, &mut rng)?;
     let pan = plain["cardNumber"].as_str().unwrap_or_default();
     println!(
         "    merchant: signed response verified ({}), PAN **** {} / CVV {} digits / expiry {}",
-        opened.signature_verified,
+        opened.authenticated,
         pan.get(pan.len().saturating_sub(4)..).unwrap_or_default(),
         plain["cvv"].as_str().unwrap_or_default().len(),
         plain["expireDate"]
     );
 
-    let note = platform.sign_notification(
-        "card_transaction",
-        &json!({"orderNo": "T-100", "type": "deposit", "status": "success", "amount": 20.00}),
-        "req-abc",
+    let note = platform.sign_webhook(
+        &Notification::new(
+            "card_transaction",
+            &json!({"orderNo": "T-100", "type": "deposit", "status": "success", "amount": 20.00}),
+        )
+        .id("req-abc"),
+        0,
         &mut rng,
     )?;
     let mut seen = MemoryReplayGuard::default();
-    let ev = merchant.verify_webhook(&note.headers(), &note.body, 0, &mut seen)?;
-    let again = merchant.verify_webhook(&note.headers(), &note.body, 60_000, &mut seen)?;
+    let ev = merchant.verify_webhook(&Received::new(&note.headers(), &note.body), 0, &mut seen)?;
+    let again = merchant.verify_webhook(
+        &Received::new(&note.headers(), &note.body),
+        60_000,
+        &mut seen,
+    )?;
     println!("    merchant: notification {} key {} amount {} (duplicate {}), redelivery duplicate {} -> ack {}", ev.event.category.as_str(), ev.business_key.as_deref().unwrap_or_default(),
         ev.event.data["amount"], ev.duplicate, again.duplicate, String::from_utf8_lossy(&Merchant::webhook_ack().body));
     let mut forged = note.body.clone();
     forged.push(b' ');
-    if let Err(e) = merchant.verify_webhook(&note.headers(), &forged, 0, &mut seen) {
+    if let Err(e) = merchant.verify_webhook(&Received::new(&note.headers(), &forged), 0, &mut seen)
+    {
         println!("    rejection: notification body changed -> {}", e.code());
     }
 
     println!("\n== Wasabi gateway: X-API-KEY, 422 field errors, 429 back-off ==");
     let gw = Gateway::new("wc_demo_key")?;
     let list = gw.build_request(
-        "accounts/",
-        None,
-        Some(Payload::Json(
-            &json!({"pageNum": 1, "pageSize": 10, "type": "WALLET"}),
-        )),
+        &Request {
+            method: None,
+            payload: Some(Payload::Json(
+                &json!({"pageNum": 1, "pageSize": 10, "type": "WALLET"}),
+            )),
+            ..Request::new("accounts/")
+        },
+        0,
+        &mut rng,
     )?;
     println!("    gateway: {} {}", list.method, list.path);
-    let e422 = gw.open_response("cards/info", 422, &Headers::new(), br#"{"success": false, "code": 422, "msg": "Validation failed.", "data": {"email": ["The email field must be a valid email address."]}}"#, 0);
+    let e422 = gw.open_response(&Received::response(422, &Headers::new(), br#"{"success": false, "code": 422, "msg": "Validation failed.", "data": {"email": ["The email field must be a valid email address."]}}"#).with_path("cards/info"), 0);
     if let Err(cardwire::Error::Api(api)) = e422 {
         println!(
             "    422 -> api_error with field errors {:?}",
@@ -107,10 +126,12 @@ fn main() -> Res<()> {
     }
     let policy = RetryPolicy::default();
     let e429 = gw.open_response(
-        "cards/info",
-        429,
-        &[("Retry-After", "3")].into(),
-        br#"{"message": "Too Many Attempts."}"#,
+        &Received::response(
+            429,
+            &[("Retry-After", "3")].into(),
+            br#"{"message": "Too Many Attempts."}"#,
+        )
+        .with_path("cards/info"),
         0,
     );
     if let Err(e) = e429 {
@@ -121,10 +142,12 @@ fn main() -> Res<()> {
         );
     }
     let e502 = gw.open_response(
-        "cards/deposit",
-        502,
-        &Headers::new(),
-        br#"{"success":false,"code":502,"msg":"Upstream Wasabi API error","data":null}"#,
+        &Received::response(
+            502,
+            &Headers::new(),
+            br#"{"success":false,"code":502,"msg":"Upstream Wasabi API error","data":null}"#,
+        )
+        .with_path("cards/deposit"),
         0,
     );
     if let Err(e) = e502 {

@@ -9,8 +9,9 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cardwire::worldcard::{Event, Merchant, MerchantKeys, MerchantRecord, Platform, Stamp};
-use cardwire::{AesKey, MemoryReplayGuard, OutgoingRequest, Payload, RsaPrivateKey, RsaPublicKey};
+use cardwire::prelude::*;
+use cardwire::worldcard::{Event, Merchant, MerchantKeys, MerchantRecord, Platform};
+use cardwire::{AesKey, MemoryReplayGuard, OutgoingRequest, RsaPrivateKey, RsaPublicKey};
 use rand::rngs::OsRng;
 use rand::RngCore;
 use serde_json::json;
@@ -83,18 +84,20 @@ fn main() -> Res<()> {
     });
     let request_nonce = nonce();
     let req = merchant.build_request(
-        "/api/v1/card/virtual/apply",
-        &apply,
-        Stamp {
-            unix_seconds: now_s,
-            nonce: &request_nonce,
-        },
+        &Request::new("/api/v1/card/virtual/apply")
+            .payload(&apply)
+            .timestamp(now_s)
+            .nonce(&request_nonce),
+        now_s * 1000,
         &mut rng,
     )?;
     print_request(&req);
     let mut platform_guard = MemoryReplayGuard::default();
-    let verified =
-        platform.verify_request(&req.headers(), &req.body, now_s, &mut platform_guard)?;
+    let verified = platform.verify_request(
+        &Received::new(&req.headers(), &req.body),
+        now_s * 1000,
+        &mut platform_guard,
+    )?;
     println!(
         "    platform: verified app {} and decrypted {} bytes: merchant_card_id={}",
         verified.app_id,
@@ -119,8 +122,11 @@ fn main() -> Res<()> {
         wire_pan.get(..16).unwrap_or(wire_pan),
         wire_pan.len()
     );
-    let opened = merchant.open_response(&sealed.body, Some(sealed.status))?;
-    let data = opened.data.unwrap_or_default();
+    let opened = merchant.open_response(
+        &Received::response(sealed.status, &Headers::new(), &sealed.body),
+        now_ms,
+    )?;
+    let data = opened.data;
     let pan = data["card_number"].as_str().unwrap_or_default();
     let cvv = data["cvv"].as_str().unwrap_or_default();
     println!(
@@ -142,17 +148,23 @@ fn main() -> Res<()> {
         "Platform signs a card_open webhook; the merchant verifies it",
     );
     let hook = platform.sign_webhook(
-        APP_ID,
-        "card_open",
-        &json!({"card_id": "1234567890123456", "merchant_card_id": "mc_demo_001", "card_number": "4937241000003841",
-                "status": 2, "amount": "100.00", "currency": "USD"}),
+        &Notification::new(
+            "card_open",
+            &json!({"card_id": "1234567890123456", "merchant_card_id": "mc_demo_001", "card_number": "4937241000003841",
+                    "status": 2, "amount": "100.00", "currency": "USD"}),
+        )
+        .app_id(APP_ID)
+        .id(&nonce())
+        .timestamp_ms(now_ms),
         now_ms,
-        &nonce(),
         &mut rng,
     )?;
     let mut merchant_guard = MemoryReplayGuard::default();
-    let event =
-        merchant.verify_webhook(&hook.headers(), &hook.body, now_ms, &mut merchant_guard)?;
+    let event = merchant.verify_webhook(
+        &Received::new(&hook.headers(), &hook.body),
+        now_ms,
+        &mut merchant_guard,
+    )?;
     if let Event::CardOpen(open) = &event.event {
         println!(
             "    merchant: card_open for {} status={} amount={} {} (duplicate: {})",
@@ -172,8 +184,7 @@ fn main() -> Res<()> {
 
     step(4, "The same webhook is delivered again an hour later");
     let again = merchant.verify_webhook(
-        &hook.headers(),
-        &hook.body,
+        &Received::new(&hook.headers(), &hook.body),
         now_ms + 3_600_000,
         &mut merchant_guard,
     )?;
@@ -239,7 +250,7 @@ fn reject(
     now_s: u64,
     guard: &mut MemoryReplayGuard,
 ) {
-    match platform.verify_request(&req.headers(), body, now_s, guard) {
+    match platform.verify_request(&Received::new(&req.headers(), body), now_s * 1000, guard) {
         Ok(_) => println!("    {what}: ACCEPTED (unexpected)"),
         Err(e) => {
             let answer = Platform::rejection(&e);

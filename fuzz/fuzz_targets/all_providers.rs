@@ -4,9 +4,10 @@
 //! validation engine. Never a panic; every error is a catalog code.
 use std::sync::OnceLock;
 
+use cardwire::prelude::*;
 use cardwire::{
-    payca, pintopay, wasabi, worldcard_legacy, Headers, MemoryReplayGuard, RsaPrivateKey,
-    RsaPublicKey, CODES,
+    payca, pintopay, wasabi, worldcard_legacy, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey,
+    CODES,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -66,24 +67,27 @@ fuzz_target!(|data: &[u8]| {
     ]);
     let mut g = MemoryReplayGuard::new(8);
     let mut rng = rand_core::OsRng;
-    ok(c.ptp.open_response(data, Some(200)));
-    ok(c.ptp.verify_webhook(&headers, data, 0, &mut g));
+    let none = Headers::new();
+    let hook = Received::new(&headers, data);
+    ok(c.ptp.open_response(&Received::response(200, &none, data), 0));
+    ok(c.ptp.verify_webhook(&hook, 0, &mut g));
     ok(c.ptp_p.verify_request(
-        &headers,
-        "/api/v1/cards/topup",
-        data,
-        1_764_000_000_000_000,
+        &hook.with_path("/api/v1/cards/topup"),
+        1_764_000_000_000,
         &mut g,
     ));
-    ok(c.payca.verify_webhook(&headers, data, 0, &mut g));
-    ok(c.payca.open_response(400, &headers, data, 0));
-    ok(c.legacy.verify_webhook(data, 0, &mut g));
-    ok(c.legacy.open_response(data, None));
+    ok(c.payca.verify_webhook(&hook, 0, &mut g));
+    ok(c.payca.open_response(&Received::response(400, &headers, data), 0));
+    ok(c.legacy.verify_webhook(&Received::body_only(data), 0, &mut g));
+    ok(c.legacy.open_response(&Received::body_only(data), 0));
     ok(c.legacy.decrypt_field(&text));
-    ok(c.wsb.open_response(&headers, data, None));
-    ok(c.wsb.verify_webhook(&headers, data, 0, &mut g));
+    ok(c.wsb.open_response(&hook, 0));
+    ok(c.wsb.verify_webhook(&hook, 0, &mut g));
     ok(c.wsb.decrypt_field(&text, &mut rng));
-    ok(c.gw.open_response("cards/deposit", 422, &headers, data, 0));
+    ok(c.gw.open_response(
+        &Received::response(422, &headers, data).with_path("cards/deposit"),
+        0,
+    ));
     if let Ok(v) = cardwire::exact_json::parse(data) {
         ok(cardwire::registry::validate(
             "wasabi",

@@ -4,7 +4,8 @@
 use std::sync::OnceLock;
 
 use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform};
-use cardwire::{AesKey, Headers, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
+use cardwire::prelude::*;
+use cardwire::{AesKey, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
 use libfuzzer_sys::fuzz_target;
 
 const PRIV: &str = include_str!("../../tests/vectors/keys/merchant_1024.pkcs8.pem");
@@ -51,9 +52,9 @@ fuzz_target!(|data: &[u8]| {
         ("X-Nonce", parts.next().unwrap_or_default().to_owned()),
     ]);
     let mut guard = MemoryReplayGuard::new(8);
-    let _ = m.verify_webhook(&headers, body, 1_764_000_000_000, &mut guard);
-    let _ = p.verify_request(&headers, body, 1_764_000_000, &mut guard);
-    let _ = m.open_response(body, None);
-    let _ = m.open_response(data, Some(502));
+    let _ = m.verify_webhook(&Received::new(&headers, body), 1_764_000_000_000, &mut guard);
+    let _ = p.verify_request(&Received::new(&headers, body), 1_764_000_000_000, &mut guard);
+    let _ = m.open_response(&Received::body_only(body), 0);
+    let _ = m.open_response(&Received::response(502, &Headers::new(), data), 0);
     let _ = m.decrypt_field(&String::from_utf8_lossy(data));
 });

@@ -7,7 +7,7 @@
 //! let hsm = cardwire_pkcs11::Pkcs11Key::open(
 //!     "/usr/lib/softhsm/libsofthsm2.so", "cardwire", "1234", "merchant_2048",
 //! )?;
-//! // let request = merchant.prepare_request(path, payload, stamp, &mut rng, None)?.sign_with(&hsm)?;
+//! // let request = merchant.prepare_request(&Request::new(path).payload(payload), now_ms, &mut rng)?.sign_with(&hsm)?;
 //! # Ok::<(), cardwire::Error>(())
 //! ```
 //!
@@ -16,6 +16,8 @@
 //! decryption is `CKM_RSA_PKCS` or `CKM_RSA_PKCS_OAEP` (SHA-1 or SHA-256).
 //! This crate loads the token's shared library, so it lives outside the
 //! IO-free core.
+
+#![warn(missing_docs)]
 
 use std::sync::Mutex;
 

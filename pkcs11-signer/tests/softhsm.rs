@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cardwire::external::Signer;
-use cardwire::{
-    wasabi, worldcard, AesKey, Headers, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey,
-};
+use cardwire::prelude::*;
+use cardwire::{wasabi, worldcard, AesKey, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
 use cardwire_pkcs11::Pkcs11Key;
 use rand_core::SeedableRng;
 
@@ -84,18 +83,15 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
         platform_public_key: Some(public("platform_2048.spki.pem")),
     })
     .unwrap();
-    let stamp = worldcard::Stamp {
-        unix_seconds: 1_764_000_000,
-        nonce: "n-1",
-    };
     let payload = serde_json::json!({"card_id": "c-1"});
     let prepared = merchant
         .prepare_request(
-            "/api/v1/card/virtual/get_info",
-            &payload,
-            stamp,
+            &Request::new("/api/v1/card/virtual/get_info")
+                .payload(&payload)
+                .timestamp(1_764_000_000)
+                .nonce("n-1"),
+            1_764_000_000_000,
             &mut rng,
-            None,
         )
         .unwrap();
     let input = prepared.sign_input().to_vec();
@@ -120,9 +116,8 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
     let headers: Headers = request.headers.clone().into();
     let got = platform
         .verify_request(
-            &headers,
-            &request.body,
-            1_764_000_000,
+            &Received::new(&headers, &request.body),
+            1_764_000_000 * 1000,
             &mut MemoryReplayGuard::new(8),
         )
         .unwrap();
@@ -132,11 +127,14 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
     let platform_hsm = Pkcs11Key::open(MODULE, "cardwire", "1234", "platform_2048").unwrap();
     let hook = platform
         .prepare_webhook(
-            "app_1",
-            "card_deposit",
-            &serde_json::json!({"card_id": "c-1", "amount": "5.00", "status": 1}),
+            &Notification::new(
+                "card_deposit",
+                &serde_json::json!({"card_id": "c-1", "amount": "5.00", "status": 1}),
+            )
+            .app_id("app_1")
+            .id("w-1")
+            .timestamp_ms(1_764_000_000_000),
             1_764_000_000_000,
-            "w-1",
             &mut rng,
         )
         .unwrap()
@@ -144,8 +142,7 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
         .unwrap();
     let event = merchant
         .verify_webhook(
-            &hook.headers.clone().into(),
-            &hook.body,
+            &Received::new(&hook.headers.clone().into(), &hook.body),
             1_764_000_000_000,
             &mut MemoryReplayGuard::new(8),
         )
@@ -179,10 +176,10 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
     .unwrap();
     let prepared = wasabi
         .prepare_request(
-            "/merchant/core/mcb/card/info",
-            Some(br#"{"cardNo":"123"}"#.as_slice().into()),
+            &Request::new("/merchant/core/mcb/card/info")
+                .payload(br#"{"cardNo":"123"}"#.as_slice()),
+            0,
             &mut rng,
-            None,
         )
         .unwrap();
     let input = prepared.sign_input().to_vec();
@@ -213,10 +210,14 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
     )
     .unwrap();
     let note = wasabi_platform
-        .prepare_notification(
-            "card_transaction",
-            br#"{"orderNo":"o-1","amount":"1.10"}"#.as_slice(),
-            "r-1",
+        .prepare_webhook(
+            &Notification::new(
+                "card_transaction",
+                br#"{"orderNo":"o-1","amount":"1.10"}"#.as_slice(),
+            )
+            .id("r-1"),
+            0,
+            &mut rng,
         )
         .unwrap()
         .sign_with(&wasabi_platform_hsm)
@@ -258,10 +259,10 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
     // A signer holding another key is named before anything is sent.
     let wrong = wasabi
         .prepare_request(
-            "/merchant/core/mcb/card/info",
-            Some(br#"{"cardNo":"123"}"#.as_slice().into()),
+            &Request::new("/merchant/core/mcb/card/info")
+                .payload(br#"{"cardNo":"123"}"#.as_slice()),
+            0,
             &mut rng,
-            None,
         )
         .unwrap()
         .sign_with(&hsm)

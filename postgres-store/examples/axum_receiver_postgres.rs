@@ -19,8 +19,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use cardwire::prelude::*;
 use cardwire::worldcard::{Event, Merchant, MerchantKeys};
-use cardwire::{AesKey, Headers, RsaPrivateKey, RsaPublicKey};
+use cardwire::{AesKey, RsaPrivateKey, RsaPublicKey};
 use cardwire_postgres::{Outcome, PostgresDeliveries};
 
 struct App {
@@ -46,7 +47,10 @@ async fn worldcard_webhook(
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
-    let event = match app.worldcard.check_webhook(&headers, &body, now_ms) {
+    let event = match app
+        .worldcard
+        .check_webhook(&Received::new(&headers, &body), now_ms)
+    {
         Ok(e) => e,
         Err(e) => return (StatusCode::UNAUTHORIZED, e.code()).into_response(),
     };

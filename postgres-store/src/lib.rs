@@ -34,6 +34,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 use cardwire::delivery::Delivery;
 use cardwire::{Error, Result};
 

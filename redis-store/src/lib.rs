@@ -31,6 +31,8 @@
 //! "new". Every decision carries its own token, so the client's own retry of
 //! a command whose answer was lost recognises its reservation.
 
+#![warn(missing_docs)]
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use cardwire::delivery::{ReplayGuard, Seen};
 use cardwire::payca::{Client, Platform};
+use cardwire::prelude::*;
 use cardwire::Error;
 use cardwire_redis::{Outcome, RedisDeliveries, RedisReplayGuard, Reservation};
 
@@ -105,9 +106,13 @@ fn two_instances_one_decision_through_verify_webhook() {
     let platform = Platform::new("payca_demo", "payca-demo-secret").unwrap();
     let hook = platform
         .sign_webhook(
-            br#"{"event":"card_transaction","data":{"cardId":"c-1"}}"#,
-            "req-1",
-            None,
+            &Notification::new(
+                "",
+                br#"{"event":"card_transaction","data":{"cardId":"c-1"}}"#,
+            )
+            .id("req-1"),
+            0,
+            &mut rand::rngs::OsRng,
         )
         .unwrap();
     let a = Client::new("payca_demo", "payca-demo-secret").unwrap();
@@ -115,10 +120,18 @@ fn two_instances_one_decision_through_verify_webhook() {
     let mut guard_a = RedisReplayGuard::open(&server.url()).unwrap();
     let mut guard_b = RedisReplayGuard::open(&server.url()).unwrap();
     let first = a
-        .verify_webhook(&hook.headers(), &hook.body, NOW_MS, &mut guard_a)
+        .verify_webhook(
+            &Received::new(&hook.headers(), &hook.body),
+            NOW_MS,
+            &mut guard_a,
+        )
         .unwrap();
     let again = b
-        .verify_webhook(&hook.headers(), &hook.body, NOW_MS, &mut guard_b)
+        .verify_webhook(
+            &Received::new(&hook.headers(), &hook.body),
+            NOW_MS,
+            &mut guard_b,
+        )
         .unwrap();
     assert!(!first.duplicate && again.duplicate);
     assert!(
@@ -130,7 +143,11 @@ fn two_instances_one_decision_through_verify_webhook() {
     let mut forged = hook.body.clone();
     forged[10] ^= 1;
     assert!(matches!(
-        b.verify_webhook(&hook.headers(), &forged, NOW_MS, &mut guard_b),
+        b.verify_webhook(
+            &Received::new(&hook.headers(), &forged),
+            NOW_MS,
+            &mut guard_b
+        ),
         Err(Error::SignatureInvalid)
     ));
     // Many threads, one "first".

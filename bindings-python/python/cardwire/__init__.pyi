@@ -28,6 +28,7 @@ ErrorCode = Literal[
     "api_error",
     "store_unavailable",
     "signer_mismatch",
+    "random_unavailable",
 ]
 
 class PreparedRequest(TypedDict):
@@ -139,6 +140,7 @@ class IdempotencyKeyRequired(CardwireError): ...
 class ApiError(CardwireError): ...
 class StoreUnavailable(CardwireError): ...
 class SignerMismatch(CardwireError): ...
+class RandomUnavailable(CardwireError): ...
 
 class WorldCardMerchant:
     def __init__(self, app_id: str, private_key_pem: str, aes_key: str | bytes, platform_public_key_pem: str | None = None, *, validate: bool | None = None, retention_ms: int | None = None, webhook_window_ms: int | Literal['off'] | None = None, strict_pss_salt: bool | None = None, store: ReplayStore | None = None, external_key: bool | None = None) -> None: ...
@@ -329,6 +331,7 @@ __all__ = [
     "ApiError",
     "StoreUnavailable",
     "SignerMismatch",
+    "RandomUnavailable",
     "Event",
     "backend",
     "Payload",

@@ -27,6 +27,7 @@ ErrorCode = Literal[
     "api_error",
     "store_unavailable",
     "signer_mismatch",
+    "random_unavailable",
 ]
 
 class PreparedRequest(TypedDict):

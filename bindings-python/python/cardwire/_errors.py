@@ -82,6 +82,10 @@ class SignerMismatch(CardwireError):
     code = "signer_mismatch"
 
 
+class RandomUnavailable(CardwireError):
+    code = "random_unavailable"
+
+
 _BY_CODE: dict[str, type[CardwireError]] = {
     "invalid_key": InvalidKey,
     "invalid_input": InvalidInput,
@@ -96,6 +100,7 @@ _BY_CODE: dict[str, type[CardwireError]] = {
     "api_error": ApiError,
     "store_unavailable": StoreUnavailable,
     "signer_mismatch": SignerMismatch,
+    "random_unavailable": RandomUnavailable,
 }
 
-__all__ = ["CardwireError", "InvalidKey", "InvalidInput", "MalformedEnvelope", "SignatureInvalid", "DecryptFailed", "TimestampOutOfWindow", "ReplayDetected", "UnknownMerchant", "ValidationFailed", "IdempotencyKeyRequired", "ApiError", "StoreUnavailable", "SignerMismatch"]
+__all__ = ["CardwireError", "InvalidKey", "InvalidInput", "MalformedEnvelope", "SignatureInvalid", "DecryptFailed", "TimestampOutOfWindow", "ReplayDetected", "UnknownMerchant", "ValidationFailed", "IdempotencyKeyRequired", "ApiError", "StoreUnavailable", "SignerMismatch", "RandomUnavailable"]

@@ -11,12 +11,12 @@ use super::call::Args;
 use super::host::{call_rng, random_hex, Host};
 use super::value::{Input, Out};
 use super::vocab::{self, Class};
-use crate::crypto::rsa_pss::PssSaltPolicy;
-use crate::delivery::{DeliveryConfig, MemoryReplayGuard, ReplayGuard, WebhookEvent, WindowPolicy};
 use crate::contract::{
     Notification, Opened, Received, Request, RequestBuilder, RequestVerifier, ResponseOpener,
     WebhookReceiver, WebhookSigner,
 };
+use crate::crypto::rsa_pss::PssSaltPolicy;
+use crate::delivery::{DeliveryConfig, MemoryReplayGuard, ReplayGuard, WebhookEvent, WindowPolicy};
 use crate::envelope::{OutgoingRequest, OutgoingResponse, Payload, SignedWebhook, Window};
 use crate::error::{Error, Result};
 use crate::external::{Prepared, PreparedDecrypt};
@@ -645,9 +645,9 @@ impl Instance {
                 let data = tagged_data(&ev.event, &ev.raw);
                 Ok(event_out(ev, data))
             }
-            (Inner::WorldCardPlatform(p, _), "verify_request") => {
-                Ok(Out::Json(self.verify_request(p, &a, now()?, &mut over)?.json))
-            }
+            (Inner::WorldCardPlatform(p, _), "verify_request") => Ok(Out::Json(
+                self.verify_request(p, &a, now()?, &mut over)?.json,
+            )),
             (Inner::WorldCardPlatform(p, app_id), "seal_response") => {
                 let data = a.opt_payload("payload")?;
                 let payload = data.as_deref().map(Payload::Bytes);
@@ -943,9 +943,9 @@ impl Instance {
                 let data = ev.event.clone();
                 Ok(event_out(ev, data))
             }
-            (Inner::PinToPayPlatform(p), "verify_request") => {
-                Ok(Out::Json(self.verify_request(p, &a, now()?, &mut over)?.payload))
-            }
+            (Inner::PinToPayPlatform(p), "verify_request") => Ok(Out::Json(
+                self.verify_request(p, &a, now()?, &mut over)?.payload,
+            )),
             (Inner::PinToPayPlatform(p), "seal_response") => {
                 let data = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
                 Ok(response_out(p.seal_response(data.as_slice(), &mut rng()?)?))

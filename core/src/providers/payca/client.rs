@@ -11,11 +11,9 @@ use super::{
     code_retryable, HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_IDEMPOTENCY_KEY,
     HEADER_REQUEST_ID, HEADER_SIGNATURE, HEADER_WEBHOOK_IDEMPOTENCY, MAX_IDEMPOTENCY_KEY_LEN,
 };
+use crate::contract::{Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver};
 use crate::crypto::hmac_sha256::HmacKey;
 use crate::delivery::{business_key, DeliveryConfig, Identity};
-use crate::contract::{
-    Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
-};
 use crate::envelope::{check_header_token, retry_after_ms, OutgoingRequest, OutgoingResponse};
 use crate::error::FieldErrors;
 use crate::error::{ApiError, Error, Result};
@@ -130,7 +128,13 @@ impl Client {
     fn build(&self, req: &Request<'_>) -> Result<OutgoingRequest> {
         req.refuse_unused(
             "PayCA",
-            &["method", "path_params", "query", "idempotency_key", "request_id"],
+            &[
+                "method",
+                "path_params",
+                "query",
+                "idempotency_key",
+                "request_id",
+            ],
         )?;
         if !req.path.starts_with("/v1/") {
             return Err(Error::invalid_input("PayCA paths start with /v1/"));

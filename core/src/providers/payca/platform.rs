@@ -9,8 +9,8 @@ use super::{
     HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_REQUEST_ID, HEADER_SIGNATURE,
     HEADER_WEBHOOK_IDEMPOTENCY,
 };
-use crate::crypto::hmac_sha256::HmacKey;
 use crate::contract::{random_hex, Notification, Received, RequestVerifier, WebhookSigner};
+use crate::crypto::hmac_sha256::HmacKey;
 use crate::delivery::ReplayGuard;
 use crate::envelope::{check_header_token, Headers, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
@@ -218,7 +218,8 @@ impl RequestVerifier for Platform {
             None => check(
                 t,
                 "body is JSON",
-                crate::exact_json::parse(msg.body).map_err(|_| Error::malformed("body is not JSON")),
+                crate::exact_json::parse(msg.body)
+                    .map_err(|_| Error::malformed("body is not JSON")),
                 |_| String::new(),
             ),
         }

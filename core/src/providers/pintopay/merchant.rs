@@ -12,9 +12,7 @@ use crate::contract::{
 };
 use crate::crypto::secretbox::SecretBoxKey;
 use crate::delivery::{business_key, DeliveryConfig, Identity};
-use crate::envelope::{
-    check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload,
-};
+use crate::envelope::{check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload};
 use crate::error::{ApiError, Error, Result};
 use crate::exact_json;
 

@@ -580,7 +580,12 @@ impl Gateway {
             params.insert("page".to_owned(), Value::from(p));
         }
         let v = Value::Object(params);
-        self.build(self.validate, "webhook-events", None, Some(Payload::Json(&v)))
+        self.build(
+            self.validate,
+            "webhook-events",
+            None,
+            Some(Payload::Json(&v)),
+        )
     }
 
     /// Reads the `data` of a webhook-events response into typed records.

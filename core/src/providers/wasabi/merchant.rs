@@ -10,8 +10,8 @@ use super::{
     HEADER_API_KEY, HEADER_CATEGORY, HEADER_REQUEST_ID, HEADER_SIGNATURE, PATH_PREFIX,
     SENSITIVE_FIELDS, UPLOAD_PATH,
 };
-use crate::crypto::rsa_pkcs1::{self, RsaPadding};
 use crate::contract::{Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver};
+use crate::crypto::rsa_pkcs1::{self, RsaPadding};
 use crate::delivery::{DeliveryConfig, Identity};
 use crate::envelope::{
     check_header_token, transform_string_fields, Headers, OutgoingRequest, OutgoingResponse,
@@ -377,12 +377,7 @@ impl Merchant {
         self.signed(UPLOAD_PATH.to_owned(), body, b"{}", ct, rng, mode)
     }
 
-    fn open(
-        &self,
-        headers: &Headers,
-        body: &[u8],
-        http_status: Option<u16>,
-    ) -> Result<Response> {
+    fn open(&self, headers: &Headers, body: &[u8], http_status: Option<u16>) -> Result<Response> {
         let sig = headers.get(HEADER_SIGNATURE)?;
         let verified: Result<bool> = match (self.config.response_signature, sig) {
             (ResponseSignaturePolicy::Off, _) => Ok(false),

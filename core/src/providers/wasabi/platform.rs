@@ -176,11 +176,15 @@ impl Platform {
         rng: &mut R,
     ) -> Result<Prepared<SignedWebhook>> {
         let request_id = Self::request_id(hook, rng)?;
-        let (webhook, input) = self.notification(hook.event_type, hook.payload, &request_id, &[])?;
+        let (webhook, input) =
+            self.notification(hook.event_type, hook.payload, &request_id, &[])?;
         Ok(self.prepared(webhook, input))
     }
 
-    fn request_id<R: CryptoRngCore + ?Sized>(hook: &Notification<'_>, rng: &mut R) -> Result<String> {
+    fn request_id<R: CryptoRngCore + ?Sized>(
+        hook: &Notification<'_>,
+        rng: &mut R,
+    ) -> Result<String> {
         match hook.id {
             Some(id) => Ok(id.to_owned()),
             None => random_hex(rng, 16),

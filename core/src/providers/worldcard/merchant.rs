@@ -9,13 +9,13 @@ use super::{
     Event, WebhookEvent, HEADER_APP_ID, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
     SENSITIVE_FIELDS,
 };
+use crate::contract::{
+    random_hex, Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
+};
 use crate::crypto::aes_gcm::AesGcmKey;
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
 use crate::delivery::{business_key, DeliveryConfig, Identity};
 use crate::encoding;
-use crate::contract::{
-    random_hex, Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
-};
 use crate::envelope::{
     check_header_token, parse_timestamp, Headers, OutgoingRequest, OutgoingResponse, Payload,
 };
@@ -192,7 +192,8 @@ impl Merchant {
             unix_seconds: ts,
             nonce: &nonce,
         };
-        let (request, input) = self.build(req.path, payload, stamp, rng, validate, SignMode::Defer)?;
+        let (request, input) =
+            self.build(req.path, payload, stamp, rng, validate, SignMode::Defer)?;
         Ok(Prepared::new(
             request,
             input,

@@ -12,12 +12,12 @@ use super::{
     business_error, lenient_code, sign_exclusions, COMMON_PARAMS, DOCUMENT_BODY_MAX_BYTES,
     DOCUMENT_PATH, REQUEST_ONLY_PARAMS, SENSITIVE_CARD_INFO, SENSITIVE_TOP,
 };
-use crate::crypto::aes_ecb::AesEcbKey;
-use crate::crypto::md5_sign;
-use crate::delivery::{DeliveryConfig, Identity};
 use crate::contract::{
     random_hex, Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
 };
+use crate::crypto::aes_ecb::AesEcbKey;
+use crate::crypto::md5_sign;
+use crate::delivery::{DeliveryConfig, Identity};
 use crate::envelope::{
     check_header_token, transform_string_fields, OutgoingRequest, OutgoingResponse, Payload,
 };

@@ -13,8 +13,8 @@ use rand_core::CryptoRngCore;
 
 use crate::contract::{Notification, Received, RequestVerifier, WebhookSigner};
 use crate::crypto::aes_ecb::AesEcbKey;
-use crate::delivery::ReplayGuard;
 use crate::crypto::md5_sign;
+use crate::delivery::ReplayGuard;
 use crate::envelope::{check_header_token, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
 use crate::exact_json::Object;
