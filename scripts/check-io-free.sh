@@ -10,7 +10,15 @@ pattern='std::(fs|env|net|process|thread|time)\b|SystemTime|Instant::|OsRng|thre
 if hits=$(grep -rnE "$pattern" core/src | grep -vE '^[^:]+:[0-9]+:[[:space:]]*//'); then
   echo "core/src uses host APIs:"; echo "$hits"; exit 1
 fi
+# Crypto crates are named only under core/src/crypto/: everything else goes
+# through that layer, so a backend can change in one place.
+crypto='(^|[^a-z0-9_:])(rsa|sha1|sha2|md5|md_5|hmac|aes|aes_gcm|ghash|salsa20|crypto_secretbox|poly1305|hpke|x25519_dalek|subtle|aws_lc_rs|digest|cipher)::'
+if hits=$(grep -rnE "$crypto" core/src --include=*.rs | grep -v '^core/src/crypto/' | grep -vE '^[^:]+:[0-9]+:[[:space:]]*//'); then
+  echo "crypto crates used outside core/src/crypto/:"; echo "$hits"; exit 1
+fi
+# No import circles between modules (scripts/import-graph.py).
+python3 scripts/import-graph.py core/src --fail >/dev/null || { python3 scripts/import-graph.py core/src; exit 1; }
 if cargo tree -p cardwire -e normal --target wasm32-unknown-unknown --prefix none 2>/dev/null | grep -E '^getrandom ' ; then
   echo "getrandom is in core's normal dependency tree: randomness must come in as a parameter"; exit 1
 fi
-echo "io-free: core/src has no host API use; getrandom is not a core dependency"
+echo "io-free: core/src has no host API use, names crypto crates only in crypto/, has no import circle; getrandom is not a core dependency"

@@ -38,6 +38,15 @@ def edges(mods, top: bool):
     for m, f in mods.items():
         text = strip_tests(f.read_text())
         text = re.sub(r"//[^\n]*", "", text)
+        # Relative paths: in module `a::b`, `super::x` is `crate::a::x` and
+        # `self::x` is `crate::a::b::x` (a `mod.rs` names its directory).
+        here = m.split("::") if m else []
+        base_super = "::".join(here[:-1])
+        base_self = "::".join(here)
+        def absolute(prefix, rest):
+            return "crate::" + ("::".join(x for x in (prefix, rest) if x))
+        text = re.sub(r"\bsuper::([a-z_][a-z0-9_:]*)", lambda mm: absolute(base_super, mm.group(1)), text)
+        text = re.sub(r"\bself::([a-z_][a-z0-9_:]*)", lambda mm: absolute(base_self, mm.group(1)), text)
         targets = set()
         for path in re.findall(r"crate::((?:[a-z_][a-z0-9_]*::)*[a-z_][a-z0-9_]*)", text):
             segs = path.split("::")

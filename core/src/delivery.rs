@@ -64,13 +64,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::crypto::sha256;
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::encoding;
-use crate::envelope::Window;
 use crate::error::Result;
+use crate::time::Window;
 
 /// 48 hours: the default retention of delivery keys (and so the default
 /// webhook window where a timestamp is signed).
@@ -99,7 +99,7 @@ pub(crate) enum Identity<'a> {
 /// A short, stable, non-reversible fingerprint of an account id (API keys
 /// are credentials: they never appear in a store key).
 pub fn account_fingerprint(account: &str) -> String {
-    let d = Sha256::digest(account.as_bytes());
+    let d = sha256(account.as_bytes());
     encoding::hex_encode(d.get(..8).unwrap_or_default())
 }
 
@@ -111,7 +111,7 @@ pub(crate) fn request_key(provider: &str, account: &str, id: &[u8]) -> String {
     format!(
         "cardwire:{provider}:{}:request:{}",
         account_fingerprint(account),
-        encoding::hex_encode(&Sha256::digest(id))
+        encoding::hex_encode(&sha256(id))
     )
 }
 
@@ -192,8 +192,8 @@ impl DeliveryConfig {
         identity: Identity<'_>,
     ) -> Delivery {
         let (kind, digest) = match identity {
-            Identity::SignedId(id) => ("id", Sha256::digest(id.as_bytes())),
-            Identity::Content(bytes) => ("content", Sha256::digest(bytes)),
+            Identity::SignedId(id) => ("id", sha256(id.as_bytes())),
+            Identity::Content(bytes) => ("content", sha256(bytes)),
         };
         Delivery {
             key: format!(

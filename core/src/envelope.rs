@@ -6,8 +6,6 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-pub use crate::delivery::{MemoryReplayGuard, ReplayGuard, Seen};
-
 /// Received HTTP headers, matched case-insensitively. Values are kept as given
 /// (surrounding whitespace trimmed on read).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -252,41 +250,6 @@ fn check_json(bytes: &[u8]) -> Result<()> {
         .map_err(|_| Error::invalid_input("payload is not valid JSON"))
 }
 
-/// The unit a provider's timestamps are in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TimeUnit {
-    /// Unix seconds (WorldCard requests).
-    Seconds,
-    /// Unix milliseconds (WorldCard webhooks, legacy).
-    Millis,
-    /// Unix microseconds (PinToPay).
-    Micros,
-}
-
-impl TimeUnit {
-    /// How many of this unit make one millisecond-or-more: converts a value in
-    /// this unit to milliseconds, saturating.
-    pub fn to_millis(self, value: u64) -> u64 {
-        match self {
-            TimeUnit::Seconds => value.saturating_mul(1000),
-            TimeUnit::Millis => value,
-            TimeUnit::Micros => value / 1000,
-        }
-    }
-}
-
-/// Parses a decimal timestamp header or field: ASCII digits only, no sign, no
-/// overflow. Anything else is `malformed_envelope`.
-pub fn parse_timestamp(text: &str) -> Result<u64> {
-    let t = text.trim();
-    if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::malformed("timestamp is not a decimal integer"));
-    }
-    t.parse::<u64>()
-        .map_err(|_| Error::malformed("timestamp overflows"))
-}
-
 /// `Retry-After` as milliseconds from `now_ms`: a number of seconds, or an
 /// HTTP date (read against the caller's clock; a date in the past is 0).
 pub fn retry_after_ms(headers: &Headers, now_ms: u64) -> Option<u64> {
@@ -296,34 +259,6 @@ pub fn retry_after_ms(headers: &Headers, now_ms: u64) -> Option<u64> {
     }
     let at = crate::time::parse_http_date_ms(v)?;
     Some(at.saturating_sub(now_ms))
-}
-
-/// A symmetric freshness window: a timestamp is fresh when it is within
-/// `tolerance_ms` of `now`, in either direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    /// Allowed skew in milliseconds, each way.
-    pub tolerance_ms: u64,
-}
-
-impl Window {
-    /// ±5 minutes (WorldCard).
-    pub const FIVE_MINUTES: Window = Window {
-        tolerance_ms: 5 * 60 * 1000,
-    };
-    /// ±30 seconds (PinToPay).
-    pub const THIRTY_SECONDS: Window = Window {
-        tolerance_ms: 30 * 1000,
-    };
-
-    /// `timestamp_out_of_window` unless `|ts_ms - now_ms| <= tolerance`.
-    pub fn check(&self, ts_ms: u64, now_ms: u64) -> Result<()> {
-        if ts_ms.abs_diff(now_ms) <= self.tolerance_ms {
-            Ok(())
-        } else {
-            Err(Error::TimestampOutOfWindow)
-        }
-    }
 }
 
 /// Replaces each named field of `obj` that holds a non-empty string with
@@ -362,6 +297,7 @@ pub(crate) fn check_header_token(what: &str, value: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::{parse_timestamp, Window};
 
     #[test]
     fn headers_are_case_insensitive_and_duplicates_detected() {

@@ -245,8 +245,7 @@ pub mod envelope;
 pub mod error;
 pub mod exact_json;
 pub mod explain;
-pub mod external;
-pub mod keys;
+pub mod http;
 pub mod lenient;
 pub mod prelude;
 pub mod providers;
@@ -255,21 +254,20 @@ pub mod reveal;
 pub mod status;
 pub mod time;
 pub mod validate;
-pub mod wire;
 
 pub use contract::{
     MicrosStamp, Notification, Opened, Received, Request, RequestBuilder, RequestVerifier,
     ResponseOpener, WebhookReceiver, WebhookSigner,
 };
-pub use delivery::{Delivery, DeliveryConfig, WebhookEvent, WindowPolicy};
-pub use envelope::{
-    Headers, MemoryReplayGuard, OutgoingRequest, OutgoingResponse, Payload, ReplayGuard, Seen,
-    SignedWebhook, TimeUnit, Window,
+pub use crypto::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
+pub use delivery::{
+    Delivery, DeliveryConfig, MemoryReplayGuard, ReplayGuard, Seen, WebhookEvent, WindowPolicy,
 };
+pub use envelope::{Headers, OutgoingRequest, OutgoingResponse, Payload, SignedWebhook};
 pub use error::{ApiError, Error, FieldErrors, Result, CODES};
-pub use keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 pub use providers::{payca, pintopay, registry, wasabi, worldcard, worldcard_legacy};
 pub use rand_core;
+pub use time::{TimeUnit, Window};
 
 /// The README's Rust example, compiled and run as a doctest.
 #[cfg(doctest)]

@@ -34,20 +34,14 @@
 //! fixsliced AES and software GHASH), and a reveal is a few hundred bytes,
 //! so speed does not decide.
 
-use hpke::aead::AesGcm256;
-use hpke::kdf::HkdfSha256;
-use hpke::kem::X25519HkdfSha256;
-use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use rand_core::{CryptoRng, RngCore};
 use serde_json::{Map, Value};
 
 use crate::encoding;
 use crate::error::{Error, Result};
 
-type Kem = X25519HkdfSha256;
-type PrivateKey = <Kem as hpke::Kem>::PrivateKey;
-type PublicKey = <Kem as hpke::Kem>::PublicKey;
-type EncappedKey = <Kem as hpke::Kem>::EncappedKey;
+pub use crate::crypto::hpke::{hpke_open, hpke_seal};
+use crate::crypto::hpke::{open_with, PrivateKey};
 
 /// The format version this build writes and opens.
 pub const VERSION: u8 = 1;
@@ -163,11 +157,9 @@ impl RevealKey {
                 "ttl_ms must be between 1 and 3600000 (one hour)",
             ));
         }
-        let (secret, public) = Kem::gen_keypair(rng);
+        let (secret, pk) = crate::crypto::hpke::generate(rng);
         let mut id = [0u8; 16];
         rng.fill_bytes(&mut id);
-        let mut pk = [0u8; 32];
-        pk.copy_from_slice(&public.to_bytes());
         Ok(RevealKey {
             secret: Some(secret),
             public: pk,
@@ -228,63 +220,6 @@ impl RevealKey {
             _ => Err(Error::DecryptFailed),
         }
     }
-}
-
-/// The HPKE layer on its own (base mode, this module's suite, single
-/// shot): `(enc, ciphertext)` for `plaintext` to the raw 32-byte X25519
-/// key `recipient`. For conformance tests against RFC 9180's vectors; the
-/// reveal envelope is built on it.
-pub fn hpke_seal<R: CryptoRng + RngCore>(
-    recipient: &[u8],
-    info: &[u8],
-    aad: &[u8],
-    plaintext: &[u8],
-    rng: &mut R,
-) -> Result<(Vec<u8>, Vec<u8>)> {
-    let pk = PublicKey::from_bytes(recipient)
-        .map_err(|_| Error::invalid_input("not an X25519 public key (32 bytes)"))?;
-    let (enc, ct) = hpke::single_shot_seal::<AesGcm256, HkdfSha256, Kem, _>(
-        &OpModeS::Base,
-        &pk,
-        info,
-        plaintext,
-        aad,
-        rng,
-    )
-    .map_err(|_| Error::invalid_input("the public key is a low-order point"))?;
-    Ok((enc.to_bytes().to_vec(), ct))
-}
-
-/// Opens what [`hpke_seal`] made, with the raw 32-byte X25519 private key.
-pub fn hpke_open(
-    secret: &[u8],
-    enc: &[u8],
-    info: &[u8],
-    aad: &[u8],
-    ciphertext: &[u8],
-) -> Result<Vec<u8>> {
-    let sk = PrivateKey::from_bytes(secret)
-        .map_err(|_| Error::invalid_key("not an X25519 private key (32 bytes)"))?;
-    open_with(&sk, enc, info, aad, ciphertext)
-}
-
-fn open_with(
-    sk: &PrivateKey,
-    enc: &[u8],
-    info: &[u8],
-    aad: &[u8],
-    ciphertext: &[u8],
-) -> Result<Vec<u8>> {
-    let enc = EncappedKey::from_bytes(enc).map_err(|_| Error::DecryptFailed)?;
-    hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(
-        &OpModeR::Base,
-        sk,
-        &enc,
-        info,
-        ciphertext,
-        aad,
-    )
-    .map_err(|_| Error::DecryptFailed)
 }
 
 /// Seals `fields` (text values) to a browser's reveal key for one card and

@@ -3,6 +3,8 @@
 //! whose unit is not documented (PinToPay webhook payloads). Every function
 //! returns Unix milliseconds, or `None` when the text is not such a time.
 
+use crate::error::{Error, Result};
+
 /// Days from 1970-01-01 to the given proleptic Gregorian date (Howard
 /// Hinnant's `days_from_civil`).
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -243,5 +245,68 @@ mod tests {
         assert_eq!(epoch_to_ms(ms * 1_000_000), ms);
         assert_eq!(json_time_ms(&serde_json::json!("1764000000")), Some(ms));
         assert_eq!(json_time_ms(&serde_json::json!(-5)), None);
+    }
+}
+
+/// The unit a provider's timestamps are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeUnit {
+    /// Unix seconds (WorldCard requests).
+    Seconds,
+    /// Unix milliseconds (WorldCard webhooks, legacy).
+    Millis,
+    /// Unix microseconds (PinToPay).
+    Micros,
+}
+
+impl TimeUnit {
+    /// How many of this unit make one millisecond-or-more: converts a value in
+    /// this unit to milliseconds, saturating.
+    pub fn to_millis(self, value: u64) -> u64 {
+        match self {
+            TimeUnit::Seconds => value.saturating_mul(1000),
+            TimeUnit::Millis => value,
+            TimeUnit::Micros => value / 1000,
+        }
+    }
+}
+
+/// Parses a decimal timestamp header or field: ASCII digits only, no sign, no
+/// overflow. Anything else is `malformed_envelope`.
+pub fn parse_timestamp(text: &str) -> Result<u64> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::malformed("timestamp is not a decimal integer"));
+    }
+    t.parse::<u64>()
+        .map_err(|_| Error::malformed("timestamp overflows"))
+}
+
+/// A symmetric freshness window: a timestamp is fresh when it is within
+/// `tolerance_ms` of `now`, in either direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Allowed skew in milliseconds, each way.
+    pub tolerance_ms: u64,
+}
+
+impl Window {
+    /// ±5 minutes (WorldCard).
+    pub const FIVE_MINUTES: Window = Window {
+        tolerance_ms: 5 * 60 * 1000,
+    };
+    /// ±30 seconds (PinToPay).
+    pub const THIRTY_SECONDS: Window = Window {
+        tolerance_ms: 30 * 1000,
+    };
+
+    /// `timestamp_out_of_window` unless `|ts_ms - now_ms| <= tolerance`.
+    pub fn check(&self, ts_ms: u64, now_ms: u64) -> Result<()> {
+        if ts_ms.abs_diff(now_ms) <= self.tolerance_ms {
+            Ok(())
+        } else {
+            Err(Error::TimestampOutOfWindow)
+        }
     }
 }

@@ -10,7 +10,7 @@ mod common;
 
 use cardwire::crypto::rsa_pkcs1::{self, RsaPadding};
 use cardwire::crypto::rsa_pss;
-use cardwire::external::{SignAlgorithm, Signer};
+use cardwire::crypto::signer::{SignAlgorithm, Signer};
 use cardwire::prelude::*;
 use cardwire::{wasabi, worldcard, AesKey, Error, MemoryReplayGuard, RsaPrivateKey};
 use serde_json::json;

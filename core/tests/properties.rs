@@ -11,8 +11,8 @@ mod common;
 
 use cardwire::crypto::aes_gcm::AesGcmKey;
 use cardwire::crypto::rsa_pss::{self, PssSaltPolicy};
-use cardwire::envelope::parse_timestamp;
 use cardwire::prelude::*;
+use cardwire::time::parse_timestamp;
 use cardwire::worldcard::{Merchant, MerchantKeys, MerchantRecord, Platform};
 use cardwire::{AesKey, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey, CODES};
 use proptest::prelude::*;
@@ -232,7 +232,7 @@ mod shared_secret_and_wasabi {
             prop_assert!(in_catalog(o.legacy.decrypt_field(&text)));
             prop_assert!(in_catalog(o.wsb.decrypt_field(&text, &mut rng)));
             prop_assert!(in_catalog(cardwire::exact_json::parse(&body)));
-            prop_assert!(in_catalog(cardwire::wire::percent_decode(&text)));
+            prop_assert!(in_catalog(cardwire::http::percent_decode(&text)));
         }
 
         #[test]

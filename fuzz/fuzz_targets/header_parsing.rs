@@ -13,8 +13,8 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     for name in ["X-App-Id", "X-Signature", "X-Timestamp", "X-Nonce"] {
         if let Ok(v) = headers.require(name) {
-            let _ = cardwire::envelope::parse_timestamp(v);
+            let _ = cardwire::time::parse_timestamp(v);
         }
     }
-    let _ = cardwire::envelope::parse_timestamp(&text);
+    let _ = cardwire::time::parse_timestamp(&text);
 });

@@ -3,7 +3,7 @@
 //! and checks the result with the public key.
 //!
 //! ```no_run
-//! use cardwire::external::Signer;
+//! use cardwire::crypto::signer::Signer;
 //! let hsm = cardwire_pkcs11::Pkcs11Key::open(
 //!     "/usr/lib/softhsm/libsofthsm2.so", "cardwire", "1234", "merchant_2048",
 //! )?;
@@ -22,7 +22,7 @@
 use std::sync::Mutex;
 
 use cardwire::crypto::rsa_pkcs1::RsaPadding;
-use cardwire::external::{Decryptor, SignAlgorithm, Signer};
+use cardwire::crypto::signer::{Decryptor, SignAlgorithm, Signer};
 use cardwire::Error;
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsOaepParams, PkcsOaepSource, PkcsPssParams};

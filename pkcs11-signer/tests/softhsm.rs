@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cardwire::external::Signer;
+use cardwire::crypto::signer::Signer;
 use cardwire::prelude::*;
 use cardwire::{wasabi, worldcard, AesKey, MemoryReplayGuard, RsaPrivateKey, RsaPublicKey};
 use cardwire_pkcs11::Pkcs11Key;
@@ -270,7 +270,7 @@ fn softhsm_signs_and_decrypts_through_the_two_step_forms() {
     assert_eq!(wrong.code(), "signer_mismatch");
     let _ = hsm
         .sign(
-            cardwire::external::SignAlgorithm::RsaPkcs1v15Sha256,
+            cardwire::crypto::signer::SignAlgorithm::RsaPkcs1v15Sha256,
             b"x",
             &[0; 32],
         )

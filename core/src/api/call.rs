@@ -149,10 +149,10 @@ impl<'a> Args<'a> {
     }
 
     /// An AES key given as text (parsed by its length) or as exactly 32 bytes.
-    pub(crate) fn aes_key(&self, name: &str) -> Result<crate::keys::AesKey> {
+    pub(crate) fn aes_key(&self, name: &str) -> Result<crate::crypto::keys::AesKey> {
         match self.need(name)? {
-            Input::Bytes(b) => crate::keys::AesKey::from_bytes(b),
-            Input::Str(s) => crate::keys::AesKey::parse(s),
+            Input::Bytes(b) => crate::crypto::keys::AesKey::from_bytes(b),
+            Input::Str(s) => crate::crypto::keys::AesKey::parse(s),
             _ => Err(Error::invalid_key(
                 "the AES key must be text (64 hex, 44 Base64 or 32 raw characters) or exactly 32 bytes",
             )),

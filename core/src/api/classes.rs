@@ -15,12 +15,13 @@ use crate::contract::{
     Notification, Opened, Received, Request, RequestBuilder, RequestVerifier, ResponseOpener,
     WebhookReceiver, WebhookSigner,
 };
+use crate::crypto::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::crypto::rsa_pss::PssSaltPolicy;
+use crate::crypto::signer::{Prepared, PreparedDecrypt};
 use crate::delivery::{DeliveryConfig, MemoryReplayGuard, ReplayGuard, WebhookEvent, WindowPolicy};
-use crate::envelope::{OutgoingRequest, OutgoingResponse, Payload, SignedWebhook, Window};
+use crate::envelope::{OutgoingRequest, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
-use crate::external::{Prepared, PreparedDecrypt};
-use crate::keys::{RsaPrivateKey, RsaPublicKey};
+use crate::time::Window;
 use crate::{payca, pintopay, wasabi, worldcard, worldcard_legacy};
 
 #[derive(Debug)]
@@ -127,7 +128,7 @@ fn private_or_external(text: &str, external: bool) -> Result<RsaPrivateKey> {
 
 fn prepared_out<T>(shape: &'static str, p: Prepared<T>, base: fn(T) -> Out) -> Out
 where
-    T: crate::external::Signable + Clone,
+    T: crate::crypto::signer::Signable + Clone,
 {
     let mut fields = vec![
         ("sign_input", Out::Bytes(p.sign_input().to_vec())),

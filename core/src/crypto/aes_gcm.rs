@@ -7,9 +7,9 @@ use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use rand_core::CryptoRngCore;
 
+use crate::crypto::keys::AesKey;
 use crate::encoding;
 use crate::error::{Error, Result};
-use crate::keys::AesKey;
 
 /// Nonce length in bytes.
 pub const NONCE_LEN: usize = 12;

@@ -11,10 +11,16 @@
 pub mod aes_ecb;
 pub mod aes_gcm;
 pub mod hmac_sha256;
+#[cfg(feature = "reveal")]
+pub mod hpke;
+pub mod keys;
 pub mod md5_sign;
+mod padding;
 pub mod rsa_pkcs1;
 pub mod rsa_pss;
 pub mod secretbox;
+pub(crate) mod seeded_rng;
+pub mod signer;
 
 #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
 pub(crate) mod native;
@@ -30,6 +36,19 @@ pub fn backend() -> &'static str {
 }
 
 use rand_core::CryptoRngCore;
+
+/// SHA-256 of `data`.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(data).into()
+}
+
+/// Whether `a` and `b` are equal, compared in constant time (for a length
+/// that is not secret).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(a.ct_eq(b))
+}
 
 /// Fills `buf` from the caller's RNG.
 pub(crate) fn random_bytes<R: CryptoRngCore + ?Sized>(rng: &mut R, buf: &mut [u8]) {

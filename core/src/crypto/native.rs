@@ -22,7 +22,7 @@ use aws_lc_rs::rsa::{
 };
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaKeyPair, RsaParameters, RsaPssSaltLength};
 
-use super::rsa_pkcs1::RsaPadding;
+use super::padding::RsaPadding;
 
 /// Smallest modulus AWS-LC takes for private keys and PSS.
 pub(crate) const MIN_BITS: usize = 2048;

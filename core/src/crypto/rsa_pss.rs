@@ -12,8 +12,8 @@ use rsa::{BigUint, Pss};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::crypto::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{Error, Result};
-use crate::keys::{RsaPrivateKey, RsaPublicKey};
 
 /// The salt length cardwire signs with (SHA-256 output length).
 pub const SIGN_SALT_LEN: usize = 32;

@@ -18,7 +18,7 @@ use crate::envelope::{check_header_token, retry_after_ms, OutgoingRequest, Outgo
 use crate::error::FieldErrors;
 use crate::error::{ApiError, Error, Result};
 use crate::exact_json;
-use crate::wire::{self, Part};
+use crate::http::{self, Part};
 
 /// A file to upload, from the caller's bytes.
 #[derive(Debug, Clone, Copy)]
@@ -150,7 +150,7 @@ impl Client {
         if method == "GET" && req.payload.is_some() {
             return Err(Error::invalid_input("a GET request has no body"));
         }
-        let path = wire::with_query(&wire::fill_path(req.path, req.path_params)?, req.query);
+        let path = http::with_query(&http::fill_path(req.path, req.path_params)?, req.query);
         let mut headers = self.auth_headers();
         Self::extra_headers(&mut headers, req.idempotency_key, req.request_id)?;
         let validate = req.validate.unwrap_or(self.validate);
@@ -189,7 +189,7 @@ impl Client {
         idempotency_key: Option<&str>,
         rng: &mut R,
     ) -> Result<OutgoingRequest> {
-        let (content_type, body) = wire::multipart(parts, rng)?;
+        let (content_type, body) = http::multipart(parts, rng)?;
         let mut headers = self.auth_headers();
         headers.push(("Content-Type".to_owned(), content_type));
         Self::extra_headers(&mut headers, idempotency_key, None)?;
@@ -235,7 +235,7 @@ impl Client {
         if document_type.is_empty() {
             return Err(Error::invalid_input("document type is empty"));
         }
-        let path = wire::fill_path("/v1/users/{userId}/kyc/documents", &[("userId", user_id)])?;
+        let path = http::fill_path("/v1/users/{userId}/kyc/documents", &[("userId", user_id)])?;
         let parts = [
             Part::File {
                 name: "file",

@@ -3,7 +3,6 @@
 use std::fmt;
 
 use serde_json::json;
-use subtle::ConstantTimeEq;
 
 use super::{
     HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_REQUEST_ID, HEADER_SIGNATURE,
@@ -56,7 +55,7 @@ impl Platform {
         if id != self.client_id {
             return Err(Error::UnknownMerchant);
         }
-        if bool::from(secret.as_bytes().ct_eq(self.client_secret.as_bytes())) {
+        if crate::crypto::ct_eq(secret.as_bytes(), self.client_secret.as_bytes()) {
             Ok(())
         } else {
             Err(Error::SignatureInvalid)

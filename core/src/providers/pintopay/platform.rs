@@ -8,11 +8,10 @@ use super::{
 };
 use crate::contract::{Notification, Received, RequestVerifier, WebhookSigner};
 use crate::crypto::secretbox::SecretBoxKey;
-use crate::envelope::{
-    check_header_token, Headers, OutgoingResponse, Payload, ReplayGuard, Seen, SignedWebhook,
-    Window,
-};
+use crate::delivery::{ReplayGuard, Seen};
+use crate::envelope::{check_header_token, Headers, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
+use crate::time::Window;
 
 /// Named settings for the platform side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +140,7 @@ impl Platform {
                 None | Some(Value::Null) => Err(Error::malformed(NO_TIMESTAMP)),
                 Some(Value::Number(n)) => n.as_u64().ok_or_else(|| Error::malformed(BAD_TIMESTAMP)),
                 Some(Value::String(s)) => {
-                    crate::envelope::parse_timestamp(s).map_err(|_| Error::malformed(BAD_TIMESTAMP))
+                    crate::time::parse_timestamp(s).map_err(|_| Error::malformed(BAD_TIMESTAMP))
                 }
                 Some(_) => Err(Error::malformed(BAD_TIMESTAMP)),
             },

@@ -11,7 +11,7 @@ use super::merchant::envelope_of;
 use crate::envelope::{check_header_token, retry_after_ms, Headers, OutgoingRequest, Payload};
 use crate::error::{ApiError, Error, FieldErrors, Result};
 use crate::exact_json;
-use crate::wire::{self, Part};
+use crate::http::{self, Part};
 
 /// `X-API-KEY`.
 pub const HEADER_API_KEY: &str = "X-API-KEY";
@@ -408,7 +408,7 @@ impl Gateway {
             };
             return Ok(OutgoingRequest {
                 method: method.to_owned(),
-                path: wire::with_query(&path, &pairs),
+                path: http::with_query(&path, &pairs),
                 headers,
                 body: Vec::new(),
             });
@@ -447,7 +447,7 @@ impl Gateway {
                 "the gateway accepts files of at most 2 MB",
             ));
         }
-        let (ct, body) = wire::multipart(
+        let (ct, body) = http::multipart(
             &[Part::File {
                 name: "file",
                 filename,

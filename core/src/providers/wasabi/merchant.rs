@@ -1,6 +1,6 @@
 //! Wasabi Open API, merchant side.
 
-use crate::external::{Prepared, PreparedDecrypt, SignAlgorithm, SignMode};
+use crate::crypto::signer::{Prepared, PreparedDecrypt, SignAlgorithm, SignMode};
 use rand_core::CryptoRngCore;
 use serde::Serialize;
 use serde_json::Value;
@@ -11,6 +11,7 @@ use super::{
     SENSITIVE_FIELDS, UPLOAD_PATH,
 };
 use crate::contract::{Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver};
+use crate::crypto::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::crypto::rsa_pkcs1::{self, RsaPadding};
 use crate::delivery::{DeliveryConfig, Identity};
 use crate::envelope::{
@@ -18,8 +19,7 @@ use crate::envelope::{
     Payload,
 };
 use crate::error::{ApiError, Error, Result};
-use crate::keys::{RsaPrivateKey, RsaPublicKey};
-use crate::wire::{self, Part};
+use crate::http::{self, Part};
 use crate::{encoding, exact_json};
 
 /// Whether responses must carry a valid platform signature.
@@ -252,7 +252,7 @@ impl Merchant {
         } else {
             &request.body
         };
-        crate::external::finish_headers(
+        crate::crypto::signer::finish_headers(
             &mut request.headers,
             HEADER_SIGNATURE,
             SignAlgorithm::RsaPkcs1v15Sha256,
@@ -285,7 +285,7 @@ impl Merchant {
 
     fn field_bytes(&self, text: &str) -> Result<Vec<u8>> {
         let text = if self.config.url_decode_fields && text.contains('%') {
-            wire::percent_decode(text)?
+            http::percent_decode(text)?
         } else {
             text.to_owned()
         };
@@ -373,7 +373,7 @@ impl Merchant {
                 value: category,
             },
         ];
-        let (ct, body) = wire::multipart(&parts, rng)?;
+        let (ct, body) = http::multipart(&parts, rng)?;
         self.signed(UPLOAD_PATH.to_owned(), body, b"{}", ct, rng, mode)
     }
 

@@ -1,18 +1,18 @@
 //! Wasabi Open API, platform side.
 
-use crate::external::{Prepared, SignAlgorithm};
+use crate::crypto::signer::{Prepared, SignAlgorithm};
 use rand_core::CryptoRngCore;
 use serde_json::{json, Value};
 
 use super::merchant::envelope_of;
 use super::{HEADER_API_KEY, HEADER_CATEGORY, HEADER_REQUEST_ID, HEADER_SIGNATURE};
 use crate::contract::{random_hex, Notification, Received, RequestVerifier, WebhookSigner};
+use crate::crypto::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::crypto::rsa_pkcs1::{self, RsaPadding};
 use crate::delivery::ReplayGuard;
 use crate::encoding;
 use crate::envelope::{check_header_token, Headers, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
-use crate::keys::{RsaPrivateKey, RsaPublicKey};
 
 /// The platform side for one merchant.
 #[derive(Debug, Clone)]
@@ -135,7 +135,11 @@ impl Platform {
         Ok(r)
     }
 
-    fn prepared<T: crate::external::Signable>(&self, message: T, input: Vec<u8>) -> Prepared<T> {
+    fn prepared<T: crate::crypto::signer::Signable>(
+        &self,
+        message: T,
+        input: Vec<u8>,
+    ) -> Prepared<T> {
         Prepared::new(
             message,
             input,
@@ -218,7 +222,7 @@ impl Platform {
         body: &[u8],
         signature: &[u8],
     ) -> Result<()> {
-        crate::external::finish_headers(
+        crate::crypto::signer::finish_headers(
             headers,
             HEADER_SIGNATURE,
             SignAlgorithm::RsaPkcs1v15Sha256,
@@ -335,7 +339,7 @@ impl WebhookSigner for Platform {
         let (mut webhook, body) =
             self.notification(hook.event_type, hook.payload, &request_id, &[])?;
         let sig = rsa_pkcs1::sign(&self.private_key, &body, rng)?;
-        crate::external::put_signature(&mut webhook.headers, HEADER_SIGNATURE, &sig);
+        crate::crypto::signer::put_signature(&mut webhook.headers, HEADER_SIGNATURE, &sig);
         Ok(webhook)
     }
 }

@@ -13,16 +13,15 @@ use crate::contract::{
     random_hex, Opened, Received, Request, RequestBuilder, ResponseOpener, WebhookReceiver,
 };
 use crate::crypto::aes_gcm::AesGcmKey;
+use crate::crypto::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
+use crate::crypto::signer::{Prepared, SignAlgorithm, SignMode};
 use crate::delivery::{business_key, DeliveryConfig, Identity};
 use crate::encoding;
-use crate::envelope::{
-    check_header_token, parse_timestamp, Headers, OutgoingRequest, OutgoingResponse, Payload,
-};
+use crate::envelope::{check_header_token, Headers, OutgoingRequest, OutgoingResponse, Payload};
 use crate::error::{ApiError, Error, Result};
 use crate::exact_json;
-use crate::external::{Prepared, SignAlgorithm, SignMode};
-use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
+use crate::time::parse_timestamp;
 
 /// A merchant's key material, parsed once.
 #[derive(Debug, Clone)]
@@ -213,7 +212,7 @@ impl Merchant {
         signature: &[u8],
     ) -> Result<OutgoingRequest> {
         let input = request_sign_input(&request.headers, &request.body)?;
-        crate::external::finish_headers(
+        crate::crypto::signer::finish_headers(
             &mut request.headers,
             HEADER_SIGNATURE,
             SignAlgorithm::RsaPssSha256,

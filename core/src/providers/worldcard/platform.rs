@@ -1,7 +1,7 @@
 //! WorldCard platform side: what the provider does. cardwire implements it so
 //! tests are honest and users can build their own test doubles.
 
-use crate::external::{Prepared, SignAlgorithm, SignMode};
+use crate::crypto::signer::{Prepared, SignAlgorithm, SignMode};
 use std::collections::HashMap;
 
 use rand_core::CryptoRngCore;
@@ -13,15 +13,14 @@ use super::{
 };
 use crate::contract::{random_hex, Notification, Received, RequestVerifier, WebhookSigner};
 use crate::crypto::aes_gcm::AesGcmKey;
+use crate::crypto::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
 use crate::crypto::rsa_pss::{self, PssSaltPolicy};
+use crate::delivery::{ReplayGuard, Seen};
 use crate::encoding;
-use crate::envelope::{
-    check_header_token, parse_timestamp, Headers, OutgoingResponse, Payload, ReplayGuard, Seen,
-    SignedWebhook, TimeUnit, Window,
-};
+use crate::envelope::{check_header_token, Headers, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, FieldErrors, Result};
 use crate::exact_json::Object;
-use crate::keys::{AesKey, RsaPrivateKey, RsaPublicKey};
+use crate::time::{parse_timestamp, TimeUnit, Window};
 
 /// One merchant as the platform knows it.
 #[derive(Debug, Clone)]
@@ -462,7 +461,7 @@ impl Platform {
         signature: &[u8],
     ) -> Result<SignedWebhook> {
         let input = super::request_sign_input(&webhook.headers, &webhook.body)?;
-        crate::external::finish_headers(
+        crate::crypto::signer::finish_headers(
             &mut webhook.headers,
             HEADER_SIGNATURE,
             SignAlgorithm::RsaPssSha256,

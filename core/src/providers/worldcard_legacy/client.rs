@@ -23,7 +23,7 @@ use crate::envelope::{
 };
 use crate::error::{ApiError, Error, FieldErrors, Result};
 use crate::exact_json::{self, Object};
-use crate::wire;
+use crate::http;
 
 /// Where the common parameters travel. The documents do not say; the JSON
 /// body is the assumption (providers.md), the query string the alternative.
@@ -195,7 +195,7 @@ impl Client {
                     ("timestamp", ts.as_str()),
                     ("sign", sign.as_str()),
                 ];
-                (wire::with_query(path, &q), fields.to_bytes())
+                (http::with_query(path, &q), fields.to_bytes())
             }
         };
         check_body_size(path.split('?').next().unwrap_or_default(), body.len())?;

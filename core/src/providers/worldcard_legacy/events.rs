@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sha2::Digest;
 
 /// A typed legacy webhook. Payloads are kept as JSON: the tables disagree
 /// with their own examples, so fields are read, not enforced.
@@ -255,7 +254,7 @@ pub(crate) fn classify(raw: &Value) -> (Event, String) {
         }
         return (Event::Kyc(raw.clone()), format!("kyc:{key_tail}"));
     }
-    let digest = sha2::Sha256::digest(raw.to_string().as_bytes());
+    let digest = crate::crypto::sha256(raw.to_string().as_bytes());
     (
         Event::Unknown(raw.clone()),
         format!("unknown:{}", crate::encoding::hex_encode(&digest)),

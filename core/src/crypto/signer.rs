@@ -28,12 +28,12 @@ use rsa::traits::PublicKeyParts;
 use rsa::BigUint;
 use sha2::{Digest, Sha256};
 
+use crate::crypto::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::crypto::rsa_pkcs1::{self, RsaPadding};
 use crate::crypto::rsa_pss;
 use crate::encoding;
 use crate::envelope::{OutgoingRequest, OutgoingResponse, SignedWebhook};
 use crate::error::{Error, Result};
-use crate::keys::{RsaPrivateKey, RsaPublicKey};
 
 /// A signature algorithm, named as AWS KMS names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

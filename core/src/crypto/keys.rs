@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 /// A key held outside the process (an HSM, a cloud KMS, a non-extractable
 /// WebCrypto key) is represented by [`RsaPrivateKey::external`]: only its
 /// public half is here, in-process signing and decryption refuse with
-/// `invalid_key`, and the two-step forms of [`crate::external`] build the
+/// `invalid_key`, and the two-step forms of [`crate::crypto::signer`] build the
 /// sign input for your signer and finish the envelope.
 #[derive(Clone)]
 pub struct RsaPrivateKey {
