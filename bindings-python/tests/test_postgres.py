@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from cardwire.postgres import SCHEMA, AsyncPostgresDeliveries, PostgresDeliveries
 
-MIGRATION = pathlib.Path(__file__).resolve().parents[2] / "postgres-store" / "migrations" / "0001_cardwire_deliveries.sql"
+MIGRATION = pathlib.Path(__file__).resolve().parents[2] / "integrations" / "postgres" / "migrations" / "0001_cardwire_deliveries.sql"
 
 
 def ev(key: str, retention_ms: int = 60_000) -> dict[str, Any]:

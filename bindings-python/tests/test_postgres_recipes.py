@@ -1,7 +1,7 @@
 """The PostgreSQL recipes of README "Running on several instances", each on a
 real PostgreSQL: FastAPI + psycopg (examples/python/fastapi_postgres.py),
 Express + pg (examples/node/express-postgres.mjs) and axum + tokio-postgres
-(postgres-store/examples/axum_receiver.rs). Two instances of each: a delivery
+(integrations/postgres/examples/axum_receiver.rs). Two instances of each: a delivery
 and its redelivery on different instances credit once (the key and the
 credit commit together); a forgery is refused; with PostgreSQL down the
 answer is 503 and nothing is credited."""

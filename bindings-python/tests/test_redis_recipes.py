@@ -1,7 +1,7 @@
 """The "Running on several instances" recipes (README), each on a real
 Redis: FastAPI (examples/python/fastapi_redis.py), Express
 (examples/node/express-redis.mjs) and axum
-(redis-store/examples/axum_receiver.rs). Two instances of each recipe share
+(integrations/redis/examples/axum_receiver.rs). Two instances of each recipe share
 one Redis: a delivery and its redelivery on different instances are
 processed once; a forgery is refused; with Redis down the answer is 503."""
 from __future__ import annotations

@@ -8,7 +8,7 @@
 // then sees its outcome; a crash before the commit rolls everything back and
 // the redelivery is processed. Exactly once in the business sense, no
 // reservation to expire, no outbox. The table is `SCHEMA` (the same text as
-// postgres-store/migrations/0001_cardwire_deliveries.sql): `migrate(pool)` or
+// integrations/postgres/migrations/0001_cardwire_deliveries.sql): `migrate(pool)` or
 // your own migration tool; delete expired keys with `purge(pool)`.
 //
 // PostgreSQL unreachable or gone mid-transaction: a CardwireError

@@ -9,7 +9,7 @@ export interface Queryable {
 /** A delivery: a verified event, or its delivery key. */
 export type DeliveryRef = Pick<WebhookEvent, 'deliveryKey' | 'retentionMs'> & { businessKey?: string | null } | string;
 
-/** The table, as the migration file `postgres-store/migrations/0001_cardwire_deliveries.sql` has it. */
+/** The table, as the migration file `integrations/postgres/migrations/0001_cardwire_deliveries.sql` has it. */
 export const SCHEMA: string;
 
 /** Delivery keys in your PostgreSQL transactions: exactly once in the business sense. */

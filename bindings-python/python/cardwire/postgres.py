@@ -14,7 +14,7 @@ expire and no outbox: **exactly once, in the business sense**, for work
 done in that database.
 
 The table (``SCHEMA``, the same text as
-``postgres-store/migrations/0001_cardwire_deliveries.sql``) is created by
+``integrations/postgres/migrations/0001_cardwire_deliveries.sql``) is created by
 ``migrate(conn)`` or by your own migration tool. Keys expire after their
 retention (48 h by default); delete expired rows from time to time with
 ``purge(conn)`` (``DELETE FROM cardwire_deliveries WHERE expires_at < now()``).

@@ -13,7 +13,7 @@ import { PostgresDeliveries, SCHEMA } from 'cardwire/postgres';
 import { key } from './helpers.mjs';
 
 const SCRIPT = new URL('../../../scripts/postgres.sh', import.meta.url).pathname;
-const MIGRATION = new URL('../../../postgres-store/migrations/0001_cardwire_deliveries.sql', import.meta.url);
+const MIGRATION = new URL('../../../integrations/postgres/migrations/0001_cardwire_deliveries.sql', import.meta.url);
 const NAME = `node-${process.env.CARDWIRE_FORCE_WASM ? 'wasm' : 'native'}`;
 const AES = '7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a';
 let url;

@@ -30,7 +30,7 @@ impl Server {
             .unwrap()
             .port();
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/redis-test")
+            .join("../../target/redis-test")
             .join(format!("rust-{name}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();

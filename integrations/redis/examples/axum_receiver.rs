@@ -81,7 +81,7 @@ async fn worldcard_webhook(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/keys/");
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/keys/");
     let read = |name: &str| std::fs::read_to_string(format!("{keys}{name}"));
     let worldcard = Merchant::new(MerchantKeys {
         app_id: "app_demo".into(),
