@@ -17,7 +17,9 @@ if hits=$(grep -rnE "$crypto" core/src --include=*.rs | grep -v '^core/src/crypt
   echo "crypto crates used outside core/src/crypto/:"; echo "$hits"; exit 1
 fi
 # No import circles between modules (scripts/import-graph.py).
-python3 scripts/import-graph.py core/src --fail >/dev/null || { python3 scripts/import-graph.py core/src; exit 1; }
+for src in core/src cli/src; do
+  python3 scripts/import-graph.py "$src" --fail >/dev/null || { python3 scripts/import-graph.py "$src"; exit 1; }
+done
 if cargo tree -p cardwire -e normal --target wasm32-unknown-unknown --prefix none 2>/dev/null | grep -E '^getrandom ' ; then
   echo "getrandom is in core's normal dependency tree: randomness must come in as a parameter"; exit 1
 fi

@@ -15,12 +15,9 @@
 // the writes index objects built just before; byte slices use `get`.
 #![allow(clippy::indexing_slicing)]
 
-mod creds;
+mod commands;
 mod http;
-mod providers;
 mod sandbox;
-mod tools;
-mod world;
 
 use std::collections::HashMap;
 
@@ -102,9 +99,9 @@ impl Args {
             .transpose()
     }
 
-    fn creds(&self) -> Result<creds::Credentials, Fail> {
+    fn creds(&self) -> Result<sandbox::credentials::Credentials, Fail> {
         let path = self.one("--credentials").ok_or_else(|| Fail::msg("--credentials FILE is required (the file `cardwire sandbox --credentials-out FILE` writes)"))?;
-        tools::load_credentials(path)
+        commands::load_credentials(path)
     }
 }
 
@@ -141,7 +138,7 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
             let seed = a.num::<u64>("--seed")?;
             let creds = match a.one("--credentials") {
                 Some(_) => a.creds()?,
-                None => creds::Credentials::generate(seed)?,
+                None => sandbox::credentials::Credentials::generate(seed)?,
             };
             let options = sandbox::Options {
                 listen,
@@ -167,7 +164,7 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
                     }
                     None => None,
                 };
-            sandbox::run(
+            sandbox::server::run(
                 creds,
                 options,
                 a.one("--credentials-out").map(str::to_owned),
@@ -196,14 +193,14 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
                 "provider": provider, "event": event, "card_id": a.one("--card"), "fields": fields,
                 "redeliver": a.num::<u64>("--redeliver")?.unwrap_or(0), "tamper": a.one("--tamper").is_some(),
             });
-            let out =
-                tools::trigger(a.one("--sandbox").unwrap_or("http://127.0.0.1:8900"), req).await?;
+            let out = commands::trigger(a.one("--sandbox").unwrap_or("http://127.0.0.1:8900"), req)
+                .await?;
             println!("{out}");
             Ok(0)
         }
         Some("explain") => {
             let provider = provider_word(&a, 1)?;
-            let e = tools::explain(
+            let e = commands::explain(
                 provider,
                 a.one("--request"),
                 a.one("--webhook"),
@@ -220,7 +217,7 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
                 .ok_or_else(|| Fail::msg("--path PATH is required"))?;
             print!(
                 "{}",
-                tools::sign(
+                commands::sign(
                     provider,
                     path,
                     a.one("--body"),
@@ -236,7 +233,7 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
             let file = a
                 .one("--webhook")
                 .ok_or_else(|| Fail::msg("--webhook FILE is required"))?;
-            match tools::verify(provider, file, &a.creds()?, a.num("--now-ms")?) {
+            match commands::verify(provider, file, &a.creds()?, a.num("--now-ms")?) {
                 Ok(v) => {
                     println!(
                         "verified: {} {}",

@@ -12,8 +12,8 @@ use cardwire::{
 use cardwire::{Received, RequestVerifier, WebhookReceiver};
 use serde_json::{json, Value};
 
-use crate::creds::Credentials;
 use crate::http::{self, RawMessage};
+use crate::sandbox::credentials::Credentials;
 use crate::Fail;
 
 struct CliHost;

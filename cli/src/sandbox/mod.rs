@@ -7,14 +7,8 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
-use axum::Router;
 use cardwire::delivery::{MemoryReplayGuard, ReplayGuard};
-use cardwire::envelope::{Headers, OutgoingResponse, SignedWebhook};
+use cardwire::envelope::{OutgoingResponse, SignedWebhook};
 use cardwire::{
     payca, pintopay, wasabi, worldcard, worldcard_legacy, AesKey, Payload, RsaPrivateKey,
     RsaPublicKey,
@@ -23,9 +17,14 @@ use cardwire::{Notification, WebhookSigner};
 use rand::SeedableRng;
 use serde_json::{json, Value};
 
-use crate::creds::Credentials;
-use crate::world::Space;
-use crate::{http, providers, Fail};
+pub mod credentials;
+pub mod handlers;
+pub mod server;
+pub mod world;
+
+use crate::{http, Fail};
+use credentials::Credentials;
+use world::Space;
 
 /// A webhook to send: the provider, its event, the payload.
 #[derive(Debug, Clone)]
@@ -462,29 +461,6 @@ impl Sandbox {
         }
     }
 
-    fn handle(
-        &self,
-        provider: &str,
-        method: &str,
-        path: &str,
-        headers: &Headers,
-        body: &[u8],
-    ) -> OutgoingResponse {
-        match provider {
-            "worldcard" => providers::worldcard(self, path, headers, body),
-            "legacy" => providers::legacy(self, path, body),
-            "wasabi" => providers::wasabi(self, path, headers, body),
-            "gateway" => providers::gateway(self, method, path, headers, body),
-            "pintopay" => providers::pintopay(self, path, headers, body),
-            "payca" => providers::payca(self, method, path, headers, body),
-            _ => OutgoingResponse {
-                status: 404,
-                headers: vec![("Content-Type".to_owned(), "text/plain".to_owned())],
-                body: b"unknown provider: use /worldcard, /legacy, /wasabi, /gateway, /pintopay or /payca".to_vec(),
-            },
-        }
-    }
-
     /// `POST /_admin/trigger {provider, event, card_id?, fields?, redeliver?, tamper?}`.
     fn trigger(&self, req: &Value) -> Result<Value, Fail> {
         let provider = req
@@ -565,127 +541,4 @@ impl Sandbox {
         )?;
         Ok(json!({"queued": ids.len(), "delivery_ids": ids, "provider": provider, "event": event}))
     }
-}
-
-fn to_response(r: OutgoingResponse) -> Response {
-    let mut b = Response::builder()
-        .status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-    for (k, v) in &r.headers {
-        b = b.header(k.as_str(), v.as_str());
-    }
-    b.body(axum::body::Body::from(r.body))
-        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-}
-
-fn headers_of(h: &HeaderMap) -> Headers {
-    h.iter()
-        .filter_map(|(k, v)| {
-            v.to_str()
-                .ok()
-                .map(|v| (k.as_str().to_owned(), v.to_owned()))
-        })
-        .collect()
-}
-
-async fn provider_route(
-    State(sb): State<Arc<Sandbox>>,
-    Path((provider, rest)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-    method: Method,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = match query {
-        Some(q) => format!("/{rest}?{q}"),
-        None => format!("/{rest}"),
-    };
-    let h = headers_of(&headers);
-    let method = method.as_str().to_owned();
-    let out =
-        tokio::task::spawn_blocking(move || sb.handle(&provider, &method, &path, &h, &body)).await;
-    match out {
-        Ok(r) => to_response(r),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-async fn admin_trigger(State(sb): State<Arc<Sandbox>>, body: Bytes) -> Response {
-    let req: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(_) => return (StatusCode::BAD_REQUEST, "the trigger body is JSON").into_response(),
-    };
-    let sb2 = Arc::clone(&sb);
-    match tokio::task::spawn_blocking(move || sb2.trigger(&req)).await {
-        Ok(Ok(v)) => (
-            StatusCode::OK,
-            [("Content-Type", "application/json")],
-            v.to_string(),
-        )
-            .into_response(),
-        Ok(Err(e)) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-async fn admin_deliveries(State(sb): State<Arc<Sandbox>>) -> Response {
-    (
-        StatusCode::OK,
-        [("Content-Type", "application/json")],
-        sb.deliveries_json().to_string(),
-    )
-        .into_response()
-}
-
-async fn admin_health() -> &'static str {
-    "ok"
-}
-
-/// Runs the sandbox until Ctrl-C (or `stop` resolves): writes the
-/// credentials file, prints the listening address.
-pub async fn run(
-    creds: Credentials,
-    options: Options,
-    credentials_out: Option<String>,
-    replay: Option<Box<dyn ReplayGuard + Send>>,
-) -> Result<(), Fail> {
-    let listener = tokio::net::TcpListener::bind(options.listen)
-        .await
-        .map_err(|e| Fail::msg(format!("listen {}: {e}", options.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Fail::msg(e.to_string()))?;
-    let base = format!("http://{addr}");
-    if let Some(path) = &credentials_out {
-        let text = serde_json::to_string_pretty(&creds.to_json(&base))
-            .map_err(|e| Fail::msg(e.to_string()))?;
-        std::fs::write(path, text).map_err(|e| Fail::msg(format!("{path}: {e}")))?;
-    }
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let limit = options.body_limit;
-    let sb = Arc::new(Sandbox::new(creds, options, tx)?);
-    if let Some(g) = replay {
-        sb.set_guard(g);
-    }
-    let sender = Arc::clone(&sb);
-    tokio::spawn(async move {
-        while let Some((d, hook)) = rx.recv().await {
-            tokio::spawn(Arc::clone(&sender).deliver(d, hook));
-        }
-    });
-    let app = Router::new()
-        .route("/_admin/trigger", post(admin_trigger))
-        .route("/_admin/deliveries", get(admin_deliveries))
-        .route("/_admin/health", get(admin_health))
-        .route("/{provider}/{*rest}", any(provider_route))
-        .layer(DefaultBodyLimit::max(limit))
-        .with_state(sb);
-    println!("cardwire sandbox listening on {base} (providers: /worldcard /legacy /wasabi /gateway /pintopay /payca; admin: /_admin)");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| Fail::msg(e.to_string()))?;
-    println!("cardwire sandbox stopped (state was in memory: gone)");
-    Ok(())
 }

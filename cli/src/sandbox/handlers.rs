@@ -11,8 +11,8 @@ use cardwire::{
 };
 use serde_json::{json, Value};
 
-use crate::sandbox::{Hook, Sandbox};
-use crate::world::{amount_of, money, Card, CardState, Refusal, Space};
+use super::world::{amount_of, money, Card, CardState, Refusal, Space};
+use super::{Hook, Sandbox};
 
 fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str).filter(|x| !x.is_empty())
