@@ -6,7 +6,7 @@
 )]
 //! Platform sides validate what they receive and answer in each provider's
 //! own error shape: legacy 5001, gateway 422, PinToPay invalid_request, PayCA
-//! ErrInvalidArg (WorldCard's 1001 is in worldcard_roundtrip.rs).
+//! ErrInvalidArg (WorldCard's 1001 is in worldcard.rs).
 
 mod common;
 
