@@ -108,7 +108,7 @@ impl fmt::Debug for AesEcbKey {
 mod tests {
     use super::*;
 
-    /// The provider's published examples (seed 002, legacy "Signing and Decryption").
+    /// The provider's published examples (the WorldCard API documentation, legacy "Signing and Decryption").
     #[test]
     fn published_examples_decrypt() {
         let k = AesEcbKey::new(b"uDMGUIodDeKcja0nDbIBzpfDJFIHld56").unwrap();

@@ -1,6 +1,6 @@
-//! PayCA rule tables (seed 004, the Wasabi cardholder guide: "B2B Flow",
+//! PayCA rule tables (the PayCA integration guide, the Wasabi cardholder guide: "B2B Flow",
 //! "B2C Flow", "Required User Meta Fields", "API Endpoints Reference",
-//! "Error Handling"; and the PayCA section of providers.md).
+//! "Error Handling"; and PayCA's public documentation).
 //!
 //! The engine looks tables up by path only. Where a path serves both POST and
 //! GET (`/v1/cards`, `/v1/users/{id}/cardholder`) the table is the POST
@@ -13,7 +13,7 @@
 use crate::validate::{Check::*, EndpointRules, Format, Rule, When};
 
 const META_SRC: &str = "Required User Meta Fields";
-const DOCS: &str = "providers.md (PayCA)";
+const DOCS: &str = "PayCA's public documentation";
 /// The B2B minimum applies once the user carries `meta` at all.
 const META: When = When::Present("meta");
 const LIMIT: Rule = Rule::new(

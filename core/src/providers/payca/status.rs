@@ -1,4 +1,4 @@
-//! PayCA cardholder statuses (seed 004 and providers.md).
+//! PayCA cardholder statuses (the PayCA guide and PayCA's public documentation).
 
 use crate::status::StatusModel;
 

@@ -6,7 +6,7 @@
 //!
 //! * [`Merchant`]: seal requests, open responses (errors encrypted or plain),
 //!   open webhooks (authenticity is the secretbox MAC), acknowledge them.
-//! * [`Platform`]: open requests with the seed's checks, seal responses,
+//! * [`Platform`]: open requests with the PinToPay API documentation's checks, seal responses,
 //!   errors and webhooks.
 //! * [`status`]: the order, card and cardholder status models, as data.
 
@@ -73,7 +73,7 @@ pub const ENDPOINTS: &[&str] = &[
     "/api/v1/wh/subscriptions",
 ];
 
-/// The seed's error slugs with their HTTP status and whether a retry can help.
+/// The PinToPay API documentation's error slugs with their HTTP status and whether a retry can help.
 /// Slugs not listed are kept, retryable when the HTTP status is 5xx or 429.
 pub const ERROR_SLUGS: &[(&str, u16, bool)] = &[
     ("invalid_request", 400, false),

@@ -41,7 +41,7 @@ pub struct VerifiedRequest {
     pub idempotency_key: Option<String>,
 }
 
-// The seed's messages, used as reasons so a rejection renders exactly.
+// The PinToPay API documentation's messages, used as reasons so a rejection renders exactly.
 const NO_ENVELOPE: &str = "Encrypted payload not found";
 const BAD_FORMAT: &str = "Invalid encrypted payload format";
 const NO_TIMESTAMP: &str = "Request timestamp not found in encrypted payload";
@@ -214,9 +214,9 @@ impl Platform {
         })
     }
 
-    /// The platform's answer to a failed check: the seed's unencrypted
+    /// The platform's answer to a failed check: the PinToPay API documentation's unencrypted
     /// messages for authentication and envelope failures (plain JSON
-    /// `{"error": ...}`; the seed gives the text, not the shape), the standard
+    /// `{"error": ...}`; the PinToPay API documentation gives the text, not the shape), the standard
     /// encrypted error for `idempotency_key_required` and validation.
     pub fn rejection<R: CryptoRngCore + ?Sized>(
         &self,
@@ -269,7 +269,7 @@ impl Platform {
     }
 
     /// Seals a standard error `{success:false, error, error_slug}` with its
-    /// HTTP status, encrypted (as the seed says; a plain variant exists in the
+    /// HTTP status, encrypted (as the PinToPay API documentation says; a plain variant exists in the
     /// wild and the merchant side accepts both).
     pub fn seal_error<R: CryptoRngCore + ?Sized>(
         &self,
@@ -312,7 +312,7 @@ impl Platform {
 impl RequestVerifier for Platform {
     type Verified = VerifiedRequest;
 
-    /// Opens a request to its path (`msg.path`, required) in the seed's order, each failure with the
+    /// Opens a request to its path (`msg.path`, required) in the PinToPay API documentation's order, each failure with the
     /// error its table names: unknown `API-KEY` → `unknown_merchant`; no
     /// `encrypted` → `malformed_envelope` ("Encrypted payload not found"); bad
     /// Base64, version byte, length or plaintext → `malformed_envelope`

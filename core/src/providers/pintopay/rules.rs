@@ -1,32 +1,32 @@
-//! PinToPay rule tables (seed 003 "API Documentation" and the PinToPay
-//! section of providers.md, which lists the endpoints and their fields).
+//! PinToPay rule tables (the PinToPay corporate card API documentation, "API Documentation", and
+//! PinToPay's public documentation, which lists the endpoints and their fields).
 //!
 //! Fields sit at the payload root next to `request_timestamp`, which the
 //! library adds when it seals the request: it is not part of these tables.
 //! The `Idempotency-Key` header (required on `cards/create` and
 //! `cards/topup`) is a header rule, enforced by the request builder, not here.
-//! The seed's own payload example names the user `user_id` where every other
-//! page says `external_user_id`: providers.md says to reject neither, so
+//! The PinToPay API documentation's own payload example names the user `user_id` where every other
+//! page says `external_user_id`: PinToPay's public documentation rejects neither, so
 //! every rule on the external user id accepts either name.
 
 use crate::validate::{Check, Check::*, EndpointRules, Format, Rule};
 
-const DOCS: &str = "providers.md (PinToPay endpoints)";
+const DOCS: &str = "PinToPay's public documentation";
 const EXTERNAL_USER: Check = AnyOf(&["external_user_id", "user_id"]);
 const CARD_ID: Rule = Rule::new("card_id", Required, DOCS);
-const USER_ID_NOTE: &str = "`external_user_id` per providers.md; the seed's example (\"API Documentation\") uses `user_id`: either is accepted.";
+const USER_ID_NOTE: &str = "`external_user_id` per PinToPay's public documentation; the PinToPay API documentation's example (\"API Documentation\") uses `user_id`: either is accepted.";
 
 /// The tables, one per documented path (14, all POST under `/api/v1`).
 pub const TABLES: &[EndpointRules] = &[
     EndpointRules {
         endpoint: "/api/v1/users/create",
-        note: crate::rule_note!("providers.md gives `external_user_id`; the seed's only payload example sends `user_id`: one of the two is required (the looser rule)."),
+        note: crate::rule_note!("PinToPay's public documentation gives `external_user_id`; the PinToPay API documentation's only payload example sends `user_id`: one of the two is required (the looser rule)."),
         rules: &[Rule::new("external_user_id", EXTERNAL_USER, DOCS).note(USER_ID_NOTE)],
     },
     EndpointRules { endpoint: "/api/v1/cards/products", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/cardholders/create",
-        note: crate::rule_note!("`country_iso` is ISO 3166-1 alpha-2; `birth_date` is YYYY-MM-DD. The external user id also accepts the seed's `user_id` spelling."),
+        note: crate::rule_note!("`country_iso` is ISO 3166-1 alpha-2; `birth_date` is YYYY-MM-DD. The external user id also accepts the PinToPay API documentation's `user_id` spelling."),
         rules: &[
             Rule::new("first_name", Required, DOCS),
             Rule::new("last_name", Required, DOCS),
@@ -43,11 +43,11 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/cards/create",
-        note: crate::rule_note!("`product_code` or the legacy `product_id`; the user as `external_user_id` (or the seed's `user_id`) or `cardholder_id`. The Idempotency-Key header is required here but checked by the request builder, not this table."),
+        note: crate::rule_note!("`product_code` or the legacy `product_id`; the user as `external_user_id` (or the PinToPay API documentation's `user_id`) or `cardholder_id`. The Idempotency-Key header is required here but checked by the request builder, not this table."),
         rules: &[
             Rule::new("product", AnyOf(&["product_code", "product_id"]), DOCS).note("`product_id` is the legacy name: both accepted."),
             Rule::new("user", AnyOf(&["external_user_id", "user_id", "cardholder_id"]), DOCS)
-                .note("`external_user_id` or `cardholder_id`; `user_id` (the seed's spelling) is accepted too."),
+                .note("`external_user_id` or `cardholder_id`; `user_id` (the PinToPay API documentation's spelling) is accepted too."),
         ],
     },
     EndpointRules { endpoint: "/api/v1/orders/check", note: crate::rule_note!(""), rules: &[Rule::new("order_id", Required, DOCS)] },
@@ -77,17 +77,17 @@ pub const TABLES: &[EndpointRules] = &[
     EndpointRules { endpoint: "/api/v1/project/balance", note: crate::rule_note!("No parameters."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/wh/subscribe",
-        note: crate::rule_note!("Parameters not documented (providers.md names the call only): not covered."),
+        note: crate::rule_note!("Parameters not documented (PinToPay's public documentation names the call only): not covered."),
         rules: &[],
     },
     EndpointRules {
         endpoint: "/api/v1/wh/unsubscribe",
-        note: crate::rule_note!("Parameters not documented (providers.md names the call only): not covered."),
+        note: crate::rule_note!("Parameters not documented (PinToPay's public documentation names the call only): not covered."),
         rules: &[],
     },
     EndpointRules {
         endpoint: "/api/v1/wh/subscriptions",
-        note: crate::rule_note!("Parameters not documented (providers.md names the call only): not covered."),
+        note: crate::rule_note!("Parameters not documented (PinToPay's public documentation names the call only): not covered."),
         rules: &[],
     },
 ];

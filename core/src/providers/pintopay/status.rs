@@ -1,4 +1,4 @@
-//! PinToPay status models (public docs, via providers.md).
+//! PinToPay status models (PinToPay's public documentation).
 
 use crate::status::StatusModel;
 

@@ -18,7 +18,7 @@ pub const HEADER_API_KEY: &str = "X-API-KEY";
 /// All gateway paths start with this.
 pub const PATH_PREFIX: &str = "/api/v1/";
 
-/// Endpoints that are GET (the seed lost its GET markers; providers.md lists
+/// Endpoints that are GET (the gateway documentation lost its GET markers; Wasabi's public endpoint list has
 /// them). `work-orders/` is GET to list and POST to submit.
 pub const GET_ENDPOINTS: &[&str] = &[
     "common/regions",
@@ -125,7 +125,7 @@ fn query_pairs(obj: &Map<String, Value>) -> Result<Vec<(String, String)>> {
 /// update syntax: `RetryPolicy { retry_money_movements_on_5xx: true, ..RetryPolicy::default() }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Waits before the 2nd, 3rd, ... attempt. Default: the seed's example,
+    /// Waits before the 2nd, 3rd, ... attempt. Default: the gateway documentation's example,
     /// immediate first try then 1 s, 2 s, 4 s (four attempts in all).
     pub delays_ms: Vec<u64>,
     /// HTTP statuses worth retrying. Default 429, 502 and 503.

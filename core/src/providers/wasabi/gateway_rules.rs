@@ -1,16 +1,16 @@
-//! Wasabi Card API gateway rule tables (`/api/v1/...`): seed 000 and the
-//! gateway section of providers.md. Gateway bodies carry the upstream field
+//! Wasabi Card API gateway rule tables (`/api/v1/...`): the Wasabi Card API
+//! gateway documentation and Wasabi's public endpoint list. Gateway bodies carry the upstream field
 //! names, so every endpoint the brief maps to an Open API endpoint reuses
 //! that endpoint's rules from `rules.rs` (the mapping itself is inferred from
-//! the names; seed 000 gives no request fields beyond those below).
+//! the names; the gateway documentation gives no request fields beyond those below).
 
 use super::rules as upstream;
 use crate::validate::{Check::*, EndpointRules, Format, Rule};
 
-const SRC_PM: &str = "providers.md (Wasabi gateway)";
+const SRC_PM: &str = "Wasabi's public endpoint list";
 const SRC_POLL: &str = "Polling Webhook Events";
 const NOT_GIVEN: &str =
-    "Seed 000 and providers.md give no request fields for this endpoint: not covered.";
+    "The gateway documentation and Wasabi's public endpoint list give no request fields for this endpoint: not covered.";
 
 /// The tables, one per documented gateway path (45; `work-orders/` is one path for POST submit and GET list).
 pub const TABLES: &[EndpointRules] = &[
@@ -19,7 +19,7 @@ pub const TABLES: &[EndpointRules] = &[
     EndpointRules { endpoint: "/api/v1/common/cities", note: crate::rule_note!("GET. No parameters documented."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/common/cities/hierarchical",
-        note: crate::rule_note!("GET, query regionCode (providers.md); seed 000 only says \"Cities grouped by region\". Upstream /common/v2/city (inferred)."),
+        note: crate::rule_note!("GET, query regionCode (Wasabi's public endpoint list); the gateway documentation only says \"Cities grouped by region\". Upstream /common/v2/city (inferred)."),
         rules: &[Rule::new("regionCode", Required, SRC_PM)],
     },
     EndpointRules { endpoint: "/api/v1/common/mobile-codes", note: crate::rule_note!("GET. No parameters documented."), rules: &[] },
@@ -51,7 +51,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/api/v1/cards/balance",
-        note: crate::rule_note!("Upstream /card/balanceInfo. The seed's example cardNo 4111111111111111 looks like a PAN (upstream cardNo is the card id): cardNo has no format rule, so it passes."),
+        note: crate::rule_note!("Upstream /card/balanceInfo. The gateway documentation's example cardNo 4111111111111111 looks like a PAN (upstream cardNo is the card id): cardNo has no format rule, so it passes."),
         rules: upstream::CARD_BALANCE,
     },
     EndpointRules { endpoint: "/api/v1/cards/list", note: crate::rule_note!("Upstream /card/list."), rules: upstream::CARD_LIST },
@@ -86,7 +86,7 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules { endpoint: "/api/v1/cards/simulate-auth", note: crate::rule_note!("Sandbox only. No fields documented: not covered."), rules: &[] },
     // Cardholders
-    EndpointRules { endpoint: "/api/v1/cardholders/occupations", note: crate::rule_note!("No parameters (the seed's cURL example sends no body)."), rules: &[] },
+    EndpointRules { endpoint: "/api/v1/cardholders/occupations", note: crate::rule_note!("No parameters (the gateway documentation's cURL example sends no body)."), rules: &[] },
     EndpointRules {
         endpoint: "/api/v1/cardholders/create-v2",
         note: crate::rule_note!("B2B vs B2C table: B2C requires gender, nationality, occupation, idType, idNumber, idFrontId, idBackId, idHoldId. The \"common fields (name, address, mobile...)\" are required for both models but not named: not checked. kycVerification is \"required for type 111065\" (unexplained): not enforced."),
@@ -127,7 +127,7 @@ pub const TABLES: &[EndpointRules] = &[
     // Webhook events (gateway-own)
     EndpointRules {
         endpoint: "/api/v1/webhook-events",
-        note: crate::rule_note!("GET query. `to` must not be before `from` (providers.md): a comparison between two fields, not expressible here (the gateway client checks it). Limits from providers.md; types and per_page maximum from seed 000."),
+        note: crate::rule_note!("GET query. `to` must not be before `from` (Wasabi's public endpoint list): a comparison between two fields, not expressible here (the gateway client checks it). Limits from Wasabi's public endpoint list; types and per_page maximum from the gateway documentation."),
         rules: &[
             Rule::new("category", Length { min: 0, max: 60 }, SRC_PM),
             Rule::new("reference_id", Length { min: 0, max: 100 }, SRC_PM),

@@ -64,7 +64,7 @@ pub const UPLOAD_PATH: &str = "/merchant/core/mcb/common/file/upload";
 /// Fields RSA-encrypted to the merchant's public key.
 pub const SENSITIVE_FIELDS: &[&str] = &["cardNumber", "cvv", "expireDate", "activateUrl", "values"];
 
-/// The Open API paths (seed 001 and providers.md), all POST.
+/// The Open API paths (the Open API documentation and Wasabi's public documentation), all POST.
 pub const ENDPOINTS: &[&str] = &[
     "/merchant/core/mcb/common/region",
     "/merchant/core/mcb/common/city",

@@ -1,7 +1,8 @@
-//! Wasabi Card Open API rule tables (`/merchant/core/mcb/...`): seed 001
-//! (the Cards chapter, the only chapter it has), the B2B/B2C cardholder
-//! table and the 422 example of seed 000 (the gateway passes the upstream
-//! field names through), and providers.md (the full path list; rules that
+//! Wasabi Card Open API rule tables (`/merchant/core/mcb/...`): the Wasabi
+//! Card Open API documentation (the Cards chapter, the only chapter it has),
+//! the B2B/B2C cardholder table and the 422 example of the Wasabi Card API
+//! gateway documentation (the gateway passes the upstream field names
+//! through), and Wasabi's public documentation (the full path list; rules that
 //! depend on the card type take the caller's card-type record, never static
 //! numbers).
 //!
@@ -24,7 +25,7 @@ const PAGE_NUM: Rule = Rule::new(
         min: Some(1),
         max: None,
     },
-    "pagination (seed 001 list pages)",
+    "pagination (the Open API documentation's list pages)",
 )
 .note("Marked required but \"Default is 1\": optional (the looser reading).");
 const PAGE_SIZE: Rule = Rule::new(
@@ -33,7 +34,7 @@ const PAGE_SIZE: Rule = Rule::new(
         min: Some(1),
         max: Some(100),
     },
-    "pagination (seed 001 list pages)",
+    "pagination (the Open API documentation's list pages)",
 )
 .note("Marked required but \"Default 10, maximum 100\": optional (the looser reading).");
 const OP_TYPES: Check = Enum {
@@ -68,9 +69,9 @@ const CARD_STATUSES: Check = Enum {
     closed: true,
 };
 const B2C: When = When::Eq("cardHolderModel", "B2C");
-const SRC_MODEL: &str = "B2B vs B2C Model (seed 000)";
-const SRC_422: &str = "Validation Error Example (seed 000)";
-const UNDOCUMENTED: &str = "providers.md lists this path; no seed gives its request fields (seed 001 covers the Cards chapter only): not covered.";
+const SRC_MODEL: &str = "B2B vs B2C Model (the gateway documentation)";
+const SRC_422: &str = "Validation Error Example (the gateway documentation)";
+const UNDOCUMENTED: &str = "Wasabi's public path list has this path; no document gives its request fields (the Open API documentation covers the Cards chapter only): not covered.";
 
 /// `/card/openCard` (Create Card-Deprecated).
 pub const OPEN_CARD: &[Rule] = &[
@@ -202,7 +203,7 @@ pub const ACTIVATE_CARD: &[Rule] = &[
     Rule::new("activeCode", Required, "Activate Card (physical)"),
     Rule::new("noPinPaymentAmount", AMOUNT, "Activate Card (physical)"),
     Rule::new("noPinPaymentAmount", CardType(CardTypeCheck::NoPinPaymentAmount), "Update Card")
-        .note("This page states a static \"0~2000USD, default 500USD\"; Update Card and providers.md take the range from the card-type metadata: the card-type rule is used and the static 0..2000 is not enforced."),
+        .note("This page states a static \"0~2000USD, default 500USD\"; Update Card and Wasabi's public documentation take the range from the card-type metadata: the card-type rule is used and the static 0..2000 is not enforced."),
 ];
 
 /// `/card/physicalCard/updatePin` (Update PIN, physical).
@@ -279,7 +280,7 @@ pub const THREEDS_TXN: &[Rule] = &[
     .note("The page runs auth_url and activation_code together without a separator: three values."),
 ];
 
-/// `/card/holder/v2/create`: the B2B/B2C table of seed 000 (gateway field names are the upstream ones).
+/// `/card/holder/v2/create`: the B2B/B2C table of the gateway documentation (gateway field names are the upstream ones).
 pub const CARDHOLDER_CREATE: &[Rule] = &[
     Rule::new("cardHolderModel", Required, SRC_MODEL),
     Rule::new("cardHolderModel", Enum { values: &["B2B", "B2C"], closed: true }, SRC_422)
@@ -317,14 +318,14 @@ pub const CARDHOLDER_UPDATE_EMAIL: &[Rule] = &[Rule::new("email", Format(Format:
     "Field name not documented for this endpoint: checked only when a field named email is given.",
 )];
 
-/// The tables, one per path providers.md lists (47, deprecated v1 cardholder create/update included).
+/// The tables, one per path Wasabi's public documentation lists (47, deprecated v1 cardholder create/update included).
 pub const TABLES: &[EndpointRules] = &[
     // common
     EndpointRules { endpoint: "/merchant/core/mcb/common/region", note: UNDOCUMENTED, rules: &[] },
     EndpointRules { endpoint: "/merchant/core/mcb/common/city", note: UNDOCUMENTED, rules: &[] },
     EndpointRules {
         endpoint: "/merchant/core/mcb/common/v2/city",
-        note: crate::rule_note!("providers.md lists this path; no seed gives its request fields. The gateway's common/cities/hierarchical (mapped here by inference) takes regionCode, but the upstream requirement is not documented: not enforced."),
+        note: crate::rule_note!("Wasabi's public path list has this path; no document gives its request fields. The gateway's common/cities/hierarchical (mapped here by inference) takes regionCode, but the upstream requirement is not documented: not enforced."),
         rules: &[],
     },
     EndpointRules { endpoint: "/merchant/core/mcb/common/mobileAreaCode", note: UNDOCUMENTED, rules: &[] },
@@ -378,7 +379,7 @@ pub const TABLES: &[EndpointRules] = &[
     EndpointRules { endpoint: "/merchant/core/mcb/card/cancel", note: crate::rule_note!(""), rules: CANCEL },
     EndpointRules {
         endpoint: "/merchant/core/mcb/card/physicalCard/activeCard",
-        note: crate::rule_note!("noPinPaymentAmount: static 0~2000 USD on this page vs the card-type range (Update Card, providers.md): the card-type rule is used. PIN pattern rules are documented for Update PIN only."),
+        note: crate::rule_note!("noPinPaymentAmount: static 0~2000 USD on this page vs the card-type range (Update Card, Wasabi's public documentation): the card-type rule is used. PIN pattern rules are documented for Update PIN only."),
         rules: ACTIVATE_CARD,
     },
     EndpointRules { endpoint: "/merchant/core/mcb/card/physicalCard/updatePin", note: crate::rule_note!(""), rules: UPDATE_PIN },
@@ -393,7 +394,7 @@ pub const TABLES: &[EndpointRules] = &[
     EndpointRules { endpoint: "/merchant/core/mcb/card/holder/occupations", note: UNDOCUMENTED, rules: &[] },
     EndpointRules {
         endpoint: "/merchant/core/mcb/card/holder/v2/create",
-        note: crate::rule_note!("Fields from seed 000's B2B/B2C table (the gateway passes upstream names through). The \"common fields (name, address, mobile...)\" are required for both models but their names are not documented: not checked. kycVerification (provider, referenceId) is \"required for type 111065\" (unexplained): not enforced. No address pattern is documented: no AddressText rule."),
+        note: crate::rule_note!("Fields from the gateway documentation's B2B/B2C table (the gateway passes upstream names through). The \"common fields (name, address, mobile...)\" are required for both models but their names are not documented: not checked. kycVerification (provider, referenceId) is \"required for type 111065\" (unexplained): not enforced. No address pattern is documented: no AddressText rule."),
         rules: CARDHOLDER_CREATE,
     },
     EndpointRules {
@@ -409,12 +410,12 @@ pub const TABLES: &[EndpointRules] = &[
     },
     EndpointRules {
         endpoint: "/merchant/core/mcb/card/holder/create",
-        note: crate::rule_note!("Deprecated v1 (providers.md: \"v1 create/update deprecated\"; path inferred from the v2 one). No fields documented: not covered."),
+        note: crate::rule_note!("Deprecated v1 (Wasabi's public documentation: \"v1 create/update deprecated\"; path inferred from the v2 one). No fields documented: not covered."),
         rules: &[],
     },
     EndpointRules {
         endpoint: "/merchant/core/mcb/card/holder/update",
-        note: crate::rule_note!("Deprecated v1 (providers.md: \"v1 create/update deprecated\"; path inferred from the v2 one). No fields documented: not covered."),
+        note: crate::rule_note!("Deprecated v1 (Wasabi's public documentation: \"v1 create/update deprecated\"; path inferred from the v2 one). No fields documented: not covered."),
         rules: &[],
     },
     // work

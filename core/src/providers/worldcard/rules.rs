@@ -1,5 +1,5 @@
-//! WorldCard `Card/*` rule tables (seed 002; see providers.md for what must
-//! *not* become an error: card-status refusals are the platform's business,
+//! WorldCard `Card/*` rule tables (the WorldCard API documentation; what real integrations see decides
+//! what must *not* become an error: card-status refusals are the platform's business,
 //! several "restricted" calls are idempotent there).
 
 use crate::validate::{Check, Check::*, EndpointRules, Format, Rule, When};
@@ -168,7 +168,7 @@ pub const TABLES: &[EndpointRules] = &[
 ];
 
 /// Card statuses 1–9 and what the platform does with restricted calls
-/// (providers.md): only change-PIN (status 2 only) and KYC init (status 9
+/// (as real integrations see it): only change-PIN (status 2 only) and KYC init (status 9
 /// only, error 10044) are real refusals; activate at 2, re-assign, cancel
 /// and KYC init are idempotent. Exposed as data, never turned into errors.
 pub const CARD_STATUSES: &[(i64, &str)] = &[

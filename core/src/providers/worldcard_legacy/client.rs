@@ -26,7 +26,7 @@ use crate::exact_json::{self, Object};
 use crate::http;
 
 /// Where the common parameters travel. The documents do not say; the JSON
-/// body is the assumption (providers.md), the query string the alternative.
+/// body is the assumption (what real integrations send), the query string the alternative.
 /// The signature covers all parameters either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]

@@ -1,7 +1,7 @@
 //! WorldCard legacy rule tables: the legacy card APIs (`/api/card/top/up*`,
 //! `/op/card/E|L|P|H/...`), the KYC card-issuance APIs (`/api/card/kyc/...`)
-//! and Transfer V4 (`/api/v1/legacy/tf/v4/...`), from seed 002 pages
-//! p027–p098 and shared/providers.md § "WorldCard legacy". The common
+//! and Transfer V4 (`/api/v1/legacy/tf/v4/...`), from the legacy pages of
+//! the WorldCard API documentation and what real integrations see. The common
 //! parameters `appKey`, `nonce`, `timestamp` and `sign` are added by the
 //! library and are not listed. Card-status refusals and order-state answers
 //! (5010, 5011, 5101, 5102, 5201) belong to the platform, not to validation.
