@@ -1,7 +1,7 @@
 //! cardwire for JavaScript (browsers, Node, workers), via wasm-bindgen.
 //!
 //! Thin by design: this crate converts JavaScript values to the binding
-//! layer's [`Input`] and its [`Out`] back, and maps errors to
+//! layer's [`Input`] and its [`Out`](cardwire::api::Out) back, and maps errors to
 //! `CardwireError`. The classes, their options and their result shapes are
 //! the core's ([`cardwire::api`]); the JavaScript class glue is generated from
 //! the same table. Host hooks: `Date.now()` and `crypto.getRandomValues`.
