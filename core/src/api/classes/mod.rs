@@ -7,6 +7,14 @@ use std::sync::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 
+mod payca_calls;
+mod pintopay_calls;
+#[cfg(feature = "reveal")]
+mod reveal_calls;
+mod wasabi_calls;
+mod worldcard_calls;
+mod worldcard_legacy_calls;
+
 use super::call::Args;
 use super::host::{call_rng, random_hex, Host};
 use super::value::{Input, Out};
@@ -606,486 +614,57 @@ impl Instance {
             .filter(|m| !m.is_static)
             .ok_or_else(|| unknown_method(self.class, name))?;
         let a = Args::method(method, args, options)?;
-        let now = || -> Result<u64> { Ok(a.opt_uint("now_ms")?.unwrap_or_else(|| host.now_ms())) };
-        let rng = || call_rng(host, a.opt_bytes("random")?);
-        match (&self.inner, method.name) {
-            // ---------------------------------------------------- WorldCard
-            (Inner::WorldCardMerchant(m), "build_request" | "prepare_request") => {
-                let path = a.str("path")?;
-                let payload = a.request_payload(crate::registry::Provider::WorldCard)?;
-                let nonce = match a.opt_str("nonce")? {
-                    Some(n) => n,
-                    None => random_hex(host, 16)?,
-                };
-                let req = Request {
-                    payload: payload.as_deref().map(Payload::Bytes),
-                    validate: a.opt_bool("validate")?,
-                    nonce: Some(&nonce),
-                    timestamp: a.opt_uint("timestamp_s")?,
-                    ..Request::new(&path)
-                };
-                let mut r = rng()?;
-                if method.name == "prepare_request" {
-                    let p = m.prepare_request(&req, now()?, &mut r)?;
-                    return Ok(prepared_out("prepared_request", p, request_out));
-                }
-                Ok(request_out(m.build_request(&req, now()?, &mut r)?))
-            }
-            (Inner::WorldCardMerchant(m), "finish_request") => Ok(request_out(
-                m.finish_request(Given::read(&a)?.request(), &a.bytes("signature")?)?,
-            )),
-            (Inner::WorldCardMerchant(m), "open_response") => opened(m, &a, now()?),
-            (Inner::WorldCardMerchant(m), "decrypt_field") => {
-                Ok(Out::Str(m.decrypt_field(&a.str("value")?)?))
-            }
-            (Inner::WorldCardMerchant(m), "encrypt_field") => {
-                Ok(Out::Str(m.encrypt_field(&a.str("value")?, &mut rng()?)?))
-            }
-            (Inner::WorldCardMerchant(m), "check_webhook" | "verify_webhook") => {
-                let ev = self.webhook(m, &a, now()?, method.name == "verify_webhook", &mut over)?;
-                let data = tagged_data(&ev.event, &ev.raw);
-                Ok(event_out(ev, data))
-            }
-            (Inner::WorldCardPlatform(p, _), "verify_request") => Ok(Out::Json(
-                self.verify_request(p, &a, now()?, &mut over)?.json,
-            )),
-            (Inner::WorldCardPlatform(p, app_id), "seal_response") => {
-                let data = a.opt_payload("payload")?;
-                let payload = data.as_deref().map(Payload::Bytes);
-                Ok(response_out(p.seal_response(
-                    app_id,
-                    payload,
-                    &mut rng()?,
-                )?))
-            }
-            (Inner::WorldCardPlatform(p, app_id), "sign_webhook" | "prepare_webhook") => {
-                let nonce = match a.opt_str("nonce")? {
-                    Some(n) => n,
-                    None => random_hex(host, 16)?,
-                };
-                let data = a.payload("data")?;
-                let kind = a.str("event_type")?;
-                let hook = Notification {
-                    id: Some(&nonce),
-                    timestamp_ms: a.opt_uint("timestamp_ms")?,
-                    app_id: Some(app_id),
-                    ..Notification::new(&kind, data.as_slice())
-                };
-                let mut r = rng()?;
-                if method.name == "prepare_webhook" {
-                    let prepared = p.prepare_webhook(&hook, now()?, &mut r)?;
-                    return Ok(prepared_out("prepared_webhook", prepared, webhook_out));
-                }
-                Ok(webhook_out(p.sign_webhook(&hook, now()?, &mut r)?))
-            }
-            (Inner::WorldCardPlatform(p, _), "finish_webhook") => Ok(webhook_out(
-                p.finish_webhook(Given::read(&a)?.webhook(), &a.bytes("signature")?)?,
-            )),
-            // ----------------------------------------------------- legacy
-            (Inner::WorldCardLegacy(c), "build_request") => {
-                let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?;
-                let nonce = match a.opt_str("nonce")? {
-                    Some(n) => n,
-                    None => random_hex(host, 8)?,
-                };
-                let req = Request {
-                    payload: payload.as_deref().map(Payload::Bytes),
-                    validate: a.opt_bool("validate")?,
-                    nonce: Some(&nonce),
-                    timestamp: a.opt_uint("timestamp_ms")?,
-                    ..Request::new(&path)
-                };
-                Ok(request_out(c.build_request(&req, now()?, &mut rng()?)?))
-            }
-            (Inner::WorldCardLegacy(c), "open_response") => opened(c, &a, now()?),
-            (Inner::WorldCardLegacy(c), "decrypt_field") => {
-                Ok(Out::Str(c.decrypt_field(&a.str("value")?)?))
-            }
-            (Inner::WorldCardLegacy(c), "encrypt_field") => {
-                Ok(Out::Str(c.encrypt_field(&a.str("value")?)?))
-            }
-            (Inner::WorldCardLegacy(c), "check_webhook" | "verify_webhook") => {
-                let ev = self.webhook(c, &a, now()?, method.name == "verify_webhook", &mut over)?;
-                let data = tagged_data(&ev.event, &ev.raw);
-                Ok(event_out(ev, data))
-            }
-            (Inner::WorldCardLegacyPlatform(p), "verify_request") => Ok(Out::Json(Value::Object(
-                self.verify_request(p, &a, now()?, &mut over)?,
-            ))),
-            (Inner::WorldCardLegacyPlatform(p), "seal_response") => {
-                let data = a
-                    .opt_payload("payload")?
-                    .unwrap_or_else(|| b"null".to_vec());
-                Ok(response_out(p.seal_response(data.as_slice())?))
-            }
-            (Inner::WorldCardLegacyPlatform(p), "sign_webhook") => {
-                let data = a.payload("data")?;
-                let hook = Notification::new("", data.as_slice());
-                Ok(webhook_out(p.sign_webhook(&hook, now()?, &mut rng()?)?))
-            }
-            // ----------------------------------------------------- Wasabi
-            (Inner::WasabiMerchant(m), "build_request") => {
-                let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?;
-                let req = Request {
-                    payload: payload.as_deref().map(Payload::Bytes),
-                    validate: a.opt_bool("validate")?,
-                    ..Request::new(&path)
-                };
-                Ok(request_out(m.build_request(&req, now()?, &mut rng()?)?))
-            }
-            (Inner::WasabiMerchant(m), "upload_file") => Ok(request_out(m.upload_file(
-                &a.str("filename")?,
-                &a.str("content_type")?,
-                &a.bytes("bytes")?,
-                &a.str("category")?,
-                &mut call_rng(host, None)?,
-            )?)),
-            (Inner::WasabiMerchant(m), "prepare_request") => {
-                let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?;
-                let req = Request {
-                    payload: payload.as_deref().map(Payload::Bytes),
-                    validate: a.opt_bool("validate")?,
-                    ..Request::new(&path)
-                };
-                let prepared = m.prepare_request(&req, now()?, &mut call_rng(host, None)?)?;
-                Ok(prepared_out("prepared_request", prepared, request_out))
-            }
-            (Inner::WasabiMerchant(m), "prepare_upload") => {
-                let prepared = m.prepare_upload(
-                    &a.str("filename")?,
-                    &a.str("content_type")?,
-                    &a.bytes("bytes")?,
-                    &a.str("category")?,
-                    &mut call_rng(host, None)?,
-                )?;
-                Ok(prepared_out("prepared_request", prepared, request_out))
-            }
-            (Inner::WasabiMerchant(m), "finish_request") => Ok(request_out(
-                m.finish_request(Given::read(&a)?.request(), &a.bytes("signature")?)?,
-            )),
-            (Inner::WasabiMerchant(m), "prepare_decrypt") => {
-                Ok(prepared_decrypt_out(&m.prepare_decrypt(&a.str("value")?)?))
-            }
-            (Inner::WasabiMerchant(m), "finish_decrypt") => {
-                let given = a.get("prepared").ok_or_else(|| {
-                    Error::invalid_input("prepared is required: pass what prepare_decrypt returned")
-                })?;
-                let blocks = byte_list(given.get("blocks"), "prepared.blocks")?;
-                let plain = byte_list(a.get("plaintexts"), "plaintexts")?;
-                Ok(Out::Str(m.finish_decrypt(&blocks, &plain)?))
-            }
-            (Inner::WasabiMerchant(m), "open_response") => opened(m, &a, now()?),
-            (Inner::WasabiMerchant(m), "decrypt_field") => Ok(Out::Str(
-                m.decrypt_field(&a.str("value")?, &mut call_rng(host, None)?)?,
-            )),
-            (Inner::WasabiMerchant(m), "open_sensitive") => Ok(Out::Json(
-                m.open_sensitive(&a.json("data")?, &mut call_rng(host, None)?)?,
-            )),
-            (Inner::WasabiMerchant(m), "check_webhook" | "verify_webhook") => {
-                let ev = self.webhook(m, &a, now()?, method.name == "verify_webhook", &mut over)?;
-                let data = ev.event.data.clone();
-                Ok(event_out(ev, data))
-            }
-            (Inner::WasabiPlatform(p), "verify_request") => {
-                Ok(Out::Json(self.verify_request(p, &a, now()?, &mut over)?))
-            }
-            (Inner::WasabiPlatform(p), "seal_response") => {
-                let data = a
-                    .opt_payload("payload")?
-                    .unwrap_or_else(|| b"null".to_vec());
-                Ok(response_out(p.seal_response(
-                    data.as_slice(),
-                    &mut call_rng(host, None)?,
-                )?))
-            }
-            (Inner::WasabiPlatform(p), "seal_error") => {
-                let code = i64::try_from(a.uint("code")?).unwrap_or(i64::MAX);
-                Ok(response_out(p.seal_error(
-                    code,
-                    &a.str("message")?,
-                    &mut call_rng(host, None)?,
-                )?))
-            }
-            (Inner::WasabiPlatform(p), "sign_webhook") => {
-                let rid = match a.opt_str("request_id")? {
-                    Some(r) => r,
-                    None => random_hex(host, 16)?,
-                };
-                let (kind, data) = (a.str("event_type")?, a.payload("data")?);
-                let hook = Notification::new(&kind, data.as_slice()).id(&rid);
-                Ok(webhook_out(p.sign_webhook(
-                    &hook,
-                    now()?,
-                    &mut call_rng(host, None)?,
-                )?))
-            }
-            (Inner::WasabiPlatform(p), "prepare_response") => {
-                let data = a
-                    .opt_payload("payload")?
-                    .unwrap_or_else(|| b"null".to_vec());
-                Ok(prepared_out(
-                    "prepared_response",
-                    p.prepare_response(data.as_slice())?,
-                    response_out,
-                ))
-            }
-            (Inner::WasabiPlatform(p), "prepare_error") => {
-                let code = i64::try_from(a.uint("code")?).unwrap_or(i64::MAX);
-                Ok(prepared_out(
-                    "prepared_response",
-                    p.prepare_error(code, &a.str("message")?)?,
-                    response_out,
-                ))
-            }
-            (Inner::WasabiPlatform(p), "finish_response") => Ok(response_out(
-                p.finish_response(Given::read(&a)?.response(), &a.bytes("signature")?)?,
-            )),
-            (Inner::WasabiPlatform(p), "prepare_webhook") => {
-                let rid = match a.opt_str("request_id")? {
-                    Some(r) => r,
-                    None => random_hex(host, 16)?,
-                };
-                let (kind, data) = (a.str("event_type")?, a.payload("data")?);
-                let hook = Notification::new(&kind, data.as_slice()).id(&rid);
-                let prepared = p.prepare_webhook(&hook, now()?, &mut call_rng(host, None)?)?;
-                Ok(prepared_out("prepared_webhook", prepared, webhook_out))
-            }
-            (Inner::WasabiPlatform(p), "finish_webhook") => Ok(webhook_out(
-                p.finish_webhook(Given::read(&a)?.webhook(), &a.bytes("signature")?)?,
-            )),
-            (Inner::WasabiPlatform(p), "encrypt_field") => {
-                let pad = a.opt_choice("padding", &["pkcs1v15", "oaep-sha1", "oaep-sha256"])?;
-                Ok(Out::Str(p.encrypt_field(
-                    &a.str("value")?,
-                    padding(pad.as_deref()),
-                    &mut call_rng(host, None)?,
-                )?))
-            }
-            (Inner::WasabiGateway(g), "build_request") => {
-                let path = a.str("path")?;
-                let payload = a.opt_payload("payload")?;
-                let method_name = a.opt_choice("method", &["GET", "POST", "get", "post"])?;
-                let req = Request {
-                    payload: payload.as_deref().map(Payload::Bytes),
-                    method: method_name.as_deref(),
-                    validate: a.opt_bool("validate")?,
-                    ..Request::new(&path)
-                };
-                Ok(request_out(g.build_request(&req, now()?, &mut rng()?)?))
-            }
-            (Inner::WasabiGateway(g), "upload_file") => Ok(request_out(g.upload_file(
-                &a.str("filename")?,
-                &a.str("content_type")?,
-                &a.bytes("bytes")?,
-                &mut rng()?,
-            )?)),
-            (Inner::WasabiGateway(g), "open_response") => opened(g, &a, now()?),
-            (Inner::WasabiGateway(g), "retry_decision") => {
-                let err = super::error_from_input(a.get("error").unwrap_or(&Input::Null));
-                let attempts = u32::try_from(a.uint("attempts")?).unwrap_or(u32::MAX);
-                let d = g.retry_policy().decide(&a.str("path")?, &err, attempts);
-                Ok(Out::Record(
-                    "retry_decision",
-                    vec![
-                        ("retry", Out::Bool(d.retry)),
-                        ("delay_ms", Out::uint(d.delay_ms)),
-                        ("reason", Out::Str(d.reason)),
-                    ],
-                ))
-            }
-            (Inner::WasabiGateway(g), "webhook_events_request") => {
-                let q = a.json("query")?;
-                let s = |k: &str| q.get(k).and_then(Value::as_str);
-                let n = |k: &str| -> Result<Option<u32>> {
-                    match q.get(k) {
-                        None | Some(Value::Null) => Ok(None),
-                        Some(v) => v
-                            .as_u64()
-                            .or_else(|| v.as_str().and_then(|t| t.parse().ok()))
-                            .and_then(|x| u32::try_from(x).ok())
-                            .map(Some)
-                            .ok_or_else(|| {
-                                Error::invalid_input(format!("{k} must be a whole number"))
-                            }),
-                    }
-                };
-                let query = wasabi::gateway::WebhookEventsQuery {
-                    category: s("category"),
-                    reference_id: s("reference_id"),
-                    merchant_order_no: s("merchant_order_no"),
-                    status: s("status"),
-                    from: s("from"),
-                    to: s("to"),
-                    per_page: n("per_page")?,
-                    page: n("page")?,
-                };
-                Ok(request_out(g.webhook_events_request(&query)?))
-            }
-            // --------------------------------------------------- PinToPay
-            (Inner::PinToPayMerchant(m), "build_request") => {
-                let path = a.str("path")?;
-                let payload = a.request_payload(crate::registry::Provider::PinToPay)?;
-                let key = a.opt_str("idempotency_key")?;
-                let req = Request {
-                    payload: payload.as_deref().map(Payload::Bytes),
-                    validate: a.opt_bool("validate")?,
-                    idempotency_key: key.as_deref(),
-                    timestamp: a.opt_uint("timestamp_us")?,
-                    ..Request::new(&path)
-                };
-                Ok(request_out(m.build_request(&req, now()?, &mut rng()?)?))
-            }
-            (Inner::PinToPayMerchant(m), "open_response") => opened(m, &a, now()?),
-            (Inner::PinToPayMerchant(m), "check_webhook" | "verify_webhook") => {
-                let ev = self.webhook(m, &a, now()?, method.name == "verify_webhook", &mut over)?;
-                let data = ev.event.clone();
-                Ok(event_out(ev, data))
-            }
-            (Inner::PinToPayPlatform(p), "verify_request") => Ok(Out::Json(
-                self.verify_request(p, &a, now()?, &mut over)?.payload,
-            )),
-            (Inner::PinToPayPlatform(p), "seal_response") => {
-                let data = a.opt_payload("payload")?.unwrap_or_else(|| b"{}".to_vec());
-                Ok(response_out(p.seal_response(data.as_slice(), &mut rng()?)?))
-            }
-            (Inner::PinToPayPlatform(p), "seal_error") => Ok(response_out(p.seal_error(
-                a.status("status")?,
-                &a.str("slug")?,
-                &a.str("message")?,
-                &mut rng()?,
-            ))),
-            (Inner::PinToPayPlatform(p), "sign_webhook") => {
-                let (kind, data) = (a.str("event_type")?, a.payload("data")?);
-                let hook = Notification::new(&kind, data.as_slice());
-                Ok(webhook_out(p.sign_webhook(&hook, now()?, &mut rng()?)?))
-            }
-            (Inner::PinToPayPlatform(p), "rejection") => {
-                let err = super::error_from_input(a.get("error").unwrap_or(&Input::Null));
-                Ok(response_out(p.rejection(&err, &mut rng()?)))
-            }
-            // ------------------------------------------------------ PayCA
-            (Inner::PayCaClient(c), "build_request") => {
-                let path = a.str("path")?;
-                let payload = a.request_payload(crate::registry::Provider::PayCa)?;
-                let path_params = a.pairs("path_params")?;
-                let query = a.pairs("query")?;
-                let pp: Vec<(&str, &str)> = path_params
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                let q: Vec<(&str, &str)> = query
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                let method_name = a.opt_str("method")?;
-                let key = a.opt_str("idempotency_key")?;
-                let rid = a.opt_str("request_id")?;
-                let req = Request {
-                    method: method_name.as_deref(),
-                    path: &path,
-                    path_params: &pp,
-                    query: &q,
-                    payload: payload.as_deref().map(Payload::Bytes),
-                    idempotency_key: key.as_deref(),
-                    request_id: rid.as_deref(),
-                    validate: a.opt_bool("validate")?,
-                    ..Request::default()
-                };
-                Ok(request_out(c.build_request(&req, now()?, &mut rng()?)?))
-            }
-            (Inner::PayCaClient(c), "upload_cardholder_file") => {
-                let (name, ct, bytes) = (
-                    a.str("filename")?,
-                    a.str("content_type")?,
-                    a.bytes("bytes")?,
-                );
-                let file = payca::FileUpload {
-                    filename: &name,
-                    content_type: &ct,
-                    bytes: &bytes,
-                };
-                let key = a.opt_str("idempotency_key")?;
-                Ok(request_out(c.upload_cardholder_file(
-                    file,
-                    key.as_deref(),
-                    &mut rng()?,
-                )?))
-            }
-            (Inner::PayCaClient(c), "upload_kyc_document") => {
-                let (name, ct, bytes) = (
-                    a.str("filename")?,
-                    a.str("content_type")?,
-                    a.bytes("bytes")?,
-                );
-                let file = payca::FileUpload {
-                    filename: &name,
-                    content_type: &ct,
-                    bytes: &bytes,
-                };
-                let key = a.opt_str("idempotency_key")?;
-                Ok(request_out(c.upload_kyc_document(
-                    &a.str("user_id")?,
-                    file,
-                    &a.str("document_type")?,
-                    key.as_deref(),
-                    &mut rng()?,
-                )?))
-            }
-            (Inner::PayCaClient(c), "open_response") => opened(c, &a, now()?),
-            (Inner::PayCaClient(c), "check_webhook" | "verify_webhook") => {
-                let mut ev =
-                    self.webhook(c, &a, now()?, method.name == "verify_webhook", &mut over)?;
-                let data = match &mut ev.event {
-                    payca::Event::CardTransaction(d) | payca::Event::AccountTransaction(d) => {
-                        std::mem::take(d)
-                    }
-                    _ => tagged_data(&ev.event, &ev.raw),
-                };
-                Ok(event_out(ev, data))
-            }
+        let mut cx = Call {
+            inst: self,
+            method,
+            a: &a,
+            host,
+            over: &mut over,
+        };
+        match &self.inner {
+            Inner::WorldCardMerchant(x) => worldcard_calls::merchant(x, &mut cx),
+            Inner::WorldCardPlatform(x, y) => worldcard_calls::platform(x, y, &mut cx),
+            Inner::WorldCardLegacy(x) => worldcard_legacy_calls::client(x, &mut cx),
+            Inner::WorldCardLegacyPlatform(x) => worldcard_legacy_calls::platform(x, &mut cx),
+            Inner::WasabiMerchant(x) => wasabi_calls::merchant(x, &mut cx),
+            Inner::WasabiPlatform(x) => wasabi_calls::platform(x, &mut cx),
+            Inner::WasabiGateway(x) => wasabi_calls::gateway(x, &mut cx),
+            Inner::PinToPayMerchant(x) => pintopay_calls::merchant(x, &mut cx),
+            Inner::PinToPayPlatform(x) => pintopay_calls::platform(x, &mut cx),
+            Inner::PayCaClient(x) => payca_calls::client(x, &mut cx),
             #[cfg(feature = "reveal")]
-            (Inner::CardReveal(k), "request") => {
-                let r = k.lock().unwrap_or_else(|e| e.into_inner()).request();
-                Ok(Out::Record(
-                    "reveal_request",
-                    vec![
-                        ("public_key", Out::Str(r.public_key)),
-                        ("request_id", Out::Str(r.request_id)),
-                        ("card_id", Out::Str(r.card_id)),
-                        ("expires_at_ms", Out::uint(r.expires_at_ms)),
-                    ],
-                ))
-            }
-            #[cfg(feature = "reveal")]
-            (Inner::CardReveal(k), "open") => {
-                let now = now()?;
-                let sealed = a.str("sealed")?;
-                let fields = k
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .open(&sealed, now)?;
-                Ok(Out::Json(Value::Object(fields)))
-            }
-            (Inner::PayCaPlatform(p), "verify_request") => {
-                Ok(Out::Json(self.verify_request(p, &a, now()?, &mut over)?))
-            }
-            (Inner::PayCaPlatform(p), "sign_webhook") => {
-                let event_type = a.str("event_type")?;
-                let data = a.payload("data")?;
-                let rid = a.opt_str("request_id")?;
-                let key = a.opt_str("idempotency_key")?;
-                let hook = Notification {
-                    id: rid.as_deref(),
-                    idempotency_key: key.as_deref(),
-                    ..Notification::new(&event_type, data.as_slice())
-                };
-                Ok(webhook_out(p.sign_webhook(&hook, now()?, &mut rng()?)?))
-            }
-            _ => Err(unknown_method(self.class, name)),
+            Inner::CardReveal(x) => reveal_calls::key(x, &mut cx),
+            Inner::PayCaPlatform(x) => payca_calls::platform(x, &mut cx),
         }
+    }
+}
+
+/// One method call: the instance, the method, its arguments, the host and
+/// the call's store.
+pub(super) struct Call<'c, 's> {
+    inst: &'c Instance,
+    method: &'static vocab::Method,
+    a: &'c Args<'c>,
+    host: &'c dyn Host,
+    over: &'c mut Option<&'s mut dyn ReplayGuard>,
+}
+
+impl Call<'_, '_> {
+    /// The clock: the `now_ms` option, else the host's.
+    fn now(&self) -> Result<u64> {
+        Ok(self
+            .a
+            .opt_uint("now_ms")?
+            .unwrap_or_else(|| self.host.now_ms()))
+    }
+
+    /// This call's RNG: seeded by the `random` option, else the host's CSPRNG.
+    fn rng(&self) -> Result<crate::crypto::seeded_rng::SeededRng> {
+        call_rng(self.host, self.a.opt_bytes("random")?)
+    }
+
+    fn unknown(&self) -> Error {
+        unknown_method(self.inst.class, self.method.name)
     }
 }
 
