@@ -199,7 +199,7 @@ docs:
 	CARDWIRE_UPDATE_DOCS=1 $(CARGO) test -q -p cardwire --test validation docs_are_current
 
 generate:
-	CARDWIRE_UPDATE_GENERATED=1 $(CARGO) test -q -p cardwire --test generated
+	$(CARGO) run -q -p xtask -- generate
 
 vectors: setup-python
 	$(PY) tests/gen/worldcard.py

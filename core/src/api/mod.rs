@@ -9,9 +9,10 @@
 //!   every normalisation (payloads, headers, raw bodies, options);
 //! * [`host`]: the two things a host supplies, a clock and a CSPRNG
 //!   ([`Host`]);
-//! * [`Instance`]: the classes, built from options and called by name;
-//! * [`codegen`]: the type files and the thin per-language class glue,
-//!   generated from the table.
+//! * [`Instance`]: the classes, built from options and called by name.
+//!
+//! The type files and the thin per-language class glue are generated from
+//! the table by the repository's `xtask` (`make generate`), not by this crate.
 //!
 //! A binding converts its values to [`Input`], calls [`Instance::call`] (or
 //! [`call_static`], [`call_function`]), converts the [`Out`] back, and maps
@@ -19,8 +20,6 @@
 
 mod call;
 mod classes;
-#[cfg(feature = "codegen")]
-pub mod codegen;
 pub mod host;
 pub mod value;
 pub mod vocab;

@@ -2,7 +2,7 @@
 //! key and error field a binding exposes, in one table. Names are
 //! snake_case here; JavaScript sees them in camelCase ([`camel`]), Python as
 //! they are. Each binding's type file (`index.d.ts`, `.pyi`) and its thin
-//! class glue are generated from this table ([`super::codegen`]), and a test
+//! class glue are generated from this table (the repository's `xtask`), and a test
 //! in each language checks what the binding really exposes against it.
 //!
 //! Time always carries its unit in its name: `now_ms` (the clock, every
@@ -11,13 +11,12 @@
 //! `timestamp`), `timestamp_us` (PinToPay `request_timestamp`). Left out, a
 //! provider's timestamp is derived from `now_ms`.
 //!
-//! The whole table, rendered (`docs/vocabulary.md`, generated):
-//!
-#![doc = include_str!("../../../docs/vocabulary.md")]
+//! The whole table, as the bindings see it, is `docs/vocabulary.md` in the
+//! repository (generated from these constants).
 
-/// A value's type, for the generated type files.
+/// A value's type, for the generated type files. Exhaustive on purpose:
+/// every generator matches every type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Ty {
     /// Text.
     Str,
@@ -56,9 +55,9 @@ pub enum Ty {
     Store,
 }
 
-/// What a method returns.
+/// What a method returns. Exhaustive on purpose: every generator matches
+/// every kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Ret {
     /// A result shape from [`SHAPES`], by name.
     Shape(&'static str),
@@ -144,7 +143,7 @@ pub struct Shape {
 /// Documentation text, kept only where it is used (the code generators;
 /// the WebAssembly build leaves it out to stay small).
 const fn d(doc: &'static str) -> &'static str {
-    if cfg!(feature = "codegen") {
+    if cfg!(feature = "vocab-docs") {
         doc
     } else {
         ""

@@ -1,4 +1,4 @@
-//! Generates, from [`super::vocab`], what each binding would otherwise write
+//! Generates, from [`cardwire::api::vocab`], what each binding would otherwise write
 //! by hand and let drift: the TypeScript declarations, the JavaScript class
 //! glue (shared by the WebAssembly build and the native addon), the Python
 //! class glue and its `.pyi` stubs. `make generate` writes the files; `make
@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::vocab::{
+use cardwire::api::vocab::{
     camel, Class, Method, Param, Ret, Ty, CLASSES, ERROR_FIELDS, FUNCTIONS, SHAPES,
 };
 
@@ -390,7 +390,7 @@ pub fn typescript() -> String {
     let mut out = String::from(HEADER_JS);
     out.push_str(TS_PRELUDE);
     out.push_str("/** Every stable error code, identical in Rust, JavaScript and Python. */\nexport type CardwireErrorCode =\n");
-    for c in crate::CODES {
+    for c in cardwire::CODES {
         let _ = writeln!(out, "  | '{c}'");
     }
     out.push_str(";\n\n/** Every failure cardwire throws: a real `Error` with a stable `code`. */\nexport class CardwireError extends Error {\n  readonly name: 'CardwireError';\n  readonly code: CardwireErrorCode;\n");
@@ -483,7 +483,7 @@ pub fn typescript() -> String {
 }
 
 /// The result shape whose keys a class exposes as properties.
-fn exposed_shape(c: &Class) -> Option<&'static crate::api::vocab::Shape> {
+fn exposed_shape(c: &Class) -> Option<&'static cardwire::api::vocab::Shape> {
     let m = c.methods.iter().find(|m| Some(m.name) == c.exposes)?;
     match m.returns {
         Ret::Shape(name) => SHAPES.iter().find(|s| s.name == name),
@@ -812,7 +812,7 @@ class ReplayStore(Protocol):
 fn python_types() -> String {
     let mut out = String::from(PYI_PRELUDE);
     out.push_str("ErrorCode = Literal[\n");
-    for c in crate::CODES {
+    for c in cardwire::CODES {
         let _ = writeln!(out, "    \"{c}\",");
     }
     out.push_str("]\n\n");
@@ -865,7 +865,7 @@ pub fn pyi() -> String {
         let _ = writeln!(out, "    {k}: {ty}");
     }
     out.push_str("    def __init__(self, message: str = \"\") -> None: ...\n\n");
-    for code in crate::CODES {
+    for code in cardwire::CODES {
         let name = error_class(code);
         let base = match *code {
             "validation_failed" | "invalid_input" => "CardwireError, ValueError",
@@ -936,7 +936,7 @@ pub fn pyi() -> String {
     let mut names: Vec<String> = CLASSES.iter().map(|c| c.name.to_owned()).collect();
     names.extend(FUNCTIONS.iter().map(|f| f.name.to_owned()));
     names.push("CardwireError".to_owned());
-    names.extend(crate::CODES.iter().map(|c| error_class(c)));
+    names.extend(cardwire::CODES.iter().map(|c| error_class(c)));
     names.extend(["Event", "backend"].iter().map(|n| (*n).to_owned()));
     names.extend(PY_TYPE_NAMES.iter().map(|n| (*n).to_owned()));
     for n in names {
@@ -1083,7 +1083,7 @@ pub fn markdown() -> String {
     }
     out.push_str("\nCodes: ");
     out.push_str(
-        &crate::CODES
+        &cardwire::CODES
             .iter()
             .map(|c| format!("`{c}`"))
             .collect::<Vec<_>>()
@@ -1123,7 +1123,7 @@ pub fn vocabulary_json() -> String {
             "keys": s.keys.iter().map(|(k, _, _)| *k).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "error_fields": ERROR_FIELDS.iter().map(|(k, _, _)| *k).collect::<Vec<_>>(),
-        "codes": crate::CODES,
+        "codes": cardwire::CODES,
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
@@ -1139,7 +1139,7 @@ pub fn python_errors() -> String {
         let _ = writeln!(out, "    {k}: Any = None  # {}", doc.replace('`', ""));
     }
     out.push_str("\n    def __init__(self, message: str = \"\") -> None:\n        super().__init__(message)\n        self.message = message\n\n    def __repr__(self) -> str:\n        return f\"{type(self).__name__}(code={self.code!r}, message={self.message!r})\"\n\n");
-    for code in crate::CODES {
+    for code in cardwire::CODES {
         let name = error_class(code);
         let base = match *code {
             "validation_failed" | "invalid_input" => "CardwireError, ValueError",
@@ -1148,11 +1148,11 @@ pub fn python_errors() -> String {
         let _ = writeln!(out, "\nclass {name}({base}):\n    code = \"{code}\"\n");
     }
     out.push_str("\n_BY_CODE: dict[str, type[CardwireError]] = {\n");
-    for code in crate::CODES {
+    for code in cardwire::CODES {
         let _ = writeln!(out, "    \"{code}\": {},", error_class(code));
     }
     out.push_str("}\n\n__all__ = [\"CardwireError\"");
-    for code in crate::CODES {
+    for code in cardwire::CODES {
         let _ = write!(out, ", \"{}\"", error_class(code));
     }
     out.push_str("]\n");
