@@ -2,116 +2,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Protocol, TypedDict, Union
+from typing import Any, Literal, Union
 
 from ._native import Event as Event
-
-Payload = Union[Mapping[str, Any], Sequence[Any], str, bytes]
-Body = Union[bytes, bytearray, memoryview, str]
-HeadersInput = Union[Mapping[str, str], Sequence[tuple[str, str]], Any]
-Pairs = Union[Mapping[str, Union[str, int]], Sequence[tuple[str, str]]]
-
-class ReplayStore(Protocol):
-    def seen(self, key: str, ttl_ms: int) -> bool: ...
-
-ErrorCode = Literal[
-    "invalid_key",
-    "invalid_input",
-    "malformed_envelope",
-    "signature_invalid",
-    "decrypt_failed",
-    "timestamp_out_of_window",
-    "replay_detected",
-    "unknown_merchant",
-    "validation_failed",
-    "idempotency_key_required",
-    "api_error",
-    "store_unavailable",
-    "signer_mismatch",
-    "random_unavailable",
-]
-
-class PreparedRequest(TypedDict):
-    sign_input: bytes
-    digest: bytes
-    algorithm: str
-    signature_header: str
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    body_text: str | None
-
-class PreparedResponse(TypedDict):
-    sign_input: bytes
-    digest: bytes
-    algorithm: str
-    signature_header: str
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    body_text: str | None
-
-class PreparedWebhook(TypedDict):
-    sign_input: bytes
-    digest: bytes
-    algorithm: str
-    signature_header: str
-    headers: dict[str, str]
-    body: bytes
-    body_text: str | None
-
-class PreparedDecrypt(TypedDict):
-    blocks: list[bytes]
-    algorithm: str
-
-class Request(TypedDict):
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    body_text: str | None
-
-class Response(TypedDict):
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    body_text: str | None
-
-class SignedWebhook(TypedDict):
-    headers: dict[str, str]
-    body: bytes
-    body_text: str | None
-
-class Opened(TypedDict):
-    data: Any
-    code: str | None
-    message: str | None
-    status: int
-    authenticated: bool
-    unencrypted_fields: list[str]
-
-class ValidationReport(TypedDict):
-    covered: bool
-    checked: int
-    skipped: list[str]
-
-class RevealRequest(TypedDict):
-    public_key: str
-    request_id: str
-    card_id: str
-    expires_at_ms: int
-
-class RetryDecision(TypedDict):
-    retry: bool
-    delay_ms: int
-    reason: str
-
-class StatusModel(TypedDict):
-    name: str
-    states: list[str]
-    final_states: list[str]
-    transitions: Any
+from ._aliases import (
+    Payload as Payload,
+    Body as Body,
+    HeadersInput as HeadersInput,
+    Pairs as Pairs,
+    ReplayStore as ReplayStore,
+    ErrorCode as ErrorCode,
+    Request as Request,
+    Response as Response,
+    SignedWebhook as SignedWebhook,
+    Opened as Opened,
+    ValidationReport as ValidationReport,
+    RetryDecision as RetryDecision,
+    StatusModel as StatusModel,
+    RevealRequest as RevealRequest,
+    PreparedRequest as PreparedRequest,
+    PreparedResponse as PreparedResponse,
+    PreparedWebhook as PreparedWebhook,
+    PreparedDecrypt as PreparedDecrypt,
+)
 
 class CardwireError(Exception):
     code: str
