@@ -20,7 +20,7 @@ help:
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
 	@echo "make docs    - regenerate docs/validation.md from the rule tables"
 	@echo "make generate - regenerate the bindings' types and class glue from core/src/api/vocab.rs"
-	@echo "make package - build the npm package (WebAssembly + native addon) into bindings-wasm/pkg"
+	@echo "make package - build the npm package (WebAssembly + native addon) into bindings-node/pkg"
 	@echo "make test-python - build the Python wheel and run its tests, type checks and a clean install"
 	@echo "make test-redis - four receivers (Python and Node) on one real Redis, with faults"
 	@echo "make test-postgres - the same on one real PostgreSQL (the key in the business transaction)"
@@ -137,20 +137,20 @@ setup-system:
 wasm: setup-rust
 	./scripts/build-wasm.sh
 
-# The npm package `cardwire` in bindings-wasm/pkg: the WebAssembly build and,
+# The npm package `cardwire` in bindings-node/pkg: the WebAssembly build and,
 # beside it, the native Node addon for this platform.
 package: setup-rust
 	./scripts/build-wasm.sh
 	./scripts/build-node.sh
 
 setup-js: setup-system setup-rust
-	cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error
+	cd bindings-node && npm ci --no-audit --no-fund --loglevel=error
 	./scripts/build-wasm.sh
 	./scripts/build-node.sh
 	@# examples/node and examples/reveal resolve `cardwire`, express and fastify as an app would.
-	ln -sfn ../../bindings-wasm/node_modules examples/node/node_modules
-	ln -sfn ../../bindings-wasm/node_modules examples/reveal/node_modules
-	ln -sfn ../../bindings-wasm/node_modules tests/redis/node_modules
+	ln -sfn ../../bindings-node/node_modules examples/node/node_modules
+	ln -sfn ../../bindings-node/node_modules examples/reveal/node_modules
+	ln -sfn ../../bindings-node/node_modules tests/redis/node_modules
 
 # The whole Node suite twice (native addon, then forced WebAssembly), the
 # browser suite in Chromium, and the bundlers (esbuild, Vite, webpack) with
@@ -158,10 +158,10 @@ setup-js: setup-system setup-rust
 test-js: setup-js wheel-python cli
 	@# The card-reveal example's Rust back end (the Node and Python ones use the packages).
 	$(CARGO) build --release -q -p cardwire-examples --bin reveal-backend
-	cd bindings-wasm && node --test tests/node/
-	cd bindings-wasm && CARDWIRE_FORCE_WASM=1 node --test tests/node/
-	cd bindings-wasm && node tests/browser/run.mjs
-	cd bindings-wasm && node tests/bundlers/run.mjs
+	cd bindings-node && node --test tests/node/
+	cd bindings-node && CARDWIRE_FORCE_WASM=1 node --test tests/node/
+	cd bindings-node && node tests/browser/run.mjs
+	cd bindings-node && node tests/bundlers/run.mjs
 
 # Receivers on many instances: 4 processes (2 Python, 2 Node) on one real Redis,
 # 1,000 webhooks with redeliveries, forgeries, Redis killed mid-run and a crash
@@ -179,12 +179,12 @@ test-postgres: setup-system setup-js wheel-python
 # client calls a user would write (Python and Node, single and pipelined).
 bench-redis: setup-system setup-js wheel-python
 	$(PYPY) tests/redis/bench.py
-	cd bindings-wasm && node bench/redis.mjs
+	cd bindings-node && node bench/redis.mjs
 
 bench-js: setup-js
-	cd bindings-wasm && node --security-revert=CVE-2023-46809 bench/node.mjs | tee ../target/bench-node.jsonl | grep -v '^{'
-	cd bindings-wasm && node bench/bench.mjs | grep -v '^{'
-	cd bindings-wasm && node bench/browser.mjs | grep -v '^{'
+	cd bindings-node && node --security-revert=CVE-2023-46809 bench/node.mjs | tee ../target/bench-node.jsonl | grep -v '^{'
+	cd bindings-node && node bench/bench.mjs | grep -v '^{'
+	cd bindings-node && node bench/browser.mjs | grep -v '^{'
 
 # Sign latency through SoftHSM (two-step form) against the in-process key.
 bench-hsm: setup-system wheel-python

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the npm package in bindings-wasm/pkg from a clean checkout:
+# Builds the npm package in bindings-node/pkg from a clean checkout:
 # wasm32 release build, wasm-bindgen (pinned to the crate's version, installed
 # into .tools/ when missing), wasm-opt where available, one wasm file with
 # its web and Node glues, and the hand-written entries and types. Prints the
@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-OUT=bindings-wasm/pkg
+OUT=bindings-node/pkg
 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)
@@ -50,28 +50,28 @@ cmp -s target/wasm-glue/web/cardwire_wasm_bg.wasm target/wasm-glue/nodejs/cardwi
 grep -q '__dirname}/cardwire_wasm_bg.wasm' "$OUT/cardwire_wasm.cjs" \
   || { echo "the Node glue no longer reads cardwire_wasm_bg.wasm beside it" >&2; exit 1; }
 
-# wasm-opt from the npm package `binaryen` (pinned in bindings-wasm/package.json;
+# wasm-opt from the npm package `binaryen` (pinned in bindings-node/package.json;
 # Debian's binaryen 108 predates the reference-types tables Rust now emits).
-WASM_OPT=bindings-wasm/node_modules/.bin/wasm-opt
+WASM_OPT=bindings-node/node_modules/.bin/wasm-opt
 [ -x "$WASM_OPT" ] || WASM_OPT=$(command -v wasm-opt || true)
 if [ -n "$WASM_OPT" ] && "$WASM_OPT" --version | grep -qE 'version (1[2-9][0-9]|[2-9][0-9][0-9])'; then
   f="$OUT/cardwire_wasm_bg.wasm"
   "$WASM_OPT" -Oz --converge --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   OPT="wasm-opt -Oz --converge ($("$WASM_OPT" --version | head -1))"
 else
-  OPT="no recent wasm-opt (run npm ci in bindings-wasm)"
+  OPT="no recent wasm-opt (run npm ci in bindings-node)"
 fi
 
-cp bindings-wasm/js/* "$OUT/"
+cp bindings-node/js/* "$OUT/"
 cp LICENSE-MIT LICENSE-APACHE "$OUT/"
 # One set of types for `import` and `require` (TypeScript reads .d.cts for the latter).
 cp "$OUT/index.d.ts" "$OUT/index.d.cts"
-for sub in redis postgres signers; do sed "s#from './index.js'#from './index.cjs'#" "bindings-wasm/js/$sub.d.ts" > "$OUT/$sub.d.cts"; done
+for sub in redis postgres signers; do sed "s#from './index.js'#from './index.cjs'#" "bindings-node/js/$sub.d.ts" > "$OUT/$sub.d.cts"; done
 # cardwire/signers for `require`: the same file as the ES module, exports made CommonJS.
-{ echo "'use strict';"; sed -E 's/^export (async )?function/\1function/' bindings-wasm/js/signers.mjs
+{ echo "'use strict';"; sed -E 's/^export (async )?function/\1function/' bindings-node/js/signers.mjs
   echo 'module.exports = { finishWith, decryptWith, webCryptoSigner };'; } > "$OUT/signers.cjs"
 # Tests, benches and examples import the package by name.
-mkdir -p bindings-wasm/node_modules && ln -sfn ../pkg bindings-wasm/node_modules/cardwire
+mkdir -p bindings-node/node_modules && ln -sfn ../pkg bindings-node/node_modules/cardwire
 raw=$(stat -c %s "$OUT/cardwire_wasm_bg.wasm")
 gz=$(gzip -9 -c "$OUT/cardwire_wasm_bg.wasm" | wc -c)
 echo "wasm package: $OUT ($BUILD; wasm-bindgen $WB_VERSION; $OPT)"

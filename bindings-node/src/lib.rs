@@ -3,7 +3,7 @@
 //! Thin by design, and the same native interface as the WebAssembly build
 //! (`create`, `callStatic`, `callFunction`, `Handle.call`/`callAsync`,
 //! `registerErrorClass`), so the one generated class glue
-//! (`bindings-wasm/js/classes.*`) serves both: this crate converts
+//! (`bindings-node/js/classes.*`) serves both: this crate converts
 //! JavaScript values to the binding layer's `Input` and its `Out` back
 //! (`js.rs`), and maps errors to `CardwireError`. Host hooks: the system
 //! clock and the operating system's CSPRNG. `callAsync` runs RSA signing and

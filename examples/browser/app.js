@@ -3,7 +3,7 @@
 // public half to the back end (examples/reveal/), and receives the card
 // fields sealed to that key, for this card and this request, for a minute.
 // The provider's response, and the keys that open it, stay on the back end.
-import { CardReveal, CardwireError } from '../../bindings-wasm/pkg/index.web.js';
+import { CardReveal, CardwireError } from '../../bindings-node/pkg/index.web.js';
 
 const status = document.getElementById('status');
 const group = (pan) => pan.replace(/(\d{4})(?=\d)/g, '$1 ');

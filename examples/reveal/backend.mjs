@@ -35,7 +35,7 @@ function reveal(request) {
 }
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-const PUBLIC = ['examples/browser/', 'bindings-wasm/pkg/'];
+const PUBLIC = ['examples/browser/', 'bindings-node/pkg/'];
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   if (req.method === 'POST' && url.pathname === '/api/reveal') {

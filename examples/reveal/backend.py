@@ -33,7 +33,7 @@ CARDS: dict[str, tuple[str, Callable[[], Any]]] = {
     "pintopay": ("card_123", lambda: pintopay.open_response(200, {}, PTP["body"])["data"]),
 }
 TYPES = {".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm"}
-PUBLIC = ("examples/browser/", "bindings-wasm/pkg/")
+PUBLIC = ("examples/browser/", "bindings-node/pkg/")
 
 
 def reveal(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:

@@ -171,7 +171,7 @@ impl Backend {
     fn file(&self, method: &str, path: &str) -> (u16, &'static str, Vec<u8>) {
         let rel = Path::new(path.trim_start_matches('/'));
         let allowed = rel.components().all(|c| matches!(c, Component::Normal(_)))
-            && (rel.starts_with("examples/browser") || rel.starts_with("bindings-wasm/pkg"));
+            && (rel.starts_with("examples/browser") || rel.starts_with("bindings-node/pkg"));
         let kind = match rel.extension().and_then(|e| e.to_str()) {
             Some("html") => "text/html",
             Some("js" | "mjs") => "text/javascript",

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 /// Every generated file: its path from the repository root and its text.
 pub fn generated_files() -> Vec<(&'static str, String)> {
     vec![
-        ("bindings-wasm/js/index.d.ts", codegen::typescript()),
-        ("bindings-wasm/js/classes.mjs", codegen::javascript(true)),
-        ("bindings-wasm/js/classes.cjs", codegen::javascript(false)),
+        ("bindings-node/js/index.d.ts", codegen::typescript()),
+        ("bindings-node/js/classes.mjs", codegen::javascript(true)),
+        ("bindings-node/js/classes.cjs", codegen::javascript(false)),
         (
             "bindings-python/python/cardwire/_classes.py",
             codegen::python(),

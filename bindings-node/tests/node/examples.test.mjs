@@ -15,7 +15,7 @@ test('README Node quick start runs', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.split('## Node quick start')[1];
   const code = section.match(/```js\n([\s\S]*?)```/)[1];
-  const dir = join(ROOT, 'bindings-wasm/tests/tmp');
+  const dir = join(ROOT, 'bindings-node/tests/tmp');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'quickstart.mjs'), code);
   const out = run(join(dir, 'quickstart.mjs'));

@@ -10,7 +10,7 @@ import { errorCodes } from 'cardwire';
 import { ROOT } from './helpers.mjs';
 
 test('CardwireErrorCode union equals the core catalog', () => {
-  const dts = readFileSync(join(ROOT, 'bindings-wasm/js/index.d.ts'), 'utf8');
+  const dts = readFileSync(join(ROOT, 'bindings-node/js/index.d.ts'), 'utf8');
   const block = dts.match(/export type CardwireErrorCode =([\s\S]*?);/)[1];
   const union = [...block.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
   assert.deepEqual(union, errorCodes());
@@ -23,5 +23,5 @@ test('CardwireErrorCode union equals the core catalog', () => {
 test('a typed usage sample compiles with tsc --strict', () => {
   const require = createRequire(import.meta.url);
   const tsc = require.resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'bindings-wasm/tests/types/tsconfig.json')], { stdio: 'pipe' });
+  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'bindings-node/tests/types/tsconfig.json')], { stdio: 'pipe' });
 });

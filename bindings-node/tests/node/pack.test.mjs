@@ -17,20 +17,20 @@ test('npm pack: one tarball that installs and runs everywhere', { skip: forced &
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
-  const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', out], join(ROOT, 'bindings-wasm/pkg')));
+  const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', out], join(ROOT, 'bindings-node/pkg')));
   const files = info.files.map((f) => f.path).sort();
   for (const f of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'package.json', 'index.d.ts', 'index.d.cts', 'index.node.cjs', 'index.node.mjs', 'index.wasm.cjs', 'index.wasm.mjs', 'index.web.js', 'cardwire_wasm_bg.wasm', 'cardwire.linux-x64-gnu.node']) {
     assert.ok(files.includes(f), `${f} in the tarball: ${files.join(' ')}`);
   }
   assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'the wasm file once');
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'bindings-wasm/pkg/package.json'), 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'bindings-node/pkg/package.json'), 'utf8'));
   assert.ok(pkg.repository && pkg.license === 'MIT OR Apache-2.0');
   for (const [sub, conditions] of Object.entries(pkg.exports)) {
     if (sub === './package.json') continue;
     const walk = (c) => (typeof c === 'string' ? [] : 'default' in c && typeof c.default === 'string' ? [c] : Object.values(c).flatMap(walk));
     for (const leaf of walk(conditions)) assert.ok(leaf.types, `${sub}: types beside ${leaf.default}`);
   }
-  const dts = readFileSync(join(ROOT, 'bindings-wasm/pkg/index.d.ts'), 'utf8');
+  const dts = readFileSync(join(ROOT, 'bindings-node/pkg/index.d.ts'), 'utf8');
   assert.ok(dts.includes('/// <reference lib="esnext.disposable" />'), 'Symbol.dispose in the types has its lib reference');
 
   // A fresh project, the tarball installed offline.
@@ -60,5 +60,5 @@ console.log('cjs', backend, wasm.backend, ev.type, ev.data.amount);
   writeFileSync(join(app, 'check.mts'), "import { WorldCardMerchant, type WorldCardEvent } from 'cardwire';\nimport * as w from 'cardwire/wasm';\nconst f = (e: WorldCardEvent) => (e.type === 'card_deposit' ? e.data.amount : undefined);\nvoid f; void WorldCardMerchant; void w.backend;\n");
   writeFileSync(join(app, 'check.cts'), "import cw = require('cardwire');\nconst b: 'native' | 'wasm' = cw.backend;\nvoid b;\n");
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [] }, files: ['check.mts', 'check.cts'] }));
-  execFileSync(process.execPath, [join(ROOT, 'bindings-wasm/node_modules/typescript/bin/tsc'), '-p', join(app, 'tsconfig.json')], { encoding: 'utf8' });
+  execFileSync(process.execPath, [join(ROOT, 'bindings-node/node_modules/typescript/bin/tsc'), '-p', join(app, 'tsconfig.json')], { encoding: 'utf8' });
 });

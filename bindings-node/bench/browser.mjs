@@ -5,7 +5,7 @@ const { base, browser, close } = await start();
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.log('page error:', String(e)));
-  await page.goto(`${base}/bindings-wasm/bench/bench.html`);
+  await page.goto(`${base}/bindings-node/bench/bench.html`);
   await page.waitForFunction(() => window.__bench, null, { timeout: 300_000 });
   const results = await page.evaluate(() => window.__bench);
   console.log(`Chromium ${browser.version()}`);

@@ -51,7 +51,7 @@ try {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/bindings-wasm/tests/browser/index.html`);
+  await page.goto(`${base}/bindings-node/tests/browser/index.html`);
   await page.waitForFunction(() => window.__results, null, { timeout: 120_000 });
   for (const r of await page.evaluate(() => window.__results)) {
     if (r.ok) passed++; else { failed++; console.log(`FAIL ${r.name}\n${r.error}`); }
@@ -123,7 +123,7 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
       const again = await browser.newPage();
       await again.goto(`${b.base}/examples/browser/index.html`);
       const second = await again.evaluate(async (blob) => {
-        const { CardReveal } = await import('/bindings-wasm/pkg/index.web.js');
+        const { CardReveal } = await import('/bindings-node/pkg/index.web.js');
         const r = CardReveal.start({ cardId: '1234567890123456' });
         try { r.open(blob); return 'opened'; } catch (e) { return e.code; }
       }, sealed[0]);

@@ -14,7 +14,7 @@ import * as cw from 'cardwire';
 import { ROOT, start } from '../browser/harness.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const HARNESS = join(ROOT, 'bindings-wasm');
+const HARNESS = join(ROOT, 'bindings-node');
 const OUT = join(ROOT, 'target/bundlers');
 const PKG = join(HARNESS, 'pkg');
 const key = (n) => readFile(join(ROOT, 'tests/vectors/keys', n), 'utf8');
