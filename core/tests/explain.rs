@@ -38,16 +38,16 @@ fn platform(strict: bool) -> Platform {
     } else {
         PssSaltPolicy::AutoDetect
     });
-    Platform::with_config(
+    Platform::new(
         vec![MerchantRecord {
             app_id: "app".into(),
             public_key: common::public_key("merchant_2048.spki.pem"),
             aes_key: AesKey::parse(AES).unwrap(),
         }],
         None,
-        config,
     )
     .unwrap()
+    .with_config(config)
 }
 
 fn request(key: &str, ts: u64, nonce: &str) -> (Headers, Vec<u8>) {

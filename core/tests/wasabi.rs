@@ -21,15 +21,13 @@ use serde_json::{json, Value};
 use common::code_of;
 
 fn merchant(private: &str, platform_pub: Option<&str>, config: MerchantConfig) -> Merchant {
-    Merchant::with_config(
-        MerchantKeys {
-            api_key: "wsb_test_api_key".into(),
-            private_key: common::private_key(private),
-            platform_public_key: platform_pub.map(common::public_key),
-        },
-        config,
-    )
+    Merchant::new(MerchantKeys {
+        api_key: "wsb_test_api_key".into(),
+        private_key: common::private_key(private),
+        platform_public_key: platform_pub.map(common::public_key),
+    })
     .unwrap()
+    .with_config(config)
 }
 
 fn padding(s: &str) -> RsaPadding {

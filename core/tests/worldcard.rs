@@ -38,7 +38,7 @@ mod vectors {
                     .with_window(WindowPolicy::Fixed(Window { tolerance_ms: w })),
             );
         }
-        Merchant::with_config(keys, config).unwrap()
+        Merchant::new(keys).unwrap().with_config(config)
     }
 
     fn check_webhook(name: &str, case: &Value, ev: &WebhookEvent) {
@@ -778,18 +778,18 @@ mod roundtrip {
             )
             .is_ok());
         // After ten minutes the nonce is forgotten (the timestamp window is what stops it then).
-        let relaxed = Platform::with_config(
+        let relaxed = Platform::new(
             vec![MerchantRecord {
                 app_id: APP.into(),
                 public_key: common::public_key("merchant_2048.spki.pem"),
                 aes_key: AesKey::parse(AES).unwrap(),
             }],
             None,
-            PlatformConfig::default().with_window(cardwire::Window {
-                tolerance_ms: 3_600_000,
-            }),
         )
-        .unwrap();
+        .unwrap()
+        .with_config(PlatformConfig::default().with_window(cardwire::Window {
+            tolerance_ms: 3_600_000,
+        }));
         assert_eq!(
             relaxed
                 .verify_request(
@@ -819,16 +819,16 @@ mod roundtrip {
             .1;
         let headers = common::headers(&case["headers"]);
         let body = case["body"].as_str().unwrap().as_bytes();
-        let strict = Platform::with_config(
+        let strict = Platform::new(
             vec![MerchantRecord {
                 app_id: APP.into(),
                 public_key: common::public_key("merchant_2048.spki.pem"),
                 aes_key: AesKey::parse(AES).unwrap(),
             }],
             None,
-            PlatformConfig::default().with_pss_salt(PssSaltPolicy::Strict32),
         )
-        .unwrap();
+        .unwrap()
+        .with_config(PlatformConfig::default().with_pss_salt(PssSaltPolicy::Strict32));
         let mut g = MemoryReplayGuard::default();
         assert_eq!(
             strict
@@ -1058,16 +1058,14 @@ mod roundtrip {
         assert_eq!(body["code"], 1001);
         assert_eq!(body["data"]["state"][0], "is required");
         // Off per client.
-        let lax = Merchant::with_config(
-            MerchantKeys {
-                app_id: APP.into(),
-                private_key: common::private_key("merchant_2048.pkcs8.pem"),
-                aes_key: AesKey::parse(AES).unwrap(),
-                platform_public_key: None,
-            },
-            worldcard::MerchantConfig::default().with_validation(false),
-        )
-        .unwrap();
+        let lax = Merchant::new(MerchantKeys {
+            app_id: APP.into(),
+            private_key: common::private_key("merchant_2048.pkcs8.pem"),
+            aes_key: AesKey::parse(AES).unwrap(),
+            platform_public_key: None,
+        })
+        .unwrap()
+        .with_config(worldcard::MerchantConfig::default().with_validation(false));
         assert!(lax
             .build_request(
                 &stamped("/api/v1/card/virtual/apply", &bad, "v4"),

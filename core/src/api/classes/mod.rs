@@ -406,7 +406,7 @@ impl Instance {
                     .with_validation(validate)
                     .with_delivery(delivery_config(&a)?)
                     .with_pss_salt(salt(a.opt_bool("strict_pss_salt")?));
-                Inner::WorldCardMerchant(worldcard::Merchant::with_config(keys, config)?)
+                Inner::WorldCardMerchant(worldcard::Merchant::new(keys)?.with_config(config))
             }
             "WorldCardPlatform" => {
                 let app_id = a.str("app_id")?;
@@ -419,11 +419,11 @@ impl Instance {
                     .with_pss_salt(salt(a.opt_bool("strict_pss_salt")?))
                     .with_validation(validate);
                 Inner::WorldCardPlatform(
-                    worldcard::Platform::with_config(
+                    worldcard::Platform::new(
                         vec![record],
                         opt_private("platform_private_key_pem")?,
-                        config,
-                    )?,
+                    )?
+                    .with_config(config),
                     app_id,
                 )
             }
@@ -464,7 +464,7 @@ impl Instance {
                     .with_field_padding(padding(pad.as_deref()))
                     .with_validation(validate)
                     .with_delivery(delivery_config(&a)?);
-                Inner::WasabiMerchant(wasabi::Merchant::with_config(keys, config)?)
+                Inner::WasabiMerchant(wasabi::Merchant::new(keys)?.with_config(config))
             }
             "WasabiPlatform" => Inner::WasabiPlatform(wasabi::Platform::new(
                 &a.str("api_key")?,

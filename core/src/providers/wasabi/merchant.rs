@@ -148,18 +148,34 @@ pub(crate) fn envelope_of(v: &Value) -> Result<(bool, i64, Option<String>)> {
 impl Merchant {
     /// With default settings.
     pub fn new(keys: MerchantKeys) -> Result<Self> {
-        Self::with_config(keys, MerchantConfig::default())
-    }
-
-    /// With settings.
-    pub fn with_config(keys: MerchantKeys, config: MerchantConfig) -> Result<Self> {
         check_header_token("api_key", &keys.api_key)?;
         Ok(Merchant {
             api_key: keys.api_key,
             private_key: keys.private_key,
             platform_public_key: keys.platform_public_key,
-            config,
+            config: MerchantConfig::default(),
         })
+    }
+
+    /// The same merchant with these settings.
+    #[must_use]
+    pub fn with_config(mut self, config: MerchantConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The same merchant with validation on or off (see [`MerchantConfig`]).
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.config.validate_requests = on;
+        self
+    }
+
+    /// The same merchant with these delivery settings (see [`MerchantConfig`]).
+    #[must_use]
+    pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
+        self.config.delivery = delivery;
+        self
     }
 
     fn platform_key(&self) -> Result<&RsaPublicKey> {

@@ -128,19 +128,35 @@ pub struct Merchant {
 impl Merchant {
     /// A merchant with the default settings.
     pub fn new(keys: MerchantKeys) -> Result<Self> {
-        Self::with_config(keys, MerchantConfig::default())
-    }
-
-    /// A merchant with the given settings.
-    pub fn with_config(keys: MerchantKeys, config: MerchantConfig) -> Result<Self> {
         check_header_token("app_id", &keys.app_id)?;
         Ok(Merchant {
             app_id: keys.app_id,
             private_key: keys.private_key,
             aes: AesGcmKey::new(&keys.aes_key),
             platform_public_key: keys.platform_public_key,
-            config,
+            config: MerchantConfig::default(),
         })
+    }
+
+    /// The same merchant with these settings.
+    #[must_use]
+    pub fn with_config(mut self, config: MerchantConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The same merchant with validation on or off (see [`MerchantConfig`]).
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.config.validate_requests = on;
+        self
+    }
+
+    /// The same merchant with these delivery settings (see [`MerchantConfig`]).
+    #[must_use]
+    pub fn with_delivery(mut self, delivery: DeliveryConfig) -> Self {
+        self.config.delivery = delivery;
+        self
     }
 
     /// The `X-App-Id`.

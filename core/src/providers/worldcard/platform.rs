@@ -116,24 +116,22 @@ impl Platform {
     /// A platform that knows `merchants` and signs webhooks with `private_key`
     /// (the WorldCard private key; `None` if this platform never signs webhooks).
     pub fn new(merchants: Vec<MerchantRecord>, private_key: Option<RsaPrivateKey>) -> Result<Self> {
-        Self::with_config(merchants, private_key, PlatformConfig::default())
-    }
-
-    /// Same, with settings.
-    pub fn with_config(
-        merchants: Vec<MerchantRecord>,
-        private_key: Option<RsaPrivateKey>,
-        config: PlatformConfig,
-    ) -> Result<Self> {
         let mut p = Platform {
             merchants: HashMap::new(),
             private_key,
-            config,
+            config: PlatformConfig::default(),
         };
         for m in merchants {
             p.add_merchant(m)?;
         }
         Ok(p)
+    }
+
+    /// The same platform with these settings.
+    #[must_use]
+    pub fn with_config(mut self, config: PlatformConfig) -> Self {
+        self.config = config;
+        self
     }
 
     /// Registers (or replaces) a merchant.
