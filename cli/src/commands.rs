@@ -113,7 +113,7 @@ pub fn explain(
         ("legacy", true) => worldcard_legacy::Platform::new(&creds.legacy_app_key, &creds.legacy_app_secret)
             .map_err(err)?
             .explain_request(&Received::body_only(&m.body).with_path(&path), now, &mut guard),
-        ("legacy", false) => worldcard_legacy::Client::new(&creds.legacy_app_key, &creds.legacy_app_secret)
+        ("legacy", false) => worldcard_legacy::Merchant::new(&creds.legacy_app_key, &creds.legacy_app_secret)
             .map_err(err)?
             .explain_webhook(&Received::body_only(&m.body), now),
         ("wasabi", true) => wasabi::Platform::new(
@@ -143,7 +143,7 @@ pub fn explain(
                 now,
                 &mut guard,
             ),
-        ("payca", false) => payca::Client::new(&creds.payca_client_id, &creds.payca_client_secret)
+        ("payca", false) => payca::Merchant::new(&creds.payca_client_id, &creds.payca_client_secret)
             .map_err(err)?
             .explain_webhook(&Received::new(&h, &m.body), now),
         (other, _) => return Err(Fail::msg(format!("explain knows worldcard, legacy, wasabi, pintopay and payca, not {other} (the gateway checks only X-API-KEY)"))),

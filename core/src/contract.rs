@@ -42,7 +42,7 @@
 //!     }
 //! }
 //!
-//! let client = cardwire::payca::Client::new("client-1", "secret-1")?;
+//! let client = cardwire::payca::Merchant::new("client-1", "secret-1")?;
 //! let platform = cardwire::payca::Platform::new("client-1", "secret-1")?;
 //! let mut rng = rand::rngs::OsRng;
 //! let hook = platform.sign_webhook(

@@ -107,7 +107,7 @@
 //! use cardwire::prelude::*;
 //! use cardwire::{worldcard_legacy, MemoryReplayGuard};
 //!
-//! let client = worldcard_legacy::Client::new("app-key", "sBOvCZZurSbbdJiA")?;
+//! let client = worldcard_legacy::Merchant::new("app-key", "sBOvCZZurSbbdJiA")?;
 //! let platform = worldcard_legacy::Platform::new("app-key", "sBOvCZZurSbbdJiA")?;
 //! let (now_ms, mut rng) = (1_764_000_000_000, rand::rngs::OsRng);
 //!

@@ -146,7 +146,7 @@ fn one_generic_receiver_serves_every_provider() {
         "signature_invalid",
     );
 
-    let legacy_c = worldcard_legacy::Client::new("k", "sBOvCZZurSbbdJiA").unwrap();
+    let legacy_c = worldcard_legacy::Merchant::new("k", "sBOvCZZurSbbdJiA").unwrap();
     let legacy_p = worldcard_legacy::Platform::new("k", "sBOvCZZurSbbdJiA").unwrap();
     webhook_contract(
         &legacy_p,
@@ -178,7 +178,7 @@ fn one_generic_receiver_serves_every_provider() {
         "decrypt_failed",
     );
 
-    let pc = payca::Client::new("client-1", "secret-1").unwrap();
+    let pc = payca::Merchant::new("client-1", "secret-1").unwrap();
     let ppl = payca::Platform::new("client-1", "secret-1").unwrap();
     webhook_contract(
         &ppl,
@@ -204,7 +204,7 @@ fn one_generic_request_round_trip_serves_every_provider() {
     // The send time defaults to now_ms, in the provider's unit (seconds).
     assert_eq!(v.timestamp, NOW_MS / 1000);
 
-    let lc = worldcard_legacy::Client::new("k", "sBOvCZZurSbbdJiA").unwrap();
+    let lc = worldcard_legacy::Merchant::new("k", "sBOvCZZurSbbdJiA").unwrap();
     let lp = worldcard_legacy::Platform::new("k", "sBOvCZZurSbbdJiA").unwrap();
     let v = request_contract(
         &lc,
@@ -231,7 +231,7 @@ fn one_generic_request_round_trip_serves_every_provider() {
     assert_eq!(v.payload["card_id"], "c-1");
     assert_eq!(v.payload["request_timestamp"], NOW_MS * 1000);
 
-    let pc = payca::Client::new("client-1", "secret-1").unwrap();
+    let pc = payca::Merchant::new("client-1", "secret-1").unwrap();
     let ppl = payca::Platform::new("client-1", "secret-1").unwrap();
     let v = request_contract(&pc, &ppl, Request::new("/v1/cards").method("GET"));
     assert!(v.is_null());

@@ -9,7 +9,7 @@
 
 mod common;
 
-use cardwire::payca::{self, status, Client, Event, FileUpload, Platform};
+use cardwire::payca::{self, status, Event, FileUpload, Merchant, Platform};
 use cardwire::prelude::*;
 use cardwire::{Error, MemoryReplayGuard};
 use serde_json::json;
@@ -20,7 +20,7 @@ use common::code_of;
 fn payca_webhook_vectors() {
     let cases = common::cases("payca");
     for (name, case) in &cases {
-        let c = Client::new(
+        let c = Merchant::new(
             case["client_id"].as_str().unwrap(),
             case["client_secret"].as_str().unwrap(),
         )
@@ -108,7 +108,7 @@ fn payca_webhook_vectors() {
 
 #[test]
 fn requests_are_framed_exactly() {
-    let c = Client::new("cid", "csecret").unwrap();
+    let c = Merchant::new("cid", "csecret").unwrap();
     let mut rng = common::rng();
     let r = c
         .build_request(
@@ -222,7 +222,7 @@ fn requests_are_framed_exactly() {
 
 #[test]
 fn multipart_uploads() {
-    let c = Client::new("cid", "csecret").unwrap();
+    let c = Merchant::new("cid", "csecret").unwrap();
     let mut rng = common::rng();
     let jpeg = [0xffu8, 0xd8, 0xff, 0x00, b'\r', b'\n', b'-', b'-'];
     let r = c
@@ -288,7 +288,7 @@ fn multipart_uploads() {
 
 #[test]
 fn errors_responses_and_platform() {
-    let c = Client::new("cid", "csecret").unwrap();
+    let c = Merchant::new("cid", "csecret").unwrap();
     let h: Headers = [("Retry-After", "7")].into();
     let body = br#"{"error":{"code":"ErrRateLimited","message":"slow down","details":null},"requestId":"req-42"}"#;
     let Error::Api(api) = c
@@ -428,7 +428,7 @@ fn errors_responses_and_platform() {
             .unwrap()
             .duplicate
     );
-    let ack = Client::webhook_ack();
+    let ack = Merchant::webhook_ack();
     assert_eq!(ack.status, 204);
     assert!(Platform::is_acknowledged(ack.status));
     assert_eq!(
@@ -457,7 +457,7 @@ fn cardholder_status_model() {
 /// `email.utils`), query strings validated like bodies, options before body.
 #[test]
 fn real_traffic_errors_queries_and_options() {
-    let c = Client::new("cid", "csecret").unwrap();
+    let c = Merchant::new("cid", "csecret").unwrap();
     for details in [
         json!({"limit": "must be at most 100"}),
         json!({"limit": ["must be at most 100"]}),

@@ -22,7 +22,7 @@ fn body(r: &cardwire::OutgoingResponse) -> Value {
 #[test]
 fn legacy_platform_answers_5001() {
     let mut rng = common::rng();
-    let c = worldcard_legacy::Client::new("app", "0123456789abcdef")
+    let c = worldcard_legacy::Merchant::new("app", "0123456789abcdef")
         .unwrap()
         .with_validation(false);
     let p = worldcard_legacy::Platform::new("app", "0123456789abcdef").unwrap();
@@ -50,7 +50,7 @@ fn legacy_platform_answers_5001() {
     let answer = worldcard_legacy::Platform::rejection(&Error::ValidationFailed { errors });
     assert_eq!(body(&answer)["status"], 5001);
     // and the client refuses the same payload by default
-    let strict = worldcard_legacy::Client::new("app", "0123456789abcdef").unwrap();
+    let strict = worldcard_legacy::Merchant::new("app", "0123456789abcdef").unwrap();
     assert_eq!(
         strict
             .build_request(
@@ -191,7 +191,7 @@ fn validation_is_on_by_default_and_off_per_call() {
         )
         .is_ok());
 
-    let l = worldcard_legacy::Client::new("app", "0123456789abcdef").unwrap();
+    let l = worldcard_legacy::Merchant::new("app", "0123456789abcdef").unwrap();
     let bad = json!({"merOrderNo": "M1", "cardNumber": "4000", "amount": "5"});
     assert_eq!(
         l.build_request(
@@ -263,7 +263,7 @@ fn validation_is_on_by_default_and_off_per_call() {
         )
         .is_ok());
 
-    let c = payca::Client::new("c", "s").unwrap();
+    let c = payca::Merchant::new("c", "s").unwrap();
     let req = |validate| cardwire::Request {
         path: "/v1/cards",
         payload: Some(Payload::Text("{}")),

@@ -156,9 +156,9 @@ mod shared_secret_and_wasabi {
     struct Others {
         ptp_m: pintopay::Merchant,
         ptp_p: pintopay::Platform,
-        payca: payca::Client,
+        payca: payca::Merchant,
         payca_p: payca::Platform,
-        legacy: worldcard_legacy::Client,
+        legacy: worldcard_legacy::Merchant,
         legacy_p: worldcard_legacy::Platform,
         wsb: wasabi::Merchant,
         wsb_p: wasabi::Platform,
@@ -170,9 +170,9 @@ mod shared_secret_and_wasabi {
         O.get_or_init(|| Others {
             ptp_m: pintopay::Merchant::new("k", "secret-123").unwrap(),
             ptp_p: pintopay::Platform::new("k", "secret-123").unwrap(),
-            payca: payca::Client::new("c", "s").unwrap(),
+            payca: payca::Merchant::new("c", "s").unwrap(),
             payca_p: payca::Platform::new("c", "s").unwrap(),
-            legacy: worldcard_legacy::Client::new("a", "0123456789abcdef").unwrap(),
+            legacy: worldcard_legacy::Merchant::new("a", "0123456789abcdef").unwrap(),
             legacy_p: worldcard_legacy::Platform::new("a", "0123456789abcdef").unwrap(),
             wsb: wasabi::Merchant::new(wasabi::MerchantKeys {
                 api_key: "w".into(),

@@ -63,9 +63,9 @@ fn pintopay_pair() -> (pintopay::Merchant, pintopay::Platform) {
     )
 }
 
-fn payca_pair() -> (payca::Client, payca::Platform) {
+fn payca_pair() -> (payca::Merchant, payca::Platform) {
     (
-        payca::Client::new("pc_client", "pc_secret").unwrap(),
+        payca::Merchant::new("pc_client", "pc_secret").unwrap(),
         payca::Platform::new("pc_client", "pc_secret").unwrap(),
     )
 }
@@ -125,7 +125,7 @@ proptest! {
     /// Legacy webhooks carry no send time: their body times are data too.
     #[test]
     fn legacy_body_times_never_refuse(t in "[0-9]{0,20}|[a-z -:]{0,20}") {
-        let c = worldcard_legacy::Client::new("ak", "legacy-secret-16").unwrap();
+        let c = worldcard_legacy::Merchant::new("ak", "legacy-secret-16").unwrap();
         let p = worldcard_legacy::Platform::new("ak", "legacy-secret-16").unwrap();
         let body = json!({"orderNo": "O1", "merOrderNo": "M1", "status": "2", "settleAmount": "10.00", "completeTime": t, "createTime": t});
         let hook = p.sign_webhook(&Notification::new("", &body), 0, &mut rng()).unwrap();

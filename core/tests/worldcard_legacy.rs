@@ -13,7 +13,7 @@ use cardwire::crypto::aes_ecb::AesEcbKey;
 use cardwire::crypto::md5_sign;
 use cardwire::exact_json::Object;
 use cardwire::prelude::*;
-use cardwire::worldcard_legacy::{self, Client, Event, ParamPlacement, Platform};
+use cardwire::worldcard_legacy::{self, Event, Merchant, ParamPlacement, Platform};
 use cardwire::{Error, MemoryReplayGuard};
 use serde_json::{json, Value};
 
@@ -78,7 +78,7 @@ fn legacy_vectors() {
                 }
             }
             "response" => {
-                let c = Client::new("k", case["secret"].as_str().unwrap()).unwrap();
+                let c = Merchant::new("k", case["secret"].as_str().unwrap()).unwrap();
                 let r = c
                     .open_response(
                         &Received::response(
@@ -104,7 +104,7 @@ fn legacy_vectors() {
                 }
             }
             "webhook" => {
-                let c = Client::new(
+                let c = Merchant::new(
                     case["app_key"].as_str().unwrap(),
                     case["secret"].as_str().unwrap(),
                 )
@@ -179,7 +179,7 @@ fn legacy_vectors() {
 #[test]
 fn both_sides_and_settings() {
     let secret = "sBOvCZZurSbbdJiA";
-    let c = Client::new("app-1", secret).unwrap();
+    let c = Merchant::new("app-1", secret).unwrap();
     let p = Platform::new("app-1", secret).unwrap();
     let mut rng = common::rng();
     // PIN on the secure endpoint is encrypted: the published AES example is the judge.
@@ -311,9 +311,9 @@ fn both_sides_and_settings() {
             .unwrap()
             .duplicate
     );
-    assert_eq!(Client::webhook_ack().body, b"ok");
+    assert_eq!(Merchant::webhook_ack().body, b"ok");
     assert!(Platform::is_acknowledged(200, b"ok\n"));
-    let other_app = Client::new("app-2", secret).unwrap();
+    let other_app = Merchant::new("app-2", secret).unwrap();
     assert_eq!(
         other_app
             .verify_webhook(&Received::body_only(&hook.body), 0, &mut g)
@@ -374,7 +374,7 @@ fn both_sides_and_settings() {
         .code(),
         "invalid_input"
     );
-    assert_eq!(Client::new("k", "").unwrap_err().code(), "invalid_key");
+    assert_eq!(Merchant::new("k", "").unwrap_err().code(), "invalid_key");
     // An appSecret that cannot key AES-ECB (not 16, 24 or 32 bytes) is
     // refused when the client is made, never later as ciphertext handed back.
     for odd in [
@@ -383,7 +383,7 @@ fn both_sides_and_settings() {
         "0123456789abcdef0",
     ] {
         assert_eq!(
-            Client::new("k", odd).unwrap_err().code(),
+            Merchant::new("k", odd).unwrap_err().code(),
             "invalid_key",
             "{odd}"
         );
@@ -417,7 +417,7 @@ fn both_sides_and_settings() {
 #[test]
 fn exact_numbers_and_document_limit() {
     let secret = "sBOvCZZurSbbdJiA";
-    let c = Client::new("app-1", secret).unwrap();
+    let c = Merchant::new("app-1", secret).unwrap();
     let p = Platform::new("app-1", secret).unwrap();
     let mut rng = common::rng();
     let r = c

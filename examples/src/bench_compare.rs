@@ -250,7 +250,7 @@ fn payca_verify(payload: &[u8], label: &str, rng: &mut rand_chacha::ChaCha20Rng)
     );
     let headers = hook.headers();
     let msg = Received::new(&headers, &hook.body);
-    let client = must("payca client", payca::Client::new("cid", "payca-secret"));
+    let client = must("payca client", payca::Merchant::new("cid", "payca-secret"));
     let mut g = MemoryReplayGuard::new(1);
     must(
         "payca verify_webhook",

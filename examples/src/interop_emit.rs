@@ -118,7 +118,7 @@ fn shared_secret_cases(
     let signed = pp.sign_webhook(&Notification::new("", &body).id("req-1"), 0, rng)?;
     cases.push(json!({"provider": "payca", "kind": "webhook", "secret": "pc_secret_Zq9!x", "headers": signed.headers,
                       "body": String::from_utf8(signed.body)?}));
-    let c = payca::Client::new("cid", "pc_secret_Zq9!x")?;
+    let c = payca::Merchant::new("cid", "pc_secret_Zq9!x")?;
     let file: Vec<u8> = (0u8..=255)
         .chain(b"\r\n--not-a-boundary\r\n".iter().copied())
         .collect();
@@ -137,7 +137,7 @@ fn shared_secret_cases(
                       "body_hex": cardwire::encoding::hex_encode(&up.body), "file_hex": cardwire::encoding::hex_encode(&file)}));
     // WorldCard legacy: hashlib must agree on the sign; cryptography must decrypt our AES-ECB.
     let lsecret = "owfwFkDnlCuiUTYzA1b2C3d4E5f6G7h8";
-    let lc = worldcard_legacy::Client::new("app-legacy", lsecret)?;
+    let lc = worldcard_legacy::Merchant::new("app-legacy", lsecret)?;
     let lreq = lc.build_request(&Request::new("/op/card/P/document").payload(&json!({"cardNumber": "5592", "idType": "PASSPORT", "faceImage": "aGVsbG8=", "limit": 5000, "flag": true})).timestamp(1_764_000_000_000).nonce("n-1"), 1_764_000_000_000, rng)?;
     cases.push(json!({"provider": "worldcard_legacy", "kind": "request", "secret": lsecret, "body": String::from_utf8(lreq.body)?,
                       "exclude": ["faceImage", "backImage"]}));

@@ -97,7 +97,7 @@ fn main() -> Res<()> {
     }
 
     println!("\n== PayCA: client credentials, HMAC-SHA256 webhooks ==");
-    let client = payca::Client::new("payca_demo", "payca-demo-secret")?;
+    let client = payca::Merchant::new("payca_demo", "payca-demo-secret")?;
     let pp = payca::Platform::new("payca_demo", "payca-demo-secret")?;
     let req = client.build_request(
         &Request {
@@ -159,7 +159,7 @@ fn main() -> Res<()> {
         "    client: webhook {:?}; may issue cards: {}; ack HTTP {}",
         ev.event,
         payca::status::can_issue_cards("pass_audit"),
-        payca::Client::webhook_ack().status
+        payca::Merchant::webhook_ack().status
     );
     let mut forged = hook.body.clone();
     forged.extend_from_slice(b" ");
@@ -173,7 +173,7 @@ fn main() -> Res<()> {
     }
 
     println!("\n== WorldCard legacy: MD5 over sorted params, AES-ECB ==");
-    let lc = worldcard_legacy::Client::new("legacy_demo_app", "sBOvCZZurSbbdJiA")?;
+    let lc = worldcard_legacy::Merchant::new("legacy_demo_app", "sBOvCZZurSbbdJiA")?;
     let lp = worldcard_legacy::Platform::new("legacy_demo_app", "sBOvCZZurSbbdJiA")?;
     let req = lc.build_request(
         &Request::new("/op/card/H/change/pin/secure")

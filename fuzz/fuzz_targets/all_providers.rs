@@ -17,8 +17,8 @@ const PUB: &str = include_str!("../../tests/vectors/keys/platform_1024.spki.pem"
 struct Clients {
     ptp: pintopay::Merchant,
     ptp_p: pintopay::Platform,
-    payca: payca::Client,
-    legacy: worldcard_legacy::Client,
+    payca: payca::Merchant,
+    legacy: worldcard_legacy::Merchant,
     wsb: wasabi::Merchant,
     gw: wasabi::Gateway,
 }
@@ -29,8 +29,8 @@ fn clients() -> Option<&'static Clients> {
         Some(Clients {
             ptp: pintopay::Merchant::new("k", "secret-123").ok()?,
             ptp_p: pintopay::Platform::new("k", "secret-123").ok()?,
-            payca: payca::Client::new("c", "s").ok()?,
-            legacy: worldcard_legacy::Client::new("a", "0123456789abcdef").ok()?,
+            payca: payca::Merchant::new("c", "s").ok()?,
+            legacy: worldcard_legacy::Merchant::new("a", "0123456789abcdef").ok()?,
             wsb: wasabi::Merchant::new(wasabi::MerchantKeys {
                 api_key: "w".into(),
                 private_key: RsaPrivateKey::parse(PRIV).ok()?,

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use cardwire::delivery::{ReplayGuard, Seen};
-use cardwire::payca::{Client, Platform};
+use cardwire::payca::{Merchant, Platform};
 use cardwire::prelude::*;
 use cardwire::Error;
 use cardwire_redis::{Outcome, RedisDeliveries, RedisReplayGuard, Reservation};
@@ -115,8 +115,8 @@ fn two_instances_one_decision_through_verify_webhook() {
             &mut rand::rngs::OsRng,
         )
         .unwrap();
-    let a = Client::new("payca_demo", "payca-demo-secret").unwrap();
-    let b = Client::new("payca_demo", "payca-demo-secret").unwrap();
+    let a = Merchant::new("payca_demo", "payca-demo-secret").unwrap();
+    let b = Merchant::new("payca_demo", "payca-demo-secret").unwrap();
     let mut guard_a = RedisReplayGuard::open(&server.url()).unwrap();
     let mut guard_b = RedisReplayGuard::open(&server.url()).unwrap();
     let first = a

@@ -37,14 +37,14 @@ use crate::{payca, pintopay, wasabi, worldcard, worldcard_legacy};
 enum Inner {
     WorldCardMerchant(worldcard::Merchant),
     WorldCardPlatform(worldcard::Platform, String),
-    WorldCardLegacy(worldcard_legacy::Client),
+    WorldCardLegacy(worldcard_legacy::Merchant),
     WorldCardLegacyPlatform(worldcard_legacy::Platform),
     WasabiMerchant(wasabi::Merchant),
     WasabiPlatform(wasabi::Platform),
     WasabiGateway(wasabi::Gateway),
     PinToPayMerchant(pintopay::Merchant),
     PinToPayPlatform(pintopay::Platform),
-    PayCaClient(payca::Client),
+    PayCaClient(payca::Merchant),
     PayCaPlatform(payca::Platform),
     #[cfg(feature = "reveal")]
     CardReveal(Mutex<crate::reveal::RevealKey>),
@@ -429,7 +429,7 @@ impl Instance {
             }
             "WorldCardLegacy" => {
                 let mut c =
-                    worldcard_legacy::Client::new(&a.str("app_key")?, &a.str("app_secret")?)?
+                    worldcard_legacy::Merchant::new(&a.str("app_key")?, &a.str("app_secret")?)?
                         .with_validation(validate)
                         .with_delivery(delivery_config(&a)?);
                 if a.opt_choice("params_in", &["body", "query"])?.as_deref() == Some("query") {
@@ -484,7 +484,7 @@ impl Instance {
                 &a.str("api_secret")?,
             )?),
             "PayCaClient" => Inner::PayCaClient(
-                payca::Client::new(&a.str("client_id")?, &a.str("client_secret")?)?
+                payca::Merchant::new(&a.str("client_id")?, &a.str("client_secret")?)?
                     .with_validation(validate)
                     .with_delivery(delivery_config(&a)?),
             ),
@@ -701,11 +701,11 @@ pub fn call_static(
             Ok(response_out(worldcard::Merchant::webhook_ack()))
         }
         ("WorldCardLegacy", "webhook_ack") => {
-            Ok(response_out(worldcard_legacy::Client::webhook_ack()))
+            Ok(response_out(worldcard_legacy::Merchant::webhook_ack()))
         }
         ("WasabiMerchant", "webhook_ack") => Ok(response_out(wasabi::Merchant::webhook_ack())),
         ("PinToPayMerchant", "webhook_ack") => Ok(response_out(pintopay::Merchant::webhook_ack())),
-        ("PayCaClient", "webhook_ack") => Ok(response_out(payca::Client::webhook_ack())),
+        ("PayCaClient", "webhook_ack") => Ok(response_out(payca::Merchant::webhook_ack())),
         ("WorldCardPlatform", "seal_error") => Ok(response_out(worldcard::Platform::seal_error(
             i64::try_from(a.uint("code")?).unwrap_or(i64::MAX),
             &a.str("message")?,

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-pub(super) fn client(c: &payca::Client, cx: &mut Call<'_, '_>) -> Result<Out> {
+pub(super) fn client(c: &payca::Merchant, cx: &mut Call<'_, '_>) -> Result<Out> {
     match cx.method.name {
         "build_request" => {
             let path = cx.a.str("path")?;

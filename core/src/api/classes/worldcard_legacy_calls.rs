@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-pub(super) fn client(c: &worldcard_legacy::Client, cx: &mut Call<'_, '_>) -> Result<Out> {
+pub(super) fn client(c: &worldcard_legacy::Merchant, cx: &mut Call<'_, '_>) -> Result<Out> {
     match cx.method.name {
         "build_request" => {
             let path = cx.a.str("path")?;

@@ -1,19 +1,19 @@
 //! PayCA: `x-client-id` / `x-client-secret` on every request, webhooks signed
 //! `x-signature: sha256=<hex>` = HMAC-SHA256(client secret, raw body).
 //!
-//! * [`Client`]: build requests (JSON, none, or multipart from the caller's
+//! * [`Merchant`]: build requests (JSON, none, or multipart from the caller's
 //!   bytes), open responses, verify webhooks, acknowledge with 204.
 //! * [`Platform`]: check a request's credentials, sign webhooks, render errors.
 //! * [`status`]: the cardholder status model.
 
-mod client;
 mod events;
+mod merchant;
 mod platform;
 pub mod rules;
 pub mod status;
 
-pub use client::{Client, FileUpload};
 pub use events::{Event, WebhookEvent};
+pub use merchant::{FileUpload, Merchant};
 pub use platform::Platform;
 
 /// `x-client-id`.

@@ -3,17 +3,17 @@
 //! sorted parameters plus `appSecret`; sensitive values AES/ECB/PKCS5 keyed
 //! by the `appSecret` bytes.
 //!
-//! * [`Client`]: build signed requests, open `{success, status, msg, data}`
+//! * [`Merchant`]: build signed requests, open `{success, status, msg, data}`
 //!   responses (decrypting the sensitive fields), verify webhooks.
 //! * [`Platform`]: verify requests, seal responses, sign webhooks.
 
-mod client;
 mod events;
+mod merchant;
 mod platform;
 pub mod rules;
 
-pub use client::{Client, ParamPlacement};
 pub use events::{retry_schedule, Event, RetrySchedule, WebhookEvent, RETRY_SCHEDULES};
+pub use merchant::{Merchant, ParamPlacement};
 pub use platform::Platform;
 
 use serde_json::Value;

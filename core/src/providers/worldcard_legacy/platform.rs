@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use super::client::{check_body_size, ecb_for};
+use super::merchant::{check_body_size, ecb_for};
 use super::{
     sign_exclusions, COMMON_PARAMS, REQUEST_ONLY_PARAMS, SENSITIVE_CARD_INFO, SENSITIVE_TOP,
 };

@@ -34,7 +34,7 @@ pub struct FileUpload<'a> {
 /// The PayCA client side. The secret is kept zeroized-on-drop and the HMAC
 /// key prepared once.
 #[derive(Clone)]
-pub struct Client {
+pub struct Merchant {
     client_id: String,
     client_secret: Zeroizing<String>,
     hmac: HmacKey,
@@ -42,9 +42,9 @@ pub struct Client {
     validate: bool,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for Merchant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        f.debug_struct("Merchant")
             .field("client_id", &self.client_id)
             .field("client_secret", &"[redacted]")
             .finish()
@@ -60,7 +60,7 @@ fn check_opaque(what: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-impl Client {
+impl Merchant {
     /// A client for `client_id` / `client_secret`.
     pub fn new(client_id: &str, client_secret: &str) -> Result<Self> {
         check_header_token("client_id", client_id)?;
@@ -69,7 +69,7 @@ impl Client {
                 "client secret must be non-empty header text",
             ));
         }
-        Ok(Client {
+        Ok(Merchant {
             client_id: client_id.to_owned(),
             client_secret: Zeroizing::new(client_secret.to_owned()),
             hmac: HmacKey::new(client_secret.as_bytes())?,
@@ -379,7 +379,7 @@ impl Client {
     }
 }
 
-impl RequestBuilder for Client {
+impl RequestBuilder for Merchant {
     /// A JSON (or body-less) request: `path` (a template under `/v1/`,
     /// `path_params` filling it), `method`, `query`, `idempotency_key`,
     /// `request_id`. PayCA signs nothing and stamps nothing: `now_ms` and
@@ -394,7 +394,7 @@ impl RequestBuilder for Client {
     }
 }
 
-impl ResponseOpener for Client {
+impl ResponseOpener for Merchant {
     /// 2xx → the JSON body (`null` when empty, as for 204);
     /// `{"error":{code,message,details},"requestId"}` → `api_error` with the
     /// code, message, status, request id, field errors from `details`,
@@ -406,7 +406,7 @@ impl ResponseOpener for Client {
     }
 }
 
-impl WebhookReceiver for Client {
+impl WebhookReceiver for Merchant {
     type Event = Event;
 
     /// Verifies a webhook and records it in `guard`: `x-signature:
@@ -430,11 +430,11 @@ impl WebhookReceiver for Client {
 
     /// 204 No Content (documented).
     fn webhook_ack(&self) -> OutgoingResponse {
-        Client::webhook_ack()
+        Merchant::webhook_ack()
     }
 }
 
-impl Client {
+impl Merchant {
     /// The acknowledgement: 204 No Content (documented).
     pub fn webhook_ack() -> OutgoingResponse {
         OutgoingResponse {

@@ -40,7 +40,7 @@ pub enum ParamPlacement {
 
 /// The legacy client. The `appSecret` signs and keys AES-ECB; it is never sent.
 #[derive(Clone)]
-pub struct Client {
+pub struct Merchant {
     app_key: String,
     app_secret: Zeroizing<String>,
     ecb: AesEcbKey,
@@ -49,9 +49,9 @@ pub struct Client {
     validate: bool,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for Merchant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        f.debug_struct("Merchant")
             .field("app_key", &self.app_key)
             .field("app_secret", &"[redacted]")
             .field("placement", &self.placement)
@@ -99,7 +99,7 @@ pub(crate) fn check_body_size(path: &str, len: usize) -> Result<()> {
     Ok(())
 }
 
-impl Client {
+impl Merchant {
     /// A client for `app_key` / `app_secret`. The secret must be 16, 24 or
     /// 32 bytes (it keys AES-ECB): anything else is `invalid_key`.
     pub fn new(app_key: &str, app_secret: &str) -> Result<Self> {
@@ -107,7 +107,7 @@ impl Client {
         if app_secret.is_empty() {
             return Err(Error::invalid_key("appSecret is empty"));
         }
-        Ok(Client {
+        Ok(Merchant {
             app_key: app_key.to_owned(),
             app_secret: Zeroizing::new(app_secret.to_owned()),
             ecb: ecb_for(app_secret)?,
@@ -326,7 +326,7 @@ impl Client {
     }
 }
 
-impl RequestBuilder for Client {
+impl RequestBuilder for Merchant {
     /// Builds a signed POST to `path` (`/api/card/...`, `/op/card/...`,
     /// `/api/v1/legacy/tf/v4/...`). The payload must be a JSON object without
     /// the common parameters (cardwire adds them). Bytes and text keep every
@@ -358,7 +358,7 @@ impl RequestBuilder for Client {
     }
 }
 
-impl ResponseOpener for Client {
+impl ResponseOpener for Merchant {
     /// Opens `{success, status, msg, data}`: `status = 200` → `data` with the
     /// sensitive fields decrypted (amounts as exact decimal strings); any
     /// other status → `api_error` carrying it, with `outcome_unknown` on
@@ -372,7 +372,7 @@ impl ResponseOpener for Client {
     }
 }
 
-impl WebhookReceiver for Client {
+impl WebhookReceiver for Merchant {
     type Event = Event;
 
     /// Verifies a legacy webhook and records it in `guard`. `sign` is
@@ -399,6 +399,6 @@ impl WebhookReceiver for Client {
 
     /// HTTP 200, plain-text `ok`.
     fn webhook_ack(&self) -> OutgoingResponse {
-        Client::webhook_ack()
+        Merchant::webhook_ack()
     }
 }
