@@ -34,3 +34,8 @@ def test_sign_requests() -> None:
     out = run(["examples/python/sign_requests.py"])
     assert "gateway: GET /api/v1/work-orders/?pageNum=1" in out
     assert "refused before sending: {'amount': ['must be at least 10']}" in out
+
+
+def test_typed_events() -> None:
+    out = run(["examples/python/typed_events.py"])
+    assert out.strip() == "card_deposit 25.00", out

@@ -226,8 +226,35 @@
 //! # Ok::<(), cardwire::Error>(())
 //! ```
 //!
-//! PayCA: see the [`contract`] module's example (one receiver for every
-//! provider, run on PayCA webhooks).
+//! PayCA: a request with client credentials; a signed webhook verified, then
+//! its redelivery acknowledged as a duplicate. (The [`contract`] module's
+//! example runs one generic receiver on PayCA webhooks.)
+//!
+//! ```
+//! use cardwire::prelude::*;
+//! use cardwire::{payca, MemoryReplayGuard};
+//!
+//! let merchant = payca::Merchant::new("client-1", "secret-1")?;
+//! let platform = payca::Platform::new("client-1", "secret-1")?;
+//! let (now_ms, mut rng) = (1_764_000_000_000, rand::rngs::OsRng);
+//!
+//! let req = merchant.build_request(&Request::new("/v1/cards").method("GET"), now_ms, &mut rng)?;
+//! assert_eq!((req.method.as_str(), req.path.as_str()), ("GET", "/v1/cards"));
+//! let headers = Headers::from(req.headers.clone());
+//! platform.verify_request(&Received::new(&headers, &req.body), now_ms, &mut MemoryReplayGuard::default())?;
+//!
+//! let hook = platform.sign_webhook(
+//!     &Notification::new("card_transaction", r#"{"id":"t-1","cardId":"c-1","status":"settled"}"#),
+//!     now_ms,
+//!     &mut rng,
+//! )?;
+//! let headers = Headers::from(hook.headers);
+//! let mut store = MemoryReplayGuard::default();
+//! let first = merchant.verify_webhook(&Received::new(&headers, &hook.body), now_ms, &mut store)?;
+//! let again = merchant.verify_webhook(&Received::new(&headers, &hook.body), now_ms, &mut store)?;
+//! assert_eq!((first.event_type.as_str(), first.duplicate, again.duplicate), ("card_transaction", false, true));
+//! # Ok::<(), cardwire::Error>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![cfg_attr(

@@ -24,6 +24,65 @@ from ._aliases import (
     PreparedResponse as PreparedResponse,
     PreparedWebhook as PreparedWebhook,
     PreparedDecrypt as PreparedDecrypt,
+    OtherEvent as OtherEvent,
+    WorldCardCardOpenData as WorldCardCardOpenData,
+    WorldCardCardOpenEvent as WorldCardCardOpenEvent,
+    WorldCardCardDepositData as WorldCardCardDepositData,
+    WorldCardCardDepositEvent as WorldCardCardDepositEvent,
+    WorldCardCardCloseData as WorldCardCardCloseData,
+    WorldCardCardCloseEvent as WorldCardCardCloseEvent,
+    WorldCardCardStatusChangeData as WorldCardCardStatusChangeData,
+    WorldCardCardStatusChangeEvent as WorldCardCardStatusChangeEvent,
+    WorldCardCardBillingData as WorldCardCardBillingData,
+    WorldCardCardBillingEvent as WorldCardCardBillingEvent,
+    WorldCardCard3dsData as WorldCardCard3dsData,
+    WorldCardCard3dsEvent as WorldCardCard3dsEvent,
+    WorldCardCardKycData as WorldCardCardKycData,
+    WorldCardCardKycEvent as WorldCardCardKycEvent,
+    WorldCardEvent as WorldCardEvent,
+    LegacyTopUpData as LegacyTopUpData,
+    LegacyTopUpEvent as LegacyTopUpEvent,
+    LegacyKycData as LegacyKycData,
+    LegacyKycEvent as LegacyKycEvent,
+    LegacyBillData as LegacyBillData,
+    LegacyBillEvent as LegacyBillEvent,
+    LegacyCloseData as LegacyCloseData,
+    LegacyCloseEvent as LegacyCloseEvent,
+    LegacyOtpData as LegacyOtpData,
+    LegacyOtpEvent as LegacyOtpEvent,
+    LegacyVirtualPData as LegacyVirtualPData,
+    LegacyVirtualPEvent as LegacyVirtualPEvent,
+    LegacyOobEvent as LegacyOobEvent,
+    LegacyTransferOrderData as LegacyTransferOrderData,
+    LegacyTransferOrderEvent as LegacyTransferOrderEvent,
+    LegacyEvent as LegacyEvent,
+    WasabiCardHolderData as WasabiCardHolderData,
+    WasabiCardHolderEvent as WasabiCardHolderEvent,
+    WasabiCardHolderChangeEmailData as WasabiCardHolderChangeEmailData,
+    WasabiCardHolderChangeEmailEvent as WasabiCardHolderChangeEmailEvent,
+    WasabiCardTransactionData as WasabiCardTransactionData,
+    WasabiCardTransactionEvent as WasabiCardTransactionEvent,
+    WasabiWorkData as WasabiWorkData,
+    WasabiWorkEvent as WasabiWorkEvent,
+    WasabiWalletTransactionData as WasabiWalletTransactionData,
+    WasabiWalletTransactionEvent as WasabiWalletTransactionEvent,
+    WasabiWalletTransactionV2Data as WasabiWalletTransactionV2Data,
+    WasabiWalletTransactionV2Event as WasabiWalletTransactionV2Event,
+    WasabiCardAuthTransactionData as WasabiCardAuthTransactionData,
+    WasabiCardAuthTransactionEvent as WasabiCardAuthTransactionEvent,
+    WasabiCardFeePatchData as WasabiCardFeePatchData,
+    WasabiCardFeePatchEvent as WasabiCardFeePatchEvent,
+    WasabiCard3dsData as WasabiCard3dsData,
+    WasabiCard3dsEvent as WasabiCard3dsEvent,
+    WasabiPhysicalCardData as WasabiPhysicalCardData,
+    WasabiPhysicalCardEvent as WasabiPhysicalCardEvent,
+    WasabiEvent as WasabiEvent,
+    PayCaCardTransactionEvent as PayCaCardTransactionEvent,
+    PayCaAccountTransactionEvent as PayCaAccountTransactionEvent,
+    PayCaCardholderStatusData as PayCaCardholderStatusData,
+    PayCaCardholderStatusEvent as PayCaCardholderStatusEvent,
+    PayCaEvent as PayCaEvent,
+    PinToPayEvent as PinToPayEvent,
 )
 
 class CardwireError(Exception):
@@ -64,8 +123,8 @@ class WorldCardMerchant:
     def open_response(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Opened: ...
     def decrypt_field(self, value: str) -> str: ...
     def encrypt_field(self, value: str, *, random: bytes | None = None) -> str: ...
-    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
-    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
+    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> WorldCardEvent: ...
+    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> WorldCardEvent: ...
     @staticmethod
     def webhook_ack() -> Response: ...
 
@@ -90,8 +149,8 @@ class WorldCardLegacy:
     def open_response(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Opened: ...
     def decrypt_field(self, value: str) -> str: ...
     def encrypt_field(self, value: str) -> str: ...
-    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
-    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
+    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> LegacyEvent: ...
+    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> LegacyEvent: ...
     @staticmethod
     def webhook_ack() -> Response: ...
 
@@ -123,8 +182,8 @@ class WasabiMerchant:
     async def decrypt_field_async(self, value: str) -> str: ...
     def open_sensitive(self, data: Any) -> Any: ...
     async def open_sensitive_async(self, data: Any) -> Any: ...
-    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
-    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
+    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> WasabiEvent: ...
+    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> WasabiEvent: ...
     @staticmethod
     def webhook_ack() -> Response: ...
 
@@ -160,8 +219,8 @@ class PinToPayMerchant:
     def __init__(self, api_key: str, api_secret: str, *, validate: bool | None = None, retention_ms: int | None = None, store: ReplayStore | None = None) -> None: ...
     def build_request(self, path: str, payload: Payload | None = None, *, timestamp_us: int | None = None, now_ms: int | None = None, idempotency_key: str | None = None, random: bytes | None = None, validate: bool | None = None) -> Request: ...
     def open_response(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Opened: ...
-    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
-    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
+    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> PinToPayEvent: ...
+    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> PinToPayEvent: ...
     @staticmethod
     def webhook_ack() -> Response: ...
 
@@ -179,8 +238,8 @@ class PayCaClient:
     def upload_cardholder_file(self, filename: str, content_type: str, bytes: bytes, *, idempotency_key: str | None = None, random: bytes | None = None) -> Request: ...
     def upload_kyc_document(self, user_id: str, filename: str, content_type: str, bytes: bytes, document_type: str, *, idempotency_key: str | None = None, random: bytes | None = None) -> Request: ...
     def open_response(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Opened: ...
-    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
-    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Event: ...
+    def verify_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> PayCaEvent: ...
+    def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> PayCaEvent: ...
     @staticmethod
     def webhook_ack() -> Response: ...
 
@@ -265,4 +324,63 @@ __all__ = [
     "PreparedResponse",
     "PreparedWebhook",
     "PreparedDecrypt",
+    "OtherEvent",
+    "WorldCardCardOpenData",
+    "WorldCardCardOpenEvent",
+    "WorldCardCardDepositData",
+    "WorldCardCardDepositEvent",
+    "WorldCardCardCloseData",
+    "WorldCardCardCloseEvent",
+    "WorldCardCardStatusChangeData",
+    "WorldCardCardStatusChangeEvent",
+    "WorldCardCardBillingData",
+    "WorldCardCardBillingEvent",
+    "WorldCardCard3dsData",
+    "WorldCardCard3dsEvent",
+    "WorldCardCardKycData",
+    "WorldCardCardKycEvent",
+    "WorldCardEvent",
+    "LegacyTopUpData",
+    "LegacyTopUpEvent",
+    "LegacyKycData",
+    "LegacyKycEvent",
+    "LegacyBillData",
+    "LegacyBillEvent",
+    "LegacyCloseData",
+    "LegacyCloseEvent",
+    "LegacyOtpData",
+    "LegacyOtpEvent",
+    "LegacyVirtualPData",
+    "LegacyVirtualPEvent",
+    "LegacyOobEvent",
+    "LegacyTransferOrderData",
+    "LegacyTransferOrderEvent",
+    "LegacyEvent",
+    "WasabiCardHolderData",
+    "WasabiCardHolderEvent",
+    "WasabiCardHolderChangeEmailData",
+    "WasabiCardHolderChangeEmailEvent",
+    "WasabiCardTransactionData",
+    "WasabiCardTransactionEvent",
+    "WasabiWorkData",
+    "WasabiWorkEvent",
+    "WasabiWalletTransactionData",
+    "WasabiWalletTransactionEvent",
+    "WasabiWalletTransactionV2Data",
+    "WasabiWalletTransactionV2Event",
+    "WasabiCardAuthTransactionData",
+    "WasabiCardAuthTransactionEvent",
+    "WasabiCardFeePatchData",
+    "WasabiCardFeePatchEvent",
+    "WasabiCard3dsData",
+    "WasabiCard3dsEvent",
+    "WasabiPhysicalCardData",
+    "WasabiPhysicalCardEvent",
+    "WasabiEvent",
+    "PayCaCardTransactionEvent",
+    "PayCaAccountTransactionEvent",
+    "PayCaCardholderStatusData",
+    "PayCaCardholderStatusEvent",
+    "PayCaEvent",
+    "PinToPayEvent",
 ]

@@ -2,7 +2,7 @@
 """Type aliases for the values cardwire takes."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal, Protocol, TypedDict, Union
 
 Payload = Union[Mapping[str, Any], Sequence[Any], str, bytes]
@@ -112,4 +112,418 @@ class StatusModel(TypedDict):
     final_states: list[str]
     transitions: Any
 
-__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt"]
+class _EventBase(Protocol):
+    """What every verified webhook has (the runtime object is `cardwire.Event`)."""
+    @property
+    def raw(self) -> Any: ...
+    @property
+    def duplicate(self) -> bool: ...
+    @property
+    def delivery_key(self) -> str: ...
+    @property
+    def retention_ms(self) -> int: ...
+    @property
+    def delivery_id(self) -> str | None: ...
+    @property
+    def timestamp_ms(self) -> int | None: ...
+    @property
+    def business_key(self) -> str | None: ...
+    def __getitem__(self, key: str, /) -> Any: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __len__(self) -> int: ...
+
+class OtherEvent(_EventBase, Protocol):
+    """An event type the documents do not describe: its raw payload."""
+    @property
+    def type(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+class WorldCardCardOpenData(TypedDict, total=False):
+    card_id: str
+    merchant_card_id: str
+    card_number: str
+    status: int
+    amount: str
+    currency: str
+    create_time: str
+    complete_time: str
+    failure_reason: str
+
+class WorldCardCardOpenEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_open"]: ...
+    @property
+    def data(self) -> WorldCardCardOpenData: ...
+
+class WorldCardCardDepositData(TypedDict, total=False):
+    transaction_id: str
+    merchant_transaction_id: str
+    card_id: str
+    amount: str
+    settle_amount: str
+    currency: str
+    status: int
+    create_time: str
+    complete_time: str
+    failure_reason: str
+
+class WorldCardCardDepositEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_deposit"]: ...
+    @property
+    def data(self) -> WorldCardCardDepositData: ...
+
+class WorldCardCardCloseData(TypedDict, total=False):
+    card_id: str
+    merchant_card_id: str
+    card_number: str
+    card_status: str
+    amount: str
+    currency: str
+    complete_time: str
+
+class WorldCardCardCloseEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_close"]: ...
+    @property
+    def data(self) -> WorldCardCardCloseData: ...
+
+class WorldCardCardStatusChangeData(TypedDict, total=False):
+    card_id: str
+    merchant_card_id: str
+    card_number: str
+    card_status: str
+    change_time: str
+
+class WorldCardCardStatusChangeEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_status_change"]: ...
+    @property
+    def data(self) -> WorldCardCardStatusChangeData: ...
+
+class WorldCardCardBillingData(TypedDict, total=False):
+    transaction_id: str
+    card_id: str
+    card_type_id: int
+    transaction_time: str
+    transaction_type: str
+    transaction_status: str
+    result_code: str
+    fail_reason: str
+    transaction_amount: str
+    transaction_currency: str
+    billing_amount: str
+    billing_currency: str
+    auth_code: str
+    merchant_name: str
+    merchant_country: str
+    merchant_city: str
+    mcc: str
+    description: str
+
+class WorldCardCardBillingEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_billing"]: ...
+    @property
+    def data(self) -> WorldCardCardBillingData: ...
+
+class WorldCardCard3dsData(TypedDict, total=False):
+    card_id: str
+    currency: str
+    amount: str
+    otp: str
+    detail: str
+    business_type: str
+    expires_at: str
+    url: str
+
+class WorldCardCard3dsEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_3ds"]: ...
+    @property
+    def data(self) -> WorldCardCard3dsData: ...
+
+class WorldCardCardKycData(TypedDict, total=False):
+    card_id: str
+    merchant_card_id: str
+    card_type: str
+    status: int
+    retry_allowed: bool
+    reason: str
+    reviewed_at: str
+
+class WorldCardCardKycEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_kyc"]: ...
+    @property
+    def data(self) -> WorldCardCardKycData: ...
+
+WorldCardEvent = Union[WorldCardCardOpenEvent, WorldCardCardDepositEvent, WorldCardCardCloseEvent, WorldCardCardStatusChangeEvent, WorldCardCardBillingEvent, WorldCardCard3dsEvent, WorldCardCardKycEvent, OtherEvent]
+
+class LegacyTopUpData(TypedDict, total=False):
+    orderNo: str
+    merOrderNo: str
+    status: Union[str, int]
+    settleAmount: str
+    completeTime: str
+    createTime: str
+    ext: Any
+
+class LegacyTopUpEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["top_up"]: ...
+    @property
+    def data(self) -> LegacyTopUpData: ...
+
+class LegacyKycData(TypedDict, total=False):
+    orderNo: str
+    merOrderNo: str
+    cardNumber: str
+    status: Union[str, int]
+    completeTime: str
+    createTime: str
+    ext: Any
+    failReason: str
+
+class LegacyKycEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["kyc"]: ...
+    @property
+    def data(self) -> LegacyKycData: ...
+
+class LegacyBillData(TypedDict, total=False):
+    recordNo: str
+    transType: str
+    transStatus: str
+    localCurrencyAmt: str
+    localCurrency: str
+    transCurrencyAmt: str
+    transCurrency: str
+    occurTime: str
+
+class LegacyBillEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["bill"]: ...
+    @property
+    def data(self) -> LegacyBillData: ...
+
+class LegacyCloseData(TypedDict, total=False):
+    recordNo: str
+    localCurrencyAmt: str
+    localCurrency: str
+    transCurrencyAmt: str
+    occurTime: str
+
+class LegacyCloseEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["close"]: ...
+    @property
+    def data(self) -> LegacyCloseData: ...
+
+class LegacyOtpData(TypedDict, total=False):
+    otp: str
+    cardNo: str
+    transactionCurrency: str
+    transactionAmount: str
+
+class LegacyOtpEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["otp"]: ...
+    @property
+    def data(self) -> LegacyOtpData: ...
+
+class LegacyVirtualPData(TypedDict, total=False):
+    kind: str
+    data: dict[str, Any]
+
+class LegacyVirtualPEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["virtual_p"]: ...
+    @property
+    def data(self) -> LegacyVirtualPData: ...
+
+class LegacyOobEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["oob"]: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+class LegacyTransferOrderData(TypedDict, total=False):
+    orderNo: str
+    merOrderNo: str
+    status: Union[str, int]
+    account: str
+    targetAmount: Union[str, int]
+    targetCurrency: str
+    sourceAmount: Union[str, int]
+    sourceCurrency: str
+    fixedFee: Union[str, int]
+    proRatedFee: Union[str, int]
+    ext: Any
+
+class LegacyTransferOrderEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["transfer_order"]: ...
+    @property
+    def data(self) -> LegacyTransferOrderData: ...
+
+LegacyEvent = Union[LegacyTopUpEvent, LegacyKycEvent, LegacyBillEvent, LegacyCloseEvent, LegacyOtpEvent, LegacyVirtualPEvent, LegacyOobEvent, LegacyTransferOrderEvent, OtherEvent]
+
+class WasabiCardHolderData(TypedDict, total=False):
+    holderId: Union[str, int]
+    status: str
+    description: str
+
+class WasabiCardHolderEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_holder"]: ...
+    @property
+    def data(self) -> WasabiCardHolderData: ...
+
+class WasabiCardHolderChangeEmailData(TypedDict, total=False):
+    holderId: Union[str, int]
+    status: str
+
+class WasabiCardHolderChangeEmailEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_holder_change_email"]: ...
+    @property
+    def data(self) -> WasabiCardHolderChangeEmailData: ...
+
+class WasabiCardTransactionData(TypedDict, total=False):
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Union[str, int]
+    fee: Union[str, int]
+    type: str
+    status: str
+    transactionTime: int
+
+class WasabiCardTransactionEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_transaction"]: ...
+    @property
+    def data(self) -> WasabiCardTransactionData: ...
+
+class WasabiWorkData(TypedDict, total=False):
+    orderNo: str
+    status: str
+
+class WasabiWorkEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["work"]: ...
+    @property
+    def data(self) -> WasabiWorkData: ...
+
+class WasabiWalletTransactionData(TypedDict, total=False):
+    orderNo: str
+    status: str
+    amount: Union[str, int]
+
+class WasabiWalletTransactionEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["wallet_transaction"]: ...
+    @property
+    def data(self) -> WasabiWalletTransactionData: ...
+
+class WasabiWalletTransactionV2Data(TypedDict, total=False):
+    orderNo: str
+    status: str
+    amount: Union[str, int]
+
+class WasabiWalletTransactionV2Event(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["wallet_transaction_v2"]: ...
+    @property
+    def data(self) -> WasabiWalletTransactionV2Data: ...
+
+class WasabiCardAuthTransactionData(TypedDict, total=False):
+    tradeNo: str
+    cardNo: str
+    authorizedAmount: Union[str, int]
+    status: str
+    type: str
+
+class WasabiCardAuthTransactionEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_auth_transaction"]: ...
+    @property
+    def data(self) -> WasabiCardAuthTransactionData: ...
+
+class WasabiCardFeePatchData(TypedDict, total=False):
+    tradeNo: str
+    originTradeNo: str
+    amount: Union[str, int]
+    type: str
+    status: str
+
+class WasabiCardFeePatchEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_fee_patch"]: ...
+    @property
+    def data(self) -> WasabiCardFeePatchData: ...
+
+class WasabiCard3dsData(TypedDict, total=False):
+    tradeNo: str
+    cardNo: str
+    values: str
+    type: str
+    expirationTime: int
+
+class WasabiCard3dsEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_3ds"]: ...
+    @property
+    def data(self) -> WasabiCard3dsData: ...
+
+class WasabiPhysicalCardData(TypedDict, total=False):
+    cardNo: str
+    type: str
+    status: str
+
+class WasabiPhysicalCardEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["physical_card"]: ...
+    @property
+    def data(self) -> WasabiPhysicalCardData: ...
+
+WasabiEvent = Union[WasabiCardHolderEvent, WasabiCardHolderChangeEmailEvent, WasabiCardTransactionEvent, WasabiWorkEvent, WasabiWalletTransactionEvent, WasabiWalletTransactionV2Event, WasabiCardAuthTransactionEvent, WasabiCardFeePatchEvent, WasabiCard3dsEvent, WasabiPhysicalCardEvent, OtherEvent]
+
+class PayCaCardTransactionEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["card_transaction"]: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+class PayCaAccountTransactionEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["account_transaction"]: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+class PayCaCardholderStatusData(TypedDict, total=False):
+    cardholder_id: str
+    status: str
+    previous_status: str
+    description: str
+    timestamp: str
+
+class PayCaCardholderStatusEvent(_EventBase, Protocol):
+    @property
+    def type(self) -> Literal["cardholder_status"]: ...
+    @property
+    def data(self) -> PayCaCardholderStatusData: ...
+
+PayCaEvent = Union[PayCaCardTransactionEvent, PayCaAccountTransactionEvent, PayCaCardholderStatusEvent, OtherEvent]
+
+class PinToPayEvent(_EventBase, Protocol):
+    """A PinToPay webhook: the decrypted payload (`type` is PinToPay's own)."""
+    @property
+    def type(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent"]
