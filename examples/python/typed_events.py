@@ -22,10 +22,9 @@ def key(name: str) -> str:
 def credited(event: WorldCardEvent) -> str | None:
     """The amount a deposit credits, or None for any other event."""
     if event.type == "card_deposit":
-        # Narrowed: `event.data` is WorldCardCardDepositData (or an
-        # undocumented payload), so a typo in a key is a type error.
-        amount = event.data.get("amount")
-        return amount if isinstance(amount, str) else None
+        # Narrowed: `event.data` is WorldCardCardDepositData, so a typo in a
+        # key is a type error (mypy --strict checks this file).
+        return event.data.get("amount")
     return None
 
 

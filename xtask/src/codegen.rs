@@ -856,8 +856,8 @@ fn camel_upper(s: &str) -> String {
 /// The typed webhook events for Python, derived from the TypeScript ones
 /// ([`TS_EVENTS`], the one source): per documented event type a `TypedDict`
 /// of its `data` and a `Protocol` with `type` as a `Literal`, and per
-/// provider the union (`WorldCardEvent`, ...) that `verify_webhook` returns,
-/// ending with the undocumented case. Narrow with `if event.type == "…"`.
+/// provider the union of the documented events (`WorldCardEvent`, ...) that
+/// `verify_webhook` returns. Narrow with `if event.type == "…"`.
 fn python_events() -> (String, Vec<String>) {
     let mut out = String::from(
         "class _EventBase(Protocol):\n    \"\"\"What every verified webhook has (the runtime object is `cardwire.Event`).\"\"\"\n",
@@ -882,16 +882,24 @@ fn python_events() -> (String, Vec<String>) {
     let mut names = vec!["OtherEvent".to_owned()];
     let mut provider = String::new();
     let mut members: Vec<String> = Vec::new();
-    let finish =
-        |out: &mut String, provider: &str, members: &mut Vec<String>, names: &mut Vec<String>| {
-            if provider.is_empty() {
-                return;
-            }
-            members.push("OtherEvent".into());
-            let _ = writeln!(out, "{provider}Event = Union[{}]\n", members.join(", "));
-            names.push(format!("{provider}Event"));
-            members.clear();
-        };
+    let finish = |out: &mut String,
+                  provider: &str,
+                  members: &mut Vec<String>,
+                  names: &mut Vec<String>| {
+        if provider.is_empty() {
+            return;
+        }
+        // The documented events only: a member whose `type` is any `str`
+        // would stop `if event.type == "…"` from narrowing (mypy, pyright).
+        // An undocumented type still arrives, as it is: see `OtherEvent`.
+        let _ = writeln!(
+                out,
+                "# The documented events: `if event.type == \"...\"` narrows `data`. An\n# undocumented type arrives as it is (any `type`, `data` a dict): `OtherEvent`.\n{provider}Event = Union[{}]\n",
+                members.join(", ")
+            );
+        names.push(format!("{provider}Event"));
+        members.clear();
+    };
     for line in TS_EVENTS.lines() {
         let l = line.trim();
         if let Some(rest) = l.strip_prefix("export type ") {

@@ -259,7 +259,9 @@ class WorldCardCardKycEvent(_EventBase, Protocol):
     @property
     def data(self) -> WorldCardCardKycData: ...
 
-WorldCardEvent = Union[WorldCardCardOpenEvent, WorldCardCardDepositEvent, WorldCardCardCloseEvent, WorldCardCardStatusChangeEvent, WorldCardCardBillingEvent, WorldCardCard3dsEvent, WorldCardCardKycEvent, OtherEvent]
+# The documented events: `if event.type == "..."` narrows `data`. An
+# undocumented type arrives as it is (any `type`, `data` a dict): `OtherEvent`.
+WorldCardEvent = Union[WorldCardCardOpenEvent, WorldCardCardDepositEvent, WorldCardCardCloseEvent, WorldCardCardStatusChangeEvent, WorldCardCardBillingEvent, WorldCardCard3dsEvent, WorldCardCardKycEvent]
 
 class LegacyTopUpData(TypedDict, total=False):
     orderNo: str
@@ -368,7 +370,9 @@ class LegacyTransferOrderEvent(_EventBase, Protocol):
     @property
     def data(self) -> LegacyTransferOrderData: ...
 
-LegacyEvent = Union[LegacyTopUpEvent, LegacyKycEvent, LegacyBillEvent, LegacyCloseEvent, LegacyOtpEvent, LegacyVirtualPEvent, LegacyOobEvent, LegacyTransferOrderEvent, OtherEvent]
+# The documented events: `if event.type == "..."` narrows `data`. An
+# undocumented type arrives as it is (any `type`, `data` a dict): `OtherEvent`.
+LegacyEvent = Union[LegacyTopUpEvent, LegacyKycEvent, LegacyBillEvent, LegacyCloseEvent, LegacyOtpEvent, LegacyVirtualPEvent, LegacyOobEvent, LegacyTransferOrderEvent]
 
 class WasabiCardHolderData(TypedDict, total=False):
     holderId: Union[str, int]
@@ -490,7 +494,9 @@ class WasabiPhysicalCardEvent(_EventBase, Protocol):
     @property
     def data(self) -> WasabiPhysicalCardData: ...
 
-WasabiEvent = Union[WasabiCardHolderEvent, WasabiCardHolderChangeEmailEvent, WasabiCardTransactionEvent, WasabiWorkEvent, WasabiWalletTransactionEvent, WasabiWalletTransactionV2Event, WasabiCardAuthTransactionEvent, WasabiCardFeePatchEvent, WasabiCard3dsEvent, WasabiPhysicalCardEvent, OtherEvent]
+# The documented events: `if event.type == "..."` narrows `data`. An
+# undocumented type arrives as it is (any `type`, `data` a dict): `OtherEvent`.
+WasabiEvent = Union[WasabiCardHolderEvent, WasabiCardHolderChangeEmailEvent, WasabiCardTransactionEvent, WasabiWorkEvent, WasabiWalletTransactionEvent, WasabiWalletTransactionV2Event, WasabiCardAuthTransactionEvent, WasabiCardFeePatchEvent, WasabiCard3dsEvent, WasabiPhysicalCardEvent]
 
 class PayCaCardTransactionEvent(_EventBase, Protocol):
     @property
@@ -517,7 +523,9 @@ class PayCaCardholderStatusEvent(_EventBase, Protocol):
     @property
     def data(self) -> PayCaCardholderStatusData: ...
 
-PayCaEvent = Union[PayCaCardTransactionEvent, PayCaAccountTransactionEvent, PayCaCardholderStatusEvent, OtherEvent]
+# The documented events: `if event.type == "..."` narrows `data`. An
+# undocumented type arrives as it is (any `type`, `data` a dict): `OtherEvent`.
+PayCaEvent = Union[PayCaCardTransactionEvent, PayCaAccountTransactionEvent, PayCaCardholderStatusEvent]
 
 class PinToPayEvent(_EventBase, Protocol):
     """A PinToPay webhook: the decrypted payload (`type` is PinToPay's own)."""
