@@ -207,6 +207,7 @@ vectors: setup-python
 	$(PY) tests/gen/payca.py
 	$(PY) tests/gen/worldcard_legacy.py
 	$(PY) tests/gen/wasabi.py
+	$(PY) tests/gen/reveal.py
 
 bench-rust:
 	$(CARGO) bench -p cardwire --bench envelopes

@@ -254,3 +254,35 @@ fn provider_card_fields_are_picked_and_named_alike() {
         "invalid_input"
     );
 }
+
+/// tests/vectors/reveal/v1.json: sealed by Python `cryptography` following
+/// docs/reveal-format.md alone (tests/gen/reveal.py). A browser key made
+/// from the vector's randomness has the vector's public key and request id,
+/// and opens the sealed card, once.
+#[test]
+fn the_documented_format_vector_made_by_independent_code_opens() {
+    let p =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/reveal/v1.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let mut randomness = hex(&v, "browser_ikm");
+    randomness.extend(hex(&v, "request_id_random"));
+    let now = v["now_ms"].as_u64().unwrap();
+    let ttl = v["expires_at_ms"].as_u64().unwrap() - now;
+    let card_id = v["card_id"].as_str().unwrap();
+    let mut key = RevealKey::generate(card_id, now, ttl, &mut Fixed(randomness)).unwrap();
+    let req = key.request();
+    assert_eq!(req.public_key, v["browser_public_key"].as_str().unwrap());
+    assert_eq!(req.request_id, v["request_id"].as_str().unwrap());
+    let sealed = v["sealed"].as_str().unwrap();
+    let opened = key.open(sealed, now).unwrap();
+    assert_eq!(Value::Object(opened), v["fields"]);
+    assert_eq!(key.open(sealed, now).unwrap_err().code(), "replay_detected");
+    // The same bytes to a key for another card fail their tag.
+    let mut randomness = hex(&v, "browser_ikm");
+    randomness.extend(hex(&v, "request_id_random"));
+    let mut other = RevealKey::generate("card-other", now, ttl, &mut Fixed(randomness)).unwrap();
+    assert_eq!(
+        other.open(sealed, now).unwrap_err().code(),
+        "decrypt_failed"
+    );
+}

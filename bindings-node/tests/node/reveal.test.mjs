@@ -77,3 +77,23 @@ test('bad input: wrong-length key, another version, no card id', async () => {
   sealed[0] = 2;
   assert.throws(() => r.open(b64url(sealed)), { code: 'malformed_envelope' });
 });
+
+test('the documented format vector opens with @hpke/core, following docs/reveal-format.md alone', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const v = JSON.parse(readFileSync(fileURLToPath(new URL('../../../tests/vectors/reveal/v1.json', import.meta.url)), 'utf8'));
+  // The browser key: RFC 9180 DeriveKeyPair of its 32 random bytes.
+  const kp = await suite.kem.deriveKeyPair(new Uint8Array(Buffer.from(v.browser_ikm, 'hex')).buffer);
+  assert.equal(b64url(new Uint8Array(await suite.kem.serializePublicKey(kp.publicKey))), v.browser_public_key);
+  // The sealed text: Base64url without padding of version ‖ expiry (u64 BE) ‖ enc (32) ‖ ciphertext.
+  const blob = unb64url(v.sealed);
+  assert.equal(blob[0], 1);
+  assert.equal(new DataView(blob.buffer, blob.byteOffset).getBigUint64(1), BigInt(v.expires_at_ms));
+  const aad = blob.slice(0, 9);
+  assert.equal(Buffer.from(aad).toString('hex'), v.aad_hex);
+  assert.equal(Buffer.from(info(v.card_id, v.request_id)).toString('hex'), v.info_hex);
+  const recipient = await suite.createRecipientContext({ recipientKey: kp.privateKey, enc: blob.slice(9, 41), info: info(v.card_id, v.request_id) });
+  const plain = new TextDecoder().decode(await recipient.open(blob.slice(41), aad));
+  assert.equal(plain, v.plaintext);
+  assert.deepEqual(JSON.parse(plain), v.fields);
+});
