@@ -71,6 +71,55 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
   if (verify.stdout.trim() === 'verified') { passed++; console.log('ok cryptography verifies the request the WebCrypto key signed in Chromium'); }
   else { failed++; console.log(`FAIL cryptography verifies the request the WebCrypto key signed in Chromium\n${verify.stderr}`); }
 
+  // cardwire/reveal in Chromium, on a page that loads nothing else: WebCrypto
+  // only (no WebAssembly fetched), opens what the full package seals, once.
+  // The median open time is a measurement for BENCHMARKS.md, printed, never
+  // asserted.
+  {
+    const fetched = [];
+    const rp = await browser.newPage();
+    rp.on('request', (r) => fetched.push(r.url()));
+    await rp.goto(`${base}/bindings-node/tests/browser/blank.html`);
+    const { sealCardForBrowser } = await import('cardwire');
+    const fields = { pan: '4937241000003841', cvv: '123', expiry_month: '09', expiry_year: '29' };
+    const start = (n) => rp.evaluate(async (n) => {
+      const { CardReveal } = await import('/bindings-node/pkg/reveal.mjs');
+      window.__keys = [];
+      for (let i = 0; i < n; i++) window.__keys.push(await CardReveal.start({ cardId: `card-${i}` }));
+      return window.__keys.map((k) => [k.publicKey, k.requestId, k.cardId]);
+    }, n);
+    const seal = (keys) => keys.map(([pk, requestId, cardId]) => sealCardForBrowser(fields, pk, { cardId, requestId, expiresAtMs: Date.now() + 60_000 }));
+    const [once] = seal(await start(1));
+    const result = await rp.evaluate(async (sealed) => {
+      const first = await window.__keys[0].open(sealed);
+      let second;
+      try { await window.__keys[0].open(sealed); second = 'opened'; } catch (e) { second = e.code; }
+      return { first, second };
+    }, once);
+    // Timing: fresh keys made in the page, sealed in Node, opened in the page.
+    const blobs = seal(await start(61));
+    const times = await rp.evaluate(async (blobs) => {
+      const t = [];
+      for (let i = 0; i < blobs.length; i++) {
+        const s = performance.now();
+        await window.__keys[i].open(blobs[i]);
+        t.push(performance.now() - s);
+      }
+      return t.sort((a, b) => a - b);
+    }, blobs);
+    const median = times[Math.floor(times.length / 2)];
+    console.log(`bench cardwire/reveal open in Chromium: median ${median.toFixed(3)} ms over ${times.length} (min ${times[0].toFixed(3)}, max ${times[times.length - 1].toFixed(3)})`);
+    const wasm = fetched.filter((u) => u.endsWith('.wasm'));
+    const checks = [
+      ['cardwire/reveal in Chromium opens what the full package seals, once', JSON.stringify(result.first) === JSON.stringify(fields) && result.second === 'replay_detected'],
+      ['cardwire/reveal in Chromium fetches no WebAssembly', wasm.length === 0 && times.length === 61],
+    ];
+    for (const [name, ok] of checks) {
+      if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ result, wasm })}`); }
+    }
+    await rp.close();
+  }
+
   // The example page, served by each example back end (Rust, Node, Python):
   // revealed values on the page, nothing secret in its network traffic or
   // its JavaScript heap, a screenshot, and a blob from one page load that

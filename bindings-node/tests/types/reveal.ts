@@ -1,0 +1,21 @@
+// Compiled (not run) by the types test: the reveal-only entry's types.
+import { CardReveal, openSealed, CardwireError, DEFAULT_TTL_MS, type RevealRequest } from 'cardwire/reveal';
+
+async function show(sealedFromBackEnd: (r: RevealRequest) => Promise<string>): Promise<string | undefined> {
+  const reveal = await CardReveal.start({ cardId: 'card-1', ttlMs: DEFAULT_TTL_MS });
+  const request: RevealRequest = reveal.request();
+  try {
+    const fields: Record<string, string> = await reveal.open(await sealedFromBackEnd(request));
+    return fields.pan;
+  } catch (e) {
+    if (e instanceof CardwireError) return e.code;
+    throw e;
+  }
+}
+
+async function own(privateKey: CryptoKey, publicKey: Uint8Array): Promise<Record<string, string>> {
+  return openSealed({ privateKey, publicKey, cardId: 'c', requestId: 'r', sealed: 'AQ' });
+}
+
+void show;
+void own;
