@@ -9,6 +9,9 @@ import { chromium } from 'playwright-core';
 export const ROOT = normalize(join(fileURLToPath(new URL('.', import.meta.url)), '../../..'));
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.pem': 'text/plain', '.b64': 'text/plain', '.css': 'text/css' };
 
+/** The strict Content-Security-Policy the card reveal runs under. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+
 export async function start() {
   const server = http.createServer(async (req, res) => {
     const path = normalize(join(ROOT, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
@@ -18,7 +21,11 @@ export async function start() {
     }
     try {
       const data = await readFile(path);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(data);
+      const headers = { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' };
+      // Pages named *.csp.html are served under the strict policy the README
+      // gives for the card reveal: no inline script or style.
+      if (path.endsWith('.csp.html')) headers['Content-Security-Policy'] = CSP;
+      res.writeHead(200, headers).end(data);
     } catch {
       res.writeHead(404).end();
     }

@@ -4,7 +4,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, start } from './harness.mjs';
+import { CSP, ROOT, start } from './harness.mjs';
 
 // The example back ends, and the account keys and secrets they hold: none of
 // these may reach the page.
@@ -118,6 +118,66 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
       if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ result, wasm })}`); }
     }
     await rp.close();
+  }
+
+  // <cardwire-card>: revealed through its own fetchSealed (sealed here, in
+  // Node, as a back end would), masked until unmasked, copied with the
+  // Clipboard API, keyboard reachable, accessible (axe: no serious or
+  // critical violation), and gone from the DOM at its expiry; the card data
+  // never reaches an attribute, the light DOM, the URL or the console.
+  {
+    const { default: AxeBuilder } = await import('@axe-core/playwright');
+    const { sealCardForBrowser } = await import('cardwire');
+    const PAN = '4937241000003841';
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const cp = await context.newPage();
+    const logs = [];
+    cp.on('console', (m) => logs.push(m.text()));
+    await cp.exposeFunction('__seal', (req) => sealCardForBrowser(
+      { pan: PAN, cvv: '123', expiry_month: '09', expiry_year: '2029', cardholder: 'Zoë Müller' },
+      req.publicKey, { cardId: req.cardId, requestId: req.requestId, expiresAtMs: req.expiresAtMs },
+    ));
+    // The page runs under the strict policy (served with the header), its
+    // script from a file; `ready` fired before the page's listener existed.
+    const response = await cp.goto(`${base}/bindings-node/tests/browser/card.csp.html`);
+    const csp = response.headers()['content-security-policy'];
+    await cp.waitForFunction(() => window.__ready === true);
+    const card = cp.locator('cardwire-card');
+    await card.getByRole('button', { name: 'Show card details' }).click();
+    await cp.waitForFunction(() => window.__events.some(([t]) => t === 'revealed' || t === 'error'));
+    const masked = await card.locator('[data-field=pan] .value').textContent();
+    // Keyboard: Tab from the page reaches the first copy button, with its label.
+    await cp.focus('#before');
+    await cp.keyboard.press('Tab');
+    const firstFocus = await cp.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label'));
+    await card.getByRole('button', { name: 'Unmask' }).click();
+    const shown = await card.locator('[data-field=pan] .value').textContent();
+    const expiry = await card.locator('[data-field=expiry] .value').textContent();
+    await card.getByRole('button', { name: 'Copy card number' }).click();
+    await cp.waitForFunction(() => window.__events.some(([t]) => t === 'copied'));
+    const clipboard = await cp.evaluate(() => navigator.clipboard.readText());
+    const axe = await new AxeBuilder({ page: cp }).include('cardwire-card').analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const lightDom = await cp.content();
+    await cp.screenshot({ path: join(ROOT, 'target/cardwire-card.png') });
+    await cp.waitForFunction(() => window.__events.some(([t]) => t === 'expired'), null, { timeout: 10_000 });
+    const after = await card.evaluate((el) => el.shadowRoot.textContent);
+    const events = await cp.evaluate(() => window.__events.map(([t]) => t));
+    const violations = await cp.evaluate(() => window.__violations);
+    const checks = [
+      ['<cardwire-card>: revealed masked, then unmasked', masked === '•••• •••• •••• 3841' && shown === '4937 2410 0000 3841' && expiry === '09/29'],
+      ['<cardwire-card>: Tab reaches its first copy button, labelled', firstFocus === 'Copy card number'],
+      ['<cardwire-card>: copy puts the number on the clipboard and says so', clipboard === PAN],
+      [`<cardwire-card>: axe finds no serious or critical violation (${axe.passes.length} rules pass)`, serious.length === 0 && axe.passes.length > 0],
+      ['<cardwire-card>: no card data in an attribute, the light DOM, the URL or the console', !lightDom.includes(PAN) && !lightDom.includes('3841') && !cp.url().includes(PAN) && !logs.some((l) => l.includes(PAN))],
+      ['<cardwire-card>: at its expiry the data leaves the DOM, and the events came in order', !after.includes('3841') && !after.includes('123') && JSON.stringify(events) === JSON.stringify(['revealed', 'copied', 'expired'])],
+      [`<cardwire-card>: runs under "${CSP}" with no violation`, csp === CSP && violations.length === 0],
+    ];
+    for (const [name, ok] of checks) {
+      if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ masked, shown, expiry, firstFocus, clipboard, serious: serious.map((v) => v.id), events, logs, violations })}`); }
+    }
+    console.log('screenshot: target/cardwire-card.png');
+    await context.close();
   }
 
   // The example page, served by each example back end (Rust, Node, Python):

@@ -19,3 +19,13 @@ async function own(privateKey: CryptoKey, publicKey: Uint8Array): Promise<Record
 
 void show;
 void own;
+
+import { CardwireCard, type RevealRequest as CardRequest } from 'cardwire/card';
+
+function wire(card: CardwireCard, seal: (r: CardRequest) => Promise<string>): Promise<void> {
+  card.fetchSealed = seal;
+  const el: CardwireCard = document.createElement('cardwire-card');
+  void el;
+  return card.reveal();
+}
+void wire;
