@@ -12,7 +12,8 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 /** The strict Content-Security-Policy the card reveal runs under. */
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
-export async function start() {
+/** A static server for the repository on a loopback port (a second one gives a second origin). */
+export async function serve() {
   const server = http.createServer(async (req, res) => {
     const path = normalize(join(ROOT, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
     if (!path.startsWith(ROOT)) {
@@ -31,16 +32,21 @@ export async function start() {
     }
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+export async function start() {
+  const served = await serve();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
   });
   return {
-    base: `http://127.0.0.1:${server.address().port}`,
+    base: served.base,
     browser,
     async close() {
       await browser.close();
-      server.close();
+      served.close();
     },
   };
 }

@@ -4,7 +4,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CSP, ROOT, start } from './harness.mjs';
+import { CSP, ROOT, serve, start } from './harness.mjs';
 
 // The example back ends, and the account keys and secrets they hold: none of
 // these may reach the page.
@@ -178,6 +178,64 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
     }
     console.log('screenshot: target/cardwire-card.png');
     await context.close();
+  }
+
+  // Isolated mode: the card frame on a second origin (localhost vs
+  // 127.0.0.1), reached only by postMessage. The host page relays the sealed
+  // answer but cannot read the card; a page of a third origin that embeds the
+  // frame gets nothing from it and cannot feed it.
+  {
+    const { sealCardForBrowser } = await import('cardwire');
+    const PAN = '4937241000003841';
+    const seal = (req) => sealCardForBrowser({ pan: PAN, cvv: '123', expiry_month: '09', expiry_year: '29' }, req.publicKey, { cardId: req.cardId, requestId: req.requestId, expiresAtMs: req.expiresAtMs });
+    const frameOrigin = base.replace('127.0.0.1', 'localhost');
+    const frameUrl = `${frameOrigin}/bindings-node/pkg/frame.html`;
+    const ctx = await browser.newContext();
+    const hp = await ctx.newPage();
+    await hp.exposeFunction('__seal', seal);
+    await hp.goto(`${base}/bindings-node/tests/browser/isolated-host.html?frame=${encodeURIComponent(frameUrl)}`);
+    await hp.waitForFunction(() => window.__mounted === true);
+    const fl = hp.frameLocator('iframe');
+    await fl.getByRole('button', { name: 'Show card details' }).click();
+    await hp.waitForFunction(() => window.__events.some(([t]) => t === 'revealed' || t === 'error'));
+    await fl.getByRole('button', { name: 'Unmask' }).click();
+    const shownInFrame = await fl.locator('cardwire-card [data-field=pan] .value').textContent();
+    const hostReads = await hp.evaluate(() => {
+      const f = document.querySelector('iframe');
+      let read;
+      try { read = f.contentWindow.document.body.innerHTML; } catch (e) { read = `refused: ${e.name}`; }
+      return { contentDocument: f.contentDocument, read, html: document.documentElement.outerHTML, events: window.__events };
+    });
+    await hp.screenshot({ path: join(ROOT, 'target/cardwire-card-isolated.png') });
+    // A third origin embeds the frame, claiming the real host as parent.
+    const evil = await serve();
+    const ep = await ctx.newPage();
+    await ep.goto(`${evil.base}/bindings-node/tests/browser/blank.html`);
+    await ep.evaluate(async (src) => {
+      window.__got = [];
+      addEventListener('message', (e) => window.__got.push(e.data));
+      const f = document.createElement('iframe');
+      f.src = src;
+      document.body.append(f);
+      await new Promise((r) => { f.onload = r; });
+      f.contentWindow.postMessage({ cardwire: 1, type: 'sealed', requestId: 'forged', sealed: 'AQ' }, '*');
+    }, `${frameUrl}?parent=${encodeURIComponent(base)}&card=card-7`);
+    const efl = ep.frameLocator('iframe');
+    await efl.getByRole('button', { name: 'Show card details' }).click();
+    await new Promise((r) => setTimeout(r, 500));
+    const evilGot = await ep.evaluate(() => window.__got);
+    const evilShown = await efl.locator('cardwire-card [data-field=pan] .value').textContent();
+    evil.close();
+    const checks = [
+      ['isolated mode: the frame (another origin) reveals the card', shownInFrame === '4937 2410 0000 3841' && hostReads.events.some(([t]) => t === 'revealed')],
+      ['isolated mode: a script of the host page cannot read the card', hostReads.contentDocument === null && hostReads.read.startsWith('refused') && !hostReads.html.includes(PAN) && !hostReads.html.includes('3841') && !JSON.stringify(hostReads.events).includes('3841')],
+      ['isolated mode: a page of a wrong origin gets no request and its messages are ignored', evilGot.length === 0 && evilShown === ''],
+    ];
+    for (const [name, ok] of checks) {
+      if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ shownInFrame, hostReads: { ...hostReads, html: hostReads.html.length }, evilGot, evilShown })}`); }
+    }
+    console.log('screenshot: target/cardwire-card-isolated.png');
+    await ctx.close();
   }
 
   // The example page, served by each example back end (Rust, Node, Python):

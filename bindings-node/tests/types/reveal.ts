@@ -29,3 +29,12 @@ function wire(card: CardwireCard, seal: (r: CardRequest) => Promise<string>): Pr
   return card.reveal();
 }
 void wire;
+
+import { mountIsolatedCard, type RevealRequest as FrameRequest } from 'cardwire/isolated';
+
+function isolated(container: Element, seal: (r: FrameRequest) => Promise<string>): HTMLIFrameElement {
+  const { frame, destroy } = mountIsolatedCard(container, { frameUrl: 'https://cards.example.com/cardwire/frame.html', cardId: 'c', fetchSealed: seal, ttlMs: 60_000 });
+  void destroy;
+  return frame;
+}
+void isolated;
