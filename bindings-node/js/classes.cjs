@@ -199,9 +199,10 @@ function defineClasses(native, CardwireError) {
   }
   if (Symbol.dispose === undefined) delete CardReveal.prototype[Symbol.dispose];
   function sealCardForBrowser(fields, browserPublicKey, options) { return native.callFunction('seal_card_for_browser', [fields, browserPublicKey], opts(options)); }
+  function answerReveal(request, data, options) { return native.callFunction('answer_reveal', [request, data], opts(options)); }
   function validate(provider, endpoint, payload, options) { return native.callFunction('validate', [provider, endpoint, payload], opts(options)); }
   function errorCodes() { return native.callFunction('error_codes', [], null); }
   function statusModel(name) { return native.callFunction('status_model', [name], null); }
-  return { WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform, WasabiMerchant, WasabiPlatform, WasabiGateway, PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, CardReveal, sealCardForBrowser, validate, errorCodes, statusModel };
+  return { WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform, WasabiMerchant, WasabiPlatform, WasabiGateway, PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, CardReveal, sealCardForBrowser, answerReveal, validate, errorCodes, statusModel };
 }
 module.exports = { defineClasses };

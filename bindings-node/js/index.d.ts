@@ -225,6 +225,14 @@ export interface RevealRequest {
   expiresAtMs: number;
 }
 
+/** The answer to a browser's reveal request. */
+export interface RevealAnswer {
+  /** the sealed card, for the page's `open` */
+  sealed: string;
+  /** `{card_id, request_id, provider, fields, expires_at_ms, at_ms}`: field names and times, never a value */
+  audit: unknown;
+}
+
 /** Whether and when to retry a failed gateway call. */
 export interface RetryDecision {
   /** whether to try again */
@@ -1100,6 +1108,20 @@ export interface SealCardForBrowserOptions {
 
 /** seals only the card fields to one browser reveal key (HPKE), bound to the card, the request and the expiry */
 export function sealCardForBrowser(fields: unknown, browserPublicKey: string, options: SealCardForBrowserOptions): string;
+
+export interface AnswerRevealOptions {
+  /** pick the card fields out of this provider's opened data, under common names */
+  provider?: 'worldcard' | 'worldcard_legacy' | 'wasabi' | 'pintopay';
+  /** how long the seal opens at most (default 60000; never past the page key's expiry) */
+  ttlMs?: number | bigint;
+  /** the clock, Unix milliseconds (default: the host clock) */
+  nowMs?: number | bigint;
+  /** 32 bytes seeding the RNG, for reproducible tests (default: the host CSPRNG) */
+  random?: Uint8Array;
+}
+
+/** answers a browser's reveal request: the sealed card, and an audit record to log (ids, field names, times; no card data) */
+export function answerReveal(request: unknown, data: unknown, options?: AnswerRevealOptions): RevealAnswer;
 
 export interface ValidateOptions {
   /** `YYYY-MM-DD` for age rules (default: from the host clock) */

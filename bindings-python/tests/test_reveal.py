@@ -135,3 +135,17 @@ def test_provider_data_to_a_sealed_reveal(wc_pair: Any) -> None:
     assert reveal.open(sealed) == {"pan": "4937241000003841", "cvv": "123", "expiry_month": "09", "expiry_year": "2029"}
     with pytest.raises(cardwire.InvalidInput):
         cardwire.seal_card_for_browser(FIELDS, b64url(b"\x01" * 31), card_id="c", request_id="r", expires_at_ms=int(time.time() * 1000) + 1000)
+
+
+def test_answer_reveal_seals_for_the_page_and_audits_without_card_data() -> None:
+    reveal = cardwire.CardReveal.start("card-9")
+    opened = {"card_number": "4937241000003841", "cvv": "123", "expiry_month": "09", "expiry_year": "2029", "balance": "10.00"}
+    answer = cardwire.answer_reveal(reveal.request(), opened, provider="worldcard", ttl_ms=30_000)
+    audit = answer["audit"]
+    assert sorted(audit) == ["at_ms", "card_id", "expires_at_ms", "fields", "provider", "request_id"]
+    assert (audit["card_id"], audit["request_id"], audit["provider"]) == ("card-9", reveal.request_id, "worldcard")
+    assert audit["fields"] == ["cvv", "expiry_month", "expiry_year", "pan"]
+    assert audit["expires_at_ms"] <= audit["at_ms"] + 30_000
+    assert not any(s in json.dumps(audit) for s in ("4937241000003841", "3841", "2029", "10.00"))
+    fields = reveal.open(answer["sealed"])
+    assert fields["pan"] == "4937241000003841" and "balance" not in fields

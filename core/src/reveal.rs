@@ -283,6 +283,99 @@ pub fn seal_card_for_browser<R: CryptoRng + RngCore>(
     Ok(b64url(&blob))
 }
 
+/// What answering a browser's reveal request gives: the sealed card for the
+/// page, and a record for your audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RevealAnswer {
+    /// The sealed card, for the page's `open` (see `docs/reveal-format.md`).
+    pub sealed: String,
+    /// What was revealed to whom and until when: no card data.
+    pub audit: RevealAudit,
+}
+
+/// The audit record of one reveal: ids, field names and times, never a
+/// value. Log it as it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct RevealAudit {
+    /// The card.
+    pub card_id: String,
+    /// The page's request id.
+    pub request_id: String,
+    /// The provider whose data was picked, if one was named.
+    pub provider: Option<String>,
+    /// The names of the fields sealed (`pan`, `cvv`, ...), sorted.
+    pub fields: Vec<String>,
+    /// When the seal stops opening, Unix ms.
+    pub expires_at_ms: u64,
+    /// When it was sealed, Unix ms.
+    pub at_ms: u64,
+}
+
+/// Answers a browser's reveal request (its `card_id`, `request_id`,
+/// `public_key` and key expiry) from the provider's opened card data (with
+/// `provider`: picked and named by [`card_fields`]; without: already the
+/// card fields). The seal expires at the page key's expiry or `ttl_ms` from
+/// `now_ms`, whichever comes first. The caller checks first that the signed-in
+/// user may see `card_id`.
+pub fn answer_reveal<R: CryptoRng + RngCore>(
+    request: &RevealRequest,
+    provider: Option<&str>,
+    data: &Value,
+    ttl_ms: u64,
+    now_ms: u64,
+    rng: &mut R,
+) -> Result<RevealAnswer> {
+    let fields = match (provider, data) {
+        (Some(p), d) => card_fields(p, d)?,
+        (None, Value::Object(m)) => m.clone(),
+        (None, _) => {
+            return Err(Error::invalid_input(
+                "the card data must be an object of card fields, or the provider's opened data with its provider",
+            ))
+        }
+    };
+    if ttl_ms == 0 {
+        return Err(Error::invalid_input("ttl_ms must be more than 0"));
+    }
+    let expires_at_ms = request.expires_at_ms.min(now_ms.saturating_add(ttl_ms));
+    let sealed = seal_card_for_browser(
+        &fields,
+        &request.public_key,
+        &request.card_id,
+        &request.request_id,
+        expires_at_ms,
+        now_ms,
+        rng,
+    )?;
+    let mut names: Vec<String> = fields.keys().cloned().collect();
+    names.sort();
+    Ok(RevealAnswer {
+        sealed,
+        audit: RevealAudit {
+            card_id: request.card_id.clone(),
+            request_id: request.request_id.clone(),
+            provider: provider.map(str::to_owned),
+            fields: names,
+            expires_at_ms,
+            at_ms: now_ms,
+        },
+    })
+}
+
+impl RevealRequest {
+    /// A reveal request as a page sent it (`public_key` Base64url, 32 bytes).
+    pub fn new(public_key: &str, request_id: &str, card_id: &str, expires_at_ms: u64) -> Self {
+        RevealRequest {
+            public_key: public_key.to_owned(),
+            request_id: request_id.to_owned(),
+            card_id: card_id.to_owned(),
+            expires_at_ms,
+        }
+    }
+}
+
 /// The card fields of a provider's opened response, under common names
 /// (`pan`, `cvv`, `expiry_month`, `expiry_year`, `expiry`,
 /// `activation_url`), and nothing else. `provider`: `worldcard` (the

@@ -286,3 +286,75 @@ fn the_documented_format_vector_made_by_independent_code_opens() {
         "decrypt_failed"
     );
 }
+
+/// `answer_reveal`: a provider's opened data in, the sealed card and an audit
+/// record out; the page's key opens it; the record has names and times and
+/// never a value; the seal never outlives the page's key.
+#[test]
+fn a_reveal_request_is_answered_with_a_seal_and_an_audit_record() {
+    let mut key = RevealKey::generate("card-9", 1_000, 120_000, &mut Fixed(vec![9; 48])).unwrap();
+    let req = key.request();
+    let request = reveal::RevealRequest::new(
+        &req.public_key,
+        &req.request_id,
+        &req.card_id,
+        req.expires_at_ms,
+    );
+    let opened = json!({"card_number": "4937241000003841", "cvv": "123", "expiry_month": "09", "expiry_year": "2029", "balance": "10.00"});
+    let answer = reveal::answer_reveal(
+        &request,
+        Some("worldcard"),
+        &opened,
+        60_000,
+        2_000,
+        &mut Fixed(vec![5; 64]),
+    )
+    .unwrap();
+    assert_eq!(answer.audit.card_id, "card-9");
+    assert_eq!(answer.audit.request_id, req.request_id);
+    assert_eq!(answer.audit.provider.as_deref(), Some("worldcard"));
+    assert_eq!(
+        answer.audit.fields,
+        ["cvv", "expiry_month", "expiry_year", "pan"]
+    );
+    assert_eq!(
+        (answer.audit.at_ms, answer.audit.expires_at_ms),
+        (2_000, 62_000),
+        "ttl from now, inside the key's life"
+    );
+    let logged = serde_json::to_string(&answer.audit).unwrap();
+    for secret in ["4937241000003841", "3841", "123", "2029", "10.00"] {
+        assert!(!logged.contains(secret), "{logged}");
+    }
+    let fields = key.open(&answer.sealed, 2_000).unwrap();
+    assert_eq!(
+        fields.get("pan").and_then(Value::as_str),
+        Some("4937241000003841")
+    );
+    assert!(
+        fields.get("balance").is_none(),
+        "only card fields are sealed"
+    );
+    // The page key's own expiry bounds the seal.
+    let short = reveal::RevealRequest::new(&req.public_key, &req.request_id, &req.card_id, 5_000);
+    let a = reveal::answer_reveal(
+        &short,
+        Some("worldcard"),
+        &opened,
+        60_000,
+        2_000,
+        &mut Fixed(vec![5; 64]),
+    )
+    .unwrap();
+    assert_eq!(a.audit.expires_at_ms, 5_000);
+    let e = reveal::answer_reveal(
+        &short,
+        None,
+        &json!("not an object"),
+        60_000,
+        2_000,
+        &mut Fixed(vec![5; 64]),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+}

@@ -67,3 +67,19 @@ test('the entry downloads within its budget: 61,440 bytes gzip -9, JavaScript an
   assert.ok(total <= 61_440, `${total} bytes`);
   assert.doesNotMatch(readFileSync(new URL('reveal.mjs', dir), 'utf8'), /\.wasm|cardwire_wasm/, 'no WebAssembly in the reveal entry');
 });
+
+test('answerReveal answers the page from the provider data, with an audit record that holds no card data', async () => {
+  const { answerReveal } = await import('cardwire');
+  const reveal = await CardReveal.start({ cardId: 'card-9' });
+  const opened = { card_number: '4937241000003841', cvv: '123', expiry_month: '09', expiry_year: '2029', balance: '10.00' };
+  const { sealed, audit } = answerReveal(reveal.request(), opened, { provider: 'worldcard', ttlMs: 30_000 });
+  assert.deepEqual(Object.keys(audit).sort(), ['at_ms', 'card_id', 'expires_at_ms', 'fields', 'provider', 'request_id']);
+  assert.equal(audit.card_id, 'card-9');
+  assert.equal(audit.request_id, reveal.requestId);
+  assert.deepEqual(audit.fields, ['cvv', 'expiry_month', 'expiry_year', 'pan']);
+  assert.ok(audit.expires_at_ms <= audit.at_ms + 30_000 && audit.expires_at_ms <= reveal.expiresAtMs);
+  for (const secret of ['4937241000003841', '3841', '2029', '10.00']) assert.ok(!JSON.stringify(audit).includes(secret));
+  const fields = await reveal.open(sealed);
+  assert.equal(fields.pan, '4937241000003841');
+  assert.equal(fields.balance, undefined);
+});

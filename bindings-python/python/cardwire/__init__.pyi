@@ -20,6 +20,7 @@ from ._aliases import (
     RetryDecision as RetryDecision,
     StatusModel as StatusModel,
     RevealRequest as RevealRequest,
+    RevealAnswer as RevealAnswer,
     PreparedRequest as PreparedRequest,
     PreparedResponse as PreparedResponse,
     PreparedWebhook as PreparedWebhook,
@@ -266,6 +267,7 @@ class CardReveal:
     def open(self, sealed: str, *, now_ms: int | None = None) -> Any: ...
 
 def seal_card_for_browser(fields: Any, browser_public_key: str, *, card_id: str, request_id: str, expires_at_ms: int, provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'pintopay'] | None = None, now_ms: int | None = None, random: bytes | None = None) -> str: ...
+def answer_reveal(request: Any, data: Any, *, provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'pintopay'] | None = None, ttl_ms: int | None = None, now_ms: int | None = None, random: bytes | None = None) -> RevealAnswer: ...
 def validate(provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'wasabi_gateway', 'pintopay', 'payca'], endpoint: str, payload: Payload, *, today: str | None = None, card_type: Any | None = None) -> ValidationReport: ...
 def error_codes() -> list[str]: ...
 def status_model(name: Literal['wasabi.card', 'wasabi.order', 'wasabi.authorization', 'wasabi.cardholder', 'payca.cardholder', 'pintopay.order', 'pintopay.card', 'pintopay.cardholder_registration', 'pintopay.cardholder_kyc']) -> StatusModel: ...
@@ -286,6 +288,7 @@ __all__ = [
     "PayCaPlatform",
     "CardReveal",
     "seal_card_for_browser",
+    "answer_reveal",
     "validate",
     "error_codes",
     "status_model",
@@ -320,6 +323,7 @@ __all__ = [
     "RetryDecision",
     "StatusModel",
     "RevealRequest",
+    "RevealAnswer",
     "PreparedRequest",
     "PreparedResponse",
     "PreparedWebhook",

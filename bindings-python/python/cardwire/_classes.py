@@ -28,6 +28,7 @@ __all__ = [
     "PayCaPlatform",
     "CardReveal",
     "seal_card_for_browser",
+    "answer_reveal",
     "validate",
     "error_codes",
     "status_model",
@@ -543,6 +544,11 @@ class CardReveal:
 def seal_card_for_browser(fields: Any, browser_public_key: str, *, card_id: str, request_id: str, expires_at_ms: int, provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'pintopay'] | None = None, now_ms: int | None = None, random: bytes | None = None) -> Any:
     """seals only the card fields to one browser reveal key (HPKE), bound to the card, the request and the expiry"""
     return _native.call_function("seal_card_for_browser", (fields, browser_public_key), {"card_id": card_id, "request_id": request_id, "expires_at_ms": expires_at_ms, "provider": provider, "now_ms": now_ms, "random": random})
+
+
+def answer_reveal(request: Any, data: Any, *, provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'pintopay'] | None = None, ttl_ms: int | None = None, now_ms: int | None = None, random: bytes | None = None) -> Any:
+    """answers a browser's reveal request: the sealed card, and an audit record to log (ids, field names, times; no card data)"""
+    return _native.call_function("answer_reveal", (request, data), {"provider": provider, "ttl_ms": ttl_ms, "now_ms": now_ms, "random": random})
 
 
 def validate(provider: Literal['worldcard', 'worldcard_legacy', 'wasabi', 'wasabi_gateway', 'pintopay', 'payca'], endpoint: str, payload: Payload, *, today: str | None = None, card_type: Any | None = None) -> Any:

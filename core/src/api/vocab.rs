@@ -925,6 +925,21 @@ pub const FUNCTIONS: &[Method] = &[
         "seals only the card fields to one browser reveal key (HPKE), bound to the card, the request and the expiry",
     ),
     m(
+        "answer_reveal",
+        &[
+            p("request", Ty::Json, "the page's reveal request as it sent it (`public_key`, `request_id`, `card_id`, `expires_at_ms`; camelCase accepted)"),
+            p("data", Ty::Json, "the card: with `provider`, the provider's opened data; without, the card fields as text"),
+        ],
+        &[
+            o("provider", Ty::OneOf(&["worldcard", "worldcard_legacy", "wasabi", "pintopay"]), "pick the card fields out of this provider's opened data, under common names"),
+            o("ttl_ms", Ty::Int, "how long the seal opens at most (default 60000; never past the page key's expiry)"),
+            NOW_MS,
+            RANDOM,
+        ],
+        Ret::Shape("reveal_answer"),
+        "answers a browser's reveal request: the sealed card, and an audit record to log (ids, field names, times; no card data)",
+    ),
+    m(
         "validate",
         &[
             p(
@@ -1112,6 +1127,14 @@ pub const SHAPES: &[Shape] = &[
             ("request_id", "str", "a fresh random id for this reveal"),
             ("card_id", "str", "the card it is for"),
             ("expires_at_ms", "int", "when the key is wiped, Unix ms"),
+        ],
+    },
+    Shape {
+        name: "reveal_answer",
+        doc: d("The answer to a browser's reveal request."),
+        keys: &[
+            ("sealed", "str", "the sealed card, for the page's `open`"),
+            ("audit", "json", "`{card_id, request_id, provider, fields, expires_at_ms, at_ms}`: field names and times, never a value"),
         ],
     },
     Shape {

@@ -821,6 +821,55 @@ pub fn call_function(
                 &mut rng,
             )?))
         }
+        #[cfg(not(feature = "reveal"))]
+        "answer_reveal" => Err(no_reveal()),
+        #[cfg(feature = "reveal")]
+        "answer_reveal" => {
+            let req = a.json("request")?;
+            let text = |k: &str| -> Result<String> {
+                req.get(k)
+                    .or_else(|| req.get(vocab::camel(k).as_str()))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        Error::invalid_input(format!(
+                            "request.{k} is missing: pass the page's reveal request as it sent it"
+                        ))
+                    })
+            };
+            let expires = req
+                .get("expires_at_ms")
+                .or_else(|| req.get("expiresAtMs"))
+                .and_then(Value::as_u64)
+                .ok_or_else(|| Error::invalid_input("request.expires_at_ms is missing: pass the page's reveal request as it sent it"))?;
+            let request = crate::reveal::RevealRequest::new(
+                &text("public_key")?,
+                &text("request_id")?,
+                &text("card_id")?,
+                expires,
+            );
+            let now = a.opt_uint("now_ms")?.unwrap_or_else(|| host.now_ms());
+            let mut rng = call_rng(host, a.opt_bytes("random")?)?;
+            let provider = a.opt_str("provider")?;
+            let answer = crate::reveal::answer_reveal(
+                &request,
+                provider.as_deref(),
+                &a.json("data")?,
+                a.opt_uint("ttl_ms")?.unwrap_or(60_000),
+                now,
+                &mut rng,
+            )?;
+            Ok(Out::Record(
+                "reveal_answer",
+                vec![
+                    ("sealed", Out::Str(answer.sealed)),
+                    (
+                        "audit",
+                        Out::Json(serde_json::to_value(&answer.audit).unwrap_or_default()),
+                    ),
+                ],
+            ))
+        }
         "status_model" => {
             let name = a.str("name")?;
             let model = status_model(&name).ok_or_else(|| {
