@@ -80,9 +80,42 @@ const wpStats = await new Promise((resolve) => webpack({
 check('webpack 5: builds without errors or warnings', !wpStats.errors.length && !wpStats.warnings.length, JSON.stringify([...wpStats.errors, ...wpStats.warnings].map((e) => e.message ?? e)).slice(0, 500));
 await writeFile(join(wpOut, 'index.html'), '<!doctype html><meta charset="utf-8"><script src="./main.js"></script>');
 
-// The three browser bundles in Chromium.
+// The README's React and Vue examples (examples/browser/{react,vue}): each
+// builds with esbuild, and in Chromium renders <cardwire-card>, whose reveal
+// goes through the example's fetchSealed to /api/reveal (answered here with
+// answerReveal, as a back end would).
+const frameworks = [];
+for (const [name, entry] of [['React', 'examples/browser/react/main.jsx'], ['Vue', 'examples/browser/vue/main.js']]) {
+  const dir = join(OUT, name.toLowerCase());
+  const warnings = await esbuild.build({
+    entryPoints: [join(ROOT, entry)], bundle: true, format: 'esm', platform: 'browser', outdir: dir, logLevel: 'silent',
+    jsx: 'automatic', nodePaths: [join(HARNESS, 'node_modules')], define: { 'process.env.NODE_ENV': '"production"' },
+  }).then((r) => r.warnings.length).catch((e) => `build failed: ${e.message}`);
+  check(`${name} example: builds with esbuild`, warnings === 0, warnings);
+  await writeFile(join(dir, 'index.html'), '<!doctype html><html lang="en"><meta charset="utf-8"><title>card</title><div id="root"></div><script type="module" src="./main.js"></script></html>');
+  frameworks.push([name, dir]);
+}
+
+// The browser bundles in Chromium.
 const { base, browser, close } = await start();
 try {
+  for (const [name, dir] of frameworks) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.route('**/api/reveal', async (route) => {
+      const request = JSON.parse(route.request().postData());
+      const { sealed } = cw.answerReveal(request, { card_number: '4937241000003841', cvv: '123', expiry_month: '09', expiry_year: '2029' }, { provider: 'worldcard' });
+      await route.fulfill({ status: 200, contentType: 'text/plain', body: sealed });
+    });
+    await page.goto(`${base}/${dir.slice(ROOT.length + 1)}/index.html`);
+    const card = page.locator('cardwire-card');
+    await card.getByRole('button', { name: 'Show card details' }).click();
+    await card.getByRole('button', { name: 'Unmask' }).click({ timeout: 10_000 }).catch(() => {});
+    const pan = await card.locator('[data-field=pan] .value').textContent().catch((e) => String(e));
+    check(`${name} example: renders <cardwire-card> and reveals through its fetchSealed`, pan === '4937 2410 0000 3841' && !errors.length, JSON.stringify({ pan, errors }).slice(0, 400));
+    await page.close();
+  }
   for (const [name, dir] of [['esbuild browser', esb], ['vite', viteOut], ['webpack 5', wpOut]]) {
     const page = await browser.newPage();
     const errors = [];
