@@ -20,6 +20,15 @@ try {
 } catch {
   parentOrigin = null;
 }
+// The page's own style, as a constructed stylesheet: the frame needs no
+// inline style under `default-src 'self'`.
+try {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync('html, body { margin: 0; background: transparent; }');
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+} catch {
+  // An old browser: default margins, nothing else changes.
+}
 const card = document.createElement('cardwire-card');
 const pending = new Map();
 

@@ -23,9 +23,10 @@ export async function serve() {
     try {
       const data = await readFile(path);
       const headers = { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' };
-      // Pages named *.csp.html are served under the strict policy the README
-      // gives for the card reveal: no inline script or style.
-      if (path.endsWith('.csp.html')) headers['Content-Security-Policy'] = CSP;
+      // Pages named *.csp.html, and the card frame, are served under the
+      // strict policy the README gives for the card reveal: no inline
+      // script or style.
+      if (path.endsWith('.csp.html') || path.endsWith('/frame.html')) headers['Content-Security-Policy'] = CSP;
       res.writeHead(200, headers).end(data);
     } catch {
       res.writeHead(404).end();

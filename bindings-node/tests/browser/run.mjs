@@ -192,6 +192,8 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
     const frameUrl = `${frameOrigin}/bindings-node/pkg/frame.html`;
     const ctx = await browser.newContext();
     const hp = await ctx.newPage();
+    const hostLogs = [];
+    hp.on('console', (m) => hostLogs.push(m.text()));
     await hp.exposeFunction('__seal', seal);
     await hp.goto(`${base}/bindings-node/tests/browser/isolated-host.html?frame=${encodeURIComponent(frameUrl)}`);
     await hp.waitForFunction(() => window.__mounted === true);
@@ -230,9 +232,10 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
       ['isolated mode: the frame (another origin) reveals the card', shownInFrame === '4937 2410 0000 3841' && hostReads.events.some(([t]) => t === 'revealed')],
       ['isolated mode: a script of the host page cannot read the card', hostReads.contentDocument === null && hostReads.read.startsWith('refused') && !hostReads.html.includes(PAN) && !hostReads.html.includes('3841') && !JSON.stringify(hostReads.events).includes('3841')],
       ['isolated mode: a page of a wrong origin gets no request and its messages are ignored', evilGot.length === 0 && evilShown === ''],
+      [`isolated mode: the frame runs under "${CSP}" with no violation`, !hostLogs.some((l) => /Content Security Policy/i.test(l))],
     ];
     for (const [name, ok] of checks) {
-      if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ shownInFrame, hostReads: { ...hostReads, html: hostReads.html.length }, evilGot, evilShown })}`); }
+      if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ shownInFrame, hostReads: { ...hostReads, html: hostReads.html.length }, evilGot, evilShown, hostLogs })}`); }
     }
     console.log('screenshot: target/cardwire-card-isolated.png');
     await ctx.close();
