@@ -164,7 +164,9 @@ test('the event loop keeps serving while 200 async RSA signatures run', { skip: 
   for (const r of all.slice(0, 5)) assert.equal(p.verifyRequest(r.headers, r.body).amount, '10.00');
   assert.deepEqual(sync, { ticks: 0, served: 0 }, 'synchronous signing holds the loop (the control)');
   assert.ok(async.ticks >= 5, `event loop turns during the async signs: ${async.ticks}`);
-  assert.ok(async.served >= 5, `HTTP requests served during the async signs: ${async.served}`);
+  // At least one HTTP answer while the signs run (the control serves none):
+  // how many fit depends on how fast the machine signs, so no more is asked.
+  assert.ok(async.served >= 1, `HTTP requests served during the async signs: ${async.served}`);
 });
 
 test('free() is idempotent; use after free is a CardwireError; async after free rejects', async () => {
