@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
+.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package sizes setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -21,6 +21,7 @@ help:
 	@echo "make docs    - regenerate docs/validation.md from the rule tables"
 	@echo "make generate - regenerate the bindings' types and class glue from core/src/api/vocab.rs"
 	@echo "make package - build the npm package (WebAssembly + native addon) into bindings-node/pkg"
+	@echo "make sizes   - build the package and write its download sizes (gzip -9) into README.md"
 	@echo "make test-python - build the Python wheel and run its tests, type checks and a clean install"
 	@echo "make test-redis - four receivers (Python and Node) on one real Redis, with faults"
 	@echo "make test-postgres - the same on one real PostgreSQL (the key in the business transaction)"
@@ -143,6 +144,10 @@ package: setup-rust
 	./scripts/build-wasm.sh
 	./scripts/build-node.sh
 
+# The README's download sizes, from a fresh build of the package.
+sizes: package
+	node scripts/sizes.mjs --write
+
 setup-js: setup-system setup-rust
 	cd bindings-node && npm ci --no-audit --no-fund --loglevel=error
 	./scripts/build-wasm.sh
@@ -156,6 +161,8 @@ setup-js: setup-system setup-rust
 # browser suite in Chromium, and the bundlers (esbuild, Vite, webpack) with
 # their bundles run in Chromium and Node.
 test-js: setup-js wheel-python cli
+	@# Every .wasm and entry of the npm package within its budget, built by the pinned nightly.
+	node scripts/sizes.mjs --check
 	@# The card-reveal example's Rust back end (the Node and Python ones use the packages).
 	$(CARGO) build --release -q -p cardwire-examples --bin reveal-backend
 	cd bindings-node && node --test tests/node/

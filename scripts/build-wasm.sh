@@ -17,20 +17,45 @@ if ! "$WB" --version 2>/dev/null | grep -q " $WB_VERSION"; then
   cargo install --quiet --root "$ROOT/.tools" wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-# Smallest build: nightly with build-std and panic=immediate-abort (the core
-# never panics on input, so the panic machinery is dead weight). Falls back to
-# stable when nightly or its rust-src is not available (or CARDWIRE_WASM_STABLE=1).
-if [ "${CARDWIRE_WASM_STABLE:-0}" != 1 ] && rustup toolchain list 2>/dev/null | grep -q '^nightly' \
-   && rustup component add rust-src --toolchain nightly >/dev/null 2>&1 \
-   && rustup target add wasm32-unknown-unknown --toolchain nightly >/dev/null 2>&1; then
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo +nightly build --quiet -p cardwire-wasm \
-    --target wasm32-unknown-unknown --profile wasm-release --target-dir target/wasm-nightly -Z build-std=std,panic_abort
+# Smallest build: nightly with build-std (core and alloc optimised for
+# size), panic=immediate-abort (the core never panics on input, so the panic
+# machinery is dead weight), no panic locations, MIR optimisation level 1
+# (2 KB gzip smaller than the default here). Sizes are deterministic for one
+# toolchain, so the nightly is pinned: bindings-node/size-budget.json names
+# it, and `scripts/sizes.mjs --check` (run by `make test`) refuses a package
+# built by another. Falls back to any nightly (with a warning), then to
+# stable (CARDWIRE_WASM_STABLE=1 forces it).
+PINNED=$(sed -n 's/.*"toolchain": *"\([^"]*\)".*/\1/p' bindings-node/size-budget.json)
+PINNED_NAME=$(sed -n 's/.*"toolchain_name": *"\([^"]*\)".*/\1/p' bindings-node/size-budget.json)
+pick_nightly() {
+  for tc in "$PINNED_NAME" nightly; do
+    if [ "$(rustc +"$tc" --version 2>/dev/null | cut -d' ' -f2-)" = "$PINNED" ]; then echo "$tc"; return; fi
+  done
+  # Not here: install the pinned one (needs the Rust distribution server).
+  if rustup toolchain install "$PINNED_NAME" --profile minimal -c rust-src -t wasm32-unknown-unknown >/dev/null 2>&1; then
+    echo "$PINNED_NAME"; return
+  fi
+  if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    echo "warning: the pinned nightly ($PINNED) is not installed and could not be; building with $(rustc +nightly --version): sizes will differ from the budget's" >&2
+    echo nightly
+  fi
+}
+NIGHTLY=""
+[ "${CARDWIRE_WASM_STABLE:-0}" = 1 ] || NIGHTLY=$(pick_nightly)
+if [ -n "$NIGHTLY" ] \
+   && rustup component add rust-src --toolchain "$NIGHTLY" >/dev/null 2>&1 \
+   && rustup target add wasm32-unknown-unknown --toolchain "$NIGHTLY" >/dev/null 2>&1; then
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zmir-opt-level=1" \
+    cargo +"$NIGHTLY" build --quiet -p cardwire-wasm --target wasm32-unknown-unknown --profile wasm-release \
+    --target-dir target/wasm-nightly -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
   WASM=target/wasm-nightly/wasm32-unknown-unknown/wasm-release/cardwire_wasm.wasm
-  BUILD="nightly $(rustc +nightly --version | cut -d' ' -f2-), build-std, panic=immediate-abort"
+  TOOLCHAIN="$(rustc +"$NIGHTLY" --version | cut -d' ' -f2-)"
+  BUILD="nightly $TOOLCHAIN, build-std optimize_for_size, panic=immediate-abort"
 else
   cargo build --quiet -p cardwire-wasm --target wasm32-unknown-unknown --profile wasm-release
   WASM=target/wasm32-unknown-unknown/wasm-release/cardwire_wasm.wasm
-  BUILD="stable $(rustc --version | cut -d' ' -f2-)"
+  TOOLCHAIN="$(rustc --version | cut -d' ' -f2-)"
+  BUILD="stable $TOOLCHAIN"
 fi
 
 # One wasm file for every entry: wasm-bindgen emits the same binary for each
@@ -56,8 +81,8 @@ WASM_OPT=bindings-node/node_modules/.bin/wasm-opt
 [ -x "$WASM_OPT" ] || WASM_OPT=$(command -v wasm-opt || true)
 if [ -n "$WASM_OPT" ] && "$WASM_OPT" --version | grep -qE 'version (1[2-9][0-9]|[2-9][0-9][0-9])'; then
   f="$OUT/cardwire_wasm_bg.wasm"
-  "$WASM_OPT" -Oz --converge --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
-  OPT="wasm-opt -Oz --converge ($("$WASM_OPT" --version | head -1))"
+  "$WASM_OPT" -Oz --converge --low-memory-unused --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
+  OPT="wasm-opt -Oz --converge --low-memory-unused ($("$WASM_OPT" --version | head -1))"
 else
   OPT="no recent wasm-opt (run npm ci in bindings-node)"
 fi
@@ -73,6 +98,8 @@ for sub in redis postgres signers; do sed "s#from './index.js'#from './index.cjs
 # Tests, benches and examples import the package by name.
 mkdir -p bindings-node/node_modules && ln -sfn ../pkg bindings-node/node_modules/cardwire
 raw=$(stat -c %s "$OUT/cardwire_wasm_bg.wasm")
-gz=$(gzip -9 -c "$OUT/cardwire_wasm_bg.wasm" | wc -c)
+gz=$(gzip -9 -c -n "$OUT/cardwire_wasm_bg.wasm" | wc -c)
+# What built it, for scripts/sizes.mjs (kept out of the package).
+printf '{"toolchain": "%s", "wasm_bindgen": "%s", "wasm_opt": "%s"}\n' "$TOOLCHAIN" "$WB_VERSION" "$OPT" > target/wasm-build-info.json
 echo "wasm package: $OUT ($BUILD; wasm-bindgen $WB_VERSION; $OPT)"
 echo "wasm size: $raw bytes raw, $gz bytes gzip -9"

@@ -233,7 +233,7 @@ impl<'a> Payload<'a> {
         let value: serde_json::Value = match self {
             Payload::Bytes(b) => serde_json::from_slice(b)
                 .map_err(|_| Error::invalid_input("payload is not valid JSON"))?,
-            Payload::Text(t) => serde_json::from_str(t)
+            Payload::Text(t) => serde_json::from_slice(t.as_bytes())
                 .map_err(|_| Error::invalid_input("payload is not valid JSON"))?,
             Payload::Json(v) => (*v).clone(),
         };

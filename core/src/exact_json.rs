@@ -181,7 +181,10 @@ impl<'de> Deserialize<'de> for Members {
 }
 
 fn raw(text: String) -> Result<Box<RawValue>> {
-    RawValue::from_string(text).map_err(|_| Error::invalid_input("value is not JSON"))
+    // From bytes rather than `RawValue::from_string`: the same check, and one
+    // JSON reader in the WebAssembly build instead of two (a smaller .wasm).
+    serde_json::from_slice::<Box<RawValue>>(text.as_bytes())
+        .map_err(|_| Error::invalid_input("value is not JSON"))
 }
 
 /// Removes insignificant whitespace from JSON text, keeping strings and
@@ -265,7 +268,7 @@ impl Object {
         if !text.starts_with('"') {
             return None;
         }
-        serde_json::from_str::<String>(text).ok()
+        serde_json::from_slice::<String>(text.as_bytes()).ok()
     }
 
     /// How a member takes part in a signature over text values (the one place
@@ -277,7 +280,7 @@ impl Object {
     pub fn sign_text(&self, name: &str) -> Option<String> {
         let text = self.get_raw(name)?;
         match text.as_bytes().first()? {
-            b'"' => serde_json::from_str::<String>(text)
+            b'"' => serde_json::from_slice::<String>(text.as_bytes())
                 .ok()
                 .filter(|s| !s.is_empty()),
             b'n' => None,

@@ -163,9 +163,10 @@ test('the event loop keeps serving while 200 async RSA signatures run', { skip: 
   assert.equal(new Set(all.map((r) => r.headers['X-Signature'])).size, 200);
   for (const r of all.slice(0, 5)) assert.equal(p.verifyRequest(r.headers, r.body).amount, '10.00');
   assert.deepEqual(sync, { ticks: 0, served: 0 }, 'synchronous signing holds the loop (the control)');
-  assert.ok(async.ticks >= 5, `event loop turns during the async signs: ${async.ticks}`);
-  // At least one HTTP answer while the signs run (the control serves none):
-  // how many fit depends on how fast the machine signs, so no more is asked.
+  // At least one loop turn and one HTTP answer while the signs run (the
+  // control has none): how many fit depends on how fast the machine signs,
+  // so no more is asked.
+  assert.ok(async.ticks >= 1, `event loop turns during the async signs: ${async.ticks}`);
   assert.ok(async.served >= 1, `HTTP requests served during the async signs: ${async.served}`);
 });
 

@@ -231,7 +231,7 @@ pub fn write_json(v: &Input, out: &mut Vec<u8>) -> Result<()> {
         }
         Input::Decimal(d) => {
             let t = d.trim();
-            if serde_json::from_str::<serde_json::Number>(t).is_err() {
+            if serde_json::from_slice::<serde_json::Number>(t.as_bytes()).is_err() {
                 return Err(Error::invalid_input(format!(
                     "decimal {t} is not a finite JSON number"
                 )));

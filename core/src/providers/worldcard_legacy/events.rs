@@ -189,7 +189,7 @@ fn s(v: &Value, k: &str) -> String {
 fn parse_data(raw: &Value) -> Value {
     match raw.get("data") {
         Some(Value::String(text)) => {
-            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+            serde_json::from_slice(text.as_bytes()).unwrap_or_else(|_| Value::String(text.clone()))
         }
         Some(other) => other.clone(),
         None => Value::Null,
