@@ -163,8 +163,8 @@ setup-js: setup-system setup-rust
 test-js: setup-js wheel-python cli
 	@# Every .wasm and entry of the npm package within its budget, built by the pinned nightly.
 	node scripts/sizes.mjs --check
-	@# The card-reveal example's Rust back end (the Node and Python ones use the packages).
-	$(CARGO) build --release -q -p cardwire-examples --bin reveal-backend
+	@# The card-reveal example's Rust back end and frame origin (the Node and Python ones use the packages).
+	$(CARGO) build --release -q -p cardwire-examples --bin reveal-backend --bin frame-origin
 	cd bindings-node && node --test tests/node/
 	cd bindings-node && CARDWIRE_FORCE_WASM=1 node --test tests/node/
 	cd bindings-node && node tests/browser/run.mjs

@@ -241,6 +241,77 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
     await ctx.close();
   }
 
+  // The frame-origin recipes (examples/reveal/frame-origin: Express, FastAPI,
+  // axum), each serving the frame on a second origin for this host: the card
+  // shows in the frame, the host page cannot read it, the frame's headers
+  // are the isolated mode's, a page of a third origin cannot embed it, and
+  // axe finds nothing serious on the host page.
+  {
+    const { sealCardForBrowser } = await import('cardwire');
+    const { default: AxeBuilder } = await import('@axe-core/playwright');
+    const PAN = '4937241000003841';
+    const seal = (req) => sealCardForBrowser({ pan: PAN, cvv: '123', expiry_month: '09', expiry_year: '29' }, req.publicKey, { cardId: req.cardId, requestId: req.requestId, expiresAtMs: req.expiresAtMs });
+    const RECIPES = [
+      { name: 'express', cmd: process.execPath, args: [join(ROOT, 'examples/reveal/frame-origin/express.mjs'), '0', base] },
+      { name: 'fastapi', cmd: join(ROOT, '.venv-py/bin/python'), args: [join(ROOT, 'examples/reveal/frame-origin/fastapi_app.py'), '0', base] },
+      { name: 'axum', cmd: join(ROOT, 'target/release/frame-origin'), args: ['0', base] },
+    ];
+    for (const recipe of RECIPES) {
+      const server = await startBackend(recipe);
+      try {
+        const frameUrl = `${server.base.replace('127.0.0.1', 'localhost')}/cardwire/frame.html`;
+        const head = await fetch(frameUrl);
+        const headers = Object.fromEntries(head.headers);
+        const notServed = (await fetch(frameUrl.replace('frame.html', 'index.web.js'))).status;
+        const ctx = await browser.newContext();
+        const hp = await ctx.newPage();
+        await hp.exposeFunction('__seal', seal);
+        await hp.goto(`${base}/bindings-node/tests/browser/isolated-host.html?frame=${encodeURIComponent(frameUrl)}`);
+        await hp.waitForFunction(() => window.__mounted === true);
+        const fl = hp.frameLocator('iframe');
+        await fl.getByRole('button', { name: 'Show card details' }).click();
+        await hp.waitForFunction(() => window.__events.some(([t]) => t === 'revealed' || t === 'error'));
+        await fl.getByRole('button', { name: 'Unmask' }).click();
+        const shown = await fl.locator('cardwire-card [data-field=pan] .value').textContent();
+        const hostReads = await hp.evaluate(() => {
+          const f = document.querySelector('iframe');
+          let read;
+          try { read = f.contentWindow.document.body.innerHTML; } catch (e) { read = `refused: ${e.name}`; }
+          return { read, html: document.documentElement.outerHTML, events: JSON.stringify(window.__events) };
+        });
+        const axe = await new AxeBuilder({ page: hp }).analyze();
+        const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        // A third origin tries to embed the frame: frame-ancestors refuses it.
+        const evil = await serve();
+        const ep = await ctx.newPage();
+        const evilLogs = [];
+        ep.on('console', (m) => evilLogs.push(m.text()));
+        await ep.goto(`${evil.base}/bindings-node/tests/browser/blank.html`);
+        await ep.evaluate(async (src) => {
+          const f = document.createElement('iframe');
+          f.src = src;
+          document.body.append(f);
+          await new Promise((r) => { f.onload = r; });
+        }, `${frameUrl}?parent=${encodeURIComponent(evil.base)}&card=card-7`);
+        await new Promise((r) => setTimeout(r, 300));
+        evil.close();
+        await ctx.close();
+        const checks = [
+          [`frame origin (${recipe.name}): the frame reveals the card`, shown === '4937 2410 0000 3841'],
+          [`frame origin (${recipe.name}): a script of the host page cannot read it`, hostReads.read.startsWith('refused') && !hostReads.html.includes('3841') && !hostReads.events.includes('3841')],
+          [`frame origin (${recipe.name}): CSP default-src 'self' with frame-ancestors the host, nosniff; only the frame's files`, headers['content-security-policy'] === `default-src 'self'; frame-ancestors ${base}` && headers['x-content-type-options'] === 'nosniff' && notServed === 404],
+          [`frame origin (${recipe.name}): a page of a third origin cannot embed the frame`, evilLogs.some((l) => /frame-ancestors/.test(l))],
+          [`frame origin (${recipe.name}): axe finds no serious or critical violation on the host page`, serious.length === 0],
+        ];
+        for (const [name, ok] of checks) {
+          if (ok) { passed++; console.log(`ok ${name}`); } else { failed++; console.log(`FAIL ${name}: ${JSON.stringify({ shown, headers, notServed, hostReads: { read: hostReads.read, events: hostReads.events }, evilLogs, serious: serious.map((v) => v.id) })}`); }
+        }
+      } finally {
+        server.stop();
+      }
+    }
+  }
+
   // The example page, served by each example back end (Rust, Node, Python):
   // revealed values on the page, nothing secret in its network traffic or
   // its JavaScript heap, a screenshot, and a blob from one page load that
