@@ -149,3 +149,19 @@ def test_answer_reveal_seals_for_the_page_and_audits_without_card_data() -> None
     assert not any(s in json.dumps(audit) for s in ("4937241000003841", "3841", "2029", "10.00"))
     fields = reveal.open(answer["sealed"])
     assert fields["pan"] == "4937241000003841" and "balance" not in fields
+
+
+def test_answer_reveal_opens_with_the_hpke_written_here() -> None:
+    # The page's key pair is made here, not by cardwire: the answer must open
+    # with the RFC 9180 code above, under the expiry the audit record names.
+    sk = X25519PrivateKey.generate()
+    request = {"public_key": b64url(raw_pub(sk.public_key())), "request_id": "a" * 32, "card_id": "card-3",
+               "expires_at_ms": int(time.time() * 1000) + 60_000}
+    opened = {"card_number": "4937241000003841", "cvv": "123", "expiry_month": "09", "expiry_year": "2029", "balance": "10.00"}
+    answer = cardwire.answer_reveal(request, opened, provider="worldcard", ttl_ms=30_000)
+    blob = unb64url(answer["sealed"])
+    assert blob[:9] == header(answer["audit"]["expires_at_ms"])
+    fields = json.loads(open_(sk, blob[9:41], info("card-3", "a" * 32), blob[:9], blob[41:]))
+    assert fields == {"pan": "4937241000003841", "cvv": "123", "expiry_month": "09", "expiry_year": "2029"}
+    with pytest.raises(Exception):
+        open_(sk, blob[9:41], info("card-4", "a" * 32), blob[:9], blob[41:])
