@@ -163,6 +163,8 @@ setup-js: setup-system setup-rust
 test-js: setup-js wheel-python cli
 	@# Every .wasm and entry of the npm package within its budget, built by the pinned nightly.
 	node scripts/sizes.mjs --check
+	@# The provider descriptions, linted by Redocly (openapi-spec-validator and Prism run in the Python suite).
+	cd bindings-node && npx --no-install redocly lint ../docs/openapi/*.yaml
 	@# The card-reveal example's Rust back end and frame origin (the Node and Python ones use the packages).
 	$(CARGO) build --release -q -p cardwire-examples --bin reveal-backend --bin frame-origin
 	cd bindings-node && node --test tests/node/
