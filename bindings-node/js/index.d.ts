@@ -352,6 +352,80 @@ export interface GatewayEventPage {
   events: GatewayEvent[];
 }
 
+
+// PayCA: the request bodies of docs/openapi/payca.yaml (generated from it).
+
+export interface PayCaCreateUser {
+  /** The caller's id for the user (present in every documented example). */
+  externalId: string;
+  /** The B2B minimum is required once `meta` is given; a user without `meta` is not refused. The B2C additions (gender, idType, idNo, nationality, occupation) are optional here: the server enforces them when a B2C cardholder is created. country, nationality and town are PayCA codes, not ISO: presence only. */
+  meta?: PayCaUserMeta;
+}
+
+/** The B2B minimum is required once `meta` is given; a user without `meta` is not refused. The B2C additions (gender, idType, idNo, nationality, occupation) are optional here: the server enforces them when a B2C cardholder is created. country, nationality and town are PayCA codes, not ISO: presence only. */
+export interface PayCaUserMeta {
+  firstName: string;
+  lastName: string;
+  email: string;
+  /** Digits only (the dial code goes in phoneCode). */
+  phone: string;
+  /** Documented as `+1`; the server adds a missing `+`, so `1` is not refused. */
+  phoneCode: string;
+  birthday: string;
+  country: string;
+  town: string;
+  address: string;
+  postCode: string;
+  /** B2C. */
+  gender?: 'M' | 'F';
+  /** B2C; "PASSPORT, DLN, etc." (an open set). */
+  idType?: string;
+  /** B2C. */
+  idNo?: string;
+  /** B2C; a code from /v1/cardholders/regions. */
+  nationality?: string;
+  /** B2C; a code from /v1/cardholders/occupations. */
+  occupation?: string;
+  idIssueDate?: string;
+  idExpiryDate?: string;
+  /** B2B file id from /v1/cardholders/files. */
+  idFrontImg?: string;
+  idBackImg?: string;
+  idHoldImg?: string;
+  annualSalary?: string;
+  accountPurpose?: string;
+  expectedMonthlyVolume?: string;
+  ipAddress?: string;
+}
+
+export interface PayCaCreateCardholder {
+  accountId: string;
+  bin: string;
+}
+
+export interface PayCaIssueCard {
+  accountId: string;
+  bin: string;
+  /** The opening balance, an exact decimal as a string ("100.00"); no bounds documented. */
+  balance: string;
+  /** Optional, separate from the Idempotency-Key header. 255 is the header's limit in one version of the docs, applied here too. */
+  idempotencyKey?: string;
+  /** Optional. Without it the card's holder is the user's approved cardholder, else the BIN's default holder. */
+  cardholderId?: string;
+}
+
+export interface PayCaSubscribeWebhook {
+  url: string;
+  type: string;
+}
+
+/** The PayCA paths whose request body is typed (a path with `{id}` matches any id). */
+export type PayCaTypedPath =
+  | '/v1/users'
+  | `/v1/users/${string}/cardholder`
+  | '/v1/cards'
+  | '/v1/webhooks';
+
 export interface WorldCardMerchantOptions {
   /** `X-App-Id` */
   appId: string;
@@ -997,8 +1071,16 @@ export interface PayCaClientCheckWebhookOptions {
 /** PayCA, merchant side: client credentials, `sha256=` HMAC-SHA256 webhooks. */
 export class PayCaClient implements Disposable {
   constructor(options: PayCaClientOptions);
+  /** `POST /v1/users`: Create a user (B2B or B2C). */
+  buildRequest(path: '/v1/users', payload: PayCaCreateUser | string | Uint8Array | null, options?: PayCaClientBuildRequestOptions): OutgoingRequest;
+  /** `POST /v1/users/{id}/cardholder`: Create the user's cardholder (created in pending_review; B2C needs completed KYC). */
+  buildRequest(path: `/v1/users/${string}/cardholder`, payload?: PayCaCreateCardholder | string | Uint8Array | null, options?: PayCaClientBuildRequestOptions): OutgoingRequest;
+  /** `POST /v1/cards`: Issue a card (the cardholder, when given, must be in pass_audit). */
+  buildRequest(path: '/v1/cards', payload?: PayCaIssueCard | string | Uint8Array | null, options?: PayCaClientBuildRequestOptions): OutgoingRequest;
+  /** `POST /v1/webhooks`: Subscribe a URL to a webhook type. */
+  buildRequest(path: '/v1/webhooks', payload: PayCaSubscribeWebhook | string | Uint8Array | null, options?: PayCaClientBuildRequestOptions): OutgoingRequest;
   /** the exact request */
-  buildRequest(path: string, payload?: Payload | null, options?: PayCaClientBuildRequestOptions): OutgoingRequest;
+  buildRequest<P extends string>(path: P extends PayCaTypedPath ? never : P, payload?: Payload | null, options?: PayCaClientBuildRequestOptions): OutgoingRequest;
   /** `POST /v1/cardholders/files` */
   uploadCardholderFile(filename: string, contentType: string, bytes: Uint8Array, options?: PayCaClientUploadCardholderFileOptions): OutgoingRequest;
   /** `POST /v1/users/{userId}/kyc/documents` */
@@ -1038,6 +1120,14 @@ export interface PayCaPlatformSignWebhookOptions {
 /** PayCA, provider side. */
 export class PayCaPlatform implements Disposable {
   constructor(options: PayCaPlatformOptions);
+  /** `POST /v1/users`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PayCaPlatformVerifyRequestOptions & { path: '/v1/users' }): PayCaCreateUser;
+  /** `POST /v1/users/{id}/cardholder`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PayCaPlatformVerifyRequestOptions & { path: `/v1/users/${string}/cardholder` }): PayCaCreateCardholder;
+  /** `POST /v1/cards`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PayCaPlatformVerifyRequestOptions & { path: '/v1/cards' }): PayCaIssueCard;
+  /** `POST /v1/webhooks`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PayCaPlatformVerifyRequestOptions & { path: '/v1/webhooks' }): PayCaSubscribeWebhook;
   /** checks the credentials (constant time); returns the JSON body, or null when there is none */
   verifyRequest(headers: HeadersInput, body: Body, options?: PayCaPlatformVerifyRequestOptions): Record<string, unknown>;
   /** a signed webhook (`cardholder_status` is sent flat, other types as `{event, data}`) */

@@ -171,6 +171,49 @@ pub struct Request<'a> {
     pub timestamp: Option<u64>,
 }
 
+/// The typed body of one endpoint, generated from a provider description
+/// (`docs/openapi/<provider>.yaml`; for PayCA `cardwire::providers::payca::types`).
+/// A misspelt field is a compile error; the JSON is the description's.
+///
+/// ```
+/// use cardwire::prelude::*;
+/// use cardwire::providers::payca::{self, types::IssueCard};
+///
+/// let body = IssueCard {
+///     account_id: "acc-1".into(),
+///     bin: "537100".into(),
+///     balance: "100.00".into(),
+///     ..IssueCard::default()
+/// };
+/// let json = body.to_json()?;
+/// let merchant = payca::Merchant::new("client-1", "secret-1")?;
+/// let req = merchant.build_request(&body.request(&json), 1_767_000_000_000, &mut rand::rngs::OsRng)?;
+/// assert_eq!((req.method.as_str(), req.path.as_str()), ("POST", "/v1/cards"));
+/// # Ok::<(), cardwire::Error>(())
+/// ```
+pub trait TypedRequest: Serialize {
+    /// The endpoint's method (`POST`).
+    const METHOD: &'static str;
+    /// The endpoint's path template (`/v1/users/{id}/cardholder`).
+    const PATH: &'static str;
+
+    /// The body as JSON bytes (field names as the description gives them).
+    fn to_json(&self) -> Result<Vec<u8>> {
+        serde_json::to_vec(self)
+            .map_err(|_| Error::invalid_input("the request body cannot be encoded as JSON"))
+    }
+
+    /// The request for this endpoint with `json` (from [`to_json`](Self::to_json))
+    /// as its payload; set `path_params` for a path with `{placeholders}`.
+    fn request<'a>(&self, json: &'a [u8]) -> Request<'a> {
+        Request {
+            method: Some(Self::METHOD),
+            payload: Some(Payload::Bytes(json)),
+            ..Request::new(Self::PATH)
+        }
+    }
+}
+
 impl<'a> Request<'a> {
     /// A request for `path`, everything else default.
     pub fn new(path: &'a str) -> Self {

@@ -4,6 +4,6 @@
 
 pub use crate::contract::{
     Notification, Opened, Received, Request, RequestBuilder, RequestVerifier, ResponseOpener,
-    WebhookReceiver, WebhookSigner,
+    TypedRequest, WebhookReceiver, WebhookSigner,
 };
 pub use crate::envelope::{Headers, Payload};

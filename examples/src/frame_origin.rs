@@ -45,8 +45,14 @@ async fn frame_file(State(frame): State<Arc<Frame>>, Path(name): Path<String>) -
                 (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
                 // Only this origin's own files; only the shop's page may embed the frame.
                 (header::CONTENT_SECURITY_POLICY, frame.csp.clone()),
-                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-                (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
+                (
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                ),
             ],
             bytes,
         )

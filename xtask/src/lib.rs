@@ -7,12 +7,13 @@
 //! test`) fails when a committed file differs from what the table gives.
 
 pub mod codegen;
+pub mod describe;
 
 use std::path::{Path, PathBuf};
 
 /// Every generated file: its path from the repository root and its text.
 pub fn generated_files() -> Vec<(&'static str, String)> {
-    vec![
+    let mut files = vec![
         ("bindings-node/js/index.d.ts", codegen::typescript()),
         ("bindings-node/js/classes.mjs", codegen::javascript(true)),
         ("bindings-node/js/classes.cjs", codegen::javascript(false)),
@@ -34,7 +35,11 @@ pub fn generated_files() -> Vec<(&'static str, String)> {
             codegen::python_aliases(),
         ),
         ("tests/vocabulary.json", codegen::vocabulary_json()),
-    ]
+    ];
+    for d in describe::DESCRIBED {
+        files.push((d.rust_file, describe::rust_types(d)));
+    }
+    files
 }
 
 /// The repository root (this crate sits in `xtask/`).

@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! The provider descriptions (`docs/openapi/<provider>.yaml`) against what
 //! cardwire compiles in: each validation table is derived again from the
 //! description's JSON Schema (required fields, formats, patterns, enums,
@@ -11,7 +17,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn description(provider: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../docs/openapi/{provider}.yaml"));
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../docs/openapi/{provider}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -20,8 +27,14 @@ fn description(provider: &str) -> Value {
 fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     match v.get("$ref").and_then(Value::as_str) {
         Some(r) => {
-            let pointer = r.strip_prefix('#').unwrap_or_else(|| panic!("only local refs: {r}"));
-            resolve(doc, doc.pointer(pointer).unwrap_or_else(|| panic!("dangling ref {r}")))
+            let pointer = r
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("only local refs: {r}"));
+            resolve(
+                doc,
+                doc.pointer(pointer)
+                    .unwrap_or_else(|| panic!("dangling ref {r}")),
+            )
         }
         None => v,
     }
@@ -31,51 +44,98 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// One rule as the table serializes it, without its source and note.
 fn rule(field: &str, check: Value, when: Option<&str>) -> String {
-    json!({ "field": field, "check": check, "when": when.map(|w| json!({ "Present": w })) }).to_string()
+    json!({ "field": field, "check": check, "when": when.map(|w| json!({ "Present": w })) })
+        .to_string()
 }
 
 /// The rules a schema implies for `field` (and, for an object, its members).
-fn schema_rules(doc: &Value, field: &str, schema: &Value, required: bool, when: Option<&str>, out: &mut BTreeSet<String>) {
+fn schema_rules(
+    doc: &Value,
+    field: &str,
+    schema: &Value,
+    required: bool,
+    when: Option<&str>,
+    out: &mut BTreeSet<String>,
+) {
     let s = resolve(doc, schema);
     if required {
         out.insert(rule(field, json!("Required"), when));
     }
     if let Some(props) = s.get("properties").and_then(Value::as_object) {
-        let req: Vec<&str> = s.get("required").and_then(Value::as_array).map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
+        let req: Vec<&str> = s
+            .get("required")
+            .and_then(Value::as_array)
+            .map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
         // Members required inside an optional object are required when the object is there.
-        let inner_when = if required || field.is_empty() { when } else { Some(field) };
+        let inner_when = if required || field.is_empty() {
+            when
+        } else {
+            Some(field)
+        };
         for (name, p) in props {
-            let path = if field.is_empty() { name.clone() } else { format!("{field}.{name}") };
+            let path = if field.is_empty() {
+                name.clone()
+            } else {
+                format!("{field}.{name}")
+            };
             schema_rules(doc, &path, p, req.contains(&name.as_str()), inner_when, out);
         }
         return;
     }
-    let format = match (s.get("format").and_then(Value::as_str), s.get("pattern").and_then(Value::as_str)) {
+    let format = match (
+        s.get("format").and_then(Value::as_str),
+        s.get("pattern").and_then(Value::as_str),
+    ) {
         (Some("email"), _) => Some("Email"),
         (Some("date"), _) => Some("Date"),
         (_, Some("^[0-9]+$")) => Some("Digits"),
         _ => None,
     };
     if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
-        let formats: Vec<&str> = any.iter().filter_map(|a| resolve(doc, a).get("format").and_then(Value::as_str)).collect();
-        assert_eq!(formats, ["date-time", "date"], "{field}: the only anyOf cardwire reads is ISO 8601 (date-time or date)");
+        let formats: Vec<&str> = any
+            .iter()
+            .filter_map(|a| resolve(doc, a).get("format").and_then(Value::as_str))
+            .collect();
+        assert_eq!(
+            formats,
+            ["date-time", "date"],
+            "{field}: the only anyOf cardwire reads is ISO 8601 (date-time or date)"
+        );
         out.insert(rule(field, json!({ "Format": "Iso8601" }), None));
     }
     if let Some(f) = format {
         out.insert(rule(field, json!({ "Format": f }), None));
     }
     if let Some(values) = s.get("enum") {
-        out.insert(rule(field, json!({ "Enum": { "values": values, "closed": true } }), None));
+        out.insert(rule(
+            field,
+            json!({ "Enum": { "values": values, "closed": true } }),
+            None,
+        ));
     }
     if let Some(values) = s.get("x-cardwire-open-enum") {
-        out.insert(rule(field, json!({ "Enum": { "values": values, "closed": false } }), None));
+        out.insert(rule(
+            field,
+            json!({ "Enum": { "values": values, "closed": false } }),
+            None,
+        ));
     }
     if let Some(max) = s.get("maxLength") {
         let min = s.get("minLength").cloned().unwrap_or(json!(0));
-        out.insert(rule(field, json!({ "Length": { "min": min, "max": max } }), None));
+        out.insert(rule(
+            field,
+            json!({ "Length": { "min": min, "max": max } }),
+            None,
+        ));
     }
-    if s.get("type").and_then(Value::as_str) == Some("integer") && (s.get("minimum").is_some() || s.get("maximum").is_some()) {
-        out.insert(rule(field, json!({ "Integer": { "min": s.get("minimum"), "max": s.get("maximum") } }), None));
+    if s.get("type").and_then(Value::as_str) == Some("integer")
+        && (s.get("minimum").is_some() || s.get("maximum").is_some())
+    {
+        out.insert(rule(
+            field,
+            json!({ "Integer": { "min": s.get("minimum"), "max": s.get("maximum") } }),
+            None,
+        ));
     }
     if let Some(d) = s.get("x-cardwire-decimal") {
         out.insert(rule(
@@ -97,7 +157,9 @@ fn derived_tables(doc: &Value) -> BTreeSet<String> {
         for m in METHODS {
             let Some(op) = item.get(m) else { continue };
             if let Some(rb) = op.get("requestBody") {
-                let content = resolve(doc, rb)["content"].as_object().expect("requestBody content");
+                let content = resolve(doc, rb)["content"]
+                    .as_object()
+                    .expect("requestBody content");
                 let (_, media) = content.iter().next().expect("one media type");
                 schema_rules(doc, "", &media["schema"], false, None, &mut body);
             }
@@ -106,7 +168,12 @@ fn derived_tables(doc: &Value) -> BTreeSet<String> {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten())
+                .chain(
+                    op.get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                )
                 .map(|p| resolve(doc, p))
                 .filter(|p| p["in"] == "query")
                 .collect();
@@ -114,7 +181,14 @@ fn derived_tables(doc: &Value) -> BTreeSet<String> {
                 out.insert(format!("table {path}?"));
                 for p in params {
                     let mut q = BTreeSet::new();
-                    schema_rules(doc, p["name"].as_str().expect("name"), &p["schema"], p["required"] == true, None, &mut q);
+                    schema_rules(
+                        doc,
+                        p["name"].as_str().expect("name"),
+                        &p["schema"],
+                        p["required"] == true,
+                        None,
+                        &mut q,
+                    );
                     out.extend(q.into_iter().map(|r| format!("{path}? {r}")));
                 }
             }
@@ -133,9 +207,23 @@ fn compiled_tables(tables: &[cardwire::validate::EndpointRules]) -> BTreeSet<Str
             let v = serde_json::to_value(r).expect("rule serializes");
             let when = match &v["when"] {
                 Value::Null => None,
-                w => Some(w["Present"].as_str().unwrap_or_else(|| panic!("{}: only Present(..) conditions come from a schema", t.endpoint)).to_owned()),
+                w => Some(
+                    w["Present"]
+                        .as_str()
+                        .unwrap_or_else(|| {
+                            panic!(
+                                "{}: only Present(..) conditions come from a schema",
+                                t.endpoint
+                            )
+                        })
+                        .to_owned(),
+                ),
             };
-            out.insert(format!("{} {}", t.endpoint, rule(r.field, v["check"].clone(), when.as_deref())));
+            out.insert(format!(
+                "{} {}",
+                t.endpoint,
+                rule(r.field, v["check"].clone(), when.as_deref())
+            ));
         }
     }
     out
@@ -164,22 +252,41 @@ fn derived_endpoints(doc: &Value) -> BTreeSet<String> {
     out
 }
 
-fn derived_status_model(doc: &Value, name: &str) -> (BTreeSet<(String, bool)>, BTreeSet<(String, String)>) {
+/// States (name, final) and transitions (from, to).
+type StatusModel = (BTreeSet<(String, bool)>, BTreeSet<(String, String)>);
+
+fn derived_status_model(doc: &Value, name: &str) -> StatusModel {
     let m = &doc["x-cardwire-status-models"][name];
-    let states = m["states"].as_object().expect("states").iter().map(|(s, v)| (s.clone(), v["final"] == true)).collect();
+    let states = m["states"]
+        .as_object()
+        .expect("states")
+        .iter()
+        .map(|(s, v)| (s.clone(), v["final"] == true))
+        .collect();
     let transitions = m["transitions"]
         .as_array()
         .expect("transitions")
         .iter()
-        .map(|t| (t[0].as_str().expect("from").to_owned(), t[1].as_str().expect("to").to_owned()))
+        .map(|t| {
+            (
+                t[0].as_str().expect("from").to_owned(),
+                t[1].as_str().expect("to").to_owned(),
+            )
+        })
         .collect();
     (states, transitions)
 }
 
-fn compiled_status_model(m: &cardwire::status::StatusModel) -> (BTreeSet<(String, bool)>, BTreeSet<(String, String)>) {
+fn compiled_status_model(m: &cardwire::status::StatusModel) -> StatusModel {
     (
-        m.states.iter().map(|(s, f)| ((*s).to_owned(), *f)).collect(),
-        m.transitions.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect(),
+        m.states
+            .iter()
+            .map(|(s, f)| ((*s).to_owned(), *f))
+            .collect(),
+        m.transitions
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect(),
     )
 }
 
@@ -187,18 +294,35 @@ fn compiled_status_model(m: &cardwire::status::StatusModel) -> (BTreeSet<(String
 fn payca_validation_tables_are_the_descriptions() {
     let doc = description("payca");
     let derived = derived_tables(&doc);
-    assert_same("PayCA validation tables", &derived, &compiled_tables(cardwire::providers::payca::rules::TABLES));
+    assert_same(
+        "PayCA validation tables",
+        &derived,
+        &compiled_tables(cardwire::providers::payca::rules::TABLES),
+    );
     // 19 tables (13 paths, 6 query strings) and their 36 rules; two of them spelled out.
     assert_eq!(derived.len(), 19 + 36);
-    assert!(derived.contains(&format!("/v1/users {}", rule("meta.email", json!("Required"), Some("meta")))));
-    assert!(derived.contains(&format!("/v1/cards? {}", rule("limit", json!({ "Integer": { "min": null, "max": 100 } }), None))));
+    assert!(derived.contains(&format!(
+        "/v1/users {}",
+        rule("meta.email", json!("Required"), Some("meta"))
+    )));
+    assert!(derived.contains(&format!(
+        "/v1/cards? {}",
+        rule(
+            "limit",
+            json!({ "Integer": { "min": null, "max": 100 } }),
+            None
+        )
+    )));
 }
 
 #[test]
 fn payca_endpoints_errors_and_statuses_are_the_descriptions() {
     use cardwire::providers::payca;
     let doc = description("payca");
-    let compiled: BTreeSet<String> = payca::ENDPOINTS.iter().map(|(m, p)| format!("{m} {p}")).collect();
+    let compiled: BTreeSet<String> = payca::ENDPOINTS
+        .iter()
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
     assert_same("PayCA endpoints", &derived_endpoints(&doc), &compiled);
 
     // Retry advice: "yes" is retried; "no" and "maybe" are not retried automatically.
@@ -206,14 +330,35 @@ fn payca_endpoints_errors_and_statuses_are_the_descriptions() {
         .as_array()
         .expect("codes")
         .iter()
-        .map(|c| format!("{} {} {}", c["code"].as_str().expect("code"), c["status"], c["retry"] == "yes"))
+        .map(|c| {
+            format!(
+                "{} {} {}",
+                c["code"].as_str().expect("code"),
+                c["status"],
+                c["retry"] == "yes"
+            )
+        })
         .collect();
-    let compiled: BTreeSet<String> = payca::ERROR_CODES.iter().map(|(c, s, r)| format!("{c} {s} {r}")).collect();
+    let compiled: BTreeSet<String> = payca::ERROR_CODES
+        .iter()
+        .map(|(c, s, r)| format!("{c} {s} {r}"))
+        .collect();
     assert_same("PayCA error catalog", &described, &compiled);
 
-    assert_eq!(doc["x-cardwire-acknowledge"]["status"], json!(payca::Merchant::webhook_ack().status), "the webhook acknowledgement");
-    assert_eq!(derived_status_model(&doc, "payca.cardholder"), compiled_status_model(&payca::status::CARDHOLDER), "the cardholder status model");
-    assert_eq!(doc["x-cardwire-status-models"]["payca.cardholder"]["initial"], "pending_review");
+    assert_eq!(
+        doc["x-cardwire-acknowledge"]["status"],
+        json!(payca::Merchant::webhook_ack().status),
+        "the webhook acknowledgement"
+    );
+    assert_eq!(
+        derived_status_model(&doc, "payca.cardholder"),
+        compiled_status_model(&payca::status::CARDHOLDER),
+        "the cardholder status model"
+    );
+    assert_eq!(
+        doc["x-cardwire-status-models"]["payca.cardholder"]["initial"],
+        "pending_review"
+    );
 }
 
 /// The derivation itself must see a difference, or the checks above prove nothing.
@@ -221,10 +366,17 @@ fn payca_endpoints_errors_and_statuses_are_the_descriptions() {
 fn the_comparison_sees_a_changed_rule() {
     let mut doc = description("payca");
     let before = derived_tables(&doc);
-    doc["paths"]["/v1/cards"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["idempotencyKey"]["maxLength"] = json!(254);
+    doc["paths"]["/v1/cards"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        ["properties"]["idempotencyKey"]["maxLength"] = json!(254);
     let after = derived_tables(&doc);
     assert_ne!(before, after);
     assert!(after.iter().any(|r| r.contains("\"max\":254")));
-    doc["components"]["schemas"]["UserMeta"]["required"].as_array_mut().expect("required").pop();
-    assert!(derived_tables(&doc).len() < after.len(), "a dropped required field drops its rule");
+    doc["components"]["schemas"]["UserMeta"]["required"]
+        .as_array_mut()
+        .expect("required")
+        .pop();
+    assert!(
+        derived_tables(&doc).len() < after.len(),
+        "a dropped required field drops its rule"
+    );
 }

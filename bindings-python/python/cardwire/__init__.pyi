@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Union
+from typing import Any, Literal, Union, overload
+
+from typing_extensions import deprecated
 
 from ._native import Event as Event
 from ._aliases import (
@@ -84,6 +86,11 @@ from ._aliases import (
     PayCaCardholderStatusEvent as PayCaCardholderStatusEvent,
     PayCaEvent as PayCaEvent,
     PinToPayEvent as PinToPayEvent,
+    PayCaCreateUser as PayCaCreateUser,
+    PayCaUserMeta as PayCaUserMeta,
+    PayCaCreateCardholder as PayCaCreateCardholder,
+    PayCaIssueCard as PayCaIssueCard,
+    PayCaSubscribeWebhook as PayCaSubscribeWebhook,
 )
 
 class CardwireError(Exception):
@@ -235,6 +242,18 @@ class PinToPayPlatform:
 
 class PayCaClient:
     def __init__(self, client_id: str, client_secret: str, *, validate: bool | None = None, retention_ms: int | None = None, store: ReplayStore | None = None) -> None: ...
+    @overload
+    def build_request(self, path: Literal["/v1/users"], payload: PayCaCreateUser | str | bytes | None = None, *, method: Literal['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] | None = None, path_params: Pairs | None = None, query: Pairs | None = None, idempotency_key: str | None = None, request_id: str | None = None, validate: bool | None = None) -> Request: ...
+    @overload
+    def build_request(self, path: Literal["/v1/users/{id}/cardholder"], payload: PayCaCreateCardholder | str | bytes | None = None, *, method: Literal['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] | None = None, path_params: Pairs | None = None, query: Pairs | None = None, idempotency_key: str | None = None, request_id: str | None = None, validate: bool | None = None) -> Request: ...
+    @overload
+    def build_request(self, path: Literal["/v1/cards"], payload: PayCaIssueCard | str | bytes | None = None, *, method: Literal['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] | None = None, path_params: Pairs | None = None, query: Pairs | None = None, idempotency_key: str | None = None, request_id: str | None = None, validate: bool | None = None) -> Request: ...
+    @overload
+    def build_request(self, path: Literal["/v1/webhooks"], payload: PayCaSubscribeWebhook | str | bytes | None = None, *, method: Literal['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] | None = None, path_params: Pairs | None = None, query: Pairs | None = None, idempotency_key: str | None = None, request_id: str | None = None, validate: bool | None = None) -> Request: ...
+    @overload
+    @deprecated("this path's payload is typed: a field name that is not the description's (see the PayCa… TypedDicts)")
+    def build_request(self, path: Literal["/v1/users", "/v1/users/{id}/cardholder", "/v1/cards", "/v1/webhooks"], payload: Mapping[str, Any], *, method: Literal['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] | None = None, path_params: Pairs | None = None, query: Pairs | None = None, idempotency_key: str | None = None, request_id: str | None = None, validate: bool | None = None) -> Request: ...
+    @overload
     def build_request(self, path: str, payload: Payload | None = None, *, method: Literal['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] | None = None, path_params: Pairs | None = None, query: Pairs | None = None, idempotency_key: str | None = None, request_id: str | None = None, validate: bool | None = None) -> Request: ...
     def upload_cardholder_file(self, filename: str, content_type: str, bytes: bytes, *, idempotency_key: str | None = None, random: bytes | None = None) -> Request: ...
     def upload_kyc_document(self, user_id: str, filename: str, content_type: str, bytes: bytes, document_type: str, *, idempotency_key: str | None = None, random: bytes | None = None) -> Request: ...
@@ -246,6 +265,15 @@ class PayCaClient:
 
 class PayCaPlatform:
     def __init__(self, client_id: str, client_secret: str) -> None: ...
+    @overload
+    def verify_request(self, headers: HeadersInput, body: Body, *, path: Literal["/v1/users"]) -> PayCaCreateUser: ...
+    @overload
+    def verify_request(self, headers: HeadersInput, body: Body, *, path: Literal["/v1/users/{id}/cardholder"]) -> PayCaCreateCardholder: ...
+    @overload
+    def verify_request(self, headers: HeadersInput, body: Body, *, path: Literal["/v1/cards"]) -> PayCaIssueCard: ...
+    @overload
+    def verify_request(self, headers: HeadersInput, body: Body, *, path: Literal["/v1/webhooks"]) -> PayCaSubscribeWebhook: ...
+    @overload
     def verify_request(self, headers: HeadersInput, body: Body, *, path: str | None = None) -> Any: ...
     def sign_webhook(self, event_type: str, data: Payload, *, request_id: str | None = None, idempotency_key: str | None = None) -> SignedWebhook: ...
     @staticmethod
@@ -387,4 +415,9 @@ __all__ = [
     "PayCaCardholderStatusEvent",
     "PayCaEvent",
     "PinToPayEvent",
+    "PayCaCreateUser",
+    "PayCaUserMeta",
+    "PayCaCreateCardholder",
+    "PayCaIssueCard",
+    "PayCaSubscribeWebhook",
 ]

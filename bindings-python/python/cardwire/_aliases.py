@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Literal, Protocol, TypedDict, Union
 
 Payload = Union[Mapping[str, Any], Sequence[Any], str, bytes]
@@ -538,4 +539,67 @@ class PinToPayEvent(_EventBase, Protocol):
     @property
     def data(self) -> dict[str, Any]: ...
 
-__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "RevealAnswer", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent"]
+
+# PayCA: the request bodies of docs/openapi/payca.yaml (generated from it).
+
+class _PayCaCreateUserRequired(TypedDict):
+    externalId: str
+
+class PayCaCreateUser(_PayCaCreateUserRequired, total=False):
+    """The body of PayCaCreateUser."""
+    meta: PayCaUserMeta
+
+class _PayCaUserMetaRequired(TypedDict):
+    firstName: str
+    lastName: str
+    email: str
+    phone: str
+    phoneCode: str
+    birthday: str
+    country: str
+    town: str
+    address: str
+    postCode: str
+
+class PayCaUserMeta(_PayCaUserMetaRequired, total=False):
+    """The B2B minimum is required once `meta` is given; a user without `meta` is not refused. The B2C additions (gender, idType, idNo, nationality, occupation) are optional here: the server enforces them when a B2C cardholder is created. country, nationality and town are PayCA codes, not ISO: presence only."""
+    gender: Literal["M", "F"]
+    idType: str
+    idNo: str
+    nationality: str
+    occupation: str
+    idIssueDate: str
+    idExpiryDate: str
+    idFrontImg: str
+    idBackImg: str
+    idHoldImg: str
+    annualSalary: str
+    accountPurpose: str
+    expectedMonthlyVolume: str
+    ipAddress: str
+
+class _PayCaCreateCardholderRequired(TypedDict):
+    accountId: str
+    bin: str
+
+class PayCaCreateCardholder(_PayCaCreateCardholderRequired, total=False):
+    """The body of PayCaCreateCardholder."""
+
+class _PayCaIssueCardRequired(TypedDict):
+    accountId: str
+    bin: str
+    balance: Union[str, Decimal]
+
+class PayCaIssueCard(_PayCaIssueCardRequired, total=False):
+    """The body of PayCaIssueCard."""
+    idempotencyKey: str
+    cardholderId: str
+
+class _PayCaSubscribeWebhookRequired(TypedDict):
+    url: str
+    type: str
+
+class PayCaSubscribeWebhook(_PayCaSubscribeWebhookRequired, total=False):
+    """The body of PayCaSubscribeWebhook."""
+
+__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "RevealAnswer", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent", "PayCaCreateUser", "PayCaUserMeta", "PayCaCreateCardholder", "PayCaIssueCard", "PayCaSubscribeWebhook"]

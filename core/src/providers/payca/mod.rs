@@ -11,6 +11,7 @@ mod merchant;
 mod platform;
 pub mod rules;
 pub mod status;
+pub mod types;
 
 pub use events::{Event, WebhookEvent};
 pub use merchant::{FileUpload, Merchant};

@@ -1,0 +1,48 @@
+// PayCA's request bodies typed from docs/openapi/payca.yaml: the right
+// fields compile, a misspelt or missing one does not (each
+// `@ts-expect-error` line must fail to compile, or tsc fails).
+import { PayCaClient, PayCaPlatform, type PayCaIssueCard } from 'cardwire';
+
+const client = new PayCaClient({ clientId: 'client-1', clientSecret: 'secret-1' });
+const platform = new PayCaPlatform({ clientId: 'client-1', clientSecret: 'secret-1' });
+
+// Right: every documented field, typed.
+client.buildRequest('/v1/users', {
+  externalId: 'usr-001',
+  meta: { firstName: 'John', lastName: 'Doe', email: 'john@example.com', phone: '5551234567', phoneCode: '+1', birthday: '1990-01-15', country: 'US', town: 'NYC', address: '123 Main St', postCode: '10001', gender: 'M' },
+});
+client.buildRequest('/v1/users/usr-001/cardholder', { accountId: 'acc-1', bin: '537100' });
+client.buildRequest('/v1/users/{id}/cardholder', null, { method: 'GET', pathParams: [['id', 'usr-001']] });
+const card: PayCaIssueCard = { accountId: 'acc-1', bin: '537100', balance: '100.00', idempotencyKey: 'issue-001' };
+client.buildRequest('/v1/cards', card);
+client.buildRequest('/v1/cards', null, { method: 'GET', query: [['limit', '10']] });
+client.buildRequest('/v1/webhooks', { url: 'https://shop.example.com/hooks', type: 'card_transaction' });
+// Paths without a typed body, and paths only known at run time, stay as before.
+client.buildRequest('/v1/cardholders', null, { query: [['limit', '100']] });
+const somePath: string = '/v1/cards';
+client.buildRequest(somePath, { anything: 1 });
+
+// A verified request body, typed by its path.
+declare const headers: Record<string, string>;
+declare const raw: Uint8Array;
+const issued: PayCaIssueCard = platform.verifyRequest(headers, raw, { path: '/v1/cards' });
+const balance: string = issued.balance;
+void balance;
+
+// Wrong: a misspelt field, a missing required one, a closed enum's other value, a number for a decimal string.
+// @ts-expect-error externalld is not a field of PayCaCreateUser
+client.buildRequest('/v1/users', { externalld: 'usr-001' });
+// @ts-expect-error balance is required by POST /v1/cards
+client.buildRequest('/v1/cards', { accountId: 'acc-1', bin: '537100' });
+// @ts-expect-error gender is M or F
+client.buildRequest('/v1/users', {
+  externalId: 'usr-001',
+  meta: { firstName: 'J', lastName: 'D', email: 'j@d.io', phone: '1', phoneCode: '+1', birthday: '1990-01-15', country: 'US', town: 'NYC', address: 'a', postCode: '1', gender: 'X' },
+});
+// @ts-expect-error the balance is an exact decimal string, never a float
+client.buildRequest('/v1/cards', { accountId: 'acc-1', bin: '537100', balance: 100.5 });
+// @ts-expect-error cardholderID is not cardholderId
+client.buildRequest('/v1/users/usr-001/cardholder', { accountId: 'acc-1', bin: '537100', cardholderID: 'x' });
+// @ts-expect-error the verified body of /v1/users has no balance
+const wrong: string = platform.verifyRequest(headers, raw, { path: '/v1/users' }).balance;
+void wrong;

@@ -1,0 +1,592 @@
+//! The typed surfaces made from the provider descriptions
+//! (`docs/openapi/<provider>.yaml`): one type per request body (TypeScript
+//! interfaces, Python `TypedDict`s, Rust serde structs) and the per-path
+//! overloads of `buildRequest` / `build_request` and `verifyRequest` /
+//! `verify_request`. Today PayCA; the other providers follow as their
+//! descriptions land.
+
+// A repository tool: a description it cannot read stops generation with the
+// reason (the file, the missing key), which is what `make generate` should do.
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// A provider with a description.
+#[derive(Debug)]
+pub struct Described {
+    /// The provider's name as its documents write it (`PayCA`).
+    pub display: &'static str,
+    /// The file stem (`payca`).
+    pub file: &'static str,
+    /// The type-name prefix (`PayCa`).
+    pub prefix: &'static str,
+    /// The merchant class of the vocabulary (`PayCaClient`).
+    pub client: &'static str,
+    /// The platform class (`PayCaPlatform`).
+    pub platform: &'static str,
+    /// The Rust module the structs go to (`core/src/providers/payca/types.rs`).
+    pub rust_file: &'static str,
+}
+
+/// The providers described so far.
+pub const DESCRIBED: &[Described] = &[Described {
+    display: "PayCA",
+    file: "payca",
+    prefix: "PayCa",
+    client: "PayCaClient",
+    platform: "PayCaPlatform",
+    rust_file: "core/src/providers/payca/types.rs",
+}];
+
+/// The description, parsed.
+pub fn load(file: &str) -> Value {
+    let path = crate::root().join(format!("docs/openapi/{file}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A field's type.
+#[derive(Debug, Clone)]
+pub enum FieldTy {
+    /// Text; `values` when the description closes the set (`enum`).
+    Str(Option<Vec<String>>),
+    /// An exact decimal, as text (never a float).
+    Decimal,
+    /// An integer.
+    Int,
+    /// An object type of this model (by its full name).
+    Obj(String),
+    /// Anything.
+    Any,
+}
+
+/// A field of an object type.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The wire name.
+    pub name: String,
+    /// Its type.
+    pub ty: FieldTy,
+    /// Required by the description.
+    pub required: bool,
+    /// Its description, if any.
+    pub doc: Option<String>,
+}
+
+/// An object type.
+#[derive(Debug, Clone)]
+pub struct Obj {
+    /// The full name (`PayCaCreateUser`).
+    pub name: String,
+    /// The Rust name (`CreateUser`: the module is the provider's).
+    pub rust_name: String,
+    /// What it is.
+    pub doc: String,
+    /// Its fields, in the description's order.
+    pub fields: Vec<Field>,
+}
+
+/// An operation with a JSON request body.
+#[derive(Debug, Clone)]
+pub struct Op {
+    /// `POST`.
+    pub method: String,
+    /// The path template (`/v1/users/{id}/cardholder`).
+    pub path: String,
+    /// The summary.
+    pub summary: String,
+    /// The body's object type.
+    pub body: String,
+    /// Whether another method serves the same path without a body (GET).
+    pub shared_path: bool,
+}
+
+/// The model of one description: its body types and the operations using them.
+#[derive(Debug)]
+pub struct Model {
+    /// Object types, each once.
+    pub objs: Vec<Obj>,
+    /// Operations with a JSON body, in path order.
+    pub ops: Vec<Op>,
+}
+
+fn deref<'a>(doc: &'a Value, v: &'a Value) -> (&'a Value, Option<String>) {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let target = doc
+                .pointer(r.trim_start_matches('#'))
+                .unwrap_or_else(|| panic!("dangling {r}"));
+            let name = r.rsplit('/').next().map(str::to_owned);
+            (deref(doc, target).0, name)
+        }
+        None => (v, None),
+    }
+}
+
+fn upper_camel(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(|s| s.trim().replace('\n', " "))
+}
+
+fn object(doc: &Value, d: &Described, schema: &Value, name: &str, objs: &mut Vec<Obj>) -> String {
+    let full = format!("{}{name}", d.prefix);
+    if objs.iter().any(|o| o.name == full) {
+        return full;
+    }
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
+    let mut fields = Vec::new();
+    let slot = objs.len();
+    objs.push(Obj {
+        name: full.clone(),
+        rust_name: name.to_owned(),
+        doc: text(schema, "description").unwrap_or_default(),
+        fields: vec![],
+    });
+    for (fname, fschema) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let (s, refname) = deref(doc, fschema);
+        let ty = if s.get("properties").is_some() {
+            FieldTy::Obj(object(
+                doc,
+                d,
+                s,
+                &refname.unwrap_or_else(|| format!("{name}{}", upper_camel(fname))),
+                objs,
+            ))
+        } else if s.get("x-cardwire-decimal").is_some() {
+            FieldTy::Decimal
+        } else if s.get("type").and_then(Value::as_str) == Some("integer") {
+            FieldTy::Int
+        } else if s.get("type").and_then(Value::as_str) == Some("string") {
+            FieldTy::Str(s.get("enum").and_then(Value::as_array).map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            }))
+        } else {
+            FieldTy::Any
+        };
+        let mut doc_text = text(s, "description");
+        if let Some(open) = s.get("x-cardwire-open-enum").and_then(Value::as_array) {
+            let values: Vec<&str> = open.iter().filter_map(Value::as_str).collect();
+            if !doc_text.as_deref().unwrap_or_default().contains("open set") {
+                doc_text = Some(
+                    format!(
+                        "{} Documented values: {} (an open set).",
+                        doc_text.unwrap_or_default(),
+                        values.join(", ")
+                    )
+                    .trim()
+                    .to_owned(),
+                );
+            }
+        }
+        fields.push(Field {
+            name: fname.clone(),
+            ty,
+            required: required.contains(&fname.as_str()),
+            doc: doc_text,
+        });
+    }
+    objs[slot].fields = fields;
+    full
+}
+
+/// The model of `d`'s description.
+pub fn model(d: &Described) -> Model {
+    let doc = load(d.file);
+    let mut objs = Vec::new();
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let methods: Vec<&str> = ["get", "post", "put", "patch", "delete"]
+            .into_iter()
+            .filter(|m| item.get(*m).is_some())
+            .collect();
+        for m in &methods {
+            let op = &item[*m];
+            let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") else {
+                continue;
+            };
+            let (s, refname) = deref(&doc, schema);
+            let name = refname
+                .unwrap_or_else(|| upper_camel(op["operationId"].as_str().expect("operationId")));
+            let body = object(&doc, d, s, &name, &mut objs);
+            ops.push(Op {
+                method: m.to_uppercase(),
+                path: path.clone(),
+                summary: text(op, "summary").unwrap_or_default(),
+                body,
+                shared_path: methods.len() > 1,
+            });
+        }
+    }
+    Model { objs, ops }
+}
+
+/// The described provider whose merchant or platform class this is.
+pub fn described_class(class: &str) -> Option<&'static Described> {
+    DESCRIBED
+        .iter()
+        .find(|d| d.client == class || d.platform == class)
+}
+
+/// A path template as a TypeScript type: `{id}` becomes `${string}`.
+fn ts_path(path: &str) -> String {
+    if path.contains('{') {
+        let mut out = String::from("`");
+        let mut rest = path;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            out.push_str("${string}");
+            rest = &rest[rest[i..].find('}').map_or(rest.len(), |j| i + j + 1)..];
+        }
+        out.push_str(rest);
+        out.push('`');
+        out
+    } else {
+        format!("'{path}'")
+    }
+}
+
+fn ts_field_ty(t: &FieldTy) -> String {
+    match t {
+        FieldTy::Str(Some(v)) => v
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        FieldTy::Str(None) | FieldTy::Decimal => "string".to_owned(),
+        FieldTy::Int => "number".to_owned(),
+        FieldTy::Obj(n) => n.clone(),
+        FieldTy::Any => "unknown".to_owned(),
+    }
+}
+
+/// The TypeScript types of every description.
+pub fn ts_types() -> String {
+    let mut out = String::new();
+    for d in DESCRIBED {
+        let m = model(d);
+        let _ = writeln!(
+            out,
+            "// {}: the request bodies of docs/openapi/{}.yaml (generated from it).\n",
+            d.display, d.file
+        );
+        for o in &m.objs {
+            if !o.doc.is_empty() {
+                let _ = writeln!(out, "/** {} */", o.doc);
+            }
+            let _ = writeln!(out, "export interface {} {{", o.name);
+            for f in &o.fields {
+                if let Some(doc) = &f.doc {
+                    let _ = writeln!(out, "  /** {doc} */");
+                }
+                let _ = writeln!(
+                    out,
+                    "  {}{}: {};",
+                    f.name,
+                    if f.required { "" } else { "?" },
+                    ts_field_ty(&f.ty)
+                );
+            }
+            out.push_str("}\n\n");
+        }
+        let _ = writeln!(out, "/** The {} paths whose request body is typed (a path with `{{id}}` matches any id). */", d.display);
+        let paths: Vec<String> = m.ops.iter().map(|o| ts_path(&o.path)).collect();
+        let _ = writeln!(
+            out,
+            "export type {}TypedPath =\n  | {};\n",
+            d.prefix,
+            paths.join("\n  | ")
+        );
+    }
+    out
+}
+
+/// Typed overloads to write before `class.method`'s own line, and the
+/// replacement of its first parameter (`path`) so that a typed path never
+/// falls through to the untyped form.
+pub fn ts_overloads(
+    class: &str,
+    method: &str,
+    options: &str,
+    ret: &str,
+) -> Option<(Vec<String>, String)> {
+    let d = described_class(class)?;
+    let m = model(d);
+    match (class == d.client, method) {
+        (true, "build_request") => {
+            let lines = m
+                .ops
+                .iter()
+                .map(|o| {
+                    format!(
+                        "  /** `{} {}`: {} */\n  buildRequest(path: {}, payload{}: {} | string | Uint8Array | null, options?: {options}): {ret};",
+                        o.method,
+                        o.path,
+                        o.summary,
+                        ts_path(&o.path),
+                        if o.shared_path { "?" } else { "" },
+                        o.body
+                    )
+                })
+                .collect();
+            Some((
+                lines,
+                format!(
+                    "<P extends string>(path: P extends {}TypedPath ? never : P",
+                    d.prefix
+                ),
+            ))
+        }
+        (false, "verify_request") => {
+            let lines = m
+                .ops
+                .iter()
+                .map(|o| {
+                    format!(
+                        "  /** `{} {}`: the verified body, typed by `options.path`. */\n  verifyRequest(headers: HeadersInput, body: Body, options: {options} & {{ path: {} }}): {};",
+                        o.method,
+                        o.path,
+                        ts_path(&o.path),
+                        o.body
+                    )
+                })
+                .collect();
+            Some((lines, String::new()))
+        }
+        _ => None,
+    }
+}
+
+fn py_field_ty(t: &FieldTy) -> String {
+    match t {
+        FieldTy::Str(Some(v)) => format!(
+            "Literal[{}]",
+            v.iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        FieldTy::Str(None) => "str".to_owned(),
+        FieldTy::Decimal => "Union[str, Decimal]".to_owned(),
+        FieldTy::Int => "int".to_owned(),
+        FieldTy::Obj(n) => n.clone(),
+        FieldTy::Any => "Any".to_owned(),
+    }
+}
+
+/// The Python `TypedDict`s of every description (Python 3.9: required keys
+/// in a base class, optional ones in a `total=False` subclass).
+pub fn py_types() -> String {
+    let mut out = String::new();
+    for d in DESCRIBED {
+        let m = model(d);
+        let _ = writeln!(
+            out,
+            "# {}: the request bodies of docs/openapi/{}.yaml (generated from it).\n",
+            d.display, d.file
+        );
+        for o in &m.objs {
+            let required: Vec<&Field> = o.fields.iter().filter(|f| f.required).collect();
+            let optional: Vec<&Field> = o.fields.iter().filter(|f| !f.required).collect();
+            let base = format!("_{}Required", o.name);
+            let _ = writeln!(out, "class {base}(TypedDict):");
+            if required.is_empty() {
+                out.push_str("    pass\n");
+            }
+            for f in &required {
+                let _ = writeln!(out, "    {}: {}", f.name, py_field_ty(&f.ty));
+            }
+            let _ = writeln!(out, "\nclass {}({base}, total=False):", o.name);
+            let _ = writeln!(
+                out,
+                "    \"\"\"{}\"\"\"",
+                if o.doc.is_empty() {
+                    format!("The body of {}.", o.name)
+                } else {
+                    o.doc.replace('"', "'")
+                }
+            );
+            for f in &optional {
+                let _ = writeln!(out, "    {}: {}", f.name, py_field_ty(&f.ty));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The names `py_types` defines (exported from the package).
+pub fn py_type_names() -> Vec<String> {
+    DESCRIBED
+        .iter()
+        .flat_map(|d| model(d).objs.into_iter().map(|o| o.name))
+        .collect()
+}
+
+/// Typed overloads for the stub of `class.method`: each typed path with its
+/// body type, a deprecated overload that catches any other mapping for a
+/// typed path (so a misspelt field is an error under mypy's `deprecated`
+/// error code even where an untyped form would accept it), then the
+/// untyped form.
+pub fn py_overloads(class: &str, method: &str, params: &str, ret: &str) -> Option<Vec<String>> {
+    let d = described_class(class)?;
+    let m = model(d);
+    let literal = |o: &Op| format!("Literal[\"{}\"]", o.path);
+    let all: Vec<String> = m.ops.iter().map(|o| format!("\"{}\"", o.path)).collect();
+    let rest = params.split_once(", ").map_or("", |(_, r)| r);
+    match (class == d.client, method) {
+        (true, "build_request") => {
+            // params: "path: str, payload: Payload | None = None, *, ..."
+            let kw = rest.split_once(", ").map_or("", |(_, r)| r);
+            let mut lines: Vec<String> = m
+                .ops
+                .iter()
+                .map(|o| format!("    @overload\n    def build_request(self, path: {}, payload: {} | str | bytes | None = None, {kw}) -> {ret}: ...", literal(o), o.body))
+                .collect();
+            lines.push(format!(
+                "    @overload\n    @deprecated(\"this path's payload is typed: a field name that is not the description's (see the {}… TypedDicts)\")\n    def build_request(self, path: Literal[{}], payload: Mapping[str, Any], {kw}) -> {ret}: ...",
+                d.prefix,
+                all.join(", ")
+            ));
+            lines.push(format!(
+                "    @overload\n    def build_request(self, {params}) -> {ret}: ..."
+            ));
+            Some(lines)
+        }
+        (false, "verify_request") => {
+            // params: "headers: HeadersInput, body: Body, *, path: str | None = None"
+            let head = params.split_once(", *,").map_or(params, |(h, _)| h);
+            let mut lines: Vec<String> = m
+                .ops
+                .iter()
+                .map(|o| format!("    @overload\n    def verify_request(self, {head}, *, path: {}) -> {}: ...", literal(o), o.body))
+                .collect();
+            lines.push(format!(
+                "    @overload\n    def verify_request(self, {params}) -> {ret}: ..."
+            ));
+            Some(lines)
+        }
+        _ => None,
+    }
+}
+
+fn rust_field_name(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    if out == "type" {
+        "r#type".to_owned()
+    } else {
+        out
+    }
+}
+
+fn rust_field_ty(t: &FieldTy, objs: &[Obj]) -> String {
+    match t {
+        FieldTy::Str(_) | FieldTy::Decimal => "String".to_owned(),
+        FieldTy::Int => "i64".to_owned(),
+        FieldTy::Obj(n) => objs
+            .iter()
+            .find(|o| &o.name == n)
+            .map_or_else(|| n.clone(), |o| o.rust_name.clone()),
+        FieldTy::Any => "serde_json::Value".to_owned(),
+    }
+}
+
+/// The Rust module of `d`: a serde struct per request body, and its
+/// endpoint (`TypedRequest`).
+pub fn rust_types(d: &Described) -> String {
+    let m = model(d);
+    let mut out = format!(
+        "//! The request bodies of {}'s endpoints, generated by `make generate` from\n//! `docs/openapi/{}.yaml`. Do not edit. Each body serializes to the JSON\n//! the description gives (field names as sent); an endpoint's body also\n//! names its method and path ([`TypedRequest`]).\n\nuse crate::contract::TypedRequest;\nuse serde::{{Deserialize, Serialize}};\n",
+        d.display, d.file
+    );
+    for o in &m.objs {
+        let _ = writeln!(out);
+        let op = m.ops.iter().find(|op| op.body == o.name);
+        let doc = match op {
+            Some(op) => format!("`{} {}`: {}", op.method, op.path, op.summary),
+            None if o.doc.is_empty() => format!("A part of a request body ({}).", o.rust_name),
+            None => o.doc.clone(),
+        };
+        let _ = writeln!(out, "/// {doc}");
+        out.push_str("#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]\n");
+        let _ = writeln!(out, "pub struct {} {{", o.rust_name);
+        for f in &o.fields {
+            let doc = f.doc.clone().unwrap_or_else(|| format!("`{}`.", f.name));
+            let _ = writeln!(out, "    /// {doc}");
+            let ty = rust_field_ty(&f.ty, &m.objs);
+            let _ = writeln!(
+                out,
+                "    #[serde(rename = \"{}\"{})]",
+                f.name,
+                if f.required {
+                    ""
+                } else {
+                    ", default, skip_serializing_if = \"Option::is_none\""
+                }
+            );
+            let _ = writeln!(
+                out,
+                "    pub {}: {},",
+                rust_field_name(&f.name),
+                if f.required {
+                    ty
+                } else {
+                    format!("Option<{ty}>")
+                }
+            );
+        }
+        out.push_str("}\n");
+        if let Some(op) = op {
+            let _ = writeln!(out, "\nimpl TypedRequest for {} {{\n    const METHOD: &'static str = \"{}\";\n    const PATH: &'static str = \"{}\";\n}}", o.rust_name, op.method, op.path);
+        }
+    }
+    rustfmt(&out)
+}
+
+/// `text` as rustfmt writes it (the repository's settings), so that the
+/// generated module passes `cargo fmt --check` as it is.
+fn rustfmt(text: &str) -> String {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .current_dir(crate::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("rustfmt runs (rustup component add rustfmt)");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("rustfmt reads");
+    let out = child.wait_with_output().expect("rustfmt ends");
+    assert!(out.status.success(), "rustfmt refused the generated module");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
