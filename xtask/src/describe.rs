@@ -27,6 +27,8 @@ pub struct Described {
     pub platform: &'static str,
     /// The Rust module the structs go to (`core/src/providers/payca/types.rs`).
     pub rust_file: &'static str,
+    /// The reference page (`docs/payca.md`).
+    pub reference: &'static str,
 }
 
 /// The providers described so far.
@@ -37,6 +39,7 @@ pub const DESCRIBED: &[Described] = &[Described {
     client: "PayCaClient",
     platform: "PayCaPlatform",
     rust_file: "core/src/providers/payca/types.rs",
+    reference: "docs/payca.md",
 }];
 
 /// The description, parsed.
@@ -589,4 +592,300 @@ fn rustfmt(text: &str) -> String {
     let out = child.wait_with_output().expect("rustfmt ends");
     assert!(out.status.success(), "rustfmt refused the generated module");
     String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// What a field's schema asks, in words (the rules cardwire's tables hold).
+fn md_rules(doc: &Value, s: &Value) -> String {
+    let (s, _) = deref(doc, s);
+    let mut rules = Vec::new();
+    if let Some(f) = s.get("format").and_then(Value::as_str) {
+        rules.push(match f {
+            "email" => "an e-mail address".to_owned(),
+            "date" => "a date (YYYY-MM-DD)".to_owned(),
+            other => format!("format {other}"),
+        });
+    }
+    if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
+        let f: Vec<&str> = any
+            .iter()
+            .filter_map(|a| a.get("format").and_then(Value::as_str))
+            .collect();
+        rules.push(format!("ISO 8601 ({})", f.join(" or ")));
+    }
+    if s.get("pattern").and_then(Value::as_str) == Some("^[0-9]+$") {
+        rules.push("digits only".to_owned());
+    }
+    if let Some(d) = s.get("x-cardwire-decimal") {
+        rules.push(if d.get("text") == Some(&Value::Bool(true)) {
+            "an exact decimal, sent as a string".to_owned()
+        } else {
+            "an exact decimal".to_owned()
+        });
+    }
+    if let Some(v) = s.get("enum").and_then(Value::as_array) {
+        rules.push(format!(
+            "one of {}",
+            v.iter()
+                .filter_map(Value::as_str)
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(v) = s.get("x-cardwire-open-enum").and_then(Value::as_array) {
+        rules.push(format!(
+            "such as {} (an open set: others pass)",
+            v.iter()
+                .filter_map(Value::as_str)
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(max) = s.get("maxLength") {
+        rules.push(format!(
+            "{}–{max} characters",
+            s.get("minLength").cloned().unwrap_or(Value::from(0))
+        ));
+    }
+    if let Some(max) = s.get("maximum") {
+        rules.push(format!("at most {max}"));
+    }
+    if let Some(min) = s.get("minimum") {
+        rules.push(format!("at least {min}"));
+    }
+    rules.join("; ")
+}
+
+fn md_type(doc: &Value, s: &Value) -> String {
+    let (r, name) = deref(doc, s);
+    if let Some(n) = name {
+        if r.get("properties").is_some() {
+            return format!("object ({n})");
+        }
+    }
+    match r.get("type") {
+        Some(Value::String(t)) => t.clone(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ if r.get("anyOf").is_some() => "string".to_owned(),
+        _ => "any".to_owned(),
+    }
+}
+
+fn md_fields(doc: &Value, out: &mut String, prefix: &str, schema: &Value) {
+    let (s, _) = deref(doc, schema);
+    let required: Vec<&str> = s
+        .get("required")
+        .and_then(Value::as_array)
+        .map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
+    for (name, f) in s
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let (fs, _) = deref(doc, f);
+        let field = format!("{prefix}{name}");
+        let req = if required.contains(&name.as_str()) {
+            if prefix.is_empty() {
+                "yes"
+            } else {
+                "when the object is given"
+            }
+        } else {
+            ""
+        };
+        let desc = text(fs, "description")
+            .or_else(|| text(f, "description"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| `{field}` | {} | {req} | {} | {} |",
+            md_type(doc, f),
+            md_cell(&md_rules(doc, f)),
+            md_cell(&desc)
+        );
+        if fs.get("properties").is_some() {
+            md_fields(doc, out, &format!("{field}."), fs);
+        }
+    }
+}
+
+/// The reference page of `d`, made from its description alone.
+pub fn markdown(d: &Described) -> String {
+    let doc = load(d.file);
+    let mut out = format!(
+        "# {} reference\n\nGenerated by `make generate` from [`docs/openapi/{}.yaml`](openapi/{}.yaml) (OpenAPI 3.1), the one place cardwire writes {}'s facts down; do not edit. Sources: {}\n\n",
+        d.display,
+        d.file,
+        d.file,
+        d.display,
+        md_cell(&text(&doc["info"], "x-cardwire-sources").unwrap_or_default())
+    );
+    out.push_str("## Authentication\n\n| header | what |\n|---|---|\n");
+    for (_, scheme) in doc["components"]["securitySchemes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} |",
+            scheme["name"].as_str().unwrap_or_default(),
+            md_cell(&text(scheme, "description").unwrap_or_default())
+        );
+    }
+    for p in ["IdempotencyKey", "RequestId"] {
+        let h = &doc["components"]["parameters"][p];
+        let _ = writeln!(
+            out,
+            "| `{}` (optional) | {} |",
+            h["name"].as_str().unwrap_or_default(),
+            md_cell(&text(h, "description").unwrap_or_default())
+        );
+    }
+    out.push_str("\n## Endpoints\n\n| method | path | what | source |\n|---|---|---|---|\n");
+    let methods = ["get", "post", "put", "patch", "delete"];
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for m in methods {
+            if let Some(op) = item.get(m) {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{path}` | {} | {} |",
+                    m.to_uppercase(),
+                    md_cell(&text(op, "summary").unwrap_or_default()),
+                    text(op, "x-cardwire-source").unwrap_or_default()
+                );
+            }
+        }
+    }
+    out.push_str("\n## Request fields and rules\n\nWhat cardwire's validation checks before a request leaves (and the platform side checks on arrival); the tables in `core/src/providers/payca/rules.rs` are compared with this description rule for rule by `cargo test -p xtask`.\n");
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for m in methods {
+            let Some(op) = item.get(m) else { continue };
+            let body = op
+                .get("requestBody")
+                .and_then(|rb| rb["content"].as_object())
+                .and_then(|c| c.iter().next());
+            let query: Vec<&Value> = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| deref(&doc, p).0)
+                .filter(|p| p["in"] == "query")
+                .collect();
+            if body.is_none() && query.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n### {} `{path}`\n", m.to_uppercase());
+            out.push_str("| field | type | required | rules | notes |\n|---|---|---|---|---|\n");
+            if let Some((media, content)) = body {
+                if media != "application/json" {
+                    let _ = writeln!(out, "| *({media})* | | | | |");
+                }
+                md_fields(&doc, &mut out, "", &content["schema"]);
+            }
+            for q in query {
+                let _ = writeln!(
+                    out,
+                    "| `{}` (query) | {} | {} | {} | {} |",
+                    q["name"].as_str().unwrap_or_default(),
+                    md_type(&doc, &q["schema"]),
+                    if q["required"] == true { "yes" } else { "" },
+                    md_cell(&md_rules(&doc, &q["schema"])),
+                    md_cell(&text(q, "description").unwrap_or_default())
+                );
+            }
+        }
+    }
+    let errors = &doc["x-cardwire-errors"];
+    let _ = writeln!(out, "\n## Errors\n\nShape: `{}`. Retry advice as cardwire's `retryable` gives it (`maybe`: not retried automatically).\n\n| code | HTTP status | retry | note |\n|---|---|---|---|", errors["shape"].as_str().unwrap_or_default());
+    for c in errors["codes"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            c["code"].as_str().unwrap_or_default(),
+            c["status"],
+            c["retry"].as_str().unwrap_or_default(),
+            md_cell(c["note"].as_str().unwrap_or_default())
+        );
+    }
+    out.push_str("\nCardholder refusals (their messages, from \"Error Handling\"):\n\n");
+    for m in errors["messages"]["cardholder"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(out, "- `{}`", m.as_str().unwrap_or_default());
+    }
+    let sig = &doc["x-cardwire-webhook-signature"];
+    let _ = writeln!(
+        out,
+        "\n## Webhooks\n\nSigned: `{}: {}` (also {}). A signed send time: {}. A duplicate delivery: {}. Acknowledge with HTTP {}. Retries: {}.\n\n| event | body | what |\n|---|---|---|",
+        sig["header"].as_str().unwrap_or_default(),
+        sig["value"].as_str().unwrap_or_default(),
+        sig["also"].as_array().into_iter().flatten().filter_map(Value::as_str).map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", "),
+        if sig["signed-send-time"] == true { "yes" } else { "no (every time in the body is data)" },
+        sig["delivery-identity"].as_str().unwrap_or_default(),
+        doc["x-cardwire-acknowledge"]["status"],
+        sig["retry-schedule"].as_str().unwrap_or("not documented")
+    );
+    for (name, hook) in doc["webhooks"].as_object().into_iter().flatten() {
+        let schema = deref(
+            &doc,
+            &hook["post"]["requestBody"]["content"]["application/json"]["schema"],
+        )
+        .0;
+        let fields: Vec<String> = schema["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| format!("`{k}`"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| `{name}` | {} | {} |",
+            fields.join(", "),
+            md_cell(&text(&hook["post"], "summary").unwrap_or_default())
+        );
+    }
+    for (name, model) in doc["x-cardwire-status-models"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(out, "\n## Status model `{name}`\n\nInitial: `{}`. Unknown statuses are kept, not refused.\n\n| status | final |\n|---|---|", model["initial"].as_str().unwrap_or_default());
+        for (s, v) in model["states"].as_object().into_iter().flatten() {
+            let _ = writeln!(
+                out,
+                "| `{s}` | {} |",
+                if v["final"] == true { "yes" } else { "" }
+            );
+        }
+        out.push_str("\nMoves: ");
+        let moves: Vec<String> = model["transitions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                format!(
+                    "`{}` → `{}`",
+                    t[0].as_str().unwrap_or_default(),
+                    t[1].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        out.push_str(&moves.join(", "));
+        out.push_str(".\n");
+    }
+    out
 }

@@ -38,6 +38,7 @@ pub fn generated_files() -> Vec<(&'static str, String)> {
     ];
     for d in describe::DESCRIBED {
         files.push((d.rust_file, describe::rust_types(d)));
+        files.push((d.reference, describe::markdown(d)));
     }
     files
 }
