@@ -45,6 +45,30 @@ function startBackend(backend) {
   });
 }
 
+// Mounts the isolated card frame (frameUrl) on the host test page at `base`,
+// reveals the card sealed by `seal`, and returns what the frame shows and
+// what a script of the host page can read of it.
+async function revealIsolated(ctx, base, frameUrl, seal) {
+  const hp = await ctx.newPage();
+  const hostLogs = [];
+  hp.on('console', (m) => hostLogs.push(m.text()));
+  await hp.exposeFunction('__seal', seal);
+  await hp.goto(`${base}/bindings-node/tests/browser/isolated-host.html?frame=${encodeURIComponent(frameUrl)}`);
+  await hp.waitForFunction(() => window.__mounted === true);
+  const fl = hp.frameLocator('iframe');
+  await fl.getByRole('button', { name: 'Show card details' }).click();
+  await hp.waitForFunction(() => window.__events.some(([t]) => t === 'revealed' || t === 'error'));
+  await fl.getByRole('button', { name: 'Unmask' }).click();
+  const shown = await fl.locator('cardwire-card [data-field=pan] .value').textContent();
+  const hostReads = await hp.evaluate(() => {
+    const f = document.querySelector('iframe');
+    let read;
+    try { read = f.contentWindow.document.body.innerHTML; } catch (e) { read = `refused: ${e.name}`; }
+    return { contentDocument: f.contentDocument, read, html: document.documentElement.outerHTML, events: window.__events };
+  });
+  return { hp, hostLogs, shown, hostReads };
+}
+
 const { base, browser, close } = await start();
 let passed = 0, failed = 0;
 try {
@@ -191,23 +215,7 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
     const frameOrigin = base.replace('127.0.0.1', 'localhost');
     const frameUrl = `${frameOrigin}/bindings-node/pkg/frame.html`;
     const ctx = await browser.newContext();
-    const hp = await ctx.newPage();
-    const hostLogs = [];
-    hp.on('console', (m) => hostLogs.push(m.text()));
-    await hp.exposeFunction('__seal', seal);
-    await hp.goto(`${base}/bindings-node/tests/browser/isolated-host.html?frame=${encodeURIComponent(frameUrl)}`);
-    await hp.waitForFunction(() => window.__mounted === true);
-    const fl = hp.frameLocator('iframe');
-    await fl.getByRole('button', { name: 'Show card details' }).click();
-    await hp.waitForFunction(() => window.__events.some(([t]) => t === 'revealed' || t === 'error'));
-    await fl.getByRole('button', { name: 'Unmask' }).click();
-    const shownInFrame = await fl.locator('cardwire-card [data-field=pan] .value').textContent();
-    const hostReads = await hp.evaluate(() => {
-      const f = document.querySelector('iframe');
-      let read;
-      try { read = f.contentWindow.document.body.innerHTML; } catch (e) { read = `refused: ${e.name}`; }
-      return { contentDocument: f.contentDocument, read, html: document.documentElement.outerHTML, events: window.__events };
-    });
+    const { hp, hostLogs, shown: shownInFrame, hostReads } = await revealIsolated(ctx, base, frameUrl, seal);
     await hp.screenshot({ path: join(ROOT, 'target/cardwire-card-isolated.png') });
     // A third origin embeds the frame, claiming the real host as parent.
     const evil = await serve();
@@ -264,21 +272,7 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
         const headers = Object.fromEntries(head.headers);
         const notServed = (await fetch(frameUrl.replace('frame.html', 'index.web.js'))).status;
         const ctx = await browser.newContext();
-        const hp = await ctx.newPage();
-        await hp.exposeFunction('__seal', seal);
-        await hp.goto(`${base}/bindings-node/tests/browser/isolated-host.html?frame=${encodeURIComponent(frameUrl)}`);
-        await hp.waitForFunction(() => window.__mounted === true);
-        const fl = hp.frameLocator('iframe');
-        await fl.getByRole('button', { name: 'Show card details' }).click();
-        await hp.waitForFunction(() => window.__events.some(([t]) => t === 'revealed' || t === 'error'));
-        await fl.getByRole('button', { name: 'Unmask' }).click();
-        const shown = await fl.locator('cardwire-card [data-field=pan] .value').textContent();
-        const hostReads = await hp.evaluate(() => {
-          const f = document.querySelector('iframe');
-          let read;
-          try { read = f.contentWindow.document.body.innerHTML; } catch (e) { read = `refused: ${e.name}`; }
-          return { read, html: document.documentElement.outerHTML, events: JSON.stringify(window.__events) };
-        });
+        const { hp, shown, hostReads } = await revealIsolated(ctx, base, frameUrl, seal);
         const axe = await new AxeBuilder({ page: hp }).analyze();
         const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
         // A third origin tries to embed the frame: frame-ancestors refuses it.
@@ -298,7 +292,7 @@ print("verified")`], { cwd: ROOT, input: JSON.stringify(signed ?? {}), encoding:
         await ctx.close();
         const checks = [
           [`frame origin (${recipe.name}): the frame reveals the card`, shown === '4937 2410 0000 3841'],
-          [`frame origin (${recipe.name}): a script of the host page cannot read it`, hostReads.read.startsWith('refused') && !hostReads.html.includes('3841') && !hostReads.events.includes('3841')],
+          [`frame origin (${recipe.name}): a script of the host page cannot read it`, hostReads.read.startsWith('refused') && !hostReads.html.includes('3841') && !JSON.stringify(hostReads.events).includes('3841')],
           [`frame origin (${recipe.name}): CSP default-src 'self' with frame-ancestors the host, nosniff; only the frame's files`, headers['content-security-policy'] === `default-src 'self'; frame-ancestors ${base}` && headers['x-content-type-options'] === 'nosniff' && notServed === 404],
           [`frame origin (${recipe.name}): a page of a third origin cannot embed the frame`, evilLogs.some((l) => /frame-ancestors/.test(l))],
           [`frame origin (${recipe.name}): axe finds no serious or critical violation on the host page`, serious.length === 0],
