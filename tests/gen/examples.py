@@ -7,7 +7,9 @@ the repository; the extracted files are, and the tests read only those.
     python3 tests/gen/examples.py [path/to/seeds]
 
 Today: PayCA's integration guide (curl examples: `-d '<json>'` request bodies
-and `-F` multipart parts, under their "B2B Flow" / "B2C Flow" step headings).
+and `-F` multipart parts, under their "B2B Flow" / "B2C Flow" step headings)
+and PinToPay's API documentation (its JSON blocks: the envelope, a decrypted
+payload, the standard error object).
 """
 import hashlib
 import json
@@ -80,18 +82,42 @@ def payca(path: pathlib.Path) -> list[dict]:
     return out
 
 
-def main() -> None:
-    seed = next(SEEDS.glob("004_*.txt"))
+def pintopay(path: pathlib.Path) -> list[dict]:
+    """The JSON blocks of PinToPay's "API Documentation", each named by the
+    heading it follows (the page runs a block's closing brace into the next
+    heading: "}Decrypted payload")."""
+    text = path.read_text()
+    out = []
+    headings = {"Encrypted envelope": "envelope", "Decrypted payload": "plaintext", "Standard error object": "error"}
+    for m in re.finditer(r"(?m)^\{\n(?:.*\n)*?\}", text):
+        before = text[: m.start()]
+        heading = max(headings, key=lambda h: before.rfind(h))
+        out.append({
+            "source": f"PinToPay API Documentation: {heading}",
+            "kind": headings[heading],
+            "name": slug(heading),
+            "body": json.loads(m.group(0)),
+        })
+    return out
+
+
+def write(provider: str, label: str, seed: pathlib.Path, examples: list[dict]) -> None:
     digest = hashlib.sha256(seed.read_bytes()).hexdigest()
-    target = ROOT / "tests/vectors/examples/payca"
+    target = ROOT / "tests/vectors/examples" / provider
     target.mkdir(parents=True, exist_ok=True)
     for old in target.glob("*.json"):
         old.unlink()
-    examples = payca(seed)
     for n, ex in enumerate(examples):
         ex["document_sha256"] = digest
         (target / f"{n:02d}_{ex['name']}.json").write_text(json.dumps(ex, indent=2, ensure_ascii=False) + "\n")
-    print(f"{len(examples)} PayCA examples -> {target.relative_to(ROOT)}")
+    print(f"{len(examples)} {label} examples -> {target.relative_to(ROOT)}")
+
+
+def main() -> None:
+    seed = next(SEEDS.glob("004_*.txt"))
+    write("payca", "PayCA", seed, payca(seed))
+    seed = next(SEEDS.glob("003_*.txt"))
+    write("pintopay", "PinToPay", seed, pintopay(seed))
 
 
 if __name__ == "__main__":

@@ -61,6 +61,24 @@ fn schema_rules(
     if required {
         out.insert(rule(field, json!("Required"), when));
     }
+    // Groups of alternatives: `allOf: [{anyOf: [{required: [a]}, {required: [b]}], x-cardwire-label}]`.
+    for group in s
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let fields: Vec<Value> = group["anyOf"]
+            .as_array()
+            .expect("a group is an anyOf")
+            .iter()
+            .map(|b| b["required"][0].clone())
+            .collect();
+        let label = group["x-cardwire-label"]
+            .as_str()
+            .expect("a group has a label");
+        out.insert(rule(label, json!({ "AnyOf": fields }), when));
+    }
     if let Some(props) = s.get("properties").and_then(Value::as_object) {
         let req: Vec<&str> = s
             .get("required")
@@ -89,6 +107,7 @@ fn schema_rules(
         (Some("email"), _) => Some("Email"),
         (Some("date"), _) => Some("Date"),
         (_, Some("^[0-9]+$")) => Some("Digits"),
+        (_, Some("^[A-Z]{2}$")) => Some("CountryAlpha2"),
         _ => None,
     };
     if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
@@ -161,7 +180,11 @@ fn derived_tables(doc: &Value) -> BTreeSet<String> {
                     .as_object()
                     .expect("requestBody content");
                 let (_, media) = content.iter().next().expect("one media type");
-                schema_rules(doc, "", &media["schema"], false, None, &mut body);
+                // A sealed body (PinToPay): the rules are the plaintext's.
+                let schema = media
+                    .get("x-cardwire-plaintext")
+                    .unwrap_or(&media["schema"]);
+                schema_rules(doc, "", schema, false, None, &mut body);
             }
             let params: Vec<&Value> = item
                 .get("parameters")
@@ -378,5 +401,118 @@ fn the_comparison_sees_a_changed_rule() {
     assert!(
         derived_tables(&doc).len() < after.len(),
         "a dropped required field drops its rule"
+    );
+}
+
+#[test]
+fn pintopay_validation_tables_are_the_descriptions() {
+    let doc = description("pintopay");
+    let derived = derived_tables(&doc);
+    assert_same(
+        "PinToPay validation tables",
+        &derived,
+        &compiled_tables(cardwire::providers::pintopay::rules::TABLES),
+    );
+    // 14 tables and their 23 rules; one group spelled out.
+    assert_eq!(derived.len(), 14 + 23);
+    assert!(derived.contains(&format!(
+        "/api/v1/cards/create {}",
+        rule(
+            "user",
+            json!({ "AnyOf": ["external_user_id", "user_id", "cardholder_id"] }),
+            None
+        )
+    )));
+}
+
+#[test]
+fn pintopay_endpoints_errors_and_statuses_are_the_descriptions() {
+    use cardwire::providers::pintopay;
+    let doc = description("pintopay");
+    let compiled: BTreeSet<String> = pintopay::ENDPOINTS
+        .iter()
+        .map(|p| format!("POST {p}"))
+        .collect();
+    assert_same("PinToPay endpoints", &derived_endpoints(&doc), &compiled);
+    let idempotent: BTreeSet<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, item)| {
+            item["post"]["parameters"][0]["$ref"]
+                == "#/components/parameters/IdempotencyKeyRequired"
+        })
+        .map(|(p, _)| p.clone())
+        .collect();
+    let compiled: BTreeSet<String> = pintopay::IDEMPOTENCY_REQUIRED
+        .iter()
+        .map(|p| (*p).to_owned())
+        .collect();
+    assert_same("PinToPay Idempotency-Key required", &idempotent, &compiled);
+
+    let errors = &doc["x-cardwire-errors"];
+    let described: BTreeSet<String> = errors["slugs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {}",
+                c["slug"].as_str().unwrap(),
+                c["status"],
+                c["retry"] == "yes"
+            )
+        })
+        .collect();
+    let compiled: BTreeSet<String> = pintopay::ERROR_SLUGS
+        .iter()
+        .map(|(c, s, r)| format!("{c} {s} {r}"))
+        .collect();
+    assert_same("PinToPay error slugs", &described, &compiled);
+    let described: BTreeSet<String> = errors["plain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {} {}",
+                c["text"].as_str().unwrap(),
+                c["code"].as_str().unwrap(),
+                c["status"],
+                c["retry"] == "yes"
+            )
+        })
+        .collect();
+    let compiled: BTreeSet<String> = pintopay::PLAIN_ERRORS
+        .iter()
+        .map(|(t, c, s, r)| format!("{t} {c} {s} {r}"))
+        .collect();
+    assert_same("PinToPay plain errors", &described, &compiled);
+
+    let ack = pintopay::Merchant::webhook_ack();
+    assert_eq!(doc["x-cardwire-acknowledge"]["status"], json!(ack.status));
+    assert_eq!(
+        doc["x-cardwire-acknowledge"]["body"]
+            .as_str()
+            .unwrap()
+            .as_bytes(),
+        ack.body.as_slice()
+    );
+    for m in [
+        &pintopay::status::ORDER,
+        &pintopay::status::CARD,
+        &pintopay::status::CARDHOLDER_REGISTRATION,
+        &pintopay::status::CARDHOLDER_KYC,
+    ] {
+        assert_eq!(
+            derived_status_model(&doc, m.name),
+            compiled_status_model(m),
+            "{}",
+            m.name
+        );
+    }
+    assert_eq!(
+        doc["x-cardwire-status-models"].as_object().unwrap().len(),
+        4
     );
 }
