@@ -426,6 +426,78 @@ export type PayCaTypedPath =
   | '/v1/cards'
   | '/v1/webhooks';
 
+// PinToPay: the request bodies of docs/openapi/pintopay.yaml (generated from it).
+
+export interface PinToPayCreateUser {
+  /** The merchant's id for the user (the API documentation's example spells it `user_id`: either is accepted). */
+  external_user_id?: string;
+  /** The API documentation's spelling of `external_user_id`. */
+  user_id?: string;
+}
+
+export interface PinToPayCreateCardholder {
+  first_name: string;
+  last_name: string;
+  birth_date: string;
+  email: string;
+  phone_number_full: string;
+  /** ISO 3166-1 alpha-2. */
+  country_iso: string;
+  external_user_id?: string;
+  /** The API documentation's spelling of `external_user_id`. */
+  user_id?: string;
+  subprovider_code: string;
+}
+
+export interface PinToPayCreateCard {
+  product_code?: string;
+  /** The legacy name of `product_code`. */
+  product_id?: string;
+  external_user_id?: string;
+  /** The API documentation's spelling of `external_user_id`. */
+  user_id?: string;
+  cardholder_id?: string;
+}
+
+export interface PinToPayCheckOrder {
+  order_id: string;
+}
+
+export interface PinToPayGetCard {
+  card_id: string;
+}
+
+export interface PinToPayTopupCard {
+  card_id: string;
+  /** A decimal string greater than 0 (`invalid_amount` otherwise); "> 0" is written as at least 0.01 (cent precision assumed). */
+  amount: string;
+}
+
+export interface PinToPayFreezeCard {
+  card_id: string;
+  external_user_id?: string;
+  /** The API documentation's spelling of `external_user_id`. */
+  user_id?: string;
+}
+
+export interface PinToPayUnfreezeCard {
+  card_id: string;
+  external_user_id?: string;
+  /** The API documentation's spelling of `external_user_id`. */
+  user_id?: string;
+}
+
+/** The PinToPay paths whose request body is typed (a path with `{id}` matches any id). */
+export type PinToPayTypedPath =
+  | '/api/v1/users/create'
+  | '/api/v1/cardholders/create'
+  | '/api/v1/cards/create'
+  | '/api/v1/orders/check'
+  | '/api/v1/cards/get'
+  | '/api/v1/cards/topup'
+  | '/api/v1/cards/freeze'
+  | '/api/v1/cards/unfreeze';
+
 export interface WorldCardMerchantOptions {
   /** `X-App-Id` */
   appId: string;
@@ -942,8 +1014,24 @@ export interface PinToPayMerchantCheckWebhookOptions {
 /** PinToPay, merchant side: `{"encrypted": ...}` XSalsa20-Poly1305 bodies, µs timestamps. */
 export class PinToPayMerchant implements Disposable {
   constructor(options: PinToPayMerchantOptions);
+  /** `POST /api/v1/users/create`: Create a user (the merchant's own id for it). */
+  buildRequest(path: '/api/v1/users/create', payload: PinToPayCreateUser | string | Uint8Array | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cardholders/create`: Create the user's cardholder with its KYC data. */
+  buildRequest(path: '/api/v1/cardholders/create', payload: PinToPayCreateCardholder | string | Uint8Array | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/create`: Order a card (track the order with orders/check). Needs the Idempotency-Key header. */
+  buildRequest(path: '/api/v1/cards/create', payload: PinToPayCreateCard | string | Uint8Array | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/orders/check`: An order and its status (the order status model). */
+  buildRequest(path: '/api/v1/orders/check', payload: PinToPayCheckOrder | string | Uint8Array | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/get`: A card with its details (the response is sealed like every other). */
+  buildRequest(path: '/api/v1/cards/get', payload: PinToPayGetCard | string | Uint8Array | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/topup`: Top up a card (an order). Needs the Idempotency-Key header; per-product limits are platform refusals. */
+  buildRequest(path: '/api/v1/cards/topup', payload: PinToPayTopupCard | string | Uint8Array | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/freeze`: Freeze an active card. */
+  buildRequest(path: '/api/v1/cards/freeze', payload: PinToPayFreezeCard | string | Uint8Array | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/unfreeze`: Unfreeze a frozen card. */
+  buildRequest(path: '/api/v1/cards/unfreeze', payload: PinToPayUnfreezeCard | string | Uint8Array | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
   /** the exact sealed request */
-  buildRequest(path: string, payload?: Payload | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
+  buildRequest<P extends string>(path: P extends PinToPayTypedPath ? never : P, payload?: Payload | null, options?: PinToPayMerchantBuildRequestOptions): OutgoingRequest;
   /** opens a response: the verified, decrypted data, or raises `api_error` */
   openResponse(status: number, headers: HeadersInput, body: Body, options?: PinToPayMerchantOpenResponseOptions): OpenedResponse;
   /** verifies a webhook and records it in the replay store (a redelivery comes back `duplicate`) */
@@ -996,6 +1084,22 @@ export interface PinToPayPlatformRejectionOptions {
 /** PinToPay, provider side. */
 export class PinToPayPlatform implements Disposable {
   constructor(options: PinToPayPlatformOptions);
+  /** `POST /api/v1/users/create`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions & { path: '/api/v1/users/create' }): PinToPayCreateUser;
+  /** `POST /api/v1/cardholders/create`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions & { path: '/api/v1/cardholders/create' }): PinToPayCreateCardholder;
+  /** `POST /api/v1/cards/create`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions & { path: '/api/v1/cards/create' }): PinToPayCreateCard;
+  /** `POST /api/v1/orders/check`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions & { path: '/api/v1/orders/check' }): PinToPayCheckOrder;
+  /** `POST /api/v1/cards/get`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions & { path: '/api/v1/cards/get' }): PinToPayGetCard;
+  /** `POST /api/v1/cards/topup`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions & { path: '/api/v1/cards/topup' }): PinToPayTopupCard;
+  /** `POST /api/v1/cards/freeze`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions & { path: '/api/v1/cards/freeze' }): PinToPayFreezeCard;
+  /** `POST /api/v1/cards/unfreeze`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions & { path: '/api/v1/cards/unfreeze' }): PinToPayUnfreezeCard;
   /** opens a request in the documented order; returns the payload */
   verifyRequest(headers: HeadersInput, body: Body, options: PinToPayPlatformVerifyRequestOptions): Record<string, unknown>;
   /** a sealed success response */

@@ -205,9 +205,10 @@ pub trait TypedRequest: Serialize {
 
     /// The request for this endpoint with `json` (from [`to_json`](Self::to_json))
     /// as its payload; set `path_params` for a path with `{placeholders}`.
+    /// The method is left to the builder, which sends a body with
+    /// [`METHOD`](Self::METHOD) (every typed body is a POST's today).
     fn request<'a>(&self, json: &'a [u8]) -> Request<'a> {
         Request {
-            method: Some(Self::METHOD),
             payload: Some(Payload::Bytes(json)),
             ..Request::new(Self::PATH)
         }

@@ -32,15 +32,26 @@ pub struct Described {
 }
 
 /// The providers described so far.
-pub const DESCRIBED: &[Described] = &[Described {
-    display: "PayCA",
-    file: "payca",
-    prefix: "PayCa",
-    client: "PayCaClient",
-    platform: "PayCaPlatform",
-    rust_file: "core/src/providers/payca/types.rs",
-    reference: "docs/payca.md",
-}];
+pub const DESCRIBED: &[Described] = &[
+    Described {
+        display: "PayCA",
+        file: "payca",
+        prefix: "PayCa",
+        client: "PayCaClient",
+        platform: "PayCaPlatform",
+        rust_file: "core/src/providers/payca/types.rs",
+        reference: "docs/payca.md",
+    },
+    Described {
+        display: "PinToPay",
+        file: "pintopay",
+        prefix: "PinToPay",
+        client: "PinToPayMerchant",
+        platform: "PinToPayPlatform",
+        rust_file: "core/src/providers/pintopay/types.rs",
+        reference: "docs/pintopay.md",
+    },
+];
 
 /// The description, parsed.
 pub fn load(file: &str) -> Value {
@@ -224,10 +235,21 @@ pub fn model(d: &Described) -> Model {
             .collect();
         for m in &methods {
             let op = &item[*m];
-            let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") else {
+            // A sealed body (PinToPay): the type is the plaintext's.
+            let Some(schema) = op
+                .pointer("/requestBody/content/application~1json/x-cardwire-plaintext")
+                .or_else(|| op.pointer("/requestBody/content/application~1json/schema"))
+            else {
                 continue;
             };
             let (s, refname) = deref(&doc, schema);
+            // Only bodies with documented fields get a type (no fields: nothing to check).
+            if s.get("properties")
+                .and_then(Value::as_object)
+                .is_none_or(serde_json::Map::is_empty)
+            {
+                continue;
+            }
             let name = refname
                 .unwrap_or_else(|| upper_camel(op["operationId"].as_str().expect("operationId")));
             let body = object(&doc, d, s, &name, &mut objs);
@@ -682,6 +704,26 @@ fn md_type(doc: &Value, s: &Value) -> String {
 
 fn md_fields(doc: &Value, out: &mut String, prefix: &str, schema: &Value) {
     let (s, _) = deref(doc, schema);
+    for group in s
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let fields: Vec<String> = group["anyOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b["required"][0].as_str())
+            .map(|f| format!("`{f}`"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| *{}* | | one of {} | | at least one of them |",
+            group["x-cardwire-label"].as_str().unwrap_or_default(),
+            fields.join(", ")
+        );
+    }
     let required: Vec<&str> = s
         .get("required")
         .and_then(Value::as_array)
@@ -743,14 +785,55 @@ pub fn markdown(d: &Described) -> String {
             md_cell(&text(scheme, "description").unwrap_or_default())
         );
     }
-    for p in ["IdempotencyKey", "RequestId"] {
-        let h = &doc["components"]["parameters"][p];
+    for (_, h) in doc["components"]["parameters"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        if h["in"] != "header"
+            || h.get("x-cardwire-webhook").is_some()
+            || h["name"] == "x-signature"
+        {
+            continue;
+        }
         let _ = writeln!(
             out,
-            "| `{}` (optional) | {} |",
+            "| `{}` ({}) | {} |",
             h["name"].as_str().unwrap_or_default(),
+            if h["required"] == true {
+                "required where used"
+            } else {
+                "optional"
+            },
             md_cell(&text(h, "description").unwrap_or_default())
         );
+    }
+    if let Some(env) = doc.get("x-cardwire-envelope").and_then(Value::as_object) {
+        out.push_str(
+            "
+## Envelope
+
+Every body on the wire, both ways, is sealed; the request fields below are the plaintext's.
+
+",
+        );
+        for (k, v) in env {
+            let shown = match v {
+                Value::String(t) => t.clone(),
+                Value::Object(o) => o
+                    .iter()
+                    .map(|(a, b)| format!("{a}: {}", b.as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            };
+            let shown = if shown.starts_with('{') {
+                format!("`{shown}`")
+            } else {
+                md_cell(&shown)
+            };
+            let _ = writeln!(out, "- **{k}**: {shown}");
+        }
     }
     out.push_str("\n## Endpoints\n\n| method | path | what | source |\n|---|---|---|---|\n");
     let methods = ["get", "post", "put", "patch", "delete"];
@@ -767,7 +850,7 @@ pub fn markdown(d: &Described) -> String {
             }
         }
     }
-    out.push_str("\n## Request fields and rules\n\nWhat cardwire's validation checks before a request leaves (and the platform side checks on arrival); the tables in `core/src/providers/payca/rules.rs` are compared with this description rule for rule by `cargo test -p xtask`.\n");
+    let _ = writeln!(out, "\n## Request fields and rules\n\nWhat cardwire's validation checks before a request leaves (and the platform side checks on arrival); the tables in `{}` are compared with this description rule for rule by `cargo test -p xtask`.", d.rust_file.replace("types.rs", "rules.rs"));
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for m in methods {
             let Some(op) = item.get(m) else { continue };
@@ -792,7 +875,10 @@ pub fn markdown(d: &Described) -> String {
                 if media != "application/json" {
                     let _ = writeln!(out, "| *({media})* | | | | |");
                 }
-                md_fields(&doc, &mut out, "", &content["schema"]);
+                let schema = content
+                    .get("x-cardwire-plaintext")
+                    .unwrap_or(&content["schema"]);
+                md_fields(&doc, &mut out, "", schema);
             }
             for q in query {
                 let _ = writeln!(
@@ -808,41 +894,86 @@ pub fn markdown(d: &Described) -> String {
         }
     }
     let errors = &doc["x-cardwire-errors"];
-    let _ = writeln!(out, "\n## Errors\n\nShape: `{}`. Retry advice as cardwire's `retryable` gives it (`maybe`: not retried automatically).\n\n| code | HTTP status | retry | note |\n|---|---|---|---|", errors["shape"].as_str().unwrap_or_default());
-    for c in errors["codes"].as_array().into_iter().flatten() {
+    let _ = writeln!(out, "\n## Errors\n\nShape: `{}`. Retry advice as cardwire's `retryable` gives it (`maybe`: not retried automatically).", errors["shape"].as_str().unwrap_or_default());
+    for (key, label) in [("codes", "code"), ("slugs", "slug")] {
+        let Some(list) = errors[key].as_array() else {
+            continue;
+        };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} |",
-            c["code"].as_str().unwrap_or_default(),
-            c["status"],
-            c["retry"].as_str().unwrap_or_default(),
-            md_cell(c["note"].as_str().unwrap_or_default())
+            "\n| {label} | HTTP status | retry | note |\n|---|---|---|---|"
         );
+        for c in list {
+            let note = c["note"]
+                .as_str()
+                .or_else(|| c["message"].as_str())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                c[label].as_str().unwrap_or_default(),
+                c["status"],
+                c["retry"].as_str().unwrap_or_default(),
+                md_cell(note)
+            );
+        }
     }
-    out.push_str("\nCardholder refusals (their messages, from \"Error Handling\"):\n\n");
-    for m in errors["messages"]["cardholder"]
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
-        let _ = writeln!(out, "- `{}`", m.as_str().unwrap_or_default());
+    if let Some(u) = errors["unknown"].as_str() {
+        let _ = writeln!(out, "\nUnknown codes: {u}.");
     }
-    let sig = &doc["x-cardwire-webhook-signature"];
-    let _ = writeln!(
-        out,
-        "\n## Webhooks\n\nSigned: `{}: {}` (also {}). A signed send time: {}. A duplicate delivery: {}. Acknowledge with HTTP {}. Retries: {}.\n\n| event | body | what |\n|---|---|---|",
-        sig["header"].as_str().unwrap_or_default(),
-        sig["value"].as_str().unwrap_or_default(),
-        sig["also"].as_array().into_iter().flatten().filter_map(Value::as_str).map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", "),
-        if sig["signed-send-time"] == true { "yes" } else { "no (every time in the body is data)" },
-        sig["delivery-identity"].as_str().unwrap_or_default(),
-        doc["x-cardwire-acknowledge"]["status"],
-        sig["retry-schedule"].as_str().unwrap_or("not documented")
+    if let Some(list) = errors["plain"].as_array() {
+        out.push_str("\nUnsealed authentication and encryption failures (plain text, matched on it):\n\n| text | cardwire's code | HTTP status | retry | when |\n|---|---|---|---|---|\n");
+        for c in list {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} | {} | {} |",
+                c["text"].as_str().unwrap_or_default(),
+                c["code"].as_str().unwrap_or_default(),
+                c["status"],
+                c["retry"].as_str().unwrap_or_default(),
+                md_cell(c["when"].as_str().unwrap_or_default())
+            );
+        }
+    }
+    if let Some(list) = errors["messages"]["cardholder"].as_array() {
+        out.push_str("\nCardholder refusals (their messages, from \"Error Handling\"):\n\n");
+        for m in list {
+            let _ = writeln!(out, "- `{}`", m.as_str().unwrap_or_default());
+        }
+    }
+    let ack = &doc["x-cardwire-acknowledge"];
+    let ack_text = format!(
+        "HTTP {}{}",
+        ack["status"],
+        ack["body"]
+            .as_str()
+            .map(|b| format!(" with `{b}`"))
+            .unwrap_or_default()
     );
+    match doc.get("x-cardwire-webhook-signature") {
+        Some(sig) => {
+            let _ = writeln!(
+                out,
+                "\n## Webhooks\n\nSigned: `{}: {}` (also {}). A signed send time: {}. A duplicate delivery: {}. Acknowledge with {ack_text}. Retries: {}.\n\n| event | body | what |\n|---|---|---|",
+                sig["header"].as_str().unwrap_or_default(),
+                sig["value"].as_str().unwrap_or_default(),
+                sig["also"].as_array().into_iter().flatten().filter_map(Value::as_str).map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", "),
+                if sig["signed-send-time"] == true { "yes" } else { "no (every time in the body is data)" },
+                sig["delivery-identity"].as_str().unwrap_or_default(),
+                sig["retry-schedule"].as_str().unwrap_or("not documented")
+            );
+        }
+        None => {
+            let _ = writeln!(out, "\n## Webhooks\n\nSealed in the envelope above (its MAC is the authenticity). Acknowledge with {ack_text}.\n\n| event | body | what |\n|---|---|---|");
+        }
+    }
     for (name, hook) in doc["webhooks"].as_object().into_iter().flatten() {
+        let media = &hook["post"]["requestBody"]["content"]["application/json"];
         let schema = deref(
             &doc,
-            &hook["post"]["requestBody"]["content"]["application/json"]["schema"],
+            media
+                .get("x-cardwire-plaintext")
+                .unwrap_or(&media["schema"]),
         )
         .0;
         let fields: Vec<String> = schema["properties"]

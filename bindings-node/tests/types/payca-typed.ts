@@ -46,3 +46,14 @@ client.buildRequest('/v1/users/usr-001/cardholder', { accountId: 'acc-1', bin: '
 // @ts-expect-error the verified body of /v1/users has no balance
 const wrong: string = platform.verifyRequest(headers, raw, { path: '/v1/users' }).balance;
 void wrong;
+
+// PinToPay's plaintext bodies, typed the same way from docs/openapi/pintopay.yaml.
+import { PinToPayMerchant } from 'cardwire';
+const ptp = new PinToPayMerchant({ apiKey: 'key-1', apiSecret: 'secret-123' });
+ptp.buildRequest('/api/v1/cards/topup', { card_id: 'card-1', amount: '10.00' }, { idempotencyKey: 'k-1' });
+ptp.buildRequest('/api/v1/users/create', { user_id: 'ext-123' });
+ptp.buildRequest('/api/v1/project/balance');
+// @ts-expect-error ammount is not a field of cards/topup
+ptp.buildRequest('/api/v1/cards/topup', { card_id: 'card-1', ammount: '10.00' }, { idempotencyKey: 'k-1' });
+// @ts-expect-error country_iso is required by cardholders/create
+ptp.buildRequest('/api/v1/cardholders/create', { first_name: 'J', last_name: 'S', birth_date: '1988-05-20', email: 'j@s.io', phone_number_full: '+1', subprovider_code: 'sp', user_id: 'u' });

@@ -602,4 +602,74 @@ class _PayCaSubscribeWebhookRequired(TypedDict):
 class PayCaSubscribeWebhook(_PayCaSubscribeWebhookRequired, total=False):
     """The body of PayCaSubscribeWebhook."""
 
-__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "RevealAnswer", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent", "PayCaCreateUser", "PayCaUserMeta", "PayCaCreateCardholder", "PayCaIssueCard", "PayCaSubscribeWebhook"]
+# PinToPay: the request bodies of docs/openapi/pintopay.yaml (generated from it).
+
+class _PinToPayCreateUserRequired(TypedDict):
+    pass
+
+class PinToPayCreateUser(_PinToPayCreateUserRequired, total=False):
+    """The body of PinToPayCreateUser."""
+    external_user_id: str
+    user_id: str
+
+class _PinToPayCreateCardholderRequired(TypedDict):
+    first_name: str
+    last_name: str
+    birth_date: str
+    email: str
+    phone_number_full: str
+    country_iso: str
+    subprovider_code: str
+
+class PinToPayCreateCardholder(_PinToPayCreateCardholderRequired, total=False):
+    """The body of PinToPayCreateCardholder."""
+    external_user_id: str
+    user_id: str
+
+class _PinToPayCreateCardRequired(TypedDict):
+    pass
+
+class PinToPayCreateCard(_PinToPayCreateCardRequired, total=False):
+    """The body of PinToPayCreateCard."""
+    product_code: str
+    product_id: str
+    external_user_id: str
+    user_id: str
+    cardholder_id: str
+
+class _PinToPayCheckOrderRequired(TypedDict):
+    order_id: str
+
+class PinToPayCheckOrder(_PinToPayCheckOrderRequired, total=False):
+    """The body of PinToPayCheckOrder."""
+
+class _PinToPayGetCardRequired(TypedDict):
+    card_id: str
+
+class PinToPayGetCard(_PinToPayGetCardRequired, total=False):
+    """The body of PinToPayGetCard."""
+
+class _PinToPayTopupCardRequired(TypedDict):
+    card_id: str
+    amount: Union[str, Decimal]
+
+class PinToPayTopupCard(_PinToPayTopupCardRequired, total=False):
+    """The body of PinToPayTopupCard."""
+
+class _PinToPayFreezeCardRequired(TypedDict):
+    card_id: str
+
+class PinToPayFreezeCard(_PinToPayFreezeCardRequired, total=False):
+    """The body of PinToPayFreezeCard."""
+    external_user_id: str
+    user_id: str
+
+class _PinToPayUnfreezeCardRequired(TypedDict):
+    card_id: str
+
+class PinToPayUnfreezeCard(_PinToPayUnfreezeCardRequired, total=False):
+    """The body of PinToPayUnfreezeCard."""
+    external_user_id: str
+    user_id: str
+
+__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "RevealAnswer", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent", "PayCaCreateUser", "PayCaUserMeta", "PayCaCreateCardholder", "PayCaIssueCard", "PayCaSubscribeWebhook", "PinToPayCreateUser", "PinToPayCreateCardholder", "PinToPayCreateCard", "PinToPayCheckOrder", "PinToPayGetCard", "PinToPayTopupCard", "PinToPayFreezeCard", "PinToPayUnfreezeCard"]

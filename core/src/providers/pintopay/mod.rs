@@ -14,6 +14,7 @@ mod merchant;
 mod platform;
 pub mod rules;
 pub mod status;
+pub mod types;
 
 pub use merchant::{Merchant, WebhookEvent};
 pub use platform::{Platform, PlatformConfig, VerifiedRequest};
