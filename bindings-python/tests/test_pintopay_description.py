@@ -18,30 +18,20 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openapi_spec_validator import validate as validate_openapi
 
+import _openapi
 import cardwire
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-DOC: dict[str, Any] = yaml.safe_load((ROOT / "docs/openapi/pintopay.yaml").read_text())
+DOC: dict[str, Any] = _openapi.load("pintopay")
 EXAMPLES = {json.loads(p.read_text())["kind"]: json.loads(p.read_text()) for p in (ROOT / "tests/vectors/examples/pintopay").glob("*.json")}
 VALIDATOR = jsonschema.Draft202012Validator
 
 
 def deref(node: Any) -> Any:
-    if isinstance(node, dict):
-        if "$ref" in node:
-            target: Any = DOC
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part.replace("~1", "/")]
-            return deref(target)
-        return {k: deref(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [deref(v) for v in node]
-    return node
+    return _openapi.deref(DOC, node)
 
 
 def plaintext(path: str) -> dict[str, Any]:
@@ -58,10 +48,6 @@ def cardwire_accepts(path: str, payload: dict[str, Any]) -> bool:
         return True
     except cardwire.ValidationFailed:
         return False
-
-
-def test_the_description_is_valid_openapi_3_1() -> None:
-    validate_openapi(DOC)
 
 
 def test_the_documents_examples_match_the_description() -> None:

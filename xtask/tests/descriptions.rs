@@ -516,3 +516,21 @@ fn pintopay_endpoints_errors_and_statuses_are_the_descriptions() {
         4
     );
 }
+
+/// Every description in docs/openapi/ feeds the generators (types, overloads,
+/// reference page), and every provider the generators know has one.
+#[test]
+fn every_description_is_generated_from() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi");
+    let files: BTreeSet<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let described: BTreeSet<String> = xtask::describe::DESCRIBED
+        .iter()
+        .map(|d| d.file.to_owned())
+        .collect();
+    assert_eq!(files, described);
+}
