@@ -785,14 +785,16 @@ pub fn markdown(d: &Described) -> String {
             md_cell(&text(scheme, "description").unwrap_or_default())
         );
     }
-    for (_, h) in doc["components"]["parameters"]
+    // The request headers: header parameters the paths use (a webhook's own
+    // headers, such as PayCA's x-signature, belong to the webhooks section).
+    let used_by_paths = doc["paths"].to_string();
+    for (id, h) in doc["components"]["parameters"]
         .as_object()
         .into_iter()
         .flatten()
     {
         if h["in"] != "header"
-            || h.get("x-cardwire-webhook").is_some()
-            || h["name"] == "x-signature"
+            || !used_by_paths.contains(&format!("#/components/parameters/{id}\""))
         {
             continue;
         }
