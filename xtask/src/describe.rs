@@ -69,6 +69,10 @@ pub enum FieldTy {
     Decimal,
     /// An integer.
     Int,
+    /// A boolean.
+    Bool,
+    /// An array of these.
+    List(Box<FieldTy>),
     /// An object type of this model (by its full name).
     Obj(String),
     /// Anything.
@@ -175,28 +179,14 @@ fn object(doc: &Value, d: &Described, schema: &Value, name: &str, objs: &mut Vec
         .flatten()
     {
         let (s, refname) = deref(doc, fschema);
-        let ty = if s.get("properties").is_some() {
-            FieldTy::Obj(object(
-                doc,
-                d,
-                s,
-                &refname.unwrap_or_else(|| format!("{name}{}", upper_camel(fname))),
-                objs,
-            ))
-        } else if s.get("x-cardwire-decimal").is_some() {
-            FieldTy::Decimal
-        } else if s.get("type").and_then(Value::as_str) == Some("integer") {
-            FieldTy::Int
-        } else if s.get("type").and_then(Value::as_str) == Some("string") {
-            FieldTy::Str(s.get("enum").and_then(Value::as_array).map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            }))
-        } else {
-            FieldTy::Any
-        };
+        let ty = field_ty(
+            doc,
+            d,
+            s,
+            refname,
+            &format!("{name}{}", upper_camel(fname)),
+            objs,
+        );
         let mut doc_text = text(s, "description");
         if let Some(open) = s.get("x-cardwire-open-enum").and_then(Value::as_array) {
             let values: Vec<&str> = open.iter().filter_map(Value::as_str).collect();
@@ -221,6 +211,57 @@ fn object(doc: &Value, d: &Described, schema: &Value, name: &str, objs: &mut Vec
     }
     objs[slot].fields = fields;
     full
+}
+
+/// The type of a field's schema `s`; `name` names an object type made for it.
+fn field_ty(
+    doc: &Value,
+    d: &Described,
+    s: &Value,
+    refname: Option<String>,
+    name: &str,
+    objs: &mut Vec<Obj>,
+) -> FieldTy {
+    let ty = s.get("type").and_then(Value::as_str);
+    if s.get("properties").is_some() {
+        FieldTy::Obj(object(
+            doc,
+            d,
+            s,
+            &refname.unwrap_or_else(|| name.to_owned()),
+            objs,
+        ))
+    } else if s.get("x-cardwire-decimal").is_some() {
+        FieldTy::Decimal
+    } else if ty == Some("integer") {
+        FieldTy::Int
+    } else if ty == Some("boolean") {
+        FieldTy::Bool
+    } else if ty == Some("array") {
+        match s.get("items") {
+            Some(items) => {
+                let (i, iref) = deref(doc, items);
+                FieldTy::List(Box::new(field_ty(
+                    doc,
+                    d,
+                    i,
+                    iref,
+                    &format!("{name}Item"),
+                    objs,
+                )))
+            }
+            None => FieldTy::List(Box::new(FieldTy::Any)),
+        }
+    } else if ty == Some("string") {
+        FieldTy::Str(s.get("enum").and_then(Value::as_array).map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        }))
+    } else {
+        FieldTy::Any
+    }
 }
 
 /// The model of `d`'s description.
@@ -299,6 +340,11 @@ fn ts_field_ty(t: &FieldTy) -> String {
             .join(" | "),
         FieldTy::Str(None) | FieldTy::Decimal => "string".to_owned(),
         FieldTy::Int => "number".to_owned(),
+        FieldTy::Bool => "boolean".to_owned(),
+        FieldTy::List(t) => match **t {
+            FieldTy::Str(Some(_)) => format!("Array<{}>", ts_field_ty(t)),
+            _ => format!("{}[]", ts_field_ty(t)),
+        },
         FieldTy::Obj(n) => n.clone(),
         FieldTy::Any => "unknown".to_owned(),
     }
@@ -413,6 +459,8 @@ fn py_field_ty(t: &FieldTy) -> String {
         FieldTy::Str(None) => "str".to_owned(),
         FieldTy::Decimal => "Union[str, Decimal]".to_owned(),
         FieldTy::Int => "int".to_owned(),
+        FieldTy::Bool => "bool".to_owned(),
+        FieldTy::List(t) => format!("list[{}]", py_field_ty(t)),
         FieldTy::Obj(n) => n.clone(),
         FieldTy::Any => "Any".to_owned(),
     }
@@ -533,6 +581,8 @@ fn rust_field_ty(t: &FieldTy, objs: &[Obj]) -> String {
     match t {
         FieldTy::Str(_) | FieldTy::Decimal => "String".to_owned(),
         FieldTy::Int => "i64".to_owned(),
+        FieldTy::Bool => "bool".to_owned(),
+        FieldTy::List(t) => format!("Vec<{}>", rust_field_ty(t, objs)),
         FieldTy::Obj(n) => objs
             .iter()
             .find(|o| &o.name == n)
@@ -638,8 +688,33 @@ fn md_rules(doc: &Value, s: &Value) -> String {
             .collect();
         rules.push(format!("ISO 8601 ({})", f.join(" or ")));
     }
-    if s.get("pattern").and_then(Value::as_str) == Some("^[0-9]+$") {
-        rules.push("digits only".to_owned());
+    if let Some(p) = s.get("pattern").and_then(Value::as_str) {
+        if s.get("x-cardwire-decimal").is_none() {
+            rules.push(match p {
+                "^[0-9]+$" => "digits only".to_owned(),
+                "^[A-Z]{2}$" => "two capital letters (ISO 3166-1 alpha-2)".to_owned(),
+                "^[A-Z]{3}$" => "three capital letters (ISO 4217)".to_owned(),
+                "^[A-Za-z]+( [A-Za-z]+)*$" => {
+                    "letters A–Z and single spaces between words".to_owned()
+                }
+                "^[A-Za-z0-9]+$" => "letters and digits only".to_owned(),
+                "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$" => {
+                    "`YYYY-MM-DD HH:MM:SS`".to_owned()
+                }
+                other => format!("matches `{other}`"),
+            });
+        }
+    }
+    if let Some(n) = s.get("maxItems") {
+        rules.push(format!("at most {n} items"));
+    }
+    for c in s
+        .get("x-cardwire-checks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        rules.push(md_check(c));
     }
     if let Some(d) = s.get("x-cardwire-decimal") {
         rules.push(if d.get("text") == Some(&Value::Bool(true)) {
@@ -683,6 +758,64 @@ fn md_rules(doc: &Value, s: &Value) -> String {
     rules.join("; ")
 }
 
+/// A check JSON Schema cannot state (`x-cardwire-checks`), in words.
+fn md_check(c: &Value) -> String {
+    if let Some(n) = c.get("MinAge") {
+        return format!("at least {n} years old (given today's date)");
+    }
+    if let Some(n) = c.get("Base64MaxBytes") {
+        return format!("Base64 of at most {n} bytes");
+    }
+    if let Some(l) = c.get("CombinedLength") {
+        return format!(
+            "{} together at most {} characters",
+            l["fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(" + "),
+            l["max"]
+        );
+    }
+    if let Some(k) = c.get("CardType").and_then(Value::as_str) {
+        return format!("within the card type's limits ({k}; needs the card-type record)");
+    }
+    match c.as_str() {
+        Some("WasabiPin") => "a 6-digit PIN (Wasabi's rules: no repeats, no runs)".to_owned(),
+        _ => c.to_string(),
+    }
+}
+
+/// An `if` condition, in words.
+fn md_condition(i: &Value) -> String {
+    let f = i["required"][0].as_str().unwrap_or_default();
+    match i.pointer(&format!("/properties/{f}")) {
+        Some(p) if p.get("const").is_some() => format!(
+            "when `{f}` is `{}`",
+            p["const"]
+                .as_str()
+                .map_or_else(|| p["const"].to_string(), str::to_owned)
+        ),
+        Some(p) if p.get("enum").is_some() => format!(
+            "when `{f}` is one of {}",
+            p["enum"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| format!(
+                    "`{}`",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => format!("when `{f}` is given"),
+    }
+}
+
 fn md_type(doc: &Value, s: &Value) -> String {
     let (r, name) = deref(doc, s);
     if let Some(n) = name {
@@ -710,19 +843,7 @@ fn md_fields(doc: &Value, out: &mut String, prefix: &str, schema: &Value) {
         .into_iter()
         .flatten()
     {
-        let fields: Vec<String> = group["anyOf"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|b| b["required"][0].as_str())
-            .map(|f| format!("`{f}`"))
-            .collect();
-        let _ = writeln!(
-            out,
-            "| *{}* | | one of {} | | at least one of them |",
-            group["x-cardwire-label"].as_str().unwrap_or_default(),
-            fields.join(", ")
-        );
+        md_group(doc, out, prefix, group, "");
     }
     let required: Vec<&str> = s
         .get("required")
@@ -758,6 +879,109 @@ fn md_fields(doc: &Value, out: &mut String, prefix: &str, schema: &Value) {
         if fs.get("properties").is_some() {
             md_fields(doc, out, &format!("{field}."), fs);
         }
+        if let Some(items) = fs.get("items") {
+            if deref(doc, items).0.get("properties").is_some() {
+                md_fields(doc, out, &format!("{field}[]."), items);
+            }
+        }
+    }
+}
+
+/// One `allOf` entry of a body: a group across fields, or rules under a condition.
+fn md_group(doc: &Value, out: &mut String, prefix: &str, group: &Value, when: &str) {
+    if let Some(i) = group.get("if") {
+        let cond = md_condition(deref(doc, i).0);
+        let then = &group["then"];
+        for f in then
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let _ = writeln!(out, "| `{prefix}{f}` | | {cond} | | |");
+        }
+        for (f, fs) in then
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let _ = writeln!(
+                out,
+                "| `{prefix}{f}` | | | {} ({cond}) | |",
+                md_cell(&md_rules(doc, fs))
+            );
+        }
+        for g in then
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            md_group(doc, out, prefix, g, &cond);
+        }
+        return;
+    }
+    let label = group["x-cardwire-label"].as_str().unwrap_or_default();
+    let list = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|b| {
+                b["required"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .fold(Vec::new(), |mut acc, f| {
+                if !acc.contains(&f) {
+                    acc.push(f);
+                }
+                acc
+            })
+            .into_iter()
+            .map(|f| format!("`{f}`"))
+            .collect()
+    };
+    let suffix = if when.is_empty() {
+        String::new()
+    } else {
+        format!(" ({when})")
+    };
+    if group.get("anyOf").is_some() {
+        let _ = writeln!(
+            out,
+            "| *{label}* | | one of {} | | at least one of them{suffix} |",
+            list(&group["anyOf"]).join(", ")
+        );
+    }
+    if let Some(not) = group.get("not") {
+        let fields = if not.get("required").is_some() {
+            list(&Value::Array(vec![not.clone()]))
+        } else {
+            list(&not["anyOf"])
+        };
+        let _ = writeln!(
+            out,
+            "| *{label}* | | | at most one of {} | {suffix} |",
+            fields.join(", ")
+        );
+    }
+    for c in group
+        .get("x-cardwire-checks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(
+            out,
+            "| *{label}* | | | {} | {suffix} |",
+            md_cell(&md_check(c))
+        );
     }
 }
 
@@ -913,7 +1137,9 @@ Every body on the wire, both ways, is sealed; the request fields below are the p
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} |",
-                c[label].as_str().unwrap_or_default(),
+                c[label]
+                    .as_str()
+                    .map_or_else(|| c[label].to_string(), str::to_owned),
                 c["status"],
                 c["retry"].as_str().unwrap_or_default(),
                 md_cell(note)

@@ -43,73 +43,212 @@ fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// One rule as the table serializes it, without its source and note.
-fn rule(field: &str, check: Value, when: Option<&str>) -> String {
-    json!({ "field": field, "check": check, "when": when.map(|w| json!({ "Present": w })) })
-        .to_string()
+fn rule(field: &str, check: Value, when: Option<&Value>) -> String {
+    json!({ "field": field, "check": check, "when": when }).to_string()
+}
+
+/// `Present(field)`, as the table serializes it.
+fn present(field: &str) -> Value {
+    json!({ "Present": field })
+}
+
+/// The patterns that stand for cardwire's text formats (docs/openapi/EXTENSIONS.md).
+const PATTERNS: &[(&str, &str)] = &[
+    ("^[0-9]+$", "Digits"),
+    ("^[A-Z]{2}$", "CountryAlpha2"),
+    ("^[A-Z]{3}$", "Currency"),
+    ("^[A-Za-z]+( [A-Za-z]+)*$", "LatinName"),
+    (
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+        "DateTime",
+    ),
+    ("^[A-Za-z0-9]+$", "Alphanumeric"),
+];
+
+/// The condition an `if` states: `Eq`, `In` or `Present`.
+fn condition(doc: &Value, i: &Value) -> Value {
+    let i = resolve(doc, i);
+    let req = i["required"].as_array().expect("an `if` names its field");
+    assert_eq!(req.len(), 1, "an `if` names one field: {i}");
+    let f = req[0].as_str().expect("field");
+    match i.pointer(&format!("/properties/{f}")) {
+        None => present(f),
+        Some(p) if p.get("const").is_some() => json!({ "Eq": [f, text(&p["const"])] }),
+        Some(p) if p.get("enum").is_some() => {
+            json!({ "In": [f, p["enum"].as_array().expect("enum").iter().map(text).collect::<Vec<_>>()] })
+        }
+        Some(p) => panic!("an `if` cardwire cannot read: {p}"),
+    }
+}
+
+/// A value compared as text (cardwire's conditions and enums compare text).
+fn text(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
+/// An `allOf` entry: a labelled group across fields, or a conditional (`if`/`then`).
+fn group(doc: &Value, g: &Value, when: Option<&Value>, out: &mut BTreeSet<String>) {
+    if let Some(i) = g.get("if") {
+        let c = condition(doc, i);
+        schema_rules(doc, "", &g["then"], false, None, Some(&c), out);
+        return;
+    }
+    let label = g["x-cardwire-label"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an allOf entry without x-cardwire-label or if: {g}"));
+    if let Some(any) = g.get("anyOf").and_then(Value::as_array) {
+        let fields: Vec<Value> = any.iter().map(|b| b["required"][0].clone()).collect();
+        out.insert(rule(label, json!({ "AnyOf": fields }), when));
+    }
+    if let Some(not) = g.get("not") {
+        // At most one: no two of the fields together.
+        let pairs: Vec<Vec<String>> = match not.get("required") {
+            Some(r) => vec![r.as_array().expect("required").iter().map(text).collect()],
+            None => not["anyOf"]
+                .as_array()
+                .expect("not: {anyOf: [pairs]}")
+                .iter()
+                .map(|b| {
+                    b["required"]
+                        .as_array()
+                        .expect("a pair")
+                        .iter()
+                        .map(text)
+                        .collect()
+                })
+                .collect(),
+        };
+        let mut fields: Vec<String> = Vec::new();
+        for f in pairs.iter().flatten() {
+            if !fields.contains(f) {
+                fields.push(f.clone());
+            }
+        }
+        let mut expected = BTreeSet::new();
+        for (i, a) in fields.iter().enumerate() {
+            for b in &fields[i + 1..] {
+                expected.insert(BTreeSet::from([a.clone(), b.clone()]));
+            }
+        }
+        let given: BTreeSet<BTreeSet<String>> =
+            pairs.into_iter().map(|p| p.into_iter().collect()).collect();
+        assert_eq!(given, expected, "{label}: `not` must name every pair");
+        out.insert(rule(label, json!({ "AtMostOne": fields }), when));
+    }
+    for c in g
+        .get("x-cardwire-checks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.insert(rule(label, c.clone(), when));
+    }
 }
 
 /// The rules a schema implies for `field` (and, for an object, its members).
+/// `req_when`: the condition a `Required` gets from nesting (a member of an
+/// optional object); `when`: an `if`/`then` condition, on every check.
 fn schema_rules(
     doc: &Value,
     field: &str,
     schema: &Value,
     required: bool,
-    when: Option<&str>,
+    req_when: Option<&Value>,
+    when: Option<&Value>,
     out: &mut BTreeSet<String>,
 ) {
     let s = resolve(doc, schema);
     if required {
-        out.insert(rule(field, json!("Required"), when));
+        out.insert(rule(field, json!("Required"), when.or(req_when)));
     }
-    // Groups of alternatives: `allOf: [{anyOf: [{required: [a]}, {required: [b]}], x-cardwire-label}]`.
-    for group in s
+    for g in s
         .get("allOf")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
-        let fields: Vec<Value> = group["anyOf"]
-            .as_array()
-            .expect("a group is an anyOf")
-            .iter()
-            .map(|b| b["required"][0].clone())
-            .collect();
-        let label = group["x-cardwire-label"]
-            .as_str()
-            .expect("a group has a label");
-        out.insert(rule(label, json!({ "AnyOf": fields }), when));
+        group(doc, g, when, out);
     }
-    if let Some(props) = s.get("properties").and_then(Value::as_object) {
-        let req: Vec<&str> = s
-            .get("required")
-            .and_then(Value::as_array)
-            .map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
+    let req: Vec<&str> = s
+        .get("required")
+        .and_then(Value::as_array)
+        .map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
+    if s.get("properties").is_some() || (field.is_empty() && !req.is_empty()) {
         // Members required inside an optional object are required when the object is there.
-        let inner_when = if required || field.is_empty() {
-            when
+        let nested = present(field);
+        let inner = if required || field.is_empty() {
+            req_when
         } else {
-            Some(field)
+            Some(&nested)
         };
-        for (name, p) in props {
+        let empty = serde_json::Map::new();
+        let props = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let mut names: Vec<&str> = props.keys().map(String::as_str).collect();
+        for n in &req {
+            if !names.contains(n) {
+                names.push(n);
+            }
+        }
+        for name in names {
             let path = if field.is_empty() {
-                name.clone()
+                name.to_owned()
             } else {
                 format!("{field}.{name}")
             };
-            schema_rules(doc, &path, p, req.contains(&name.as_str()), inner_when, out);
+            let p = props.get(name).unwrap_or(&Value::Null);
+            let p = if p.is_null() { &json!({}) } else { p };
+            schema_rules(doc, &path, p, req.contains(&name), inner, when, out);
         }
         return;
     }
-    let format = match (
-        s.get("format").and_then(Value::as_str),
-        s.get("pattern").and_then(Value::as_str),
-    ) {
-        (Some("email"), _) => Some("Email"),
-        (Some("date"), _) => Some("Date"),
-        (_, Some("^[0-9]+$")) => Some("Digits"),
-        (_, Some("^[A-Z]{2}$")) => Some("CountryAlpha2"),
+    if s.get("type").and_then(Value::as_str) == Some("array") && s.get("items").is_some() {
+        if let Some(n) = s.get("maxItems") {
+            out.insert(rule(field, json!({ "MaxItems": n }), when));
+        }
+        let items = resolve(doc, &s["items"]);
+        let ireq: Vec<&str> = items
+            .get("required")
+            .and_then(Value::as_array)
+            .map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
+        for (name, p) in items
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            schema_rules(
+                doc,
+                &format!("{field}[].{name}"),
+                p,
+                ireq.contains(&name.as_str()),
+                req_when,
+                when,
+                out,
+            );
+        }
+        return;
+    }
+    let mut format = match s.get("format").and_then(Value::as_str) {
+        Some("email") => Some("Email"),
+        Some("date") => Some("Date"),
         _ => None,
     };
+    // A decimal's pattern is its text form, not a format rule.
+    if let (Some(p), None) = (
+        s.get("pattern").and_then(Value::as_str),
+        s.get("x-cardwire-decimal"),
+    ) {
+        format = Some(
+            PATTERNS
+                .iter()
+                .find(|(pat, _)| *pat == p)
+                .unwrap_or_else(|| panic!("{field}: a pattern cardwire has no format for: {p}"))
+                .1,
+        );
+    }
     if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
         let formats: Vec<&str> = any
             .iter()
@@ -120,23 +259,24 @@ fn schema_rules(
             ["date-time", "date"],
             "{field}: the only anyOf cardwire reads is ISO 8601 (date-time or date)"
         );
-        out.insert(rule(field, json!({ "Format": "Iso8601" }), None));
+        format = Some("Iso8601");
     }
     if let Some(f) = format {
-        out.insert(rule(field, json!({ "Format": f }), None));
+        out.insert(rule(field, json!({ "Format": f }), when));
     }
-    if let Some(values) = s.get("enum") {
+    if let Some(values) = s.get("enum").and_then(Value::as_array) {
+        let values: Vec<String> = values.iter().map(text).collect();
         out.insert(rule(
             field,
             json!({ "Enum": { "values": values, "closed": true } }),
-            None,
+            when,
         ));
     }
     if let Some(values) = s.get("x-cardwire-open-enum") {
         out.insert(rule(
             field,
             json!({ "Enum": { "values": values, "closed": false } }),
-            None,
+            when,
         ));
     }
     if let Some(max) = s.get("maxLength") {
@@ -144,7 +284,7 @@ fn schema_rules(
         out.insert(rule(
             field,
             json!({ "Length": { "min": min, "max": max } }),
-            None,
+            when,
         ));
     }
     if s.get("type").and_then(Value::as_str) == Some("integer")
@@ -153,22 +293,32 @@ fn schema_rules(
         out.insert(rule(
             field,
             json!({ "Integer": { "min": s.get("minimum"), "max": s.get("maximum") } }),
-            None,
+            when,
         ));
     }
     if let Some(d) = s.get("x-cardwire-decimal") {
         out.insert(rule(
             field,
             json!({ "Decimal": { "min": d.get("min"), "max": d.get("max"), "places": d.get("places"), "text": d.get("text").cloned().unwrap_or(json!(false)) } }),
-            None,
+            when,
         ));
+    }
+    for c in s
+        .get("x-cardwire-checks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.insert(rule(field, c.clone(), when));
     }
 }
 
 /// The tables the description implies: per path, the body's rules (the
 /// operation with a request body: the tables are keyed by path) and, where
-/// an operation takes query parameters, a `path?` table of them.
-fn derived_tables(doc: &Value) -> BTreeSet<String> {
+/// an operation takes query parameters, a `path?` table of them (PayCA), or
+/// the path's own table when `query_in_path` (the Wasabi gateway keys a GET's
+/// query rules by its path).
+fn derived_tables(doc: &Value, query_in_path: bool) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         out.insert(format!("table {path}"));
@@ -184,7 +334,7 @@ fn derived_tables(doc: &Value) -> BTreeSet<String> {
                 let schema = media
                     .get("x-cardwire-plaintext")
                     .unwrap_or(&media["schema"]);
-                schema_rules(doc, "", schema, false, None, &mut body);
+                schema_rules(doc, "", schema, false, None, None, &mut body);
             }
             let params: Vec<&Value> = item
                 .get("parameters")
@@ -200,8 +350,13 @@ fn derived_tables(doc: &Value) -> BTreeSet<String> {
                 .map(|p| resolve(doc, p))
                 .filter(|p| p["in"] == "query")
                 .collect();
+            let table = if query_in_path {
+                path.clone()
+            } else {
+                format!("{path}?")
+            };
             if !params.is_empty() {
-                out.insert(format!("table {path}?"));
+                out.insert(format!("table {table}"));
                 for p in params {
                     let mut q = BTreeSet::new();
                     schema_rules(
@@ -210,9 +365,10 @@ fn derived_tables(doc: &Value) -> BTreeSet<String> {
                         &p["schema"],
                         p["required"] == true,
                         None,
+                        None,
                         &mut q,
                     );
-                    out.extend(q.into_iter().map(|r| format!("{path}? {r}")));
+                    out.extend(q.into_iter().map(|r| format!("{table} {r}")));
                 }
             }
         }
@@ -228,24 +384,11 @@ fn compiled_tables(tables: &[cardwire::validate::EndpointRules]) -> BTreeSet<Str
         out.insert(format!("table {}", t.endpoint));
         for r in t.rules {
             let v = serde_json::to_value(r).expect("rule serializes");
-            let when = match &v["when"] {
-                Value::Null => None,
-                w => Some(
-                    w["Present"]
-                        .as_str()
-                        .unwrap_or_else(|| {
-                            panic!(
-                                "{}: only Present(..) conditions come from a schema",
-                                t.endpoint
-                            )
-                        })
-                        .to_owned(),
-                ),
-            };
+            let when = (!v["when"].is_null()).then(|| v["when"].clone());
             out.insert(format!(
                 "{} {}",
                 t.endpoint,
-                rule(r.field, v["check"].clone(), when.as_deref())
+                rule(r.field, v["check"].clone(), when.as_ref())
             ));
         }
     }
@@ -316,7 +459,7 @@ fn compiled_status_model(m: &cardwire::status::StatusModel) -> StatusModel {
 #[test]
 fn payca_validation_tables_are_the_descriptions() {
     let doc = description("payca");
-    let derived = derived_tables(&doc);
+    let derived = derived_tables(&doc, false);
     assert_same(
         "PayCA validation tables",
         &derived,
@@ -326,7 +469,7 @@ fn payca_validation_tables_are_the_descriptions() {
     assert_eq!(derived.len(), 19 + 36);
     assert!(derived.contains(&format!(
         "/v1/users {}",
-        rule("meta.email", json!("Required"), Some("meta"))
+        rule("meta.email", json!("Required"), Some(&present("meta")))
     )));
     assert!(derived.contains(&format!(
         "/v1/cards? {}",
@@ -388,10 +531,10 @@ fn payca_endpoints_errors_and_statuses_are_the_descriptions() {
 #[test]
 fn the_comparison_sees_a_changed_rule() {
     let mut doc = description("payca");
-    let before = derived_tables(&doc);
+    let before = derived_tables(&doc, false);
     doc["paths"]["/v1/cards"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         ["properties"]["idempotencyKey"]["maxLength"] = json!(254);
-    let after = derived_tables(&doc);
+    let after = derived_tables(&doc, false);
     assert_ne!(before, after);
     assert!(after.iter().any(|r| r.contains("\"max\":254")));
     doc["components"]["schemas"]["UserMeta"]["required"]
@@ -399,7 +542,7 @@ fn the_comparison_sees_a_changed_rule() {
         .expect("required")
         .pop();
     assert!(
-        derived_tables(&doc).len() < after.len(),
+        derived_tables(&doc, false).len() < after.len(),
         "a dropped required field drops its rule"
     );
 }
@@ -407,7 +550,7 @@ fn the_comparison_sees_a_changed_rule() {
 #[test]
 fn pintopay_validation_tables_are_the_descriptions() {
     let doc = description("pintopay");
-    let derived = derived_tables(&doc);
+    let derived = derived_tables(&doc, false);
     assert_same(
         "PinToPay validation tables",
         &derived,
