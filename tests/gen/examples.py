@@ -8,8 +8,9 @@ the repository; the extracted files are, and the tests read only those.
 
 Today: PayCA's integration guide (curl examples: `-d '<json>'` request bodies
 and `-F` multipart parts, under their "B2B Flow" / "B2C Flow" step headings)
-and PinToPay's API documentation (its JSON blocks: the envelope, a decrypted
-payload, the standard error object).
+PinToPay's API documentation (its JSON blocks: the envelope, a decrypted
+payload, the standard error object) and the WorldCard documentation's JSON
+blocks (Card/* and legacy, by page).
 """
 import hashlib
 import json
@@ -101,6 +102,60 @@ def pintopay(path: pathlib.Path) -> list[dict]:
     return out
 
 
+def worldcard(path: pathlib.Path) -> tuple[list[dict], list[dict]]:
+    """The JSON blocks of the WorldCard documentation, `Card/*` and legacy
+    apart. One long file of pages (`--- # Title`); a page names its endpoint
+    as `${baseUrl}/path` (or a bare `/api/...`, `/op/...` URL block); the flow
+    guides mark a block with `POST /path` just before it. A block is a
+    response (`code`/`message`: Card/*; `success`/`status`/`msg`: legacy), a
+    request (a marked block, or the plain fields on an endpoint page), a
+    webhook (a webhook page's block) or a fragment (a part of a payload shown
+    alone; named, not checked)."""
+    text = path.read_text()
+    current, legacy = [], []
+    for page in re.split(r" --- (?=# )", text):
+        title_m = re.match(r"\s*#\s+(.+?)(?:\s+##|\s+\*\*|\s*$)", page)
+        title = title_m.group(1).strip().split(" This ")[0] if title_m else ""
+        last = []
+        urls = re.findall(r"\$\{baseUrl\}(/[A-Za-z0-9_/{}.-]+)", page)
+        urls += re.findall(r"```\s*(?:https?://[^/\s]+)?(/(?:api|op)/[A-Za-z0-9_/.-]+)\s*```", page)
+        urls = [u for u in dict.fromkeys(urls) if "..." not in u]
+        for n, m in enumerate(re.finditer(r"```json\s*(.*?)```", page, re.S)):
+            raw = m.group(1)
+            marker = re.findall(r"(?:POST|GET) (/(?:api|op)/[A-Za-z0-9_/.-]+)", raw.split("{", 1)[0] + page[max(0, m.start() - 120):m.start()])
+            # A leading `// POST /path` or `// rejected and retryable` comment.
+            body = json.loads(re.sub(r"^\s*//[^{\[]*", "", raw))
+            is_legacy = any(u.startswith(("/op/", "/api/card/", "/api/v1/legacy/")) for u in urls) or title.startswith(("Bill-Webhook", "close-Webhook", "Webhook", "OOB")) and not title.startswith("Webhook Callbacks")
+            if isinstance(body, dict) and set(body) == {"data"} and isinstance(body["data"], str) and not is_legacy:
+                kind = "envelope"
+            elif isinstance(body, dict) and {"code", "message"} <= body.keys():
+                kind = "response"
+            elif isinstance(body, dict) and {"success", "status"} <= body.keys():
+                kind = "response"
+            elif "webhook" in title.lower() or title in ("OOB",):
+                kind = "webhook"
+            elif marker or (urls and "flow" not in title.lower() and "guide" not in title.lower()):
+                kind = "request"
+            else:
+                kind = "fragment"
+            paths = marker[-1:] if marker else urls
+            if kind == "fragment" and "card_kyc" in page[max(0, m.start() - 300):m.start()]:
+                kind, paths = "webhook", ["card_kyc"]  # "a card_kyc callback ... Decrypted payload"
+            if kind == "request":
+                last = paths
+            elif kind == "response" and not paths:
+                paths = last  # a flow guide's answer to the request just shown
+            example = {
+                "source": f"WorldCard API documentation: {title}" + (f" (block {n + 1})" if n else ""),
+                "kind": kind,
+                "paths": paths,
+                "name": slug(f"{title[:40]} {n + 1} {kind}"),
+                "body": body,
+            }
+            (legacy if is_legacy else current).append(example)
+    return current, legacy
+
+
 def write(provider: str, label: str, seed: pathlib.Path, examples: list[dict]) -> None:
     digest = hashlib.sha256(seed.read_bytes()).hexdigest()
     target = ROOT / "tests/vectors/examples" / provider
@@ -118,6 +173,10 @@ def main() -> None:
     write("payca", "PayCA", seed, payca(seed))
     seed = next(SEEDS.glob("003_*.txt"))
     write("pintopay", "PinToPay", seed, pintopay(seed))
+    seed = next(SEEDS.glob("002_*.txt"))
+    current, legacy = worldcard(seed)
+    write("worldcard", "WorldCard Card/*", seed, current)
+    write("worldcard-legacy", "WorldCard legacy", seed, legacy)
 
 
 if __name__ == "__main__":
