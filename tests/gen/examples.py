@@ -156,6 +156,43 @@ def worldcard(path: pathlib.Path) -> tuple[list[dict], list[dict]]:
     return current, legacy
 
 
+def gateway(path: pathlib.Path) -> list[dict]:
+    """The Wasabi gateway documentation's JSON: the multi-line blocks (each
+    named by the line before it; `// comments` dropped and the page's `{ ... }`
+    / `[ ... ]` placeholders read as empty, which the example records), and the
+    curl request bodies (`-d '{...}'`) that are whole JSON."""
+    lines = path.read_text().splitlines()
+    out = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() == "{":
+            heading = next((lines[k].strip() for k in range(i - 1, -1, -1) if lines[k].strip()), "")
+            for j in range(i, min(i + 80, len(lines))):
+                raw = "\n".join(re.sub(r"\s//.*$", "", x) for x in lines[i:j + 1])
+                normalized = raw.replace("{ ... }", "{}").replace("[ ... ]", "[]")
+                try:
+                    body = json.loads(normalized)
+                except json.JSONDecodeError:
+                    continue
+                kind = "error" if body.get("success") is False else "response"
+                ex = {"source": f"Wasabi Card API (gateway) documentation: {heading}", "kind": kind, "paths": [], "name": slug(f"{heading} {kind}"), "body": body}
+                if "/api/v1/" in lines[i - 1] or "webhook-events" in " ".join(lines[max(0, i - 30):i]):
+                    ex["paths"] = ["/api/v1/webhook-events"]
+                if normalized != raw:
+                    ex["placeholders"] = "the page's `{ ... }` / `[ ... ]` read as empty"
+                out.append(ex)
+                i = j
+                break
+        for m in re.finditer(r"curl -X (\w+) \S+?(/api/v1/[A-Za-z0-9_/-]+).*?-d '(\{.*?\})'", lines[i]):
+            try:
+                body = json.loads(m.group(3))
+            except json.JSONDecodeError:
+                continue  # `{ "cardHolderModel": "B2C", ... }`: an elided body
+            out.append({"source": "Wasabi Card API (gateway) documentation: cURL example", "kind": "request", "method": m.group(1), "paths": [m.group(2)], "name": slug(f"curl {m.group(2)}"), "body": body})
+        i += 1
+    return out
+
+
 def write(provider: str, label: str, seed: pathlib.Path, examples: list[dict]) -> None:
     digest = hashlib.sha256(seed.read_bytes()).hexdigest()
     target = ROOT / "tests/vectors/examples" / provider
@@ -177,6 +214,8 @@ def main() -> None:
     current, legacy = worldcard(seed)
     write("worldcard", "WorldCard Card/*", seed, current)
     write("worldcard-legacy", "WorldCard legacy", seed, legacy)
+    seed = next(SEEDS.glob("000_*.txt"))
+    write("wasabi-gateway", "Wasabi gateway", seed, gateway(seed))
 
 
 if __name__ == "__main__":
