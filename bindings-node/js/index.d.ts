@@ -426,6 +426,1671 @@ export type PayCaTypedPath =
   | '/v1/cards'
   | '/v1/webhooks';
 
+// WorldCard: the request bodies of docs/openapi/worldcard.yaml (generated from it).
+
+/** The required fields differ per `card_type` (the page's VIRTUAL-V / VIRTUAL-R / VIRTUAL-G columns). */
+export interface WorldCardApplyVirtualCard {
+  /** Merchant card ID, unique identifier. */
+  merchant_card_id: string;
+  /** Card type: `VIRTUAL-V` / `VIRTUAL-R` / `VIRTUAL-G`. */
+  card_type: 'VIRTUAL-V' | 'VIRTUAL-R' | 'VIRTUAL-G';
+  /** Card BIN ID (obtained from the card BIN list API). */
+  card_bin_id: string;
+  /** Initial top-up amount in base currency unit, minimum 10 (a decimal string). Frozen from the reserve balance; deducted on successful issuance, unfrozen on failure. The legacy minimums (20 virtual, 200 physical, changelog 2025-06-30) belong to the legacy top-up API. */
+  first_recharge_amount: string;
+  /** Email address. Required for VIRTUAL-R and VIRTUAL-G. */
+  email?: string;
+  /** Cardholder first name. Required for VIRTUAL-V and VIRTUAL-G (VIRTUAL-G: 1-40 chars, letters A-Z/a-z and single spaces between words only). */
+  first_name?: string;
+  /** Cardholder last name. Required for VIRTUAL-V and VIRTUAL-G (VIRTUAL-G: same rule as first_name). */
+  last_name?: string;
+  /** State/Province. Required for VIRTUAL-V (changelog 2026-04-02); optional for VIRTUAL-G (changelog 2026-05-19). */
+  state?: string;
+  /** Country code, e.g. `US`. Required for VIRTUAL-V and VIRTUAL-G. The page says "ISO3166-2 standard" but its example `US` is ISO 3166-1 alpha-2: checked as alpha-2. */
+  country_code?: string;
+  /** City. Required for VIRTUAL-V and VIRTUAL-G. */
+  city?: string;
+  /** Address. Required for VIRTUAL-V and VIRTUAL-G. */
+  address?: string;
+  /** Postal code. Required for VIRTUAL-V and VIRTUAL-G. */
+  postal_code?: string;
+  /** Phone number. Required for VIRTUAL-G. */
+  phone?: string;
+  /** Phone country code. Required for VIRTUAL-G. */
+  phone_country_code?: string;
+  /** Birthday, format `YYYY-MM-DD` (age ≥ 18 required if provided). Required for VIRTUAL-G. */
+  birthday?: string;
+  /** Address line 2 (optional for every card type; changelog 2026-04-02). */
+  address_line_two?: string;
+}
+
+export interface WorldCardGetVirtualCard {
+  /** System card ID (either this or merchant_card_id, this takes priority). */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+}
+
+export interface WorldCardListVirtualBins {
+  /** Card type. The page says it supports `VIRTUAL-V` / `VIRTUAL-R` (all types if omitted); VIRTUAL-G came later (changelog 2026-05-19): an open set, nothing refused. */
+  card_type?: string;
+  /** Page number, default 1. */
+  page?: number;
+  /** Items per page, default 10, maximum 100. */
+  page_size?: number;
+}
+
+/** Same format for VIRTUAL-V / VIRTUAL-R / VIRTUAL-G. */
+export interface WorldCardDepositCard {
+  /** System card ID (either this or merchant_card_id, this takes priority). */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** Merchant transaction ID, unique (used for idempotency): a duplicate returns 10011. */
+  merchant_transaction_id: string;
+  /** Top-up amount in base currency unit, minimum 10 (a decimal string). The legacy minimums (20 virtual, 200 physical, changelog 2025-06-30) belong to the legacy top-up API. */
+  amount: string;
+  /** Currency code, default USD (ISO 4217). */
+  currency?: string;
+}
+
+export interface WorldCardListDeposits {
+  /** System card ID (either this or merchant_card_id, this takes priority). */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** Merchant transaction ID (exact match). */
+  merchant_transaction_id?: string;
+  /** System transaction ID (exact match). */
+  transaction_id?: string;
+  /** Page number, default 1. */
+  page?: number;
+  /** Items per page, default 10, maximum 100. */
+  page_size?: number;
+}
+
+/** Same format for VIRTUAL-V / VIRTUAL-R / VIRTUAL-G. */
+export interface WorldCardFreezeCard {
+  /** System card ID (either this or merchant_card_id, this takes priority). */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+}
+
+/** Same format for VIRTUAL-V / VIRTUAL-R / VIRTUAL-G. */
+export interface WorldCardUnfreezeCard {
+  /** System card ID (either this or merchant_card_id, this takes priority). */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+}
+
+/** Same format for VIRTUAL-V / VIRTUAL-R / VIRTUAL-G. */
+export interface WorldCardCloseCard {
+  /** System card ID (either this or merchant_card_id, this takes priority). */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+}
+
+export interface WorldCardListTransactions {
+  /** System card ID (either this or merchant_card_id, this takes priority). */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** Page number, default 1. */
+  page?: number;
+  /** Items per page, default 10, maximum 100. */
+  page_size?: number;
+}
+
+export interface WorldCardListPhysicalBins {
+  /** Page number, default 1. */
+  page?: number;
+  /** Items per page, default 10, maximum 100. */
+  page_size?: number;
+}
+
+export interface WorldCardApplyPhysicalCard {
+  /** Merchant card ID, unique. */
+  merchant_card_id: string;
+  /** Card type, fixed `PHYSICAL-G`. */
+  card_type: 'PHYSICAL-G';
+  /** Card BIN ID (from Physical Card BIN List). */
+  card_bin_id: string;
+  /** Cardholder first name (English). */
+  first_name: string;
+  /** Cardholder last name (English). */
+  last_name: string;
+  /** Phone country code, e.g. 86. */
+  telephone_country_code: string;
+  /** Phone number. */
+  phone: string;
+  /** Email. */
+  email?: string;
+  /** Birth date, `YYYY-MM-DD`. */
+  birth_date: string;
+  /** Residence country. */
+  residence_country?: string;
+  /** Residence state. */
+  residence_state?: string;
+  /** Residence city. */
+  residence_city?: string;
+  /** Residence address line 1 (the page's `residence_line1/2/3`). */
+  residence_line1?: string;
+  /** Residence address line 2. */
+  residence_line2?: string;
+  /** Residence address line 3. */
+  residence_line3?: string;
+  /** Residence postal code. */
+  residence_postal_code?: string;
+  /** Delivery address country, for card shipping (the page's `delivery_*`). */
+  delivery_country?: string;
+  /** Delivery address state. */
+  delivery_state?: string;
+  /** Delivery address city. */
+  delivery_city?: string;
+  /** Delivery address line 1. */
+  delivery_line1?: string;
+  /** Delivery address line 2. */
+  delivery_line2?: string;
+  /** Delivery address line 3. */
+  delivery_line3?: string;
+  /** Delivery address postal code. */
+  delivery_postal_code?: string;
+}
+
+export interface WorldCardInitPhysicalKyc {
+  /** Merchant card ID (a created card pending KYC). */
+  merchant_card_id: string;
+  /** Card type, fixed `PHYSICAL-G`. */
+  card_type: 'PHYSICAL-G';
+}
+
+export interface WorldCardGetPhysicalKycStatus {
+  /** Merchant card ID. */
+  merchant_card_id: string;
+  /** Card type, fixed `PHYSICAL-G`. */
+  card_type: 'PHYSICAL-G';
+}
+
+export interface WorldCardCancelPhysicalKyc {
+  /** Merchant card ID. */
+  merchant_card_id: string;
+  /** Card type, fixed `PHYSICAL-G`. */
+  card_type: 'PHYSICAL-G';
+}
+
+export interface WorldCardAssignPhysicalCard {
+  /** Card ID (from apply). Either this or merchant_card_id; card_id preferred. The page marks both ids Required "Yes" but describes them as either-or: one of the two is required. */
+  card_id?: string;
+  /** Merchant card ID. Either this or card_id (marked Required "Yes" on the page). */
+  merchant_card_id?: string;
+  /** Real 16-digit PAN, not already used by another card. The page says "transmit encrypted", but the flow example sends it in plain inside the encrypted body, and the 16-digit check is on that plain value. */
+  card_number: string;
+}
+
+export interface WorldCardActivatePhysicalCard {
+  /** Card ID. Either this or merchant_card_id; card_id preferred. The page marks both ids Required "Yes" but describes them as either-or: one of the two is required (cardwire's `card` group). */
+  card_id?: string;
+  /** Merchant card ID. Either this or card_id (marked Required "Yes" on the page). */
+  merchant_card_id?: string;
+  /** 6-digit numeric PIN, "transmit encrypted": its shape is not checked, since a field-encrypted PIN is Base64. Used only for activation, not persisted. */
+  pin: string;
+}
+
+export interface WorldCardChangePhysicalPin {
+  /** Card ID. Either this or merchant_card_id; card_id preferred. The page marks both ids Required "Yes" but describes them as either-or: one of the two is required (cardwire's `card` group). */
+  card_id?: string;
+  /** Merchant card ID. Either this or card_id (marked Required "Yes" on the page). */
+  merchant_card_id?: string;
+  /** New PIN, 6 digits, "transmit encrypted" (shape not checked). Not persisted. */
+  pin: string;
+}
+
+export interface WorldCardGetPhysicalCard {
+  /** Card ID. Either this or merchant_card_id; card_id preferred. The page marks both ids Required "Yes" but describes them as either-or: one of the two is required (cardwire's `card` group). */
+  card_id?: string;
+  /** Merchant card ID. Either this or card_id (marked Required "Yes" on the page). */
+  merchant_card_id?: string;
+}
+
+/** The WorldCard paths whose request body is typed (a path with `{id}` matches any id). */
+export type WorldCardTypedPath =
+  | '/api/v1/card/virtual/apply'
+  | '/api/v1/card/virtual/get_info'
+  | '/api/v1/card/virtual/bin/list'
+  | '/api/v1/card/deposit'
+  | '/api/v1/card/deposit/list'
+  | '/api/v1/card/freeze'
+  | '/api/v1/card/unfreeze'
+  | '/api/v1/card/close'
+  | '/api/v1/card/transaction/list'
+  | '/api/v1/card/physical/bin/list'
+  | '/api/v1/card/physical/apply'
+  | '/api/v1/card/physical/kyc/init'
+  | '/api/v1/card/physical/kyc/status'
+  | '/api/v1/card/physical/kyc/cancel'
+  | '/api/v1/card/physical/assign'
+  | '/api/v1/card/physical/activate'
+  | '/api/v1/card/physical/change/pin'
+  | '/api/v1/card/physical/get_info';
+
+// WorldCard legacy: the request bodies of docs/openapi/worldcard-legacy.yaml (generated from it).
+
+export interface WorldCardLegacyTopUp {
+  /** Channel (merchant) order number. */
+  merOrderNo: string;
+  /** Card number / account. */
+  cardNumber: string;
+  /** Amount, up to two decimal places (more are truncated, not refused); each card tops up in its own currency. Change log 2025-06-30: virtual minimum 20, physical minimum 200; the looser 20 is checked. Typed string on the page; cardwire's table has it as a plain decimal (text: false) and accepts a JSON number or a string, checked exactly (never as a binary float). */
+  amount: string;
+  /** Order notification URL; when not empty, the Top-Up Webhook is sent there on completion. */
+  notifyUrl?: string;
+  /** Reserved field for special business processing. */
+  ext?: string;
+}
+
+export interface WorldCardLegacyQueryTopUp {
+  /** Platform order number; when not empty, only this field is used for the query. */
+  orderNo?: string;
+  /** Channel (merchant) order number. */
+  merOrderNo?: string;
+}
+
+export interface WorldCardLegacyMasterECardInfo {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyMasterELock {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyMasterEUnlock {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyMasterEChangePinSecure {
+  /** Card number. */
+  cardNumber: string;
+  /** The 6-digit PIN, AES/ECB encrypted with the appSecret (Base64). cardwire encrypts a plaintext PIN of digits itself before signing. */
+  pin: string;
+}
+
+export interface WorldCardLegacyMasterEChangePin {
+  /** Card number. */
+  cardNumber: string;
+  /** The 6-digit PIN in plaintext (standard endpoint). */
+  pin: string;
+}
+
+export interface WorldCardLegacyMasterESetDailyLimit {
+  /** Card number. */
+  cardNumber: string;
+  /** Daily purchase limit (int). No bounds are documented: a whole number (cardwire's Integer check without bounds, written in x-cardwire-checks because JSON Schema has no `minimum: null`). */
+  dailyPurchaseLimit: number;
+  /** Daily ATM limit (int). No bounds are documented: a whole number (cardwire's Integer check without bounds, written in x-cardwire-checks because JSON Schema has no `minimum: null`). */
+  dailyAtmLimit: number;
+}
+
+export interface WorldCardLegacyMasterETransactions {
+  /** Card number. */
+  cardNumber: string;
+  /** Number of records (typed string on the page; a whole number of at least 1, a string of digits is accepted). */
+  pageSize: number;
+  /** Start date, yyyy-MM-dd. */
+  dateRangeFrom?: string;
+  /** End date, yyyy-MM-dd. */
+  dateRangeTo?: string;
+}
+
+export interface WorldCardLegacyMasterETransactionsPage {
+  /** Card number. */
+  cardNumber: string;
+  /** Page token: not sent on the first query; afterwards the nextPageToken or prevPageToken of the last answer (opaque, not checked). */
+  pageToken?: string;
+  /** Records per page (typed string on the page; a whole number of at least 1, a string of digits is accepted). */
+  pageSize: number;
+  /** Start date, yyyy-MM-dd. */
+  dateRangeFrom?: string;
+  /** End date, yyyy-MM-dd. */
+  dateRangeTo?: string;
+}
+
+export interface WorldCardLegacyVirtualLCardInfo {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVirtualLLock {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVirtualLUnlock {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVirtualLSimulateOtp {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVirtualLSimulateTransaction {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVirtualLTransactions {
+  /** Card number. */
+  cardNumber: string;
+  /** Described as "Page number" but typed string: only its presence is checked. */
+  pageToken: string;
+  /** Number of records (typed string on the page; a whole number of at least 1). */
+  pageSize: number;
+  /** Start time, yyyy-MM-dd (at most 3 months before creationTimeTo: left to the platform). */
+  creationTimeFrom: string;
+  /** End time, yyyy-MM-dd. */
+  creationTimeTo: string;
+}
+
+export interface WorldCardLegacyVirtualPCardInfo {
+  /** Card ID (the ID returned at issuance, not the PAN). */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVirtualPLock {
+  /** Card ID (the ID returned at issuance, not the PAN). */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVirtualPUnlock {
+  /** Card ID (the ID returned at issuance, not the PAN). */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyCloseCard {
+  /** Card ID (the ID returned at issuance, not the PAN). */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVirtualPTransactions {
+  /** Card ID (the ID returned at issuance, not the PAN). */
+  cardNumber: string;
+  /** Page token (page cursor). Marked required on the page but "can be empty": not checked as required. */
+  pageToken?: string;
+  /** Records per page (typed string on the page; a whole number of at least 1). */
+  pageSize: number;
+  /** Start time, yyyy-MM-dd (span at most 3 months: left to the platform). */
+  creationTimeFrom: string;
+  /** End time, yyyy-MM-dd. */
+  creationTimeTo: string;
+}
+
+export interface WorldCardLegacyVirtualPSubmitDocument {
+  /** Card ID (the ID returned at issuance, not the PAN). */
+  cardNumber: string;
+  /** Document type: CN-RIC (Mainland ID), PASSPORT, HK-HKID (Hong Kong ID), DLN (driver's license), Government-Issued ID Card. */
+  idType: 'CN-RIC' | 'PASSPORT' | 'HK-HKID' | 'DLN' | 'Government-Issued ID Card';
+  /** Front side of the document, Base64; at most 1 MB original (decoded) size; excluded from the signature. */
+  faceImage: string;
+  /** Back side of the document, Base64; at most 1 MB original size; required "depending on the document type" (not said which: not checked as required); excluded from the signature. */
+  backImage?: string;
+}
+
+export interface WorldCardLegacyVisaHCardInfo {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVisaHLock {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVisaHUnlock {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyVisaHChangePinSecure {
+  /** Card number. */
+  cardNumber: string;
+  /** The 6-digit PIN, AES/ECB encrypted with the appSecret (Base64). cardwire encrypts a plaintext PIN of digits itself before signing. */
+  pin: string;
+}
+
+export interface WorldCardLegacyVisaHChangePin {
+  /** Card number. */
+  cardNumber: string;
+  /** The 6-digit PIN in plaintext (the deprecated non-secure endpoint, as on MASTER-E). */
+  pin: string;
+}
+
+export interface WorldCardLegacyVisaHTransactions {
+  /** Card number. */
+  cardNumber: string;
+  /** Offset, starting from 0, e.g. 0/10/20 (typed string on the page). Starts at 0 (0/10/20 are examples). */
+  offset: number;
+  /** Number of records (typed string on the page; a whole number of at least 1). */
+  pageSize: number;
+  /** 0 unsettled, 1 settled (int in the request table); the 2025-03-26 update log spells it false/true: all four are accepted. 0 unsettled, 1 settled; the update log spells them false/true. */
+  isAuthorization?: '0' | '1' | 'false' | 'true';
+  /** Start time, yyyy-MM-dd. */
+  creationTimeFrom: string;
+  /** End time, yyyy-MM-dd. */
+  creationTimeTo: string;
+}
+
+export interface WorldCardLegacyVisaHOobReply {
+  /** Card number. */
+  cardNumber: string;
+  /** OOB transaction ID (from the OOB webhook). */
+  acsTransactionId: string;
+  /** Reply action: 2 ACCEPTED, 3 DECLINED. int: 2 ACCEPTED, 3 DECLINED. */
+  reply: number;
+}
+
+export interface WorldCardLegacyVisaHSimulateOob {
+  /** Card number. */
+  cardNumber: string;
+}
+
+export interface WorldCardLegacyKycApplyMasterE {
+  /** Merchant order number. */
+  merOrderNo: string;
+  /** Card number requiring KYC; consult your business representative before using it. */
+  cardNumber?: string;
+  /** When not empty, the KYC webhook is sent there on status changes. */
+  notifyUrl?: string;
+  /** Cardholder's Chinese first name. */
+  firstName: string;
+  /** Cardholder's last name (the page says "English last name", the same words as lastNameEN). */
+  lastName: string;
+  /** Cardholder's English first name (spelled firstNameEn). */
+  firstNameEn: string;
+  /** Cardholder's English last name (spelled lastNameEN). */
+  lastNameEN: string;
+  /** Country calling code, e.g. 86. */
+  countryCode: string;
+  /** Phone number, also the delivery phone number. */
+  phone: string;
+  /** Email address. */
+  email: string;
+  /** Residential address, also the delivery address. */
+  address: string;
+  /** ID type on this page: 0 ID card, -1 passport. KYC MASTER-E codes passport as -1, KYC VISA-H as 1: both pages accept the union 0, -1, 1 (looser rule). */
+  certType: '0' | '-1' | '1';
+  /** ID card number / passport number. */
+  idNumber: string;
+  /** ID expiry date, yyyy-MM-dd. */
+  idExpiryDate: string;
+  /** Nationality, a numeric code such as 156 (no alpha-2 check). */
+  country: string;
+  /** Date of birth, yyyy-MM-dd. */
+  birthday: string;
+  /** Annual income in units of 10,000 HKD. */
+  annualIncome: string;
+  /** Occupation code, 1-17 (the Occupation dictionary: 1 Actor ... 17 Policeman); typed string on the page. Occupation dictionary codes 1-17. */
+  occupation: number;
+  /** Position code, 1-3 (1 Account manage, 2 Senior management, 3 Boss); typed string on the page. Position dictionary codes 1-3. */
+  position: number;
+  /** Base64 front of the ID card (required for Mainland China ID / HK Permanent ID, which certType alone does not tell: not checked); excluded from the signature. */
+  faceImage?: string;
+  /** Base64 back of the ID card (as faceImage); excluded from the signature. */
+  backImage?: string;
+  /** Base64 passport page photo, required for the passport type (certType -1); excluded from the signature. Required for the passport type (-1 on this page). */
+  passImage?: string;
+  /** Base64 handwritten signature, recommended; excluded from the signature. */
+  signImage?: string;
+}
+
+export interface WorldCardLegacyKycApplyVisaH {
+  /** Merchant order number. */
+  merOrderNo: string;
+  /** Card number, when already known. */
+  cardNumber?: string;
+  /** When not empty, the KYC webhook is sent there on status changes. */
+  notifyUrl?: string;
+  /** English first name. */
+  firstName: string;
+  /** English last name. */
+  lastName: string;
+  /** Phone country code, e.g. 86. */
+  countryCode: string;
+  /** Phone number. */
+  phone: string;
+  /** Email address. */
+  email: string;
+  /** Current address: house/unit number. */
+  line1: string;
+  /** Current address: street. */
+  line2: string;
+  /** Current address: district. */
+  line3: string;
+  /** Current address: postal code. */
+  postalCode: string;
+  /** Current address: city. */
+  city: string;
+  /** Current address: country, a numeric code such as 156. */
+  addressCountry: string;
+  /** Delivery address: house/unit number. */
+  deliveryLine1: string;
+  /** Delivery address: street. */
+  deliveryLine2: string;
+  /** Delivery address: district. */
+  deliveryLine3: string;
+  /** Delivery address: postal code. */
+  deliveryPostalCode: string;
+  /** Delivery address: city. */
+  deliveryCity: string;
+  /** Delivery address: country, a numeric code such as 156. */
+  deliveryCountry: string;
+  /** ID type on this page: 0 ID card, 1 passport. KYC MASTER-E codes passport as -1, KYC VISA-H as 1: both pages accept the union 0, -1, 1 (looser rule). */
+  certType: '0' | '-1' | '1';
+  /** ID nationality, a numeric code such as 156. */
+  country: string;
+  /** ID number. */
+  idNumber: string;
+  /** ID issuance date, yyyy-MM-dd. */
+  idIssuanceDate: string;
+  /** ID expiry date, yyyy-MM-dd; 2099-12-31 for permanent validity. */
+  idExpiryDate: string;
+  /** Base64 front of the ID card (required for Mainland China ID / HK Permanent ID: not checked); excluded from the signature. */
+  faceImage?: string;
+  /** Base64 back of the ID card (as faceImage); excluded from the signature. */
+  backImage?: string;
+  /** Base64 passport page photo, required for the passport type (certType 1); excluded from the signature. Required for the passport type (1 on this page). */
+  passImage?: string;
+}
+
+export interface WorldCardLegacyKycApplyVirtualL {
+  /** Merchant order number. */
+  merOrderNo: string;
+  /** When provided, the KYC webhook is sent on status changes. */
+  notifyUrl?: string;
+  /** Card type to apply for, e.g. VISA, MASTER; obtained via the card BIN list (/op/card/L/head). "e.g. VISA, MASTER; obtain via card BIN": open set. */
+  cardType: string;
+  /** Business type, e.g. e-commerce; obtained via the card BIN list. */
+  businessScene: string;
+  /** Issuing region, e.g. Hong Kong; obtained via the card BIN list. */
+  cardArea: string;
+  /** Initial top-up, e.g. 11; an integer of at least 10 (typed string on the page); 10 USD when omitted; loaded onto the card and deducted from the reserve balance. "must be an integer >= 10"; defaults to 10 USD when omitted. VIRTUAL-P allows 0 and 2 decimals: that rule is VIRTUAL-P's only. */
+  firstRecharge?: number;
+  /** Card BIN, e.g. 493193, from the card BIN list; random when not given. */
+  cardHeader?: string;
+  /** English first name (English characters only; no character set given: not checked). */
+  firstName?: string;
+  /** English last name (English characters only: not checked). */
+  lastName?: string;
+  /** Email address. */
+  email?: string;
+  /** Date of birth, yyyy-MM-dd. */
+  birthday?: string;
+}
+
+export interface WorldCardLegacyKycApplyVirtualLEn {
+  /** Merchant order number. */
+  merOrderNo: string;
+  /** When provided, the KYC webhook is sent on status changes. */
+  notifyUrl?: string;
+  /** Card type to apply for, e.g. VISA, MASTER; obtained via the card BIN list (/op/card/L/head). "e.g. VISA, MASTER; obtain via card BIN": open set. */
+  cardType: string;
+  /** Business type, e.g. e-commerce; obtained via the card BIN list. */
+  businessScene: string;
+  /** Issuing region, e.g. Hong Kong; obtained via the card BIN list. */
+  cardArea: string;
+  /** Initial top-up, e.g. 11; an integer of at least 10 (typed string on the page); 10 USD when omitted; loaded onto the card and deducted from the reserve balance. "must be an integer >= 10"; defaults to 10 USD when omitted. VIRTUAL-P allows 0 and 2 decimals: that rule is VIRTUAL-P's only. */
+  firstRecharge?: number;
+  /** Card BIN, e.g. 493193, from the card BIN list; random when not given. */
+  cardHeader?: string;
+  /** English first name (English characters only; no character set given: not checked). */
+  firstName?: string;
+  /** English last name (English characters only: not checked). */
+  lastName?: string;
+  /** Email address. */
+  email?: string;
+  /** Date of birth, yyyy-MM-dd. */
+  birthday?: string;
+}
+
+export interface WorldCardLegacyKycApplyVirtualP {
+  /** Merchant order number. */
+  merOrderNo: string;
+  /** When provided, the KYC webhook is sent on status changes. */
+  notifyUrl?: string;
+  /** Card BIN (from /op/card/P/bin). */
+  cardBin: string;
+  /** Initial top-up, up to two decimal places; defaults to 10, may be 0 (no initial top-up); deducted from the reserve balance. Typed string on the page; cardwire's table has it as a plain decimal (text: false) and accepts a JSON number or a string, checked exactly (never as a binary float). */
+  firstRecharge?: string;
+  /** Phone country code. */
+  phoneCode?: string;
+  /** Phone number. */
+  phone?: string;
+  /** Email address. */
+  email: string;
+  /** First name, English only; firstName and lastName together at most 32 characters. */
+  firstName?: string;
+  /** Last name, English only; firstName and lastName together at most 32 characters. */
+  lastName?: string;
+  /** Date of birth, yyyy-MM-dd. */
+  dateOfBirth?: string;
+  /** Country of the card BIN's issuer, ISO 3166-1 alpha-2, e.g. US. ISO 3166-1 alpha-2, e.g. US (the card BIN's issuing country). */
+  country?: string;
+  /** State/province, a two-letter code such as WA; required for US or Canada, randomly generated elsewhere when empty. Two-letter code such as WA: letters only. */
+  state?: string;
+  /** City, e.g. New York. */
+  city?: string;
+  /** Address line 1. */
+  addressLine1?: string;
+  /** Address line 2. */
+  addressLine2?: string;
+  /** Postal code. */
+  postalCode?: string;
+}
+
+export interface WorldCardLegacyKycQuery {
+  /** Platform order number. */
+  orderNo?: string;
+  /** Merchant order number. */
+  merOrderNo?: string;
+}
+
+export interface WorldCardLegacyTransferQuote {
+  /** Source currency (the balance API lists the available ones). */
+  sourceCurrency: string;
+  /** Target country, alpha-3, e.g. CHN. */
+  country: string;
+  /** Business type, e.g. C2C. Documented values: C2C, B2B, B2C, C2B (an open set). */
+  business: string;
+  /** Payout channel, e.g. ewallet. Open set: the page gives examples only ("e.g."); the channel dictionary on Countries Supported by Payout Channel lists wire, ewallet, bank_account, cash_pickup. Documented values: wire, ewallet, bank_account, cash_pickup (an open set). */
+  type: string;
+  /** Payout currency, e.g. CNY. */
+  targetCurrency: string;
+}
+
+export interface WorldCardLegacyTransferCreateOrder {
+  /** Merchant order number, unique. */
+  merOrderNo: string;
+  /** Order notification URL: the Transfer V4 order notification is sent there on status changes. */
+  notifyUrl?: string;
+  /** Reserved field for special business needs. */
+  ext?: string;
+  /** Remittance reserve currency, e.g. USD, EUR (the balance API lists them). Only USD for country=CHN, type=bank_account, currency=CNY (left to the platform). */
+  sourceCurrency: string;
+  /** Send amount (the principal), at most 2 decimal places; the fee is added on top (Fee Calculation). At most 2 decimal places (also Fee Calculation). Typed string on the page; cardwire's table has it as a plain decimal (text: false) and accepts a JSON number or a string, checked exactly (never as a binary float). */
+  sendAmount: string;
+  /** Wire fee bearer: SHA (type=wire). Fee Calculation says V4 supports only SHA; Order Query's example returns FP and the response describes fullPayFee: SHA and FP are accepted. Fee Calculation: V4 only supports SHA; Order Query's example returns FP: both accepted. */
+  chargeCode?: 'SHA' | 'FP';
+  /** Destination country, alpha-3, e.g. HKG. */
+  country: string;
+  /** Business type, e.g. C2C, from reference data; only wire supports B2B, B2C, C2B. Documented values: C2C, B2B, B2C, C2B (an open set). */
+  business: string;
+  /** Payout channel, e.g. wire, ewallet, bank_account (cash_pickup). Open set: the page gives examples only ("e.g."); the channel dictionary on Countries Supported by Payout Channel lists wire, ewallet, bank_account, cash_pickup. Documented values: wire, ewallet, bank_account, cash_pickup (an open set). */
+  type: string;
+  /** Payout currency, e.g. HKD, from reference data. */
+  currency: string;
+  /** Payout channel partner, e.g. partner_ewallet, from /currency/partner. */
+  partner?: string;
+  /** Bank account number (type=bank_account or wire; exclusive with iban). */
+  accountNumber?: string;
+  /** IBAN (type=bank_account or wire; exclusive with accountNumber; for bank_account with currency=EUR). */
+  iban?: string;
+  /** Bank code, e.g. 003, from /banks (type=bank_account). */
+  targetBankCode?: string;
+  /** Bank branch, e.g. 003-01, from /branch (type=bank_account). */
+  targetBankBranch?: string;
+  /** SWIFT code (type=wire). */
+  swiftCode?: string;
+  /** Correspondent/intermediary bank SWIFT code (type=wire, optional). */
+  corrSwiftCode?: string;
+  /** E-wallet account (type=ewallet). */
+  ewalletId?: string;
+  /** Bank routing code, 9 digits (the page says ABA, documented for type=bank_account and country=AUS). "Bank ABA routing code, 9 digits" (documented for country=AUS). */
+  routingCode?: string;
+  /** UK sort code, 6 digits (type=bank_account, country=GBR, currency=GBP). UK sort code, 6 digits. */
+  sortCode?: string;
+  /** Recipient's detailed address, without country and city. */
+  targetAddressLine: string;
+  /** Recipient's city. */
+  targetAddressCity: string;
+  /** City code, e.g. 0926, from /city/code (country=IDN, business=C2C, type=ewallet). */
+  targetAddressCityCode?: string;
+  /** State/province code, e.g. 09; for IDN the name, from /states. */
+  targetAddressState?: string;
+  /** Postal code (C, CAN-bank_account-CAD). */
+  targetAddressZip?: string;
+  /** Country or region, e.g. HKG (see Field Rules). */
+  targetAddressCountry?: string;
+  /** Phone number, e.g. +6281329623212 (see Field Rules). */
+  targetMobileNumber?: string;
+  /** Company name (required for B2B). */
+  targetCompanyName?: string;
+  /** First name (required for C2C). */
+  targetNameFirst?: string;
+  /** Last name (required for C2C). */
+  targetNameLast?: string;
+  /** Native first name (C; the page's condition names ban_account_new, no such channel). */
+  targetNativeNameFirst?: string;
+  /** Native last name (as targetNativeNameFirst). */
+  targetNativeNameLast?: string;
+  /** Nationality, e.g. HKG (required for C2C). */
+  targetNationality?: string;
+  /** Date of birth, e.g. 1999-10-01 (C, KOR-bank_account-KRW). */
+  targetDateOfBirth?: string;
+  /** Email (C, KOR-bank_account-KRW when targetMobileNumber is not a +82 number). */
+  targetEmail?: string;
+  /** ID number (C). */
+  targetIdNumber?: string;
+  /** ID type, national or passport; required when targetIdNumber is not empty. */
+  targetIdType?: 'national' | 'passport';
+  /** ID expiry date, e.g. 1999-10-01; 2099-12-31 for permanent. 2099-12-31 means permanent. */
+  targetIdExpiration?: string;
+  /** Sending country or region, from /sourceCountry; cross-border: must differ from country (left to the platform). */
+  sourceCountry: string;
+  /** Reference number identifying the sender (required for C2C). */
+  sourceReferenceNumber?: string;
+  /** Sender's detailed address. */
+  sourceAddressLine: string;
+  /** Sender's city. */
+  sourceAddressCity: string;
+  /** Sender's state/province. */
+  sourceAddressState?: string;
+  /** Sender's country. */
+  sourceAddressCountry: string;
+  /** Sender's postal code. */
+  sourceAddressZip?: string;
+  /** Sender's first name (required for C2C). */
+  sourceNameFirst?: string;
+  /** Sender's last name (required for C2C). */
+  sourceNameLast?: string;
+  /** Gender, M or F (C, type other than wire with country=NPL). */
+  sourceGender?: 'M' | 'F';
+  /** Nationality, e.g. HKG (required for C2C). */
+  sourceNationality?: string;
+  /** Date of birth, e.g. 1999-10-01 (required for C2C). */
+  sourceDateOfBirth?: string;
+  /** ID number (see Field Rules). */
+  sourceIdNumber?: string;
+  /** ID type, national or passport; required when sourceIdNumber is not empty. */
+  sourceIdType?: 'national' | 'passport';
+  /** ID expiry date, e.g. 1999-10-01; 2099-12-31 for permanent. 2099-12-31 means permanent. */
+  sourceIdExpiration?: string;
+  /** ID issuing country; required when sourceIdNumber has a value. */
+  sourceIdIssueCountry?: string;
+  /** Sender's phone number (see Field Rules). */
+  sourceMobileNumber?: string;
+  /** Company name (required for B2B). */
+  sourceCompanyName?: string;
+  /** Company trading name (required for B2B). */
+  sourceCompanyTradingName?: string;
+  /** Company registration number (B). */
+  sourceCompanyRegistrationNumber?: string;
+  /** Company registration country or region (B). */
+  sourceCompanyRegistrationCountry?: string;
+  /** Transaction purpose, from /remittancePurpose/code. */
+  remittancePurpose: string;
+  /** Source of funds, from /sourceOfFunds/code. */
+  sourceOfFunds: string;
+  /** Relationship, from /relationship/code. */
+  relationship: string;
+  /** Sender occupation, from /occupation/code. */
+  occupation?: string;
+  /** Transfer note, at most 64 characters. */
+  unformattedNote?: string;
+}
+
+export interface WorldCardLegacyTransferQueryOrder {
+  /** Platform order number; when not empty, only this field is used for the query. */
+  orderNo?: string;
+  /** Channel (merchant) order number. */
+  merOrderNo?: string;
+}
+
+export interface WorldCardLegacyTransferBanks {
+  /** Target country, alpha-3, e.g. CHN. */
+  country: string;
+}
+
+export interface WorldCardLegacyTransferBranches {
+  /** Target country, e.g. CHN. */
+  country: string;
+  /** Bank code, e.g. 003 (from /banks). */
+  bankCode: string;
+}
+
+export interface WorldCardLegacyTransferBusinessModes {
+  /** Target country, e.g. CHN, from reference data. */
+  country: string;
+  /** Payout channel, e.g. bank_account, from reference data. Open set: the page gives examples only ("e.g."); the channel dictionary on Countries Supported by Payout Channel lists wire, ewallet, bank_account, cash_pickup. Documented values: wire, ewallet, bank_account, cash_pickup (an open set). */
+  type: string;
+}
+
+export interface WorldCardLegacyTransferCities {
+  /** Country, e.g. IDN. */
+  country: string;
+  /** State code, e.g. 01 (from /states). */
+  stateCode: string;
+}
+
+export interface WorldCardLegacyTransferCurrencyPartners {
+  /** Channel type, e.g. ewallet. Open set: the page gives examples only ("e.g."); the channel dictionary on Countries Supported by Payout Channel lists wire, ewallet, bank_account, cash_pickup. Documented values: wire, ewallet, bank_account, cash_pickup (an open set). */
+  type: string;
+  /** Target country, e.g. IDN. */
+  country: string;
+}
+
+export interface WorldCardLegacyTransferRemittancePurposeCodes {
+  /** Target country, e.g. CHN. */
+  country: string;
+  /** Business type, e.g. C2C. Documented values: C2C, B2B, B2C, C2B (an open set). */
+  business: string;
+  /** Payout channel, e.g. ewallet. Open set: the page gives examples only ("e.g."); the channel dictionary on Countries Supported by Payout Channel lists wire, ewallet, bank_account, cash_pickup. Documented values: wire, ewallet, bank_account, cash_pickup (an open set). */
+  type: string;
+  /** Payout currency, e.g. CNY. */
+  currency: string;
+}
+
+export interface WorldCardLegacyTransferSourceOfFundsCodes {
+  /** Target country, e.g. CHN. */
+  country: string;
+  /** Business type, e.g. C2C. Documented values: C2C, B2B, B2C, C2B (an open set). */
+  business: string;
+}
+
+export interface WorldCardLegacyTransferStates {
+  /** Target country (described for IDN; the page's example is CHN). */
+  country: string;
+}
+
+export interface WorldCardLegacyTransferPayoutChannels {
+  /** Target country, e.g. CHN. */
+  country: string;
+}
+
+export interface WorldCardLegacyTransferChannelCountries {
+  /** Payout channel (the page's Payout Channel Type Dictionary): wire global transfer, ewallet e-wallet, bank_account local bank, cash_pickup cash pickup. */
+  type: 'wire' | 'ewallet' | 'bank_account' | 'cash_pickup';
+}
+
+/** The WorldCard legacy paths whose request body is typed (a path with `{id}` matches any id). */
+export type WorldCardLegacyTypedPath =
+  | '/api/card/top/up'
+  | '/api/card/top/up/query'
+  | '/op/card/E/info'
+  | '/op/card/E/lock'
+  | '/op/card/E/un/lock'
+  | '/op/card/E/change/pin/secure'
+  | '/op/card/E/change/pin'
+  | '/op/card/E/set/daily/limit'
+  | '/op/card/E/transaction'
+  | '/op/card/E/transaction/page'
+  | '/op/card/L/info'
+  | '/op/card/L/lock'
+  | '/op/card/L/un/lock'
+  | '/op/card/L/simulation/otp'
+  | '/op/card/L/simulation/transaction'
+  | '/op/card/L/transaction'
+  | '/op/card/P/info/v2'
+  | '/op/card/P/lock'
+  | '/op/card/P/un/lock'
+  | '/op/card/P/close'
+  | '/op/card/P/transaction'
+  | '/op/card/P/document'
+  | '/op/card/H/balance'
+  | '/op/card/H/lock'
+  | '/op/card/H/un/lock'
+  | '/op/card/H/change/pin/secure'
+  | '/op/card/H/change/pin'
+  | '/op/card/H/transactions'
+  | '/op/card/H/oob'
+  | '/op/card/H/oob/simulate'
+  | '/api/card/kyc/apply/master/E'
+  | '/api/card/kyc/apply/visa/H'
+  | '/api/card/kyc/apply/virtual/L'
+  | '/api/card/kyc/apply/virtual/L/en'
+  | '/api/card/kyc/apply/virtual/P'
+  | '/api/card/kyc/query'
+  | '/api/v1/legacy/tf/v4/quotes'
+  | '/api/v1/legacy/tf/v4/order/create'
+  | '/api/v1/legacy/tf/v4/order/query'
+  | '/api/v1/legacy/tf/v4/banks'
+  | '/api/v1/legacy/tf/v4/branch'
+  | '/api/v1/legacy/tf/v4/business'
+  | '/api/v1/legacy/tf/v4/city/code'
+  | '/api/v1/legacy/tf/v4/currency/partner'
+  | '/api/v1/legacy/tf/v4/remittancePurpose/code'
+  | '/api/v1/legacy/tf/v4/sourceOfFunds/code'
+  | '/api/v1/legacy/tf/v4/states'
+  | '/api/v1/legacy/tf/v4/target/types'
+  | '/api/v1/legacy/tf/v4/type/countries';
+
+// Wasabi: the request bodies of docs/openapi/wasabi.yaml (generated from it).
+
+export interface WasabiCreateCard {
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Cardholder id (needed when the card type's needCardHolder is true). */
+  holderId?: number;
+  /** Card type id (from Support Bins). */
+  cardTypeId: number;
+  /** The deposit amount when the card is created (required on the V2 page). Range from the card type (/merchant/core/mcb/card/v2/cardTypes): needDepositForActiveCard = true and depositAmountMinQuotaForActiveCard <= amount <= depositAmountMaxQuotaForActiveCard (checked against the caller's card-type record). The V2 remark still half-describes the V1 default (depositAmountMinQuotaForActiveCard): the V2 page's own flag is kept. */
+  amount: string;
+  /** Card number. "Required when create physical card": whether the card type is physical is known only from the card-type record, so cardwire does not enforce it. */
+  cardNumber?: string;
+  /** Account ID. In shared card mode the default wallet account ID is not transmitted; see the account list interface. */
+  accountId?: number;
+}
+
+export interface WasabiOpenCard {
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Cardholder id (needed when the card type's needCardHolder is true). */
+  holderId?: number;
+  /** Card type id (from Support Bins). */
+  cardTypeId: number;
+  /** The deposit amount when the card is created. If not passed, the default is depositAmountMinQuotaForActiveCard (if the card BIN requires a first deposit). Range from the card type: needDepositForActiveCard = true and depositAmountMinQuotaForActiveCard <= amount <= depositAmountMaxQuotaForActiveCard (checked against the caller's card-type record). Optional here, required in V2. */
+  amount?: string;
+  /** Card number. "Required when create physical card": whether the card type is physical is known only from the card-type record, so cardwire does not enforce it. */
+  cardNumber?: string;
+  /** Account ID. All payments are deducted from this account ID; see the account list interface. */
+  accountId?: number;
+}
+
+export interface WasabiGetCard {
+  /** Card id. */
+  cardNo: string;
+  /** Whether to return only the basic information of the card (without the balance). Default true. */
+  onlySimpleInfo?: boolean;
+}
+
+export interface WasabiGetCardSensitive {
+  /** Card id. */
+  cardNo: string;
+}
+
+export interface WasabiGetCardBalance {
+  /** Card id. */
+  cardNo: string;
+}
+
+export interface WasabiListCards {
+  /** Current page. "Default is 1": the page marks it required, cardwire treats it as optional (the looser reading). */
+  pageNum?: number;
+  /** Number of records per page. "Default 10, maximum 100": marked required on the page, optional here (the looser reading). */
+  pageSize?: number;
+  /** Card id. */
+  cardNo?: string;
+  /** Status. pending: Pending; un_activated: Waiting for activation; Normal: Normal; Freeze: Freeze; Freezing: Freezing; UnFreezing: Unfreezing; canceling: Canceling; cancel: Canceled; fail: card creation failed. Mixed case as documented, compared exactly. */
+  status?: 'pending' | 'un_activated' | 'Normal' | 'Freeze' | 'Freezing' | 'UnFreezing' | 'canceling' | 'cancel' | 'fail';
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Cardholder id. */
+  holderId?: number;
+  /** Card create time, from (Unix milliseconds). */
+  startTime?: number;
+  /** Card create time, to (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiUpdateCard {
+  /** Card id. */
+  cardNo: string;
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Client remark. length[0...50]. */
+  clientRemark?: string;
+  /** Physical card password-free payment amount limit. Only when the card type's metadata.supportSettingNoPinPaymentAmount is true; range metadata.noPinPaymentAmountMinQuota <= noPinPaymentAmount <= metadata.noPinPaymentAmountMaxQuota (checked against the caller's card-type record). */
+  noPinPaymentAmount?: string;
+  /** Spending controls. The page says "only when metadata.spendingControls = true in the support bin interface and only supportSetting = true", but metadata.spendingControls is a list: the flag cardwire uses is metadata.spendingControls[].supportSetting per interval (checked against the caller's card-type record; the labelled allOf entry carries that check). */
+  spendingControls?: WasabiUpdateCardSpendingControlsItem[];
+  /** Risk controls. Only when the card type's metadata.supportSettingMcc is true (checked against the caller's card-type record; the labelled allOf entry carries that check). Only one of allowedMcc or blockedMcc can be configured per card; neither means the default risk control logic; an empty array removes a list. The one-of rule is nested and not checked by cardwire. */
+  riskControls?: WasabiUpdateCardRiskControls;
+}
+
+export interface WasabiUpdateCardSpendingControlsItem {
+  /** Spending interval. Only PER_TRANSACTION is documented; the card-type record decides which intervals are allowed (an open set here). */
+  interval: string;
+  /** Spending amount. */
+  amount: string;
+}
+
+/** Risk controls. Only when the card type's metadata.supportSettingMcc is true (checked against the caller's card-type record; the labelled allOf entry carries that check). Only one of allowedMcc or blockedMcc can be configured per card; neither means the default risk control logic; an empty array removes a list. The one-of rule is nested and not checked by cardwire. */
+export interface WasabiUpdateCardRiskControls {
+  /** Allowed MCC: a whitelist of Merchant Category Codes; transactions under other MCCs are declined. */
+  allowedMcc?: string[];
+  /** Blocked MCC: a blacklist of Merchant Category Codes; transactions under these MCCs are declined (the page says the others go through "the standard UQPAY risk control evaluation"). */
+  blockedMcc?: string[];
+}
+
+export interface WasabiUpdateCardNote {
+  /** Card id. */
+  cardNo: string;
+  /** Client remark. length[0...50]. */
+  clientRemark?: string;
+}
+
+export interface WasabiFreezeCard {
+  /** Card id. */
+  cardNo: string;
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Client remark. length[0...50]. */
+  clientRemark?: string;
+}
+
+export interface WasabiUnfreezeCard {
+  /** Card id. */
+  cardNo: string;
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Client remark. length[0...50]. */
+  clientRemark?: string;
+}
+
+export interface WasabiDepositCard {
+  /** Card id. */
+  cardNo: string;
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Deposit amount. Limits come from the card-type record (Support Bins): enableDeposit, rechargeMinQuota..rechargeMaxQuota and at most rechargeDigital decimal places; no static limits. */
+  amount: string;
+}
+
+export interface WasabiWithdrawCard {
+  /** Card id. */
+  cardNo: string;
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Amount. ≥ 0.01. */
+  amount: string;
+  /** Client remark. length[0...50]. */
+  clientRemark?: string;
+}
+
+export interface WasabiCancelCard {
+  /** Card id. */
+  cardNo: string;
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Client remark. length[0...50]. */
+  clientRemark?: string;
+}
+
+export interface WasabiActivatePhysicalCard {
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** Card id. */
+  cardNo: string;
+  /** Card password. "6 digits, User-defined". The PIN pattern rules are documented for Update PIN only, so only length and digits are checked here. */
+  pin: string;
+  /** Activation code. */
+  activeCode: string;
+  /** The amount of payment without PIN. This page states a static "0~2000USD, default 500USD"; Update Card and Wasabi's public documentation take the range from the card-type metadata (noPinPaymentAmountMinQuota..MaxQuota): cardwire uses the card-type rule and does not enforce 0..2000. */
+  noPinPaymentAmount?: string;
+}
+
+export interface WasabiUpdatePhysicalCardPin {
+  /** Card id. */
+  cardNo: string;
+  /** Client transaction id. length[15...65]. */
+  merchantOrderNo: string;
+  /** PIN. 6 digits. Rules: 1. must be a 6-digit number; 2. no 3 or more consecutive repeated digits; 3. not an entire string in ascending or descending order; 4. not repeated two- or three-digit segments (e.g. 123123, 909090, 121212). cardwire checks all four (WasabiPin); "ascending or descending" is read as each digit one more (or one less) than the previous, no wrap-around: an assumption, the page does not define it. */
+  pin: string;
+}
+
+export interface WasabiListPurchaseTransactions {
+  /** Current page. "Default is 1": the page marks it required, cardwire treats it as optional (the looser reading). */
+  pageNum?: number;
+  /** Number of records per page. "Default 10, maximum 100": marked required on the page, optional here (the looser reading). */
+  pageSize?: number;
+  /** Client transaction id (a filter: no length rule here). */
+  merchantOrderNo?: string;
+  /** Transaction id. */
+  orderNo?: string;
+  /** Start trading time (Unix milliseconds). */
+  startTime?: number;
+  /** End trading time (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiListOperationTransactions {
+  /** Current page. "Default is 1": the page marks it required, cardwire treats it as optional (the looser reading). */
+  pageNum?: number;
+  /** Number of records per page. "Default 10, maximum 100": marked required on the page, optional here (the looser reading). */
+  pageSize?: number;
+  /** Type. create: Create Card; deposit: Deposit Card; cancel: Cancel Card; Freeze: Freeze Card; UnFreeze: UnFreeze Card; withdraw: Withdraw Card; update_pin: Update PIN; blocked: Block Card; card_update: Update Card; overdraft_statement: Card overdraft statement. The page's list lacks card_activated, the type the Activate Card response documents: cardwire's table adds it so that nothing the platform may accept is refused. Case as documented (Freeze, UnFreeze), compared exactly. Required in v1 (optional in V2). */
+  type: 'create' | 'deposit' | 'cancel' | 'Freeze' | 'UnFreeze' | 'withdraw' | 'update_pin' | 'blocked' | 'card_update' | 'overdraft_statement' | 'card_activated';
+  /** Client transaction id (a filter: no length rule here). */
+  merchantOrderNo?: string;
+  /** Transaction id. */
+  orderNo?: string;
+  /** Card id. */
+  cardNo?: string;
+  /** Start trading time (Unix milliseconds). */
+  startTime?: number;
+  /** End trading time (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiListOperationTransactionsV2 {
+  /** Current page. "Default is 1": the page marks it required, cardwire treats it as optional (the looser reading). */
+  pageNum?: number;
+  /** Number of records per page. "Default 10, maximum 100": marked required on the page, optional here (the looser reading). */
+  pageSize?: number;
+  /** Type. create: Create Card; deposit: Deposit Card; cancel: Cancel Card; Freeze: Freeze Card; UnFreeze: UnFreeze Card; withdraw: Withdraw Card; update_pin: Update PIN; blocked: Block Card; card_update: Update Card; overdraft_statement: Card overdraft statement. The page's list lacks card_activated, the type the Activate Card response documents: cardwire's table adds it so that nothing the platform may accept is refused. Case as documented (Freeze, UnFreeze), compared exactly. Optional in V2. */
+  type?: 'create' | 'deposit' | 'cancel' | 'Freeze' | 'UnFreeze' | 'withdraw' | 'update_pin' | 'blocked' | 'card_update' | 'overdraft_statement' | 'card_activated';
+  /** Client transaction id (a filter: no length rule here). */
+  merchantOrderNo?: string;
+  /** Transaction id. */
+  orderNo?: string;
+  /** Card id. */
+  cardNo?: string;
+  /** Start trading time (Unix milliseconds). */
+  startTime?: number;
+  /** End trading time (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiListAuthTransactions {
+  /** Current page. "Default is 1": the page marks it required, cardwire treats it as optional (the looser reading). */
+  pageNum?: number;
+  /** Number of records per page. "Default 10, maximum 100": marked required on the page, optional here (the looser reading). */
+  pageSize?: number;
+  /** Transaction type of card. auth: Authorization; refund: Refund; verification: Verification; Void: Reversal; maintain_fee: Card fee (monthly fee, annual fee, ATM withdraw fee...). `Void` is capitalised in the document: compared exactly. */
+  type?: 'auth' | 'refund' | 'verification' | 'Void' | 'maintain_fee';
+  /** Transaction serial number. */
+  tradeNo?: string;
+  /** Card id. */
+  cardNo?: string;
+  /** Start trading time (Unix milliseconds). */
+  startTime?: number;
+  /** End trading time (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiListAuthFeeTransactions {
+  /** Current page. "Default is 1": the page marks it required, cardwire treats it as optional (the looser reading). */
+  pageNum?: number;
+  /** Number of records per page. "Default 10, maximum 100": marked required on the page, optional here (the looser reading). */
+  pageSize?: number;
+  /** Transaction type of card. card_patch_fee: Authorization fee; card_patch_cross_border: Cross border fee. The filter is named tradeType; the response field is type. */
+  tradeType?: 'card_patch_fee' | 'card_patch_cross_border';
+  /** Transaction id. */
+  tradeNo?: string;
+  /** Origin authorization transaction serial number. */
+  originTradeNo?: string;
+  /** Card id. */
+  cardNo?: string;
+  /** Start trading time (Unix milliseconds). */
+  startTime?: number;
+  /** End trading time (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiList3dsTransactions {
+  /** Current page. "Default is 1": the page marks it required, cardwire treats it as optional (the looser reading). */
+  pageNum?: number;
+  /** Number of records per page. "Default 10, maximum 100": marked required on the page, optional here (the looser reading). */
+  pageSize?: number;
+  /** Type. third_3ds_otp: OTP; auth_url: transaction authorization response URL; activation_code: activation code (physical card). The page runs auth_url and activation_code together without a separator: three values. */
+  type?: 'third_3ds_otp' | 'auth_url' | 'activation_code';
+  /** Transaction serial number. */
+  tradeNo?: string;
+  /** Card ID. */
+  cardNo?: string;
+  /** Start trading time (Unix milliseconds). */
+  startTime?: number;
+  /** End trading time (Unix milliseconds). */
+  endTime?: number;
+}
+
+/** Fields from the Wasabi Card API gateway documentation's B2B/B2C table (the gateway passes the upstream names through). The "common fields (name, address, mobile...)" are required for both models but their names are not documented: not listed, not checked. */
+export interface WasabiCreateCardholderV2 {
+  /** B2B or B2C (metadata.cardHolderModel of the card type; an internal code, unrelated to company or individual). The gateway answers "The selected card holder model is invalid." for other values. */
+  cardHolderModel: 'B2B' | 'B2C';
+  /** E-mail (format from the gateway's 422 example). */
+  email?: string;
+  /** B2C. */
+  gender?: string;
+  /** B2C. ISO 3166-1 alpha-2 (Support Bins documents supportHolderRegin, the supported nationalities, as ISO 3166-1 alpha-2). */
+  nationality?: string;
+  /** B2C. A code from /merchant/core/mcb/card/holder/occupations. */
+  occupation?: string;
+  /** B2C. Identity document type. */
+  idType?: string;
+  /** B2C. Identity document number. */
+  idNumber?: string;
+  /** B2C. File id of the document's front (from /merchant/core/mcb/common/file/upload). */
+  idFrontId?: string;
+  /** B2C. File id of the document's back (from /merchant/core/mcb/common/file/upload). */
+  idBackId?: string;
+  /** B2C. File id of the holder holding the document (from /merchant/core/mcb/common/file/upload). */
+  idHoldId?: string;
+  /** B2C, optional ("required for type 111065", a card type the documents do not explain): not checked. */
+  kycVerification?: WasabiCreateCardholderV2KycVerification;
+}
+
+/** B2C, optional ("required for type 111065", a card type the documents do not explain): not checked. */
+export interface WasabiCreateCardholderV2KycVerification {
+  provider?: string;
+  referenceId?: string;
+}
+
+/** Allowed when the cardholder's status is reject; starts a new audit. The documents give no required fields for an update (nor the field naming the cardholder): only the create fields' formats are checked. */
+export interface WasabiUpdateCardholderV2 {
+  /** B2B or B2C (metadata.cardHolderModel of the card type; an internal code, unrelated to company or individual). The gateway answers "The selected card holder model is invalid." for other values. */
+  cardHolderModel?: 'B2B' | 'B2C';
+  /** E-mail (format from the gateway's 422 example). */
+  email?: string;
+  /** B2C. */
+  gender?: string;
+  /** B2C. ISO 3166-1 alpha-2 (Support Bins documents supportHolderRegin, the supported nationalities, as ISO 3166-1 alpha-2). */
+  nationality?: string;
+  /** B2C. A code from /merchant/core/mcb/card/holder/occupations. */
+  occupation?: string;
+  /** B2C. Identity document type. */
+  idType?: string;
+  /** B2C. Identity document number. */
+  idNumber?: string;
+  /** B2C. File id of the document's front (from /merchant/core/mcb/common/file/upload). */
+  idFrontId?: string;
+  /** B2C. File id of the document's back (from /merchant/core/mcb/common/file/upload). */
+  idBackId?: string;
+  /** B2C. File id of the holder holding the document (from /merchant/core/mcb/common/file/upload). */
+  idHoldId?: string;
+  /** B2C, optional ("required for type 111065", a card type the documents do not explain): not checked. */
+  kycVerification?: WasabiUpdateCardholderV2KycVerification;
+}
+
+/** B2C, optional ("required for type 111065", a card type the documents do not explain): not checked. */
+export interface WasabiUpdateCardholderV2KycVerification {
+  provider?: string;
+  referenceId?: string;
+}
+
+/** Allowed when the cardholder's status is pass_audit; the result arrives as a card_holder_change_email notification. */
+export interface WasabiUpdateCardholderEmail {
+  /** The new e-mail. The field name is not documented for this endpoint (assumed from the gateway's 422 example): checked only when a field named email is given. */
+  email?: string;
+}
+
+/** The Wasabi paths whose request body is typed (a path with `{id}` matches any id). */
+export type WasabiTypedPath =
+  | '/merchant/core/mcb/card/v2/createCard'
+  | '/merchant/core/mcb/card/openCard'
+  | '/merchant/core/mcb/card/info'
+  | '/merchant/core/mcb/card/sensitive'
+  | '/merchant/core/mcb/card/balanceInfo'
+  | '/merchant/core/mcb/card/list'
+  | '/merchant/core/mcb/card/updateAttribute'
+  | '/merchant/core/mcb/card/note'
+  | '/merchant/core/mcb/card/v2/freeze'
+  | '/merchant/core/mcb/card/v2/unfreeze'
+  | '/merchant/core/mcb/card/deposit'
+  | '/merchant/core/mcb/card/withdraw'
+  | '/merchant/core/mcb/card/cancel'
+  | '/merchant/core/mcb/card/physicalCard/activeCard'
+  | '/merchant/core/mcb/card/physicalCard/updatePin'
+  | '/merchant/core/mcb/card/purchaseTransaction'
+  | '/merchant/core/mcb/card/transaction'
+  | '/merchant/core/mcb/card/v2/transaction'
+  | '/merchant/core/mcb/card/authTransaction'
+  | '/merchant/core/mcb/card/authFeeTransaction'
+  | '/merchant/core/mcb/card/third3dsTransaction'
+  | '/merchant/core/mcb/card/holder/v2/create'
+  | '/merchant/core/mcb/card/holder/v2/update'
+  | '/merchant/core/mcb/card/holder/updateEmail';
+
+// Wasabi gateway: the request bodies of docs/openapi/wasabi-gateway.yaml (generated from it).
+
+export interface WasabiGatewayCreateCard {
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** Cardholder id (needed when the card type's needCardHolder is true). */
+  holderId?: number;
+  /** Card type id (from cards/support-bins). */
+  cardTypeId: number;
+  /** The first deposit when the card is created. Within the card type's depositAmountMinQuotaForActiveCard..depositAmountMaxQuotaForActiveCard when needDepositForActiveCard is true (checked against the caller's card-type record). Required on the V2 page (optional on the deprecated V1 page): the V2 flag is kept. */
+  amount: string;
+  /** Card number. Required when creating a physical card (known only from the card type: not enforced). */
+  cardNumber?: string;
+  /** Account id to pay from (accounts/); in shared-card mode the default wallet account is not sent. */
+  accountId?: number;
+}
+
+export interface WasabiGatewayActivatePhysicalCard {
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Card PIN: 6 digits, chosen by the user. The PIN pattern rules are documented for Update PIN only: here only length and digits are checked. */
+  pin: string;
+  /** Activation code (delivered with the physical card, or as a card_3ds activation_code event). */
+  activeCode: string;
+  /** Amount payable without PIN. This page states a static 0~2000 USD, default 500 USD; Update Card and Wasabi's public documentation take the range from the card-type metadata (noPinPaymentAmountMinQuota..MaxQuota): the card-type rule is used, the static range is not enforced. */
+  noPinPaymentAmount?: string;
+}
+
+export interface WasabiGatewayGetCard {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Only the basic information, without the balance. Default true. */
+  onlySimpleInfo?: boolean;
+}
+
+export interface WasabiGatewayGetCardSensitive {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+}
+
+export interface WasabiGatewayGetCardBalance {
+  /** Card id. The gateway document's example sends 4111111111111111, which looks like a card number (PAN); upstream cardNo is Wasabi's card id. No format rule: it passes. */
+  cardNo: string;
+}
+
+export interface WasabiGatewayListCards {
+  /** Current page, default 1. The Open API marks it required but gives a default: optional here. */
+  pageNum?: number;
+  /** Page size, default 10, at most 100. Marked required upstream but defaulted: optional here. */
+  pageSize?: number;
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo?: string;
+  /** Card status: pending (pending), un_activated (waiting for activation), Normal, Freeze, Freezing, UnFreezing, canceling, cancel (canceled), fail (card creation failed). Mixed case as documented, compared exactly. */
+  status?: 'pending' | 'un_activated' | 'Normal' | 'Freeze' | 'Freezing' | 'UnFreezing' | 'canceling' | 'cancel' | 'fail';
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Cardholder id. */
+  holderId?: number;
+  /** Card created from (Unix milliseconds). */
+  startTime?: number;
+  /** Card created until (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiGatewayUpdateCard {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** Client remark, at most 50 characters. */
+  clientRemark?: string;
+  /** Physical card amount payable without PIN. Only when the card type's metadata.supportSettingNoPinPaymentAmount is true, within metadata.noPinPaymentAmountMinQuota..MaxQuota (card-type record). */
+  noPinPaymentAmount?: string;
+  /** Spending controls. Only when the card type's metadata.spendingControls allows it (supportSetting = true; card-type record). */
+  spendingControls?: WasabiGatewayUpdateCardSpendingControlsItem[];
+  /** MCC risk controls. Only when the card type's metadata.supportSettingMcc is true (card-type record). Only one of allowedMcc and blockedMcc per card (documented, not checked by cardwire); an empty array removes the list. */
+  riskControls?: WasabiGatewayUpdateCardRiskControls;
+}
+
+export interface WasabiGatewayUpdateCardSpendingControlsItem {
+  /** Spending interval: PER_TRANSACTION (the only documented value; others pass). Documented values: PER_TRANSACTION (an open set). */
+  interval: string;
+  /** Spending amount. */
+  amount: string;
+}
+
+/** MCC risk controls. Only when the card type's metadata.supportSettingMcc is true (card-type record). Only one of allowedMcc and blockedMcc per card (documented, not checked by cardwire); an empty array removes the list. */
+export interface WasabiGatewayUpdateCardRiskControls {
+  /** Allowed MCCs (a whitelist: every other MCC is declined). */
+  allowedMcc?: string[];
+  /** Blocked MCCs (a blacklist: other MCCs go through the standard risk control). */
+  blockedMcc?: string[];
+}
+
+export interface WasabiGatewayFreezeCard {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** Client remark, at most 50 characters. */
+  clientRemark?: string;
+}
+
+export interface WasabiGatewayUnfreezeCard {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** Client remark, at most 50 characters. */
+  clientRemark?: string;
+}
+
+export interface WasabiGatewayCancelCard {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** Client remark, at most 50 characters. */
+  clientRemark?: string;
+}
+
+export interface WasabiGatewayUpdateCardPin {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** New PIN: 6 digits; no 3 or more consecutive repeated digits; not wholly ascending or descending; no repeated two- or three-digit segments (123123, 909090, 121212). "Ascending or descending" is read as each digit one more (or one less) than the previous, without wrap-around (an assumption: the page does not define it). */
+  pin: string;
+}
+
+export interface WasabiGatewayUpdateCardNote {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Client remark, at most 50 characters. */
+  clientRemark?: string;
+}
+
+export interface WasabiGatewayDepositCard {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** Deposit amount. Allowed when the card type's enableDeposit is true, within rechargeMinQuota..rechargeMaxQuota, with at most rechargeDigital decimal places (card-type record). */
+  amount: string;
+}
+
+export interface WasabiGatewayWithdrawCard {
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo: string;
+  /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
+  merchantOrderNo: string;
+  /** Amount, at least 0.01. The card type's balanceRetentionQuota stays on the card. */
+  amount: string;
+  /** Client remark, at most 50 characters. */
+  clientRemark?: string;
+}
+
+export interface WasabiGatewayListPurchaseTransactions {
+  /** Current page, default 1. The Open API marks it required but gives a default: optional here. */
+  pageNum?: number;
+  /** Page size, default 10, at most 100. Marked required upstream but defaulted: optional here. */
+  pageSize?: number;
+  /** Client transaction id (a filter). */
+  merchantOrderNo?: string;
+  /** Transaction id. */
+  orderNo?: string;
+  /** Start of the trading time range (Unix milliseconds). */
+  startTime?: number;
+  /** End of the trading time range (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiGatewayListOperationTransactions {
+  /** Current page, default 1. The Open API marks it required but gives a default: optional here. */
+  pageNum?: number;
+  /** Page size, default 10, at most 100. Marked required upstream but defaulted: optional here. */
+  pageSize?: number;
+  /** Operation type: create, deposit, cancel, Freeze, UnFreeze, withdraw, update_pin, blocked, card_update, overdraft_statement (the document's list), plus card_activated, the type Activate Card's response documents but this list omits: added so that nothing the platform may accept is refused. Case as documented. */
+  type?: 'create' | 'deposit' | 'cancel' | 'Freeze' | 'UnFreeze' | 'withdraw' | 'update_pin' | 'blocked' | 'card_update' | 'overdraft_statement' | 'card_activated';
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Transaction id. */
+  orderNo?: string;
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo?: string;
+  /** Start of the trading time range (Unix milliseconds). */
+  startTime?: number;
+  /** End of the trading time range (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiGatewayListAuthTransactions {
+  /** Current page, default 1. The Open API marks it required but gives a default: optional here. */
+  pageNum?: number;
+  /** Page size, default 10, at most 100. Marked required upstream but defaulted: optional here. */
+  pageSize?: number;
+  /** Transaction type: auth (authorization), refund, verification, Void (reversal; capitalised in the document, compared exactly), maintain_fee (monthly, annual, ATM fees...). */
+  type?: 'auth' | 'refund' | 'verification' | 'Void' | 'maintain_fee';
+  /** Transaction serial number. */
+  tradeNo?: string;
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo?: string;
+  /** Start of the trading time range (Unix milliseconds). */
+  startTime?: number;
+  /** End of the trading time range (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiGatewayListAuthFeeTransactions {
+  /** Current page, default 1. The Open API marks it required but gives a default: optional here. */
+  pageNum?: number;
+  /** Page size, default 10, at most 100. Marked required upstream but defaulted: optional here. */
+  pageSize?: number;
+  /** Fee type: card_patch_fee (authorization fee), card_patch_cross_border (cross-border fee). The filter is named tradeType; the response field is type. */
+  tradeType?: 'card_patch_fee' | 'card_patch_cross_border';
+  /** Transaction id. */
+  tradeNo?: string;
+  /** The authorization's transaction serial number. */
+  originTradeNo?: string;
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo?: string;
+  /** Start of the trading time range (Unix milliseconds). */
+  startTime?: number;
+  /** End of the trading time range (Unix milliseconds). */
+  endTime?: number;
+}
+
+export interface WasabiGatewayList3dsTransactions {
+  /** Current page, default 1. The Open API marks it required but gives a default: optional here. */
+  pageNum?: number;
+  /** Page size, default 10, at most 100. Marked required upstream but defaulted: optional here. */
+  pageSize?: number;
+  /** Type: third_3ds_otp (3DS OTP), auth_url (transaction authorization URL), activation_code (physical card). The page runs the last two together without a separator: three values. */
+  type?: 'third_3ds_otp' | 'auth_url' | 'activation_code';
+  /** Transaction serial number. */
+  tradeNo?: string;
+  /** Card id (Wasabi's card id, not the card number). */
+  cardNo?: string;
+  /** Start of the trading time range (Unix milliseconds). */
+  startTime?: number;
+  /** End of the trading time range (Unix milliseconds). */
+  endTime?: number;
+}
+
+/** B2B vs B2C model. The "common fields (name, address, mobile...)" are required for both models but the document does not name them: not listed, not checked (other fields pass through to Wasabi). */
+export interface WasabiGatewayCreateCardholder {
+  /** B2B or B2C: the card type's metadata.cardHolderModel (an internal code, unrelated to company or person). A wrong value gets "The selected card holder model is invalid." */
+  cardHolderModel: 'B2B' | 'B2C';
+  /** E-mail ("The email field must be a valid email address."). */
+  email?: string;
+  /** B2C: required. Values not documented. */
+  gender?: string;
+  /** B2C: required. ISO 3166-1 alpha-2 (Support Bins lists supportHolderRegin as alpha-2). */
+  nationality?: string;
+  /** B2C: required. A code from cardholders/occupations. */
+  occupation?: string;
+  /** B2C: required. Values not documented. */
+  idType?: string;
+  /** B2C: required. The identity document's number. */
+  idNumber?: string;
+  /** B2C: required. fileId of the document's front (common/files/upload). */
+  idFrontId?: string;
+  /** B2C: required. fileId of the document's back. */
+  idBackId?: string;
+  /** B2C: required. fileId of a photo holding the document. */
+  idHoldId?: string;
+  /** B2C, optional ("required for type 111065", unexplained: not enforced). */
+  kycVerification?: WasabiGatewayCreateCardholderKycVerification;
+}
+
+/** B2C, optional ("required for type 111065", unexplained: not enforced). */
+export interface WasabiGatewayCreateCardholderKycVerification {
+  /** KYC provider. */
+  provider?: string;
+  /** The provider's reference id. */
+  referenceId?: string;
+}
+
+/** Only when the cardholder's status is reject. Required fields are not documented for the update: only the create formats are checked. The "common fields (name, address, mobile...)" are required for both models but the document does not name them: not listed, not checked (other fields pass through to Wasabi). */
+export interface WasabiGatewayUpdateCardholder {
+  /** B2B or B2C: the card type's metadata.cardHolderModel (an internal code, unrelated to company or person). A wrong value gets "The selected card holder model is invalid." */
+  cardHolderModel?: 'B2B' | 'B2C';
+  /** E-mail ("The email field must be a valid email address."). */
+  email?: string;
+  /** B2C: required. Values not documented. */
+  gender?: string;
+  /** B2C: required. ISO 3166-1 alpha-2 (Support Bins lists supportHolderRegin as alpha-2). */
+  nationality?: string;
+  /** B2C: required. A code from cardholders/occupations. */
+  occupation?: string;
+  /** B2C: required. Values not documented. */
+  idType?: string;
+  /** B2C: required. The identity document's number. */
+  idNumber?: string;
+  /** B2C: required. fileId of the document's front (common/files/upload). */
+  idFrontId?: string;
+  /** B2C: required. fileId of the document's back. */
+  idBackId?: string;
+  /** B2C: required. fileId of a photo holding the document. */
+  idHoldId?: string;
+  /** B2C, optional ("required for type 111065", unexplained: not enforced). */
+  kycVerification?: WasabiGatewayUpdateCardholderKycVerification;
+}
+
+/** B2C, optional ("required for type 111065", unexplained: not enforced). */
+export interface WasabiGatewayUpdateCardholderKycVerification {
+  /** KYC provider. */
+  provider?: string;
+  /** The provider's reference id. */
+  referenceId?: string;
+}
+
+/** Only when the cardholder's status is pass_audit. */
+export interface WasabiGatewayUpdateCardholderEmail {
+  /** The new e-mail. The field name is assumed from the gateway's 422 example: checked only when a field named email is given; the other fields (the cardholder's id) are not documented. */
+  email?: string;
+}
+
+/** The Wasabi gateway paths whose request body is typed (a path with `{id}` matches any id). */
+export type WasabiGatewayTypedPath =
+  | '/api/v1/cards/create-v2'
+  | '/api/v1/cards/activate-physical'
+  | '/api/v1/cards/info'
+  | '/api/v1/cards/sensitive'
+  | '/api/v1/cards/balance'
+  | '/api/v1/cards/list'
+  | '/api/v1/cards/update'
+  | '/api/v1/cards/freeze'
+  | '/api/v1/cards/unfreeze'
+  | '/api/v1/cards/cancel'
+  | '/api/v1/cards/update-pin'
+  | '/api/v1/cards/note'
+  | '/api/v1/cards/deposit'
+  | '/api/v1/cards/withdraw'
+  | '/api/v1/cards/purchase-transactions'
+  | '/api/v1/cards/operation-transactions-v2'
+  | '/api/v1/cards/auth-transactions'
+  | '/api/v1/cards/auth-fee-transactions'
+  | '/api/v1/cards/3ds-transactions'
+  | '/api/v1/cardholders/create-v2'
+  | '/api/v1/cardholders/update-v2'
+  | '/api/v1/cardholders/update-email';
+
 // PinToPay: the request bodies of docs/openapi/pintopay.yaml (generated from it).
 
 export interface PinToPayCreateUser {
@@ -570,10 +2235,82 @@ export interface WorldCardMerchantCheckWebhookOptions {
 /** WorldCard `Card/*`, merchant side: AES-256-GCM bodies, RSA-PSS-SHA256 signatures. */
 export class WorldCardMerchant implements Disposable {
   constructor(options: WorldCardMerchantOptions);
+  /** `POST /api/v1/card/virtual/apply`: Apply to create a virtual card (asynchronous: `status` 1, the result comes as `card_open`). */
+  buildRequest(path: '/api/v1/card/virtual/apply', payload: WorldCardApplyVirtualCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/virtual/get_info`: A virtual card's details; card number, CVV and expiry AES-GCM encrypted (only at status 2). */
+  buildRequest(path: '/api/v1/card/virtual/get_info', payload: WorldCardGetVirtualCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/virtual/bin/list`: The virtual card BINs (paginated), to choose `card_bin_id` for an application. */
+  buildRequest(path: '/api/v1/card/virtual/bin/list', payload: WorldCardListVirtualBins | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/deposit`: Top up a card (asynchronous; the result comes as `card_deposit`). Idempotent by `merchant_transaction_id`. */
+  buildRequest(path: '/api/v1/card/deposit', payload: WorldCardDepositCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/deposit/list`: A card's top-up records (paginated). */
+  buildRequest(path: '/api/v1/card/deposit/list', payload: WorldCardListDeposits | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/freeze`: Freeze a card (completion comes as `card_status_change`). */
+  buildRequest(path: '/api/v1/card/freeze', payload: WorldCardFreezeCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/unfreeze`: Unfreeze a card (completion comes as `card_status_change`). */
+  buildRequest(path: '/api/v1/card/unfreeze', payload: WorldCardUnfreezeCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/close`: Close a card (asynchronous: `status` 4; `card_close` brings the balance to refund). */
+  buildRequest(path: '/api/v1/card/close', payload: WorldCardCloseCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/transaction/list`: A card's spending transactions (authorization, settlement, refund, reversal), paginated. */
+  buildRequest(path: '/api/v1/card/transaction/list', payload: WorldCardListTransactions | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/bin/list`: The physical card BINs (paginated), to choose `card_bin_id` for a physical application. */
+  buildRequest(path: '/api/v1/card/physical/bin/list', payload: WorldCardListPhysicalBins | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/apply`: Apply for a PHYSICAL-G card (creates the cardholder; `status` 9, pending KYC). No identity documents here: they are captured in the KYC step. */
+  buildRequest(path: '/api/v1/card/physical/apply', payload: WorldCardApplyPhysicalCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/kyc/init`: Start (or resume) KYC for a card at status 9: an `access_token` (~600 s) for the Sumsub WebSDK. Calling it again re-issues a token for the same verification. */
+  buildRequest(path: '/api/v1/card/physical/kyc/init', payload: WorldCardInitPhysicalKyc | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/kyc/status`: The KYC review status of a physical card (the polling fallback to `card_kyc`). */
+  buildRequest(path: '/api/v1/card/physical/kyc/status', payload: WorldCardGetPhysicalKycStatus | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/kyc/cancel`: Cancel a pending-KYC application (status 9 → 3, opening quota refunded, `card_open` status 3 pushed). */
+  buildRequest(path: '/api/v1/card/physical/kyc/cancel', payload: WorldCardCancelPhysicalKyc | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/assign`: Bind the real 16-digit PAN to a card at status 7 (→ 8, pending activation). Before KYC completes: 10028. */
+  buildRequest(path: '/api/v1/card/physical/assign', payload: WorldCardAssignPhysicalCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/activate`: Activate a card at status 8 with a 6-digit PIN (asynchronous: the answer still shows 8; `card_open` status 2 follows). */
+  buildRequest(path: '/api/v1/card/physical/activate', payload: WorldCardActivatePhysicalCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/change/pin`: Change the PIN of an activated (status 2) physical card. Synchronous; the answer has no `data`. */
+  buildRequest(path: '/api/v1/card/physical/change/pin', payload: WorldCardChangePhysicalPin | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/card/physical/get_info`: A physical card's details; `card_number` after assignment (no CVV or expiry for physical cards). */
+  buildRequest(path: '/api/v1/card/physical/get_info', payload: WorldCardGetPhysicalCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
   /** the exact request to send: encrypted body, signed headers */
-  buildRequest(path: string, payload?: Payload | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
+  buildRequest<P extends string>(path: P extends WorldCardTypedPath ? never : P, payload?: Payload | null, options?: WorldCardMerchantBuildRequestOptions): OutgoingRequest;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
-  buildRequestAsync(path: string, payload?: Payload | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/virtual/apply`: Apply to create a virtual card (asynchronous: `status` 1, the result comes as `card_open`). */
+  buildRequestAsync(path: '/api/v1/card/virtual/apply', payload: WorldCardApplyVirtualCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/virtual/get_info`: A virtual card's details; card number, CVV and expiry AES-GCM encrypted (only at status 2). */
+  buildRequestAsync(path: '/api/v1/card/virtual/get_info', payload: WorldCardGetVirtualCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/virtual/bin/list`: The virtual card BINs (paginated), to choose `card_bin_id` for an application. */
+  buildRequestAsync(path: '/api/v1/card/virtual/bin/list', payload: WorldCardListVirtualBins | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/deposit`: Top up a card (asynchronous; the result comes as `card_deposit`). Idempotent by `merchant_transaction_id`. */
+  buildRequestAsync(path: '/api/v1/card/deposit', payload: WorldCardDepositCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/deposit/list`: A card's top-up records (paginated). */
+  buildRequestAsync(path: '/api/v1/card/deposit/list', payload: WorldCardListDeposits | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/freeze`: Freeze a card (completion comes as `card_status_change`). */
+  buildRequestAsync(path: '/api/v1/card/freeze', payload: WorldCardFreezeCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/unfreeze`: Unfreeze a card (completion comes as `card_status_change`). */
+  buildRequestAsync(path: '/api/v1/card/unfreeze', payload: WorldCardUnfreezeCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/close`: Close a card (asynchronous: `status` 4; `card_close` brings the balance to refund). */
+  buildRequestAsync(path: '/api/v1/card/close', payload: WorldCardCloseCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/transaction/list`: A card's spending transactions (authorization, settlement, refund, reversal), paginated. */
+  buildRequestAsync(path: '/api/v1/card/transaction/list', payload: WorldCardListTransactions | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/bin/list`: The physical card BINs (paginated), to choose `card_bin_id` for a physical application. */
+  buildRequestAsync(path: '/api/v1/card/physical/bin/list', payload: WorldCardListPhysicalBins | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/apply`: Apply for a PHYSICAL-G card (creates the cardholder; `status` 9, pending KYC). No identity documents here: they are captured in the KYC step. */
+  buildRequestAsync(path: '/api/v1/card/physical/apply', payload: WorldCardApplyPhysicalCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/kyc/init`: Start (or resume) KYC for a card at status 9: an `access_token` (~600 s) for the Sumsub WebSDK. Calling it again re-issues a token for the same verification. */
+  buildRequestAsync(path: '/api/v1/card/physical/kyc/init', payload: WorldCardInitPhysicalKyc | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/kyc/status`: The KYC review status of a physical card (the polling fallback to `card_kyc`). */
+  buildRequestAsync(path: '/api/v1/card/physical/kyc/status', payload: WorldCardGetPhysicalKycStatus | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/kyc/cancel`: Cancel a pending-KYC application (status 9 → 3, opening quota refunded, `card_open` status 3 pushed). */
+  buildRequestAsync(path: '/api/v1/card/physical/kyc/cancel', payload: WorldCardCancelPhysicalKyc | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/assign`: Bind the real 16-digit PAN to a card at status 7 (→ 8, pending activation). Before KYC completes: 10028. */
+  buildRequestAsync(path: '/api/v1/card/physical/assign', payload: WorldCardAssignPhysicalCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/activate`: Activate a card at status 8 with a 6-digit PIN (asynchronous: the answer still shows 8; `card_open` status 2 follows). */
+  buildRequestAsync(path: '/api/v1/card/physical/activate', payload: WorldCardActivatePhysicalCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/change/pin`: Change the PIN of an activated (status 2) physical card. Synchronous; the answer has no `data`. */
+  buildRequestAsync(path: '/api/v1/card/physical/change/pin', payload: WorldCardChangePhysicalPin | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /api/v1/card/physical/get_info`: A physical card's details; `card_number` after assignment (no CVV or expiry for physical cards). */
+  buildRequestAsync(path: '/api/v1/card/physical/get_info', payload: WorldCardGetPhysicalCard | string | Uint8Array | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  buildRequestAsync<P extends string>(path: P extends WorldCardTypedPath ? never : P, payload?: Payload | null, options?: WorldCardMerchantBuildRequestOptions): Promise<OutgoingRequest>;
   /** `build_request` for a key held in an HSM or KMS: everything but the signature, and the sign input */
   prepareRequest(path: string, payload?: Payload | null, options?: WorldCardMerchantPrepareRequestOptions): PreparedRequest;
   /** checks your signer's signature with the public key and completes the request (`signer_mismatch` names the likely misconfiguration) */
@@ -651,6 +2388,42 @@ export interface WorldCardPlatformPrepareWebhookOptions {
 /** WorldCard `Card/*`, provider side: verify requests, seal responses, sign webhooks. */
 export class WorldCardPlatform implements Disposable {
   constructor(options: WorldCardPlatformOptions);
+  /** `POST /api/v1/card/virtual/apply`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/virtual/apply' }): WorldCardApplyVirtualCard;
+  /** `POST /api/v1/card/virtual/get_info`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/virtual/get_info' }): WorldCardGetVirtualCard;
+  /** `POST /api/v1/card/virtual/bin/list`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/virtual/bin/list' }): WorldCardListVirtualBins;
+  /** `POST /api/v1/card/deposit`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/deposit' }): WorldCardDepositCard;
+  /** `POST /api/v1/card/deposit/list`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/deposit/list' }): WorldCardListDeposits;
+  /** `POST /api/v1/card/freeze`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/freeze' }): WorldCardFreezeCard;
+  /** `POST /api/v1/card/unfreeze`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/unfreeze' }): WorldCardUnfreezeCard;
+  /** `POST /api/v1/card/close`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/close' }): WorldCardCloseCard;
+  /** `POST /api/v1/card/transaction/list`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/transaction/list' }): WorldCardListTransactions;
+  /** `POST /api/v1/card/physical/bin/list`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/bin/list' }): WorldCardListPhysicalBins;
+  /** `POST /api/v1/card/physical/apply`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/apply' }): WorldCardApplyPhysicalCard;
+  /** `POST /api/v1/card/physical/kyc/init`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/kyc/init' }): WorldCardInitPhysicalKyc;
+  /** `POST /api/v1/card/physical/kyc/status`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/kyc/status' }): WorldCardGetPhysicalKycStatus;
+  /** `POST /api/v1/card/physical/kyc/cancel`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/kyc/cancel' }): WorldCardCancelPhysicalKyc;
+  /** `POST /api/v1/card/physical/assign`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/assign' }): WorldCardAssignPhysicalCard;
+  /** `POST /api/v1/card/physical/activate`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/activate' }): WorldCardActivatePhysicalCard;
+  /** `POST /api/v1/card/physical/change/pin`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/change/pin' }): WorldCardChangePhysicalPin;
+  /** `POST /api/v1/card/physical/get_info`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/get_info' }): WorldCardGetPhysicalCard;
   /** verifies a request in the documented order and returns the decrypted payload */
   verifyRequest(headers: HeadersInput, body: Body, options?: WorldCardPlatformVerifyRequestOptions): Record<string, unknown>;
   /** a success response, card fields encrypted */
@@ -718,8 +2491,106 @@ export interface WorldCardLegacyCheckWebhookOptions {
 /** WorldCard legacy card and Transfer V4, merchant side: MD5 over sorted parameters, AES-ECB fields. */
 export class WorldCardLegacy implements Disposable {
   constructor(options: WorldCardLegacyOptions);
+  /** `POST /api/card/top/up`: Top up a card (an order; the Top-Up Webhook reports completion). */
+  buildRequest(path: '/api/card/top/up', payload: WorldCardLegacyTopUp | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/card/top/up/query`: A submitted top-up order. */
+  buildRequest(path: '/api/card/top/up/query', payload: WorldCardLegacyQueryTopUp | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/E/info`: MASTER-E card information, including balance. */
+  buildRequest(path: '/op/card/E/info', payload: WorldCardLegacyMasterECardInfo | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/E/lock`: Lock (report lost) a MASTER-E card. */
+  buildRequest(path: '/op/card/E/lock', payload: WorldCardLegacyMasterELock | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/E/un/lock`: Unlock a MASTER-E card. */
+  buildRequest(path: '/op/card/E/un/lock', payload: WorldCardLegacyMasterEUnlock | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/E/change/pin/secure`: Change or set the ATM PIN, sent AES-encrypted. */
+  buildRequest(path: '/op/card/E/change/pin/secure', payload: WorldCardLegacyMasterEChangePinSecure | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/E/change/pin`: Change or set the ATM PIN, sent in plaintext (standard endpoint). */
+  buildRequest(path: '/op/card/E/change/pin', payload: WorldCardLegacyMasterEChangePin | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/E/set/daily/limit`: Modify the daily purchase and ATM limits. */
+  buildRequest(path: '/op/card/E/set/daily/limit', payload: WorldCardLegacyMasterESetDailyLimit | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/E/transaction`: MASTER-E transaction records. */
+  buildRequest(path: '/op/card/E/transaction', payload: WorldCardLegacyMasterETransactions | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/E/transaction/page`: MASTER-E transaction records, paginated by token. */
+  buildRequest(path: '/op/card/E/transaction/page', payload: WorldCardLegacyMasterETransactionsPage | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/L/info`: VIRTUAL-L card information (the CVV encrypted). */
+  buildRequest(path: '/op/card/L/info', payload: WorldCardLegacyVirtualLCardInfo | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/L/lock`: Freeze a VIRTUAL-L card. */
+  buildRequest(path: '/op/card/L/lock', payload: WorldCardLegacyVirtualLLock | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/L/un/lock`: Unfreeze a VIRTUAL-L card. */
+  buildRequest(path: '/op/card/L/un/lock', payload: WorldCardLegacyVirtualLUnlock | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/L/simulation/otp`: Simulate a verification code (test environment only; the OTP-Webhook follows). */
+  buildRequest(path: '/op/card/L/simulation/otp', payload: WorldCardLegacyVirtualLSimulateOtp | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/L/simulation/transaction`: Simulate a transaction (test environment only). */
+  buildRequest(path: '/op/card/L/simulation/transaction', payload: WorldCardLegacyVirtualLSimulateTransaction | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/L/transaction`: VIRTUAL-L transaction records (at most 3 months per query). */
+  buildRequest(path: '/op/card/L/transaction', payload: WorldCardLegacyVirtualLTransactions | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/P/info/v2`: VIRTUAL-P card information (card number, CVV and expiry encrypted). */
+  buildRequest(path: '/op/card/P/info/v2', payload: WorldCardLegacyVirtualPCardInfo | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/P/lock`: Freeze a VIRTUAL-P card. */
+  buildRequest(path: '/op/card/P/lock', payload: WorldCardLegacyVirtualPLock | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/P/un/lock`: Unfreeze a VIRTUAL-P card. */
+  buildRequest(path: '/op/card/P/un/lock', payload: WorldCardLegacyVirtualPUnlock | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/P/close`: Close a card (accepted only; the close notification reports the refund). */
+  buildRequest(path: '/op/card/P/close', payload: WorldCardLegacyCloseCard | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/P/transaction`: VIRTUAL-P transaction records (at most 3 months per query). */
+  buildRequest(path: '/op/card/P/transaction', payload: WorldCardLegacyVirtualPTransactions | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/P/document`: Submit a cardholder identity document for a VIRTUAL-P card (the latest submission wins). */
+  buildRequest(path: '/op/card/P/document', payload: WorldCardLegacyVirtualPSubmitDocument | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/H/balance`: VISA-H card information and balance (the CVV encrypted). */
+  buildRequest(path: '/op/card/H/balance', payload: WorldCardLegacyVisaHCardInfo | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/H/lock`: Lock (suspend) a VISA-H card. */
+  buildRequest(path: '/op/card/H/lock', payload: WorldCardLegacyVisaHLock | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/H/un/lock`: Unlock (unsuspend) a VISA-H card. */
+  buildRequest(path: '/op/card/H/un/lock', payload: WorldCardLegacyVisaHUnlock | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/H/change/pin/secure`: Modify or set the PIN, sent AES-encrypted. */
+  buildRequest(path: '/op/card/H/change/pin/secure', payload: WorldCardLegacyVisaHChangePinSecure | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/H/change/pin`: Modify or set the PIN in plaintext (deprecated). */
+  buildRequest(path: '/op/card/H/change/pin', payload: WorldCardLegacyVisaHChangePin | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/H/transactions`: VISA-H transaction records (settled or unsettled). */
+  buildRequest(path: '/op/card/H/transactions', payload: WorldCardLegacyVisaHTransactions | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/H/oob`: Answer an OOB confirmation (accept or decline). */
+  buildRequest(path: '/op/card/H/oob', payload: WorldCardLegacyVisaHOobReply | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /op/card/H/oob/simulate`: Simulate an OOB trigger (the OOB webhook follows). */
+  buildRequest(path: '/op/card/H/oob/simulate', payload: WorldCardLegacyVisaHSimulateOob | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/card/kyc/apply/master/E`: MASTER-E KYC application (discontinued, still documented). */
+  buildRequest(path: '/api/card/kyc/apply/master/E', payload: WorldCardLegacyKycApplyMasterE | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/card/kyc/apply/visa/H`: VISA-H KYC application. */
+  buildRequest(path: '/api/card/kyc/apply/visa/H', payload: WorldCardLegacyKycApplyVisaH | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/card/kyc/apply/virtual/L`: Issue a VIRTUAL-L card (the KYC webhook reports the card number). */
+  buildRequest(path: '/api/card/kyc/apply/virtual/L', payload: WorldCardLegacyKycApplyVirtualL | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/card/kyc/apply/virtual/L/en`: Issue a VIRTUAL-L card (English variant of the same page). */
+  buildRequest(path: '/api/card/kyc/apply/virtual/L/en', payload: WorldCardLegacyKycApplyVirtualLEn | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/card/kyc/apply/virtual/P`: Issue a VIRTUAL-P card. */
+  buildRequest(path: '/api/card/kyc/apply/virtual/P', payload: WorldCardLegacyKycApplyVirtualP | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/card/kyc/query`: A KYC / card application and its status. */
+  buildRequest(path: '/api/card/kyc/query', payload: WorldCardLegacyKycQuery | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/quotes`: An exchange rate quote with its fees. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/quotes', payload: WorldCardLegacyTransferQuote | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/order/create`: Create a remittance order (asynchronous; the order notification reports completion). */
+  buildRequest(path: '/api/v1/legacy/tf/v4/order/create', payload: WorldCardLegacyTransferCreateOrder | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/order/query`: A submitted remittance order. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/order/query', payload: WorldCardLegacyTransferQueryOrder | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/banks`: Supported payout banks of a country. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/banks', payload: WorldCardLegacyTransferBanks | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/branch`: Supported branches of a bank. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/branch', payload: WorldCardLegacyTransferBranches | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/business`: Supported business modes of a country and channel. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/business', payload: WorldCardLegacyTransferBusinessModes | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/city/code`: Cities of a state (used for IDN). */
+  buildRequest(path: '/api/v1/legacy/tf/v4/city/code', payload: WorldCardLegacyTransferCities | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/currency/partner`: Currencies and channel partners of a country and channel. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/currency/partner', payload: WorldCardLegacyTransferCurrencyPartners | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/remittancePurpose/code`: Remittance purpose codes. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/remittancePurpose/code', payload: WorldCardLegacyTransferRemittancePurposeCodes | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/sourceOfFunds/code`: Source of funds codes. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/sourceOfFunds/code', payload: WorldCardLegacyTransferSourceOfFundsCodes | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/states`: States of a country (mainly IDN). */
+  buildRequest(path: '/api/v1/legacy/tf/v4/states', payload: WorldCardLegacyTransferStates | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/target/types`: Payout channels of a country. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/target/types', payload: WorldCardLegacyTransferPayoutChannels | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/legacy/tf/v4/type/countries`: Countries of a payout channel. */
+  buildRequest(path: '/api/v1/legacy/tf/v4/type/countries', payload: WorldCardLegacyTransferChannelCountries | string | Uint8Array | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
   /** the exact request: common parameters added, signed */
-  buildRequest(path: string, payload?: Payload | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
+  buildRequest<P extends string>(path: P extends WorldCardLegacyTypedPath ? never : P, payload?: Payload | null, options?: WorldCardLegacyBuildRequestOptions): OutgoingRequest;
   /** opens a response: the verified, decrypted data, or raises `api_error` */
   openResponse(status: number, headers: HeadersInput, body: Body, options?: WorldCardLegacyOpenResponseOptions): OpenedResponse;
   /** decrypts one sensitive field */
@@ -752,6 +2623,104 @@ export interface WorldCardLegacyPlatformVerifyRequestOptions {
 /** WorldCard legacy, provider side: verify requests, seal responses, sign webhooks. */
 export class WorldCardLegacyPlatform implements Disposable {
   constructor(options: WorldCardLegacyPlatformOptions);
+  /** `POST /api/card/top/up`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/card/top/up' }): WorldCardLegacyTopUp;
+  /** `POST /api/card/top/up/query`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/card/top/up/query' }): WorldCardLegacyQueryTopUp;
+  /** `POST /op/card/E/info`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/E/info' }): WorldCardLegacyMasterECardInfo;
+  /** `POST /op/card/E/lock`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/E/lock' }): WorldCardLegacyMasterELock;
+  /** `POST /op/card/E/un/lock`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/E/un/lock' }): WorldCardLegacyMasterEUnlock;
+  /** `POST /op/card/E/change/pin/secure`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/E/change/pin/secure' }): WorldCardLegacyMasterEChangePinSecure;
+  /** `POST /op/card/E/change/pin`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/E/change/pin' }): WorldCardLegacyMasterEChangePin;
+  /** `POST /op/card/E/set/daily/limit`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/E/set/daily/limit' }): WorldCardLegacyMasterESetDailyLimit;
+  /** `POST /op/card/E/transaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/E/transaction' }): WorldCardLegacyMasterETransactions;
+  /** `POST /op/card/E/transaction/page`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/E/transaction/page' }): WorldCardLegacyMasterETransactionsPage;
+  /** `POST /op/card/L/info`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/L/info' }): WorldCardLegacyVirtualLCardInfo;
+  /** `POST /op/card/L/lock`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/L/lock' }): WorldCardLegacyVirtualLLock;
+  /** `POST /op/card/L/un/lock`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/L/un/lock' }): WorldCardLegacyVirtualLUnlock;
+  /** `POST /op/card/L/simulation/otp`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/L/simulation/otp' }): WorldCardLegacyVirtualLSimulateOtp;
+  /** `POST /op/card/L/simulation/transaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/L/simulation/transaction' }): WorldCardLegacyVirtualLSimulateTransaction;
+  /** `POST /op/card/L/transaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/L/transaction' }): WorldCardLegacyVirtualLTransactions;
+  /** `POST /op/card/P/info/v2`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/P/info/v2' }): WorldCardLegacyVirtualPCardInfo;
+  /** `POST /op/card/P/lock`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/P/lock' }): WorldCardLegacyVirtualPLock;
+  /** `POST /op/card/P/un/lock`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/P/un/lock' }): WorldCardLegacyVirtualPUnlock;
+  /** `POST /op/card/P/close`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/P/close' }): WorldCardLegacyCloseCard;
+  /** `POST /op/card/P/transaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/P/transaction' }): WorldCardLegacyVirtualPTransactions;
+  /** `POST /op/card/P/document`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/P/document' }): WorldCardLegacyVirtualPSubmitDocument;
+  /** `POST /op/card/H/balance`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/H/balance' }): WorldCardLegacyVisaHCardInfo;
+  /** `POST /op/card/H/lock`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/H/lock' }): WorldCardLegacyVisaHLock;
+  /** `POST /op/card/H/un/lock`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/H/un/lock' }): WorldCardLegacyVisaHUnlock;
+  /** `POST /op/card/H/change/pin/secure`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/H/change/pin/secure' }): WorldCardLegacyVisaHChangePinSecure;
+  /** `POST /op/card/H/change/pin`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/H/change/pin' }): WorldCardLegacyVisaHChangePin;
+  /** `POST /op/card/H/transactions`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/H/transactions' }): WorldCardLegacyVisaHTransactions;
+  /** `POST /op/card/H/oob`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/H/oob' }): WorldCardLegacyVisaHOobReply;
+  /** `POST /op/card/H/oob/simulate`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/op/card/H/oob/simulate' }): WorldCardLegacyVisaHSimulateOob;
+  /** `POST /api/card/kyc/apply/master/E`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/card/kyc/apply/master/E' }): WorldCardLegacyKycApplyMasterE;
+  /** `POST /api/card/kyc/apply/visa/H`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/card/kyc/apply/visa/H' }): WorldCardLegacyKycApplyVisaH;
+  /** `POST /api/card/kyc/apply/virtual/L`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/card/kyc/apply/virtual/L' }): WorldCardLegacyKycApplyVirtualL;
+  /** `POST /api/card/kyc/apply/virtual/L/en`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/card/kyc/apply/virtual/L/en' }): WorldCardLegacyKycApplyVirtualLEn;
+  /** `POST /api/card/kyc/apply/virtual/P`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/card/kyc/apply/virtual/P' }): WorldCardLegacyKycApplyVirtualP;
+  /** `POST /api/card/kyc/query`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/card/kyc/query' }): WorldCardLegacyKycQuery;
+  /** `POST /api/v1/legacy/tf/v4/quotes`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/quotes' }): WorldCardLegacyTransferQuote;
+  /** `POST /api/v1/legacy/tf/v4/order/create`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/order/create' }): WorldCardLegacyTransferCreateOrder;
+  /** `POST /api/v1/legacy/tf/v4/order/query`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/order/query' }): WorldCardLegacyTransferQueryOrder;
+  /** `POST /api/v1/legacy/tf/v4/banks`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/banks' }): WorldCardLegacyTransferBanks;
+  /** `POST /api/v1/legacy/tf/v4/branch`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/branch' }): WorldCardLegacyTransferBranches;
+  /** `POST /api/v1/legacy/tf/v4/business`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/business' }): WorldCardLegacyTransferBusinessModes;
+  /** `POST /api/v1/legacy/tf/v4/city/code`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/city/code' }): WorldCardLegacyTransferCities;
+  /** `POST /api/v1/legacy/tf/v4/currency/partner`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/currency/partner' }): WorldCardLegacyTransferCurrencyPartners;
+  /** `POST /api/v1/legacy/tf/v4/remittancePurpose/code`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/remittancePurpose/code' }): WorldCardLegacyTransferRemittancePurposeCodes;
+  /** `POST /api/v1/legacy/tf/v4/sourceOfFunds/code`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/sourceOfFunds/code' }): WorldCardLegacyTransferSourceOfFundsCodes;
+  /** `POST /api/v1/legacy/tf/v4/states`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/states' }): WorldCardLegacyTransferStates;
+  /** `POST /api/v1/legacy/tf/v4/target/types`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/target/types' }): WorldCardLegacyTransferPayoutChannels;
+  /** `POST /api/v1/legacy/tf/v4/type/countries`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions & { path: '/api/v1/legacy/tf/v4/type/countries' }): WorldCardLegacyTransferChannelCountries;
   /** verifies a request; returns the endpoint's fields */
   verifyRequest(headers: HeadersInput, body: Body, options: WorldCardLegacyPlatformVerifyRequestOptions): Record<string, unknown>;
   /** a success response, sensitive fields encrypted */
@@ -818,10 +2787,106 @@ export interface WasabiMerchantCheckWebhookOptions {
 /** Wasabi Card Open API, merchant side: SHA256withRSA over the raw body, RSA-encrypted card fields. */
 export class WasabiMerchant implements Disposable {
   constructor(options: WasabiMerchantOptions);
+  /** `POST /merchant/core/mcb/card/v2/createCard`: Create a card (V2). */
+  buildRequest(path: '/merchant/core/mcb/card/v2/createCard', payload: WasabiCreateCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/openCard`: Create a card (deprecated V1; data is an array). */
+  buildRequest(path: '/merchant/core/mcb/card/openCard', payload: WasabiOpenCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/info`: A card's details. */
+  buildRequest(path: '/merchant/core/mcb/card/info', payload: WasabiGetCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/sensitive`: A card's number, CVV and expiry, RSA-encrypted to the merchant's key. */
+  buildRequest(path: '/merchant/core/mcb/card/sensitive', payload: WasabiGetCardSensitive | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/balanceInfo`: A card's balance. */
+  buildRequest(path: '/merchant/core/mcb/card/balanceInfo', payload: WasabiGetCardBalance | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/list`: The merchant's cards (paginated). */
+  buildRequest(path: '/merchant/core/mcb/card/list', payload: WasabiListCards | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/updateAttribute`: Update a card's password-free amount, spending controls and MCC lists. */
+  buildRequest(path: '/merchant/core/mcb/card/updateAttribute', payload: WasabiUpdateCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/note`: Update a card's note. */
+  buildRequest(path: '/merchant/core/mcb/card/note', payload: WasabiUpdateCardNote | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/v2/freeze`: Freeze a card (V2). */
+  buildRequest(path: '/merchant/core/mcb/card/v2/freeze', payload: WasabiFreezeCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/v2/unfreeze`: Unfreeze a card (V2). */
+  buildRequest(path: '/merchant/core/mcb/card/v2/unfreeze', payload: WasabiUnfreezeCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/deposit`: Deposit funds to a card. */
+  buildRequest(path: '/merchant/core/mcb/card/deposit', payload: WasabiDepositCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/withdraw`: Withdraw funds from a card. */
+  buildRequest(path: '/merchant/core/mcb/card/withdraw', payload: WasabiWithdrawCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/cancel`: Cancel (destroy) a card. */
+  buildRequest(path: '/merchant/core/mcb/card/cancel', payload: WasabiCancelCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/physicalCard/activeCard`: Activate a physical card. */
+  buildRequest(path: '/merchant/core/mcb/card/physicalCard/activeCard', payload: WasabiActivatePhysicalCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/physicalCard/updatePin`: Update a physical card's PIN. */
+  buildRequest(path: '/merchant/core/mcb/card/physicalCard/updatePin', payload: WasabiUpdatePhysicalCardPin | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/purchaseTransaction`: Card purchases: card fees and initial deposits (no notifications). */
+  buildRequest(path: '/merchant/core/mcb/card/purchaseTransaction', payload: WasabiListPurchaseTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/transaction`: Card operation transactions (v1). */
+  buildRequest(path: '/merchant/core/mcb/card/transaction', payload: WasabiListOperationTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/v2/transaction`: Card operation transactions (V2; cards created with openCard have their create record in Card Purchase Transaction). */
+  buildRequest(path: '/merchant/core/mcb/card/v2/transaction', payload: WasabiListOperationTransactionsV2 | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/authTransaction`: Card authorization transactions (consumption bill). */
+  buildRequest(path: '/merchant/core/mcb/card/authTransaction', payload: WasabiListAuthTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/authFeeTransaction`: Authorization fees debited from the merchant's reserve account. */
+  buildRequest(path: '/merchant/core/mcb/card/authFeeTransaction', payload: WasabiListAuthFeeTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/third3dsTransaction`: 3DS transactions (OTP, authorization URL, activation code). */
+  buildRequest(path: '/merchant/core/mcb/card/third3dsTransaction', payload: WasabiList3dsTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/holder/v2/create`: Create a cardholder, B2B or B2C (answers wait_audit; the result arrives as a card_holder notification). */
+  buildRequest(path: '/merchant/core/mcb/card/holder/v2/create', payload: WasabiCreateCardholderV2 | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/holder/v2/update`: Update a rejected cardholder (V2; starts a new audit). */
+  buildRequest(path: '/merchant/core/mcb/card/holder/v2/update', payload: WasabiUpdateCardholderV2 | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  /** `POST /merchant/core/mcb/card/holder/updateEmail`: Change an approved cardholder's e-mail (card_holder_change_email follows). */
+  buildRequest(path: '/merchant/core/mcb/card/holder/updateEmail', payload: WasabiUpdateCardholderEmail | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
   /** the exact signed request (`{}` when there is no payload) */
-  buildRequest(path: string, payload?: Payload | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
+  buildRequest<P extends string>(path: P extends WasabiTypedPath ? never : P, payload?: Payload | null, options?: WasabiMerchantBuildRequestOptions): OutgoingRequest;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
-  buildRequestAsync(path: string, payload?: Payload | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/v2/createCard`: Create a card (V2). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/v2/createCard', payload: WasabiCreateCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/openCard`: Create a card (deprecated V1; data is an array). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/openCard', payload: WasabiOpenCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/info`: A card's details. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/info', payload: WasabiGetCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/sensitive`: A card's number, CVV and expiry, RSA-encrypted to the merchant's key. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/sensitive', payload: WasabiGetCardSensitive | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/balanceInfo`: A card's balance. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/balanceInfo', payload: WasabiGetCardBalance | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/list`: The merchant's cards (paginated). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/list', payload: WasabiListCards | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/updateAttribute`: Update a card's password-free amount, spending controls and MCC lists. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/updateAttribute', payload: WasabiUpdateCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/note`: Update a card's note. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/note', payload: WasabiUpdateCardNote | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/v2/freeze`: Freeze a card (V2). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/v2/freeze', payload: WasabiFreezeCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/v2/unfreeze`: Unfreeze a card (V2). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/v2/unfreeze', payload: WasabiUnfreezeCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/deposit`: Deposit funds to a card. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/deposit', payload: WasabiDepositCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/withdraw`: Withdraw funds from a card. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/withdraw', payload: WasabiWithdrawCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/cancel`: Cancel (destroy) a card. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/cancel', payload: WasabiCancelCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/physicalCard/activeCard`: Activate a physical card. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/physicalCard/activeCard', payload: WasabiActivatePhysicalCard | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/physicalCard/updatePin`: Update a physical card's PIN. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/physicalCard/updatePin', payload: WasabiUpdatePhysicalCardPin | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/purchaseTransaction`: Card purchases: card fees and initial deposits (no notifications). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/purchaseTransaction', payload: WasabiListPurchaseTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/transaction`: Card operation transactions (v1). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/transaction', payload: WasabiListOperationTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/v2/transaction`: Card operation transactions (V2; cards created with openCard have their create record in Card Purchase Transaction). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/v2/transaction', payload: WasabiListOperationTransactionsV2 | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/authTransaction`: Card authorization transactions (consumption bill). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/authTransaction', payload: WasabiListAuthTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/authFeeTransaction`: Authorization fees debited from the merchant's reserve account. */
+  buildRequestAsync(path: '/merchant/core/mcb/card/authFeeTransaction', payload: WasabiListAuthFeeTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/third3dsTransaction`: 3DS transactions (OTP, authorization URL, activation code). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/third3dsTransaction', payload: WasabiList3dsTransactions | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/holder/v2/create`: Create a cardholder, B2B or B2C (answers wait_audit; the result arrives as a card_holder notification). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/holder/v2/create', payload: WasabiCreateCardholderV2 | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/holder/v2/update`: Update a rejected cardholder (V2; starts a new audit). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/holder/v2/update', payload: WasabiUpdateCardholderV2 | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  /** `POST /merchant/core/mcb/card/holder/updateEmail`: Change an approved cardholder's e-mail (card_holder_change_email follows). */
+  buildRequestAsync(path: '/merchant/core/mcb/card/holder/updateEmail', payload: WasabiUpdateCardholderEmail | string | Uint8Array | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
+  buildRequestAsync<P extends string>(path: P extends WasabiTypedPath ? never : P, payload?: Payload | null, options?: WasabiMerchantBuildRequestOptions): Promise<OutgoingRequest>;
   /** `build_request` for a key held in an HSM or KMS: everything but `X-WSB-SIGNATURE`, and the sign input */
   prepareRequest(path: string, payload?: Payload | null, options?: WasabiMerchantPrepareRequestOptions): PreparedRequest;
   /** `upload_file` for a key held in an HSM or KMS (the sign input is `{}`) */
@@ -891,6 +2956,54 @@ export interface WasabiPlatformEncryptFieldOptions {
 /** Wasabi Card Open API, provider side. */
 export class WasabiPlatform implements Disposable {
   constructor(options: WasabiPlatformOptions);
+  /** `POST /merchant/core/mcb/card/v2/createCard`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/v2/createCard' }): WasabiCreateCard;
+  /** `POST /merchant/core/mcb/card/openCard`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/openCard' }): WasabiOpenCard;
+  /** `POST /merchant/core/mcb/card/info`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/info' }): WasabiGetCard;
+  /** `POST /merchant/core/mcb/card/sensitive`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/sensitive' }): WasabiGetCardSensitive;
+  /** `POST /merchant/core/mcb/card/balanceInfo`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/balanceInfo' }): WasabiGetCardBalance;
+  /** `POST /merchant/core/mcb/card/list`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/list' }): WasabiListCards;
+  /** `POST /merchant/core/mcb/card/updateAttribute`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/updateAttribute' }): WasabiUpdateCard;
+  /** `POST /merchant/core/mcb/card/note`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/note' }): WasabiUpdateCardNote;
+  /** `POST /merchant/core/mcb/card/v2/freeze`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/v2/freeze' }): WasabiFreezeCard;
+  /** `POST /merchant/core/mcb/card/v2/unfreeze`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/v2/unfreeze' }): WasabiUnfreezeCard;
+  /** `POST /merchant/core/mcb/card/deposit`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/deposit' }): WasabiDepositCard;
+  /** `POST /merchant/core/mcb/card/withdraw`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/withdraw' }): WasabiWithdrawCard;
+  /** `POST /merchant/core/mcb/card/cancel`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/cancel' }): WasabiCancelCard;
+  /** `POST /merchant/core/mcb/card/physicalCard/activeCard`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/physicalCard/activeCard' }): WasabiActivatePhysicalCard;
+  /** `POST /merchant/core/mcb/card/physicalCard/updatePin`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/physicalCard/updatePin' }): WasabiUpdatePhysicalCardPin;
+  /** `POST /merchant/core/mcb/card/purchaseTransaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/purchaseTransaction' }): WasabiListPurchaseTransactions;
+  /** `POST /merchant/core/mcb/card/transaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/transaction' }): WasabiListOperationTransactions;
+  /** `POST /merchant/core/mcb/card/v2/transaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/v2/transaction' }): WasabiListOperationTransactionsV2;
+  /** `POST /merchant/core/mcb/card/authTransaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/authTransaction' }): WasabiListAuthTransactions;
+  /** `POST /merchant/core/mcb/card/authFeeTransaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/authFeeTransaction' }): WasabiListAuthFeeTransactions;
+  /** `POST /merchant/core/mcb/card/third3dsTransaction`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/third3dsTransaction' }): WasabiList3dsTransactions;
+  /** `POST /merchant/core/mcb/card/holder/v2/create`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/holder/v2/create' }): WasabiCreateCardholderV2;
+  /** `POST /merchant/core/mcb/card/holder/v2/update`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/holder/v2/update' }): WasabiUpdateCardholderV2;
+  /** `POST /merchant/core/mcb/card/holder/updateEmail`: the verified body, typed by `options.path`. */
+  verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/holder/updateEmail' }): WasabiUpdateCardholderEmail;
   /** verifies a request's signature; returns its JSON body */
   verifyRequest(headers: HeadersInput, body: Body, options?: WasabiPlatformVerifyRequestOptions): Record<string, unknown>;
   /** a signed success response */
@@ -953,8 +3066,52 @@ export interface WasabiGatewayOpenResponseOptions {
 /** The Wasabi Card API gateway: X-API-KEY, `{success, code, msg, data}`, 422 field errors, 429 back-off. */
 export class WasabiGateway implements Disposable {
   constructor(options: WasabiGatewayOptions);
+  /** `POST /api/v1/cards/create-v2`: Create a virtual card (V2; upstream /card/v2/createCard). A money movement (the first deposit and card fee). */
+  buildRequest(path: '/api/v1/cards/create-v2', payload: WasabiGatewayCreateCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/activate-physical`: Activate a physical card (upstream /card/physicalCard/activeCard); answers pending, the result is a physical_card event. */
+  buildRequest(path: '/api/v1/cards/activate-physical', payload: WasabiGatewayActivatePhysicalCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/info`: Card details (upstream /card/info). */
+  buildRequest(path: '/api/v1/cards/info', payload: WasabiGatewayGetCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/sensitive`: Card number, expiry and CVV, still RSA-encrypted to the upstream merchant key (upstream /card/sensitive; the gateway does not decrypt). */
+  buildRequest(path: '/api/v1/cards/sensitive', payload: WasabiGatewayGetCardSensitive | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/balance`: Card balance (upstream /card/balanceInfo). */
+  buildRequest(path: '/api/v1/cards/balance', payload: WasabiGatewayGetCardBalance | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/list`: Cards, paginated (upstream /card/list). */
+  buildRequest(path: '/api/v1/cards/list', payload: WasabiGatewayListCards | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/update`: Update a card's settings: no-PIN amount, spending controls, MCC lists (upstream /card/updateAttribute). */
+  buildRequest(path: '/api/v1/cards/update', payload: WasabiGatewayUpdateCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/freeze`: Freeze a card (upstream /card/v2/freeze). */
+  buildRequest(path: '/api/v1/cards/freeze', payload: WasabiGatewayFreezeCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/unfreeze`: Unfreeze a card (upstream /card/v2/unfreeze). */
+  buildRequest(path: '/api/v1/cards/unfreeze', payload: WasabiGatewayUnfreezeCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/cancel`: Cancel (close) a card for good (upstream /card/cancel); answers pending, the result is a card_transaction event. */
+  buildRequest(path: '/api/v1/cards/cancel', payload: WasabiGatewayCancelCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/update-pin`: Change a physical card's PIN (upstream /card/physicalCard/updatePin). */
+  buildRequest(path: '/api/v1/cards/update-pin', payload: WasabiGatewayUpdateCardPin | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/note`: Change a card's note (upstream /card/note); answers the card. */
+  buildRequest(path: '/api/v1/cards/note', payload: WasabiGatewayUpdateCardNote | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/deposit`: Deposit funds to a card (upstream /card/deposit); answers pending, the result is a card_transaction event. A money movement. */
+  buildRequest(path: '/api/v1/cards/deposit', payload: WasabiGatewayDepositCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/withdraw`: Withdraw funds from a card (upstream /card/withdraw); answers pending, the result is a card_transaction event. A money movement. */
+  buildRequest(path: '/api/v1/cards/withdraw', payload: WasabiGatewayWithdrawCard | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/purchase-transactions`: Card purchase (fee and first deposit) transactions (upstream /card/purchaseTransaction). */
+  buildRequest(path: '/api/v1/cards/purchase-transactions', payload: WasabiGatewayListPurchaseTransactions | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/operation-transactions-v2`: Card operation transactions V2 (upstream /card/v2/transaction). */
+  buildRequest(path: '/api/v1/cards/operation-transactions-v2', payload: WasabiGatewayListOperationTransactions | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/auth-transactions`: Authorization transactions (upstream /card/authTransaction). */
+  buildRequest(path: '/api/v1/cards/auth-transactions', payload: WasabiGatewayListAuthTransactions | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/auth-fee-transactions`: Authorization fee transactions (upstream /card/authFeeTransaction). */
+  buildRequest(path: '/api/v1/cards/auth-fee-transactions', payload: WasabiGatewayListAuthFeeTransactions | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cards/3ds-transactions`: 3DS OTP, authorization URL and activation code transactions (upstream /card/third3dsTransaction). */
+  buildRequest(path: '/api/v1/cards/3ds-transactions', payload: WasabiGatewayList3dsTransactions | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cardholders/create-v2`: Create a cardholder, B2B or B2C model; answers wait_audit, the result is a card_holder event. */
+  buildRequest(path: '/api/v1/cardholders/create-v2', payload: WasabiGatewayCreateCardholder | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cardholders/update-v2`: Update a rejected cardholder (status reject); answers wait_audit, the result is a card_holder event. */
+  buildRequest(path: '/api/v1/cardholders/update-v2', payload: WasabiGatewayUpdateCardholder | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  /** `POST /api/v1/cardholders/update-email`: Change an approved cardholder's e-mail (status pass_audit); answers wait_audit, the result is a card_holder_change_email event. */
+  buildRequest(path: '/api/v1/cardholders/update-email', payload: WasabiGatewayUpdateCardholderEmail | string | Uint8Array | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
   /** the exact request (GET parameters in the query string) */
-  buildRequest(path: string, payload?: Payload | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
+  buildRequest<P extends string>(path: P extends WasabiGatewayTypedPath ? never : P, payload?: Payload | null, options?: WasabiGatewayBuildRequestOptions): OutgoingRequest;
   /** the multipart upload (jpg, png or pdf, at most 2 MB) */
   uploadFile(filename: string, contentType: string, bytes: Uint8Array, options?: WasabiGatewayUploadFileOptions): OutgoingRequest;
   /** opens a response, or raises `api_error` with the retry advice */

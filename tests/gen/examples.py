@@ -121,6 +121,7 @@ def worldcard(path: pathlib.Path) -> tuple[list[dict], list[dict]]:
         urls += re.findall(r"```\s*(?:https?://[^/\s]+)?(/(?:api|op)/[A-Za-z0-9_/.-]+)\s*```", page)
         urls = [u for u in dict.fromkeys(urls) if "..." not in u]
         for n, m in enumerate(re.finditer(r"```json\s*(.*?)```", page, re.S)):
+            example_part = None
             raw = m.group(1)
             marker = re.findall(r"(?:POST|GET) (/(?:api|op)/[A-Za-z0-9_/.-]+)", raw.split("{", 1)[0] + page[max(0, m.start() - 120):m.start()])
             # A leading `// POST /path` or `// rejected and retryable` comment.
@@ -139,6 +140,11 @@ def worldcard(path: pathlib.Path) -> tuple[list[dict], list[dict]]:
             else:
                 kind = "fragment"
             paths = marker[-1:] if marker else urls
+            hooks = {"Bill-Webhook": "bill", "close-Webhook": "close", "Webhook": "virtual_p", "OOB": "oob"}
+            if kind == "webhook" and is_legacy and title in hooks:
+                paths = [hooks[title]]  # the legacy webhook the page describes
+                if title == "OOB":
+                    example_part = "data"  # the page shows what the `data` string holds
             if kind == "fragment" and "card_kyc" in page[max(0, m.start() - 300):m.start()]:
                 kind, paths = "webhook", ["card_kyc"]  # "a card_kyc callback ... Decrypted payload"
             if kind == "request":
@@ -152,6 +158,8 @@ def worldcard(path: pathlib.Path) -> tuple[list[dict], list[dict]]:
                 "name": slug(f"{title[:40]} {n + 1} {kind}"),
                 "body": body,
             }
+            if example_part:
+                example["part"] = example_part
             (legacy if is_legacy else current).append(example)
     return current, legacy
 

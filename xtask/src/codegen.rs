@@ -279,10 +279,24 @@ fn ts_method(out: &mut String, class: Option<&Class>, m: &Method, prefix: &str) 
             "  ",
             "The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn).",
         );
+        // The typed overloads again, each resolving to a Promise.
+        for l in typed.iter().flat_map(|(lines, _)| lines) {
+            let _ = writeln!(
+                out,
+                "{}",
+                l.replacen(
+                    &format!("{}(", camel(m.name)),
+                    &format!("{}Async(", camel(m.name)),
+                    1
+                )
+                .replace(&format!("): {ret};"), &format!("): Promise<{ret}>;"))
+            );
+        }
         let _ = writeln!(
             out,
-            "  {prefix}{}Async({}): Promise<{ret}>;",
+            "  {prefix}{}Async{}{}): Promise<{ret}>;",
             camel(m.name),
+            if generic { "" } else { "(" },
             args.join(", ")
         );
     }

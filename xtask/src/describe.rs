@@ -2,8 +2,7 @@
 //! (`docs/openapi/<provider>.yaml`): one type per request body (TypeScript
 //! interfaces, Python `TypedDict`s, Rust serde structs) and the per-path
 //! overloads of `buildRequest` / `build_request` and `verifyRequest` /
-//! `verify_request`. Today PayCA; the other providers follow as their
-//! descriptions land.
+//! `verify_request`, for every provider in [`DESCRIBED`].
 
 // A repository tool: a description it cannot read stops generation with the
 // reason (the file, the missing key), which is what `make generate` should do.
@@ -41,6 +40,42 @@ pub const DESCRIBED: &[Described] = &[
         platform: "PayCaPlatform",
         rust_file: "core/src/providers/payca/types.rs",
         reference: "docs/payca.md",
+    },
+    Described {
+        display: "WorldCard",
+        file: "worldcard",
+        prefix: "WorldCard",
+        client: "WorldCardMerchant",
+        platform: "WorldCardPlatform",
+        rust_file: "core/src/providers/worldcard/types.rs",
+        reference: "docs/worldcard.md",
+    },
+    Described {
+        display: "WorldCard legacy",
+        file: "worldcard-legacy",
+        prefix: "WorldCardLegacy",
+        client: "WorldCardLegacy",
+        platform: "WorldCardLegacyPlatform",
+        rust_file: "core/src/providers/worldcard_legacy/types.rs",
+        reference: "docs/worldcard-legacy.md",
+    },
+    Described {
+        display: "Wasabi",
+        file: "wasabi",
+        prefix: "Wasabi",
+        client: "WasabiMerchant",
+        platform: "WasabiPlatform",
+        rust_file: "core/src/providers/wasabi/types.rs",
+        reference: "docs/wasabi.md",
+    },
+    Described {
+        display: "Wasabi gateway",
+        file: "wasabi-gateway",
+        prefix: "WasabiGateway",
+        client: "WasabiGateway",
+        platform: "",
+        rust_file: "core/src/providers/wasabi/gateway_types.rs",
+        reference: "docs/wasabi-gateway.md",
     },
     Described {
         display: "PinToPay",
@@ -1039,7 +1074,7 @@ pub fn markdown(d: &Described) -> String {
             "
 ## Envelope
 
-Every body on the wire, both ways, is sealed; the request fields below are the plaintext's.
+What travels on the wire and how it is signed or sealed (`x-cardwire-envelope`); where a body is sealed, the request fields below are its plaintext's.
 
 ",
         );

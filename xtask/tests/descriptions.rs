@@ -677,3 +677,330 @@ fn every_description_is_generated_from() {
         .collect();
     assert_eq!(files, described);
 }
+
+/// Every field name marked `x-cardwire-sensitive: true` anywhere under `v`.
+fn sensitive(doc: &Value, v: &Value, out: &mut BTreeSet<String>, seen: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+                if seen.insert(r.to_owned()) {
+                    sensitive(doc, resolve(doc, v), out, seen);
+                }
+                return;
+            }
+            if let Some(props) = o.get("properties").and_then(Value::as_object) {
+                for (name, p) in props {
+                    if resolve(doc, p).get("x-cardwire-sensitive") == Some(&json!(true)) {
+                        out.insert(name.clone());
+                    }
+                }
+            }
+            for x in o.values() {
+                sensitive(doc, x, out, seen);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| sensitive(doc, x, out, seen)),
+        _ => {}
+    }
+}
+
+/// The sensitive response fields of the operations (paths), by name.
+fn sensitive_fields(doc: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for item in doc["paths"].as_object().expect("paths").values() {
+        for m in METHODS {
+            if let Some(r) = item.get(m).and_then(|op| op.get("responses")) {
+                sensitive(doc, r, &mut out, &mut BTreeSet::new());
+            }
+        }
+    }
+    out
+}
+
+fn names<'a>(v: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    v.into_iter().map(str::to_owned).collect()
+}
+
+/// The operations carrying extension `key`, with its value.
+fn ops_with(doc: &Value, key: &str) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for m in METHODS {
+            if let Some(v) = item.get(m).and_then(|op| op.get(key)) {
+                out.push((m.to_uppercase(), path.clone(), v.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn worldcard_is_its_description() {
+    use cardwire::providers::worldcard;
+    let doc = description("worldcard");
+    assert_same(
+        "WorldCard validation tables",
+        &derived_tables(&doc, false),
+        &compiled_tables(worldcard::rules::TABLES),
+    );
+    assert_same(
+        "WorldCard endpoints",
+        &derived_endpoints(&doc),
+        &worldcard::ENDPOINTS
+            .iter()
+            .map(|p| format!("POST {p}"))
+            .collect(),
+    );
+    let codes = doc["x-cardwire-errors"]["codes"].as_array().unwrap();
+    let retried: BTreeSet<i64> = codes
+        .iter()
+        .filter(|c| c["retry"] == "yes")
+        .map(|c| c["code"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        retried,
+        worldcard::RETRYABLE_CODES.iter().copied().collect(),
+        "the codes a retry can cure"
+    );
+    assert!(
+        codes.len() > 40,
+        "the whole catalog is described, not only the retried codes"
+    );
+    assert_same(
+        "WorldCard webhooks",
+        &doc["webhooks"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect(),
+        &names(worldcard::NOTIFY_TYPES.iter().copied()),
+    );
+    let ack = worldcard::Merchant::webhook_ack();
+    assert_eq!(doc["x-cardwire-acknowledge"]["status"], json!(ack.status));
+    assert_eq!(
+        doc["x-cardwire-acknowledge"]["body"]
+            .as_str()
+            .unwrap()
+            .as_bytes(),
+        ack.body.as_slice()
+    );
+    assert_same(
+        "WorldCard sensitive response fields",
+        &sensitive_fields(&doc),
+        &names(worldcard::SENSITIVE_FIELDS.iter().copied()),
+    );
+    let statuses: Vec<(i64, String)> = doc["x-cardwire-card-statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["status"].as_i64().unwrap(),
+                s["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let compiled: Vec<(i64, String)> = worldcard::rules::CARD_STATUSES
+        .iter()
+        .map(|(s, t)| (*s, (*t).to_owned()))
+        .collect();
+    assert_eq!(statuses, compiled, "the card statuses");
+    for (otherwise, compiled) in [
+        ("refused", worldcard::rules::REAL_REFUSALS),
+        ("idempotent", worldcard::rules::IDEMPOTENT_OUTSIDE_STATUS),
+    ] {
+        let described: BTreeSet<String> = ops_with(&doc, "x-cardwire-only-status")
+            .into_iter()
+            .filter(|(_, _, v)| v["otherwise"] == otherwise)
+            .map(|(_, p, v)| format!("{p} {}", v["status"]))
+            .collect();
+        let compiled: BTreeSet<String> = compiled.iter().map(|(p, s)| format!("{p} {s}")).collect();
+        assert_same(
+            &format!("WorldCard only-status ({otherwise})"),
+            &described,
+            &compiled,
+        );
+    }
+}
+
+#[test]
+fn worldcard_legacy_is_its_description() {
+    use cardwire::providers::worldcard_legacy as legacy;
+    let doc = description("worldcard-legacy");
+    assert_same(
+        "WorldCard legacy validation tables",
+        &derived_tables(&doc, false),
+        &compiled_tables(legacy::rules::TABLES),
+    );
+    let described: BTreeSet<String> = doc["x-cardwire-errors"]["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["code"], c["query-order"] == true))
+        .collect();
+    let compiled: BTreeSet<String> = legacy::BUSINESS_CODES
+        .iter()
+        .map(|(c, _, q)| format!("{c} {q}"))
+        .collect();
+    assert_same("WorldCard legacy business codes", &described, &compiled);
+    let described: BTreeSet<String> = ops_with(&doc, "x-cardwire-sign-exclude")
+        .into_iter()
+        .map(|(_, p, v)| format!("{p} {v}"))
+        .collect();
+    let compiled: BTreeSet<String> = legacy::SIGN_EXCLUSIONS
+        .iter()
+        .map(|(p, f)| format!("{p} {}", json!(f)))
+        .collect();
+    assert_same(
+        "WorldCard legacy signature exclusions",
+        &described,
+        &compiled,
+    );
+    let hooks = doc["webhooks"].as_object().unwrap();
+    let described: BTreeSet<String> = hooks
+        .iter()
+        .map(|(k, h)| {
+            let s = &h["post"]["x-cardwire-retry-schedule"];
+            format!("{k} {} {}", s["delays-ms"], s["rule"].as_str().unwrap())
+        })
+        .collect();
+    let compiled: BTreeSet<String> = legacy::RETRY_SCHEDULES
+        .iter()
+        .map(|r| format!("{} {} {}", r.event_type, json!(r.delays_ms), r.rule))
+        .collect();
+    assert_same(
+        "WorldCard legacy webhooks and retry schedules",
+        &described,
+        &compiled,
+    );
+    let ack = legacy::Merchant::webhook_ack();
+    assert_eq!(doc["x-cardwire-acknowledge"]["status"], json!(ack.status));
+    assert_eq!(
+        doc["x-cardwire-acknowledge"]["body"]
+            .as_str()
+            .unwrap()
+            .as_bytes(),
+        ack.body.as_slice()
+    );
+    let compiled = names(
+        legacy::SENSITIVE_TOP
+            .iter()
+            .chain(legacy::SENSITIVE_CARD_INFO)
+            .copied(),
+    );
+    assert_same(
+        "WorldCard legacy sensitive response fields",
+        &sensitive_fields(&doc),
+        &compiled,
+    );
+    assert_eq!(
+        ops_with(&doc, "x-cardwire-body-max-bytes"),
+        vec![(
+            "POST".to_owned(),
+            legacy::DOCUMENT_PATH.to_owned(),
+            json!(legacy::DOCUMENT_BODY_MAX_BYTES)
+        )]
+    );
+}
+
+#[test]
+fn wasabi_is_its_description() {
+    use cardwire::providers::wasabi;
+    let doc = description("wasabi");
+    assert_same(
+        "Wasabi validation tables",
+        &derived_tables(&doc, false),
+        &compiled_tables(wasabi::rules::TABLES),
+    );
+    assert_same(
+        "Wasabi endpoints",
+        &derived_endpoints(&doc),
+        &wasabi::ENDPOINTS
+            .iter()
+            .map(|p| format!("POST {p}"))
+            .collect(),
+    );
+    let categories: BTreeSet<String> = doc["webhooks"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    for c in &categories {
+        assert!(
+            !matches!(wasabi::Category::parse(c), wasabi::Category::Other(_)),
+            "{c}: a described category cardwire does not type"
+        );
+    }
+    assert_eq!(categories.len(), 10, "the ten categories cardwire types");
+    assert_eq!(
+        doc["x-cardwire-acknowledge"]["body"].as_str().unwrap(),
+        wasabi::ACK_BODY
+    );
+    assert_eq!(
+        doc["x-cardwire-acknowledge"]["status"],
+        json!(wasabi::Merchant::webhook_ack().status)
+    );
+    assert_same(
+        "Wasabi sensitive response fields",
+        &sensitive_fields(&doc),
+        &names(wasabi::SENSITIVE_FIELDS.iter().copied()),
+    );
+    for m in [
+        &wasabi::status::CARD,
+        &wasabi::status::ORDER,
+        &wasabi::status::AUTHORIZATION,
+        &wasabi::status::CARDHOLDER,
+    ] {
+        assert_eq!(
+            derived_status_model(&doc, m.name),
+            compiled_status_model(m),
+            "{}",
+            m.name
+        );
+    }
+}
+
+#[test]
+fn wasabi_gateway_is_its_description() {
+    use cardwire::providers::wasabi::{gateway, gateway_rules};
+    let doc = description("wasabi-gateway");
+    assert_same(
+        "Wasabi gateway validation tables",
+        &derived_tables(&doc, true),
+        &compiled_tables(gateway_rules::TABLES),
+    );
+    let gets: BTreeSet<String> = derived_endpoints(&doc)
+        .into_iter()
+        .filter(|e| e.starts_with("GET "))
+        .collect();
+    assert_same(
+        "Wasabi gateway GET endpoints",
+        &gets,
+        &gateway::GET_ENDPOINTS
+            .iter()
+            .map(|p| format!("GET {}{p}", gateway::PATH_PREFIX))
+            .collect(),
+    );
+    assert_same(
+        "Wasabi gateway money movements",
+        &ops_with(&doc, "x-cardwire-money-movement")
+            .into_iter()
+            .filter(|(_, _, v)| v == &json!(true))
+            .map(|(_, p, _)| p)
+            .collect(),
+        &gateway::MONEY_MOVEMENTS
+            .iter()
+            .map(|p| format!("{}{p}", gateway::PATH_PREFIX))
+            .collect(),
+    );
+    assert_eq!(
+        ops_with(&doc, "x-cardwire-body-max-bytes"),
+        vec![(
+            "POST".to_owned(),
+            format!("{}{}", gateway::PATH_PREFIX, gateway::UPLOAD_ENDPOINT),
+            json!(gateway::UPLOAD_MAX_BYTES)
+        )]
+    );
+}

@@ -57,3 +57,17 @@ ptp.buildRequest('/api/v1/project/balance');
 ptp.buildRequest('/api/v1/cards/topup', { card_id: 'card-1', ammount: '10.00' }, { idempotencyKey: 'k-1' });
 // @ts-expect-error country_iso is required by cardholders/create
 ptp.buildRequest('/api/v1/cardholders/create', { first_name: 'J', last_name: 'S', birth_date: '1988-05-20', email: 'j@s.io', phone_number_full: '+1', subprovider_code: 'sp', user_id: 'u' });
+
+// WorldCard Card/*: the plaintext bodies inside the AES-GCM envelope, typed from docs/openapi/worldcard.yaml.
+import { WorldCardMerchant, WorldCardPlatform, type WorldCardDepositCard } from 'cardwire';
+declare const pem: string;
+const wc = new WorldCardMerchant({ appId: 'app-1', privateKeyPem: pem, aesKey: '0'.repeat(64) });
+wc.buildRequest('/api/v1/card/deposit', { card_id: 'c-1', merchant_transaction_id: 't-1', amount: '10.00' });
+wc.buildRequest('/api/v1/card/virtual/apply', { merchant_card_id: 'mc-1', card_type: 'VIRTUAL-R', card_bin_id: 'b-1', first_recharge_amount: '10', email: 'a@b.io' });
+const wcp = new WorldCardPlatform({ appId: 'app-1', merchantPublicKeyPem: pem, aesKey: '0'.repeat(64) });
+const dep: WorldCardDepositCard = wcp.verifyRequest(headers, raw, { path: '/api/v1/card/deposit' });
+void dep.merchant_transaction_id;
+// @ts-expect-error merchant_transaction_Id is not a field of card/deposit
+wc.buildRequest('/api/v1/card/deposit', { card_id: 'c-1', merchant_transaction_Id: 't-1', amount: '10.00' });
+// @ts-expect-error card_type is one of VIRTUAL-V, VIRTUAL-R, VIRTUAL-G
+wc.buildRequest('/api/v1/card/virtual/apply', { merchant_card_id: 'mc-1', card_type: 'VIRTUAL-X', card_bin_id: 'b-1', first_recharge_amount: '10' });

@@ -602,6 +602,1231 @@ class _PayCaSubscribeWebhookRequired(TypedDict):
 class PayCaSubscribeWebhook(_PayCaSubscribeWebhookRequired, total=False):
     """The body of PayCaSubscribeWebhook."""
 
+# WorldCard: the request bodies of docs/openapi/worldcard.yaml (generated from it).
+
+class _WorldCardApplyVirtualCardRequired(TypedDict):
+    merchant_card_id: str
+    card_type: Literal["VIRTUAL-V", "VIRTUAL-R", "VIRTUAL-G"]
+    card_bin_id: str
+    first_recharge_amount: Union[str, Decimal]
+
+class WorldCardApplyVirtualCard(_WorldCardApplyVirtualCardRequired, total=False):
+    """The required fields differ per `card_type` (the page's VIRTUAL-V / VIRTUAL-R / VIRTUAL-G columns)."""
+    email: str
+    first_name: str
+    last_name: str
+    state: str
+    country_code: str
+    city: str
+    address: str
+    postal_code: str
+    phone: str
+    phone_country_code: str
+    birthday: str
+    address_line_two: str
+
+class _WorldCardGetVirtualCardRequired(TypedDict):
+    pass
+
+class WorldCardGetVirtualCard(_WorldCardGetVirtualCardRequired, total=False):
+    """The body of WorldCardGetVirtualCard."""
+    card_id: str
+    merchant_card_id: str
+
+class _WorldCardListVirtualBinsRequired(TypedDict):
+    pass
+
+class WorldCardListVirtualBins(_WorldCardListVirtualBinsRequired, total=False):
+    """The body of WorldCardListVirtualBins."""
+    card_type: str
+    page: int
+    page_size: int
+
+class _WorldCardDepositCardRequired(TypedDict):
+    merchant_transaction_id: str
+    amount: Union[str, Decimal]
+
+class WorldCardDepositCard(_WorldCardDepositCardRequired, total=False):
+    """Same format for VIRTUAL-V / VIRTUAL-R / VIRTUAL-G."""
+    card_id: str
+    merchant_card_id: str
+    currency: str
+
+class _WorldCardListDepositsRequired(TypedDict):
+    pass
+
+class WorldCardListDeposits(_WorldCardListDepositsRequired, total=False):
+    """The body of WorldCardListDeposits."""
+    card_id: str
+    merchant_card_id: str
+    merchant_transaction_id: str
+    transaction_id: str
+    page: int
+    page_size: int
+
+class _WorldCardFreezeCardRequired(TypedDict):
+    pass
+
+class WorldCardFreezeCard(_WorldCardFreezeCardRequired, total=False):
+    """Same format for VIRTUAL-V / VIRTUAL-R / VIRTUAL-G."""
+    card_id: str
+    merchant_card_id: str
+
+class _WorldCardUnfreezeCardRequired(TypedDict):
+    pass
+
+class WorldCardUnfreezeCard(_WorldCardUnfreezeCardRequired, total=False):
+    """Same format for VIRTUAL-V / VIRTUAL-R / VIRTUAL-G."""
+    card_id: str
+    merchant_card_id: str
+
+class _WorldCardCloseCardRequired(TypedDict):
+    pass
+
+class WorldCardCloseCard(_WorldCardCloseCardRequired, total=False):
+    """Same format for VIRTUAL-V / VIRTUAL-R / VIRTUAL-G."""
+    card_id: str
+    merchant_card_id: str
+
+class _WorldCardListTransactionsRequired(TypedDict):
+    pass
+
+class WorldCardListTransactions(_WorldCardListTransactionsRequired, total=False):
+    """The body of WorldCardListTransactions."""
+    card_id: str
+    merchant_card_id: str
+    page: int
+    page_size: int
+
+class _WorldCardListPhysicalBinsRequired(TypedDict):
+    pass
+
+class WorldCardListPhysicalBins(_WorldCardListPhysicalBinsRequired, total=False):
+    """The body of WorldCardListPhysicalBins."""
+    page: int
+    page_size: int
+
+class _WorldCardApplyPhysicalCardRequired(TypedDict):
+    merchant_card_id: str
+    card_type: Literal["PHYSICAL-G"]
+    card_bin_id: str
+    first_name: str
+    last_name: str
+    telephone_country_code: str
+    phone: str
+    birth_date: str
+
+class WorldCardApplyPhysicalCard(_WorldCardApplyPhysicalCardRequired, total=False):
+    """The body of WorldCardApplyPhysicalCard."""
+    email: str
+    residence_country: str
+    residence_state: str
+    residence_city: str
+    residence_line1: str
+    residence_line2: str
+    residence_line3: str
+    residence_postal_code: str
+    delivery_country: str
+    delivery_state: str
+    delivery_city: str
+    delivery_line1: str
+    delivery_line2: str
+    delivery_line3: str
+    delivery_postal_code: str
+
+class _WorldCardInitPhysicalKycRequired(TypedDict):
+    merchant_card_id: str
+    card_type: Literal["PHYSICAL-G"]
+
+class WorldCardInitPhysicalKyc(_WorldCardInitPhysicalKycRequired, total=False):
+    """The body of WorldCardInitPhysicalKyc."""
+
+class _WorldCardGetPhysicalKycStatusRequired(TypedDict):
+    merchant_card_id: str
+    card_type: Literal["PHYSICAL-G"]
+
+class WorldCardGetPhysicalKycStatus(_WorldCardGetPhysicalKycStatusRequired, total=False):
+    """The body of WorldCardGetPhysicalKycStatus."""
+
+class _WorldCardCancelPhysicalKycRequired(TypedDict):
+    merchant_card_id: str
+    card_type: Literal["PHYSICAL-G"]
+
+class WorldCardCancelPhysicalKyc(_WorldCardCancelPhysicalKycRequired, total=False):
+    """The body of WorldCardCancelPhysicalKyc."""
+
+class _WorldCardAssignPhysicalCardRequired(TypedDict):
+    card_number: str
+
+class WorldCardAssignPhysicalCard(_WorldCardAssignPhysicalCardRequired, total=False):
+    """The body of WorldCardAssignPhysicalCard."""
+    card_id: str
+    merchant_card_id: str
+
+class _WorldCardActivatePhysicalCardRequired(TypedDict):
+    pin: str
+
+class WorldCardActivatePhysicalCard(_WorldCardActivatePhysicalCardRequired, total=False):
+    """The body of WorldCardActivatePhysicalCard."""
+    card_id: str
+    merchant_card_id: str
+
+class _WorldCardChangePhysicalPinRequired(TypedDict):
+    pin: str
+
+class WorldCardChangePhysicalPin(_WorldCardChangePhysicalPinRequired, total=False):
+    """The body of WorldCardChangePhysicalPin."""
+    card_id: str
+    merchant_card_id: str
+
+class _WorldCardGetPhysicalCardRequired(TypedDict):
+    pass
+
+class WorldCardGetPhysicalCard(_WorldCardGetPhysicalCardRequired, total=False):
+    """The body of WorldCardGetPhysicalCard."""
+    card_id: str
+    merchant_card_id: str
+
+# WorldCard legacy: the request bodies of docs/openapi/worldcard-legacy.yaml (generated from it).
+
+class _WorldCardLegacyTopUpRequired(TypedDict):
+    merOrderNo: str
+    cardNumber: str
+    amount: Union[str, Decimal]
+
+class WorldCardLegacyTopUp(_WorldCardLegacyTopUpRequired, total=False):
+    """The body of WorldCardLegacyTopUp."""
+    notifyUrl: str
+    ext: str
+
+class _WorldCardLegacyQueryTopUpRequired(TypedDict):
+    pass
+
+class WorldCardLegacyQueryTopUp(_WorldCardLegacyQueryTopUpRequired, total=False):
+    """The body of WorldCardLegacyQueryTopUp."""
+    orderNo: str
+    merOrderNo: str
+
+class _WorldCardLegacyMasterECardInfoRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyMasterECardInfo(_WorldCardLegacyMasterECardInfoRequired, total=False):
+    """The body of WorldCardLegacyMasterECardInfo."""
+
+class _WorldCardLegacyMasterELockRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyMasterELock(_WorldCardLegacyMasterELockRequired, total=False):
+    """The body of WorldCardLegacyMasterELock."""
+
+class _WorldCardLegacyMasterEUnlockRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyMasterEUnlock(_WorldCardLegacyMasterEUnlockRequired, total=False):
+    """The body of WorldCardLegacyMasterEUnlock."""
+
+class _WorldCardLegacyMasterEChangePinSecureRequired(TypedDict):
+    cardNumber: str
+    pin: str
+
+class WorldCardLegacyMasterEChangePinSecure(_WorldCardLegacyMasterEChangePinSecureRequired, total=False):
+    """The body of WorldCardLegacyMasterEChangePinSecure."""
+
+class _WorldCardLegacyMasterEChangePinRequired(TypedDict):
+    cardNumber: str
+    pin: str
+
+class WorldCardLegacyMasterEChangePin(_WorldCardLegacyMasterEChangePinRequired, total=False):
+    """The body of WorldCardLegacyMasterEChangePin."""
+
+class _WorldCardLegacyMasterESetDailyLimitRequired(TypedDict):
+    cardNumber: str
+    dailyPurchaseLimit: int
+    dailyAtmLimit: int
+
+class WorldCardLegacyMasterESetDailyLimit(_WorldCardLegacyMasterESetDailyLimitRequired, total=False):
+    """The body of WorldCardLegacyMasterESetDailyLimit."""
+
+class _WorldCardLegacyMasterETransactionsRequired(TypedDict):
+    cardNumber: str
+    pageSize: int
+
+class WorldCardLegacyMasterETransactions(_WorldCardLegacyMasterETransactionsRequired, total=False):
+    """The body of WorldCardLegacyMasterETransactions."""
+    dateRangeFrom: str
+    dateRangeTo: str
+
+class _WorldCardLegacyMasterETransactionsPageRequired(TypedDict):
+    cardNumber: str
+    pageSize: int
+
+class WorldCardLegacyMasterETransactionsPage(_WorldCardLegacyMasterETransactionsPageRequired, total=False):
+    """The body of WorldCardLegacyMasterETransactionsPage."""
+    pageToken: str
+    dateRangeFrom: str
+    dateRangeTo: str
+
+class _WorldCardLegacyVirtualLCardInfoRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVirtualLCardInfo(_WorldCardLegacyVirtualLCardInfoRequired, total=False):
+    """The body of WorldCardLegacyVirtualLCardInfo."""
+
+class _WorldCardLegacyVirtualLLockRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVirtualLLock(_WorldCardLegacyVirtualLLockRequired, total=False):
+    """The body of WorldCardLegacyVirtualLLock."""
+
+class _WorldCardLegacyVirtualLUnlockRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVirtualLUnlock(_WorldCardLegacyVirtualLUnlockRequired, total=False):
+    """The body of WorldCardLegacyVirtualLUnlock."""
+
+class _WorldCardLegacyVirtualLSimulateOtpRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVirtualLSimulateOtp(_WorldCardLegacyVirtualLSimulateOtpRequired, total=False):
+    """The body of WorldCardLegacyVirtualLSimulateOtp."""
+
+class _WorldCardLegacyVirtualLSimulateTransactionRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVirtualLSimulateTransaction(_WorldCardLegacyVirtualLSimulateTransactionRequired, total=False):
+    """The body of WorldCardLegacyVirtualLSimulateTransaction."""
+
+class _WorldCardLegacyVirtualLTransactionsRequired(TypedDict):
+    cardNumber: str
+    pageToken: str
+    pageSize: int
+    creationTimeFrom: str
+    creationTimeTo: str
+
+class WorldCardLegacyVirtualLTransactions(_WorldCardLegacyVirtualLTransactionsRequired, total=False):
+    """The body of WorldCardLegacyVirtualLTransactions."""
+
+class _WorldCardLegacyVirtualPCardInfoRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVirtualPCardInfo(_WorldCardLegacyVirtualPCardInfoRequired, total=False):
+    """The body of WorldCardLegacyVirtualPCardInfo."""
+
+class _WorldCardLegacyVirtualPLockRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVirtualPLock(_WorldCardLegacyVirtualPLockRequired, total=False):
+    """The body of WorldCardLegacyVirtualPLock."""
+
+class _WorldCardLegacyVirtualPUnlockRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVirtualPUnlock(_WorldCardLegacyVirtualPUnlockRequired, total=False):
+    """The body of WorldCardLegacyVirtualPUnlock."""
+
+class _WorldCardLegacyCloseCardRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyCloseCard(_WorldCardLegacyCloseCardRequired, total=False):
+    """The body of WorldCardLegacyCloseCard."""
+
+class _WorldCardLegacyVirtualPTransactionsRequired(TypedDict):
+    cardNumber: str
+    pageSize: int
+    creationTimeFrom: str
+    creationTimeTo: str
+
+class WorldCardLegacyVirtualPTransactions(_WorldCardLegacyVirtualPTransactionsRequired, total=False):
+    """The body of WorldCardLegacyVirtualPTransactions."""
+    pageToken: str
+
+class _WorldCardLegacyVirtualPSubmitDocumentRequired(TypedDict):
+    cardNumber: str
+    idType: Literal["CN-RIC", "PASSPORT", "HK-HKID", "DLN", "Government-Issued ID Card"]
+    faceImage: str
+
+class WorldCardLegacyVirtualPSubmitDocument(_WorldCardLegacyVirtualPSubmitDocumentRequired, total=False):
+    """The body of WorldCardLegacyVirtualPSubmitDocument."""
+    backImage: str
+
+class _WorldCardLegacyVisaHCardInfoRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVisaHCardInfo(_WorldCardLegacyVisaHCardInfoRequired, total=False):
+    """The body of WorldCardLegacyVisaHCardInfo."""
+
+class _WorldCardLegacyVisaHLockRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVisaHLock(_WorldCardLegacyVisaHLockRequired, total=False):
+    """The body of WorldCardLegacyVisaHLock."""
+
+class _WorldCardLegacyVisaHUnlockRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVisaHUnlock(_WorldCardLegacyVisaHUnlockRequired, total=False):
+    """The body of WorldCardLegacyVisaHUnlock."""
+
+class _WorldCardLegacyVisaHChangePinSecureRequired(TypedDict):
+    cardNumber: str
+    pin: str
+
+class WorldCardLegacyVisaHChangePinSecure(_WorldCardLegacyVisaHChangePinSecureRequired, total=False):
+    """The body of WorldCardLegacyVisaHChangePinSecure."""
+
+class _WorldCardLegacyVisaHChangePinRequired(TypedDict):
+    cardNumber: str
+    pin: str
+
+class WorldCardLegacyVisaHChangePin(_WorldCardLegacyVisaHChangePinRequired, total=False):
+    """The body of WorldCardLegacyVisaHChangePin."""
+
+class _WorldCardLegacyVisaHTransactionsRequired(TypedDict):
+    cardNumber: str
+    offset: int
+    pageSize: int
+    creationTimeFrom: str
+    creationTimeTo: str
+
+class WorldCardLegacyVisaHTransactions(_WorldCardLegacyVisaHTransactionsRequired, total=False):
+    """The body of WorldCardLegacyVisaHTransactions."""
+    isAuthorization: Literal["0", "1", "false", "true"]
+
+class _WorldCardLegacyVisaHOobReplyRequired(TypedDict):
+    cardNumber: str
+    acsTransactionId: str
+    reply: int
+
+class WorldCardLegacyVisaHOobReply(_WorldCardLegacyVisaHOobReplyRequired, total=False):
+    """The body of WorldCardLegacyVisaHOobReply."""
+
+class _WorldCardLegacyVisaHSimulateOobRequired(TypedDict):
+    cardNumber: str
+
+class WorldCardLegacyVisaHSimulateOob(_WorldCardLegacyVisaHSimulateOobRequired, total=False):
+    """The body of WorldCardLegacyVisaHSimulateOob."""
+
+class _WorldCardLegacyKycApplyMasterERequired(TypedDict):
+    merOrderNo: str
+    firstName: str
+    lastName: str
+    firstNameEn: str
+    lastNameEN: str
+    countryCode: str
+    phone: str
+    email: str
+    address: str
+    certType: Literal["0", "-1", "1"]
+    idNumber: str
+    idExpiryDate: str
+    country: str
+    birthday: str
+    annualIncome: str
+    occupation: int
+    position: int
+
+class WorldCardLegacyKycApplyMasterE(_WorldCardLegacyKycApplyMasterERequired, total=False):
+    """The body of WorldCardLegacyKycApplyMasterE."""
+    cardNumber: str
+    notifyUrl: str
+    faceImage: str
+    backImage: str
+    passImage: str
+    signImage: str
+
+class _WorldCardLegacyKycApplyVisaHRequired(TypedDict):
+    merOrderNo: str
+    firstName: str
+    lastName: str
+    countryCode: str
+    phone: str
+    email: str
+    line1: str
+    line2: str
+    line3: str
+    postalCode: str
+    city: str
+    addressCountry: str
+    deliveryLine1: str
+    deliveryLine2: str
+    deliveryLine3: str
+    deliveryPostalCode: str
+    deliveryCity: str
+    deliveryCountry: str
+    certType: Literal["0", "-1", "1"]
+    country: str
+    idNumber: str
+    idIssuanceDate: str
+    idExpiryDate: str
+
+class WorldCardLegacyKycApplyVisaH(_WorldCardLegacyKycApplyVisaHRequired, total=False):
+    """The body of WorldCardLegacyKycApplyVisaH."""
+    cardNumber: str
+    notifyUrl: str
+    faceImage: str
+    backImage: str
+    passImage: str
+
+class _WorldCardLegacyKycApplyVirtualLRequired(TypedDict):
+    merOrderNo: str
+    cardType: str
+    businessScene: str
+    cardArea: str
+
+class WorldCardLegacyKycApplyVirtualL(_WorldCardLegacyKycApplyVirtualLRequired, total=False):
+    """The body of WorldCardLegacyKycApplyVirtualL."""
+    notifyUrl: str
+    firstRecharge: int
+    cardHeader: str
+    firstName: str
+    lastName: str
+    email: str
+    birthday: str
+
+class _WorldCardLegacyKycApplyVirtualLEnRequired(TypedDict):
+    merOrderNo: str
+    cardType: str
+    businessScene: str
+    cardArea: str
+
+class WorldCardLegacyKycApplyVirtualLEn(_WorldCardLegacyKycApplyVirtualLEnRequired, total=False):
+    """The body of WorldCardLegacyKycApplyVirtualLEn."""
+    notifyUrl: str
+    firstRecharge: int
+    cardHeader: str
+    firstName: str
+    lastName: str
+    email: str
+    birthday: str
+
+class _WorldCardLegacyKycApplyVirtualPRequired(TypedDict):
+    merOrderNo: str
+    cardBin: str
+    email: str
+
+class WorldCardLegacyKycApplyVirtualP(_WorldCardLegacyKycApplyVirtualPRequired, total=False):
+    """The body of WorldCardLegacyKycApplyVirtualP."""
+    notifyUrl: str
+    firstRecharge: Union[str, Decimal]
+    phoneCode: str
+    phone: str
+    firstName: str
+    lastName: str
+    dateOfBirth: str
+    country: str
+    state: str
+    city: str
+    addressLine1: str
+    addressLine2: str
+    postalCode: str
+
+class _WorldCardLegacyKycQueryRequired(TypedDict):
+    pass
+
+class WorldCardLegacyKycQuery(_WorldCardLegacyKycQueryRequired, total=False):
+    """The body of WorldCardLegacyKycQuery."""
+    orderNo: str
+    merOrderNo: str
+
+class _WorldCardLegacyTransferQuoteRequired(TypedDict):
+    sourceCurrency: str
+    country: str
+    business: str
+    type: str
+    targetCurrency: str
+
+class WorldCardLegacyTransferQuote(_WorldCardLegacyTransferQuoteRequired, total=False):
+    """The body of WorldCardLegacyTransferQuote."""
+
+class _WorldCardLegacyTransferCreateOrderRequired(TypedDict):
+    merOrderNo: str
+    sourceCurrency: str
+    sendAmount: Union[str, Decimal]
+    country: str
+    business: str
+    type: str
+    currency: str
+    targetAddressLine: str
+    targetAddressCity: str
+    sourceCountry: str
+    sourceAddressLine: str
+    sourceAddressCity: str
+    sourceAddressCountry: str
+    remittancePurpose: str
+    sourceOfFunds: str
+    relationship: str
+
+class WorldCardLegacyTransferCreateOrder(_WorldCardLegacyTransferCreateOrderRequired, total=False):
+    """The body of WorldCardLegacyTransferCreateOrder."""
+    notifyUrl: str
+    ext: str
+    chargeCode: Literal["SHA", "FP"]
+    partner: str
+    accountNumber: str
+    iban: str
+    targetBankCode: str
+    targetBankBranch: str
+    swiftCode: str
+    corrSwiftCode: str
+    ewalletId: str
+    routingCode: str
+    sortCode: str
+    targetAddressCityCode: str
+    targetAddressState: str
+    targetAddressZip: str
+    targetAddressCountry: str
+    targetMobileNumber: str
+    targetCompanyName: str
+    targetNameFirst: str
+    targetNameLast: str
+    targetNativeNameFirst: str
+    targetNativeNameLast: str
+    targetNationality: str
+    targetDateOfBirth: str
+    targetEmail: str
+    targetIdNumber: str
+    targetIdType: Literal["national", "passport"]
+    targetIdExpiration: str
+    sourceReferenceNumber: str
+    sourceAddressState: str
+    sourceAddressZip: str
+    sourceNameFirst: str
+    sourceNameLast: str
+    sourceGender: Literal["M", "F"]
+    sourceNationality: str
+    sourceDateOfBirth: str
+    sourceIdNumber: str
+    sourceIdType: Literal["national", "passport"]
+    sourceIdExpiration: str
+    sourceIdIssueCountry: str
+    sourceMobileNumber: str
+    sourceCompanyName: str
+    sourceCompanyTradingName: str
+    sourceCompanyRegistrationNumber: str
+    sourceCompanyRegistrationCountry: str
+    occupation: str
+    unformattedNote: str
+
+class _WorldCardLegacyTransferQueryOrderRequired(TypedDict):
+    pass
+
+class WorldCardLegacyTransferQueryOrder(_WorldCardLegacyTransferQueryOrderRequired, total=False):
+    """The body of WorldCardLegacyTransferQueryOrder."""
+    orderNo: str
+    merOrderNo: str
+
+class _WorldCardLegacyTransferBanksRequired(TypedDict):
+    country: str
+
+class WorldCardLegacyTransferBanks(_WorldCardLegacyTransferBanksRequired, total=False):
+    """The body of WorldCardLegacyTransferBanks."""
+
+class _WorldCardLegacyTransferBranchesRequired(TypedDict):
+    country: str
+    bankCode: str
+
+class WorldCardLegacyTransferBranches(_WorldCardLegacyTransferBranchesRequired, total=False):
+    """The body of WorldCardLegacyTransferBranches."""
+
+class _WorldCardLegacyTransferBusinessModesRequired(TypedDict):
+    country: str
+    type: str
+
+class WorldCardLegacyTransferBusinessModes(_WorldCardLegacyTransferBusinessModesRequired, total=False):
+    """The body of WorldCardLegacyTransferBusinessModes."""
+
+class _WorldCardLegacyTransferCitiesRequired(TypedDict):
+    country: str
+    stateCode: str
+
+class WorldCardLegacyTransferCities(_WorldCardLegacyTransferCitiesRequired, total=False):
+    """The body of WorldCardLegacyTransferCities."""
+
+class _WorldCardLegacyTransferCurrencyPartnersRequired(TypedDict):
+    type: str
+    country: str
+
+class WorldCardLegacyTransferCurrencyPartners(_WorldCardLegacyTransferCurrencyPartnersRequired, total=False):
+    """The body of WorldCardLegacyTransferCurrencyPartners."""
+
+class _WorldCardLegacyTransferRemittancePurposeCodesRequired(TypedDict):
+    country: str
+    business: str
+    type: str
+    currency: str
+
+class WorldCardLegacyTransferRemittancePurposeCodes(_WorldCardLegacyTransferRemittancePurposeCodesRequired, total=False):
+    """The body of WorldCardLegacyTransferRemittancePurposeCodes."""
+
+class _WorldCardLegacyTransferSourceOfFundsCodesRequired(TypedDict):
+    country: str
+    business: str
+
+class WorldCardLegacyTransferSourceOfFundsCodes(_WorldCardLegacyTransferSourceOfFundsCodesRequired, total=False):
+    """The body of WorldCardLegacyTransferSourceOfFundsCodes."""
+
+class _WorldCardLegacyTransferStatesRequired(TypedDict):
+    country: str
+
+class WorldCardLegacyTransferStates(_WorldCardLegacyTransferStatesRequired, total=False):
+    """The body of WorldCardLegacyTransferStates."""
+
+class _WorldCardLegacyTransferPayoutChannelsRequired(TypedDict):
+    country: str
+
+class WorldCardLegacyTransferPayoutChannels(_WorldCardLegacyTransferPayoutChannelsRequired, total=False):
+    """The body of WorldCardLegacyTransferPayoutChannels."""
+
+class _WorldCardLegacyTransferChannelCountriesRequired(TypedDict):
+    type: Literal["wire", "ewallet", "bank_account", "cash_pickup"]
+
+class WorldCardLegacyTransferChannelCountries(_WorldCardLegacyTransferChannelCountriesRequired, total=False):
+    """The body of WorldCardLegacyTransferChannelCountries."""
+
+# Wasabi: the request bodies of docs/openapi/wasabi.yaml (generated from it).
+
+class _WasabiCreateCardRequired(TypedDict):
+    merchantOrderNo: str
+    cardTypeId: int
+    amount: Union[str, Decimal]
+
+class WasabiCreateCard(_WasabiCreateCardRequired, total=False):
+    """The body of WasabiCreateCard."""
+    holderId: int
+    cardNumber: str
+    accountId: int
+
+class _WasabiOpenCardRequired(TypedDict):
+    merchantOrderNo: str
+    cardTypeId: int
+
+class WasabiOpenCard(_WasabiOpenCardRequired, total=False):
+    """The body of WasabiOpenCard."""
+    holderId: int
+    amount: Union[str, Decimal]
+    cardNumber: str
+    accountId: int
+
+class _WasabiGetCardRequired(TypedDict):
+    cardNo: str
+
+class WasabiGetCard(_WasabiGetCardRequired, total=False):
+    """The body of WasabiGetCard."""
+    onlySimpleInfo: bool
+
+class _WasabiGetCardSensitiveRequired(TypedDict):
+    cardNo: str
+
+class WasabiGetCardSensitive(_WasabiGetCardSensitiveRequired, total=False):
+    """The body of WasabiGetCardSensitive."""
+
+class _WasabiGetCardBalanceRequired(TypedDict):
+    cardNo: str
+
+class WasabiGetCardBalance(_WasabiGetCardBalanceRequired, total=False):
+    """The body of WasabiGetCardBalance."""
+
+class _WasabiListCardsRequired(TypedDict):
+    pass
+
+class WasabiListCards(_WasabiListCardsRequired, total=False):
+    """The body of WasabiListCards."""
+    pageNum: int
+    pageSize: int
+    cardNo: str
+    status: Literal["pending", "un_activated", "Normal", "Freeze", "Freezing", "UnFreezing", "canceling", "cancel", "fail"]
+    cardTypeId: int
+    holderId: int
+    startTime: int
+    endTime: int
+
+class _WasabiUpdateCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+
+class WasabiUpdateCard(_WasabiUpdateCardRequired, total=False):
+    """The body of WasabiUpdateCard."""
+    clientRemark: str
+    noPinPaymentAmount: Union[str, Decimal]
+    spendingControls: list[WasabiUpdateCardSpendingControlsItem]
+    riskControls: WasabiUpdateCardRiskControls
+
+class _WasabiUpdateCardSpendingControlsItemRequired(TypedDict):
+    interval: str
+    amount: Union[str, Decimal]
+
+class WasabiUpdateCardSpendingControlsItem(_WasabiUpdateCardSpendingControlsItemRequired, total=False):
+    """The body of WasabiUpdateCardSpendingControlsItem."""
+
+class _WasabiUpdateCardRiskControlsRequired(TypedDict):
+    pass
+
+class WasabiUpdateCardRiskControls(_WasabiUpdateCardRiskControlsRequired, total=False):
+    """Risk controls. Only when the card type's metadata.supportSettingMcc is true (checked against the caller's card-type record; the labelled allOf entry carries that check). Only one of allowedMcc or blockedMcc can be configured per card; neither means the default risk control logic; an empty array removes a list. The one-of rule is nested and not checked by cardwire."""
+    allowedMcc: list[str]
+    blockedMcc: list[str]
+
+class _WasabiUpdateCardNoteRequired(TypedDict):
+    cardNo: str
+
+class WasabiUpdateCardNote(_WasabiUpdateCardNoteRequired, total=False):
+    """The body of WasabiUpdateCardNote."""
+    clientRemark: str
+
+class _WasabiFreezeCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+
+class WasabiFreezeCard(_WasabiFreezeCardRequired, total=False):
+    """The body of WasabiFreezeCard."""
+    clientRemark: str
+
+class _WasabiUnfreezeCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+
+class WasabiUnfreezeCard(_WasabiUnfreezeCardRequired, total=False):
+    """The body of WasabiUnfreezeCard."""
+    clientRemark: str
+
+class _WasabiDepositCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+    amount: Union[str, Decimal]
+
+class WasabiDepositCard(_WasabiDepositCardRequired, total=False):
+    """The body of WasabiDepositCard."""
+
+class _WasabiWithdrawCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+    amount: Union[str, Decimal]
+
+class WasabiWithdrawCard(_WasabiWithdrawCardRequired, total=False):
+    """The body of WasabiWithdrawCard."""
+    clientRemark: str
+
+class _WasabiCancelCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+
+class WasabiCancelCard(_WasabiCancelCardRequired, total=False):
+    """The body of WasabiCancelCard."""
+    clientRemark: str
+
+class _WasabiActivatePhysicalCardRequired(TypedDict):
+    merchantOrderNo: str
+    cardNo: str
+    pin: str
+    activeCode: str
+
+class WasabiActivatePhysicalCard(_WasabiActivatePhysicalCardRequired, total=False):
+    """The body of WasabiActivatePhysicalCard."""
+    noPinPaymentAmount: Union[str, Decimal]
+
+class _WasabiUpdatePhysicalCardPinRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+    pin: str
+
+class WasabiUpdatePhysicalCardPin(_WasabiUpdatePhysicalCardPinRequired, total=False):
+    """The body of WasabiUpdatePhysicalCardPin."""
+
+class _WasabiListPurchaseTransactionsRequired(TypedDict):
+    pass
+
+class WasabiListPurchaseTransactions(_WasabiListPurchaseTransactionsRequired, total=False):
+    """The body of WasabiListPurchaseTransactions."""
+    pageNum: int
+    pageSize: int
+    merchantOrderNo: str
+    orderNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiListOperationTransactionsRequired(TypedDict):
+    type: Literal["create", "deposit", "cancel", "Freeze", "UnFreeze", "withdraw", "update_pin", "blocked", "card_update", "overdraft_statement", "card_activated"]
+
+class WasabiListOperationTransactions(_WasabiListOperationTransactionsRequired, total=False):
+    """The body of WasabiListOperationTransactions."""
+    pageNum: int
+    pageSize: int
+    merchantOrderNo: str
+    orderNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiListOperationTransactionsV2Required(TypedDict):
+    pass
+
+class WasabiListOperationTransactionsV2(_WasabiListOperationTransactionsV2Required, total=False):
+    """The body of WasabiListOperationTransactionsV2."""
+    pageNum: int
+    pageSize: int
+    type: Literal["create", "deposit", "cancel", "Freeze", "UnFreeze", "withdraw", "update_pin", "blocked", "card_update", "overdraft_statement", "card_activated"]
+    merchantOrderNo: str
+    orderNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiListAuthTransactionsRequired(TypedDict):
+    pass
+
+class WasabiListAuthTransactions(_WasabiListAuthTransactionsRequired, total=False):
+    """The body of WasabiListAuthTransactions."""
+    pageNum: int
+    pageSize: int
+    type: Literal["auth", "refund", "verification", "Void", "maintain_fee"]
+    tradeNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiListAuthFeeTransactionsRequired(TypedDict):
+    pass
+
+class WasabiListAuthFeeTransactions(_WasabiListAuthFeeTransactionsRequired, total=False):
+    """The body of WasabiListAuthFeeTransactions."""
+    pageNum: int
+    pageSize: int
+    tradeType: Literal["card_patch_fee", "card_patch_cross_border"]
+    tradeNo: str
+    originTradeNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiList3dsTransactionsRequired(TypedDict):
+    pass
+
+class WasabiList3dsTransactions(_WasabiList3dsTransactionsRequired, total=False):
+    """The body of WasabiList3dsTransactions."""
+    pageNum: int
+    pageSize: int
+    type: Literal["third_3ds_otp", "auth_url", "activation_code"]
+    tradeNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiCreateCardholderV2Required(TypedDict):
+    cardHolderModel: Literal["B2B", "B2C"]
+
+class WasabiCreateCardholderV2(_WasabiCreateCardholderV2Required, total=False):
+    """Fields from the Wasabi Card API gateway documentation's B2B/B2C table (the gateway passes the upstream names through). The 'common fields (name, address, mobile...)' are required for both models but their names are not documented: not listed, not checked."""
+    email: str
+    gender: str
+    nationality: str
+    occupation: str
+    idType: str
+    idNumber: str
+    idFrontId: str
+    idBackId: str
+    idHoldId: str
+    kycVerification: WasabiCreateCardholderV2KycVerification
+
+class _WasabiCreateCardholderV2KycVerificationRequired(TypedDict):
+    pass
+
+class WasabiCreateCardholderV2KycVerification(_WasabiCreateCardholderV2KycVerificationRequired, total=False):
+    """B2C, optional ('required for type 111065', a card type the documents do not explain): not checked."""
+    provider: str
+    referenceId: str
+
+class _WasabiUpdateCardholderV2Required(TypedDict):
+    pass
+
+class WasabiUpdateCardholderV2(_WasabiUpdateCardholderV2Required, total=False):
+    """Allowed when the cardholder's status is reject; starts a new audit. The documents give no required fields for an update (nor the field naming the cardholder): only the create fields' formats are checked."""
+    cardHolderModel: Literal["B2B", "B2C"]
+    email: str
+    gender: str
+    nationality: str
+    occupation: str
+    idType: str
+    idNumber: str
+    idFrontId: str
+    idBackId: str
+    idHoldId: str
+    kycVerification: WasabiUpdateCardholderV2KycVerification
+
+class _WasabiUpdateCardholderV2KycVerificationRequired(TypedDict):
+    pass
+
+class WasabiUpdateCardholderV2KycVerification(_WasabiUpdateCardholderV2KycVerificationRequired, total=False):
+    """B2C, optional ('required for type 111065', a card type the documents do not explain): not checked."""
+    provider: str
+    referenceId: str
+
+class _WasabiUpdateCardholderEmailRequired(TypedDict):
+    pass
+
+class WasabiUpdateCardholderEmail(_WasabiUpdateCardholderEmailRequired, total=False):
+    """Allowed when the cardholder's status is pass_audit; the result arrives as a card_holder_change_email notification."""
+    email: str
+
+# Wasabi gateway: the request bodies of docs/openapi/wasabi-gateway.yaml (generated from it).
+
+class _WasabiGatewayCreateCardRequired(TypedDict):
+    merchantOrderNo: str
+    cardTypeId: int
+    amount: Union[str, Decimal]
+
+class WasabiGatewayCreateCard(_WasabiGatewayCreateCardRequired, total=False):
+    """The body of WasabiGatewayCreateCard."""
+    holderId: int
+    cardNumber: str
+    accountId: int
+
+class _WasabiGatewayActivatePhysicalCardRequired(TypedDict):
+    merchantOrderNo: str
+    cardNo: str
+    pin: str
+    activeCode: str
+
+class WasabiGatewayActivatePhysicalCard(_WasabiGatewayActivatePhysicalCardRequired, total=False):
+    """The body of WasabiGatewayActivatePhysicalCard."""
+    noPinPaymentAmount: Union[str, Decimal]
+
+class _WasabiGatewayGetCardRequired(TypedDict):
+    cardNo: str
+
+class WasabiGatewayGetCard(_WasabiGatewayGetCardRequired, total=False):
+    """The body of WasabiGatewayGetCard."""
+    onlySimpleInfo: bool
+
+class _WasabiGatewayGetCardSensitiveRequired(TypedDict):
+    cardNo: str
+
+class WasabiGatewayGetCardSensitive(_WasabiGatewayGetCardSensitiveRequired, total=False):
+    """The body of WasabiGatewayGetCardSensitive."""
+
+class _WasabiGatewayGetCardBalanceRequired(TypedDict):
+    cardNo: str
+
+class WasabiGatewayGetCardBalance(_WasabiGatewayGetCardBalanceRequired, total=False):
+    """The body of WasabiGatewayGetCardBalance."""
+
+class _WasabiGatewayListCardsRequired(TypedDict):
+    pass
+
+class WasabiGatewayListCards(_WasabiGatewayListCardsRequired, total=False):
+    """The body of WasabiGatewayListCards."""
+    pageNum: int
+    pageSize: int
+    cardNo: str
+    status: Literal["pending", "un_activated", "Normal", "Freeze", "Freezing", "UnFreezing", "canceling", "cancel", "fail"]
+    cardTypeId: int
+    holderId: int
+    startTime: int
+    endTime: int
+
+class _WasabiGatewayUpdateCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+
+class WasabiGatewayUpdateCard(_WasabiGatewayUpdateCardRequired, total=False):
+    """The body of WasabiGatewayUpdateCard."""
+    clientRemark: str
+    noPinPaymentAmount: Union[str, Decimal]
+    spendingControls: list[WasabiGatewayUpdateCardSpendingControlsItem]
+    riskControls: WasabiGatewayUpdateCardRiskControls
+
+class _WasabiGatewayUpdateCardSpendingControlsItemRequired(TypedDict):
+    interval: str
+    amount: Union[str, Decimal]
+
+class WasabiGatewayUpdateCardSpendingControlsItem(_WasabiGatewayUpdateCardSpendingControlsItemRequired, total=False):
+    """The body of WasabiGatewayUpdateCardSpendingControlsItem."""
+
+class _WasabiGatewayUpdateCardRiskControlsRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardRiskControls(_WasabiGatewayUpdateCardRiskControlsRequired, total=False):
+    """MCC risk controls. Only when the card type's metadata.supportSettingMcc is true (card-type record). Only one of allowedMcc and blockedMcc per card (documented, not checked by cardwire); an empty array removes the list."""
+    allowedMcc: list[str]
+    blockedMcc: list[str]
+
+class _WasabiGatewayFreezeCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+
+class WasabiGatewayFreezeCard(_WasabiGatewayFreezeCardRequired, total=False):
+    """The body of WasabiGatewayFreezeCard."""
+    clientRemark: str
+
+class _WasabiGatewayUnfreezeCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+
+class WasabiGatewayUnfreezeCard(_WasabiGatewayUnfreezeCardRequired, total=False):
+    """The body of WasabiGatewayUnfreezeCard."""
+    clientRemark: str
+
+class _WasabiGatewayCancelCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+
+class WasabiGatewayCancelCard(_WasabiGatewayCancelCardRequired, total=False):
+    """The body of WasabiGatewayCancelCard."""
+    clientRemark: str
+
+class _WasabiGatewayUpdateCardPinRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+    pin: str
+
+class WasabiGatewayUpdateCardPin(_WasabiGatewayUpdateCardPinRequired, total=False):
+    """The body of WasabiGatewayUpdateCardPin."""
+
+class _WasabiGatewayUpdateCardNoteRequired(TypedDict):
+    cardNo: str
+
+class WasabiGatewayUpdateCardNote(_WasabiGatewayUpdateCardNoteRequired, total=False):
+    """The body of WasabiGatewayUpdateCardNote."""
+    clientRemark: str
+
+class _WasabiGatewayDepositCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+    amount: Union[str, Decimal]
+
+class WasabiGatewayDepositCard(_WasabiGatewayDepositCardRequired, total=False):
+    """The body of WasabiGatewayDepositCard."""
+
+class _WasabiGatewayWithdrawCardRequired(TypedDict):
+    cardNo: str
+    merchantOrderNo: str
+    amount: Union[str, Decimal]
+
+class WasabiGatewayWithdrawCard(_WasabiGatewayWithdrawCardRequired, total=False):
+    """The body of WasabiGatewayWithdrawCard."""
+    clientRemark: str
+
+class _WasabiGatewayListPurchaseTransactionsRequired(TypedDict):
+    pass
+
+class WasabiGatewayListPurchaseTransactions(_WasabiGatewayListPurchaseTransactionsRequired, total=False):
+    """The body of WasabiGatewayListPurchaseTransactions."""
+    pageNum: int
+    pageSize: int
+    merchantOrderNo: str
+    orderNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiGatewayListOperationTransactionsRequired(TypedDict):
+    pass
+
+class WasabiGatewayListOperationTransactions(_WasabiGatewayListOperationTransactionsRequired, total=False):
+    """The body of WasabiGatewayListOperationTransactions."""
+    pageNum: int
+    pageSize: int
+    type: Literal["create", "deposit", "cancel", "Freeze", "UnFreeze", "withdraw", "update_pin", "blocked", "card_update", "overdraft_statement", "card_activated"]
+    merchantOrderNo: str
+    orderNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiGatewayListAuthTransactionsRequired(TypedDict):
+    pass
+
+class WasabiGatewayListAuthTransactions(_WasabiGatewayListAuthTransactionsRequired, total=False):
+    """The body of WasabiGatewayListAuthTransactions."""
+    pageNum: int
+    pageSize: int
+    type: Literal["auth", "refund", "verification", "Void", "maintain_fee"]
+    tradeNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiGatewayListAuthFeeTransactionsRequired(TypedDict):
+    pass
+
+class WasabiGatewayListAuthFeeTransactions(_WasabiGatewayListAuthFeeTransactionsRequired, total=False):
+    """The body of WasabiGatewayListAuthFeeTransactions."""
+    pageNum: int
+    pageSize: int
+    tradeType: Literal["card_patch_fee", "card_patch_cross_border"]
+    tradeNo: str
+    originTradeNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiGatewayList3dsTransactionsRequired(TypedDict):
+    pass
+
+class WasabiGatewayList3dsTransactions(_WasabiGatewayList3dsTransactionsRequired, total=False):
+    """The body of WasabiGatewayList3dsTransactions."""
+    pageNum: int
+    pageSize: int
+    type: Literal["third_3ds_otp", "auth_url", "activation_code"]
+    tradeNo: str
+    cardNo: str
+    startTime: int
+    endTime: int
+
+class _WasabiGatewayCreateCardholderRequired(TypedDict):
+    cardHolderModel: Literal["B2B", "B2C"]
+
+class WasabiGatewayCreateCardholder(_WasabiGatewayCreateCardholderRequired, total=False):
+    """B2B vs B2C model. The 'common fields (name, address, mobile...)' are required for both models but the document does not name them: not listed, not checked (other fields pass through to Wasabi)."""
+    email: str
+    gender: str
+    nationality: str
+    occupation: str
+    idType: str
+    idNumber: str
+    idFrontId: str
+    idBackId: str
+    idHoldId: str
+    kycVerification: WasabiGatewayCreateCardholderKycVerification
+
+class _WasabiGatewayCreateCardholderKycVerificationRequired(TypedDict):
+    pass
+
+class WasabiGatewayCreateCardholderKycVerification(_WasabiGatewayCreateCardholderKycVerificationRequired, total=False):
+    """B2C, optional ('required for type 111065', unexplained: not enforced)."""
+    provider: str
+    referenceId: str
+
+class _WasabiGatewayUpdateCardholderRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardholder(_WasabiGatewayUpdateCardholderRequired, total=False):
+    """Only when the cardholder's status is reject. Required fields are not documented for the update: only the create formats are checked. The 'common fields (name, address, mobile...)' are required for both models but the document does not name them: not listed, not checked (other fields pass through to Wasabi)."""
+    cardHolderModel: Literal["B2B", "B2C"]
+    email: str
+    gender: str
+    nationality: str
+    occupation: str
+    idType: str
+    idNumber: str
+    idFrontId: str
+    idBackId: str
+    idHoldId: str
+    kycVerification: WasabiGatewayUpdateCardholderKycVerification
+
+class _WasabiGatewayUpdateCardholderKycVerificationRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardholderKycVerification(_WasabiGatewayUpdateCardholderKycVerificationRequired, total=False):
+    """B2C, optional ('required for type 111065', unexplained: not enforced)."""
+    provider: str
+    referenceId: str
+
+class _WasabiGatewayUpdateCardholderEmailRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardholderEmail(_WasabiGatewayUpdateCardholderEmailRequired, total=False):
+    """Only when the cardholder's status is pass_audit."""
+    email: str
+
 # PinToPay: the request bodies of docs/openapi/pintopay.yaml (generated from it).
 
 class _PinToPayCreateUserRequired(TypedDict):
@@ -672,4 +1897,4 @@ class PinToPayUnfreezeCard(_PinToPayUnfreezeCardRequired, total=False):
     external_user_id: str
     user_id: str
 
-__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "RevealAnswer", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent", "PayCaCreateUser", "PayCaUserMeta", "PayCaCreateCardholder", "PayCaIssueCard", "PayCaSubscribeWebhook", "PinToPayCreateUser", "PinToPayCreateCardholder", "PinToPayCreateCard", "PinToPayCheckOrder", "PinToPayGetCard", "PinToPayTopupCard", "PinToPayFreezeCard", "PinToPayUnfreezeCard"]
+__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "RevealAnswer", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent", "PayCaCreateUser", "PayCaUserMeta", "PayCaCreateCardholder", "PayCaIssueCard", "PayCaSubscribeWebhook", "WorldCardApplyVirtualCard", "WorldCardGetVirtualCard", "WorldCardListVirtualBins", "WorldCardDepositCard", "WorldCardListDeposits", "WorldCardFreezeCard", "WorldCardUnfreezeCard", "WorldCardCloseCard", "WorldCardListTransactions", "WorldCardListPhysicalBins", "WorldCardApplyPhysicalCard", "WorldCardInitPhysicalKyc", "WorldCardGetPhysicalKycStatus", "WorldCardCancelPhysicalKyc", "WorldCardAssignPhysicalCard", "WorldCardActivatePhysicalCard", "WorldCardChangePhysicalPin", "WorldCardGetPhysicalCard", "WorldCardLegacyTopUp", "WorldCardLegacyQueryTopUp", "WorldCardLegacyMasterECardInfo", "WorldCardLegacyMasterELock", "WorldCardLegacyMasterEUnlock", "WorldCardLegacyMasterEChangePinSecure", "WorldCardLegacyMasterEChangePin", "WorldCardLegacyMasterESetDailyLimit", "WorldCardLegacyMasterETransactions", "WorldCardLegacyMasterETransactionsPage", "WorldCardLegacyVirtualLCardInfo", "WorldCardLegacyVirtualLLock", "WorldCardLegacyVirtualLUnlock", "WorldCardLegacyVirtualLSimulateOtp", "WorldCardLegacyVirtualLSimulateTransaction", "WorldCardLegacyVirtualLTransactions", "WorldCardLegacyVirtualPCardInfo", "WorldCardLegacyVirtualPLock", "WorldCardLegacyVirtualPUnlock", "WorldCardLegacyCloseCard", "WorldCardLegacyVirtualPTransactions", "WorldCardLegacyVirtualPSubmitDocument", "WorldCardLegacyVisaHCardInfo", "WorldCardLegacyVisaHLock", "WorldCardLegacyVisaHUnlock", "WorldCardLegacyVisaHChangePinSecure", "WorldCardLegacyVisaHChangePin", "WorldCardLegacyVisaHTransactions", "WorldCardLegacyVisaHOobReply", "WorldCardLegacyVisaHSimulateOob", "WorldCardLegacyKycApplyMasterE", "WorldCardLegacyKycApplyVisaH", "WorldCardLegacyKycApplyVirtualL", "WorldCardLegacyKycApplyVirtualLEn", "WorldCardLegacyKycApplyVirtualP", "WorldCardLegacyKycQuery", "WorldCardLegacyTransferQuote", "WorldCardLegacyTransferCreateOrder", "WorldCardLegacyTransferQueryOrder", "WorldCardLegacyTransferBanks", "WorldCardLegacyTransferBranches", "WorldCardLegacyTransferBusinessModes", "WorldCardLegacyTransferCities", "WorldCardLegacyTransferCurrencyPartners", "WorldCardLegacyTransferRemittancePurposeCodes", "WorldCardLegacyTransferSourceOfFundsCodes", "WorldCardLegacyTransferStates", "WorldCardLegacyTransferPayoutChannels", "WorldCardLegacyTransferChannelCountries", "WasabiCreateCard", "WasabiOpenCard", "WasabiGetCard", "WasabiGetCardSensitive", "WasabiGetCardBalance", "WasabiListCards", "WasabiUpdateCard", "WasabiUpdateCardSpendingControlsItem", "WasabiUpdateCardRiskControls", "WasabiUpdateCardNote", "WasabiFreezeCard", "WasabiUnfreezeCard", "WasabiDepositCard", "WasabiWithdrawCard", "WasabiCancelCard", "WasabiActivatePhysicalCard", "WasabiUpdatePhysicalCardPin", "WasabiListPurchaseTransactions", "WasabiListOperationTransactions", "WasabiListOperationTransactionsV2", "WasabiListAuthTransactions", "WasabiListAuthFeeTransactions", "WasabiList3dsTransactions", "WasabiCreateCardholderV2", "WasabiCreateCardholderV2KycVerification", "WasabiUpdateCardholderV2", "WasabiUpdateCardholderV2KycVerification", "WasabiUpdateCardholderEmail", "WasabiGatewayCreateCard", "WasabiGatewayActivatePhysicalCard", "WasabiGatewayGetCard", "WasabiGatewayGetCardSensitive", "WasabiGatewayGetCardBalance", "WasabiGatewayListCards", "WasabiGatewayUpdateCard", "WasabiGatewayUpdateCardSpendingControlsItem", "WasabiGatewayUpdateCardRiskControls", "WasabiGatewayFreezeCard", "WasabiGatewayUnfreezeCard", "WasabiGatewayCancelCard", "WasabiGatewayUpdateCardPin", "WasabiGatewayUpdateCardNote", "WasabiGatewayDepositCard", "WasabiGatewayWithdrawCard", "WasabiGatewayListPurchaseTransactions", "WasabiGatewayListOperationTransactions", "WasabiGatewayListAuthTransactions", "WasabiGatewayListAuthFeeTransactions", "WasabiGatewayList3dsTransactions", "WasabiGatewayCreateCardholder", "WasabiGatewayCreateCardholderKycVerification", "WasabiGatewayUpdateCardholder", "WasabiGatewayUpdateCardholderKycVerification", "WasabiGatewayUpdateCardholderEmail", "PinToPayCreateUser", "PinToPayCreateCardholder", "PinToPayCreateCard", "PinToPayCheckOrder", "PinToPayGetCard", "PinToPayTopupCard", "PinToPayFreezeCard", "PinToPayUnfreezeCard"]

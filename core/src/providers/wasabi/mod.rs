@@ -17,10 +17,12 @@
 mod events;
 pub mod gateway;
 pub mod gateway_rules;
+pub mod gateway_types;
 mod merchant;
 mod platform;
 pub mod rules;
 pub mod status;
+pub mod types;
 
 pub use events::{Category, Event, WebhookEvent};
 pub use gateway::Gateway;

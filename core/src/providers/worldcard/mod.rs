@@ -13,6 +13,7 @@ mod events;
 mod merchant;
 mod platform;
 pub mod rules;
+pub mod types;
 
 pub use events::{
     Card3ds, CardBilling, CardClose, CardDeposit, CardKyc, CardOpen, CardStatus, CardStatusChange,

@@ -11,6 +11,7 @@ mod events;
 mod merchant;
 mod platform;
 pub mod rules;
+pub mod types;
 
 pub use events::{retry_schedule, Event, RetrySchedule, WebhookEvent, RETRY_SCHEDULES};
 pub use merchant::{Merchant, ParamPlacement};
