@@ -1020,6 +1020,81 @@ fn md_group(doc: &Value, out: &mut String, prefix: &str, group: &Value, when: &s
     }
 }
 
+/// A list of objects as a table: one column per key, in order of first appearance.
+fn md_table(out: &mut String, list: &[Value]) {
+    let mut keys: Vec<&str> = Vec::new();
+    for item in list {
+        for k in item
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+        {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    if keys.is_empty() {
+        for item in list {
+            let _ = writeln!(out, "- {}", md_cell(&md_value(item)));
+        }
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| {} |\n|{}",
+        keys.join(" | "),
+        "---|".repeat(keys.len())
+    );
+    for item in list {
+        let cells: Vec<String> = keys
+            .iter()
+            .map(|k| {
+                item.get(*k)
+                    .map(|v| md_cell(&md_value(v)))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+}
+
+/// A value in words: text as it is, anything else as compact JSON.
+fn md_value(v: &Value) -> String {
+    match v {
+        Value::String(t) => t.clone(),
+        Value::Array(a) if a.iter().all(Value::is_string) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// An object of facts as a list (`- **key**: value`); a list of objects as a table.
+fn md_facts(out: &mut String, v: &Value) {
+    for (k, x) in v.as_object().into_iter().flatten() {
+        match x {
+            Value::Array(a) if a.iter().any(Value::is_object) => {
+                let _ = writeln!(out, "- **{k}**:\n");
+                md_table(out, a);
+                out.push('\n');
+            }
+            Value::Object(o) if o.values().any(Value::is_object) => {
+                let _ = writeln!(out, "- **{k}**:");
+                for (a, b) in o {
+                    let _ = writeln!(out, "  - `{a}`: {}", md_cell(&md_value(b)));
+                }
+            }
+            _ => {
+                let _ = writeln!(out, "- **{k}**: {}", md_cell(&md_value(x)));
+            }
+        }
+    }
+}
+
 /// The reference page of `d`, made from its description alone.
 pub fn markdown(d: &Described) -> String {
     let doc = load(d.file);
@@ -1156,47 +1231,19 @@ What travels on the wire and how it is signed or sealed (`x-cardwire-envelope`);
     }
     let errors = &doc["x-cardwire-errors"];
     let _ = writeln!(out, "\n## Errors\n\nShape: `{}`. Retry advice as cardwire's `retryable` gives it (`maybe`: not retried automatically).", errors["shape"].as_str().unwrap_or_default());
-    for (key, label) in [("codes", "code"), ("slugs", "slug")] {
-        let Some(list) = errors[key].as_array() else {
+    if let Some(d) = text(errors, "description") {
+        let _ = writeln!(out, "\n{}", md_cell(&d));
+    }
+    // Every list of the catalog (codes, slugs, HTTP statuses, plain-text failures), as a table.
+    for (key, list) in errors.as_object().into_iter().flatten() {
+        let Some(list) = list.as_array().filter(|l| !l.is_empty()) else {
             continue;
         };
-        let _ = writeln!(
-            out,
-            "\n| {label} | HTTP status | retry | note |\n|---|---|---|---|"
-        );
-        for c in list {
-            let note = c["note"]
-                .as_str()
-                .or_else(|| c["message"].as_str())
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| `{}` | {} | {} | {} |",
-                c[label]
-                    .as_str()
-                    .map_or_else(|| c[label].to_string(), str::to_owned),
-                c["status"],
-                c["retry"].as_str().unwrap_or_default(),
-                md_cell(note)
-            );
-        }
+        let _ = writeln!(out, "\n### {key}\n");
+        md_table(&mut out, list);
     }
     if let Some(u) = errors["unknown"].as_str() {
         let _ = writeln!(out, "\nUnknown codes: {u}.");
-    }
-    if let Some(list) = errors["plain"].as_array() {
-        out.push_str("\nUnsealed authentication and encryption failures (plain text, matched on it):\n\n| text | cardwire's code | HTTP status | retry | when |\n|---|---|---|---|---|\n");
-        for c in list {
-            let _ = writeln!(
-                out,
-                "| `{}` | `{}` | {} | {} | {} |",
-                c["text"].as_str().unwrap_or_default(),
-                c["code"].as_str().unwrap_or_default(),
-                c["status"],
-                c["retry"].as_str().unwrap_or_default(),
-                md_cell(c["when"].as_str().unwrap_or_default())
-            );
-        }
     }
     if let Some(list) = errors["messages"]["cardholder"].as_array() {
         out.push_str("\nCardholder refusals (their messages, from \"Error Handling\"):\n\n");
@@ -1205,52 +1252,59 @@ What travels on the wire and how it is signed or sealed (`x-cardwire-envelope`);
         }
     }
     let ack = &doc["x-cardwire-acknowledge"];
-    let ack_text = format!(
-        "HTTP {}{}",
-        ack["status"],
-        ack["body"]
-            .as_str()
-            .map(|b| format!(" with `{b}`"))
-            .unwrap_or_default()
-    );
-    match doc.get("x-cardwire-webhook-signature") {
-        Some(sig) => {
-            let _ = writeln!(
-                out,
-                "\n## Webhooks\n\nSigned: `{}: {}` (also {}). A signed send time: {}. A duplicate delivery: {}. Acknowledge with {ack_text}. Retries: {}.\n\n| event | body | what |\n|---|---|---|",
-                sig["header"].as_str().unwrap_or_default(),
-                sig["value"].as_str().unwrap_or_default(),
-                sig["also"].as_array().into_iter().flatten().filter_map(Value::as_str).map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", "),
-                if sig["signed-send-time"] == true { "yes" } else { "no (every time in the body is data)" },
-                sig["delivery-identity"].as_str().unwrap_or_default(),
-                sig["retry-schedule"].as_str().unwrap_or("not documented")
-            );
-        }
-        None => {
-            let _ = writeln!(out, "\n## Webhooks\n\nSealed in the envelope above (its MAC is the authenticity). Acknowledge with {ack_text}.\n\n| event | body | what |\n|---|---|---|");
-        }
-    }
-    for (name, hook) in doc["webhooks"].as_object().into_iter().flatten() {
-        let media = &hook["post"]["requestBody"]["content"]["application/json"];
-        let schema = deref(
-            &doc,
-            media
-                .get("x-cardwire-plaintext")
-                .unwrap_or(&media["schema"]),
-        )
-        .0;
-        let fields: Vec<String> = schema["properties"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(k, _)| format!("`{k}`"))
-            .collect();
+    if let Some(hooks) = doc["webhooks"].as_object().filter(|h| !h.is_empty()) {
         let _ = writeln!(
             out,
-            "| `{name}` | {} | {} |",
-            fields.join(", "),
-            md_cell(&text(&hook["post"], "summary").unwrap_or_default())
+            "\n## Webhooks\n\nAcknowledge with HTTP {}{}.\n",
+            ack["status"],
+            ack["body"]
+                .as_str()
+                .map(|b| format!(" and the body `{b}`"))
+                .unwrap_or_default()
         );
+        match doc.get("x-cardwire-webhook-signature") {
+            Some(sig) => {
+                out.push_str("How they are authenticated (`x-cardwire-webhook-signature`):\n\n");
+                md_facts(&mut out, sig);
+            }
+            None => out.push_str("Sealed in the envelope above: its MAC is the authenticity.\n"),
+        }
+        if let Some(r) = doc.get("x-cardwire-retry-schedule") {
+            out.push_str("\nRetries (`x-cardwire-retry-schedule`):\n\n");
+            md_facts(&mut out, r);
+        }
+        out.push_str("\n| event | body | what | retries |\n|---|---|---|---|\n");
+        for (name, hook) in hooks {
+            let media = &hook["post"]["requestBody"]["content"]["application/json"];
+            let schema = deref(
+                &doc,
+                media
+                    .get("x-cardwire-plaintext")
+                    .unwrap_or(&media["schema"]),
+            )
+            .0;
+            let fields: Vec<String> = schema["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| format!("`{k}`"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| `{name}` | {} | {} | {} |",
+                fields.join(", "),
+                md_cell(&text(&hook["post"], "summary").unwrap_or_default()),
+                md_cell(
+                    hook["post"]["x-cardwire-retry-schedule"]["rule"]
+                        .as_str()
+                        .unwrap_or("see above")
+                )
+            );
+        }
+    }
+    if let Some(events) = doc.get("x-cardwire-events") {
+        out.push_str("\n## Events (polled)\n\n");
+        md_facts(&mut out, events);
     }
     for (name, model) in doc["x-cardwire-status-models"]
         .as_object()

@@ -234,7 +234,7 @@ pub fn coverage(provider: Provider) -> (usize, usize, usize) {
 
 /// `docs/validation.md`, generated from the tables.
 pub fn markdown() -> String {
-    let mut out = String::from("# Validation rules\n\nGenerated from the rule tables in `core/src/providers/*/rules.rs` by `make docs`; `make test` fails when this file is stale.\n\n| provider | endpoints | with rules | rules |\n|---|---|---|---|\n");
+    let mut out = String::from("# Validation rules\n\nGenerated from the rule tables in `core/src/providers/*/rules.rs` by `make docs`; `make test` fails when this file is stale. Each table is checked rule for rule against its provider's description (`docs/openapi/<provider>.yaml`, `cargo test -p xtask --test descriptions`); the per-provider reference pages made from the descriptions give the same rules with the fields' types, the responses, errors and webhooks: [WorldCard](worldcard.md), [WorldCard legacy](worldcard-legacy.md), [Wasabi](wasabi.md), [Wasabi gateway](wasabi-gateway.md), [PinToPay](pintopay.md), [PayCA](payca.md). This page adds each rule's source page and notes.\n\n| provider | endpoints | with rules | rules |\n|---|---|---|---|\n");
     for p in Provider::ALL {
         let (e, r, n) = coverage(p);
         out.push_str(&format!("| {} | {e} | {r} | {n} |\n", p.name()));
