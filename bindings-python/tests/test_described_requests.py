@@ -10,14 +10,19 @@ violation. The documents' own request examples go through the same path.
 Prism must also be able to fail: a request without a required field, built
 with validation off, is refused.
 
+Then the differential: from the same minimal payloads, every single-field
+change and Hypothesis' combinations of changes get the same verdict from
+`jsonschema` (on the description) and from cardwire's validation, for these
+providers and for WorldCard `Card/*`'s sealed plaintexts.
+
 PayCA has its own file (test_payca_description.py); WorldCard `Card/*` and
-PinToPay seal every body, so Prism has nothing to read there: their
-plaintexts are checked by `jsonschema` in their own files.
+PinToPay seal every body, so Prism has nothing to read there.
 """
 
 from __future__ import annotations
 
 import decimal
+import functools
 import json
 import pathlib
 import socket
@@ -28,6 +33,8 @@ from typing import Any, Iterator
 import httpx
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import _openapi
 import cardwire
@@ -161,7 +168,8 @@ def minimal(doc: dict[str, Any], method: str, op: dict[str, Any]) -> dict[str, A
     content = op.get("requestBody", {}).get("content", {})
     if "application/json" not in content:
         return None  # multipart upload: its own builder, not a JSON body
-    return payload_for(doc, content["application/json"]["schema"])
+    media = content["application/json"]
+    return payload_for(doc, media.get("x-cardwire-plaintext", media["schema"]))
 
 
 EXAMPLES = {
@@ -266,3 +274,131 @@ def test_prism_finds_no_violation_in_what_cardwire_builds(provider: str) -> None
     described = len(operations(doc))
     assert sent + len(skipped) == described and len(skipped) <= 1, (sent, skipped)
     print(f"{provider}: {sent} operations sent to Prism, {len(skipped)} multipart skipped")
+
+
+# --- The differential: cardwire's validation against the descriptions' JSON Schema.
+#
+# The tables are compared with the descriptions rule for rule (cargo test -p
+# xtask); this compares what the rules *do*: from each operation's minimal
+# payload, fields are dropped or given values on both sides of each rule the
+# JSON Schema states (enums, patterns, formats, lengths, integer bounds,
+# required fields, conditions and groups), and `jsonschema` and cardwire must
+# give the same verdict. Not compared, because JSON Schema cannot state them:
+# exact decimals and the `x-cardwire-checks` (age, card-type limits, PINs);
+# nor "" and null, which cardwire reads as absent; nor strings of digits for
+# integers, which cardwire also accepts.
+
+BAD_PATTERN = {
+    "^[0-9]+$": ["12a", "1 2"],
+    "^[A-Z]{2}$": ["us", "USA"],
+    "^[A-Z]{3}$": ["usd", "US"],
+    "^[A-Za-z]+( [A-Za-z]+)*$": ["John  Smith", "Jöhn", "John1", " John"],
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$": ["2026-01-02T03:04:05", "2026-01-02"],
+    "^[A-Za-z0-9]+$": ["abc-1", "a b"],
+}
+
+
+def candidates(doc: dict[str, Any], name: str, schema: Any) -> list[Any] | None:
+    """Values on both sides of the field's rules; None when JSON Schema cannot state them."""
+    s = _openapi.deref(doc, schema)
+    if "x-cardwire-decimal" in s or "x-cardwire-checks" in s or s.get("type") in ("object", "array", "boolean", "number"):
+        return None
+    good = value_for(doc, name, s)
+    out: list[Any] = [good]
+    if "enum" in s or "x-cardwire-open-enum" in s:
+        out += list(s.get("enum", s.get("x-cardwire-open-enum", [])))[1:] + ["ZZZ"]
+    if "pattern" in s:
+        out += BAD_PATTERN.get(s["pattern"], [])
+    if s.get("format") == "date":
+        out += ["1990-02-30", "15/01/1990", "2000-12-31"]
+    if s.get("format") == "email":
+        out += ["john.example.com"]
+    if "maxLength" in s and isinstance(good, str):
+        lo, hi = max(s.get("minLength", 1), 1), s["maxLength"]
+        fill = "7" if s.get("pattern") == "^[0-9]+$" else "v"
+        out += [fill * hi, fill * (hi + 1)] + ([fill * (lo - 1)] if lo > 1 else [])
+    if s.get("type") == "integer":
+        lo, hi = s.get("minimum"), s.get("maximum")
+        out += [v for v in (lo, hi) if v is not None] + [lo - 1 if lo is not None else -5, hi + 1 if hi is not None else 10**6]
+    return out
+
+
+def verdicts(doc: dict[str, Any], provider: str, path: str, schema: Any, payload: dict[str, Any]) -> tuple[bool, bool]:
+    described = VALIDATOR(schema, format_checker=VALIDATOR.FORMAT_CHECKER).is_valid(payload)
+    try:
+        cardwire.validate(provider.replace("-", "_"), path, payload, today="2026-12-05")
+        ours = True
+    except cardwire.ValidationFailed:
+        ours = False
+    return described, ours
+
+
+def body_operations(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(path, JSON schema, minimal payload) of every operation with a JSON body."""
+    out = []
+    for method, path, op in operations(doc):
+        payload = minimal(doc, method, op)
+        if method != "POST" or payload is None:
+            continue
+        media = op["requestBody"]["content"]["application/json"]
+        schema = _openapi.deref(doc, media.get("x-cardwire-plaintext", media["schema"]))  # WorldCard: the sealed plaintext
+        out.append((path, schema, payload))
+    return out
+
+
+# The plain-JSON providers, and WorldCard Card/* (its rules are the sealed plaintext's).
+DIFFERENTIAL = sorted([*PROVIDERS, "worldcard"])
+
+
+@pytest.mark.parametrize("provider", DIFFERENTIAL)
+def test_every_single_field_change_gets_the_same_verdict(provider: str) -> None:
+    doc = _openapi.load(provider)
+    seen = {True: 0, False: 0}
+    compared = 0
+    for path, schema, base in body_operations(doc):
+        for name, prop in schema.get("properties", {}).items():
+            values = candidates(doc, name, prop)
+            if values is None:
+                continue
+            for change in ["drop", *values]:
+                payload = {k: v for k, v in base.items() if k != name}
+                if change != "drop":
+                    payload[name] = change
+                described, ours = verdicts(doc, provider, path, schema, payload)
+                assert described == ours, f"{path}: {name} -> {change!r}: the description {'accepts' if described else 'refuses'}, cardwire {'accepts' if ours else 'refuses'} ({payload})"
+                seen[ours] += 1
+                compared += 1
+    # A comparison that only ever sees one verdict proves nothing.
+    assert seen[True] > 40 and seen[False] > 40, seen
+    print(f"{provider}: {compared} payloads, {seen[True]} accepted and {seen[False]} refused by both")
+
+
+@functools.lru_cache(maxsize=None)
+def description(provider: str) -> dict[str, Any]:
+    return _openapi.load(provider)
+
+
+@functools.lru_cache(maxsize=None)
+def described_operations(provider: str) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    return body_operations(description(provider))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+@pytest.mark.parametrize("provider", DIFFERENTIAL)
+def test_any_combination_of_changes_gets_the_same_verdict(provider: str, data: st.DataObject) -> None:
+    # Several fields changed at once: conditions (`if`/`then`), groups and required fields meet.
+    doc = description(provider)
+    path, schema, base = data.draw(st.sampled_from(described_operations(provider)), label="operation")
+    payload = dict(base)
+    for name, prop in schema.get("properties", {}).items():
+        values = candidates(doc, name, prop)
+        if values is None:
+            continue
+        change = data.draw(st.sampled_from(["keep", "drop", *values]), label=name)
+        if change == "drop":
+            payload.pop(name, None)
+        elif change != "keep":
+            payload[name] = change
+    described, ours = verdicts(doc, provider, path, schema, payload)
+    assert described == ours, f"{path}: the description {'accepts' if described else 'refuses'}, cardwire {'accepts' if ours else 'refuses'}: {payload}"
