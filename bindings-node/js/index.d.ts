@@ -353,7 +353,7 @@ export interface GatewayEventPage {
 }
 
 
-// PayCA: the request bodies of docs/openapi/payca.yaml (generated from it).
+// PayCA: the request bodies and response data of docs/openapi/payca.yaml (generated from it).
 
 export interface PayCaCreateUser {
   /** The caller's id for the user (present in every documented example). */
@@ -419,6 +419,56 @@ export interface PayCaSubscribeWebhook {
   type: string;
 }
 
+/** What `POST /v1/cardholders/files` answers (its `data`; every field optional). */
+export interface PayCaUploadCardholderFileResponse {
+  fileId?: string;
+}
+
+/** What `GET /v1/users/{id}/cardholder` answers (its `data`; every field optional). */
+export interface PayCaGetUserCardholderResponse {
+  id?: string;
+  /** Unknown statuses are kept, not refused (see x-cardwire-status-models). */
+  status?: string;
+  /** The reason of a rejection. */
+  description?: unknown;
+  /** Where a Wasabi rejection happened. */
+  statusFlowLocation?: unknown;
+}
+
+/** What `POST /v1/users/{id}/cardholder` answers (its `data`; every field optional). */
+export interface PayCaCreateCardholderResponse {
+  id?: string;
+  /** Unknown statuses are kept, not refused (see x-cardwire-status-models). */
+  status?: string;
+  /** The reason of a rejection. */
+  description?: unknown;
+  /** Where a Wasabi rejection happened. */
+  statusFlowLocation?: unknown;
+}
+
+/** What `GET /v1/cardholders/{id}` answers (its `data`; every field optional). */
+export interface PayCaGetCardholderResponse {
+  id?: string;
+  /** Unknown statuses are kept, not refused (see x-cardwire-status-models). */
+  status?: string;
+  /** The reason of a rejection. */
+  description?: unknown;
+  /** Where a Wasabi rejection happened. */
+  statusFlowLocation?: unknown;
+}
+
+/** What each PayCA path answers (its `data`; every field optional): `opened.data as PayCaResponses['/path']` (`'GET /path'` where two methods share a path). */
+export interface PayCaResponses {
+  /** `POST /v1/cardholders/files` */
+  '/v1/cardholders/files': PayCaUploadCardholderFileResponse;
+  /** `GET /v1/users/{id}/cardholder` */
+  'GET /v1/users/{id}/cardholder': PayCaGetUserCardholderResponse;
+  /** `POST /v1/users/{id}/cardholder` */
+  'POST /v1/users/{id}/cardholder': PayCaCreateCardholderResponse;
+  /** `GET /v1/cardholders/{id}` */
+  '/v1/cardholders/{id}': PayCaGetCardholderResponse;
+}
+
 /** The PayCA paths whose request body is typed (a path with `{id}` matches any id). */
 export type PayCaTypedPath =
   | '/v1/users'
@@ -426,7 +476,7 @@ export type PayCaTypedPath =
   | '/v1/cards'
   | '/v1/webhooks';
 
-// WorldCard: the request bodies of docs/openapi/worldcard.yaml (generated from it).
+// WorldCard: the request bodies and response data of docs/openapi/worldcard.yaml (generated from it).
 
 /** The required fields differ per `card_type` (the page's VIRTUAL-V / VIRTUAL-R / VIRTUAL-G columns). */
 export interface WorldCardApplyVirtualCard {
@@ -655,6 +705,378 @@ export interface WorldCardGetPhysicalCard {
   merchant_card_id?: string;
 }
 
+/** What `POST /api/v1/card/virtual/apply` answers (its `data`; every field optional). */
+export interface WorldCardApplyVirtualCardResponse {
+  /** System card ID. */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+  /** Creation time (RFC3339). */
+  created_at?: string;
+}
+
+/** What `POST /api/v1/card/virtual/get_info` answers (its `data`; every field optional). */
+export interface WorldCardGetVirtualCardResponse {
+  /** System card ID. */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** Card type: `VIRTUAL-V` / `VIRTUAL-R` / `VIRTUAL-G`. */
+  card_type?: string;
+  /** Card BIN ID. */
+  card_bin_id?: string;
+  /** Card number (AES-GCM encrypted, only returned when status=2; otherwise an empty string). */
+  card_number?: string;
+  /** CVV (AES-GCM encrypted, only returned when status=2; otherwise an empty string). */
+  cvv?: string;
+  /** Expiry month (AES-GCM encrypted, only returned when status=2; otherwise an empty string). */
+  expiry_month?: string;
+  /** Expiry year (AES-GCM encrypted, only returned when status=2; otherwise an empty string). */
+  expiry_year?: string;
+  /** Available balance in base currency unit. */
+  available_balance?: string;
+  /** Frozen balance in base currency unit. */
+  frozen_balance?: string;
+  /** Pending settlement balance in base currency unit. */
+  pending_balance?: string;
+  /** Currency code (ISO4217, e.g. USD). */
+  currency?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+  /** Initial top-up amount in base currency unit. */
+  first_recharge_amount?: string;
+  /** Cardholder first name. */
+  first_name?: string;
+  /** Cardholder last name. */
+  last_name?: string;
+  /** Email address. */
+  email?: string;
+  /** Phone number. */
+  phone?: string;
+  /** Phone country code. */
+  phone_country_code?: string;
+  /** Birthday (format: YYYY-MM-DD). */
+  birthday?: string;
+  /** Country code (ISO3166-2 on the page, e.g. US). */
+  country_code?: string;
+  /** City. */
+  city?: string;
+  /** Address. */
+  address?: string;
+  /** State/Province. */
+  state?: string;
+  /** Address line 2. */
+  address_line_two?: string;
+  /** Postal code. */
+  postal_code?: string;
+}
+
+/** What `POST /api/v1/card/virtual/bin/list` answers (its `data`; every field optional). */
+export interface WorldCardListVirtualBinsResponse {
+  /** Total number of matching card BINs. */
+  total?: number;
+  /** Current page number. */
+  page?: number;
+  /** Items per page. */
+  page_size?: number;
+  /** The card BINs. */
+  list?: WorldCardListVirtualBinsResponseListItem[];
+}
+
+export interface WorldCardListVirtualBinsResponseListItem {
+  /** Card BIN ID, pass this value when applying for a card. */
+  card_bin_id?: string;
+  /** Card BIN number, e.g. 440872. */
+  card_bin?: string;
+  /** Card type, e.g. `VIRTUAL-V`, `VIRTUAL-R`. */
+  card_type?: string;
+  /** Card brand, e.g. VISA, MASTERCARD. */
+  card_brand?: string;
+  /** Applicable business scenario, e.g. E-commerce, Advertising. */
+  business_scene?: string;
+  /** Currency code, ISO 4217 standard, e.g. USD. */
+  currency?: string;
+  /** Issuer country, "ISO 3166-2 standard" on the page, e.g. US. */
+  issuer_country?: string;
+}
+
+/** What `POST /api/v1/card/deposit` answers (its `data`; every field optional). */
+export interface WorldCardDepositCardResponse {
+  /** System transaction ID. */
+  transaction_id?: string;
+  /** System card ID. */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** Merchant transaction ID. */
+  merchant_transaction_id?: string;
+  /** Top-up amount. */
+  amount?: string;
+  /** Currency code. */
+  currency?: string;
+  /** Top-up status: 1=Processing 2=Success 3=Failed (not the card status; the `card_deposit` webhook numbers it differently: 1=Success 2=Failed). */
+  status?: number;
+  /** Creation time. */
+  created_at?: string;
+}
+
+/** What `POST /api/v1/card/deposit/list` answers (its `data`; every field optional). */
+export interface WorldCardListDepositsResponse {
+  /** Total number of matching top-up transactions. */
+  total?: number;
+  /** Current page number. */
+  page?: number;
+  /** Items per page. */
+  page_size?: number;
+  /** The top-up transactions. */
+  list?: WorldCardListDepositsResponseListItem[];
+}
+
+export interface WorldCardListDepositsResponseListItem {
+  /** System transaction ID. */
+  transaction_id?: string;
+  /** System card ID. */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** Merchant transaction ID. */
+  merchant_transaction_id?: string;
+  /** Top-up amount. */
+  amount?: string;
+  /** Currency code. */
+  currency?: string;
+  /** Top-up status: 1=Processing 2=Success 3=Failed (not the card status; the `card_deposit` webhook numbers it differently: 1=Success 2=Failed). */
+  status?: number;
+  /** Creation time. */
+  created_at?: string;
+}
+
+/** What `POST /api/v1/card/freeze` answers (its `data`; every field optional). */
+export interface WorldCardFreezeCardResponse {
+  /** System card ID. */
+  card_id?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+}
+
+/** What `POST /api/v1/card/unfreeze` answers (its `data`; every field optional). */
+export interface WorldCardUnfreezeCardResponse {
+  /** System card ID. */
+  card_id?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+}
+
+/** What `POST /api/v1/card/close` answers (its `data`; every field optional). */
+export interface WorldCardCloseCardResponse {
+  /** System card ID. */
+  card_id?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+}
+
+/** What `POST /api/v1/card/transaction/list` answers (its `data`; every field optional). */
+export interface WorldCardListTransactionsResponse {
+  /** Total number of matching transactions. */
+  total?: number;
+  /** Current page number. */
+  page?: number;
+  /** Items per page. */
+  page_size?: number;
+  /** The transactions. */
+  list?: WorldCardListTransactionsResponseListItem[];
+}
+
+export interface WorldCardListTransactionsResponseListItem {
+  /** Transaction ID. */
+  transaction_id?: string;
+  /** System card ID. */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** Transaction amount. */
+  transaction_amount?: string;
+  /** Transaction currency code. */
+  transaction_currency?: string;
+  /** Billing amount. */
+  billing_amount?: string;
+  /** Billing currency code. */
+  billing_currency?: string;
+  /** Settlement amount. */
+  settlement_amount?: string;
+  /** Settlement currency code. */
+  settlement_currency?: string;
+  /** Transaction type (Authorization/Settlement/Refund/Reversal). */
+  transaction_type?: string;
+  /** Transaction status (PENDING/DECLINED/COMPLETE). */
+  transaction_status?: string;
+  /** Transaction time. */
+  transaction_time?: string;
+  /** Merchant name. */
+  merchant_name?: string;
+  /** Merchant ID. */
+  merchant_id?: string;
+  /** Merchant Category Code (MCC). */
+  merchant_category_code?: string;
+  /** Merchant country. */
+  merchant_country?: string;
+  /** Merchant city. */
+  merchant_city?: string;
+}
+
+/** What `POST /api/v1/card/physical/bin/list` answers (its `data`; every field optional). */
+export interface WorldCardListPhysicalBinsResponse {
+  /** Total number of matching physical card BINs. */
+  total?: number;
+  /** Current page number. */
+  page?: number;
+  /** Items per page. */
+  page_size?: number;
+  /** The physical card BINs. */
+  list?: WorldCardListPhysicalBinsResponseListItem[];
+}
+
+export interface WorldCardListPhysicalBinsResponseListItem {
+  /** BIN ID, pass this value when applying for a card. */
+  card_bin_id?: string;
+  /** BIN number, e.g. 493812. */
+  card_bin?: string;
+  /** Card type, fixed as `PHYSICAL-G` for physical cards. */
+  card_type?: string;
+  /** Card brand, e.g. VISA, MASTERCARD. */
+  card_brand?: string;
+  /** Card form factor: 1=virtual / 2=physical (fixed 2 for physical). */
+  card_form?: number;
+  /** Currency code, ISO 4217, e.g. USD. */
+  currency?: string;
+  /** Issuer region, "ISO 3166-2" on the page, e.g. US. */
+  issuer_country?: string;
+}
+
+/** What `POST /api/v1/card/physical/apply` answers (its `data`; every field optional). */
+export interface WorldCardApplyPhysicalCardResponse {
+  /** System card ID (used in subsequent assign/activate). */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** `PHYSICAL-G`. */
+  card_type?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+  /** Creation time (RFC3339). */
+  created_at?: string;
+}
+
+/** What `POST /api/v1/card/physical/kyc/init` answers (its `data`; every field optional). */
+export interface WorldCardInitPhysicalKycResponse {
+  /** Temporary token to initialize the Sumsub WebSDK (expires in ~600s). */
+  access_token?: string;
+  /** KYC user identifier (the card's `card_id`; the same on every init). */
+  external_user_id?: string;
+  /** KYC status: `1`-pending `2`-approved `3`-rejected (always `1` right after init; the KYC Status page adds `0`-not started). */
+  status?: number;
+}
+
+/** What `POST /api/v1/card/physical/kyc/status` answers (its `data`; every field optional). */
+export interface WorldCardGetPhysicalKycStatusResponse {
+  /** KYC status: `0`-not started `1`-pending `2`-approved `3`-rejected. */
+  status?: number;
+  /** Whether KYC may be re-initiated after rejection. */
+  retry_allowed?: boolean;
+  /** Review conclusion (optional), e.g. GREEN / RED. */
+  review_answer?: string;
+  /** Review time (optional, RFC3339). */
+  reviewed_at?: string;
+}
+
+/** What `POST /api/v1/card/physical/kyc/cancel` answers (its `data`; every field optional). */
+export interface WorldCardCancelPhysicalKycResponse {
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+}
+
+/** What `POST /api/v1/card/physical/assign` answers (its `data`; every field optional). */
+export interface WorldCardAssignPhysicalCardResponse {
+  /** Card ID. */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+}
+
+/** What `POST /api/v1/card/physical/activate` answers (its `data`; every field optional). */
+export interface WorldCardActivatePhysicalCardResponse {
+  /** Card ID. */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+}
+
+/** What `POST /api/v1/card/physical/get_info` answers (its `data`; every field optional). */
+export interface WorldCardGetPhysicalCardResponse {
+  /** Card ID. */
+  card_id?: string;
+  /** Merchant card ID. */
+  merchant_card_id?: string;
+  /** `PHYSICAL-G`. */
+  card_type?: string;
+  /** The card `status` (Status Codes: "Card Status"), returned by card detail, list and application APIs. The virtual pages list only 1-6 and call 2 "Active". Statuses 7, 8 and 9 are PHYSICAL-G ("PHYSICAL-G physical card" on the page). Exposed as data, never turned into validation errors (see `x-cardwire-only-status` on the physical operations). Their texts: `x-cardwire-card-statuses` (top level). */
+  status?: number;
+  /** Card number (returned after assignment, so at status 8 as well; AES-GCM encrypted, "decrypt"). The page's example shows it in clear (`4937241000003841`): a value that is not a ciphertext is passed through and reported as not encrypted, never an error. */
+  card_number?: string;
+  /** Available balance (synced before returning at status 2; stored value at 7/8). */
+  available_balance?: string;
+  /** Currency, ISO4217, e.g. USD. */
+  currency?: string;
+  /** Creation time (RFC3339). */
+  created_at?: string;
+  /** Update time (RFC3339). */
+  updated_at?: string;
+}
+
+/** What each WorldCard path answers (its `data`; every field optional): `opened.data as WorldCardResponses['/path']` (`'GET /path'` where two methods share a path). */
+export interface WorldCardResponses {
+  /** `POST /api/v1/card/virtual/apply` */
+  '/api/v1/card/virtual/apply': WorldCardApplyVirtualCardResponse;
+  /** `POST /api/v1/card/virtual/get_info` */
+  '/api/v1/card/virtual/get_info': WorldCardGetVirtualCardResponse;
+  /** `POST /api/v1/card/virtual/bin/list` */
+  '/api/v1/card/virtual/bin/list': WorldCardListVirtualBinsResponse;
+  /** `POST /api/v1/card/deposit` */
+  '/api/v1/card/deposit': WorldCardDepositCardResponse;
+  /** `POST /api/v1/card/deposit/list` */
+  '/api/v1/card/deposit/list': WorldCardListDepositsResponse;
+  /** `POST /api/v1/card/freeze` */
+  '/api/v1/card/freeze': WorldCardFreezeCardResponse;
+  /** `POST /api/v1/card/unfreeze` */
+  '/api/v1/card/unfreeze': WorldCardUnfreezeCardResponse;
+  /** `POST /api/v1/card/close` */
+  '/api/v1/card/close': WorldCardCloseCardResponse;
+  /** `POST /api/v1/card/transaction/list` */
+  '/api/v1/card/transaction/list': WorldCardListTransactionsResponse;
+  /** `POST /api/v1/card/physical/bin/list` */
+  '/api/v1/card/physical/bin/list': WorldCardListPhysicalBinsResponse;
+  /** `POST /api/v1/card/physical/apply` */
+  '/api/v1/card/physical/apply': WorldCardApplyPhysicalCardResponse;
+  /** `POST /api/v1/card/physical/kyc/init` */
+  '/api/v1/card/physical/kyc/init': WorldCardInitPhysicalKycResponse;
+  /** `POST /api/v1/card/physical/kyc/status` */
+  '/api/v1/card/physical/kyc/status': WorldCardGetPhysicalKycStatusResponse;
+  /** `POST /api/v1/card/physical/kyc/cancel` */
+  '/api/v1/card/physical/kyc/cancel': WorldCardCancelPhysicalKycResponse;
+  /** `POST /api/v1/card/physical/assign` */
+  '/api/v1/card/physical/assign': WorldCardAssignPhysicalCardResponse;
+  /** `POST /api/v1/card/physical/activate` */
+  '/api/v1/card/physical/activate': WorldCardActivatePhysicalCardResponse;
+  /** `POST /api/v1/card/physical/get_info` */
+  '/api/v1/card/physical/get_info': WorldCardGetPhysicalCardResponse;
+}
+
 /** The WorldCard paths whose request body is typed (a path with `{id}` matches any id). */
 export type WorldCardTypedPath =
   | '/api/v1/card/virtual/apply'
@@ -676,7 +1098,7 @@ export type WorldCardTypedPath =
   | '/api/v1/card/physical/change/pin'
   | '/api/v1/card/physical/get_info';
 
-// WorldCard legacy: the request bodies of docs/openapi/worldcard-legacy.yaml (generated from it).
+// WorldCard legacy: the request bodies and response data of docs/openapi/worldcard-legacy.yaml (generated from it).
 
 export interface WorldCardLegacyTopUp {
   /** Channel (merchant) order number. */
@@ -691,6 +1113,7 @@ export interface WorldCardLegacyTopUp {
   ext?: string;
 }
 
+/** One of them identifies the order. */
 export interface WorldCardLegacyQueryTopUp {
   /** Platform order number; when not empty, only this field is used for the query. */
   orderNo?: string;
@@ -1058,6 +1481,7 @@ export interface WorldCardLegacyKycApplyVirtualLEn {
   birthday?: string;
 }
 
+/** firstName and lastName together at most 32 characters. */
 export interface WorldCardLegacyKycApplyVirtualP {
   /** Merchant order number. */
   merOrderNo: string;
@@ -1093,6 +1517,7 @@ export interface WorldCardLegacyKycApplyVirtualP {
   postalCode?: string;
 }
 
+/** One of them identifies the order. */
 export interface WorldCardLegacyKycQuery {
   /** Platform order number. */
   orderNo?: string;
@@ -1244,6 +1669,7 @@ export interface WorldCardLegacyTransferCreateOrder {
   unformattedNote?: string;
 }
 
+/** One of them identifies the order. */
 export interface WorldCardLegacyTransferQueryOrder {
   /** Platform order number; when not empty, only this field is used for the query. */
   orderNo?: string;
@@ -1317,6 +1743,660 @@ export interface WorldCardLegacyTransferChannelCountries {
   type: 'wire' | 'ewallet' | 'bank_account' | 'cash_pickup';
 }
 
+/** What `POST /api/card/top/up` answers (its `data`; every field optional). */
+export interface WorldCardLegacyTopUpResponse {
+  /** Channel (merchant) order number. */
+  merOrderNo?: string;
+  /** Card number. */
+  cardNumber?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Top-up amount (Top-Up Query only). */
+  amount?: unknown;
+  /** Settlement amount, up to two decimal places (more are truncated: 2.123 becomes 2.12). */
+  settleAmount?: unknown;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time, yyyy-MM-dd HH:mm:ss (empty until completed). */
+  completeTime?: string;
+  /** Order additional information, reserved. */
+  ext?: unknown;
+}
+
+/** What `POST /api/card/top/up/query` answers (its `data`; every field optional). */
+export interface WorldCardLegacyQueryTopUpResponse {
+  /** Channel (merchant) order number. */
+  merOrderNo?: string;
+  /** Card number. */
+  cardNumber?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Top-up amount (Top-Up Query only). */
+  amount?: unknown;
+  /** Settlement amount, up to two decimal places (more are truncated: 2.123 becomes 2.12). */
+  settleAmount?: unknown;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time, yyyy-MM-dd HH:mm:ss (empty until completed). */
+  completeTime?: string;
+  /** Order additional information, reserved. */
+  ext?: unknown;
+}
+
+/** What `POST /op/card/E/info` answers (its `data`; every field optional). */
+export interface WorldCardLegacyMasterECardInfoResponse {
+  /** Card number (16 digits). */
+  cardNo?: string;
+  /** Cardholder name (info only). */
+  embossedName?: string;
+  /** Card status: 1 new, 2 assigned, 3 activated, 4 expired/cancelled, 5 reported lost. */
+  status?: number;
+  /** Expiry month. */
+  expiryMonth?: string;
+  /** Expiry year (the table's example is 2027, the JSON example's 23). */
+  expiryYear?: string;
+  /** Card limit. */
+  cardLimit?: unknown;
+  /** Daily ATM limit. */
+  dailyAtmLimit?: unknown;
+  /** Daily purchase limit. */
+  dailyPurchaseLimit?: unknown;
+  /** Available limit. */
+  availableLimit?: unknown;
+  /** Balance (info only). */
+  balance?: unknown;
+  /** Available balance (info only). */
+  available?: unknown;
+}
+
+/** What `POST /op/card/E/lock` answers (its `data`; every field optional). */
+export interface WorldCardLegacyMasterELockResponse {
+  /** Card number (16 digits). */
+  cardNo?: string;
+  /** Cardholder name (info only). */
+  embossedName?: string;
+  /** Card status: 1 new, 2 assigned, 3 activated, 4 expired/cancelled, 5 reported lost. */
+  status?: number;
+  /** Expiry month. */
+  expiryMonth?: string;
+  /** Expiry year (the table's example is 2027, the JSON example's 23). */
+  expiryYear?: string;
+  /** Card limit. */
+  cardLimit?: unknown;
+  /** Daily ATM limit. */
+  dailyAtmLimit?: unknown;
+  /** Daily purchase limit. */
+  dailyPurchaseLimit?: unknown;
+  /** Available limit. */
+  availableLimit?: unknown;
+  /** Balance (info only). */
+  balance?: unknown;
+  /** Available balance (info only). */
+  available?: unknown;
+}
+
+/** What `POST /op/card/E/un/lock` answers (its `data`; every field optional). */
+export interface WorldCardLegacyMasterEUnlockResponse {
+  /** Card number (16 digits). */
+  cardNo?: string;
+  /** Cardholder name (info only). */
+  embossedName?: string;
+  /** Card status: 1 new, 2 assigned, 3 activated, 4 expired/cancelled, 5 reported lost. */
+  status?: number;
+  /** Expiry month. */
+  expiryMonth?: string;
+  /** Expiry year (the table's example is 2027, the JSON example's 23). */
+  expiryYear?: string;
+  /** Card limit. */
+  cardLimit?: unknown;
+  /** Daily ATM limit. */
+  dailyAtmLimit?: unknown;
+  /** Daily purchase limit. */
+  dailyPurchaseLimit?: unknown;
+  /** Available limit. */
+  availableLimit?: unknown;
+  /** Balance (info only). */
+  balance?: unknown;
+  /** Available balance (info only). */
+  available?: unknown;
+}
+
+/** What `POST /op/card/E/set/daily/limit` answers (its `data`; every field optional). */
+export interface WorldCardLegacyMasterESetDailyLimitResponse {
+  /** Cardholder name. */
+  embossedName?: string;
+  /** Expiry month. */
+  expiryMonth?: string;
+  /** Expiry year. */
+  expiryYear?: string;
+  /** Card total limit. */
+  cardLimit?: unknown;
+  /** Daily ATM limit. */
+  dailyAtmLimit?: unknown;
+  /** Daily purchase limit. */
+  dailyPurchaseLimit?: unknown;
+  /** Available limit. */
+  availableLimit?: unknown;
+}
+
+/** What `POST /op/card/E/transaction/page` answers (its `data`; every field optional). */
+export interface WorldCardLegacyMasterETransactionsPageResponse {
+  /** Next page token (empty when none). */
+  nextPageToken?: string;
+  /** Previous page token (empty when none). */
+  prevPageToken?: string;
+  /** Transaction record list. */
+  transactions?: WorldCardLegacyMasterETransaction[];
+}
+
+/** Transaction Record Information (MASTER-E). */
+export interface WorldCardLegacyMasterETransaction {
+  /** Transaction ID. */
+  id?: string;
+  /** Amount. */
+  amount?: unknown;
+  /** Card account ID. */
+  cardAccountId?: string;
+  /** Card embossed name. */
+  cardEmbossedName?: string;
+  /** Card ID. */
+  cardId?: string;
+  /** Last 4 digits of the card number. */
+  cardLast4?: string;
+  /** Creation time (ISO 8601 in one example, yyyy-MM-dd HH:mm:ss in the paginated one). */
+  createdAt?: string;
+  /** Currency. */
+  currency?: string;
+  /** Description. */
+  description?: string;
+  /** CREDIT or DEBIT. */
+  entryType?: string;
+  /** charge, refund, topup/transfer (top-up), repay, cashback, interest, fee, other. */
+  intent?: string;
+  /** Merchant as a JSON string (country, name, mcc, category). */
+  merchant?: string;
+  /** Reference ID. */
+  refId?: string;
+  /** pending, posted (completed), declined, void. A refund of a posted record is a new record; a pending record becomes void. */
+  status?: string;
+  /** External ID (paginated query only). */
+  xid?: string;
+}
+
+/** What `POST /op/card/L/info` answers (its `data`; every field optional). */
+export interface WorldCardLegacyVirtualLCardInfoResponse {
+  /** Card balance (string). */
+  balance?: unknown;
+  /** Card number. */
+  cardNo?: string;
+  /** CVV, AES/ECB encrypted with the appSecret (Base64); cardwire decrypts it when it opens the response. */
+  cvv?: string;
+  /** Card expiry date (MM/yyyy in the example, MM/yy in the table). */
+  cardExpiryDate?: string;
+  /** Currency. */
+  localCurrency?: string;
+  /** Activation date. */
+  startActiveDate?: string;
+  /** Card status: 0 frozen, 1 active, 2 cancelled (int or string). */
+  cardStatus?: unknown;
+  /** Card status description (in the example only). */
+  cardStatusDesc?: string;
+  /** Registered user information. */
+  cardUserInfo?: WorldCardLegacyVirtualLCardInfoResponseCardUserInfo;
+}
+
+/** Registered user information. */
+export interface WorldCardLegacyVirtualLCardInfoResponseCardUserInfo {
+  /** Date of birth. */
+  birthDate?: string;
+  /** Registered email. */
+  email?: string;
+  /** First name. */
+  firstName?: string;
+  /** Last name. */
+  lastName?: string;
+  /** Registered phone. */
+  mobile?: string;
+}
+
+/** What `POST /op/card/L/transaction` answers (its `data`; every field optional). */
+export interface WorldCardLegacyVirtualLTransactionsResponse {
+  /** Current page. */
+  currentPage?: number;
+  /** Page size. */
+  pageSize?: number;
+  /** Total records. */
+  totalRecords?: number;
+  transactions?: WorldCardLegacyVirtualLTransaction[];
+}
+
+/** Transaction list item (VIRTUAL-L). */
+export interface WorldCardLegacyVirtualLTransaction {
+  /** Card ID (example only). */
+  cardId?: string;
+  /** Transaction record number. */
+  recordNo?: string;
+  /** Transaction time, epoch milliseconds (long). */
+  occurTime?: number;
+  /** Transaction currency. */
+  transCurrency?: string;
+  /** Transaction currency amount. */
+  transCurrencyAmt?: string;
+  /** Card currency. */
+  localCurrency?: string;
+  /** Card local currency amount. */
+  localCurrencyAmt?: string;
+  /** Transaction response code (000000 success). */
+  respCode?: string;
+  /** Response code description. */
+  respCodeDesc?: string;
+  /** 0 domestic, 1 international. */
+  crossBoardType?: string;
+  /** AUTH consumption, REFUND, FEE, TOP UP, REVERSAL. */
+  transType?: string;
+  /** APPROVED or DECLINED. */
+  transStatus?: string;
+  /** Description. */
+  platformType?: string;
+  /** Merchant information. */
+  merchantName?: string;
+  /** Merchant category code. */
+  merchantCategoryCode?: string;
+  /** Approval code. */
+  approvalCode?: string;
+}
+
+/** What `POST /op/card/P/info/v2` answers (its `data`; every field optional). */
+export interface WorldCardLegacyVirtualPCardInfoResponse {
+  /** Card BIN. */
+  bin?: string;
+  /** First name. */
+  firstName?: string;
+  /** Last name. */
+  lastName?: string;
+  /** Last 4 digits of the card number. */
+  last4?: string;
+  /** Active (in use), Frozen, Inactive (cancelled). */
+  status?: string;
+  /** Billing address. */
+  billingAddress?: WorldCardLegacyVirtualPCardInfoResponseBillingAddress;
+  /** Balance (frozen and pending marked required on the page, available and currency not). */
+  balance?: WorldCardLegacyVirtualPCardInfoResponseBalance;
+  /** Card information: each value AES/ECB encrypted with the appSecret (Base64); cardwire decrypts them when it opens the response. */
+  cardInfo?: WorldCardLegacyVirtualPCardInfoResponseCardInfo;
+}
+
+/** Billing address. */
+export interface WorldCardLegacyVirtualPCardInfoResponseBillingAddress {
+  /** Address line 1. */
+  addressLine1?: string;
+  /** Address line 2. */
+  addressLine2?: string;
+  /** City. */
+  city?: string;
+  /** Country. */
+  country?: string;
+  /** Postal code. */
+  postalCode?: string;
+  /** State/province. */
+  state?: string;
+}
+
+/** Balance (frozen and pending marked required on the page, available and currency not). */
+export interface WorldCardLegacyVirtualPCardInfoResponseBalance {
+  /** Available balance. */
+  available?: unknown;
+  /** Currency. */
+  currency?: string;
+  /** Frozen. */
+  frozen?: unknown;
+  /** Settling. */
+  pending?: unknown;
+}
+
+/** Card information: each value AES/ECB encrypted with the appSecret (Base64); cardwire decrypts them when it opens the response. */
+export interface WorldCardLegacyVirtualPCardInfoResponseCardInfo {
+  /** Card number, encrypted. */
+  cardNo?: string;
+  /** CVV, encrypted. */
+  cvv?: string;
+  /** Expiry year, encrypted. */
+  expYear?: string;
+  /** Expiry month, encrypted. */
+  expMonth?: string;
+}
+
+/** What `POST /op/card/P/transaction` answers (its `data`; every field optional). */
+export interface WorldCardLegacyVirtualPTransactionsResponse {
+  /** Current page. */
+  currentPage?: number;
+  /** Page size. */
+  pageSize?: number;
+  /** Total records. */
+  totalRecords?: number;
+  transactions?: WorldCardLegacyVirtualPTransaction[];
+}
+
+/** Transaction Record Info (VIRTUAL-P). */
+export interface WorldCardLegacyVirtualPTransaction {
+  /** Transaction ID. */
+  id?: string;
+  /** Card ID. */
+  cardNumber?: string;
+  /** D debit (decrease), C credit (increase). */
+  debitOrCreditFlag?: string;
+  /** Transaction time, ISO 8601. */
+  transactionTime?: string;
+  /** Transaction currency. */
+  currency?: string;
+  /** Transaction amount. */
+  amount?: unknown;
+  /** Consumption, TopUp, Fee, Credit (refund), Reversal, DeleteCard. */
+  type?: string;
+  /** Approve, Pending, Fail (the example shows Closed). */
+  status?: string;
+  /** Transaction details. */
+  detail?: string;
+}
+
+/** What `POST /op/card/H/balance` answers (its `data`; every field optional). */
+export interface WorldCardLegacyVisaHCardInfoResponse {
+  /** Available credit (overallCreditLimit + totalBalance). */
+  availableCredit?: unknown;
+  /** Overall credit limit; same-day top-ups show here first and move to totalBalance on T+1. */
+  overallCreditLimit?: unknown;
+  /** Total balance. */
+  totalBalance?: unknown;
+  /** Current billing end date, epoch milliseconds. */
+  currentBillingEndDate?: number;
+  /** Expiry date, yyyyMM. */
+  expiry?: string;
+  /** First 6 digits of the card number. */
+  panFirst6?: string;
+  /** Last 4 digits of the card number. */
+  panLast4?: string;
+  /** Card status, e.g. activated (added 2025-04-23). */
+  status?: string;
+  /** CVV, AES/ECB encrypted with the appSecret (Base64); cardwire decrypts it when it opens the response. */
+  cvv?: string;
+}
+
+/** What `POST /op/card/H/oob` answers (its `data`; every field optional). */
+export interface WorldCardLegacyVisaHOobReplyResponse {
+  /** -3 FAILED, -2 CANCELLED, -1 TIMEOUT, 1 IN_PROGRESS, 2 ACCEPTED, 3 DECLINED. */
+  confirmationStatus?: number;
+}
+
+/** What `POST /api/card/kyc/apply/master/E` answers (its `data`; every field optional). */
+export interface WorldCardLegacyKycApplyMasterEResponse {
+  /** Merchant order number. */
+  merOrderNo?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Card number / card ID once the application succeeds (query and VIRTUAL-P). */
+  cardNumber?: string;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time (empty until completed). */
+  completeTime?: string;
+  /** Failure reason (query; may be empty). */
+  failReason?: string;
+  /** Order additional information, reserved. */
+  ext?: unknown;
+}
+
+/** What `POST /api/card/kyc/apply/visa/H` answers (its `data`; every field optional). */
+export interface WorldCardLegacyKycApplyVisaHResponse {
+  /** Merchant order number. */
+  merOrderNo?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Card number / card ID once the application succeeds (query and VIRTUAL-P). */
+  cardNumber?: string;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time (empty until completed). */
+  completeTime?: string;
+  /** Failure reason (query; may be empty). */
+  failReason?: string;
+  /** Order additional information, reserved. */
+  ext?: unknown;
+}
+
+/** What `POST /api/card/kyc/apply/virtual/L` answers (its `data`; every field optional). */
+export interface WorldCardLegacyKycApplyVirtualLResponse {
+  /** Merchant order number. */
+  merOrderNo?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Card number / card ID once the application succeeds (query and VIRTUAL-P). */
+  cardNumber?: string;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time (empty until completed). */
+  completeTime?: string;
+  /** Failure reason (query; may be empty). */
+  failReason?: string;
+  /** Order additional information, reserved. */
+  ext?: unknown;
+}
+
+/** What `POST /api/card/kyc/apply/virtual/L/en` answers (its `data`; every field optional). */
+export interface WorldCardLegacyKycApplyVirtualLEnResponse {
+  /** Merchant order number. */
+  merOrderNo?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Card number / card ID once the application succeeds (query and VIRTUAL-P). */
+  cardNumber?: string;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time (empty until completed). */
+  completeTime?: string;
+  /** Failure reason (query; may be empty). */
+  failReason?: string;
+  /** Order additional information, reserved. */
+  ext?: unknown;
+}
+
+/** What `POST /api/card/kyc/apply/virtual/P` answers (its `data`; every field optional). */
+export interface WorldCardLegacyKycApplyVirtualPResponse {
+  /** Merchant order number. */
+  merOrderNo?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Card number / card ID once the application succeeds (query and VIRTUAL-P). */
+  cardNumber?: string;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time (empty until completed). */
+  completeTime?: string;
+  /** Failure reason (query; may be empty). */
+  failReason?: string;
+  /** Order additional information, reserved. */
+  ext?: unknown;
+}
+
+/** What `POST /api/card/kyc/query` answers (its `data`; every field optional). */
+export interface WorldCardLegacyKycQueryResponse {
+  /** Merchant order number. */
+  merOrderNo?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Card number / card ID once the application succeeds (query and VIRTUAL-P). */
+  cardNumber?: string;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time (empty until completed). */
+  completeTime?: string;
+  /** Failure reason (query; may be empty). */
+  failReason?: string;
+  /** Order additional information, reserved. */
+  ext?: unknown;
+}
+
+/** What `POST /api/v1/legacy/tf/v4/quotes` answers (its `data`; every field optional). */
+export interface WorldCardLegacyTransferQuoteResponse {
+  /** Input currency. */
+  input?: string;
+  /** Output currency. */
+  output?: string;
+  /** Exchange rate quote (target units per source unit). */
+  rate?: unknown;
+  /** Fixed fee, in the input currency (added 2025-09-16). */
+  fixedFee?: unknown;
+  /** Percentage fee as a decimal ratio (0.012 = 1.2%; unified 2026-06-04). */
+  preRatedFee?: unknown;
+  /** Whether fullPay is supported (added 2025-10-15). */
+  fullPay?: boolean;
+  /** fullPay fee. */
+  fullPayFee?: unknown;
+}
+
+/** What `POST /api/v1/legacy/tf/v4/order/create` answers (its `data`; every field optional). */
+export interface WorldCardLegacyTransferCreateOrderResponse {
+  /** Merchant order number. */
+  merOrderNo?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Target account. */
+  account?: string;
+  /** Settlement currency. */
+  sourceCurrency?: string;
+  /** Settlement amount (Create Order: at most 4 decimal places; Order Query: at most 2, rounded up). */
+  sourceAmount?: unknown;
+  /** Send amount; 0 unless sendAmount was used. */
+  sendAmount?: unknown;
+  /** Target currency. */
+  targetCurrency?: string;
+  /** Target amount. */
+  targetAmount?: unknown;
+  /** Quote at order submission / settlement exchange rate. */
+  merQuotes?: unknown;
+  /** Wire fee bearer (SHA; FP in Order Query's example). */
+  chargeCode?: string;
+  /** When FP bears the fee, sourceAmount includes this fee. */
+  fullPayFee?: unknown;
+  /** Fixed fee, in sourceCurrency. */
+  fixedFee?: unknown;
+  /** Percentage fee as a decimal ratio. */
+  preRatedFee?: unknown;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Failure reason, when failed. */
+  failReason?: string;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time. */
+  completeTime?: string;
+  /** Order extra information: {"pickupCode": ...} for cash_pickup, {"uetr": ...} for wire (UETR 5-30 minutes after completion). */
+  ext?: unknown;
+}
+
+/** What `POST /api/v1/legacy/tf/v4/order/query` answers (its `data`; every field optional). */
+export interface WorldCardLegacyTransferQueryOrderResponse {
+  /** Merchant order number. */
+  merOrderNo?: string;
+  /** Platform order number. */
+  orderNo?: string;
+  /** Target account. */
+  account?: string;
+  /** Settlement currency. */
+  sourceCurrency?: string;
+  /** Settlement amount (Create Order: at most 4 decimal places; Order Query: at most 2, rounded up). */
+  sourceAmount?: unknown;
+  /** Send amount; 0 unless sendAmount was used. */
+  sendAmount?: unknown;
+  /** Target currency. */
+  targetCurrency?: string;
+  /** Target amount. */
+  targetAmount?: unknown;
+  /** Quote at order submission / settlement exchange rate. */
+  merQuotes?: unknown;
+  /** Wire fee bearer (SHA; FP in Order Query's example). */
+  chargeCode?: string;
+  /** When FP bears the fee, sourceAmount includes this fee. */
+  fullPayFee?: unknown;
+  /** Fixed fee, in sourceCurrency. */
+  fixedFee?: unknown;
+  /** Percentage fee as a decimal ratio. */
+  preRatedFee?: unknown;
+  /** Order status: 1 processing, 2 success, 3 failed (the page's examples show 0 right after submission). */
+  status?: number;
+  /** Failure reason, when failed. */
+  failReason?: string;
+  /** Order creation time, yyyy-MM-dd HH:mm:ss. */
+  createTime?: string;
+  /** Order completion time. */
+  completeTime?: string;
+  /** Order extra information: {"pickupCode": ...} for cash_pickup, {"uetr": ...} for wire (UETR 5-30 minutes after completion). */
+  ext?: unknown;
+}
+
+/** What each WorldCard legacy path answers (its `data`; every field optional): `opened.data as WorldCardLegacyResponses['/path']` (`'GET /path'` where two methods share a path). */
+export interface WorldCardLegacyResponses {
+  /** `POST /api/card/top/up` */
+  '/api/card/top/up': WorldCardLegacyTopUpResponse;
+  /** `POST /api/card/top/up/query` */
+  '/api/card/top/up/query': WorldCardLegacyQueryTopUpResponse;
+  /** `POST /op/card/E/info` */
+  '/op/card/E/info': WorldCardLegacyMasterECardInfoResponse;
+  /** `POST /op/card/E/lock` */
+  '/op/card/E/lock': WorldCardLegacyMasterELockResponse;
+  /** `POST /op/card/E/un/lock` */
+  '/op/card/E/un/lock': WorldCardLegacyMasterEUnlockResponse;
+  /** `POST /op/card/E/set/daily/limit` */
+  '/op/card/E/set/daily/limit': WorldCardLegacyMasterESetDailyLimitResponse;
+  /** `POST /op/card/E/transaction/page` */
+  '/op/card/E/transaction/page': WorldCardLegacyMasterETransactionsPageResponse;
+  /** `POST /op/card/L/info` */
+  '/op/card/L/info': WorldCardLegacyVirtualLCardInfoResponse;
+  /** `POST /op/card/L/transaction` */
+  '/op/card/L/transaction': WorldCardLegacyVirtualLTransactionsResponse;
+  /** `POST /op/card/P/info/v2` */
+  '/op/card/P/info/v2': WorldCardLegacyVirtualPCardInfoResponse;
+  /** `POST /op/card/P/transaction` */
+  '/op/card/P/transaction': WorldCardLegacyVirtualPTransactionsResponse;
+  /** `POST /op/card/H/balance` */
+  '/op/card/H/balance': WorldCardLegacyVisaHCardInfoResponse;
+  /** `POST /op/card/H/oob` */
+  '/op/card/H/oob': WorldCardLegacyVisaHOobReplyResponse;
+  /** `POST /api/card/kyc/apply/master/E` */
+  '/api/card/kyc/apply/master/E': WorldCardLegacyKycApplyMasterEResponse;
+  /** `POST /api/card/kyc/apply/visa/H` */
+  '/api/card/kyc/apply/visa/H': WorldCardLegacyKycApplyVisaHResponse;
+  /** `POST /api/card/kyc/apply/virtual/L` */
+  '/api/card/kyc/apply/virtual/L': WorldCardLegacyKycApplyVirtualLResponse;
+  /** `POST /api/card/kyc/apply/virtual/L/en` */
+  '/api/card/kyc/apply/virtual/L/en': WorldCardLegacyKycApplyVirtualLEnResponse;
+  /** `POST /api/card/kyc/apply/virtual/P` */
+  '/api/card/kyc/apply/virtual/P': WorldCardLegacyKycApplyVirtualPResponse;
+  /** `POST /api/card/kyc/query` */
+  '/api/card/kyc/query': WorldCardLegacyKycQueryResponse;
+  /** `POST /api/v1/legacy/tf/v4/quotes` */
+  '/api/v1/legacy/tf/v4/quotes': WorldCardLegacyTransferQuoteResponse;
+  /** `POST /api/v1/legacy/tf/v4/order/create` */
+  '/api/v1/legacy/tf/v4/order/create': WorldCardLegacyTransferCreateOrderResponse;
+  /** `POST /api/v1/legacy/tf/v4/order/query` */
+  '/api/v1/legacy/tf/v4/order/query': WorldCardLegacyTransferQueryOrderResponse;
+}
+
 /** The WorldCard legacy paths whose request body is typed (a path with `{id}` matches any id). */
 export type WorldCardLegacyTypedPath =
   | '/api/card/top/up'
@@ -1369,7 +2449,7 @@ export type WorldCardLegacyTypedPath =
   | '/api/v1/legacy/tf/v4/target/types'
   | '/api/v1/legacy/tf/v4/type/countries';
 
-// Wasabi: the request bodies of docs/openapi/wasabi.yaml (generated from it).
+// Wasabi: the request bodies and response data of docs/openapi/wasabi.yaml (generated from it).
 
 export interface WasabiCreateCard {
   /** Client transaction id. length[15...65]. */
@@ -1719,6 +2799,766 @@ export interface WasabiUpdateCardholderEmail {
   email?: string;
 }
 
+/** What `POST /merchant/core/mcb/card/v2/createCard` answers (its `data`; every field optional). */
+export interface WasabiCreateCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (Create Card-Deprecated: returned only when the card is opened, status success). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Currency of the amount received (returned when status is success). */
+  receivedCurrency?: string;
+  /** The operation: create, card_update, Freeze, UnFreeze, deposit, withdraw, cancel, update_pin. */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/info` answers (its `data`; every field optional). */
+export interface WasabiGetCardResponse {
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Bank BIN. */
+  cardBankBin?: string;
+  /** Cardholder id. */
+  holderId?: number;
+  /** Card id. */
+  cardNo?: string;
+  /** Card status: pending: Pending; un_activated: Waiting for activation; Normal: Normal; Freeze: Freeze; Freezing: Freezing; UnFreezing: Unfreezing; canceling: Canceling; cancel: Canceled; fail: card creation failed. See x-cardwire-status-models wasabi.card; unknown values are kept. */
+  status?: string;
+  /** Whether the card is blocked. */
+  blocked?: boolean;
+  /** Card create time (Unix milliseconds). */
+  bindTime?: number;
+  /** Remark. */
+  remark?: string;
+  /** A card's balance. */
+  balanceInfo?: WasabiBalance;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  noPinPaymentAmount?: unknown;
+  /** Spending controls. */
+  spendingControls?: WasabiGetCardResponseSpendingControlsItem[];
+  /** Risk controls. */
+  riskControls?: WasabiGetCardResponseRiskControls;
+  /** Purpose. */
+  customCategory?: string;
+  /** Cardholder information. */
+  holderInfo?: WasabiGetCardResponseHolderInfo;
+}
+
+/** A card's balance. */
+export interface WasabiBalance {
+  /** Card id. */
+  cardNo?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  usedAmount?: unknown;
+  /** Currency. */
+  currency?: string;
+}
+
+export interface WasabiGetCardResponseSpendingControlsItem {
+  /** Spending interval. PER_TRANSACTION. */
+  interval?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+}
+
+/** Risk controls. */
+export interface WasabiGetCardResponseRiskControls {
+  /** Allowed MCC. */
+  allowedMcc?: string[];
+  /** Blocked MCC. */
+  blockedMcc?: string[];
+}
+
+/** Cardholder information. */
+export interface WasabiGetCardResponseHolderInfo {
+  /** First name. */
+  firstName?: string;
+  /** Surname. */
+  lastName?: string;
+  /** Country. */
+  country?: string;
+  /** State. */
+  state?: string;
+  /** Town. */
+  town?: string;
+  /** Address. */
+  address?: string;
+  /** Second address line. */
+  addressLine2?: string;
+  /** Post code. */
+  postCode?: string;
+}
+
+/** What `POST /merchant/core/mcb/card/sensitive` answers (its `data`; every field optional). */
+export interface WasabiGetCardSensitiveResponse {
+  /** Card number, encrypted with the merchant's public key (decrypt with the merchant private key). Not returned for gift cards. */
+  cardNumber?: string;
+  /** CVV, encrypted with the merchant's public key. Not returned for gift cards. */
+  cvv?: string;
+  /** Expiry date, encrypted with the merchant's public key. Not returned for gift cards. */
+  expireDate?: string;
+  /** Card URL, encrypted with the merchant's public key. Returned for gift cards. */
+  activateUrl?: string;
+}
+
+/** What `POST /merchant/core/mcb/card/balanceInfo` answers (its `data`; every field optional). */
+export interface WasabiGetCardBalanceResponse {
+  /** Card id. */
+  cardNo?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  usedAmount?: unknown;
+  /** Currency. */
+  currency?: string;
+}
+
+/** What `POST /merchant/core/mcb/card/list` answers (its `data`; every field optional). */
+export interface WasabiListCardsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiCardInfo[];
+}
+
+/** A card. */
+export interface WasabiCardInfo {
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Bank BIN. */
+  cardBankBin?: string;
+  /** Cardholder id. */
+  holderId?: number;
+  /** Card id. */
+  cardNo?: string;
+  /** Card status: pending: Pending; un_activated: Waiting for activation; Normal: Normal; Freeze: Freeze; Freezing: Freezing; UnFreezing: Unfreezing; canceling: Canceling; cancel: Canceled; fail: card creation failed. See x-cardwire-status-models wasabi.card; unknown values are kept. */
+  status?: string;
+  /** Whether the card is blocked. */
+  blocked?: boolean;
+  /** Card create time (Unix milliseconds). */
+  bindTime?: number;
+  /** Remark. */
+  remark?: string;
+  /** A card's balance. */
+  balanceInfo?: WasabiBalance;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  noPinPaymentAmount?: unknown;
+  /** Spending controls. */
+  spendingControls?: WasabiCardInfoSpendingControlsItem[];
+  /** Risk controls. */
+  riskControls?: WasabiCardInfoRiskControls;
+  /** Purpose. */
+  customCategory?: string;
+  /** Cardholder information. */
+  holderInfo?: WasabiCardInfoHolderInfo;
+}
+
+export interface WasabiCardInfoSpendingControlsItem {
+  /** Spending interval. PER_TRANSACTION. */
+  interval?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+}
+
+/** Risk controls. */
+export interface WasabiCardInfoRiskControls {
+  /** Allowed MCC. */
+  allowedMcc?: string[];
+  /** Blocked MCC. */
+  blockedMcc?: string[];
+}
+
+/** Cardholder information. */
+export interface WasabiCardInfoHolderInfo {
+  /** First name. */
+  firstName?: string;
+  /** Surname. */
+  lastName?: string;
+  /** Country. */
+  country?: string;
+  /** State. */
+  state?: string;
+  /** Town. */
+  town?: string;
+  /** Address. */
+  address?: string;
+  /** Second address line. */
+  addressLine2?: string;
+  /** Post code. */
+  postCode?: string;
+}
+
+/** What `POST /merchant/core/mcb/card/updateAttribute` answers (its `data`; every field optional). */
+export interface WasabiUpdateCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (Create Card-Deprecated: returned only when the card is opened, status success). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Currency of the amount received (returned when status is success). */
+  receivedCurrency?: string;
+  /** The operation: create, card_update, Freeze, UnFreeze, deposit, withdraw, cancel, update_pin. */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/note` answers (its `data`; every field optional). */
+export interface WasabiUpdateCardNoteResponse {
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Bank BIN. */
+  cardBankBin?: string;
+  /** Cardholder id. */
+  holderId?: number;
+  /** Card id. */
+  cardNo?: string;
+  /** Card status: pending: Pending; un_activated: Waiting for activation; Normal: Normal; Freeze: Freeze; Freezing: Freezing; UnFreezing: Unfreezing; canceling: Canceling; cancel: Canceled; fail: card creation failed. See x-cardwire-status-models wasabi.card; unknown values are kept. */
+  status?: string;
+  /** Whether the card is blocked. */
+  blocked?: boolean;
+  /** Card create time (Unix milliseconds). */
+  bindTime?: number;
+  /** Remark. */
+  remark?: string;
+  /** A card's balance. */
+  balanceInfo?: WasabiBalance;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  noPinPaymentAmount?: unknown;
+  /** Spending controls. */
+  spendingControls?: WasabiUpdateCardNoteResponseSpendingControlsItem[];
+  /** Risk controls. */
+  riskControls?: WasabiUpdateCardNoteResponseRiskControls;
+  /** Purpose. */
+  customCategory?: string;
+  /** Cardholder information. */
+  holderInfo?: WasabiUpdateCardNoteResponseHolderInfo;
+}
+
+export interface WasabiUpdateCardNoteResponseSpendingControlsItem {
+  /** Spending interval. PER_TRANSACTION. */
+  interval?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+}
+
+/** Risk controls. */
+export interface WasabiUpdateCardNoteResponseRiskControls {
+  /** Allowed MCC. */
+  allowedMcc?: string[];
+  /** Blocked MCC. */
+  blockedMcc?: string[];
+}
+
+/** Cardholder information. */
+export interface WasabiUpdateCardNoteResponseHolderInfo {
+  /** First name. */
+  firstName?: string;
+  /** Surname. */
+  lastName?: string;
+  /** Country. */
+  country?: string;
+  /** State. */
+  state?: string;
+  /** Town. */
+  town?: string;
+  /** Address. */
+  address?: string;
+  /** Second address line. */
+  addressLine2?: string;
+  /** Post code. */
+  postCode?: string;
+}
+
+/** What `POST /merchant/core/mcb/card/v2/freeze` answers (its `data`; every field optional). */
+export interface WasabiFreezeCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (Create Card-Deprecated: returned only when the card is opened, status success). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Currency of the amount received (returned when status is success). */
+  receivedCurrency?: string;
+  /** The operation: create, card_update, Freeze, UnFreeze, deposit, withdraw, cancel, update_pin. */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/v2/unfreeze` answers (its `data`; every field optional). */
+export interface WasabiUnfreezeCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (Create Card-Deprecated: returned only when the card is opened, status success). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Currency of the amount received (returned when status is success). */
+  receivedCurrency?: string;
+  /** The operation: create, card_update, Freeze, UnFreeze, deposit, withdraw, cancel, update_pin. */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/deposit` answers (its `data`; every field optional). */
+export interface WasabiDepositCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (Create Card-Deprecated: returned only when the card is opened, status success). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Currency of the amount received (returned when status is success). */
+  receivedCurrency?: string;
+  /** The operation: create, card_update, Freeze, UnFreeze, deposit, withdraw, cancel, update_pin. */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/withdraw` answers (its `data`; every field optional). */
+export interface WasabiWithdrawCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (Create Card-Deprecated: returned only when the card is opened, status success). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Currency of the amount received (returned when status is success). */
+  receivedCurrency?: string;
+  /** The operation: create, card_update, Freeze, UnFreeze, deposit, withdraw, cancel, update_pin. */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/cancel` answers (its `data`; every field optional). */
+export interface WasabiCancelCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (Create Card-Deprecated: returned only when the card is opened, status success). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Currency of the amount received (returned when status is success). */
+  receivedCurrency?: string;
+  /** The operation: create, card_update, Freeze, UnFreeze, deposit, withdraw, cancel, update_pin. */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/physicalCard/activeCard` answers (its `data`; every field optional). */
+export interface WasabiActivatePhysicalCardResponse {
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id. */
+  cardNo?: string;
+  /** Type: card_activated (Activate Card). */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Remark. */
+  remark?: string;
+}
+
+/** What `POST /merchant/core/mcb/card/physicalCard/updatePin` answers (its `data`; every field optional). */
+export interface WasabiUpdatePhysicalCardPinResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (Create Card-Deprecated: returned only when the card is opened, status success). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Currency of the amount received (returned when status is success). */
+  receivedCurrency?: string;
+  /** The operation: create, card_update, Freeze, UnFreeze, deposit, withdraw, cancel, update_pin. */
+  type?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/purchaseTransaction` answers (its `data`; every field optional). */
+export interface WasabiListPurchaseTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiPurchaseRecord[];
+}
+
+/** A card purchase (card fee and initial deposit). No notification exists for these. */
+export interface WasabiPurchaseRecord {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Virtual or Physical. */
+  cardType?: string;
+  /** Visa, MasterCard, Discover. */
+  organization?: string;
+  /** Card BIN, e.g. 531993. */
+  bankCardBin?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  cardFee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  depositAmount?: unknown;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/transaction` answers (its `data`; every field optional). */
+export interface WasabiListOperationTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiOperationRecord[];
+}
+
+/** A card operation transaction. */
+export interface WasabiOperationRecord {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Origin transaction order number. */
+  originOrderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id. */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  receivedAmount?: unknown;
+  /** Received currency. */
+  receivedCurrency?: string;
+  /** Type. create; deposit; cancel (the card is destroyed and cannot be reactivated); Freeze; UnFreeze; withdraw; update_pin; blocked (the highest level of freezing, by the issuing bank or card scheme, undone only by a manual application); card_update; overdraft_statement (the card balance went below 0 and the merchant's account made it up); card_activated. */
+  type?: string;
+  /** Sub type. DEFAULT: default; REFUND: card balance refund (after a cancellation the balance goes to the customer's wallet). */
+  subType?: string;
+  /** Order status: wait_process: pending; processing: processing; success: success; fail: failure. See x-cardwire-status-models wasabi.order; unknown values are kept. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark; equals description and will be removed. */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/v2/transaction` answers (its `data`; every field optional). */
+export interface WasabiListOperationTransactionsV2Response {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiOperationRecord[];
+}
+
+/** What `POST /merchant/core/mcb/card/authTransaction` answers (its `data`; every field optional). */
+export interface WasabiListAuthTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiAuthRecord[];
+}
+
+/** A card authorization transaction (consumption bill). */
+export interface WasabiAuthRecord {
+  /** Card id. */
+  cardNo?: string;
+  /** Transaction serial number. */
+  tradeNo?: string;
+  /** Origin transaction serial number. */
+  originTradeNo?: string;
+  /** Currency, e.g. SGD. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  authorizedAmount?: unknown;
+  /** Authorized currency, e.g. USD. */
+  authorizedCurrency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  fee?: unknown;
+  /** Authorization fee currency. */
+  feeCurrency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  crossBoardFee?: unknown;
+  /** Cross-border fee currency. */
+  crossBoardFeeCurrency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  settleAmount?: unknown;
+  /** Settlement currency; pushed after the settlement information arrives. */
+  settleCurrency?: string;
+  /** Settlement date (Unix milliseconds). */
+  settleDate?: number;
+  /** Authorization code. */
+  authorizationCode?: string;
+  /** Merchant name. */
+  merchantName?: string;
+  /** Merchant info. */
+  merchantData?: WasabiAuthRecordMerchantData;
+  /** auth: authorization (consumption); refund: refund after settlement; verification: card binding verification; Void: reversal before settlement; maintain_fee: card fee (monthly, annual, ATM withdrawal...). */
+  type?: string;
+  /** authorized: still being processed, not settled; failed: failed; succeed: completed. See x-cardwire-status-models wasabi.authorization. */
+  status?: string;
+  /** Transaction description. */
+  description?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** Merchant info. */
+export interface WasabiAuthRecordMerchantData {
+  /** Merchant name. */
+  name?: string;
+  /** Merchant Category Code (MCC). */
+  categoryCode?: string;
+  /** MCC category. */
+  category?: string;
+  /** Merchant country, ISO 3166-1 alpha-2 or alpha-3. */
+  country?: string;
+  /** Merchant state. */
+  state?: string;
+  /** Merchant city. */
+  city?: string;
+  /** Merchant ZIP/postal code. */
+  zipCode?: string;
+  /** Merchant ID (MID). */
+  mid?: string;
+  /** Digital wallet used for the transaction. */
+  walletType?: string;
+}
+
+/** What `POST /merchant/core/mcb/card/authFeeTransaction` answers (its `data`; every field optional). */
+export interface WasabiListAuthFeeTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiFeeRecord[];
+}
+
+/** An authorization fee the merchant's reserve account paid because the card balance could not (a record is made once the merchant account is debited). */
+export interface WasabiFeeRecord {
+  /** Card id. */
+  cardNo?: string;
+  /** Transaction id. */
+  tradeNo?: string;
+  /** The authorization transaction's tradeNo. */
+  originTradeNo?: string;
+  /** Fee currency, e.g. USD. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** card_patch_fee: authorization fee; card_patch_cross_border: cross-border fee. */
+  type?: string;
+  /** Source of the deduction. wallet: the user's master account. */
+  deductionSourceFunds?: string;
+  /** Status. success. */
+  status?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /merchant/core/mcb/card/third3dsTransaction` answers (its `data`; every field optional). */
+export interface WasabiList3dsTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiThreeDsRecord[];
+}
+
+/** A 3DS transaction (OTP, authorization URL, activation code). */
+export interface WasabiThreeDsRecord {
+  /** Card ID. */
+  cardNo?: string;
+  /** Transaction serial number. */
+  tradeNo?: string;
+  /** Origin transaction serial number. */
+  originTradeNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** An exact decimal (BigDecimal). A JSON number in this document, a string in another version of it: both are accepted, and cardwire never reads money through binary floating point. */
+  amount?: unknown;
+  /** Merchant name (the transaction's scene). */
+  merchantName?: string;
+  /** The value (OTP, authorization URL or activation code), encrypted with the merchant's public key; decrypt with the merchant private key. */
+  values?: string;
+  /** third_3ds_otp: 3DS OTP; auth_url: transaction authorization response URL; activation_code: activation code (physical card). */
+  type?: string;
+  /** Transaction description. */
+  description?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+  /** Expiration time (Unix milliseconds). */
+  expirationTime?: number;
+}
+
+/** What each Wasabi path answers (its `data`; every field optional): `opened.data as WasabiResponses['/path']` (`'GET /path'` where two methods share a path). */
+export interface WasabiResponses {
+  /** `POST /merchant/core/mcb/card/v2/createCard` */
+  '/merchant/core/mcb/card/v2/createCard': WasabiCreateCardResponse;
+  /** `POST /merchant/core/mcb/card/info` */
+  '/merchant/core/mcb/card/info': WasabiGetCardResponse;
+  /** `POST /merchant/core/mcb/card/sensitive` */
+  '/merchant/core/mcb/card/sensitive': WasabiGetCardSensitiveResponse;
+  /** `POST /merchant/core/mcb/card/balanceInfo` */
+  '/merchant/core/mcb/card/balanceInfo': WasabiGetCardBalanceResponse;
+  /** `POST /merchant/core/mcb/card/list` */
+  '/merchant/core/mcb/card/list': WasabiListCardsResponse;
+  /** `POST /merchant/core/mcb/card/updateAttribute` */
+  '/merchant/core/mcb/card/updateAttribute': WasabiUpdateCardResponse;
+  /** `POST /merchant/core/mcb/card/note` */
+  '/merchant/core/mcb/card/note': WasabiUpdateCardNoteResponse;
+  /** `POST /merchant/core/mcb/card/v2/freeze` */
+  '/merchant/core/mcb/card/v2/freeze': WasabiFreezeCardResponse;
+  /** `POST /merchant/core/mcb/card/v2/unfreeze` */
+  '/merchant/core/mcb/card/v2/unfreeze': WasabiUnfreezeCardResponse;
+  /** `POST /merchant/core/mcb/card/deposit` */
+  '/merchant/core/mcb/card/deposit': WasabiDepositCardResponse;
+  /** `POST /merchant/core/mcb/card/withdraw` */
+  '/merchant/core/mcb/card/withdraw': WasabiWithdrawCardResponse;
+  /** `POST /merchant/core/mcb/card/cancel` */
+  '/merchant/core/mcb/card/cancel': WasabiCancelCardResponse;
+  /** `POST /merchant/core/mcb/card/physicalCard/activeCard` */
+  '/merchant/core/mcb/card/physicalCard/activeCard': WasabiActivatePhysicalCardResponse;
+  /** `POST /merchant/core/mcb/card/physicalCard/updatePin` */
+  '/merchant/core/mcb/card/physicalCard/updatePin': WasabiUpdatePhysicalCardPinResponse;
+  /** `POST /merchant/core/mcb/card/purchaseTransaction` */
+  '/merchant/core/mcb/card/purchaseTransaction': WasabiListPurchaseTransactionsResponse;
+  /** `POST /merchant/core/mcb/card/transaction` */
+  '/merchant/core/mcb/card/transaction': WasabiListOperationTransactionsResponse;
+  /** `POST /merchant/core/mcb/card/v2/transaction` */
+  '/merchant/core/mcb/card/v2/transaction': WasabiListOperationTransactionsV2Response;
+  /** `POST /merchant/core/mcb/card/authTransaction` */
+  '/merchant/core/mcb/card/authTransaction': WasabiListAuthTransactionsResponse;
+  /** `POST /merchant/core/mcb/card/authFeeTransaction` */
+  '/merchant/core/mcb/card/authFeeTransaction': WasabiListAuthFeeTransactionsResponse;
+  /** `POST /merchant/core/mcb/card/third3dsTransaction` */
+  '/merchant/core/mcb/card/third3dsTransaction': WasabiList3dsTransactionsResponse;
+}
+
 /** The Wasabi paths whose request body is typed (a path with `{id}` matches any id). */
 export type WasabiTypedPath =
   | '/merchant/core/mcb/card/v2/createCard'
@@ -1746,7 +3586,7 @@ export type WasabiTypedPath =
   | '/merchant/core/mcb/card/holder/v2/update'
   | '/merchant/core/mcb/card/holder/updateEmail';
 
-// Wasabi gateway: the request bodies of docs/openapi/wasabi-gateway.yaml (generated from it).
+// Wasabi gateway: the request bodies and response data of docs/openapi/wasabi-gateway.yaml (generated from it).
 
 export interface WasabiGatewayCreateCard {
   /** Client transaction id (`merchantOrderNo`), 15 to 65 characters. Unique per operation: the only handle for asking the upstream what became of a call whose answer was lost. */
@@ -2066,6 +3906,823 @@ export interface WasabiGatewayUpdateCardholderEmail {
   email?: string;
 }
 
+/** What `POST /api/v1/common/files/upload` answers (its `data`; every field optional). */
+export interface WasabiGatewayUploadFileResponse {
+  /** Pass as idFrontId, idBackId or idHoldId (B2C cardholder). */
+  fileId?: string;
+}
+
+/** What `POST /api/v1/cards/create-v2` answers (its `data`; every field optional). */
+export interface WasabiGatewayCreateCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, withdraw, cancel, Freeze, UnFreeze, update_pin, card_update. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/activate-physical` answers (its `data`; every field optional). */
+export interface WasabiGatewayActivatePhysicalCardResponse {
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id. */
+  cardNo?: string;
+  /** card_activated. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Remark. */
+  remark?: string;
+}
+
+/** What `POST /api/v1/cards/info` answers (its `data`; every field optional). */
+export interface WasabiGatewayGetCardResponse {
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Bank BIN. */
+  cardBankBin?: string;
+  /** Cardholder id. */
+  holderId?: number;
+  /** Card id. */
+  cardNo?: string;
+  /** Card status: pending (pending), un_activated (waiting for activation), Normal, Freeze, Freezing, UnFreezing, canceling, cancel (canceled), fail (card creation failed). Mixed case as documented, compared exactly. */
+  status?: string;
+  /** The card is blocked. */
+  blocked?: boolean;
+  /** Card creation time (Unix milliseconds). */
+  bindTime?: number;
+  /** Remark. */
+  remark?: string;
+  balanceInfo?: WasabiGatewayBalanceInfo;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  noPinPaymentAmount?: unknown;
+  /** Spending controls. */
+  spendingControls?: WasabiGatewaySpendingControl[];
+  /** Risk controls. */
+  riskControls?: WasabiGatewayGetCardResponseRiskControls;
+  /** Purpose. */
+  customCategory?: string;
+  /** Cardholder information. */
+  holderInfo?: WasabiGatewayGetCardResponseHolderInfo;
+}
+
+export interface WasabiGatewayBalanceInfo {
+  /** Card id. */
+  cardNo?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  usedAmount?: unknown;
+  /** Currency. */
+  currency?: string;
+}
+
+export interface WasabiGatewaySpendingControl {
+  /** PER_TRANSACTION. */
+  interval?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+}
+
+/** Risk controls. */
+export interface WasabiGatewayGetCardResponseRiskControls {
+  /** Allowed MCCs. */
+  allowedMcc?: string[];
+  /** Blocked MCCs. */
+  blockedMcc?: string[];
+}
+
+/** Cardholder information. */
+export interface WasabiGatewayGetCardResponseHolderInfo {
+  /** First name. */
+  firstName?: string;
+  /** Surname. */
+  lastName?: string;
+  /** Country. */
+  country?: string;
+  /** State. */
+  state?: string;
+  /** Town. */
+  town?: string;
+  /** Address. */
+  address?: string;
+  /** Second address line. */
+  addressLine2?: string;
+  /** Post code. */
+  postCode?: string;
+}
+
+/** What `POST /api/v1/cards/sensitive` answers (its `data`; every field optional). */
+export interface WasabiGatewayGetCardSensitiveResponse {
+  /** Card number. RSA-encrypted by Wasabi with the merchant's public key (Base64; see x-cardwire-encryption). The gateway returns it unchanged, not decrypted. Not returned for gift cards. */
+  cardNumber?: string;
+  /** CVV. RSA-encrypted by Wasabi with the merchant's public key (Base64; see x-cardwire-encryption). The gateway returns it unchanged, not decrypted. Not returned for gift cards. */
+  cvv?: string;
+  /** Expiry date. RSA-encrypted by Wasabi with the merchant's public key (Base64; see x-cardwire-encryption). The gateway returns it unchanged, not decrypted. Not returned for gift cards. */
+  expireDate?: string;
+  /** Card URL. RSA-encrypted by Wasabi with the merchant's public key (Base64; see x-cardwire-encryption). The gateway returns it unchanged, not decrypted. Gift cards only. */
+  activateUrl?: string;
+}
+
+/** What `POST /api/v1/cards/balance` answers (its `data`; every field optional). */
+export interface WasabiGatewayGetCardBalanceResponse {
+  /** Card id. */
+  cardNo?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  usedAmount?: unknown;
+  /** Currency. */
+  currency?: string;
+}
+
+/** What `POST /api/v1/cards/list` answers (its `data`; every field optional). */
+export interface WasabiGatewayListCardsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiGatewayCardInfo[];
+}
+
+/** A card. */
+export interface WasabiGatewayCardInfo {
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Bank BIN. */
+  cardBankBin?: string;
+  /** Cardholder id. */
+  holderId?: number;
+  /** Card id. */
+  cardNo?: string;
+  /** Card status: pending (pending), un_activated (waiting for activation), Normal, Freeze, Freezing, UnFreezing, canceling, cancel (canceled), fail (card creation failed). Mixed case as documented, compared exactly. */
+  status?: string;
+  /** The card is blocked. */
+  blocked?: boolean;
+  /** Card creation time (Unix milliseconds). */
+  bindTime?: number;
+  /** Remark. */
+  remark?: string;
+  balanceInfo?: WasabiGatewayBalanceInfo;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  noPinPaymentAmount?: unknown;
+  /** Spending controls. */
+  spendingControls?: WasabiGatewaySpendingControl[];
+  /** Risk controls. */
+  riskControls?: WasabiGatewayCardInfoRiskControls;
+  /** Purpose. */
+  customCategory?: string;
+  /** Cardholder information. */
+  holderInfo?: WasabiGatewayCardInfoHolderInfo;
+}
+
+/** Risk controls. */
+export interface WasabiGatewayCardInfoRiskControls {
+  /** Allowed MCCs. */
+  allowedMcc?: string[];
+  /** Blocked MCCs. */
+  blockedMcc?: string[];
+}
+
+/** Cardholder information. */
+export interface WasabiGatewayCardInfoHolderInfo {
+  /** First name. */
+  firstName?: string;
+  /** Surname. */
+  lastName?: string;
+  /** Country. */
+  country?: string;
+  /** State. */
+  state?: string;
+  /** Town. */
+  town?: string;
+  /** Address. */
+  address?: string;
+  /** Second address line. */
+  addressLine2?: string;
+  /** Post code. */
+  postCode?: string;
+}
+
+/** What `POST /api/v1/cards/update` answers (its `data`; every field optional). */
+export interface WasabiGatewayUpdateCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, withdraw, cancel, Freeze, UnFreeze, update_pin, card_update. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/freeze` answers (its `data`; every field optional). */
+export interface WasabiGatewayFreezeCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, withdraw, cancel, Freeze, UnFreeze, update_pin, card_update. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/unfreeze` answers (its `data`; every field optional). */
+export interface WasabiGatewayUnfreezeCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, withdraw, cancel, Freeze, UnFreeze, update_pin, card_update. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/cancel` answers (its `data`; every field optional). */
+export interface WasabiGatewayCancelCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, withdraw, cancel, Freeze, UnFreeze, update_pin, card_update. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/update-pin` answers (its `data`; every field optional). */
+export interface WasabiGatewayUpdateCardPinResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, withdraw, cancel, Freeze, UnFreeze, update_pin, card_update. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/note` answers (its `data`; every field optional). */
+export interface WasabiGatewayUpdateCardNoteResponse {
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Bank BIN. */
+  cardBankBin?: string;
+  /** Cardholder id. */
+  holderId?: number;
+  /** Card id. */
+  cardNo?: string;
+  /** Card status: pending (pending), un_activated (waiting for activation), Normal, Freeze, Freezing, UnFreezing, canceling, cancel (canceled), fail (card creation failed). Mixed case as documented, compared exactly. */
+  status?: string;
+  /** The card is blocked. */
+  blocked?: boolean;
+  /** Card creation time (Unix milliseconds). */
+  bindTime?: number;
+  /** Remark. */
+  remark?: string;
+  balanceInfo?: WasabiGatewayBalanceInfo;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  noPinPaymentAmount?: unknown;
+  /** Spending controls. */
+  spendingControls?: WasabiGatewaySpendingControl[];
+  /** Risk controls. */
+  riskControls?: WasabiGatewayUpdateCardNoteResponseRiskControls;
+  /** Purpose. */
+  customCategory?: string;
+  /** Cardholder information. */
+  holderInfo?: WasabiGatewayUpdateCardNoteResponseHolderInfo;
+}
+
+/** Risk controls. */
+export interface WasabiGatewayUpdateCardNoteResponseRiskControls {
+  /** Allowed MCCs. */
+  allowedMcc?: string[];
+  /** Blocked MCCs. */
+  blockedMcc?: string[];
+}
+
+/** Cardholder information. */
+export interface WasabiGatewayUpdateCardNoteResponseHolderInfo {
+  /** First name. */
+  firstName?: string;
+  /** Surname. */
+  lastName?: string;
+  /** Country. */
+  country?: string;
+  /** State. */
+  state?: string;
+  /** Town. */
+  town?: string;
+  /** Address. */
+  address?: string;
+  /** Second address line. */
+  addressLine2?: string;
+  /** Post code. */
+  postCode?: string;
+}
+
+/** What `POST /api/v1/cards/deposit` answers (its `data`; every field optional). */
+export interface WasabiGatewayDepositCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, withdraw, cancel, Freeze, UnFreeze, update_pin, card_update. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/withdraw` answers (its `data`; every field optional). */
+export interface WasabiGatewayWithdrawCardResponse {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, withdraw, cancel, Freeze, UnFreeze, update_pin, card_update. */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/purchase-transactions` answers (its `data`; every field optional). */
+export interface WasabiGatewayListPurchaseTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiGatewayPurchaseTransaction[];
+}
+
+/** Card fee and first-deposit records (no events). */
+export interface WasabiGatewayPurchaseTransaction {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card type id. */
+  cardTypeId?: number;
+  /** Virtual or Physical. */
+  cardType?: string;
+  /** Visa, MasterCard, Discover. */
+  organization?: string;
+  /** Card BIN. */
+  bankCardBin?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  cardFee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  depositAmount?: unknown;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/operation-transactions-v2` answers (its `data`; every field optional). */
+export interface WasabiGatewayListOperationTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiGatewayOperationTransaction[];
+}
+
+export interface WasabiGatewayOperationTransaction {
+  /** Transaction id. */
+  orderNo?: string;
+  /** Origin transaction id. */
+  originOrderNo?: string;
+  /** Client transaction id. */
+  merchantOrderNo?: string;
+  /** Card id (create: only once the card is opened). */
+  cardNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  receivedAmount?: unknown;
+  /** The account's currency (returned when status = success). */
+  receivedCurrency?: string;
+  /** create, deposit, cancel (final: the card is destroyed), Freeze, UnFreeze, withdraw, update_pin, blocked (frozen by the issuer or network; unfrozen only on manual request), card_update, overdraft_statement (a negative balance made up from the merchant's account). */
+  type?: string;
+  /** Order status: wait_process (pending), processing, success, fail. The gateway's async table calls the first answer `pending`. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Remark (equals description; to be removed). */
+  remark?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+  /** DEFAULT, or REFUND (a balance refund to the customer's wallet after cancellation). */
+  subType?: string;
+}
+
+/** What `POST /api/v1/cards/auth-transactions` answers (its `data`; every field optional). */
+export interface WasabiGatewayListAuthTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiGatewayAuthTransaction[];
+}
+
+export interface WasabiGatewayAuthTransaction {
+  /** Card id. */
+  cardNo?: string;
+  /** Transaction serial number. */
+  tradeNo?: string;
+  /** Origin transaction serial number. */
+  originTradeNo?: string;
+  /** Currency, e.g. SGD. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  authorizedAmount?: unknown;
+  /** Authorized currency, e.g. USD. */
+  authorizedCurrency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  fee?: unknown;
+  /** Authorization fee currency. */
+  feeCurrency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  crossBoardFee?: unknown;
+  /** Cross-border fee currency. */
+  crossBoardFeeCurrency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  settleAmount?: unknown;
+  /** Settlement currency (after settlement). */
+  settleCurrency?: string;
+  /** Settlement date (Unix milliseconds). */
+  settleDate?: number;
+  /** Authorization code. */
+  authorizationCode?: string;
+  /** Merchant name. */
+  merchantName?: string;
+  /** Merchant information. */
+  merchantData?: WasabiGatewayAuthTransactionMerchantData;
+  /** auth, refund, verification, Void, maintain_fee. */
+  type?: string;
+  /** authorized (not settled yet), failed, succeed. */
+  status?: string;
+  /** Description. */
+  description?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** Merchant information. */
+export interface WasabiGatewayAuthTransactionMerchantData {
+  /** Merchant name. */
+  name?: string;
+  /** MCC. */
+  categoryCode?: string;
+  /** MCC category. */
+  category?: string;
+  /** ISO 3166-1 alpha-2 or alpha-3. */
+  country?: string;
+  /** State. */
+  state?: string;
+  /** City. */
+  city?: string;
+  /** ZIP or postal code. */
+  zipCode?: string;
+  /** Merchant id (MID). */
+  mid?: string;
+  /** Digital wallet used. */
+  walletType?: string;
+}
+
+/** What `POST /api/v1/cards/auth-fee-transactions` answers (its `data`; every field optional). */
+export interface WasabiGatewayListAuthFeeTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiGatewayAuthFeeTransaction[];
+}
+
+/** A fee the card balance could not cover, taken from the merchant's reserve account. */
+export interface WasabiGatewayAuthFeeTransaction {
+  /** Card id. */
+  cardNo?: string;
+  /** Transaction id. */
+  tradeNo?: string;
+  /** The authorization's tradeNo. */
+  originTradeNo?: string;
+  /** Fee currency, e.g. USD. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** card_patch_fee (authorization fee) or card_patch_cross_border (cross-border fee). */
+  type?: string;
+  /** Where the fee was taken from: wallet (the master account). */
+  deductionSourceFunds?: string;
+  /** success. */
+  status?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+}
+
+/** What `POST /api/v1/cards/3ds-transactions` answers (its `data`; every field optional). */
+export interface WasabiGatewayList3dsTransactionsResponse {
+  /** Number of records. */
+  total?: number;
+  records?: WasabiGatewayThreeDsTransaction[];
+}
+
+export interface WasabiGatewayThreeDsTransaction {
+  /** Card id. */
+  cardNo?: string;
+  /** Transaction serial number. */
+  tradeNo?: string;
+  /** Origin transaction serial number. */
+  originTradeNo?: string;
+  /** Currency. */
+  currency?: string;
+  /** BigDecimal: a JSON number in the document; a decimal string is seen too (accept both, never a binary float). */
+  amount?: unknown;
+  /** Merchant name. */
+  merchantName?: string;
+  /** The OTP, URL or activation code. RSA-encrypted by Wasabi with the merchant's public key (Base64; see x-cardwire-encryption). Assumed passed through unchanged like cards/sensitive (the gateway document does not say). */
+  values?: string;
+  /** third_3ds_otp, auth_url or activation_code. */
+  type?: string;
+  /** Description. */
+  description?: string;
+  /** Transaction time (Unix milliseconds). */
+  transactionTime?: number;
+  /** Expiration time (Unix milliseconds). */
+  expirationTime?: number;
+}
+
+/** What `POST /api/v1/cardholders/create-v2` answers (its `data`; every field optional). */
+export interface WasabiGatewayCreateCardholderResponse {
+  /** Cardholder id (the events' reference_id). */
+  holderId?: number;
+  /** wait_audit at first; see x-cardwire-status-models. */
+  status?: string;
+}
+
+/** What `POST /api/v1/cardholders/update-v2` answers (its `data`; every field optional). */
+export interface WasabiGatewayUpdateCardholderResponse {
+  /** Cardholder id (the events' reference_id). */
+  holderId?: number;
+  /** wait_audit at first; see x-cardwire-status-models. */
+  status?: string;
+}
+
+/** What `POST /api/v1/cardholders/list` answers (its `data`; every field optional). */
+export interface WasabiGatewayListCardholdersResponse {
+  /** Number of records. */
+  total?: number;
+  records?: unknown[];
+}
+
+/** What `POST /api/v1/cardholders/update-email` answers (its `data`; every field optional). */
+export interface WasabiGatewayUpdateCardholderEmailResponse {
+  /** Cardholder id (the events' reference_id). */
+  holderId?: number;
+  /** wait_audit at first; see x-cardwire-status-models. */
+  status?: string;
+}
+
+/** What `GET /api/v1/webhook-events` answers (its `data`; every field optional). */
+export interface WasabiGatewayListWebhookEventsResponse {
+  /** Number of events matching. */
+  total?: number;
+  /** Page size. */
+  per_page?: number;
+  /** This page. */
+  current_page?: number;
+  /** The last page. */
+  last_page?: number;
+  /** The events. */
+  data?: WasabiGatewayGatewayEvent[];
+}
+
+/** One stored event. */
+export interface WasabiGatewayGatewayEvent {
+  /** The gateway's record id. */
+  id?: number;
+  /** The event category (x-cardwire-events). */
+  category?: string;
+  /** holderId, tradeNo, orderNo or cardNo by category; text (the example's "124024"), a number is read as text. */
+  reference_id?: string;
+  /** Your order number, when the event has one. */
+  merchant_order_no?: unknown;
+  /** The payload's status (e.g. pass_audit). */
+  status?: unknown;
+  /** The full raw payload from Wasabi (the notification body of that category). */
+  payload?: unknown;
+  /** Wasabi's X-WSB-REQUEST-ID of the push (unsigned). */
+  request_id?: unknown;
+  /** Whether the gateway verified Wasabi's signature on the push. The gateway stores events whose signature failed: only true is trusted (cardwire marks others untrusted). Seen as 0/1 too. */
+  signature_verified?: unknown;
+  /** Stored at (RFC 3339 with microseconds, e.g. 2026-04-18T10:30:00.000000Z). */
+  created_at?: string;
+  /** Updated at. */
+  updated_at?: string;
+}
+
+/** What each Wasabi gateway path answers (its `data`; every field optional): `opened.data as WasabiGatewayResponses['/path']` (`'GET /path'` where two methods share a path). */
+export interface WasabiGatewayResponses {
+  /** `POST /api/v1/common/files/upload` */
+  '/api/v1/common/files/upload': WasabiGatewayUploadFileResponse;
+  /** `POST /api/v1/cards/create-v2` */
+  '/api/v1/cards/create-v2': WasabiGatewayCreateCardResponse;
+  /** `POST /api/v1/cards/activate-physical` */
+  '/api/v1/cards/activate-physical': WasabiGatewayActivatePhysicalCardResponse;
+  /** `POST /api/v1/cards/info` */
+  '/api/v1/cards/info': WasabiGatewayGetCardResponse;
+  /** `POST /api/v1/cards/sensitive` */
+  '/api/v1/cards/sensitive': WasabiGatewayGetCardSensitiveResponse;
+  /** `POST /api/v1/cards/balance` */
+  '/api/v1/cards/balance': WasabiGatewayGetCardBalanceResponse;
+  /** `POST /api/v1/cards/list` */
+  '/api/v1/cards/list': WasabiGatewayListCardsResponse;
+  /** `POST /api/v1/cards/update` */
+  '/api/v1/cards/update': WasabiGatewayUpdateCardResponse;
+  /** `POST /api/v1/cards/freeze` */
+  '/api/v1/cards/freeze': WasabiGatewayFreezeCardResponse;
+  /** `POST /api/v1/cards/unfreeze` */
+  '/api/v1/cards/unfreeze': WasabiGatewayUnfreezeCardResponse;
+  /** `POST /api/v1/cards/cancel` */
+  '/api/v1/cards/cancel': WasabiGatewayCancelCardResponse;
+  /** `POST /api/v1/cards/update-pin` */
+  '/api/v1/cards/update-pin': WasabiGatewayUpdateCardPinResponse;
+  /** `POST /api/v1/cards/note` */
+  '/api/v1/cards/note': WasabiGatewayUpdateCardNoteResponse;
+  /** `POST /api/v1/cards/deposit` */
+  '/api/v1/cards/deposit': WasabiGatewayDepositCardResponse;
+  /** `POST /api/v1/cards/withdraw` */
+  '/api/v1/cards/withdraw': WasabiGatewayWithdrawCardResponse;
+  /** `POST /api/v1/cards/purchase-transactions` */
+  '/api/v1/cards/purchase-transactions': WasabiGatewayListPurchaseTransactionsResponse;
+  /** `POST /api/v1/cards/operation-transactions-v2` */
+  '/api/v1/cards/operation-transactions-v2': WasabiGatewayListOperationTransactionsResponse;
+  /** `POST /api/v1/cards/auth-transactions` */
+  '/api/v1/cards/auth-transactions': WasabiGatewayListAuthTransactionsResponse;
+  /** `POST /api/v1/cards/auth-fee-transactions` */
+  '/api/v1/cards/auth-fee-transactions': WasabiGatewayListAuthFeeTransactionsResponse;
+  /** `POST /api/v1/cards/3ds-transactions` */
+  '/api/v1/cards/3ds-transactions': WasabiGatewayList3dsTransactionsResponse;
+  /** `POST /api/v1/cardholders/create-v2` */
+  '/api/v1/cardholders/create-v2': WasabiGatewayCreateCardholderResponse;
+  /** `POST /api/v1/cardholders/update-v2` */
+  '/api/v1/cardholders/update-v2': WasabiGatewayUpdateCardholderResponse;
+  /** `POST /api/v1/cardholders/list` */
+  '/api/v1/cardholders/list': WasabiGatewayListCardholdersResponse;
+  /** `POST /api/v1/cardholders/update-email` */
+  '/api/v1/cardholders/update-email': WasabiGatewayUpdateCardholderEmailResponse;
+  /** `GET /api/v1/webhook-events` */
+  '/api/v1/webhook-events': WasabiGatewayListWebhookEventsResponse;
+}
+
 /** The Wasabi gateway paths whose request body is typed (a path with `{id}` matches any id). */
 export type WasabiGatewayTypedPath =
   | '/api/v1/cards/create-v2'
@@ -2091,7 +4748,7 @@ export type WasabiGatewayTypedPath =
   | '/api/v1/cardholders/update-v2'
   | '/api/v1/cardholders/update-email';
 
-// PinToPay: the request bodies of docs/openapi/pintopay.yaml (generated from it).
+// PinToPay: the request bodies and response data of docs/openapi/pintopay.yaml (generated from it).
 
 export interface PinToPayCreateUser {
   /** The merchant's id for the user (the API documentation's example spells it `user_id`: either is accepted). */
@@ -2150,6 +4807,10 @@ export interface PinToPayUnfreezeCard {
   external_user_id?: string;
   /** The API documentation's spelling of `external_user_id`. */
   user_id?: string;
+}
+
+/** What each PinToPay path answers (its `data`; every field optional): `opened.data as PinToPayResponses['/path']` (`'GET /path'` where two methods share a path). */
+export interface PinToPayResponses {
 }
 
 /** The PinToPay paths whose request body is typed (a path with `{id}` matches any id). */

@@ -215,6 +215,98 @@ pub trait TypedRequest: Serialize {
     }
 }
 
+/// A response's `data` as one endpoint's description gives it: the response
+/// structs generated from `docs/openapi/<provider>.yaml` (`<Operation>Response`
+/// in each provider's `types` module). Every field is optional (providers
+/// leave documented fields out), unknown fields are ignored, and text and
+/// integers are read leniently (a number where text is documented, digits
+/// where an integer is; [`Opened::data`] already carries non-integer numbers
+/// as exact decimal strings).
+///
+/// ```
+/// use cardwire::prelude::*;
+/// use cardwire::providers::worldcard::types::GetVirtualCardResponse;
+///
+/// let data = serde_json::json!({"card_id": "c-1", "status": 2, "available_balance": "10.50"});
+/// let card = GetVirtualCardResponse::from_data(&data)?;
+/// assert_eq!(card.card_id.as_deref(), Some("c-1"));
+/// assert_eq!(card.status, Some(2));
+/// # Ok::<(), cardwire::Error>(())
+/// ```
+pub trait TypedResponse: serde::de::DeserializeOwned {
+    /// The endpoint's method.
+    const METHOD: &'static str;
+    /// The endpoint's path template.
+    const PATH: &'static str;
+
+    /// Reads an opened response's data ([`Opened::data`]).
+    fn from_opened(opened: &Opened) -> Result<Self> {
+        Self::from_data(&opened.data)
+    }
+
+    /// Reads a response's `data` value. A field of another JSON type than
+    /// documented (an object where text is documented) is an `invalid_input`
+    /// error that does not quote the value (it may be a decrypted card field):
+    /// read [`Opened::data`] directly for such a response.
+    fn from_data(data: &Value) -> Result<Self> {
+        Self::deserialize(data).map_err(|_| {
+            Error::invalid_input(
+                "the response data does not have the documented shape (a field of another JSON type): read Opened::data as JSON instead",
+            )
+        })
+    }
+}
+
+/// Lenient readers for the generated response structs (`deserialize_with`).
+#[doc(hidden)]
+pub mod lenient {
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    /// Text: a string, or a number or boolean as its JSON text; null is absent.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Null => None,
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => return Err(serde::de::Error::custom("expected text")),
+        })
+    }
+
+    /// An integer: a JSON integer or a string of digits (with an optional
+    /// sign); null or "" is absent.
+    pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(None),
+            Value::Number(n) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom("expected an integer")),
+            Value::String(s) if s.trim().is_empty() => Ok(None),
+            Value::String(s) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| serde::de::Error::custom("expected an integer")),
+            _ => Err(serde::de::Error::custom("expected an integer")),
+        }
+    }
+
+    /// A boolean: true/false, or the strings "true"/"false" and the numbers 1/0.
+    pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(None),
+            Value::Bool(b) => Ok(Some(b)),
+            Value::String(s) if s == "true" || s == "1" => Ok(Some(true)),
+            Value::String(s) if s == "false" || s == "0" => Ok(Some(false)),
+            Value::Number(n) if n.as_i64() == Some(1) => Ok(Some(true)),
+            Value::Number(n) if n.as_i64() == Some(0) => Ok(Some(false)),
+            _ => Err(serde::de::Error::custom("expected a boolean")),
+        }
+    }
+}
+
 impl<'a> Request<'a> {
     /// A request for `path`, everything else default.
     pub fn new(path: &'a str) -> Self {

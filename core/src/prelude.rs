@@ -4,6 +4,6 @@
 
 pub use crate::contract::{
     Notification, Opened, Received, Request, RequestBuilder, RequestVerifier, ResponseOpener,
-    TypedRequest, WebhookReceiver, WebhookSigner,
+    TypedRequest, TypedResponse, WebhookReceiver, WebhookSigner,
 };
 pub use crate::envelope::{Headers, Payload};

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import cardwire
-from cardwire import PayCaCreateUser, PayCaIssueCard
+from cardwire import PayCaCreateUser, PayCaIssueCard, WorldCardGetVirtualCardResponse
 
 client = cardwire.PayCaClient("client-1", "secret-1")
 platform = cardwire.PayCaPlatform("client-1", "secret-1")
@@ -44,6 +44,12 @@ def issued_balance(headers: dict[str, str], body: bytes) -> str:
     return str(issued["balance"])
 
 
+def card_status(opened: cardwire.Opened) -> int | None:
+    # What an endpoint answers, typed from the description (every field optional).
+    card: WorldCardGetVirtualCardResponse = opened["data"]
+    return card.get("status")
+
+
 def misuse() -> None:
     # A misspelt field: the typed overload refuses it, the catch-all for typed paths is deprecated.
     client.build_request("/v1/users", {"externalld": "usr-001"})  # type: ignore[deprecated]
@@ -52,7 +58,9 @@ def misuse() -> None:
     missing: PayCaIssueCard = {"accountId": "acc-1", "bin": "537100"}  # type: ignore[typeddict-item]
     wrong_gender: PayCaCreateUser = {"externalId": "u", "meta": {"firstName": "J", "lastName": "D", "email": "j@d.io", "phone": "1", "phoneCode": "+1", "birthday": "1990-01-15", "country": "US", "town": "NYC", "address": "a", "postCode": "1", "gender": "X"}}  # type: ignore[typeddict-item]
     not_a_field = platform.verify_request({}, b"{}", path="/v1/users")["balance"]  # type: ignore[typeddict-item]
-    del bad, missing, wrong_gender, not_a_field
+    answer: WorldCardGetVirtualCardResponse = {"card_idd": "c-1"}  # type: ignore[typeddict-unknown-key]
+    status: str = answer["status"]  # type: ignore[assignment]
+    del bad, missing, wrong_gender, not_a_field, status
 
 
 if __name__ == "__main__":

@@ -138,6 +138,8 @@ pub struct Obj {
     pub doc: String,
     /// Its fields, in the description's order.
     pub fields: Vec<Field>,
+    /// A response's part: every field optional, read leniently.
+    pub response: bool,
 }
 
 /// An operation with a JSON request body.
@@ -155,6 +157,19 @@ pub struct Op {
     pub shared_path: bool,
 }
 
+/// An operation whose successful response has a documented body.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    /// `GET`, `POST`.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// The summary.
+    pub summary: String,
+    /// The response's data type (an object type of the model).
+    pub ty: String,
+}
+
 /// The model of one description: its body types and the operations using them.
 #[derive(Debug)]
 pub struct Model {
@@ -162,6 +177,45 @@ pub struct Model {
     pub objs: Vec<Obj>,
     /// Operations with a JSON body, in path order.
     pub ops: Vec<Op>,
+    /// Operations with a typed response, in path order.
+    pub responses: Vec<Resp>,
+}
+
+/// The schema of what `op` answers on success, inside the provider's
+/// envelope: the `data` member where the body is `{code|success, ..., data}`,
+/// else the body (PayCA); `None` for a sealed or undocumented answer.
+fn response_data<'a>(doc: &'a Value, op: &'a Value) -> Option<Value> {
+    let responses = op.get("responses")?.as_object()?;
+    let (_, ok) = responses.iter().find(|(code, _)| code.starts_with('2'))?;
+    let (ok, _) = deref(doc, ok);
+    let media = ok.pointer("/content/application~1json")?;
+    let schema = match media.get("x-cardwire-plaintext") {
+        Some(plain) => plain,
+        // A sealed answer without a described plaintext (PinToPay): nothing to type.
+        None if media["schema"]["$ref"]
+            .as_str()
+            .is_some_and(|r| r.ends_with("/Envelope")) =>
+        {
+            return None
+        }
+        None => media.get("schema")?,
+    };
+    let body = merged(doc, schema);
+    let props = body.get("properties")?.as_object()?;
+    let enveloped = props.contains_key("data")
+        && ["code", "success", "status", "message", "msg"]
+            .iter()
+            .any(|k| props.contains_key(*k));
+    let data = if enveloped {
+        merged(doc, &props["data"])
+    } else {
+        body.clone()
+    };
+    let has_fields = data
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty());
+    has_fields.then_some(data)
 }
 
 fn deref<'a>(doc: &'a Value, v: &'a Value) -> (&'a Value, Option<String>) {
@@ -190,11 +244,61 @@ fn text(v: &Value, key: &str) -> Option<String> {
         .map(|s| s.trim().replace('\n', " "))
 }
 
+thread_local! {
+    /// Whether [`object`] is typing a response (set by [`model`] around that pass).
+    static RESPONSE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `schema` with its `allOf` members merged in (properties and required), as
+/// the response envelopes are written (`allOf: [Response, {properties: {data}}]`).
+fn merged(doc: &Value, schema: &Value) -> Value {
+    let (s, _) = deref(doc, schema);
+    let Some(all) = s.get("allOf").and_then(Value::as_array) else {
+        return s.clone();
+    };
+    // Later members refine earlier ones (`allOf: [Response, {properties: {data}}]`);
+    // the schema's own keys win over all of them.
+    let mut props = serde_json::Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    let mut out = serde_json::Map::new();
+    for part in all.iter().map(|p| merged(doc, p)).chain([s.clone()]) {
+        for (k, v) in part.as_object().into_iter().flatten() {
+            match (k.as_str(), v) {
+                ("properties", Value::Object(p)) => {
+                    props.extend(p.iter().map(|(a, b)| (a.clone(), b.clone())));
+                }
+                ("required", Value::Array(r)) => required.extend(r.iter().cloned()),
+                ("allOf", _) => {}
+                _ => {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    if !props.is_empty() {
+        out.insert("properties".to_owned(), Value::Object(props));
+    }
+    if !required.is_empty() {
+        out.insert("required".to_owned(), Value::Array(required));
+    }
+    Value::Object(out)
+}
+
 fn object(doc: &Value, d: &Described, schema: &Value, name: &str, objs: &mut Vec<Obj>) -> String {
-    let full = format!("{}{name}", d.prefix);
+    let response = RESPONSE.with(std::cell::Cell::get);
+    let mut full = format!("{}{name}", d.prefix);
+    let mut name = name.to_owned();
+    // A schema used by a request and a response gets a response twin (its fields optional).
+    if response && objs.iter().any(|o| o.name == full && !o.response) {
+        full.push_str("Response");
+        name.push_str("Response");
+    }
     if objs.iter().any(|o| o.name == full) {
         return full;
     }
+    let merged_schema = merged(doc, schema);
+    let schema = &merged_schema;
+    let name = name.as_str();
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -206,6 +310,7 @@ fn object(doc: &Value, d: &Described, schema: &Value, name: &str, objs: &mut Vec
         rust_name: name.to_owned(),
         doc: text(schema, "description").unwrap_or_default(),
         fields: vec![],
+        response,
     });
     for (fname, fschema) in schema
         .get("properties")
@@ -257,6 +362,8 @@ fn field_ty(
     name: &str,
     objs: &mut Vec<Obj>,
 ) -> FieldTy {
+    let merged_schema = merged(doc, s);
+    let s = &merged_schema;
     let ty = s.get("type").and_then(Value::as_str);
     if s.get("properties").is_some() {
         FieldTy::Obj(object(
@@ -338,7 +445,34 @@ pub fn model(d: &Described) -> Model {
             });
         }
     }
-    Model { objs, ops }
+    // The responses, typed after the request bodies (a schema both use gets a response twin).
+    RESPONSE.with(|r| r.set(true));
+    let mut responses = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for m in ["get", "post", "put", "patch", "delete"] {
+            let Some(op) = item.get(m) else { continue };
+            let Some(data) = response_data(&doc, op) else {
+                continue;
+            };
+            let name = format!(
+                "{}Response",
+                upper_camel(op["operationId"].as_str().expect("operationId"))
+            );
+            let ty = object(&doc, d, &data, &name, &mut objs);
+            responses.push(Resp {
+                method: m.to_uppercase(),
+                path: path.clone(),
+                summary: text(op, "summary").unwrap_or_default(),
+                ty,
+            });
+        }
+    }
+    RESPONSE.with(|r| r.set(false));
+    Model {
+        objs,
+        ops,
+        responses,
+    }
 }
 
 /// The described provider whose merchant or platform class this is.
@@ -392,12 +526,22 @@ pub fn ts_types() -> String {
         let m = model(d);
         let _ = writeln!(
             out,
-            "// {}: the request bodies of docs/openapi/{}.yaml (generated from it).\n",
+            "// {}: the request bodies and response data of docs/openapi/{}.yaml (generated from it).\n",
             d.display, d.file
         );
         for o in &m.objs {
-            if !o.doc.is_empty() {
-                let _ = writeln!(out, "/** {} */", o.doc);
+            match m.responses.iter().find(|r| r.ty == o.name) {
+                Some(r) => {
+                    let _ = writeln!(
+                        out,
+                        "/** What `{} {}` answers (its `data`; every field optional). */",
+                        r.method, r.path
+                    );
+                }
+                None if !o.doc.is_empty() => {
+                    let _ = writeln!(out, "/** {} */", o.doc);
+                }
+                None => {}
             }
             let _ = writeln!(out, "export interface {} {{", o.name);
             for f in &o.fields {
@@ -408,12 +552,28 @@ pub fn ts_types() -> String {
                     out,
                     "  {}{}: {};",
                     f.name,
-                    if f.required { "" } else { "?" },
+                    if f.required && !o.response { "" } else { "?" },
                     ts_field_ty(&f.ty)
                 );
             }
             out.push_str("}\n\n");
         }
+        let _ = writeln!(out, "/** What each {} path answers (its `data`; every field optional): `opened.data as {}Responses['/path']` (`'GET /path'` where two methods share a path). */\nexport interface {}Responses {{", d.display, d.prefix, d.prefix);
+        for r in &m.responses {
+            // A path with typed answers for two methods is keyed `METHOD path`.
+            let shared = m.responses.iter().filter(|x| x.path == r.path).count() > 1;
+            let key = if shared {
+                format!("{} {}", r.method, r.path)
+            } else {
+                r.path.clone()
+            };
+            let _ = writeln!(
+                out,
+                "  /** `{} {}` */\n  '{key}': {};",
+                r.method, r.path, r.ty
+            );
+        }
+        out.push_str("}\n\n");
         let _ = writeln!(out, "/** The {} paths whose request body is typed (a path with `{{id}}` matches any id). */", d.display);
         let paths: Vec<String> = m.ops.iter().map(|o| ts_path(&o.path)).collect();
         let _ = writeln!(
@@ -509,12 +669,20 @@ pub fn py_types() -> String {
         let m = model(d);
         let _ = writeln!(
             out,
-            "# {}: the request bodies of docs/openapi/{}.yaml (generated from it).\n",
+            "# {}: the request bodies and response data of docs/openapi/{}.yaml (generated from it).\n",
             d.display, d.file
         );
         for o in &m.objs {
-            let required: Vec<&Field> = o.fields.iter().filter(|f| f.required).collect();
-            let optional: Vec<&Field> = o.fields.iter().filter(|f| !f.required).collect();
+            let required: Vec<&Field> = o
+                .fields
+                .iter()
+                .filter(|f| f.required && !o.response)
+                .collect();
+            let optional: Vec<&Field> = o
+                .fields
+                .iter()
+                .filter(|f| !f.required || o.response)
+                .collect();
             let base = format!("_{}Required", o.name);
             let _ = writeln!(out, "class {base}(TypedDict):");
             if required.is_empty() {
@@ -527,10 +695,13 @@ pub fn py_types() -> String {
             let _ = writeln!(
                 out,
                 "    \"\"\"{}\"\"\"",
-                if o.doc.is_empty() {
-                    format!("The body of {}.", o.name)
-                } else {
-                    o.doc.replace('"', "'")
+                match m.responses.iter().find(|r| r.ty == o.name) {
+                    Some(r) => format!(
+                        "What `{} {}` answers (its data; every field optional).",
+                        r.method, r.path
+                    ),
+                    None if o.doc.is_empty() => format!("The body of {}.", o.name),
+                    None => o.doc.replace('"', "'"),
                 }
             );
             for f in &optional {
@@ -631,7 +802,7 @@ fn rust_field_ty(t: &FieldTy, objs: &[Obj]) -> String {
 pub fn rust_types(d: &Described) -> String {
     let m = model(d);
     let mut out = format!(
-        "//! The request bodies of {}'s endpoints, generated by `make generate` from\n//! `docs/openapi/{}.yaml`. Do not edit. Each body serializes to the JSON\n//! the description gives (field names as sent); an endpoint's body also\n//! names its method and path ([`TypedRequest`]).\n\nuse crate::contract::TypedRequest;\nuse serde::{{Deserialize, Serialize}};\n",
+        "//! The request bodies and response data of {}'s endpoints, generated by\n//! `make generate` from `docs/openapi/{}.yaml`. Do not edit. Each body\n//! serializes to the JSON the description gives (field names as sent); an\n//! endpoint's body also names its method and path ([`TypedRequest`]). The\n//! `...Response` structs read what an endpoint answers ([`TypedResponse`]):\n//! every field optional, read leniently.\n\n#[allow(unused_imports)]\nuse crate::contract::{{TypedRequest, TypedResponse}};\nuse serde::{{Deserialize, Serialize}};\n",
         d.display, d.file
     );
     for o in &m.objs {
@@ -642,9 +813,46 @@ pub fn rust_types(d: &Described) -> String {
             None if o.doc.is_empty() => format!("A part of a request body ({}).", o.rust_name),
             None => o.doc.clone(),
         };
+        let resp = m.responses.iter().find(|r| r.ty == o.name);
+        let doc = match resp {
+            Some(r) => format!(
+                "What `{} {}` answers (its `data`): {}",
+                r.method, r.path, r.summary
+            ),
+            None if o.response && o.doc.is_empty() => {
+                format!("A part of a response ({}).", o.rust_name)
+            }
+            None => doc,
+        };
         let _ = writeln!(out, "/// {doc}");
         out.push_str("#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]\n");
         let _ = writeln!(out, "pub struct {} {{", o.rust_name);
+        if o.response {
+            for f in &o.fields {
+                let doc = f.doc.clone().unwrap_or_else(|| format!("`{}`.", f.name));
+                let _ = writeln!(out, "    /// {doc}");
+                let reader = match f.ty {
+                    FieldTy::Str(_) | FieldTy::Decimal => {
+                        ", deserialize_with = \"crate::contract::lenient::text\""
+                    }
+                    FieldTy::Int => ", deserialize_with = \"crate::contract::lenient::int\"",
+                    FieldTy::Bool => ", deserialize_with = \"crate::contract::lenient::boolean\"",
+                    _ => "",
+                };
+                let _ = writeln!(
+                    out,
+                    "    #[serde(rename = \"{}\", default, skip_serializing_if = \"Option::is_none\"{reader})]\n    pub {}: Option<{}>,",
+                    f.name,
+                    rust_field_name(&f.name),
+                    rust_field_ty(&f.ty, &m.objs)
+                );
+            }
+            out.push_str("}\n");
+            if let Some(r) = resp {
+                let _ = writeln!(out, "\nimpl TypedResponse for {} {{\n    const METHOD: &'static str = \"{}\";\n    const PATH: &'static str = \"{}\";\n}}", o.rust_name, r.method, r.path);
+            }
+            continue;
+        }
         for f in &o.fields {
             let doc = f.doc.clone().unwrap_or_else(|| format!("`{}`.", f.name));
             let _ = writeln!(out, "    /// {doc}");
@@ -674,6 +882,27 @@ pub fn rust_types(d: &Described) -> String {
         if let Some(op) = op {
             let _ = writeln!(out, "\nimpl TypedRequest for {} {{\n    const METHOD: &'static str = \"{}\";\n    const PATH: &'static str = \"{}\";\n}}", o.rust_name, op.method, op.path);
         }
+    }
+    if !m.responses.is_empty() {
+        out.push_str("\n/// Reads `data` as the response type of `method path` and writes it back\n/// (documented fields only); `None` for an endpoint without a typed\n/// response. What the tests check the documents' examples with.\n#[doc(hidden)]\npub fn read_response(method: &str, path: &str, data: &serde_json::Value) -> Option<crate::error::Result<serde_json::Value>> {\n    fn read<T: TypedResponse + Serialize>(data: &serde_json::Value) -> crate::error::Result<serde_json::Value> {\n        let typed = T::from_data(data)?;\n        serde_json::to_value(&typed).map_err(|_| crate::error::Error::invalid_input(\"the typed response cannot be written back as JSON\"))\n    }\n    Some(match (method, path) {\n");
+        let mut seen = Vec::new();
+        for r in &m.responses {
+            if seen.contains(&(&r.method, &r.path)) {
+                continue;
+            }
+            seen.push((&r.method, &r.path));
+            let rust = m
+                .objs
+                .iter()
+                .find(|o| o.name == r.ty)
+                .map_or(r.ty.clone(), |o| o.rust_name.clone());
+            let _ = writeln!(
+                out,
+                "        (\"{}\", \"{}\") => read::<{rust}>(data),",
+                r.method, r.path
+            );
+        }
+        out.push_str("        _ => return None,\n    })\n}\n");
     }
     rustfmt(&out)
 }

@@ -71,3 +71,17 @@ void dep.merchant_transaction_id;
 wc.buildRequest('/api/v1/card/deposit', { card_id: 'c-1', merchant_transaction_Id: 't-1', amount: '10.00' });
 // @ts-expect-error card_type is one of VIRTUAL-V, VIRTUAL-R, VIRTUAL-G
 wc.buildRequest('/api/v1/card/virtual/apply', { merchant_card_id: 'mc-1', card_type: 'VIRTUAL-X', card_bin_id: 'b-1', first_recharge_amount: '10' });
+
+// What an endpoint answers, typed from the descriptions: every field optional.
+import type { WorldCardResponses, WasabiGatewayResponses, OpenedResponse } from 'cardwire';
+declare const opened: OpenedResponse;
+const vcard = opened.data as WorldCardResponses['/api/v1/card/virtual/get_info'];
+const cardStatus: number | undefined = vcard.status;
+void cardStatus;
+const gw = opened as OpenedResponse<WasabiGatewayResponses['/api/v1/cards/info']>;
+void gw.data.cardNo;
+// @ts-expect-error card_idd is not a field of the get_info answer
+void vcard.card_idd;
+// @ts-expect-error status is a number, not text
+const wrongStatus: string | undefined = vcard.status;
+void wrongStatus;

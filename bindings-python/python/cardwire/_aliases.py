@@ -540,7 +540,7 @@ class PinToPayEvent(_EventBase, Protocol):
     def data(self) -> dict[str, Any]: ...
 
 
-# PayCA: the request bodies of docs/openapi/payca.yaml (generated from it).
+# PayCA: the request bodies and response data of docs/openapi/payca.yaml (generated from it).
 
 class _PayCaCreateUserRequired(TypedDict):
     externalId: str
@@ -602,7 +602,44 @@ class _PayCaSubscribeWebhookRequired(TypedDict):
 class PayCaSubscribeWebhook(_PayCaSubscribeWebhookRequired, total=False):
     """The body of PayCaSubscribeWebhook."""
 
-# WorldCard: the request bodies of docs/openapi/worldcard.yaml (generated from it).
+class _PayCaUploadCardholderFileResponseRequired(TypedDict):
+    pass
+
+class PayCaUploadCardholderFileResponse(_PayCaUploadCardholderFileResponseRequired, total=False):
+    """What `POST /v1/cardholders/files` answers (its data; every field optional)."""
+    fileId: str
+
+class _PayCaGetUserCardholderResponseRequired(TypedDict):
+    pass
+
+class PayCaGetUserCardholderResponse(_PayCaGetUserCardholderResponseRequired, total=False):
+    """What `GET /v1/users/{id}/cardholder` answers (its data; every field optional)."""
+    id: str
+    status: str
+    description: Any
+    statusFlowLocation: Any
+
+class _PayCaCreateCardholderResponseRequired(TypedDict):
+    pass
+
+class PayCaCreateCardholderResponse(_PayCaCreateCardholderResponseRequired, total=False):
+    """What `POST /v1/users/{id}/cardholder` answers (its data; every field optional)."""
+    id: str
+    status: str
+    description: Any
+    statusFlowLocation: Any
+
+class _PayCaGetCardholderResponseRequired(TypedDict):
+    pass
+
+class PayCaGetCardholderResponse(_PayCaGetCardholderResponseRequired, total=False):
+    """What `GET /v1/cardholders/{id}` answers (its data; every field optional)."""
+    id: str
+    status: str
+    description: Any
+    statusFlowLocation: Any
+
+# WorldCard: the request bodies and response data of docs/openapi/worldcard.yaml (generated from it).
 
 class _WorldCardApplyVirtualCardRequired(TypedDict):
     merchant_card_id: str
@@ -787,7 +824,260 @@ class WorldCardGetPhysicalCard(_WorldCardGetPhysicalCardRequired, total=False):
     card_id: str
     merchant_card_id: str
 
-# WorldCard legacy: the request bodies of docs/openapi/worldcard-legacy.yaml (generated from it).
+class _WorldCardApplyVirtualCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardApplyVirtualCardResponse(_WorldCardApplyVirtualCardResponseRequired, total=False):
+    """What `POST /api/v1/card/virtual/apply` answers (its data; every field optional)."""
+    card_id: str
+    merchant_card_id: str
+    status: int
+    created_at: str
+
+class _WorldCardGetVirtualCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardGetVirtualCardResponse(_WorldCardGetVirtualCardResponseRequired, total=False):
+    """What `POST /api/v1/card/virtual/get_info` answers (its data; every field optional)."""
+    card_id: str
+    merchant_card_id: str
+    card_type: str
+    card_bin_id: str
+    card_number: str
+    cvv: str
+    expiry_month: str
+    expiry_year: str
+    available_balance: str
+    frozen_balance: str
+    pending_balance: str
+    currency: str
+    status: int
+    first_recharge_amount: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    phone_country_code: str
+    birthday: str
+    country_code: str
+    city: str
+    address: str
+    state: str
+    address_line_two: str
+    postal_code: str
+
+class _WorldCardListVirtualBinsResponseRequired(TypedDict):
+    pass
+
+class WorldCardListVirtualBinsResponse(_WorldCardListVirtualBinsResponseRequired, total=False):
+    """What `POST /api/v1/card/virtual/bin/list` answers (its data; every field optional)."""
+    total: int
+    page: int
+    page_size: int
+    list: list[WorldCardListVirtualBinsResponseListItem]
+
+class _WorldCardListVirtualBinsResponseListItemRequired(TypedDict):
+    pass
+
+class WorldCardListVirtualBinsResponseListItem(_WorldCardListVirtualBinsResponseListItemRequired, total=False):
+    """The body of WorldCardListVirtualBinsResponseListItem."""
+    card_bin_id: str
+    card_bin: str
+    card_type: str
+    card_brand: str
+    business_scene: str
+    currency: str
+    issuer_country: str
+
+class _WorldCardDepositCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardDepositCardResponse(_WorldCardDepositCardResponseRequired, total=False):
+    """What `POST /api/v1/card/deposit` answers (its data; every field optional)."""
+    transaction_id: str
+    card_id: str
+    merchant_card_id: str
+    merchant_transaction_id: str
+    amount: str
+    currency: str
+    status: int
+    created_at: str
+
+class _WorldCardListDepositsResponseRequired(TypedDict):
+    pass
+
+class WorldCardListDepositsResponse(_WorldCardListDepositsResponseRequired, total=False):
+    """What `POST /api/v1/card/deposit/list` answers (its data; every field optional)."""
+    total: int
+    page: int
+    page_size: int
+    list: list[WorldCardListDepositsResponseListItem]
+
+class _WorldCardListDepositsResponseListItemRequired(TypedDict):
+    pass
+
+class WorldCardListDepositsResponseListItem(_WorldCardListDepositsResponseListItemRequired, total=False):
+    """The body of WorldCardListDepositsResponseListItem."""
+    transaction_id: str
+    card_id: str
+    merchant_card_id: str
+    merchant_transaction_id: str
+    amount: str
+    currency: str
+    status: int
+    created_at: str
+
+class _WorldCardFreezeCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardFreezeCardResponse(_WorldCardFreezeCardResponseRequired, total=False):
+    """What `POST /api/v1/card/freeze` answers (its data; every field optional)."""
+    card_id: str
+    status: int
+
+class _WorldCardUnfreezeCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardUnfreezeCardResponse(_WorldCardUnfreezeCardResponseRequired, total=False):
+    """What `POST /api/v1/card/unfreeze` answers (its data; every field optional)."""
+    card_id: str
+    status: int
+
+class _WorldCardCloseCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardCloseCardResponse(_WorldCardCloseCardResponseRequired, total=False):
+    """What `POST /api/v1/card/close` answers (its data; every field optional)."""
+    card_id: str
+    status: int
+
+class _WorldCardListTransactionsResponseRequired(TypedDict):
+    pass
+
+class WorldCardListTransactionsResponse(_WorldCardListTransactionsResponseRequired, total=False):
+    """What `POST /api/v1/card/transaction/list` answers (its data; every field optional)."""
+    total: int
+    page: int
+    page_size: int
+    list: list[WorldCardListTransactionsResponseListItem]
+
+class _WorldCardListTransactionsResponseListItemRequired(TypedDict):
+    pass
+
+class WorldCardListTransactionsResponseListItem(_WorldCardListTransactionsResponseListItemRequired, total=False):
+    """The body of WorldCardListTransactionsResponseListItem."""
+    transaction_id: str
+    card_id: str
+    merchant_card_id: str
+    transaction_amount: str
+    transaction_currency: str
+    billing_amount: str
+    billing_currency: str
+    settlement_amount: str
+    settlement_currency: str
+    transaction_type: str
+    transaction_status: str
+    transaction_time: str
+    merchant_name: str
+    merchant_id: str
+    merchant_category_code: str
+    merchant_country: str
+    merchant_city: str
+
+class _WorldCardListPhysicalBinsResponseRequired(TypedDict):
+    pass
+
+class WorldCardListPhysicalBinsResponse(_WorldCardListPhysicalBinsResponseRequired, total=False):
+    """What `POST /api/v1/card/physical/bin/list` answers (its data; every field optional)."""
+    total: int
+    page: int
+    page_size: int
+    list: list[WorldCardListPhysicalBinsResponseListItem]
+
+class _WorldCardListPhysicalBinsResponseListItemRequired(TypedDict):
+    pass
+
+class WorldCardListPhysicalBinsResponseListItem(_WorldCardListPhysicalBinsResponseListItemRequired, total=False):
+    """The body of WorldCardListPhysicalBinsResponseListItem."""
+    card_bin_id: str
+    card_bin: str
+    card_type: str
+    card_brand: str
+    card_form: int
+    currency: str
+    issuer_country: str
+
+class _WorldCardApplyPhysicalCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardApplyPhysicalCardResponse(_WorldCardApplyPhysicalCardResponseRequired, total=False):
+    """What `POST /api/v1/card/physical/apply` answers (its data; every field optional)."""
+    card_id: str
+    merchant_card_id: str
+    card_type: str
+    status: int
+    created_at: str
+
+class _WorldCardInitPhysicalKycResponseRequired(TypedDict):
+    pass
+
+class WorldCardInitPhysicalKycResponse(_WorldCardInitPhysicalKycResponseRequired, total=False):
+    """What `POST /api/v1/card/physical/kyc/init` answers (its data; every field optional)."""
+    access_token: str
+    external_user_id: str
+    status: int
+
+class _WorldCardGetPhysicalKycStatusResponseRequired(TypedDict):
+    pass
+
+class WorldCardGetPhysicalKycStatusResponse(_WorldCardGetPhysicalKycStatusResponseRequired, total=False):
+    """What `POST /api/v1/card/physical/kyc/status` answers (its data; every field optional)."""
+    status: int
+    retry_allowed: bool
+    review_answer: str
+    reviewed_at: str
+
+class _WorldCardCancelPhysicalKycResponseRequired(TypedDict):
+    pass
+
+class WorldCardCancelPhysicalKycResponse(_WorldCardCancelPhysicalKycResponseRequired, total=False):
+    """What `POST /api/v1/card/physical/kyc/cancel` answers (its data; every field optional)."""
+    status: int
+
+class _WorldCardAssignPhysicalCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardAssignPhysicalCardResponse(_WorldCardAssignPhysicalCardResponseRequired, total=False):
+    """What `POST /api/v1/card/physical/assign` answers (its data; every field optional)."""
+    card_id: str
+    merchant_card_id: str
+    status: int
+
+class _WorldCardActivatePhysicalCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardActivatePhysicalCardResponse(_WorldCardActivatePhysicalCardResponseRequired, total=False):
+    """What `POST /api/v1/card/physical/activate` answers (its data; every field optional)."""
+    card_id: str
+    merchant_card_id: str
+    status: int
+
+class _WorldCardGetPhysicalCardResponseRequired(TypedDict):
+    pass
+
+class WorldCardGetPhysicalCardResponse(_WorldCardGetPhysicalCardResponseRequired, total=False):
+    """What `POST /api/v1/card/physical/get_info` answers (its data; every field optional)."""
+    card_id: str
+    merchant_card_id: str
+    card_type: str
+    status: int
+    card_number: str
+    available_balance: str
+    currency: str
+    created_at: str
+    updated_at: str
+
+# WorldCard legacy: the request bodies and response data of docs/openapi/worldcard-legacy.yaml (generated from it).
 
 class _WorldCardLegacyTopUpRequired(TypedDict):
     merOrderNo: str
@@ -803,7 +1093,7 @@ class _WorldCardLegacyQueryTopUpRequired(TypedDict):
     pass
 
 class WorldCardLegacyQueryTopUp(_WorldCardLegacyQueryTopUpRequired, total=False):
-    """The body of WorldCardLegacyQueryTopUp."""
+    """One of them identifies the order."""
     orderNo: str
     merOrderNo: str
 
@@ -1105,7 +1395,7 @@ class _WorldCardLegacyKycApplyVirtualPRequired(TypedDict):
     email: str
 
 class WorldCardLegacyKycApplyVirtualP(_WorldCardLegacyKycApplyVirtualPRequired, total=False):
-    """The body of WorldCardLegacyKycApplyVirtualP."""
+    """firstName and lastName together at most 32 characters."""
     notifyUrl: str
     firstRecharge: Union[str, Decimal]
     phoneCode: str
@@ -1124,7 +1414,7 @@ class _WorldCardLegacyKycQueryRequired(TypedDict):
     pass
 
 class WorldCardLegacyKycQuery(_WorldCardLegacyKycQueryRequired, total=False):
-    """The body of WorldCardLegacyKycQuery."""
+    """One of them identifies the order."""
     orderNo: str
     merOrderNo: str
 
@@ -1211,7 +1501,7 @@ class _WorldCardLegacyTransferQueryOrderRequired(TypedDict):
     pass
 
 class WorldCardLegacyTransferQueryOrder(_WorldCardLegacyTransferQueryOrderRequired, total=False):
-    """The body of WorldCardLegacyTransferQueryOrder."""
+    """One of them identifies the order."""
     orderNo: str
     merOrderNo: str
 
@@ -1283,7 +1573,427 @@ class _WorldCardLegacyTransferChannelCountriesRequired(TypedDict):
 class WorldCardLegacyTransferChannelCountries(_WorldCardLegacyTransferChannelCountriesRequired, total=False):
     """The body of WorldCardLegacyTransferChannelCountries."""
 
-# Wasabi: the request bodies of docs/openapi/wasabi.yaml (generated from it).
+class _WorldCardLegacyTopUpResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyTopUpResponse(_WorldCardLegacyTopUpResponseRequired, total=False):
+    """What `POST /api/card/top/up` answers (its data; every field optional)."""
+    merOrderNo: str
+    cardNumber: str
+    orderNo: str
+    amount: Any
+    settleAmount: Any
+    status: int
+    createTime: str
+    completeTime: str
+    ext: Any
+
+class _WorldCardLegacyQueryTopUpResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyQueryTopUpResponse(_WorldCardLegacyQueryTopUpResponseRequired, total=False):
+    """What `POST /api/card/top/up/query` answers (its data; every field optional)."""
+    merOrderNo: str
+    cardNumber: str
+    orderNo: str
+    amount: Any
+    settleAmount: Any
+    status: int
+    createTime: str
+    completeTime: str
+    ext: Any
+
+class _WorldCardLegacyMasterECardInfoResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyMasterECardInfoResponse(_WorldCardLegacyMasterECardInfoResponseRequired, total=False):
+    """What `POST /op/card/E/info` answers (its data; every field optional)."""
+    cardNo: str
+    embossedName: str
+    status: int
+    expiryMonth: str
+    expiryYear: str
+    cardLimit: Any
+    dailyAtmLimit: Any
+    dailyPurchaseLimit: Any
+    availableLimit: Any
+    balance: Any
+    available: Any
+
+class _WorldCardLegacyMasterELockResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyMasterELockResponse(_WorldCardLegacyMasterELockResponseRequired, total=False):
+    """What `POST /op/card/E/lock` answers (its data; every field optional)."""
+    cardNo: str
+    embossedName: str
+    status: int
+    expiryMonth: str
+    expiryYear: str
+    cardLimit: Any
+    dailyAtmLimit: Any
+    dailyPurchaseLimit: Any
+    availableLimit: Any
+    balance: Any
+    available: Any
+
+class _WorldCardLegacyMasterEUnlockResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyMasterEUnlockResponse(_WorldCardLegacyMasterEUnlockResponseRequired, total=False):
+    """What `POST /op/card/E/un/lock` answers (its data; every field optional)."""
+    cardNo: str
+    embossedName: str
+    status: int
+    expiryMonth: str
+    expiryYear: str
+    cardLimit: Any
+    dailyAtmLimit: Any
+    dailyPurchaseLimit: Any
+    availableLimit: Any
+    balance: Any
+    available: Any
+
+class _WorldCardLegacyMasterESetDailyLimitResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyMasterESetDailyLimitResponse(_WorldCardLegacyMasterESetDailyLimitResponseRequired, total=False):
+    """What `POST /op/card/E/set/daily/limit` answers (its data; every field optional)."""
+    embossedName: str
+    expiryMonth: str
+    expiryYear: str
+    cardLimit: Any
+    dailyAtmLimit: Any
+    dailyPurchaseLimit: Any
+    availableLimit: Any
+
+class _WorldCardLegacyMasterETransactionsPageResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyMasterETransactionsPageResponse(_WorldCardLegacyMasterETransactionsPageResponseRequired, total=False):
+    """What `POST /op/card/E/transaction/page` answers (its data; every field optional)."""
+    nextPageToken: str
+    prevPageToken: str
+    transactions: list[WorldCardLegacyMasterETransaction]
+
+class _WorldCardLegacyMasterETransactionRequired(TypedDict):
+    pass
+
+class WorldCardLegacyMasterETransaction(_WorldCardLegacyMasterETransactionRequired, total=False):
+    """Transaction Record Information (MASTER-E)."""
+    id: str
+    amount: Any
+    cardAccountId: str
+    cardEmbossedName: str
+    cardId: str
+    cardLast4: str
+    createdAt: str
+    currency: str
+    description: str
+    entryType: str
+    intent: str
+    merchant: str
+    refId: str
+    status: str
+    xid: str
+
+class _WorldCardLegacyVirtualLCardInfoResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualLCardInfoResponse(_WorldCardLegacyVirtualLCardInfoResponseRequired, total=False):
+    """What `POST /op/card/L/info` answers (its data; every field optional)."""
+    balance: Any
+    cardNo: str
+    cvv: str
+    cardExpiryDate: str
+    localCurrency: str
+    startActiveDate: str
+    cardStatus: Any
+    cardStatusDesc: str
+    cardUserInfo: WorldCardLegacyVirtualLCardInfoResponseCardUserInfo
+
+class _WorldCardLegacyVirtualLCardInfoResponseCardUserInfoRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualLCardInfoResponseCardUserInfo(_WorldCardLegacyVirtualLCardInfoResponseCardUserInfoRequired, total=False):
+    """Registered user information."""
+    birthDate: str
+    email: str
+    firstName: str
+    lastName: str
+    mobile: str
+
+class _WorldCardLegacyVirtualLTransactionsResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualLTransactionsResponse(_WorldCardLegacyVirtualLTransactionsResponseRequired, total=False):
+    """What `POST /op/card/L/transaction` answers (its data; every field optional)."""
+    currentPage: int
+    pageSize: int
+    totalRecords: int
+    transactions: list[WorldCardLegacyVirtualLTransaction]
+
+class _WorldCardLegacyVirtualLTransactionRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualLTransaction(_WorldCardLegacyVirtualLTransactionRequired, total=False):
+    """Transaction list item (VIRTUAL-L)."""
+    cardId: str
+    recordNo: str
+    occurTime: int
+    transCurrency: str
+    transCurrencyAmt: str
+    localCurrency: str
+    localCurrencyAmt: str
+    respCode: str
+    respCodeDesc: str
+    crossBoardType: str
+    transType: str
+    transStatus: str
+    platformType: str
+    merchantName: str
+    merchantCategoryCode: str
+    approvalCode: str
+
+class _WorldCardLegacyVirtualPCardInfoResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualPCardInfoResponse(_WorldCardLegacyVirtualPCardInfoResponseRequired, total=False):
+    """What `POST /op/card/P/info/v2` answers (its data; every field optional)."""
+    bin: str
+    firstName: str
+    lastName: str
+    last4: str
+    status: str
+    billingAddress: WorldCardLegacyVirtualPCardInfoResponseBillingAddress
+    balance: WorldCardLegacyVirtualPCardInfoResponseBalance
+    cardInfo: WorldCardLegacyVirtualPCardInfoResponseCardInfo
+
+class _WorldCardLegacyVirtualPCardInfoResponseBillingAddressRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualPCardInfoResponseBillingAddress(_WorldCardLegacyVirtualPCardInfoResponseBillingAddressRequired, total=False):
+    """Billing address."""
+    addressLine1: str
+    addressLine2: str
+    city: str
+    country: str
+    postalCode: str
+    state: str
+
+class _WorldCardLegacyVirtualPCardInfoResponseBalanceRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualPCardInfoResponseBalance(_WorldCardLegacyVirtualPCardInfoResponseBalanceRequired, total=False):
+    """Balance (frozen and pending marked required on the page, available and currency not)."""
+    available: Any
+    currency: str
+    frozen: Any
+    pending: Any
+
+class _WorldCardLegacyVirtualPCardInfoResponseCardInfoRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualPCardInfoResponseCardInfo(_WorldCardLegacyVirtualPCardInfoResponseCardInfoRequired, total=False):
+    """Card information: each value AES/ECB encrypted with the appSecret (Base64); cardwire decrypts them when it opens the response."""
+    cardNo: str
+    cvv: str
+    expYear: str
+    expMonth: str
+
+class _WorldCardLegacyVirtualPTransactionsResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualPTransactionsResponse(_WorldCardLegacyVirtualPTransactionsResponseRequired, total=False):
+    """What `POST /op/card/P/transaction` answers (its data; every field optional)."""
+    currentPage: int
+    pageSize: int
+    totalRecords: int
+    transactions: list[WorldCardLegacyVirtualPTransaction]
+
+class _WorldCardLegacyVirtualPTransactionRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVirtualPTransaction(_WorldCardLegacyVirtualPTransactionRequired, total=False):
+    """Transaction Record Info (VIRTUAL-P)."""
+    id: str
+    cardNumber: str
+    debitOrCreditFlag: str
+    transactionTime: str
+    currency: str
+    amount: Any
+    type: str
+    status: str
+    detail: str
+
+class _WorldCardLegacyVisaHCardInfoResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVisaHCardInfoResponse(_WorldCardLegacyVisaHCardInfoResponseRequired, total=False):
+    """What `POST /op/card/H/balance` answers (its data; every field optional)."""
+    availableCredit: Any
+    overallCreditLimit: Any
+    totalBalance: Any
+    currentBillingEndDate: int
+    expiry: str
+    panFirst6: str
+    panLast4: str
+    status: str
+    cvv: str
+
+class _WorldCardLegacyVisaHOobReplyResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyVisaHOobReplyResponse(_WorldCardLegacyVisaHOobReplyResponseRequired, total=False):
+    """What `POST /op/card/H/oob` answers (its data; every field optional)."""
+    confirmationStatus: int
+
+class _WorldCardLegacyKycApplyMasterEResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyKycApplyMasterEResponse(_WorldCardLegacyKycApplyMasterEResponseRequired, total=False):
+    """What `POST /api/card/kyc/apply/master/E` answers (its data; every field optional)."""
+    merOrderNo: str
+    orderNo: str
+    cardNumber: str
+    status: int
+    createTime: str
+    completeTime: str
+    failReason: str
+    ext: Any
+
+class _WorldCardLegacyKycApplyVisaHResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyKycApplyVisaHResponse(_WorldCardLegacyKycApplyVisaHResponseRequired, total=False):
+    """What `POST /api/card/kyc/apply/visa/H` answers (its data; every field optional)."""
+    merOrderNo: str
+    orderNo: str
+    cardNumber: str
+    status: int
+    createTime: str
+    completeTime: str
+    failReason: str
+    ext: Any
+
+class _WorldCardLegacyKycApplyVirtualLResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyKycApplyVirtualLResponse(_WorldCardLegacyKycApplyVirtualLResponseRequired, total=False):
+    """What `POST /api/card/kyc/apply/virtual/L` answers (its data; every field optional)."""
+    merOrderNo: str
+    orderNo: str
+    cardNumber: str
+    status: int
+    createTime: str
+    completeTime: str
+    failReason: str
+    ext: Any
+
+class _WorldCardLegacyKycApplyVirtualLEnResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyKycApplyVirtualLEnResponse(_WorldCardLegacyKycApplyVirtualLEnResponseRequired, total=False):
+    """What `POST /api/card/kyc/apply/virtual/L/en` answers (its data; every field optional)."""
+    merOrderNo: str
+    orderNo: str
+    cardNumber: str
+    status: int
+    createTime: str
+    completeTime: str
+    failReason: str
+    ext: Any
+
+class _WorldCardLegacyKycApplyVirtualPResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyKycApplyVirtualPResponse(_WorldCardLegacyKycApplyVirtualPResponseRequired, total=False):
+    """What `POST /api/card/kyc/apply/virtual/P` answers (its data; every field optional)."""
+    merOrderNo: str
+    orderNo: str
+    cardNumber: str
+    status: int
+    createTime: str
+    completeTime: str
+    failReason: str
+    ext: Any
+
+class _WorldCardLegacyKycQueryResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyKycQueryResponse(_WorldCardLegacyKycQueryResponseRequired, total=False):
+    """What `POST /api/card/kyc/query` answers (its data; every field optional)."""
+    merOrderNo: str
+    orderNo: str
+    cardNumber: str
+    status: int
+    createTime: str
+    completeTime: str
+    failReason: str
+    ext: Any
+
+class _WorldCardLegacyTransferQuoteResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyTransferQuoteResponse(_WorldCardLegacyTransferQuoteResponseRequired, total=False):
+    """What `POST /api/v1/legacy/tf/v4/quotes` answers (its data; every field optional)."""
+    input: str
+    output: str
+    rate: Any
+    fixedFee: Any
+    preRatedFee: Any
+    fullPay: bool
+    fullPayFee: Any
+
+class _WorldCardLegacyTransferCreateOrderResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyTransferCreateOrderResponse(_WorldCardLegacyTransferCreateOrderResponseRequired, total=False):
+    """What `POST /api/v1/legacy/tf/v4/order/create` answers (its data; every field optional)."""
+    merOrderNo: str
+    orderNo: str
+    account: str
+    sourceCurrency: str
+    sourceAmount: Any
+    sendAmount: Any
+    targetCurrency: str
+    targetAmount: Any
+    merQuotes: Any
+    chargeCode: str
+    fullPayFee: Any
+    fixedFee: Any
+    preRatedFee: Any
+    status: int
+    failReason: str
+    createTime: str
+    completeTime: str
+    ext: Any
+
+class _WorldCardLegacyTransferQueryOrderResponseRequired(TypedDict):
+    pass
+
+class WorldCardLegacyTransferQueryOrderResponse(_WorldCardLegacyTransferQueryOrderResponseRequired, total=False):
+    """What `POST /api/v1/legacy/tf/v4/order/query` answers (its data; every field optional)."""
+    merOrderNo: str
+    orderNo: str
+    account: str
+    sourceCurrency: str
+    sourceAmount: Any
+    sendAmount: Any
+    targetCurrency: str
+    targetAmount: Any
+    merQuotes: Any
+    chargeCode: str
+    fullPayFee: Any
+    fixedFee: Any
+    preRatedFee: Any
+    status: int
+    failReason: str
+    createTime: str
+    completeTime: str
+    ext: Any
+
+# Wasabi: the request bodies and response data of docs/openapi/wasabi.yaml (generated from it).
 
 class _WasabiCreateCardRequired(TypedDict):
     merchantOrderNo: str
@@ -1567,7 +2277,518 @@ class WasabiUpdateCardholderEmail(_WasabiUpdateCardholderEmailRequired, total=Fa
     """Allowed when the cardholder's status is pass_audit; the result arrives as a card_holder_change_email notification."""
     email: str
 
-# Wasabi gateway: the request bodies of docs/openapi/wasabi-gateway.yaml (generated from it).
+class _WasabiCreateCardResponseRequired(TypedDict):
+    pass
+
+class WasabiCreateCardResponse(_WasabiCreateCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/v2/createCard` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGetCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGetCardResponse(_WasabiGetCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/info` answers (its data; every field optional)."""
+    cardTypeId: int
+    cardBankBin: str
+    holderId: int
+    cardNo: str
+    status: str
+    blocked: bool
+    bindTime: int
+    remark: str
+    balanceInfo: WasabiBalance
+    noPinPaymentAmount: Any
+    spendingControls: list[WasabiGetCardResponseSpendingControlsItem]
+    riskControls: WasabiGetCardResponseRiskControls
+    customCategory: str
+    holderInfo: WasabiGetCardResponseHolderInfo
+
+class _WasabiBalanceRequired(TypedDict):
+    pass
+
+class WasabiBalance(_WasabiBalanceRequired, total=False):
+    """A card's balance."""
+    cardNo: str
+    amount: Any
+    usedAmount: Any
+    currency: str
+
+class _WasabiGetCardResponseSpendingControlsItemRequired(TypedDict):
+    pass
+
+class WasabiGetCardResponseSpendingControlsItem(_WasabiGetCardResponseSpendingControlsItemRequired, total=False):
+    """The body of WasabiGetCardResponseSpendingControlsItem."""
+    interval: str
+    amount: Any
+
+class _WasabiGetCardResponseRiskControlsRequired(TypedDict):
+    pass
+
+class WasabiGetCardResponseRiskControls(_WasabiGetCardResponseRiskControlsRequired, total=False):
+    """Risk controls."""
+    allowedMcc: list[str]
+    blockedMcc: list[str]
+
+class _WasabiGetCardResponseHolderInfoRequired(TypedDict):
+    pass
+
+class WasabiGetCardResponseHolderInfo(_WasabiGetCardResponseHolderInfoRequired, total=False):
+    """Cardholder information."""
+    firstName: str
+    lastName: str
+    country: str
+    state: str
+    town: str
+    address: str
+    addressLine2: str
+    postCode: str
+
+class _WasabiGetCardSensitiveResponseRequired(TypedDict):
+    pass
+
+class WasabiGetCardSensitiveResponse(_WasabiGetCardSensitiveResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/sensitive` answers (its data; every field optional)."""
+    cardNumber: str
+    cvv: str
+    expireDate: str
+    activateUrl: str
+
+class _WasabiGetCardBalanceResponseRequired(TypedDict):
+    pass
+
+class WasabiGetCardBalanceResponse(_WasabiGetCardBalanceResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/balanceInfo` answers (its data; every field optional)."""
+    cardNo: str
+    amount: Any
+    usedAmount: Any
+    currency: str
+
+class _WasabiListCardsResponseRequired(TypedDict):
+    pass
+
+class WasabiListCardsResponse(_WasabiListCardsResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/list` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiCardInfo]
+
+class _WasabiCardInfoRequired(TypedDict):
+    pass
+
+class WasabiCardInfo(_WasabiCardInfoRequired, total=False):
+    """A card."""
+    cardTypeId: int
+    cardBankBin: str
+    holderId: int
+    cardNo: str
+    status: str
+    blocked: bool
+    bindTime: int
+    remark: str
+    balanceInfo: WasabiBalance
+    noPinPaymentAmount: Any
+    spendingControls: list[WasabiCardInfoSpendingControlsItem]
+    riskControls: WasabiCardInfoRiskControls
+    customCategory: str
+    holderInfo: WasabiCardInfoHolderInfo
+
+class _WasabiCardInfoSpendingControlsItemRequired(TypedDict):
+    pass
+
+class WasabiCardInfoSpendingControlsItem(_WasabiCardInfoSpendingControlsItemRequired, total=False):
+    """The body of WasabiCardInfoSpendingControlsItem."""
+    interval: str
+    amount: Any
+
+class _WasabiCardInfoRiskControlsRequired(TypedDict):
+    pass
+
+class WasabiCardInfoRiskControls(_WasabiCardInfoRiskControlsRequired, total=False):
+    """Risk controls."""
+    allowedMcc: list[str]
+    blockedMcc: list[str]
+
+class _WasabiCardInfoHolderInfoRequired(TypedDict):
+    pass
+
+class WasabiCardInfoHolderInfo(_WasabiCardInfoHolderInfoRequired, total=False):
+    """Cardholder information."""
+    firstName: str
+    lastName: str
+    country: str
+    state: str
+    town: str
+    address: str
+    addressLine2: str
+    postCode: str
+
+class _WasabiUpdateCardResponseRequired(TypedDict):
+    pass
+
+class WasabiUpdateCardResponse(_WasabiUpdateCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/updateAttribute` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiUpdateCardNoteResponseRequired(TypedDict):
+    pass
+
+class WasabiUpdateCardNoteResponse(_WasabiUpdateCardNoteResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/note` answers (its data; every field optional)."""
+    cardTypeId: int
+    cardBankBin: str
+    holderId: int
+    cardNo: str
+    status: str
+    blocked: bool
+    bindTime: int
+    remark: str
+    balanceInfo: WasabiBalance
+    noPinPaymentAmount: Any
+    spendingControls: list[WasabiUpdateCardNoteResponseSpendingControlsItem]
+    riskControls: WasabiUpdateCardNoteResponseRiskControls
+    customCategory: str
+    holderInfo: WasabiUpdateCardNoteResponseHolderInfo
+
+class _WasabiUpdateCardNoteResponseSpendingControlsItemRequired(TypedDict):
+    pass
+
+class WasabiUpdateCardNoteResponseSpendingControlsItem(_WasabiUpdateCardNoteResponseSpendingControlsItemRequired, total=False):
+    """The body of WasabiUpdateCardNoteResponseSpendingControlsItem."""
+    interval: str
+    amount: Any
+
+class _WasabiUpdateCardNoteResponseRiskControlsRequired(TypedDict):
+    pass
+
+class WasabiUpdateCardNoteResponseRiskControls(_WasabiUpdateCardNoteResponseRiskControlsRequired, total=False):
+    """Risk controls."""
+    allowedMcc: list[str]
+    blockedMcc: list[str]
+
+class _WasabiUpdateCardNoteResponseHolderInfoRequired(TypedDict):
+    pass
+
+class WasabiUpdateCardNoteResponseHolderInfo(_WasabiUpdateCardNoteResponseHolderInfoRequired, total=False):
+    """Cardholder information."""
+    firstName: str
+    lastName: str
+    country: str
+    state: str
+    town: str
+    address: str
+    addressLine2: str
+    postCode: str
+
+class _WasabiFreezeCardResponseRequired(TypedDict):
+    pass
+
+class WasabiFreezeCardResponse(_WasabiFreezeCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/v2/freeze` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiUnfreezeCardResponseRequired(TypedDict):
+    pass
+
+class WasabiUnfreezeCardResponse(_WasabiUnfreezeCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/v2/unfreeze` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiDepositCardResponseRequired(TypedDict):
+    pass
+
+class WasabiDepositCardResponse(_WasabiDepositCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/deposit` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiWithdrawCardResponseRequired(TypedDict):
+    pass
+
+class WasabiWithdrawCardResponse(_WasabiWithdrawCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/withdraw` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiCancelCardResponseRequired(TypedDict):
+    pass
+
+class WasabiCancelCardResponse(_WasabiCancelCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/cancel` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiActivatePhysicalCardResponseRequired(TypedDict):
+    pass
+
+class WasabiActivatePhysicalCardResponse(_WasabiActivatePhysicalCardResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/physicalCard/activeCard` answers (its data; every field optional)."""
+    merchantOrderNo: str
+    cardNo: str
+    type: str
+    status: str
+    remark: str
+
+class _WasabiUpdatePhysicalCardPinResponseRequired(TypedDict):
+    pass
+
+class WasabiUpdatePhysicalCardPinResponse(_WasabiUpdatePhysicalCardPinResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/physicalCard/updatePin` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiListPurchaseTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiListPurchaseTransactionsResponse(_WasabiListPurchaseTransactionsResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/purchaseTransaction` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiPurchaseRecord]
+
+class _WasabiPurchaseRecordRequired(TypedDict):
+    pass
+
+class WasabiPurchaseRecord(_WasabiPurchaseRecordRequired, total=False):
+    """A card purchase (card fee and initial deposit). No notification exists for these."""
+    orderNo: str
+    merchantOrderNo: str
+    cardTypeId: int
+    cardType: str
+    organization: str
+    bankCardBin: str
+    currency: str
+    cardFee: Any
+    depositAmount: Any
+    status: str
+    transactionTime: int
+
+class _WasabiListOperationTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiListOperationTransactionsResponse(_WasabiListOperationTransactionsResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/transaction` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiOperationRecord]
+
+class _WasabiOperationRecordRequired(TypedDict):
+    pass
+
+class WasabiOperationRecord(_WasabiOperationRecordRequired, total=False):
+    """A card operation transaction."""
+    orderNo: str
+    originOrderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    subType: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiListOperationTransactionsV2ResponseRequired(TypedDict):
+    pass
+
+class WasabiListOperationTransactionsV2Response(_WasabiListOperationTransactionsV2ResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/v2/transaction` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiOperationRecord]
+
+class _WasabiListAuthTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiListAuthTransactionsResponse(_WasabiListAuthTransactionsResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/authTransaction` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiAuthRecord]
+
+class _WasabiAuthRecordRequired(TypedDict):
+    pass
+
+class WasabiAuthRecord(_WasabiAuthRecordRequired, total=False):
+    """A card authorization transaction (consumption bill)."""
+    cardNo: str
+    tradeNo: str
+    originTradeNo: str
+    currency: str
+    amount: Any
+    authorizedAmount: Any
+    authorizedCurrency: str
+    fee: Any
+    feeCurrency: str
+    crossBoardFee: Any
+    crossBoardFeeCurrency: str
+    settleAmount: Any
+    settleCurrency: str
+    settleDate: int
+    authorizationCode: str
+    merchantName: str
+    merchantData: WasabiAuthRecordMerchantData
+    type: str
+    status: str
+    description: str
+    transactionTime: int
+
+class _WasabiAuthRecordMerchantDataRequired(TypedDict):
+    pass
+
+class WasabiAuthRecordMerchantData(_WasabiAuthRecordMerchantDataRequired, total=False):
+    """Merchant info."""
+    name: str
+    categoryCode: str
+    category: str
+    country: str
+    state: str
+    city: str
+    zipCode: str
+    mid: str
+    walletType: str
+
+class _WasabiListAuthFeeTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiListAuthFeeTransactionsResponse(_WasabiListAuthFeeTransactionsResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/authFeeTransaction` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiFeeRecord]
+
+class _WasabiFeeRecordRequired(TypedDict):
+    pass
+
+class WasabiFeeRecord(_WasabiFeeRecordRequired, total=False):
+    """An authorization fee the merchant's reserve account paid because the card balance could not (a record is made once the merchant account is debited)."""
+    cardNo: str
+    tradeNo: str
+    originTradeNo: str
+    currency: str
+    amount: Any
+    type: str
+    deductionSourceFunds: str
+    status: str
+    transactionTime: int
+
+class _WasabiList3dsTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiList3dsTransactionsResponse(_WasabiList3dsTransactionsResponseRequired, total=False):
+    """What `POST /merchant/core/mcb/card/third3dsTransaction` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiThreeDsRecord]
+
+class _WasabiThreeDsRecordRequired(TypedDict):
+    pass
+
+class WasabiThreeDsRecord(_WasabiThreeDsRecordRequired, total=False):
+    """A 3DS transaction (OTP, authorization URL, activation code)."""
+    cardNo: str
+    tradeNo: str
+    originTradeNo: str
+    currency: str
+    amount: Any
+    merchantName: str
+    values: str
+    type: str
+    description: str
+    transactionTime: int
+    expirationTime: int
+
+# Wasabi gateway: the request bodies and response data of docs/openapi/wasabi-gateway.yaml (generated from it).
 
 class _WasabiGatewayCreateCardRequired(TypedDict):
     merchantOrderNo: str
@@ -1827,7 +3048,560 @@ class WasabiGatewayUpdateCardholderEmail(_WasabiGatewayUpdateCardholderEmailRequ
     """Only when the cardholder's status is pass_audit."""
     email: str
 
-# PinToPay: the request bodies of docs/openapi/pintopay.yaml (generated from it).
+class _WasabiGatewayUploadFileResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayUploadFileResponse(_WasabiGatewayUploadFileResponseRequired, total=False):
+    """What `POST /api/v1/common/files/upload` answers (its data; every field optional)."""
+    fileId: str
+
+class _WasabiGatewayCreateCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayCreateCardResponse(_WasabiGatewayCreateCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/create-v2` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGatewayActivatePhysicalCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayActivatePhysicalCardResponse(_WasabiGatewayActivatePhysicalCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/activate-physical` answers (its data; every field optional)."""
+    merchantOrderNo: str
+    cardNo: str
+    type: str
+    status: str
+    remark: str
+
+class _WasabiGatewayGetCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayGetCardResponse(_WasabiGatewayGetCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/info` answers (its data; every field optional)."""
+    cardTypeId: int
+    cardBankBin: str
+    holderId: int
+    cardNo: str
+    status: str
+    blocked: bool
+    bindTime: int
+    remark: str
+    balanceInfo: WasabiGatewayBalanceInfo
+    noPinPaymentAmount: Any
+    spendingControls: list[WasabiGatewaySpendingControl]
+    riskControls: WasabiGatewayGetCardResponseRiskControls
+    customCategory: str
+    holderInfo: WasabiGatewayGetCardResponseHolderInfo
+
+class _WasabiGatewayBalanceInfoRequired(TypedDict):
+    pass
+
+class WasabiGatewayBalanceInfo(_WasabiGatewayBalanceInfoRequired, total=False):
+    """The body of WasabiGatewayBalanceInfo."""
+    cardNo: str
+    amount: Any
+    usedAmount: Any
+    currency: str
+
+class _WasabiGatewaySpendingControlRequired(TypedDict):
+    pass
+
+class WasabiGatewaySpendingControl(_WasabiGatewaySpendingControlRequired, total=False):
+    """The body of WasabiGatewaySpendingControl."""
+    interval: str
+    amount: Any
+
+class _WasabiGatewayGetCardResponseRiskControlsRequired(TypedDict):
+    pass
+
+class WasabiGatewayGetCardResponseRiskControls(_WasabiGatewayGetCardResponseRiskControlsRequired, total=False):
+    """Risk controls."""
+    allowedMcc: list[str]
+    blockedMcc: list[str]
+
+class _WasabiGatewayGetCardResponseHolderInfoRequired(TypedDict):
+    pass
+
+class WasabiGatewayGetCardResponseHolderInfo(_WasabiGatewayGetCardResponseHolderInfoRequired, total=False):
+    """Cardholder information."""
+    firstName: str
+    lastName: str
+    country: str
+    state: str
+    town: str
+    address: str
+    addressLine2: str
+    postCode: str
+
+class _WasabiGatewayGetCardSensitiveResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayGetCardSensitiveResponse(_WasabiGatewayGetCardSensitiveResponseRequired, total=False):
+    """What `POST /api/v1/cards/sensitive` answers (its data; every field optional)."""
+    cardNumber: str
+    cvv: str
+    expireDate: str
+    activateUrl: str
+
+class _WasabiGatewayGetCardBalanceResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayGetCardBalanceResponse(_WasabiGatewayGetCardBalanceResponseRequired, total=False):
+    """What `POST /api/v1/cards/balance` answers (its data; every field optional)."""
+    cardNo: str
+    amount: Any
+    usedAmount: Any
+    currency: str
+
+class _WasabiGatewayListCardsResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayListCardsResponse(_WasabiGatewayListCardsResponseRequired, total=False):
+    """What `POST /api/v1/cards/list` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiGatewayCardInfo]
+
+class _WasabiGatewayCardInfoRequired(TypedDict):
+    pass
+
+class WasabiGatewayCardInfo(_WasabiGatewayCardInfoRequired, total=False):
+    """A card."""
+    cardTypeId: int
+    cardBankBin: str
+    holderId: int
+    cardNo: str
+    status: str
+    blocked: bool
+    bindTime: int
+    remark: str
+    balanceInfo: WasabiGatewayBalanceInfo
+    noPinPaymentAmount: Any
+    spendingControls: list[WasabiGatewaySpendingControl]
+    riskControls: WasabiGatewayCardInfoRiskControls
+    customCategory: str
+    holderInfo: WasabiGatewayCardInfoHolderInfo
+
+class _WasabiGatewayCardInfoRiskControlsRequired(TypedDict):
+    pass
+
+class WasabiGatewayCardInfoRiskControls(_WasabiGatewayCardInfoRiskControlsRequired, total=False):
+    """Risk controls."""
+    allowedMcc: list[str]
+    blockedMcc: list[str]
+
+class _WasabiGatewayCardInfoHolderInfoRequired(TypedDict):
+    pass
+
+class WasabiGatewayCardInfoHolderInfo(_WasabiGatewayCardInfoHolderInfoRequired, total=False):
+    """Cardholder information."""
+    firstName: str
+    lastName: str
+    country: str
+    state: str
+    town: str
+    address: str
+    addressLine2: str
+    postCode: str
+
+class _WasabiGatewayUpdateCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardResponse(_WasabiGatewayUpdateCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/update` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGatewayFreezeCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayFreezeCardResponse(_WasabiGatewayFreezeCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/freeze` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGatewayUnfreezeCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayUnfreezeCardResponse(_WasabiGatewayUnfreezeCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/unfreeze` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGatewayCancelCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayCancelCardResponse(_WasabiGatewayCancelCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/cancel` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGatewayUpdateCardPinResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardPinResponse(_WasabiGatewayUpdateCardPinResponseRequired, total=False):
+    """What `POST /api/v1/cards/update-pin` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGatewayUpdateCardNoteResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardNoteResponse(_WasabiGatewayUpdateCardNoteResponseRequired, total=False):
+    """What `POST /api/v1/cards/note` answers (its data; every field optional)."""
+    cardTypeId: int
+    cardBankBin: str
+    holderId: int
+    cardNo: str
+    status: str
+    blocked: bool
+    bindTime: int
+    remark: str
+    balanceInfo: WasabiGatewayBalanceInfo
+    noPinPaymentAmount: Any
+    spendingControls: list[WasabiGatewaySpendingControl]
+    riskControls: WasabiGatewayUpdateCardNoteResponseRiskControls
+    customCategory: str
+    holderInfo: WasabiGatewayUpdateCardNoteResponseHolderInfo
+
+class _WasabiGatewayUpdateCardNoteResponseRiskControlsRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardNoteResponseRiskControls(_WasabiGatewayUpdateCardNoteResponseRiskControlsRequired, total=False):
+    """Risk controls."""
+    allowedMcc: list[str]
+    blockedMcc: list[str]
+
+class _WasabiGatewayUpdateCardNoteResponseHolderInfoRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardNoteResponseHolderInfo(_WasabiGatewayUpdateCardNoteResponseHolderInfoRequired, total=False):
+    """Cardholder information."""
+    firstName: str
+    lastName: str
+    country: str
+    state: str
+    town: str
+    address: str
+    addressLine2: str
+    postCode: str
+
+class _WasabiGatewayDepositCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayDepositCardResponse(_WasabiGatewayDepositCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/deposit` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGatewayWithdrawCardResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayWithdrawCardResponse(_WasabiGatewayWithdrawCardResponseRequired, total=False):
+    """What `POST /api/v1/cards/withdraw` answers (its data; every field optional)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+
+class _WasabiGatewayListPurchaseTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayListPurchaseTransactionsResponse(_WasabiGatewayListPurchaseTransactionsResponseRequired, total=False):
+    """What `POST /api/v1/cards/purchase-transactions` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiGatewayPurchaseTransaction]
+
+class _WasabiGatewayPurchaseTransactionRequired(TypedDict):
+    pass
+
+class WasabiGatewayPurchaseTransaction(_WasabiGatewayPurchaseTransactionRequired, total=False):
+    """Card fee and first-deposit records (no events)."""
+    orderNo: str
+    merchantOrderNo: str
+    cardTypeId: int
+    cardType: str
+    organization: str
+    bankCardBin: str
+    currency: str
+    cardFee: Any
+    depositAmount: Any
+    status: str
+    transactionTime: int
+
+class _WasabiGatewayListOperationTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayListOperationTransactionsResponse(_WasabiGatewayListOperationTransactionsResponseRequired, total=False):
+    """What `POST /api/v1/cards/operation-transactions-v2` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiGatewayOperationTransaction]
+
+class _WasabiGatewayOperationTransactionRequired(TypedDict):
+    pass
+
+class WasabiGatewayOperationTransaction(_WasabiGatewayOperationTransactionRequired, total=False):
+    """The body of WasabiGatewayOperationTransaction."""
+    orderNo: str
+    originOrderNo: str
+    merchantOrderNo: str
+    cardNo: str
+    currency: str
+    amount: Any
+    fee: Any
+    receivedAmount: Any
+    receivedCurrency: str
+    type: str
+    status: str
+    description: str
+    remark: str
+    transactionTime: int
+    subType: str
+
+class _WasabiGatewayListAuthTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayListAuthTransactionsResponse(_WasabiGatewayListAuthTransactionsResponseRequired, total=False):
+    """What `POST /api/v1/cards/auth-transactions` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiGatewayAuthTransaction]
+
+class _WasabiGatewayAuthTransactionRequired(TypedDict):
+    pass
+
+class WasabiGatewayAuthTransaction(_WasabiGatewayAuthTransactionRequired, total=False):
+    """The body of WasabiGatewayAuthTransaction."""
+    cardNo: str
+    tradeNo: str
+    originTradeNo: str
+    currency: str
+    amount: Any
+    authorizedAmount: Any
+    authorizedCurrency: str
+    fee: Any
+    feeCurrency: str
+    crossBoardFee: Any
+    crossBoardFeeCurrency: str
+    settleAmount: Any
+    settleCurrency: str
+    settleDate: int
+    authorizationCode: str
+    merchantName: str
+    merchantData: WasabiGatewayAuthTransactionMerchantData
+    type: str
+    status: str
+    description: str
+    transactionTime: int
+
+class _WasabiGatewayAuthTransactionMerchantDataRequired(TypedDict):
+    pass
+
+class WasabiGatewayAuthTransactionMerchantData(_WasabiGatewayAuthTransactionMerchantDataRequired, total=False):
+    """Merchant information."""
+    name: str
+    categoryCode: str
+    category: str
+    country: str
+    state: str
+    city: str
+    zipCode: str
+    mid: str
+    walletType: str
+
+class _WasabiGatewayListAuthFeeTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayListAuthFeeTransactionsResponse(_WasabiGatewayListAuthFeeTransactionsResponseRequired, total=False):
+    """What `POST /api/v1/cards/auth-fee-transactions` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiGatewayAuthFeeTransaction]
+
+class _WasabiGatewayAuthFeeTransactionRequired(TypedDict):
+    pass
+
+class WasabiGatewayAuthFeeTransaction(_WasabiGatewayAuthFeeTransactionRequired, total=False):
+    """A fee the card balance could not cover, taken from the merchant's reserve account."""
+    cardNo: str
+    tradeNo: str
+    originTradeNo: str
+    currency: str
+    amount: Any
+    type: str
+    deductionSourceFunds: str
+    status: str
+    transactionTime: int
+
+class _WasabiGatewayList3dsTransactionsResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayList3dsTransactionsResponse(_WasabiGatewayList3dsTransactionsResponseRequired, total=False):
+    """What `POST /api/v1/cards/3ds-transactions` answers (its data; every field optional)."""
+    total: int
+    records: list[WasabiGatewayThreeDsTransaction]
+
+class _WasabiGatewayThreeDsTransactionRequired(TypedDict):
+    pass
+
+class WasabiGatewayThreeDsTransaction(_WasabiGatewayThreeDsTransactionRequired, total=False):
+    """The body of WasabiGatewayThreeDsTransaction."""
+    cardNo: str
+    tradeNo: str
+    originTradeNo: str
+    currency: str
+    amount: Any
+    merchantName: str
+    values: str
+    type: str
+    description: str
+    transactionTime: int
+    expirationTime: int
+
+class _WasabiGatewayCreateCardholderResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayCreateCardholderResponse(_WasabiGatewayCreateCardholderResponseRequired, total=False):
+    """What `POST /api/v1/cardholders/create-v2` answers (its data; every field optional)."""
+    holderId: int
+    status: str
+
+class _WasabiGatewayUpdateCardholderResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardholderResponse(_WasabiGatewayUpdateCardholderResponseRequired, total=False):
+    """What `POST /api/v1/cardholders/update-v2` answers (its data; every field optional)."""
+    holderId: int
+    status: str
+
+class _WasabiGatewayListCardholdersResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayListCardholdersResponse(_WasabiGatewayListCardholdersResponseRequired, total=False):
+    """What `POST /api/v1/cardholders/list` answers (its data; every field optional)."""
+    total: int
+    records: list[Any]
+
+class _WasabiGatewayUpdateCardholderEmailResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayUpdateCardholderEmailResponse(_WasabiGatewayUpdateCardholderEmailResponseRequired, total=False):
+    """What `POST /api/v1/cardholders/update-email` answers (its data; every field optional)."""
+    holderId: int
+    status: str
+
+class _WasabiGatewayListWebhookEventsResponseRequired(TypedDict):
+    pass
+
+class WasabiGatewayListWebhookEventsResponse(_WasabiGatewayListWebhookEventsResponseRequired, total=False):
+    """What `GET /api/v1/webhook-events` answers (its data; every field optional)."""
+    total: int
+    per_page: int
+    current_page: int
+    last_page: int
+    data: list[WasabiGatewayGatewayEvent]
+
+class _WasabiGatewayGatewayEventRequired(TypedDict):
+    pass
+
+class WasabiGatewayGatewayEvent(_WasabiGatewayGatewayEventRequired, total=False):
+    """One stored event."""
+    id: int
+    category: str
+    reference_id: str
+    merchant_order_no: Any
+    status: Any
+    payload: Any
+    request_id: Any
+    signature_verified: Any
+    created_at: str
+    updated_at: str
+
+# PinToPay: the request bodies and response data of docs/openapi/pintopay.yaml (generated from it).
 
 class _PinToPayCreateUserRequired(TypedDict):
     pass
@@ -1897,4 +3671,4 @@ class PinToPayUnfreezeCard(_PinToPayUnfreezeCardRequired, total=False):
     external_user_id: str
     user_id: str
 
-__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "RevealAnswer", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent", "PayCaCreateUser", "PayCaUserMeta", "PayCaCreateCardholder", "PayCaIssueCard", "PayCaSubscribeWebhook", "WorldCardApplyVirtualCard", "WorldCardGetVirtualCard", "WorldCardListVirtualBins", "WorldCardDepositCard", "WorldCardListDeposits", "WorldCardFreezeCard", "WorldCardUnfreezeCard", "WorldCardCloseCard", "WorldCardListTransactions", "WorldCardListPhysicalBins", "WorldCardApplyPhysicalCard", "WorldCardInitPhysicalKyc", "WorldCardGetPhysicalKycStatus", "WorldCardCancelPhysicalKyc", "WorldCardAssignPhysicalCard", "WorldCardActivatePhysicalCard", "WorldCardChangePhysicalPin", "WorldCardGetPhysicalCard", "WorldCardLegacyTopUp", "WorldCardLegacyQueryTopUp", "WorldCardLegacyMasterECardInfo", "WorldCardLegacyMasterELock", "WorldCardLegacyMasterEUnlock", "WorldCardLegacyMasterEChangePinSecure", "WorldCardLegacyMasterEChangePin", "WorldCardLegacyMasterESetDailyLimit", "WorldCardLegacyMasterETransactions", "WorldCardLegacyMasterETransactionsPage", "WorldCardLegacyVirtualLCardInfo", "WorldCardLegacyVirtualLLock", "WorldCardLegacyVirtualLUnlock", "WorldCardLegacyVirtualLSimulateOtp", "WorldCardLegacyVirtualLSimulateTransaction", "WorldCardLegacyVirtualLTransactions", "WorldCardLegacyVirtualPCardInfo", "WorldCardLegacyVirtualPLock", "WorldCardLegacyVirtualPUnlock", "WorldCardLegacyCloseCard", "WorldCardLegacyVirtualPTransactions", "WorldCardLegacyVirtualPSubmitDocument", "WorldCardLegacyVisaHCardInfo", "WorldCardLegacyVisaHLock", "WorldCardLegacyVisaHUnlock", "WorldCardLegacyVisaHChangePinSecure", "WorldCardLegacyVisaHChangePin", "WorldCardLegacyVisaHTransactions", "WorldCardLegacyVisaHOobReply", "WorldCardLegacyVisaHSimulateOob", "WorldCardLegacyKycApplyMasterE", "WorldCardLegacyKycApplyVisaH", "WorldCardLegacyKycApplyVirtualL", "WorldCardLegacyKycApplyVirtualLEn", "WorldCardLegacyKycApplyVirtualP", "WorldCardLegacyKycQuery", "WorldCardLegacyTransferQuote", "WorldCardLegacyTransferCreateOrder", "WorldCardLegacyTransferQueryOrder", "WorldCardLegacyTransferBanks", "WorldCardLegacyTransferBranches", "WorldCardLegacyTransferBusinessModes", "WorldCardLegacyTransferCities", "WorldCardLegacyTransferCurrencyPartners", "WorldCardLegacyTransferRemittancePurposeCodes", "WorldCardLegacyTransferSourceOfFundsCodes", "WorldCardLegacyTransferStates", "WorldCardLegacyTransferPayoutChannels", "WorldCardLegacyTransferChannelCountries", "WasabiCreateCard", "WasabiOpenCard", "WasabiGetCard", "WasabiGetCardSensitive", "WasabiGetCardBalance", "WasabiListCards", "WasabiUpdateCard", "WasabiUpdateCardSpendingControlsItem", "WasabiUpdateCardRiskControls", "WasabiUpdateCardNote", "WasabiFreezeCard", "WasabiUnfreezeCard", "WasabiDepositCard", "WasabiWithdrawCard", "WasabiCancelCard", "WasabiActivatePhysicalCard", "WasabiUpdatePhysicalCardPin", "WasabiListPurchaseTransactions", "WasabiListOperationTransactions", "WasabiListOperationTransactionsV2", "WasabiListAuthTransactions", "WasabiListAuthFeeTransactions", "WasabiList3dsTransactions", "WasabiCreateCardholderV2", "WasabiCreateCardholderV2KycVerification", "WasabiUpdateCardholderV2", "WasabiUpdateCardholderV2KycVerification", "WasabiUpdateCardholderEmail", "WasabiGatewayCreateCard", "WasabiGatewayActivatePhysicalCard", "WasabiGatewayGetCard", "WasabiGatewayGetCardSensitive", "WasabiGatewayGetCardBalance", "WasabiGatewayListCards", "WasabiGatewayUpdateCard", "WasabiGatewayUpdateCardSpendingControlsItem", "WasabiGatewayUpdateCardRiskControls", "WasabiGatewayFreezeCard", "WasabiGatewayUnfreezeCard", "WasabiGatewayCancelCard", "WasabiGatewayUpdateCardPin", "WasabiGatewayUpdateCardNote", "WasabiGatewayDepositCard", "WasabiGatewayWithdrawCard", "WasabiGatewayListPurchaseTransactions", "WasabiGatewayListOperationTransactions", "WasabiGatewayListAuthTransactions", "WasabiGatewayListAuthFeeTransactions", "WasabiGatewayList3dsTransactions", "WasabiGatewayCreateCardholder", "WasabiGatewayCreateCardholderKycVerification", "WasabiGatewayUpdateCardholder", "WasabiGatewayUpdateCardholderKycVerification", "WasabiGatewayUpdateCardholderEmail", "PinToPayCreateUser", "PinToPayCreateCardholder", "PinToPayCreateCard", "PinToPayCheckOrder", "PinToPayGetCard", "PinToPayTopupCard", "PinToPayFreezeCard", "PinToPayUnfreezeCard"]
+__all__ = ["Payload", "Body", "HeadersInput", "Pairs", "ReplayStore", "ErrorCode", "Request", "Response", "SignedWebhook", "Opened", "ValidationReport", "RetryDecision", "StatusModel", "RevealRequest", "RevealAnswer", "PreparedRequest", "PreparedResponse", "PreparedWebhook", "PreparedDecrypt", "OtherEvent", "WorldCardCardOpenData", "WorldCardCardOpenEvent", "WorldCardCardDepositData", "WorldCardCardDepositEvent", "WorldCardCardCloseData", "WorldCardCardCloseEvent", "WorldCardCardStatusChangeData", "WorldCardCardStatusChangeEvent", "WorldCardCardBillingData", "WorldCardCardBillingEvent", "WorldCardCard3dsData", "WorldCardCard3dsEvent", "WorldCardCardKycData", "WorldCardCardKycEvent", "WorldCardEvent", "LegacyTopUpData", "LegacyTopUpEvent", "LegacyKycData", "LegacyKycEvent", "LegacyBillData", "LegacyBillEvent", "LegacyCloseData", "LegacyCloseEvent", "LegacyOtpData", "LegacyOtpEvent", "LegacyVirtualPData", "LegacyVirtualPEvent", "LegacyOobEvent", "LegacyTransferOrderData", "LegacyTransferOrderEvent", "LegacyEvent", "WasabiCardHolderData", "WasabiCardHolderEvent", "WasabiCardHolderChangeEmailData", "WasabiCardHolderChangeEmailEvent", "WasabiCardTransactionData", "WasabiCardTransactionEvent", "WasabiWorkData", "WasabiWorkEvent", "WasabiWalletTransactionData", "WasabiWalletTransactionEvent", "WasabiWalletTransactionV2Data", "WasabiWalletTransactionV2Event", "WasabiCardAuthTransactionData", "WasabiCardAuthTransactionEvent", "WasabiCardFeePatchData", "WasabiCardFeePatchEvent", "WasabiCard3dsData", "WasabiCard3dsEvent", "WasabiPhysicalCardData", "WasabiPhysicalCardEvent", "WasabiEvent", "PayCaCardTransactionEvent", "PayCaAccountTransactionEvent", "PayCaCardholderStatusData", "PayCaCardholderStatusEvent", "PayCaEvent", "PinToPayEvent", "PayCaCreateUser", "PayCaUserMeta", "PayCaCreateCardholder", "PayCaIssueCard", "PayCaSubscribeWebhook", "PayCaUploadCardholderFileResponse", "PayCaGetUserCardholderResponse", "PayCaCreateCardholderResponse", "PayCaGetCardholderResponse", "WorldCardApplyVirtualCard", "WorldCardGetVirtualCard", "WorldCardListVirtualBins", "WorldCardDepositCard", "WorldCardListDeposits", "WorldCardFreezeCard", "WorldCardUnfreezeCard", "WorldCardCloseCard", "WorldCardListTransactions", "WorldCardListPhysicalBins", "WorldCardApplyPhysicalCard", "WorldCardInitPhysicalKyc", "WorldCardGetPhysicalKycStatus", "WorldCardCancelPhysicalKyc", "WorldCardAssignPhysicalCard", "WorldCardActivatePhysicalCard", "WorldCardChangePhysicalPin", "WorldCardGetPhysicalCard", "WorldCardApplyVirtualCardResponse", "WorldCardGetVirtualCardResponse", "WorldCardListVirtualBinsResponse", "WorldCardListVirtualBinsResponseListItem", "WorldCardDepositCardResponse", "WorldCardListDepositsResponse", "WorldCardListDepositsResponseListItem", "WorldCardFreezeCardResponse", "WorldCardUnfreezeCardResponse", "WorldCardCloseCardResponse", "WorldCardListTransactionsResponse", "WorldCardListTransactionsResponseListItem", "WorldCardListPhysicalBinsResponse", "WorldCardListPhysicalBinsResponseListItem", "WorldCardApplyPhysicalCardResponse", "WorldCardInitPhysicalKycResponse", "WorldCardGetPhysicalKycStatusResponse", "WorldCardCancelPhysicalKycResponse", "WorldCardAssignPhysicalCardResponse", "WorldCardActivatePhysicalCardResponse", "WorldCardGetPhysicalCardResponse", "WorldCardLegacyTopUp", "WorldCardLegacyQueryTopUp", "WorldCardLegacyMasterECardInfo", "WorldCardLegacyMasterELock", "WorldCardLegacyMasterEUnlock", "WorldCardLegacyMasterEChangePinSecure", "WorldCardLegacyMasterEChangePin", "WorldCardLegacyMasterESetDailyLimit", "WorldCardLegacyMasterETransactions", "WorldCardLegacyMasterETransactionsPage", "WorldCardLegacyVirtualLCardInfo", "WorldCardLegacyVirtualLLock", "WorldCardLegacyVirtualLUnlock", "WorldCardLegacyVirtualLSimulateOtp", "WorldCardLegacyVirtualLSimulateTransaction", "WorldCardLegacyVirtualLTransactions", "WorldCardLegacyVirtualPCardInfo", "WorldCardLegacyVirtualPLock", "WorldCardLegacyVirtualPUnlock", "WorldCardLegacyCloseCard", "WorldCardLegacyVirtualPTransactions", "WorldCardLegacyVirtualPSubmitDocument", "WorldCardLegacyVisaHCardInfo", "WorldCardLegacyVisaHLock", "WorldCardLegacyVisaHUnlock", "WorldCardLegacyVisaHChangePinSecure", "WorldCardLegacyVisaHChangePin", "WorldCardLegacyVisaHTransactions", "WorldCardLegacyVisaHOobReply", "WorldCardLegacyVisaHSimulateOob", "WorldCardLegacyKycApplyMasterE", "WorldCardLegacyKycApplyVisaH", "WorldCardLegacyKycApplyVirtualL", "WorldCardLegacyKycApplyVirtualLEn", "WorldCardLegacyKycApplyVirtualP", "WorldCardLegacyKycQuery", "WorldCardLegacyTransferQuote", "WorldCardLegacyTransferCreateOrder", "WorldCardLegacyTransferQueryOrder", "WorldCardLegacyTransferBanks", "WorldCardLegacyTransferBranches", "WorldCardLegacyTransferBusinessModes", "WorldCardLegacyTransferCities", "WorldCardLegacyTransferCurrencyPartners", "WorldCardLegacyTransferRemittancePurposeCodes", "WorldCardLegacyTransferSourceOfFundsCodes", "WorldCardLegacyTransferStates", "WorldCardLegacyTransferPayoutChannels", "WorldCardLegacyTransferChannelCountries", "WorldCardLegacyTopUpResponse", "WorldCardLegacyQueryTopUpResponse", "WorldCardLegacyMasterECardInfoResponse", "WorldCardLegacyMasterELockResponse", "WorldCardLegacyMasterEUnlockResponse", "WorldCardLegacyMasterESetDailyLimitResponse", "WorldCardLegacyMasterETransactionsPageResponse", "WorldCardLegacyMasterETransaction", "WorldCardLegacyVirtualLCardInfoResponse", "WorldCardLegacyVirtualLCardInfoResponseCardUserInfo", "WorldCardLegacyVirtualLTransactionsResponse", "WorldCardLegacyVirtualLTransaction", "WorldCardLegacyVirtualPCardInfoResponse", "WorldCardLegacyVirtualPCardInfoResponseBillingAddress", "WorldCardLegacyVirtualPCardInfoResponseBalance", "WorldCardLegacyVirtualPCardInfoResponseCardInfo", "WorldCardLegacyVirtualPTransactionsResponse", "WorldCardLegacyVirtualPTransaction", "WorldCardLegacyVisaHCardInfoResponse", "WorldCardLegacyVisaHOobReplyResponse", "WorldCardLegacyKycApplyMasterEResponse", "WorldCardLegacyKycApplyVisaHResponse", "WorldCardLegacyKycApplyVirtualLResponse", "WorldCardLegacyKycApplyVirtualLEnResponse", "WorldCardLegacyKycApplyVirtualPResponse", "WorldCardLegacyKycQueryResponse", "WorldCardLegacyTransferQuoteResponse", "WorldCardLegacyTransferCreateOrderResponse", "WorldCardLegacyTransferQueryOrderResponse", "WasabiCreateCard", "WasabiOpenCard", "WasabiGetCard", "WasabiGetCardSensitive", "WasabiGetCardBalance", "WasabiListCards", "WasabiUpdateCard", "WasabiUpdateCardSpendingControlsItem", "WasabiUpdateCardRiskControls", "WasabiUpdateCardNote", "WasabiFreezeCard", "WasabiUnfreezeCard", "WasabiDepositCard", "WasabiWithdrawCard", "WasabiCancelCard", "WasabiActivatePhysicalCard", "WasabiUpdatePhysicalCardPin", "WasabiListPurchaseTransactions", "WasabiListOperationTransactions", "WasabiListOperationTransactionsV2", "WasabiListAuthTransactions", "WasabiListAuthFeeTransactions", "WasabiList3dsTransactions", "WasabiCreateCardholderV2", "WasabiCreateCardholderV2KycVerification", "WasabiUpdateCardholderV2", "WasabiUpdateCardholderV2KycVerification", "WasabiUpdateCardholderEmail", "WasabiCreateCardResponse", "WasabiGetCardResponse", "WasabiBalance", "WasabiGetCardResponseSpendingControlsItem", "WasabiGetCardResponseRiskControls", "WasabiGetCardResponseHolderInfo", "WasabiGetCardSensitiveResponse", "WasabiGetCardBalanceResponse", "WasabiListCardsResponse", "WasabiCardInfo", "WasabiCardInfoSpendingControlsItem", "WasabiCardInfoRiskControls", "WasabiCardInfoHolderInfo", "WasabiUpdateCardResponse", "WasabiUpdateCardNoteResponse", "WasabiUpdateCardNoteResponseSpendingControlsItem", "WasabiUpdateCardNoteResponseRiskControls", "WasabiUpdateCardNoteResponseHolderInfo", "WasabiFreezeCardResponse", "WasabiUnfreezeCardResponse", "WasabiDepositCardResponse", "WasabiWithdrawCardResponse", "WasabiCancelCardResponse", "WasabiActivatePhysicalCardResponse", "WasabiUpdatePhysicalCardPinResponse", "WasabiListPurchaseTransactionsResponse", "WasabiPurchaseRecord", "WasabiListOperationTransactionsResponse", "WasabiOperationRecord", "WasabiListOperationTransactionsV2Response", "WasabiListAuthTransactionsResponse", "WasabiAuthRecord", "WasabiAuthRecordMerchantData", "WasabiListAuthFeeTransactionsResponse", "WasabiFeeRecord", "WasabiList3dsTransactionsResponse", "WasabiThreeDsRecord", "WasabiGatewayCreateCard", "WasabiGatewayActivatePhysicalCard", "WasabiGatewayGetCard", "WasabiGatewayGetCardSensitive", "WasabiGatewayGetCardBalance", "WasabiGatewayListCards", "WasabiGatewayUpdateCard", "WasabiGatewayUpdateCardSpendingControlsItem", "WasabiGatewayUpdateCardRiskControls", "WasabiGatewayFreezeCard", "WasabiGatewayUnfreezeCard", "WasabiGatewayCancelCard", "WasabiGatewayUpdateCardPin", "WasabiGatewayUpdateCardNote", "WasabiGatewayDepositCard", "WasabiGatewayWithdrawCard", "WasabiGatewayListPurchaseTransactions", "WasabiGatewayListOperationTransactions", "WasabiGatewayListAuthTransactions", "WasabiGatewayListAuthFeeTransactions", "WasabiGatewayList3dsTransactions", "WasabiGatewayCreateCardholder", "WasabiGatewayCreateCardholderKycVerification", "WasabiGatewayUpdateCardholder", "WasabiGatewayUpdateCardholderKycVerification", "WasabiGatewayUpdateCardholderEmail", "WasabiGatewayUploadFileResponse", "WasabiGatewayCreateCardResponse", "WasabiGatewayActivatePhysicalCardResponse", "WasabiGatewayGetCardResponse", "WasabiGatewayBalanceInfo", "WasabiGatewaySpendingControl", "WasabiGatewayGetCardResponseRiskControls", "WasabiGatewayGetCardResponseHolderInfo", "WasabiGatewayGetCardSensitiveResponse", "WasabiGatewayGetCardBalanceResponse", "WasabiGatewayListCardsResponse", "WasabiGatewayCardInfo", "WasabiGatewayCardInfoRiskControls", "WasabiGatewayCardInfoHolderInfo", "WasabiGatewayUpdateCardResponse", "WasabiGatewayFreezeCardResponse", "WasabiGatewayUnfreezeCardResponse", "WasabiGatewayCancelCardResponse", "WasabiGatewayUpdateCardPinResponse", "WasabiGatewayUpdateCardNoteResponse", "WasabiGatewayUpdateCardNoteResponseRiskControls", "WasabiGatewayUpdateCardNoteResponseHolderInfo", "WasabiGatewayDepositCardResponse", "WasabiGatewayWithdrawCardResponse", "WasabiGatewayListPurchaseTransactionsResponse", "WasabiGatewayPurchaseTransaction", "WasabiGatewayListOperationTransactionsResponse", "WasabiGatewayOperationTransaction", "WasabiGatewayListAuthTransactionsResponse", "WasabiGatewayAuthTransaction", "WasabiGatewayAuthTransactionMerchantData", "WasabiGatewayListAuthFeeTransactionsResponse", "WasabiGatewayAuthFeeTransaction", "WasabiGatewayList3dsTransactionsResponse", "WasabiGatewayThreeDsTransaction", "WasabiGatewayCreateCardholderResponse", "WasabiGatewayUpdateCardholderResponse", "WasabiGatewayListCardholdersResponse", "WasabiGatewayUpdateCardholderEmailResponse", "WasabiGatewayListWebhookEventsResponse", "WasabiGatewayGatewayEvent", "PinToPayCreateUser", "PinToPayCreateCardholder", "PinToPayCreateCard", "PinToPayCheckOrder", "PinToPayGetCard", "PinToPayTopupCard", "PinToPayFreezeCard", "PinToPayUnfreezeCard"]
