@@ -189,6 +189,9 @@ def test_the_gateway_documents_answers_match_the_description() -> None:
         else:
             schema = _openapi.deref(doc, doc["components"]["schemas"]["Response"])
         errors = [e.message for e in VALIDATOR(schema, format_checker=VALIDATOR.FORMAT_CHECKER).iter_errors(ex["body"])]
+        if ex["kind"] == "error":  # an error example maps to its code in the catalog
+            statuses = {s["status"]: s for s in doc["x-cardwire-errors"]["statuses"]}
+            assert ex["body"]["code"] in statuses, f"{ex['name']}: code {ex['body']['code']} is not in the catalog"
         assert not errors, f"{ex['name']} ({ex['source']}): {errors}"
         kinds[ex["kind"]] = kinds.get(ex["kind"], 0) + 1
     assert kinds == {"error": 2, "request": 1, "response": 3}, kinds

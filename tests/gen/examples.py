@@ -145,6 +145,9 @@ def worldcard(path: pathlib.Path) -> tuple[list[dict], list[dict]]:
                 paths = [hooks[title]]  # the legacy webhook the page describes
                 if title == "OOB":
                     example_part = "data"  # the page shows what the `data` string holds
+            if kind == "fragment" and {"retry_allowed", "review_answer"} <= set(body):
+                # "When the callback/query returns status=3": the KYC Status answer's data, shown alone.
+                kind, paths, example_part = "response", ["/api/v1/card/physical/kyc/status"], "data"
             if kind == "fragment" and "card_kyc" in page[max(0, m.start() - 300):m.start()]:
                 kind, paths = "webhook", ["card_kyc"]  # "a card_kyc callback ... Decrypted payload"
             if kind == "request":
