@@ -17,13 +17,65 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+import _openapi
 import cardwire
+import jsonschema
 import pytest
 from conftest import ROOT
 
 LIFECYCLE = json.loads((ROOT / "tests/sandbox/lifecycle.json").read_text())
 BIN = os.environ.get("CARDWIRE_BIN", str(ROOT / "target/release/cardwire"))
 RUN = str(int(time.time() * 1000) % 10_000_000)
+
+
+# --- The sandbox's answers and webhooks, judged by the provider descriptions (docs/openapi/).
+
+DESCRIPTIONS = {"worldcard": "worldcard", "legacy": "worldcard-legacy", "wasabi": "wasabi", "gateway": "wasabi-gateway", "pintopay": "pintopay", "payca": "payca"}
+_DOCS: dict[str, Any] = {}
+
+
+def description(provider: str) -> dict[str, Any]:
+    if provider not in _DOCS:
+        _DOCS[provider] = _openapi.load(DESCRIPTIONS[provider])
+    return _DOCS[provider]
+
+
+def template_matches(template: str, path: str) -> bool:
+    return re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path) is not None
+
+
+def answer_schema(provider: str, method: str, path: str) -> Any | None:
+    """The schema of a successful answer to `method path` (the whole body, envelope and all); None when sealed."""
+    doc = description(provider)
+    path = path.split("?")[0]
+    if provider == "gateway" and not path.startswith("/"):
+        path = "/api/v1/" + path
+    for template, item in doc["paths"].items():
+        if template_matches(template, path) and method.lower() in item:
+            responses = item[method.lower()].get("responses", {})
+            ok = next((r for code, r in responses.items() if code.startswith("2")), None)
+            if ok is None:
+                return None
+            media = _openapi.deref(doc, ok).get("content", {}).get("application/json")
+            if media is None or "Envelope" in json.dumps(ok) and "x-cardwire-plaintext" not in media:
+                return None
+            return _openapi.deref(doc, media.get("x-cardwire-plaintext", media["schema"]))
+    raise AssertionError(f"{provider}: {method} {path} is not in the description")
+
+
+def webhook_schema(provider: str, event: str) -> Any:
+    doc = description(provider)
+    hooks = doc.get("webhooks") or {}
+    if provider == "pintopay":
+        event = "event"  # one webhook for every PinToPay event type (the plaintext's `type`)
+    assert event in hooks, f"{provider}: the sandbox sent {event!r}, which the description does not list ({sorted(hooks)})"
+    media = hooks[event]["post"]["requestBody"]["content"]["application/json"]
+    return _openapi.deref(doc, media.get("x-cardwire-plaintext", media["schema"]))
+
+
+def problems(schema: Any, value: Any) -> list[str]:
+    v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in v.iter_errors(value)]
 
 
 def merchant(provider: str, c: dict[str, Any]) -> Any:
@@ -47,6 +99,7 @@ class Receiver:
     def __init__(self) -> None:
         self.merchants: dict[str, Any] = {}
         self.events: dict[str, list[tuple[str, bool]]] = {}
+        self.bodies: dict[str, list[tuple[str, Any]]] = {}
         self.refused: list[str] = []
         receiver = self
 
@@ -62,6 +115,10 @@ class Receiver:
                     self._send(401, {}, e.code.encode())
                     return
                 receiver.events.setdefault(provider, []).append((ev.type, ev.duplicate))
+                # What the description judges: the decrypted plaintext where the body is sealed, else the body.
+                sealed = provider in ("worldcard", "pintopay")
+                plaintext = (ev.raw if provider == "pintopay" else ev.data) if sealed else json.loads(body)
+                receiver.bodies.setdefault(provider, []).append((ev.type, plaintext))
                 ack = type(m).webhook_ack()
                 self._send(ack["status"], ack["headers"], ack["body"])
 
@@ -138,6 +195,7 @@ def test_lifecycle(sandbox: Any, provider: str) -> None:
     m = merchant(provider, creds)
     url = creds[provider]["base_url"]
     vars = {"run": RUN}
+    answers_checked: list[str] = []
     for step in spec["steps"]:
         path = fill(step["path"], vars)
         payload = fill(step.get("payload"), vars)
@@ -145,6 +203,7 @@ def test_lifecycle(sandbox: Any, provider: str) -> None:
             req = m.build_request(path, payload, method=step.get("method"))
             status, headers, body = send(url, req)
             data = m.open_response(status, headers, body, path=path)["data"]
+            method = step.get("method") or ("GET" if path.rstrip("/").split("/")[-1] in ("regions", "cities", "mobile-codes", "assets", "transactions", "single", "accounts", "webhook-events") else "POST")
         else:
             opts: dict[str, Any] = {}
             if provider == "pintopay" and "idempotency_key" in step:
@@ -156,6 +215,12 @@ def test_lifecycle(sandbox: Any, provider: str) -> None:
             req = m.build_request(path, payload, **opts)
             status, headers, body = send(url, req)
             data = m.open_response(status, headers, body)["data"]
+            method = step.get("method", "POST")
+        schema = answer_schema(provider, method, path)
+        if schema is not None:
+            found = problems(schema, json.loads(body))
+            assert not found, f"{provider}: {method} {path}: the answer is not the description's: {found}"
+            answers_checked.append(path)
         if step.get("sensitive"):
             data = m.open_sensitive(data)
         for name, p in step.get("capture", {}).items():
@@ -175,6 +240,10 @@ def test_lifecycle(sandbox: Any, provider: str) -> None:
     assert all(d["acked"] for d in mine), mine
     got = sorted(t for t, dup in receiver.events.get(provider, []) if not dup)
     assert got == sorted(spec["webhooks"]), (provider, got)
+    for event, body in receiver.bodies.get(provider, []):
+        found = problems(webhook_schema(provider, event), body)
+        assert not found, f"{provider}: the {event} webhook is not the description's: {found} ({body})"
+    assert provider == "pintopay" or answers_checked, f"{provider}: no answer was checked against the description"
     if provider == "gateway":
         g = m
         req = g.build_request("webhook-events", {"merchant_order_no": f"gd-{RUN}-000000001"}, method="GET")

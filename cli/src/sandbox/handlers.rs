@@ -26,8 +26,36 @@ fn json_response(status: u16, v: &Value) -> OutgoingResponse {
     }
 }
 
+/// The wall-clock time at UTC+8, WorldCard's zone in every example:
+/// (`YYYY-MM-DD`, hours, minutes, seconds).
+fn wall(ms: u64) -> (String, u64, u64, u64) {
+    let secs = ms / 1000 + 8 * 3600;
+    let t = secs % 86_400;
+    (
+        cardwire::validate::date_from_unix_seconds(secs),
+        t / 3600,
+        t / 60 % 60,
+        t % 60,
+    )
+}
+
+/// RFC 3339 with WorldCard's offset, as its `Card/*` documents show times
+/// (`2026-04-01T10:00:00+08:00`).
 fn iso(ms: u64) -> String {
-    cardwire::validate::date_from_unix_seconds(ms / 1000)
+    let (d, h, m, s) = wall(ms);
+    format!("{d}T{h:02}:{m:02}:{s:02}+08:00")
+}
+
+/// Legacy answers' times: `2023-04-02 17:07:09`.
+fn legacy_time(ms: u64) -> String {
+    let (d, h, m, s) = wall(ms);
+    format!("{d} {h:02}:{m:02}:{s:02}")
+}
+
+/// Legacy webhooks' times: `20220331121212`.
+fn legacy_stamp(ms: u64) -> String {
+    let (d, h, m, s) = wall(ms);
+    format!("{}{h:02}{m:02}{s:02}", d.replace('-', ""))
 }
 
 // ------------------------------------------------------------------ WorldCard
@@ -38,8 +66,13 @@ fn wc_refusal(r: &Refusal) -> OutgoingResponse {
         Refusal::UnknownHolder => (10010, "Card order does not exist"),
         Refusal::Duplicate => (10011, "Duplicate card order"),
         Refusal::Insufficient => (10031, "Insufficient card reserve balance"),
-        Refusal::NotActive => (10025, "Card status does not allow this operation"),
-        Refusal::Full => (10033, "Sandbox limit reached"),
+        // Status Codes: 1006 "Invalid operation" (10025 is "Card freeze failed"),
+        // 10007 "Insufficient card quota" (10033 is "KYC service unavailable").
+        Refusal::NotActive => (
+            1006,
+            "Invalid operation: the card's status does not allow it",
+        ),
+        Refusal::Full => (10007, "Insufficient card quota"),
         Refusal::BadAmount => (1102, "Invalid field value"),
     };
     worldcard::Platform::seal_error(code, msg)
@@ -56,12 +89,18 @@ fn wc_card_json(c: &Card, sensitive: bool) -> Value {
         "available_balance": money(c.balance), "frozen_balance": "0.00", "pending_balance": "0.00",
         "currency": c.currency, "status": status, "created_at": iso(c.created_ms),
     });
-    if sensitive {
-        v["card_number"] = json!(c.pan);
-        v["cvv"] = json!(c.cvv);
-        v["expiry_month"] = json!(c.exp_month);
-        v["expiry_year"] = json!(c.exp_year);
-    }
+    // Returned only at status 2 (active), empty strings otherwise (Card Details).
+    let shown = |x: &str| {
+        if sensitive {
+            x.to_owned()
+        } else {
+            String::new()
+        }
+    };
+    v["card_number"] = json!(shown(&c.pan));
+    v["cvv"] = json!(shown(&c.cvv));
+    v["expiry_month"] = json!(shown(&c.exp_month));
+    v["expiry_year"] = json!(shown(&c.exp_year));
     v
 }
 
@@ -116,7 +155,7 @@ pub fn worldcard(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Ou
         }
         "/api/v1/card/virtual/get_info" => {
             let card = w.find(s(p, "card_id"), s(p, "merchant_card_id"))?;
-            Ok(wc_card_json(card, card.state != CardState::Closed))
+            Ok(wc_card_json(card, card.state == CardState::Active))
         }
         "/api/v1/card/freeze" | "/api/v1/card/unfreeze" | "/api/v1/card/close" => {
             let id = w.find(s(p, "card_id"), s(p, "merchant_card_id"))?.id.clone();
@@ -196,23 +235,23 @@ pub fn legacy(sb: &Sandbox, path: &str, body: &[u8]) -> OutgoingResponse {
             let card = w.issue("lg_", Some(mer.clone()), None, initial, kind, now_ms)?;
             let order = w.next_id("LO");
             w.orders.insert(format!("orderNo:{order}"), card.id.clone());
-            sb.hook(Hook::legacy(json!({"orderNo": order, "merOrderNo": mer, "cardNumber": card.id, "status": "2",
-                                        "completeTime": now_ms.to_string(), "createTime": now_ms.to_string()})));
-            Ok(json!({"merOrderNo": mer, "orderNo": order, "status": "1", "createTime": now_ms.to_string()}))
+            sb.hook(Hook::legacy(json!({"orderNo": order, "merOrderNo": mer, "cardNumber": card.id, "status": 2,
+                                        "completeTime": legacy_stamp(now_ms), "createTime": legacy_stamp(now_ms)})));
+            Ok(json!({"merOrderNo": mer, "orderNo": order, "status": 1, "createTime": legacy_time(now_ms)}))
         }
         "/api/card/kyc/query" => {
             let mer = s(&p, "merOrderNo").unwrap_or_default();
             let card = w.find(None, Some(mer))?;
-            Ok(json!({"merOrderNo": mer, "cardNumber": card.id, "status": "2"}))
+            Ok(json!({"merOrderNo": mer, "cardNumber": card.id, "status": 2}))
         }
         "/api/card/top/up" => {
             let mer = s(&p, "merOrderNo").unwrap_or_default().to_owned();
             let amount = amount_of(p.get("amount")).ok_or(Refusal::BadAmount)?;
             let id = w.find(s(&p, "cardNumber"), None)?.id.clone();
             let (card, txn) = w.deposit(&id, &format!("order:{mer}"), amount, now_ms)?;
-            sb.hook(Hook::legacy(json!({"orderNo": txn.id, "merOrderNo": mer, "status": "2", "settleAmount": money(amount),
-                                        "completeTime": now_ms.to_string(), "createTime": now_ms.to_string()})));
-            Ok(json!({"merOrderNo": mer, "cardNumber": card.id, "orderNo": txn.id, "settleAmount": money(amount), "status": "1"}))
+            sb.hook(Hook::legacy(json!({"orderNo": txn.id, "merOrderNo": mer, "status": 2, "settleAmount": money(amount),
+                                        "completeTime": legacy_stamp(now_ms), "createTime": legacy_stamp(now_ms)})));
+            Ok(json!({"merOrderNo": mer, "cardNumber": card.id, "orderNo": txn.id, "settleAmount": money(amount), "status": 1}))
         }
         "/op/card/L/info" | "/op/card/E/info" => {
             let card = w.find(s(&p, "cardNumber"), None)?;
@@ -313,8 +352,14 @@ pub fn wasabi_op(sb: &Sandbox, space: &'static str, op: &str, p: &Value) -> Resu
         }
         "info" => {
             let c = w.find(s(p, "cardNo"), None)?;
-            Ok(json!({"cardNo": c.id, "status": wsb_status(c), "blocked": false, "holderId": c.holder,
-                      "balanceInfo": {"cardNo": c.id, "amount": money(c.balance), "usedAmount": "0.00", "currency": c.currency}}))
+            let mut v = json!({"cardTypeId": 111001, "cardBankBin": "531993", "cardNo": c.id, "status": wsb_status(c),
+                      "blocked": false, "bindTime": c.created_ms, "noPinPaymentAmount": "0", "remark": "",
+                      "balanceInfo": {"cardNo": c.id, "amount": money(c.balance), "usedAmount": "0.00", "currency": c.currency}});
+            // holderId is Wasabi's integer id (the world keys holders as wh_<digits>).
+            if let Some(h) = c.holder.as_deref().and_then(|h| h.trim_start_matches("wh_").parse::<u64>().ok()) {
+                v["holderId"] = json!(h);
+            }
+            Ok(v)
         }
         "balance" => {
             let c = w.find(s(p, "cardNo"), None)?;

@@ -346,10 +346,16 @@ impl Platform {
             Error::ReplayDetected => (401, "Request already processed (duplicate nonce)"),
             Error::DecryptFailed => (401, "Request body decryption failed"),
             Error::ValidationFailed { errors } => {
+                // "data is null on failure" (the API documentation): the
+                // field errors go in the message, after the documented text.
+                let fields: Vec<String> = errors
+                    .iter()
+                    .map(|(field, msgs)| format!("{field}: {}", msgs.join(", ")))
+                    .collect();
                 let body = json!({
                     "code": 1001,
-                    "message": "Request parameter validation failed",
-                    "data": errors,
+                    "message": format!("Request parameter validation failed: {}", fields.join("; ")),
+                    "data": null,
                 });
                 return OutgoingResponse::new(
                     200,
