@@ -6,7 +6,7 @@
 
 use cardwire::envelope::{Headers, OutgoingResponse};
 use cardwire::{
-    payca, wasabi, worldcard, worldcard_legacy, MemoryReplayGuard, Payload, Received,
+    payca, pintopay, wasabi, worldcard, worldcard_legacy, MemoryReplayGuard, Payload, Received,
     RequestVerifier,
 };
 use serde_json::{json, Value};
@@ -469,10 +469,16 @@ pub fn gateway(
     }
     let (route, query) = path.split_once('?').unwrap_or((path, ""));
     if method == "GET" && route == "/api/v1/webhook-events" {
-        return json_response(
-            200,
-            &json!({"success": true, "code": 200, "msg": "Success", "data": sb.gateway_events(query)}),
-        );
+        return match sb.gateway_events(query) {
+            Ok(page) => json_response(
+                200,
+                &json!({"success": true, "code": 200, "msg": "Success", "data": page}),
+            ),
+            Err(msg) => json_response(
+                422,
+                &json!({"success": false, "code": 422, "msg": "Validation failed.", "data": {"query": [msg]}}),
+            ),
+        };
     }
     let p: Value = if body.iter().all(u8::is_ascii_whitespace) {
         json!({})
@@ -544,36 +550,50 @@ fn ct_eq(a: &str, b: &str) -> bool {
 
 // ------------------------------------------------------------------- PinToPay
 
-fn ptp_refusal(r: &Refusal) -> (u16, &'static str, &'static str) {
-    match r {
-        Refusal::UnknownCard => (
-            404,
-            "card_not_found",
-            "Card with the given card_id does not exist.",
+/// The documented slug for a refusal on `path`, with its HTTP status from
+/// the error catalog (`pintopay::ERROR_SLUGS`, checked against
+/// docs/openapi/pintopay.yaml): one source for both.
+fn ptp_refusal(r: &Refusal, path: &str) -> (u16, &'static str, &'static str) {
+    let (slug, msg) = match (r, path) {
+        (Refusal::Duplicate, "/api/v1/users/create") => (
+            "external_user_id_exists",
+            "A user with this external_user_id already exists.",
         ),
-        Refusal::UnknownHolder => (
-            404,
-            "cardholder_not_found",
-            "Cardholder not found for external_user_id.",
-        ),
-        Refusal::Duplicate => (
-            409,
+        (Refusal::Duplicate, _) => (
             "cardholder_already_exists",
             "A cardholder already exists for this user.",
         ),
-        Refusal::Insufficient => (
-            403,
+        (Refusal::UnknownHolder, "/api/v1/cardholders/create") => {
+            ("user_not_found", "User not found for external_user_id.")
+        }
+        (Refusal::UnknownHolder, _) => (
+            "cardholder_not_found",
+            "Cardholder not found for external_user_id.",
+        ),
+        (Refusal::UnknownCard, "/api/v1/orders/check") => (
+            "order_not_found",
+            "Order with the given order_id does not exist.",
+        ),
+        (Refusal::UnknownCard, _) => (
+            "card_not_found",
+            "Card with the given card_id does not exist.",
+        ),
+        (Refusal::Insufficient, _) => (
             "insufficient_funds",
             "Master balance is too low for the operation.",
         ),
-        Refusal::NotActive => (
-            422,
+        (Refusal::NotActive, _) => (
             "card_not_active",
             "Card is not in active status for this operation.",
         ),
-        Refusal::Full => (503, "provider_error", "Sandbox limit reached."),
-        Refusal::BadAmount => (400, "invalid_amount", "Invalid amount."),
-    }
+        (Refusal::Full, _) => ("provider_error", "Sandbox limit reached."),
+        (Refusal::BadAmount, _) => ("invalid_amount", "Invalid amount."),
+    };
+    let status = pintopay::ERROR_SLUGS
+        .iter()
+        .find(|(s, _, _)| *s == slug)
+        .map_or(400, |(_, status, _)| *status);
+    (status, slug, msg)
 }
 
 fn ptp_status(c: &Card) -> &'static str {
@@ -672,7 +692,7 @@ pub fn pintopay(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Out
             sealed.unwrap_or_else(|e| sb.pintopay.rejection(&e, &mut *sb.rng()))
         }
         Err(r) => {
-            let (status, slug, msg) = ptp_refusal(&r);
+            let (status, slug, msg) = ptp_refusal(&r, path);
             sb.pintopay.seal_error(status, slug, msg, &mut *sb.rng())
         }
     };
@@ -684,8 +704,20 @@ pub fn pintopay(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Out
 
 // ---------------------------------------------------------------------- PayCA
 
-fn payca_error(status: u16, code: &str, message: &str) -> OutgoingResponse {
-    payca::Platform::seal_error(status, code, message, "sandbox")
+/// The request id PayCA echoes: the caller's `X-Request-ID` when it is a
+/// plain token, else one of the sandbox's own.
+fn payca_request_id(sb: &Sandbox, headers: &Headers) -> String {
+    headers
+        .get("X-Request-ID")
+        .ok()
+        .flatten()
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 128
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        })
+        .map_or_else(|| format!("req_{}", sb.next_request_id()), str::to_owned)
 }
 
 pub fn payca(
@@ -696,12 +728,16 @@ pub fn payca(
     body: &[u8],
 ) -> OutgoingResponse {
     let now_ms = sb.now_ms();
+    let request_id = payca_request_id(sb, headers);
+    let payca_error = |status: u16, code: &str, message: &str| {
+        payca::Platform::seal_error(status, code, message, &request_id)
+    };
     let credentials = Received::new(headers, b"");
     if let Err(e) = sb
         .payca
         .verify_request(&credentials, now_ms, &mut MemoryReplayGuard::new(1))
     {
-        return payca::Platform::rejection(&e, "sandbox");
+        return payca::Platform::rejection(&e, &request_id);
     }
     let (route, _query) = path.split_once('?').unwrap_or((path, ""));
     let segs: Vec<&str> = route.trim_matches('/').split('/').collect();
@@ -710,7 +746,7 @@ pub fn payca(
     } else {
         match sb.payca.validate_body(route, body) {
             Ok(v) => v,
-            Err(e) => return payca::Platform::rejection(&e, "sandbox"),
+            Err(e) => return payca::Platform::rejection(&e, &request_id),
         }
     };
     // The Idempotency-Key header answers the original response again.
@@ -740,9 +776,11 @@ pub fn payca(
             }
             let h = w.add_holder("chd_", "pending_review", Some((*id).to_owned()))?;
             // The review runs at once in the sandbox, webhook per step.
+            // Each step at its own time, a second apart, delivered in this order.
             let mut prev = "pending_review";
-            for next in ["wait_audit", "under_review", "pass_audit"] {
-                sb.hook(Hook::payca(json!({"cardholderId": h.id, "status": next, "previousStatus": prev, "description": "sandbox review", "timestamp": now_ms})));
+            for (i, next) in ["wait_audit", "under_review", "pass_audit"].into_iter().enumerate() {
+                let at = now_ms + 1000 * (i as u64 + 1);
+                sb.hook(Hook::payca(json!({"cardholderId": h.id, "status": next, "previousStatus": prev, "description": "sandbox review", "timestamp": at})));
                 prev = next;
             }
             if let Some(x) = w.holders.get_mut(&h.id) {

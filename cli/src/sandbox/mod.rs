@@ -117,6 +117,85 @@ pub struct Delivery {
     pub last_status: Option<u16>,
     pub tampered: bool,
     pub done: bool,
+    /// The object the event is about (`provider:id`): one object's events
+    /// are delivered in the order they happened.
+    pub object: Option<String>,
+}
+
+/// `2026-01-02T03:04:05.678Z`.
+pub fn rfc3339_utc(ms: u64) -> String {
+    let secs = ms / 1000;
+    let t = secs % 86_400;
+    format!(
+        "{}T{:02}:{:02}:{:02}.{:03}Z",
+        cardwire::validate::date_from_unix_seconds(secs),
+        t / 3600,
+        t / 60 % 60,
+        t % 60,
+        ms % 1000
+    )
+}
+
+/// A query-string value: `%XX` escapes and `+` for a space.
+fn percent_decode(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b.get(i) {
+            Some(b'+') => out.push(b' '),
+            Some(b'%') => {
+                let hex = b
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(x) => {
+                        out.push(x);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            Some(c) => out.push(*c),
+            None => {}
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `2026-04-18T10:30:00.000000Z`, the gateway's time layout.
+pub fn rfc3339_micros(ms: u64) -> String {
+    let t = rfc3339_utc(ms);
+    format!("{}000Z", t.trim_end_matches('Z'))
+}
+
+/// The object a webhook is about, by the first id field its payload has.
+fn object_of(provider: &str, payload: &Value) -> Option<String> {
+    const IDS: [&str; 10] = [
+        "cardholderId",
+        "cardholder_id",
+        "holderId",
+        "card_id",
+        "cardId",
+        "cardNo",
+        "cardNumber",
+        "orderNo",
+        "order_id",
+        "merOrderNo",
+    ];
+    let p = payload
+        .get("data")
+        .filter(|d| d.is_object())
+        .unwrap_or(payload);
+    IDS.iter()
+        .find_map(|k| p.get(*k).filter(|v| !v.is_null()))
+        .map(|v| {
+            format!(
+                "{provider}:{}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            )
+        })
 }
 
 /// The sandbox's options.
@@ -143,6 +222,7 @@ pub struct Sandbox {
     deliveries: Mutex<VecDeque<Delivery>>,
     gateway_events: Mutex<VecDeque<Value>>,
     next_delivery: AtomicU64,
+    next_request: AtomicU64,
     sender: tokio::sync::mpsc::UnboundedSender<(Delivery, SignedWebhook)>,
     pub options: Options,
 }
@@ -218,9 +298,15 @@ impl Sandbox {
             deliveries: Mutex::new(VecDeque::new()),
             gateway_events: Mutex::new(VecDeque::new()),
             next_delivery: AtomicU64::new(1),
+            next_request: AtomicU64::new(1),
             sender,
             options,
         })
+    }
+
+    /// A fresh request id (PayCA's `requestId` when the caller sent none).
+    pub fn next_request_id(&self) -> u64 {
+        self.next_request.fetch_add(1, Ordering::Relaxed)
     }
 
     pub fn now_ms(&self) -> u64 {
@@ -287,16 +373,38 @@ impl Sandbox {
                 ev.pop_front();
             }
             let id = self.next_delivery.fetch_add(1, Ordering::Relaxed);
+            // reference_id is the category's identifying field (holderId,
+            // orderNo, tradeNo or cardNo), as text, like the document's sample.
+            let category = wasabi::Category::parse(&h.event);
+            let reference = category
+                .id_field()
+                .and_then(|f| h.payload.get(f))
+                .filter(|v| !v.is_null())
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+            let at = rfc3339_micros(self.now_ms());
             ev.push_back(json!({
                 "id": id, "category": h.event,
-                "reference_id": h.payload.get("orderNo").or_else(|| h.payload.get("holderId")).cloned().unwrap_or(Value::Null),
+                "reference_id": reference,
                 "merchant_order_no": h.payload.get("merchantOrderNo").cloned().unwrap_or(Value::Null),
                 "status": h.payload.get("status").cloned().unwrap_or(Value::Null),
                 "payload": h.payload, "request_id": format!("rq_{id}"), "signature_verified": true,
-                "created_at": cardwire::validate::date_from_unix_seconds(self.now_ms() / 1000),
+                "created_at": at, "updated_at": at,
             }));
             return Ok(vec![id]);
         }
+        // PinToPay events carry their own id and time (assumptions: the public
+        // documentation names `event_id` and `created_at` among the fields a
+        // receiver keys on), so freeze, unfreeze, freeze are three events.
+        let mut stamped;
+        let h = if h.provider == "pintopay" && h.payload.get("event_id").is_none() {
+            stamped = h.clone();
+            let n = self.next_delivery.fetch_add(1, Ordering::Relaxed);
+            stamped.payload["event_id"] = json!(format!("evt_{n}"));
+            stamped.payload["created_at"] = json!(rfc3339_utc(self.now_ms()));
+            &stamped
+        } else {
+            h
+        };
         let signed = {
             let mut rng = self.rng();
             let now = self.now_ms();
@@ -341,6 +449,7 @@ impl Sandbox {
                 last_status: None,
                 tampered: tamper,
                 done: url.is_none(),
+                object: object_of(h.provider, &h.payload),
             };
             ids.push(d.id);
             self.record(d.clone());
@@ -369,24 +478,70 @@ impl Sandbox {
         ds.push_back(d);
     }
 
-    pub fn gateway_events(&self, query: &str) -> Value {
+    /// `GET /api/v1/webhook-events`: filtered by `category`, `reference_id`,
+    /// `merchant_order_no`, `status`, `from` / `to` (`Y-m-d H:i:s`, on
+    /// `created_at`), paginated by `per_page` (default 15, at most 100) and
+    /// `page`, newest first.
+    pub fn gateway_events(&self, query: &str) -> Result<Value, String> {
         let ev = self
             .gateway_events
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        let q: HashMap<&str, &str> = query
+        let q: HashMap<String, String> = query
             .split('&')
             .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), percent_decode(v)))
             .collect();
-        let data: Vec<&Value> = ev
-            .iter()
-            .filter(|e| q.get("category").is_none_or(|c| e["category"] == *c))
-            .filter(|e| {
-                q.get("merchant_order_no")
-                    .is_none_or(|m| e["merchant_order_no"] == *m)
-            })
+        let number = |k: &str, default: u64, max: u64| -> Result<u64, String> {
+            match q.get(k) {
+                None => Ok(default),
+                Some(v) => match v.parse::<u64>() {
+                    Ok(n) if (1..=max).contains(&n) => Ok(n),
+                    _ => Err(format!(
+                        "The {k} field must be an integer between 1 and {max}."
+                    )),
+                },
+            }
+        };
+        let per_page = number("per_page", 15, 100)?;
+        let page = number("page", 1, u64::MAX)?;
+        // `Y-m-d H:i:s` compared with created_at's first 19 characters (same layout once T is a space).
+        let bound = |k: &str| -> Result<Option<String>, String> {
+            match q.get(k) {
+                None => Ok(None),
+                Some(v) if v.len() == 19 && v.as_bytes().get(10) == Some(&b' ') => {
+                    Ok(Some(v.clone()))
+                }
+                Some(_) => Err(format!("The {k} field must match the format Y-m-d H:i:s.")),
+            }
+        };
+        let (from, to) = (bound("from")?, bound("to")?);
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        let matches = |e: &&Value| {
+            ["category", "reference_id", "merchant_order_no", "status"]
+                .iter()
+                .all(|k| q.get(*k).is_none_or(|want| text(&e[*k]) == *want))
+                && {
+                    let at = e["created_at"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .replacen('T', " ", 1);
+                    let at = at.get(..19).unwrap_or_default();
+                    from.as_deref().is_none_or(|f| at >= f) && to.as_deref().is_none_or(|t| at <= t)
+                }
+        };
+        let all: Vec<&Value> = ev.iter().rev().filter(matches).collect();
+        let total = all.len() as u64;
+        let last_page = total.div_ceil(per_page).max(1);
+        let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+        let data: Vec<&Value> = all
+            .into_iter()
+            .skip(start)
+            .take(per_page as usize)
             .collect();
-        json!({"total": data.len(), "per_page": data.len().max(1), "current_page": 1, "last_page": 1, "data": data})
+        Ok(
+            json!({"total": total, "per_page": per_page, "current_page": page, "last_page": last_page, "data": data}),
+        )
     }
 
     fn deliveries_json(&self) -> Value {
@@ -435,12 +590,30 @@ impl Sandbox {
         }
     }
 
-    async fn deliver(self: Arc<Self>, mut d: Delivery, hook: SignedWebhook) {
+    /// Sends `hook` until acknowledged or its provider's schedule ends. The
+    /// first attempt waits for `after` (the first attempt of the same
+    /// object's previous event) and then signals `first_sent`: one object's
+    /// events arrive in order (freeze, unfreeze, freeze), retries do not
+    /// hold the others back longer than one attempt.
+    pub async fn deliver(
+        self: Arc<Self>,
+        mut d: Delivery,
+        hook: SignedWebhook,
+        after: Option<tokio::sync::oneshot::Receiver<()>>,
+        first_sent: Option<tokio::sync::oneshot::Sender<()>>,
+    ) {
+        let mut first_sent = first_sent;
+        if let Some(previous) = after {
+            let _ = previous.await;
+        }
         let Some(url) = d.url.clone() else { return };
         let delays = Self::schedule(d.provider, &d.event);
         loop {
             d.attempts += 1;
             let r = http::post(&url, &hook.headers, &hook.body).await;
+            if let Some(signal) = first_sent.take() {
+                let _ = signal.send(());
+            }
             d.last_status = r.as_ref().ok().map(|(s, _)| *s);
             if let Ok((status, body)) = &r {
                 if Self::acknowledged(d.provider, *status, body) {

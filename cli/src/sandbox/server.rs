@@ -144,8 +144,18 @@ pub async fn run(
     }
     let sender = Arc::clone(&sb);
     tokio::spawn(async move {
+        // The last delivery queued per object: the next one's first attempt waits for it.
+        let mut last: std::collections::HashMap<String, tokio::sync::oneshot::Receiver<()>> =
+            std::collections::HashMap::new();
         while let Some((d, hook)) = rx.recv().await {
-            tokio::spawn(Arc::clone(&sender).deliver(d, hook));
+            let (after, first_sent) = match d.object.clone() {
+                Some(key) => {
+                    let (tx, rx) = tokio::sync::oneshot::channel();
+                    (last.insert(key, rx), Some(tx))
+                }
+                None => (None, None),
+            };
+            tokio::spawn(Arc::clone(&sender).deliver(d, hook, after, first_sent));
         }
     });
     let app = Router::new()

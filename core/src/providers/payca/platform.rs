@@ -66,10 +66,10 @@ impl Platform {
     /// as `/v1/users/{id}/cardholder` or a concrete path): `validation_failed`,
     /// answered by [`rejection`](Self::rejection) as `ErrInvalidArg`.
     pub fn validate_body(&self, path: &str, body: &[u8]) -> Result<serde_json::Value> {
-        let v: serde_json::Value =
-            crate::exact_json::parse(body).map_err(|_| Error::MalformedEnvelope {
-                reason: "body is not JSON".into(),
-            })?;
+        // A body that is not JSON is the caller's argument error (400
+        // ErrInvalidArg), not a credential failure.
+        let v: serde_json::Value = crate::exact_json::parse(body)
+            .map_err(|_| Error::invalid_input("the request body is not JSON"))?;
         crate::registry::check_payload(crate::registry::Provider::PayCa, path, &v, None)?;
         Ok(v)
     }
@@ -129,9 +129,15 @@ impl Platform {
     }
 
     /// The platform's answer to a failed credential check.
+    /// `details` carries the field errors of a validation refusal
+    /// (`{field: [messages]}`), else `null`.
     pub fn rejection(err: &Error, request_id: &str) -> OutgoingResponse {
         match err {
-            Error::ValidationFailed { .. } | Error::InvalidInput { .. } => {
+            Error::ValidationFailed { errors } => {
+                let body = json!({"error": {"code": "ErrInvalidArg", "message": "invalid argument", "details": errors}, "requestId": request_id});
+                OutgoingResponse::new(400, "application/json", body.to_string().into_bytes())
+            }
+            Error::InvalidInput { .. } => {
                 Self::seal_error(400, "ErrInvalidArg", "invalid argument", request_id)
             }
             Error::UnknownMerchant | Error::SignatureInvalid | Error::MalformedEnvelope { .. } => {
