@@ -785,6 +785,11 @@ fn worldcard_is_its_description() {
             .as_bytes(),
         ack.body.as_slice()
     );
+    assert_eq!(
+        doc["x-cardwire-retry-schedule"]["delays-ms"],
+        json!(worldcard::WEBHOOK_RETRY_DELAYS_MS),
+        "the webhook retry schedule"
+    );
     assert_same(
         "WorldCard sensitive response fields",
         &sensitive_fields(&doc),
@@ -941,6 +946,16 @@ fn wasabi_is_its_description() {
     assert_eq!(
         doc["x-cardwire-acknowledge"]["status"],
         json!(wasabi::Merchant::webhook_ack().status)
+    );
+    // The description counts the first send (at 0); cardwire the delays after it.
+    let sends = doc["x-cardwire-retry-schedule"]["delays-ms"]
+        .as_array()
+        .unwrap();
+    assert_eq!(sends[0], json!(0));
+    assert_eq!(
+        json!(sends[1..]),
+        json!(wasabi::WEBHOOK_RETRY_DELAYS_MS),
+        "the notification retry schedule"
     );
     assert_same(
         "Wasabi sensitive response fields",

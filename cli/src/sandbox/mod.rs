@@ -556,20 +556,15 @@ impl Sandbox {
 
     /// The provider's retry delays after each failed attempt, in ms.
     fn schedule(provider: &str, event: &str) -> Vec<u64> {
-        const MIN: u64 = 60_000;
         match provider {
-            // min(2^n × 30 s, 24 h), up to 10 retries.
-            "worldcard" => (1..=10)
-                .map(|n: u32| (30_000u64 << n).min(86_400_000))
-                .collect(),
+            // Ten retries, 1 min doubling, the tenth at 24 h (Webhook Callbacks).
+            "worldcard" => worldcard::WEBHOOK_RETRY_DELAYS_MS.to_vec(),
             // Each legacy webhook has its own schedule, from its own page.
             "legacy" => worldcard_legacy::retry_schedule(event).delays_ms.to_vec(),
             // 7 sends: now, +1 m, 5 m, 20 m, 1 h, 12 h, 24 h.
-            "wasabi" => vec![MIN, 5 * MIN, 20 * MIN, 60 * MIN, 720 * MIN, 1440 * MIN],
+            "wasabi" => wasabi::WEBHOOK_RETRY_DELAYS_MS.to_vec(),
             // PinToPay and PayCA document no schedule: the sandbox uses WorldCard's.
-            _ => (1..=10)
-                .map(|n: u32| (30_000u64 << n).min(86_400_000))
-                .collect(),
+            _ => worldcard::WEBHOOK_RETRY_DELAYS_MS.to_vec(),
         }
     }
 

@@ -117,5 +117,13 @@ pub const ENDPOINTS: &[&str] = &[
     "/merchant/core/mcb/work/list",
 ];
 
+/// The notification retry delays (ms) after the first send, until
+/// acknowledged: 1 m, 5 m, 20 m, 1 h, 12 h, 24 h (7 sends, about 37.5 h).
+/// The sandbox sends on it; `docs/openapi/wasabi.yaml` states it
+/// (`x-cardwire-retry-schedule`), checked equal by `cargo test -p xtask`.
+pub const WEBHOOK_RETRY_DELAYS_MS: &[u64] = &[
+    60_000, 300_000, 1_200_000, 3_600_000, 43_200_000, 86_400_000,
+];
+
 /// The notification acknowledgement body.
 pub const ACK_BODY: &str = r#"{"success":true,"code":200,"msg":null,"data":null}"#;

@@ -60,6 +60,16 @@ pub const BUSINESS_KEY_FIELDS: crate::delivery::BusinessKeyFields<'static> =
 /// (HTTP 429 and 5xx are retryable whatever the code).
 pub const RETRYABLE_CODES: &[i64] = &[1004, 10033];
 
+/// The webhook retry delays (ms), each after the previous failed send: ten
+/// retries, 1 minute doubling to 256 minutes, the tenth capped at 24 h
+/// (about 32.5 h in all; Webhook Callbacks, changelog 2026-06-04). The
+/// sandbox sends on it; `docs/openapi/worldcard.yaml` states it
+/// (`x-cardwire-retry-schedule`), checked equal by `cargo test -p xtask`.
+pub const WEBHOOK_RETRY_DELAYS_MS: &[u64] = &[
+    60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_840_000, 7_680_000, 15_360_000,
+    86_400_000,
+];
+
 /// Every documented `Card/*` path. Requests may go to any path under
 /// [`PATH_PREFIX`]; this list is what the documents name.
 pub const ENDPOINTS: &[&str] = &[
