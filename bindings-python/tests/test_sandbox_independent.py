@@ -238,3 +238,28 @@ def test_gateway_event_polling_filters_and_pages(sandbox: Any) -> None:
     assert status == 422 and "per_page" in out.decode(), out
     status, out = post(g["base_url"] + "/api/v1/webhook-events?category=card_holder&from=2000-01-01%2000:00:00&to=2000-01-02%2000:00:00", h, b"", method="GET")
     assert json.loads(out)["data"]["total"] == 0, out
+
+
+def test_every_documented_endpoint_answers_and_an_unknown_one_is_named(sandbox: Any) -> None:
+    # WorldCard's test flow starts with the BIN list: answered in the documented shape, not "card does not exist".
+    call, _ = wc_client(sandbox["worldcard"])
+    bins = call("/api/v1/card/virtual/bin/list", {"page": 1, "page_size": 10})
+    assert bins["code"] == 0 and isinstance(bins["data"], dict), bins
+    unknown = call("/api/v1/card/virtual/nope", {})
+    # The platform's path check answers first: 1001 with the path named (WorldCard documents no unknown-path answer).
+    assert unknown["code"] == 1001 and "/api/v1/card/virtual/nope" in unknown["message"] and unknown["data"] is None, unknown
+    # PayCA's reference lists, answered (not 404); an unknown path is named.
+    c = sandbox["payca"]
+    h = {"x-client-id": c["client_id"], "x-client-secret": c["client_secret"]}
+    for path in ("/v1/cardholders/regions", "/v1/cardholders/occupations", "/v1/cardholders/cities?limit=10"):
+        status, out = post(c["base_url"] + path, h, b"", method="GET")
+        assert status == 200, (path, out)
+    status, out = post(c["base_url"] + "/v1/nope", h, b"", method="GET")
+    assert status == 404 and "/v1/nope" in json.loads(out)["error"]["message"], out
+    # The gateway's reference data (GET) and an unknown path.
+    g = sandbox["gateway"]
+    gh = {"X-API-KEY": g["api_key"]}
+    status, out = post(g["base_url"] + "/api/v1/common/regions", gh, b"", method="GET")
+    assert status == 200 and json.loads(out)["success"] is True, out
+    status, out = post(g["base_url"] + "/api/v1/nope", {**gh, "Content-Type": "application/json"}, b"{}")
+    assert status == 404 and "/api/v1/nope" in json.loads(out)["msg"], out

@@ -284,7 +284,8 @@ fn verify_and_trigger() {
         "{out}"
     );
 
-    // trigger: queued (no URL configured: recorded, not sent).
+    // trigger: with no webhook URL for the provider nothing can be delivered:
+    // a clear failure, not "queued".
     let (code, out) = run(&[
         "trigger",
         "payca",
@@ -295,7 +296,22 @@ fn verify_and_trigger() {
         "2",
         "amount=5.00",
     ]);
-    assert!(code == 0 && out.contains("\"queued\":3"), "{out}");
+    assert!(
+        code != 0 && out.contains("no webhook URL for payca") && out.contains("--webhook-url"),
+        "{out}"
+    );
+    // A misspelt event is refused with the provider's events listed.
+    let (code, out) = run(&[
+        "trigger",
+        "payca",
+        "card_transactoin",
+        "--sandbox",
+        &sb.base,
+    ]);
+    assert!(
+        code != 0 && out.contains("no event") && out.contains("card_transaction"),
+        "{out}"
+    );
     let (code, out) = run(&["trigger", "nope", "x", "--sandbox", &sb.base]);
     assert!(code == 2 && out.contains("unknown provider"), "{out}");
 }

@@ -12,7 +12,7 @@ use cardwire::{
 use serde_json::{json, Value};
 
 use super::world::{amount_of, money, Card, CardState, Refusal, Space};
-use super::{Hook, Sandbox};
+use super::{described, Hook, Sandbox};
 
 fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str).filter(|x| !x.is_empty())
@@ -41,7 +41,7 @@ fn wall(ms: u64) -> (String, u64, u64, u64) {
 
 /// RFC 3339 with WorldCard's offset, as its `Card/*` documents show times
 /// (`2026-04-01T10:00:00+08:00`).
-fn iso(ms: u64) -> String {
+pub(crate) fn iso(ms: u64) -> String {
     let (d, h, m, s) = wall(ms);
     format!("{d}T{h:02}:{m:02}:{s:02}+08:00")
 }
@@ -53,7 +53,7 @@ fn legacy_time(ms: u64) -> String {
 }
 
 /// Legacy webhooks' times: `20220331121212`.
-fn legacy_stamp(ms: u64) -> String {
+pub(crate) fn legacy_stamp(ms: u64) -> String {
     let (d, h, m, s) = wall(ms);
     format!("{}{h:02}{m:02}{s:02}", d.replace('-', ""))
 }
@@ -62,7 +62,7 @@ fn legacy_stamp(ms: u64) -> String {
 
 fn wc_refusal(r: &Refusal) -> OutgoingResponse {
     let (code, msg) = match r {
-        Refusal::UnknownCard => (10001, "Card does not exist"),
+        Refusal::UnknownCard | Refusal::NotKept => (10001, "Card does not exist"),
         Refusal::UnknownHolder => (10010, "Card order does not exist"),
         Refusal::Duplicate => (10011, "Duplicate card order"),
         Refusal::Insufficient => (10031, "Insufficient card reserve balance"),
@@ -188,7 +188,7 @@ pub fn worldcard(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Ou
             })).collect();
             Ok(json!({"total": list.len(), "page": 1, "page_size": list.len().max(1), "list": list}))
         }
-        _ => Err(Refusal::UnknownCard),
+        _ => Err(Refusal::NotKept),
     });
     match result {
         Ok(data) => {
@@ -197,6 +197,16 @@ pub fn worldcard(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Ou
                     .seal_response(&app, Some(Payload::Json(&data)), &mut *sb.rng());
             sealed.unwrap_or_else(|e| worldcard::Platform::rejection(&e))
         }
+        Err(Refusal::NotKept) => match described::answer("worldcard", "POST", path, &iso(now_ms)) {
+            Some((_, data)) => sb
+                .worldcard
+                .seal_response(&app, Some(Payload::Json(&data)), &mut *sb.rng())
+                .unwrap_or_else(|e| worldcard::Platform::rejection(&e)),
+            None => json_response(
+                404,
+                &json!({"code": 404, "message": format!("Resource Not Found: {path} is not a WorldCard Card/* endpoint"), "data": null}),
+            ),
+        },
         Err(r) => wc_refusal(&r),
     }
 }
@@ -205,7 +215,9 @@ pub fn worldcard(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Ou
 
 fn legacy_refusal(r: &Refusal) -> OutgoingResponse {
     let (code, msg) = match r {
-        Refusal::UnknownCard | Refusal::UnknownHolder => (5010, "Order not found"),
+        Refusal::UnknownCard | Refusal::UnknownHolder | Refusal::NotKept => {
+            (5010, "Order not found")
+        }
         Refusal::Duplicate => (5101, "Duplicate order submission"),
         Refusal::Insufficient => (5102, "Insufficient reserve balance"),
         Refusal::NotActive => (5006, "Card status does not allow this operation"),
@@ -270,13 +282,25 @@ pub fn legacy(sb: &Sandbox, path: &str, body: &[u8]) -> OutgoingResponse {
             w.set_state(&id, state)?;
             Ok(json!(true))
         }
-        _ => Err(Refusal::UnknownCard),
+        _ => Err(Refusal::NotKept),
     });
     match result {
         Ok(data) => sb
             .legacy
             .seal_response(Payload::Json(&data))
             .unwrap_or_else(|e| worldcard_legacy::Platform::rejection(&e)),
+        Err(Refusal::NotKept) => {
+            match described::answer("legacy", "POST", route, &legacy_time(now_ms)) {
+                Some((_, data)) => sb
+                    .legacy
+                    .seal_response(Payload::Json(&data))
+                    .unwrap_or_else(|e| worldcard_legacy::Platform::rejection(&e)),
+                None => json_response(
+                    404,
+                    &json!({"success": false, "status": 404, "msg": format!("{route} is not a WorldCard legacy endpoint"), "data": null}),
+                ),
+            }
+        }
         Err(r) => legacy_refusal(&r),
     }
 }
@@ -286,7 +310,7 @@ pub fn legacy(sb: &Sandbox, path: &str, body: &[u8]) -> OutgoingResponse {
 fn wsb_refusal(r: &Refusal) -> (i64, &'static str) {
     // Wasabi documents no business codes: these are the sandbox's.
     match r {
-        Refusal::UnknownCard => (10001, "card not found"),
+        Refusal::UnknownCard | Refusal::NotKept => (10001, "card not found"),
         Refusal::UnknownHolder => (10002, "card holder not found"),
         Refusal::Duplicate => (10003, "duplicate merchantOrderNo"),
         Refusal::Insufficient => (10004, "insufficient balance"),
@@ -395,7 +419,7 @@ pub fn wasabi_op(sb: &Sandbox, space: &'static str, op: &str, p: &Value) -> Resu
             })).collect();
             Ok(json!({"total": records.len(), "records": records}))
         }
-        _ => Err(Refusal::UnknownCard),
+        _ => Err(Refusal::NotKept),
     })
 }
 
@@ -438,11 +462,22 @@ pub fn wasabi(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Outgo
     drop(rng);
     let result = match wasabi_route(path) {
         Some(op) => wasabi_op(sb, "wasabi", op, &p),
-        None => Err(Refusal::UnknownCard),
+        None => Err(Refusal::NotKept),
     };
     let mut rng = sb.rng();
     let r = match result {
         Ok(data) => sb.wasabi.seal_response(Payload::Json(&data), &mut *rng),
+        Err(Refusal::NotKept) => {
+            let now = crate::sandbox::rfc3339_utc(sb.now_ms());
+            match described::answer("wasabi", "POST", path, &now) {
+                Some((_, data)) => sb.wasabi.seal_response(Payload::Json(&data), &mut *rng),
+                None => sb.wasabi.seal_error(
+                    404,
+                    &format!("{path} is not a Wasabi Open API endpoint"),
+                    &mut *rng,
+                ),
+            }
+        }
         Err(r) => {
             let (code, msg) = wsb_refusal(&r);
             sb.wasabi.seal_error(code, msg, &mut *rng)
@@ -493,6 +528,14 @@ pub fn gateway(
             }
         }
     };
+    // An undocumented path is the gateway's 404 (before its field validation).
+    let now_text = crate::sandbox::rfc3339_micros(sb.now_ms());
+    if described::answer("gateway", method, route, &now_text).is_none() {
+        return json_response(
+            404,
+            &json!({"success": false, "code": 404, "msg": format!("Not Found: {method} {route} is not a gateway endpoint."), "data": null}),
+        );
+    }
     // The gateway's tables are keyed by the whole path (`/api/v1/...`).
     if let Err(cardwire::Error::ValidationFailed { errors }) = cardwire::registry::validate_for(
         cardwire::registry::Provider::WasabiGateway,
@@ -517,10 +560,19 @@ pub fn gateway(
         "/api/v1/cards/cancel" => "cancel",
         "/api/v1/cards/operation-transactions-v2" => "transactions",
         _ => {
-            return json_response(
-                404,
-                &json!({"success": false, "code": 404, "msg": "Not Found.", "data": null}),
-            )
+            // A documented endpoint the sandbox keeps no state for: answered
+            // from the description; anything else is the gateway's 404.
+            let now = crate::sandbox::rfc3339_micros(sb.now_ms());
+            return match described::answer("gateway", method, route, &now) {
+                Some((_, data)) => json_response(
+                    200,
+                    &json!({"success": true, "code": 200, "msg": "Success", "data": data}),
+                ),
+                None => json_response(
+                    404,
+                    &json!({"success": false, "code": 404, "msg": format!("Not Found: {method} {route} is not a gateway endpoint."), "data": null}),
+                ),
+            };
         }
     };
     match wasabi_op(sb, "gateway", op, &p) {
@@ -574,7 +626,7 @@ fn ptp_refusal(r: &Refusal, path: &str) -> (u16, &'static str, &'static str) {
             "order_not_found",
             "Order with the given order_id does not exist.",
         ),
-        (Refusal::UnknownCard, _) => (
+        (Refusal::UnknownCard | Refusal::NotKept, _) => (
             "card_not_found",
             "Card with the given card_id does not exist.",
         ),
@@ -682,7 +734,7 @@ pub fn pintopay(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Out
             Ok(json!({"success": true, "card_id": card.id, "status": ptp_status(&card)}))
         }
         "/api/v1/project/balance" => Ok(json!({"success": true, "balance": money(w.master), "currency": "USD"})),
-        _ => Err(Refusal::UnknownCard),
+        _ => Err(Refusal::NotKept),
     });
     let answer = match result {
         Ok(data) => {
@@ -690,6 +742,22 @@ pub fn pintopay(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Out
                 .pintopay
                 .seal_response(Payload::Json(&data), &mut *sb.rng());
             sealed.unwrap_or_else(|e| sb.pintopay.rejection(&e, &mut *sb.rng()))
+        }
+        Err(Refusal::NotKept) => {
+            let now = crate::sandbox::rfc3339_utc(now_ms);
+            match described::answer("pintopay", "POST", path, &now) {
+                // PinToPay's answers are sealed; the description has no plaintext for them: a success.
+                Some(_) => sb
+                    .pintopay
+                    .seal_response(Payload::Json(&json!({"success": true})), &mut *sb.rng())
+                    .unwrap_or_else(|e| sb.pintopay.rejection(&e, &mut *sb.rng())),
+                None => sb.pintopay.seal_error(
+                    400,
+                    "invalid_request",
+                    &format!("{path} is not a PinToPay endpoint"),
+                    &mut *sb.rng(),
+                ),
+            }
         }
         Err(r) => {
             let (status, slug, msg) = ptp_refusal(&r, path);
@@ -788,6 +856,8 @@ pub fn payca(
             }
             Ok((201, json!({"id": h.id, "status": "pending_review", "userId": id})))
         }
+        // Reference lists the sandbox keeps no state for: answered from the description.
+        ("GET", ["v1", "cardholders", "regions" | "occupations" | "cities"]) => Err(Refusal::NotKept),
         ("GET", ["v1", "cardholders", id]) | ("GET", ["v1", "users", id, "cardholder"]) => {
             let h = w.holders.values().find(|h| h.id == *id || h.external.as_deref() == Some(*id)).ok_or(Refusal::UnknownHolder)?;
             Ok((200, json!({"id": h.id, "status": h.status})))
@@ -813,12 +883,23 @@ pub fn payca(
             let items: Vec<Value> = w.cards.values().map(|c| json!({"id": c.id, "status": if c.state == CardState::Active { "active" } else { "frozen" }, "balance": money(c.balance)})).collect();
             Ok((200, json!({"data": items, "cursor": null})))
         }
-        _ => Err(Refusal::UnknownCard),
+        _ => Err(Refusal::NotKept),
     });
     let answer = match result {
         Ok((status, v)) => json_response(status, &v),
+        Err(Refusal::NotKept) => {
+            let now = crate::sandbox::rfc3339_utc(now_ms);
+            match described::answer("payca", method, route, &now) {
+                Some((status, data)) => json_response(status, &data),
+                None => payca_error(
+                    404,
+                    "ErrNotFound",
+                    &format!("{method} {route} is not a PayCA endpoint"),
+                ),
+            }
+        }
         Err(r) => match r {
-            Refusal::UnknownCard | Refusal::UnknownHolder => {
+            Refusal::UnknownCard | Refusal::UnknownHolder | Refusal::NotKept => {
                 payca_error(404, "ErrNotFound", "not found")
             }
             Refusal::Duplicate => payca_error(409, "ErrConflict", "already exists"),

@@ -18,6 +18,7 @@ use rand::SeedableRng;
 use serde_json::{json, Value};
 
 pub mod credentials;
+pub mod described;
 pub mod handlers;
 pub mod server;
 pub mod world;
@@ -650,22 +651,68 @@ impl Sandbox {
             "payca" => "payca",
             other => return Err(Fail::msg(format!("unknown provider {other}"))),
         };
+        // Only the events the provider's description lists.
+        let known = described::events(provider);
+        if !known.iter().any(|e| e == event) {
+            return Err(Fail::msg(format!(
+                "{provider} has no event {event:?}: use one of {}",
+                known.join(", ")
+            )));
+        }
+        // Somewhere to deliver (the gateway stores its events for polling).
+        if provider != "gateway" && !self.options.webhook_urls.contains_key(provider) {
+            return Err(Fail::msg(format!(
+                "no webhook URL for {provider}: start the sandbox with --webhook-url {provider}=<url> (nothing was queued)"
+            )));
+        }
         let card = self.with_space(space, |w| match card_id {
             Some(id) => w.find(Some(id), Some(id)).ok().cloned(),
             None => w.cards.values().next().cloned(),
         });
-        let mut payload = match (provider, card) {
+        if let (Some(id), None) = (card_id, &card) {
+            let ids: Vec<String> =
+                self.with_space(space, |w| w.cards.keys().take(10).cloned().collect());
+            return Err(Fail::msg(format!(
+                "{provider} has no card {id:?}: {}",
+                if ids.is_empty() {
+                    "no card exists yet (create one first)".to_owned()
+                } else {
+                    format!("use one of {}", ids.join(", "))
+                }
+            )));
+        }
+        let now_text = match provider {
+            "worldcard" => handlers::iso(self.now_ms()),
+            "legacy" => handlers::legacy_stamp(self.now_ms()),
+            "gateway" | "wasabi" => rfc3339_micros(self.now_ms()),
+            _ => rfc3339_utc(self.now_ms()),
+        };
+        // Every documented field of the event, from the description (its
+        // examples and types), then what the world knows, then the caller's.
+        let mut documented =
+            described::event_fields(provider, event, &now_text).unwrap_or_default();
+        // The signer adds these.
+        let signer_keys: &[&str] = match provider {
+            "legacy" => &["appKey", "sign"],
+            "worldcard" => &["notify_type"],
+            "pintopay" => &["type"],
+            _ => &[],
+        };
+        for k in signer_keys {
+            documented.remove(*k);
+        }
+        let payload = match (provider, card) {
             ("worldcard", Some(c)) => {
                 json!({"card_id": c.id, "merchant_card_id": c.merchant_ref, "card_number": c.pan, "currency": c.currency})
             }
             ("legacy", Some(c)) => {
-                let t = self.now_ms().to_string();
+                let t = handlers::legacy_stamp(self.now_ms());
                 match event {
                     "kyc" => {
-                        json!({"orderNo": format!("LO-{}", c.id), "merOrderNo": c.merchant_ref, "cardNumber": c.id, "status": "2", "completeTime": t, "createTime": t})
+                        json!({"orderNo": format!("LO-{}", c.id), "merOrderNo": c.merchant_ref, "cardNumber": c.id, "status": 2, "completeTime": t, "createTime": t})
                     }
                     "top_up" => {
-                        json!({"orderNo": format!("LT-{}", c.id), "merOrderNo": c.merchant_ref, "status": "2", "settleAmount": "10.00", "completeTime": t, "createTime": t})
+                        json!({"orderNo": format!("LT-{}", c.id), "merOrderNo": c.merchant_ref, "status": 2, "settleAmount": "10.00", "completeTime": t, "createTime": t})
                     }
                     _ => json!({"cardNumber": c.id}),
                 }
@@ -675,11 +722,27 @@ impl Sandbox {
             ("payca", Some(c)) => json!({"cardId": c.id, "currency": c.currency}),
             _ => json!({}),
         };
-        if let (Some(p), Some(f)) = (payload.as_object_mut(), fields.as_object()) {
-            for (k, v) in f {
-                p.insert(k.clone(), v.clone());
+        // PayCA card and ledger events wrap their fields in `data`.
+        let wrapped = provider == "payca" && event != "cardholder_status" && event != "kyc";
+        let mut base = if wrapped {
+            documented
+                .get("data")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            documented
+        };
+        base.remove("event");
+        for source in [payload.as_object(), fields.as_object()]
+            .into_iter()
+            .flatten()
+        {
+            for (k, v) in source {
+                base.insert(k.clone(), v.clone());
             }
         }
+        let mut payload = Value::Object(base);
         let now = self.now_ms();
         let hook = match provider {
             "worldcard" => Hook::worldcard(event, payload),
@@ -692,7 +755,7 @@ impl Sandbox {
                 Hook::pintopay(event, payload)
             }
             _ => {
-                let body = if event == "cardholder_status" {
+                let body = if event == "cardholder_status" || event == "kyc" {
                     payload
                 } else {
                     json!({"event": event, "data": payload})

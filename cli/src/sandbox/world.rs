@@ -62,6 +62,9 @@ pub struct Space {
 /// its provider's code and status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
+    /// A path the sandbox keeps no state for: answered from the provider's
+    /// description when documented, else refused as an unknown endpoint.
+    NotKept,
     UnknownCard,
     UnknownHolder,
     Duplicate,
