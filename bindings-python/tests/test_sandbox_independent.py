@@ -263,3 +263,19 @@ def test_every_documented_endpoint_answers_and_an_unknown_one_is_named(sandbox: 
     assert status == 200 and json.loads(out)["success"] is True, out
     status, out = post(g["base_url"] + "/api/v1/nope", {**gh, "Content-Type": "application/json"}, b"{}")
     assert status == 404 and "/api/v1/nope" in json.loads(out)["msg"], out
+
+
+def test_gateway_field_errors_and_legacy_time_formats(sandbox: Any) -> None:
+    # The gateway applies its documented rules: 422 with {field: [messages]}.
+    g = sandbox["gateway"]
+    status, out = post(g["base_url"] + "/api/v1/cards/create-v2", {"X-API-KEY": g["api_key"], "Content-Type": "application/json"}, b'{"cardTypeId": 111001}')
+    body = json.loads(out)
+    assert status == 422 and body["msg"] == "Validation failed." and all(isinstance(v, list) for v in body["data"].values()) and "merchantOrderNo" in body["data"], body
+    # Legacy answers' times are `YYYY-MM-DD HH:MM:SS`, statuses integers.
+    c = sandbox["legacy"]
+    params = {"merOrderNo": f"ind3-{time.time_ns()}", "cardType": "VISA", "businessScene": "ads", "cardArea": "US", "firstRecharge": "20",
+              "appKey": c["app_key"], "nonce": os.urandom(6).hex(), "timestamp": str(int(time.time() * 1000))}
+    canon = "&".join(f"{k}={v}" for k, v in sorted({**params, "appSecret": c["app_secret"]}.items(), key=lambda kv: kv[0].encode()))
+    status, out = post(c["base_url"] + "/api/card/kyc/apply/virtual/L", {"Content-Type": "application/json"}, json.dumps({**params, "sign": hashlib.md5(canon.encode()).hexdigest()}).encode())
+    data = json.loads(out)["data"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", data["createTime"]) and data["status"] == 1, data

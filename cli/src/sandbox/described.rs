@@ -127,6 +127,8 @@ fn sample_in(doc: &Value, schema: &Value, now: &str, depth: usize) -> Value {
         Some("number") => json!(1),
         Some("boolean") => json!(true),
         _ if s.get("x-cardwire-decimal").is_some() => json!("10.00"),
+        // A schema that states no type (an envelope's `data` left open): nothing.
+        None if s.get("format").is_none() && s.get("pattern").is_none() => Value::Null,
         _ => match s.get("format").and_then(Value::as_str) {
             Some("date-time") => json!(now),
             Some("date") => json!(now.get(..10).unwrap_or(now)),

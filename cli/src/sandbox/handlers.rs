@@ -198,9 +198,14 @@ pub fn worldcard(sb: &Sandbox, path: &str, headers: &Headers, body: &[u8]) -> Ou
             sealed.unwrap_or_else(|e| worldcard::Platform::rejection(&e))
         }
         Err(Refusal::NotKept) => match described::answer("worldcard", "POST", path, &iso(now_ms)) {
+            // An answer without data (change PIN): `{"code":0,"message":"success"}`.
             Some((_, data)) => sb
                 .worldcard
-                .seal_response(&app, Some(Payload::Json(&data)), &mut *sb.rng())
+                .seal_response(
+                    &app,
+                    (!data.is_null()).then_some(Payload::Json(&data)),
+                    &mut *sb.rng(),
+                )
                 .unwrap_or_else(|e| worldcard::Platform::rejection(&e)),
             None => json_response(
                 404,
