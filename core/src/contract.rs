@@ -257,6 +257,15 @@ pub trait TypedResponse: serde::de::DeserializeOwned {
     }
 }
 
+/// Reads `data` as `T` and writes it back (documented fields only): what the
+/// generated `read_response` functions do for each typed endpoint.
+#[doc(hidden)]
+pub fn read_typed<T: TypedResponse + Serialize>(data: &Value) -> Result<Value> {
+    let typed = T::from_data(data)?;
+    serde_json::to_value(&typed)
+        .map_err(|_| Error::invalid_input("the typed response cannot be written back as JSON"))
+}
+
 /// Lenient readers for the generated response structs (`deserialize_with`).
 #[doc(hidden)]
 pub mod lenient {

@@ -884,7 +884,7 @@ pub fn rust_types(d: &Described) -> String {
         }
     }
     if !m.responses.is_empty() {
-        out.push_str("\n/// Reads `data` as the response type of `method path` and writes it back\n/// (documented fields only); `None` for an endpoint without a typed\n/// response. What the tests check the documents' examples with.\n#[doc(hidden)]\npub fn read_response(method: &str, path: &str, data: &serde_json::Value) -> Option<crate::error::Result<serde_json::Value>> {\n    fn read<T: TypedResponse + Serialize>(data: &serde_json::Value) -> crate::error::Result<serde_json::Value> {\n        let typed = T::from_data(data)?;\n        serde_json::to_value(&typed).map_err(|_| crate::error::Error::invalid_input(\"the typed response cannot be written back as JSON\"))\n    }\n    Some(match (method, path) {\n");
+        out.push_str("\n/// Reads `data` as the response type of `method path` and writes it back\n/// (documented fields only); `None` for an endpoint without a typed\n/// response. What the tests check the documents' examples with.\n#[doc(hidden)]\npub fn read_response(method: &str, path: &str, data: &serde_json::Value) -> Option<crate::error::Result<serde_json::Value>> {\n    use crate::contract::read_typed as read;\n    Some(match (method, path) {\n");
         let mut seen = Vec::new();
         for r in &m.responses {
             if seen.contains(&(&r.method, &r.path)) {

@@ -632,15 +632,7 @@ fn pintopay_endpoints_errors_and_statuses_are_the_descriptions() {
         .collect();
     assert_same("PinToPay plain errors", &described, &compiled);
 
-    let ack = pintopay::Merchant::webhook_ack();
-    assert_eq!(doc["x-cardwire-acknowledge"]["status"], json!(ack.status));
-    assert_eq!(
-        doc["x-cardwire-acknowledge"]["body"]
-            .as_str()
-            .unwrap()
-            .as_bytes(),
-        ack.body.as_slice()
-    );
+    assert_acknowledgement(&doc, &pintopay::Merchant::webhook_ack());
     for m in [
         &pintopay::status::ORDER,
         &pintopay::status::CARD,
@@ -717,6 +709,26 @@ fn sensitive_fields(doc: &Value) -> BTreeSet<String> {
     out
 }
 
+/// The description's `x-cardwire-acknowledge` is the merchant's acknowledgement.
+fn assert_acknowledgement(doc: &Value, ack: &cardwire::envelope::OutgoingResponse) {
+    let described = &doc["x-cardwire-acknowledge"];
+    assert_eq!(
+        described["status"],
+        json!(ack.status),
+        "the acknowledgement's status"
+    );
+    assert_eq!(
+        described["body"].as_str().unwrap_or_default().as_bytes(),
+        ack.body.as_slice(),
+        "the acknowledgement's body"
+    );
+}
+
+/// `POST <path>` for each path.
+fn posts(paths: &[&str]) -> BTreeSet<String> {
+    paths.iter().map(|p| format!("POST {p}")).collect()
+}
+
 fn names<'a>(v: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
     v.into_iter().map(str::to_owned).collect()
 }
@@ -746,10 +758,7 @@ fn worldcard_is_its_description() {
     assert_same(
         "WorldCard endpoints",
         &derived_endpoints(&doc),
-        &worldcard::ENDPOINTS
-            .iter()
-            .map(|p| format!("POST {p}"))
-            .collect(),
+        &posts(worldcard::ENDPOINTS),
     );
     let codes = doc["x-cardwire-errors"]["codes"].as_array().unwrap();
     let retried: BTreeSet<i64> = codes
@@ -776,15 +785,7 @@ fn worldcard_is_its_description() {
             .collect(),
         &names(worldcard::NOTIFY_TYPES.iter().copied()),
     );
-    let ack = worldcard::Merchant::webhook_ack();
-    assert_eq!(doc["x-cardwire-acknowledge"]["status"], json!(ack.status));
-    assert_eq!(
-        doc["x-cardwire-acknowledge"]["body"]
-            .as_str()
-            .unwrap()
-            .as_bytes(),
-        ack.body.as_slice()
-    );
+    assert_acknowledgement(&doc, &worldcard::Merchant::webhook_ack());
     assert_eq!(
         doc["x-cardwire-retry-schedule"]["delays-ms"],
         json!(worldcard::WEBHOOK_RETRY_DELAYS_MS),
@@ -879,15 +880,7 @@ fn worldcard_legacy_is_its_description() {
         &described,
         &compiled,
     );
-    let ack = legacy::Merchant::webhook_ack();
-    assert_eq!(doc["x-cardwire-acknowledge"]["status"], json!(ack.status));
-    assert_eq!(
-        doc["x-cardwire-acknowledge"]["body"]
-            .as_str()
-            .unwrap()
-            .as_bytes(),
-        ack.body.as_slice()
-    );
+    assert_acknowledgement(&doc, &legacy::Merchant::webhook_ack());
     let compiled = names(
         legacy::SENSITIVE_TOP
             .iter()
@@ -921,10 +914,7 @@ fn wasabi_is_its_description() {
     assert_same(
         "Wasabi endpoints",
         &derived_endpoints(&doc),
-        &wasabi::ENDPOINTS
-            .iter()
-            .map(|p| format!("POST {p}"))
-            .collect(),
+        &posts(wasabi::ENDPOINTS),
     );
     let categories: BTreeSet<String> = doc["webhooks"]
         .as_object()
@@ -943,10 +933,7 @@ fn wasabi_is_its_description() {
         doc["x-cardwire-acknowledge"]["body"].as_str().unwrap(),
         wasabi::ACK_BODY
     );
-    assert_eq!(
-        doc["x-cardwire-acknowledge"]["status"],
-        json!(wasabi::Merchant::webhook_ack().status)
-    );
+    assert_acknowledgement(&doc, &wasabi::Merchant::webhook_ack());
     // The description counts the first send (at 0); cardwire the delays after it.
     let sends = doc["x-cardwire-retry-schedule"]["delays-ms"]
         .as_array()

@@ -3494,14 +3494,7 @@ pub fn read_response(
     path: &str,
     data: &serde_json::Value,
 ) -> Option<crate::error::Result<serde_json::Value>> {
-    fn read<T: TypedResponse + Serialize>(
-        data: &serde_json::Value,
-    ) -> crate::error::Result<serde_json::Value> {
-        let typed = T::from_data(data)?;
-        serde_json::to_value(&typed).map_err(|_| {
-            crate::error::Error::invalid_input("the typed response cannot be written back as JSON")
-        })
-    }
+    use crate::contract::read_typed as read;
     Some(match (method, path) {
         ("POST", "/api/card/top/up") => read::<TopUpResponse>(data),
         ("POST", "/api/card/top/up/query") => read::<QueryTopUpResponse>(data),
