@@ -137,3 +137,23 @@ def pg_server(request: Any) -> Any:
     server.start()
     yield server
     server.remove()
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[dict[str, Any]]:
+    """`cardwire sandbox` on a loopback port, without webhook URLs: its credentials
+    (test_sandbox.py has its own, with a webhook receiver)."""
+    import os
+    import re
+    import subprocess
+    import tempfile
+
+    binary = os.environ.get("CARDWIRE_BIN", str(ROOT / "target/release/cardwire"))
+    creds = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+    proc = subprocess.Popen([binary, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", creds], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout
+    m = re.search(r"listening on (http://[\d.:]+)", proc.stdout.readline())
+    assert m
+    yield json.loads(open(creds).read())
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -25,10 +25,7 @@ import decimal
 import functools
 import json
 import pathlib
-import socket
-import subprocess
-import time
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import jsonschema
@@ -40,7 +37,6 @@ import _openapi
 import cardwire
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-PRISM = ROOT / "bindings-node/node_modules/.bin/prism"
 VALIDATOR = jsonschema.Draft202012Validator
 
 
@@ -197,34 +193,6 @@ def test_the_gateway_documents_answers_match_the_description() -> None:
     assert kinds == {"error": 2, "request": 1, "response": 3}, kinds
 
 
-def start_prism(provider: str) -> Iterator[str]:
-    if not PRISM.exists():
-        pytest.fail("Prism is not installed: run npm ci in bindings-node (make setup-js)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), "--errors", str(ROOT / f"docs/openapi/{provider}.yaml")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            httpx.get(base + "/", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"Prism did not start: {proc.stdout.read() if proc.stdout else ''}")
-    try:
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
 def send(base: str, req: Any) -> httpx.Response:
     return httpx.request(req["method"], base + req["path"], headers=dict(req["headers"]), content=bytes(req["body"]) if req["body"] else None, timeout=10)
 
@@ -244,7 +212,7 @@ def test_prism_finds_no_violation_in_what_cardwire_builds(provider: str) -> None
     doc = _openapi.load(provider)
     client = PROVIDERS[provider]()
     sent, skipped = 0, []
-    for base in start_prism(provider):
+    for base in _openapi.prism(provider):
         for method, path, op in operations(doc):
             payload = minimal(doc, method, op)
             if payload is None:

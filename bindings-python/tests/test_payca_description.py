@@ -15,9 +15,6 @@ import copy
 import json
 import pathlib
 import re
-import socket
-import subprocess
-import time
 from typing import Any, Iterator
 
 import httpx
@@ -34,7 +31,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOC: dict[str, Any] = _openapi.load("payca")
 EXAMPLES = [json.loads(p.read_text()) for p in sorted((ROOT / "tests/vectors/examples/payca").glob("*.json"))]
 REQUESTS = [e for e in EXAMPLES if e["kind"] == "request"]
-PRISM = ROOT / "bindings-node/node_modules/.bin/prism"
 
 
 def deref(node: Any) -> Any:
@@ -215,29 +211,7 @@ def test_the_generated_payloads_reach_both_verdicts() -> None:
 
 @pytest.fixture(scope="module")
 def prism() -> Iterator[str]:
-    if not PRISM.exists():
-        pytest.fail("Prism is not installed: run npm ci in bindings-node (make setup-js)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), "--errors", str(ROOT / "docs/openapi/payca.yaml")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            httpx.get(base + "/v1/cardholders", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"Prism did not start: {proc.stdout.read() if proc.stdout else ''}")
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    yield from _openapi.prism("payca")
 
 
 def send(base: str, req: Any) -> httpx.Response:

@@ -9,34 +9,17 @@ import hashlib
 import json
 import os
 import re
-import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from typing import Any
 
 import nacl.secret
-import pytest
-from conftest import ROOT
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-BIN = os.environ.get("CARDWIRE_BIN", str(ROOT / "target/release/cardwire"))
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Any:
-    creds = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
-    proc = subprocess.Popen([BIN, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", creds], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout
-    m = re.search(r"listening on (http://[\d.:]+)", proc.stdout.readline())
-    assert m
-    yield json.loads(open(creds).read())
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def post(url: str, headers: dict[str, str], body: bytes, method: str = "POST") -> tuple[int, bytes]:

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import copy
 import decimal
-import json
 import os
 import re
-import subprocess
-import tempfile
 from typing import Any
 
 import _openapi
@@ -28,27 +25,12 @@ import pytest
 import schemathesis
 import schemathesis.core.errors
 import test_described_requests
-from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-BIN = os.environ.get("CARDWIRE_BIN", str(ROOT / "target/release/cardwire"))
 PROVIDERS = {"worldcard": "worldcard", "legacy": "worldcard-legacy", "wasabi": "wasabi", "gateway": "wasabi-gateway", "pintopay": "pintopay", "payca": "payca"}
 # Documented statuses a local sandbox cannot produce, and why.
 UNREACHABLE = {("worldcard", "403"): "the source-IP whitelist (the caller's network, not the request)", ("gateway", "429"): "the rate limit (not simulated)"}
 EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "4"))
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Any:
-    creds = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
-    proc = subprocess.Popen([BIN, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", creds], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout
-    m = re.search(r"listening on (http://[\d.:]+)", proc.stdout.readline())
-    assert m
-    yield json.loads(open(creds).read())
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def client(provider: str, c: dict[str, Any]) -> Any:
