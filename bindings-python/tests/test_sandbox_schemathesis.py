@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import decimal
+import json
 import os
 import re
 from typing import Any
@@ -28,8 +29,8 @@ import test_described_requests
 from hypothesis import HealthCheck, given, settings
 
 PROVIDERS = {"worldcard": "worldcard", "legacy": "worldcard-legacy", "wasabi": "wasabi", "gateway": "wasabi-gateway", "pintopay": "pintopay", "payca": "payca"}
-# Documented statuses a local sandbox cannot produce, and why.
-UNREACHABLE = {("worldcard", "403"): "the source-IP whitelist (the caller's network, not the request)", ("gateway", "429"): "the rate limit (not simulated)"}
+# Documented statuses the default sandbox does not simulate; reached below with its switches.
+UNREACHABLE = {("worldcard", "403"): "the source-IP whitelist: --ip-whitelist", ("gateway", "429"): "the rate limit: --gateway-rate-limit"}
 EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "4"))
 
 
@@ -170,3 +171,44 @@ def test_generated_requests_get_documented_answers(sandbox: Any, provider: str) 
     assert any(c.startswith("2") for c in seen) and any(c.startswith("4") or c == "business error" for c in seen), seen
     assert len(unsupported) <= 1, unsupported
     print(f"{provider}: {sum(seen.values())} requests, statuses {dict(sorted(seen.items()))}, {builder_refused} not encodable, {len(unsupported)} from the minimal payload ({unsupported})")
+
+
+def test_the_whitelist_and_the_rate_limit_answer_as_documented(tmp_path: Any) -> None:
+    """WorldCard's 403 (a source address outside the whitelist) and the gateway's
+    429 (over its per-key limit, with Retry-After), with the sandbox's switches on."""
+    import subprocess
+
+    creds_file = tmp_path / "creds.json"
+    binary = os.environ.get("CARDWIRE_BIN", str(_openapi.ROOT / "target/release/cardwire"))
+    proc = subprocess.Popen([binary, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", str(creds_file),
+                             "--ip-whitelist", "worldcard=10.0.0.1", "--gateway-rate-limit", "2"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout and re.search(r"listening on", proc.stdout.readline())
+        creds = json.loads(creds_file.read_text())
+        wc = client("worldcard", creds)
+        req = wc.build_request("/api/v1/card/virtual/bin/list", {"page": 1})
+        resp = httpx.request(req["method"], creds["worldcard"]["base_url"] + req["path"], headers=dict(req["headers"]), content=bytes(req["body"]))
+        doc = _openapi.load("worldcard")
+        documented, schema = documented_schema(doc, doc["paths"]["/api/v1/card/virtual/bin/list"]["post"], resp.status_code)
+        assert resp.status_code == 403 and documented and resp.json()["message"] == "IP address not in whitelist", resp.text
+        if schema is not None:
+            jsonschema.validate(resp.json(), schema)
+        gw = client("gateway", creds)
+        statuses = []
+        for _ in range(3):
+            req = gw.build_request("cards/balance", {"cardNo": "c-1"})
+            resp = httpx.request(req["method"], creds["gateway"]["base_url"] + req["path"], headers=dict(req["headers"]), content=bytes(req["body"]))
+            statuses.append(resp.status_code)
+        assert statuses[-1] == 429 and int(resp.headers["Retry-After"]) >= 1, (statuses, resp.text)
+        gdoc = _openapi.load("wasabi-gateway")
+        documented, schema = documented_schema(gdoc, gdoc["paths"]["/api/v1/cards/balance"]["post"], 429)
+        assert documented and schema is not None
+        jsonschema.validate(resp.json(), schema)
+        # cardwire's gateway client reads it as retryable after Retry-After.
+        with pytest.raises(cardwire.CardwireError) as e:
+            gw.open_response(resp.status_code, dict(resp.headers), resp.content, path="cards/balance")
+        decision = gw.retry_decision("cards/balance", e.value, 1)
+        assert decision["retry"] is True and decision["delay_ms"] >= 1000, decision
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

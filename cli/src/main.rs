@@ -5,6 +5,7 @@
 //! ```text
 //! cardwire sandbox [--listen 127.0.0.1:8900] [--credentials-out FILE] [--credentials FILE]
 //!                  [--webhook-url PROVIDER=URL ...] [--seed N] [--time-scale F] [--replay-store redis://...]
+//!                  [--ip-whitelist PROVIDER=IP[,IP...]] [--gateway-rate-limit N]
 //! cardwire trigger PROVIDER EVENT [--sandbox URL] [--card ID] [--redeliver N] [--tamper] [field=value ...]
 //! cardwire explain PROVIDER (--request FILE | --webhook FILE) --credentials FILE [--now-ms MS]
 //! cardwire sign PROVIDER --path PATH [--body FILE|-] [--method M] [--no-validate] --credentials FILE
@@ -42,6 +43,7 @@ impl std::fmt::Display for Fail {
 const USAGE: &str = "usage:
   cardwire sandbox [--listen 127.0.0.1:8900] [--credentials-out FILE] [--credentials FILE]
                    [--webhook-url PROVIDER=URL ...] [--seed N] [--time-scale F] [--replay-store redis://...]
+                   [--ip-whitelist PROVIDER=IP[,IP...]] [--gateway-rate-limit N]
   cardwire trigger PROVIDER EVENT [--sandbox URL] [--card ID] [--redeliver N] [--tamper] [field=value ...]
   cardwire explain PROVIDER (--request FILE | --webhook FILE) --credentials FILE [--now-ms MS]
   cardwire sign PROVIDER --path PATH [--body FILE|-] [--method M] [--no-validate] --credentials FILE
@@ -149,6 +151,24 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
                     .clamp(0.000_001, 1_000.0),
                 seed,
                 body_limit: 5 * 1024 * 1024,
+                ip_whitelist: {
+                    let mut m: HashMap<String, Vec<std::net::IpAddr>> = HashMap::new();
+                    for w in a.flags.get("--ip-whitelist").into_iter().flatten() {
+                        let (p, ips) = w
+                            .split_once('=')
+                            .ok_or_else(|| Fail::msg("--ip-whitelist PROVIDER=IP[,IP...]"))?;
+                        let ips = ips
+                            .split(',')
+                            .map(|ip| ip.trim().parse())
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|_| {
+                                Fail::msg("--ip-whitelist PROVIDER=IP[,IP...]: IP addresses")
+                            })?;
+                        m.insert(p.to_owned(), ips);
+                    }
+                    m
+                },
+                gateway_rate_limit: a.num::<u32>("--gateway-rate-limit")?,
             };
             // Several sandboxes share request nonces through Redis.
             let replay: Option<Box<dyn cardwire::delivery::ReplayGuard + Send>> =

@@ -507,6 +507,17 @@ pub fn gateway(
             &json!({"success": false, "code": 401, "msg": "Invalid or missing API key.", "data": null}),
         );
     }
+    if let Some(wait) = key.and_then(|k| sb.gateway_throttle(k)) {
+        // The framework's own shape, with Retry-After (providers.md).
+        return OutgoingResponse {
+            status: 429,
+            headers: vec![
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+                ("Retry-After".to_owned(), wait.to_string()),
+            ],
+            body: br#"{"message":"Too Many Attempts."}"#.to_vec(),
+        };
+    }
     let (route, query) = path.split_once('?').unwrap_or((path, ""));
     if method == "GET" && route == "/api/v1/webhook-events" {
         return match sb.gateway_events(query) {

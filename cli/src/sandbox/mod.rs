@@ -207,6 +207,13 @@ pub struct Options {
     pub time_scale: f64,
     pub seed: Option<u64>,
     pub body_limit: usize,
+    /// Providers that only answer these source addresses (WorldCard's IP
+    /// whitelist: anything else is its documented 403). Off by default.
+    pub ip_whitelist: HashMap<String, Vec<std::net::IpAddr>>,
+    /// The gateway's documented limit (requests per minute per API key),
+    /// enforced when set: the 61st request in a minute is a 429 with
+    /// `Retry-After`. Off by default.
+    pub gateway_rate_limit: Option<u32>,
 }
 
 pub struct Sandbox {
@@ -224,6 +231,8 @@ pub struct Sandbox {
     gateway_events: Mutex<VecDeque<Value>>,
     next_delivery: AtomicU64,
     next_request: AtomicU64,
+    /// Per gateway API key: (the minute's start, requests in it).
+    gateway_window: Mutex<HashMap<String, (u64, u32)>>,
     sender: tokio::sync::mpsc::UnboundedSender<(Delivery, SignedWebhook)>,
     pub options: Options,
 }
@@ -300,9 +309,33 @@ impl Sandbox {
             gateway_events: Mutex::new(VecDeque::new()),
             next_delivery: AtomicU64::new(1),
             next_request: AtomicU64::new(1),
+            gateway_window: Mutex::new(HashMap::new()),
             sender,
             options,
         })
+    }
+
+    /// Counts a gateway request against its key's minute; `Some(seconds to
+    /// wait)` when the limit is set and reached.
+    pub fn gateway_throttle(&self, key: &str) -> Option<u64> {
+        let limit = self.options.gateway_rate_limit?;
+        // Real time, not the scaled webhook clock: a client's back-off is real.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let mut w = self
+            .gateway_window
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if w.len() > 10_000 {
+            w.clear();
+        }
+        let slot = w.entry(key.to_owned()).or_insert((now, 0));
+        if now.saturating_sub(slot.0) >= 60_000 {
+            *slot = (now, 0);
+        }
+        slot.1 += 1;
+        (slot.1 > limit).then(|| (60_000 - now.saturating_sub(slot.0)).div_ceil(1000).max(1))
     }
 
     /// A fresh request id (PayCA's `requestId` when the caller sent none).

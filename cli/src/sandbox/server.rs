@@ -24,7 +24,19 @@ pub(super) fn handle(
     path: &str,
     headers: &Headers,
     body: &[u8],
+    peer: Option<std::net::IpAddr>,
 ) -> OutgoingResponse {
+    // A provider with a source-IP whitelist (WorldCard's, when simulated).
+    if let Some(allowed) = sb.options.ip_whitelist.get(provider) {
+        if !peer.is_some_and(|ip| allowed.contains(&ip)) {
+            return OutgoingResponse {
+                status: 403,
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: br#"{"code":403,"message":"IP address not in whitelist","data":null}"#
+                    .to_vec(),
+            };
+        }
+    }
     match provider {
         "worldcard" => handlers::worldcard(sb, path, headers, body),
         "legacy" => handlers::legacy(sb, path, body),
@@ -64,6 +76,7 @@ fn headers_of(h: &HeaderMap) -> Headers {
 
 async fn provider_route(
     State(sb): State<Arc<Sandbox>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     Path((provider, rest)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     method: Method,
@@ -76,9 +89,10 @@ async fn provider_route(
     };
     let h = headers_of(&headers);
     let method = method.as_str().to_owned();
-    let out =
-        tokio::task::spawn_blocking(move || handle(&sb, &provider, &method, &path, &h, &body))
-            .await;
+    let out = tokio::task::spawn_blocking(move || {
+        handle(&sb, &provider, &method, &path, &h, &body, Some(peer.ip()))
+    })
+    .await;
     match out {
         Ok(r) => to_response(r),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -166,12 +180,15 @@ pub async fn run(
         .layer(DefaultBodyLimit::max(limit))
         .with_state(sb);
     println!("cardwire sandbox listening on {base} (providers: /worldcard /legacy /wasabi /gateway /pintopay /payca; admin: /_admin)");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| Fail::msg(e.to_string()))?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| Fail::msg(e.to_string()))?;
     println!("cardwire sandbox stopped (state was in memory: gone)");
     Ok(())
 }
