@@ -137,34 +137,6 @@ pub fn rfc3339_utc(ms: u64) -> String {
     )
 }
 
-/// A query-string value: `%XX` escapes and `+` for a space.
-fn percent_decode(v: &str) -> String {
-    let b = v.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b.get(i) {
-            Some(b'+') => out.push(b' '),
-            Some(b'%') => {
-                let hex = b
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok());
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(x) => {
-                        out.push(x);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            Some(c) => out.push(*c),
-            None => {}
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `2026-04-18T10:30:00.000000Z`, the gateway's time layout.
 pub fn rfc3339_micros(ms: u64) -> String {
     let t = rfc3339_utc(ms);
@@ -521,11 +493,16 @@ impl Sandbox {
             .gateway_events
             .lock()
             .unwrap_or_else(|e| e.into_inner());
+        // Form encoding: `+` is a space, then core's `%XX` decoding.
         let q: HashMap<String, String> = query
             .split('&')
             .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_owned(), percent_decode(v)))
-            .collect();
+            .map(|(k, v)| {
+                cardwire::http::percent_decode(&v.replace('+', " "))
+                    .map(|v| (k.to_owned(), v))
+                    .map_err(|_| format!("The {k} field is not valid percent-encoding."))
+            })
+            .collect::<Result<_, _>>()?;
         let number = |k: &str, default: u64, max: u64| -> Result<u64, String> {
             match q.get(k) {
                 None => Ok(default),
