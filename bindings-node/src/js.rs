@@ -771,6 +771,7 @@ impl Js {
             Out::Str(s) => self.string(s),
             Out::Bytes(b) => self.bytes(b),
             Out::Json(v) => self.json_value(v),
+            Out::JsonText(text) => self.json_text(text),
             Out::Headers(pairs) => {
                 let obj = self.object();
                 for (k, v) in pairs {
@@ -779,8 +780,21 @@ impl Js {
                 obj
             }
             Out::Record(name, fields) => {
-                let values: Vec<sys::napi_value> =
-                    fields.iter().map(|(_, v)| self.out(v)).collect();
+                // `raw` first: an `InRaw` field is a part of it.
+                let raw = fields
+                    .iter()
+                    .find(|(k, _)| *k == "raw")
+                    .filter(|_| fields.iter().any(|(_, v)| matches!(v, Out::InRaw(_))))
+                    .map(|(_, v)| self.out(v));
+                let values: Vec<sys::napi_value> = fields
+                    .iter()
+                    .map(|(k, v)| match (v, raw) {
+                        (_, Some(raw)) if *k == "raw" => raw,
+                        (Out::InRaw(None), Some(raw)) => raw,
+                        (Out::InRaw(Some(member)), Some(raw)) => self.get(raw, member),
+                        _ => self.out(v),
+                    })
+                    .collect();
                 if let Some(f) = self.factory(name, fields) {
                     let undefined = self.undefined();
                     if let Some(made) = self.call(undefined, f, &values) {
@@ -839,6 +853,23 @@ impl Js {
             let _ = self.pending();
         }
         self.json(v)
+    }
+
+    /// Provider JSON as portable text, read by V8's `JSON.parse` (the core
+    /// parses it only if that throws).
+    fn json_text(&self, text: &str) -> sys::napi_value {
+        if let Some(parse) = self.cached(|c| c.json_parse) {
+            let undefined = self.undefined();
+            let arg = self.string(text);
+            if let Some(parsed) = self.call(undefined, parse, &[arg]) {
+                return parsed;
+            }
+            let _ = self.pending();
+        }
+        match cardwire::exact_json::parse(text.as_bytes()) {
+            Ok(v) => self.json_value(&v),
+            Err(_) => self.null(),
+        }
     }
 
     /// The per-thread cache, made on first use.

@@ -34,6 +34,11 @@ impl Host for NodeHost {
     fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
         getrandom::getrandom(buf).map_err(|_| cardwire::Error::RandomUnavailable)
     }
+
+    /// V8's `JSON.parse` builds provider JSON faster than value-by-value conversion.
+    fn parses_json_text(&self) -> bool {
+        true
+    }
 }
 
 fn js(env: &Env) -> Js {

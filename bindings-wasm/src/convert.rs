@@ -205,6 +205,14 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
         Out::Int(i) => int_to_js(*i),
         Out::Str(s) => JsValue::from_str(s),
         Out::Bytes(b) => Uint8Array::from(b.as_slice()).into(),
+        // Portable text goes through the host's own JSON.parse (one crossing).
+        Out::JsonText(text) => match js_sys::JSON::parse(text) {
+            Ok(parsed) => parsed,
+            Err(_) => match cardwire::exact_json::parse(text.as_bytes()) {
+                Ok(v) => out_to_js(&Out::Json(v))?,
+                Err(_) => JsValue::NULL,
+            },
+        },
         Out::Json(v) => {
             let safe;
             let v = if has_unsafe_int(v) {
@@ -224,9 +232,24 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
             obj.into()
         }
         Out::Record(_, fields) => {
+            // `raw` first: an `InRaw` field is a part of it.
+            let raw = match fields.iter().find(|(k, _)| *k == "raw") {
+                Some((_, v)) if fields.iter().any(|(_, f)| matches!(f, Out::InRaw(_))) => {
+                    Some(out_to_js(v)?)
+                }
+                _ => None,
+            };
             let obj = Object::new();
             for (k, v) in fields {
-                set(&obj, &camel(k), &out_to_js(v)?);
+                let value = match (v, &raw) {
+                    (_, Some(raw)) if *k == "raw" => raw.clone(),
+                    (Out::InRaw(None), Some(raw)) => raw.clone(),
+                    (Out::InRaw(Some(member)), Some(raw)) => {
+                        Reflect::get(raw, &JsValue::from_str(member))?
+                    }
+                    _ => out_to_js(v)?,
+                };
+                set(&obj, &camel(k), &value);
             }
             obj.into()
         }

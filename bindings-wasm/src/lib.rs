@@ -31,6 +31,11 @@ impl Host for JsHost {
     fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
         getrandom::getrandom(buf).map_err(|_| cardwire::Error::RandomUnavailable)
     }
+
+    /// The host's `JSON.parse` builds provider JSON in one crossing.
+    fn parses_json_text(&self) -> bool {
+        true
+    }
 }
 
 /// A replay store written in JavaScript: `seen(key, ttlMs)` returns true

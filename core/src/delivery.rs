@@ -195,12 +195,21 @@ impl DeliveryConfig {
             Identity::SignedId(id) => ("id", sha256(id.as_bytes())),
             Identity::Content(bytes) => ("content", sha256(bytes)),
         };
+        let mut key = String::with_capacity(128);
+        for part in [
+            "cardwire:",
+            provider,
+            ":",
+            &account_fingerprint(account),
+            ":",
+            kind,
+            ":",
+        ] {
+            key.push_str(part);
+        }
+        key.push_str(&encoding::hex_encode(&digest));
         Delivery {
-            key: format!(
-                "cardwire:{provider}:{}:{kind}:{}",
-                account_fingerprint(account),
-                encoding::hex_encode(&digest)
-            ),
+            key,
             retention_ms: self.retention_ms,
         }
     }
@@ -293,8 +302,14 @@ fn received_text(v: Option<&Value>) -> Option<String> {
 
 /// `:` and `%` inside a part are percent-encoded, so the parts of two keys
 /// can never run into each other.
-fn key_part(s: &str) -> String {
-    s.replace('%', "%25").replace(':', "%3A")
+fn push_key_part(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ':' => out.push_str("%3A"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// The business key of a verified event, for the caller's own idempotency
@@ -305,23 +320,42 @@ fn key_part(s: &str) -> String {
 /// event, re-signed or not, gets the same key. Time fields here are data:
 /// they never refuse a delivery.
 pub fn business_key(event_type: &str, payload: &Value, fields: &BusinessKeyFields<'_>) -> String {
-    let data = payload.get("data").filter(|d| d.is_object());
+    let root = payload.as_object();
+    let data = root
+        .and_then(|m| member(m, "data"))
+        .and_then(Value::as_object);
     let find = |name: &str| {
-        received_text(payload.get(name)).or_else(|| received_text(data.and_then(|d| d.get(name))))
+        received_text(root.and_then(|m| member(m, name)))
+            .or_else(|| received_text(data.and_then(|d| member(d, name))))
     };
     let first = |names: &[&str]| names.iter().find_map(|n| find(n)).unwrap_or_default();
     let times: Vec<String> = fields.time.iter().filter_map(|n| find(n)).collect();
-    [
+    let parts = [
         event_type.to_owned(),
         first(fields.kind),
         first(fields.id),
         first(fields.status),
         times.join(","),
-    ]
-    .iter()
-    .map(|p| key_part(p))
-    .collect::<Vec<_>>()
-    .join(":")
+    ];
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push(':');
+        }
+        push_key_part(&mut key, p);
+    }
+    key
+}
+
+/// A member of a JSON object: small objects (most webhook payloads) are
+/// scanned in order, which is cheaper than hashing the name for each of
+/// the key's candidate fields.
+fn member<'v>(m: &'v serde_json::Map<String, Value>, name: &str) -> Option<&'v Value> {
+    if m.len() <= 16 {
+        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        m.get(name)
+    }
 }
 
 /// What a replay guard says about a key.

@@ -37,6 +37,25 @@ pub fn numbers_to_strings(bytes: &[u8]) -> Vec<u8> {
 /// are skipped a chunk at a time and only the spans between rewritten
 /// numbers are copied.
 fn rewrite_numbers(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    scan_numbers(bytes).0
+}
+
+/// `bytes` as text when every JSON parser reads it to the value [`parse`]
+/// gives: valid UTF-8 with nothing to quote (no fraction, exponent or
+/// `-0`) and no integer of more than 15 digits (so within ±2^53, where a
+/// JavaScript number is exact). A binding may then hand the text itself to
+/// its host's JSON parser; `None` otherwise (and for text that is not JSON
+/// the caller has not parsed).
+pub fn portable_text(bytes: &[u8]) -> Option<&str> {
+    match scan_numbers(bytes) {
+        (std::borrow::Cow::Borrowed(_), false) => std::str::from_utf8(bytes).ok(),
+        _ => None,
+    }
+}
+
+/// The rewrite, and whether an integer of more than 15 digits was seen.
+fn scan_numbers(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, bool) {
+    let mut big = false;
     let mut out: Option<Vec<u8>> = None;
     let mut copied = 0;
     let mut i = 0;
@@ -75,6 +94,9 @@ fn rewrite_numbers(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
                 && std::str::from_utf8(token)
                     .ok()
                     .is_some_and(|t| t.parse::<i64>().is_ok() || t.parse::<u64>().is_ok());
+            if integer_fits && token.iter().filter(|c| c.is_ascii_digit()).count() > 15 {
+                big = true;
+            }
             if !integer_fits && is_json_number(token) {
                 let o = out.get_or_insert_with(|| Vec::with_capacity(bytes.len() + 16));
                 o.extend_from_slice(bytes.get(copied..start).unwrap_or_default());
@@ -87,13 +109,14 @@ fn rewrite_numbers(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
         }
         i += 1;
     }
-    match out {
+    let text = match out {
         None => std::borrow::Cow::Borrowed(bytes),
         Some(mut o) => {
             o.extend_from_slice(bytes.get(copied..).unwrap_or_default());
             std::borrow::Cow::Owned(o)
         }
-    }
+    };
+    (text, big)
 }
 
 /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
@@ -375,6 +398,32 @@ impl Object {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn portable_text_only_where_every_parser_agrees() {
+        for plain in [
+            &br#"{"a":1,"s":"1.5e3 -0 12345678901234567","n":-123456789012345,"l":[0,true,null]}"#
+                [..],
+            b"[]",
+            b"{\"k\":\"\\u00e9\\\"x\"}",
+        ] {
+            assert_eq!(portable_text(plain), std::str::from_utf8(plain).ok());
+        }
+        for not_plain in [
+            &b"{\"a\":1.5}"[..],
+            b"{\"a\":1e2}",
+            b"{\"a\":-0}",
+            b"{\"a\":1234567890123456}",
+            b"{\"a\":-1234567890123456}",
+            b"{\"s\":\"\xff\"}",
+        ] {
+            assert_eq!(portable_text(not_plain), None, "{not_plain:?}");
+        }
+        // Where it is given, the text parses to exactly what `parse` gives.
+        let t = br#"{"a":1,"b":{"c":"x"},"d":[1,2]}"#;
+        let direct: Value = serde_json::from_str(portable_text(t).unwrap()).unwrap();
+        assert_eq!(direct, parse(t).unwrap());
+    }
 
     #[test]
     fn decimals_become_exact_strings() {

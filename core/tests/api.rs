@@ -371,3 +371,107 @@ fn a_failing_random_source_is_random_unavailable_not_invalid_input() {
     );
     assert!(ok.is_ok(), "{ok:?}");
 }
+
+/// A host that parses JSON text itself.
+struct TextHost;
+impl Host for TextHost {
+    fn now_ms(&self) -> u64 {
+        Fixed.now_ms()
+    }
+    fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
+        Fixed.fill_random(buf)
+    }
+    fn parses_json_text(&self) -> bool {
+        true
+    }
+}
+
+/// An event for a host that parses JSON text: `raw` is the body's text
+/// where every parser reads it alike, `data` the part of it it equals; the
+/// same values as the default form once parsed. Other hosts, and bodies with
+/// numbers a parser could change, get values only.
+#[test]
+fn a_text_parsing_host_gets_the_body_text_and_the_same_values() {
+    let cases = [
+        (
+            "WasabiPlatform",
+            "WasabiMerchant",
+            r#"{"orderNo":"T1","amount":"20.10","n":3}"#,
+            None,
+        ),
+        (
+            "PayCaPlatform",
+            "PayCaClient",
+            r#"{"cardId":"c","amount":"12.50","list":[1,2]}"#,
+            Some("data"),
+        ),
+    ];
+    for (platform, merchant, data, member) in cases {
+        for (body, portable) in [
+            (data.to_owned(), true),
+            (
+                data.replace(r#""20.10""#, "20.10")
+                    .replace(r#""12.50""#, "12.50"),
+                false,
+            ),
+        ] {
+            let p = Instance::new(platform, &ctor(platform), &Fixed).unwrap();
+            let signed = p
+                .call(
+                    "sign_webhook",
+                    &[s("card_transaction"), s(&body)],
+                    None,
+                    &Fixed,
+                )
+                .unwrap();
+            let args = [
+                to_input(field(&signed, "headers")),
+                to_input(field(&signed, "body")),
+            ];
+            let plain = Instance::new(merchant, &ctor(merchant), &Fixed)
+                .unwrap()
+                .call("check_webhook", &args, None, &Fixed)
+                .unwrap();
+            let text = Instance::new(merchant, &ctor(merchant), &Fixed)
+                .unwrap()
+                .call("check_webhook", &args, None, &TextHost)
+                .unwrap();
+            let (Out::Json(raw), Out::Json(data_value)) =
+                (field(&plain, "raw"), field(&plain, "data"))
+            else {
+                panic!("{merchant}: the default form is values")
+            };
+            if !portable {
+                assert_eq!(
+                    text, plain,
+                    "{merchant}: a number to protect keeps the value form"
+                );
+                continue;
+            }
+            let Out::JsonText(t) = field(&text, "raw") else {
+                panic!("{merchant}: {:?}", field(&text, "raw"))
+            };
+            let Out::Bytes(sent) = field(&signed, "body") else {
+                panic!()
+            };
+            assert_eq!(
+                t.as_bytes(),
+                sent.as_slice(),
+                "{merchant}: the text is the signed body"
+            );
+            assert_eq!(&serde_json::from_str::<serde_json::Value>(t).unwrap(), raw);
+            assert_eq!(field(&text, "data"), &Out::InRaw(member), "{merchant}");
+            let part = member.map_or(raw, |m| &raw[m]);
+            assert_eq!(part, data_value, "{merchant}");
+            for k in [
+                "type",
+                "duplicate",
+                "delivery_key",
+                "delivery_id",
+                "business_key",
+            ] {
+                assert_eq!(field(&text, k), field(&plain, k), "{merchant}: {k}");
+            }
+        }
+    }
+}

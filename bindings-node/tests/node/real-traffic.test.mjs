@@ -96,3 +96,30 @@ test('a body left undefined by Express says how to read it raw', () => {
   assert.throws(() => c.verifyWebhook({ 'x-signature': 'sha256=00' }, undefined),
     (e) => e.code === 'invalid_input' && e.message.includes("express.raw({ type: '*/*' })"));
 });
+
+test('verified events: raw is the body as JSON.parse reads it, data is the same object, numbers stay exact', () => {
+  const pcp = new cw.PayCaPlatform({ clientId: 'cid', clientSecret: 'payca-secret' });
+  const pc = new cw.PayCaClient({ clientId: 'cid', clientSecret: 'payca-secret' });
+  const wp = new cw.WasabiPlatform({ apiKey: 'wsb', platformPrivateKeyPem: key('platform_2048.pkcs8.pem'), merchantPublicKeyPem: key('merchant_2048.spki.pem') });
+  const wm = new cw.WasabiMerchant({ apiKey: 'wsb', privateKeyPem: key('merchant_2048.pkcs8.pem'), platformPublicKeyPem: key('platform_2048.spki.pem') });
+  const plain = '{"card_id":"c1","amount":"100.00","n":7,"nested":{"list":[1,"2",null,true]},"text":"1.5 and -0 inside text"}';
+  // Numbers a JavaScript number would change: exact text instead.
+  const exact = '{"card_id":"c1","amount":15.10,"big":12345678901234567,"neg":-0,"e":1e2}';
+  for (const [name, verify] of [
+    ['PayCA', (data) => { const h = pcp.signWebhook('card_transaction', Buffer.from(data)); return [pc.verifyWebhook(h.headers, h.body), h.body]; }],
+    ['Wasabi', (data) => { const h = wp.signWebhook('card_transaction', Buffer.from(data)); return [wm.verifyWebhook(h.headers, h.body), h.body]; }],
+  ]) {
+    const [ev, body] = verify(plain);
+    const text = Buffer.from(body).toString();
+    assert.deepEqual(ev.raw, JSON.parse(text), name);
+    const inner = ev.raw.data !== undefined && typeof ev.raw.data === 'object' ? ev.raw.data : ev.raw;
+    assert.deepEqual(ev.data, JSON.parse(plain), name);
+    assert.equal(ev.data, inner, `${name}: data is part of raw, not a second copy`);
+    const [ex] = verify(exact);
+    const d = ex.data;
+    assert.equal(d.amount, '15.10', name);
+    assert.equal(d.big, '12345678901234567', name);
+    assert.equal(d.neg, '-0', name);
+    assert.equal(d.e, '1e2', name);
+  }
+});

@@ -193,8 +193,12 @@ impl<'a> Args<'a> {
             .transpose()
     }
 
-    pub(crate) fn body(&self, name: &str) -> Result<Vec<u8>> {
-        value::body(self.get(name).unwrap_or(&Input::Null), &self.label(name))
+    pub(crate) fn body(&self, name: &str) -> Result<std::borrow::Cow<'a, [u8]>> {
+        match self.get(name) {
+            // The common case without formatting the label of an error.
+            Some(Input::Bytes(b)) => Ok(std::borrow::Cow::Borrowed(b)),
+            other => value::body(other.unwrap_or(&Input::Null), &self.label(name)),
+        }
     }
 
     pub(crate) fn headers(&self, name: &str) -> Result<crate::envelope::Headers> {

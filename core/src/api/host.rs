@@ -14,6 +14,17 @@ pub trait Host {
     /// Fills `buf` from the operating system's CSPRNG; an error when there is
     /// none (never a silent fallback).
     fn fill_random(&self, buf: &mut [u8]) -> Result<()>;
+    /// Whether the host's own JSON parser should read provider JSON (V8's
+    /// `JSON.parse` in Node and browsers): then a verified body that every
+    /// parser reads alike comes back as its text ([`Out::JsonText`]) and an
+    /// event's `data` as a part of it ([`Out::InRaw`]), instead of values to
+    /// convert one by one. `false` by default.
+    ///
+    /// [`Out::JsonText`]: crate::api::Out::JsonText
+    /// [`Out::InRaw`]: crate::api::Out::InRaw
+    fn parses_json_text(&self) -> bool {
+        false
+    }
 }
 
 /// The RNG of one call: seeded from the host's CSPRNG (or the caller's

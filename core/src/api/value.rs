@@ -81,6 +81,15 @@ pub enum Out {
     Bytes(Vec<u8>),
     /// Provider data: JSON whose keys are the provider's and never renamed.
     Json(Value),
+    /// Provider data as JSON text that every JSON parser reads to the value
+    /// cardwire means (see [`crate::exact_json::portable_text`]), for the
+    /// host's own parser. Only for a host that asks for it
+    /// ([`Host::parses_json_text`](crate::api::Host::parses_json_text)).
+    JsonText(String),
+    /// Inside a record: the record's `raw` as the host parsed it (`None`), or
+    /// that value's member of this name; one object in the host language,
+    /// not a second conversion. Only beside a `raw` that is [`Out::JsonText`].
+    InRaw(Option<&'static str>),
     /// Header names and values, kept as produced.
     Headers(Vec<(String, String)>),
     /// A result shape from the vocabulary, by name; its keys are vocabulary
@@ -126,10 +135,10 @@ pub fn missing_body(what: &str) -> Error {
 
 /// A received body: bytes or text. A parsed object is refused with a
 /// message that says how to get the raw body.
-pub fn body(v: &Input, what: &str) -> Result<Vec<u8>> {
+pub fn body<'a>(v: &'a Input, what: &str) -> Result<std::borrow::Cow<'a, [u8]>> {
     match v {
-        Input::Bytes(b) => Ok(b.clone()),
-        Input::Str(s) => Ok(s.as_bytes().to_vec()),
+        Input::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+        Input::Str(s) => Ok(std::borrow::Cow::Borrowed(s.as_bytes())),
         Input::Map(_) | Input::List(_) => {
             Err(Error::invalid_input(format!("{what}: {RAW_BODY_HINT}")))
         }

@@ -184,7 +184,8 @@ impl Given {
                 Error::invalid_input("prepared.body is missing: pass what prepare_… returned")
             })?,
             "prepared.body",
-        )?;
+        )?
+        .into_owned();
         let status = match v.get("status") {
             Some(Input::Int(i)) => u16::try_from(*i).unwrap_or(200),
             _ => 200,
@@ -339,13 +340,33 @@ fn tagged_data<E: Serialize>(event: &E, raw: &Value) -> Value {
     }
 }
 
-fn event_out<E>(ev: WebhookEvent<E>, data: Value) -> Out {
+/// A verified event. `body` is the signed body where the provider's raw
+/// payload is that body parsed (PayCA, Wasabi): for a host that parses JSON
+/// text itself, and a body every parser reads alike, `raw` is that text and
+/// `data` the part of it that it equals (one object for the host).
+fn event_out<E>(ev: WebhookEvent<E>, data: Value, body: Option<&[u8]>, host: &dyn Host) -> Out {
+    let text = body
+        .filter(|_| host.parses_json_text())
+        .and_then(crate::exact_json::portable_text);
+    let (raw, data) = match text {
+        Some(text) => {
+            let data = if data == ev.raw {
+                Out::InRaw(None)
+            } else if data.is_object() && ev.raw.get("data") == Some(&data) {
+                Out::InRaw(Some("data"))
+            } else {
+                Out::Json(data)
+            };
+            (Out::JsonText(text.to_owned()), data)
+        }
+        None => (Out::Json(ev.raw), Out::Json(data)),
+    };
     Out::Record(
         "event",
         vec![
             ("type", Out::Str(ev.event_type)),
-            ("data", Out::Json(data)),
-            ("raw", Out::Json(ev.raw)),
+            ("data", data),
+            ("raw", raw),
             ("duplicate", Out::Bool(ev.duplicate)),
             ("delivery_key", Out::Str(ev.delivery.key)),
             ("retention_ms", Out::uint(ev.delivery.retention_ms)),
@@ -576,7 +597,7 @@ impl Instance {
         let headers = optional_headers(a)?;
         let body = match a.get("body") {
             Some(b) => super::value::body(b, "verify_request: body")?,
-            None => Vec::new(),
+            None => std::borrow::Cow::Borrowed(&[][..]),
         };
         let path = a.opt_str("path")?;
         let mut msg = Received::new(&headers, &body);

@@ -92,7 +92,7 @@ pub(super) fn client(c: &payca::Merchant, cx: &mut Call<'_, '_>) -> Result<Out> 
                 }
                 _ => tagged_data(&ev.event, &ev.raw),
             };
-            Ok(event_out(ev, data))
+            Ok(event_out(ev, data, Some(&cx.a.body("body")?), cx.host))
         }
         _ => Err(cx.unknown()),
     }

@@ -33,7 +33,7 @@ pub(super) fn merchant(m: &pintopay::Merchant, cx: &mut Call<'_, '_>) -> Result<
                 cx.over,
             )?;
             let data = ev.event.clone();
-            Ok(event_out(ev, data))
+            Ok(event_out(ev, data, None, cx.host))
         }
         _ => Err(cx.unknown()),
     }

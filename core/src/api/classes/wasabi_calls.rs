@@ -78,7 +78,7 @@ pub(super) fn merchant(m: &wasabi::Merchant, cx: &mut Call<'_, '_>) -> Result<Ou
                 cx.over,
             )?;
             let data = ev.event.data.clone();
-            Ok(event_out(ev, data))
+            Ok(event_out(ev, data, Some(&cx.a.body("body")?), cx.host))
         }
         _ => Err(cx.unknown()),
     }

@@ -44,7 +44,7 @@ pub(super) fn merchant(m: &worldcard::Merchant, cx: &mut Call<'_, '_>) -> Result
                 cx.over,
             )?;
             let data = tagged_data(&ev.event, &ev.raw);
-            Ok(event_out(ev, data))
+            Ok(event_out(ev, data, None, cx.host))
         }
         _ => Err(cx.unknown()),
     }

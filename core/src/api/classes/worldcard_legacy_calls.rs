@@ -38,7 +38,7 @@ pub(super) fn client(c: &worldcard_legacy::Merchant, cx: &mut Call<'_, '_>) -> R
                 cx.over,
             )?;
             let data = tagged_data(&ev.event, &ev.raw);
-            Ok(event_out(ev, data))
+            Ok(event_out(ev, data, None, cx.host))
         }
         _ => Err(cx.unknown()),
     }
