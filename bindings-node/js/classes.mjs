@@ -4,6 +4,37 @@
 export function defineClasses(native, CardwireError) {
   const freed = (name) => new CardwireError('invalid_input', `this ${name} was freed: make a new one`, {});
   const opts = (o) => (o === undefined ? null : o);
+  // Node's req.headers (a plain object of strings) as one `name\0value\0` string, for a
+  // backend that reads that form; anything else crosses as it is.
+  const flat = (h) => {
+    if (h === null || typeof h !== 'object' || Array.isArray(h)) return h;
+    const proto = Object.getPrototypeOf(h);
+    if (proto !== Object.prototype && proto !== null) return h;
+    let s = '';
+    for (const k in h) {
+      const v = h[k];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'string' || k.includes('\0') || v.includes('\0')) return h;
+      s += k + '\0' + v + '\0';
+    }
+    return s;
+  };
+  const hdr = native.FLAT_HEADERS === true ? flat : (h) => h;
+  // A verified event may cross as one string (the Node addon): a header line, short texts, then raw JSON text.
+  const compactEvent = (s) => {
+    const nl = s.indexOf('\n');
+    const h = s.slice(0, nl).split(' ');
+    let at = nl + 1;
+    const take = (n) => { if (n === '-') return null; const end = at + Number(n); const v = s.slice(at, end); at = end; return v; };
+    const type = take(h[3]);
+    const deliveryKey = take(h[4]);
+    const deliveryId = take(h[5]);
+    const businessKey = take(h[6]);
+    const member = take(h[7]);
+    const raw = JSON.parse(s.slice(at));
+    return { type: type, data: member === null ? raw : raw[member], raw: raw, duplicate: h[0] === '1', deliveryKey: deliveryKey, retentionMs: Number(h[1]), deliveryId: deliveryId, timestampMs: h[2] === '-' ? null : Number(h[2]), businessKey: businessKey };
+  };
+  const ev = (r) => (typeof r === 'string' ? compactEvent(r) : r);
   class WorldCardMerchant {
     #h;
     constructor(options) { this.#h = native.create('WorldCardMerchant', options === undefined ? null : options); }
@@ -12,11 +43,11 @@ export function defineClasses(native, CardwireError) {
     buildRequestAsync(path, payload, options) { try { return this.#handle().callAsync('build_request', [path, payload], opts(options)); } catch (e) { return Promise.reject(e); } }
     prepareRequest(path, payload, options) { return this.#handle().call('prepare_request', [path, payload], opts(options)); }
     finishRequest(prepared, signature) { return this.#handle().call('finish_request', [prepared, signature], null); }
-    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, headers, body], opts(options)); }
+    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     encryptField(value, options) { return this.#handle().call('encrypt_field', [value], opts(options)); }
-    verifyWebhook(headers, body, options) { return this.#handle().call('verify_webhook', [headers, body], opts(options)); }
-    checkWebhook(headers, body, options) { return this.#handle().call('check_webhook', [headers, body], opts(options)); }
+    verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
+    checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
     static webhookAck() { return native.callStatic('WorldCardMerchant', 'webhook_ack', [], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
@@ -26,7 +57,7 @@ export function defineClasses(native, CardwireError) {
     #h;
     constructor(options) { this.#h = native.create('WorldCardPlatform', options === undefined ? null : options); }
     #handle() { if (this.#h === undefined) throw freed('WorldCardPlatform'); return this.#h; }
-    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [headers, body], opts(options)); }
+    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
     sealResponse(payload, options) { return this.#handle().call('seal_response', [payload], opts(options)); }
     static sealError(code, message) { return native.callStatic('WorldCardPlatform', 'seal_error', [code, message], null); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
@@ -44,11 +75,11 @@ export function defineClasses(native, CardwireError) {
     constructor(options) { this.#h = native.create('WorldCardLegacy', options === undefined ? null : options); }
     #handle() { if (this.#h === undefined) throw freed('WorldCardLegacy'); return this.#h; }
     buildRequest(path, payload, options) { return this.#handle().call('build_request', [path, payload], opts(options)); }
-    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, headers, body], opts(options)); }
+    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     encryptField(value) { return this.#handle().call('encrypt_field', [value], null); }
-    verifyWebhook(headers, body, options) { return this.#handle().call('verify_webhook', [headers, body], opts(options)); }
-    checkWebhook(headers, body, options) { return this.#handle().call('check_webhook', [headers, body], opts(options)); }
+    verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
+    checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
     static webhookAck() { return native.callStatic('WorldCardLegacy', 'webhook_ack', [], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
@@ -58,7 +89,7 @@ export function defineClasses(native, CardwireError) {
     #h;
     constructor(options) { this.#h = native.create('WorldCardLegacyPlatform', options === undefined ? null : options); }
     #handle() { if (this.#h === undefined) throw freed('WorldCardLegacyPlatform'); return this.#h; }
-    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [headers, body], opts(options)); }
+    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
     sealResponse(payload) { return this.#handle().call('seal_response', [payload], null); }
     static sealError(code, message) { return native.callStatic('WorldCardLegacyPlatform', 'seal_error', [code, message], null); }
     signWebhook(data) { return this.#handle().call('sign_webhook', [data], null); }
@@ -81,13 +112,13 @@ export function defineClasses(native, CardwireError) {
     finishDecrypt(prepared, plaintexts) { return this.#handle().call('finish_decrypt', [prepared, plaintexts], null); }
     uploadFile(filename, contentType, bytes, category) { return this.#handle().call('upload_file', [filename, contentType, bytes, category], null); }
     uploadFileAsync(filename, contentType, bytes, category) { try { return this.#handle().callAsync('upload_file', [filename, contentType, bytes, category], null); } catch (e) { return Promise.reject(e); } }
-    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, headers, body], opts(options)); }
+    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     decryptFieldAsync(value) { try { return this.#handle().callAsync('decrypt_field', [value], null); } catch (e) { return Promise.reject(e); } }
     openSensitive(data) { return this.#handle().call('open_sensitive', [data], null); }
     openSensitiveAsync(data) { try { return this.#handle().callAsync('open_sensitive', [data], null); } catch (e) { return Promise.reject(e); } }
-    verifyWebhook(headers, body, options) { return this.#handle().call('verify_webhook', [headers, body], opts(options)); }
-    checkWebhook(headers, body, options) { return this.#handle().call('check_webhook', [headers, body], opts(options)); }
+    verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
+    checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
     static webhookAck() { return native.callStatic('WasabiMerchant', 'webhook_ack', [], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
@@ -97,7 +128,7 @@ export function defineClasses(native, CardwireError) {
     #h;
     constructor(options) { this.#h = native.create('WasabiPlatform', options === undefined ? null : options); }
     #handle() { if (this.#h === undefined) throw freed('WasabiPlatform'); return this.#h; }
-    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [headers, body], opts(options)); }
+    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
     sealResponse(payload) { return this.#handle().call('seal_response', [payload], null); }
     sealResponseAsync(payload) { try { return this.#handle().callAsync('seal_response', [payload], null); } catch (e) { return Promise.reject(e); } }
     sealError(code, message) { return this.#handle().call('seal_error', [code, message], null); }
@@ -121,7 +152,7 @@ export function defineClasses(native, CardwireError) {
     #handle() { if (this.#h === undefined) throw freed('WasabiGateway'); return this.#h; }
     buildRequest(path, payload, options) { return this.#handle().call('build_request', [path, payload], opts(options)); }
     uploadFile(filename, contentType, bytes, options) { return this.#handle().call('upload_file', [filename, contentType, bytes], opts(options)); }
-    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, headers, body], opts(options)); }
+    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
     retryDecision(path, error, attempts) { return this.#handle().call('retry_decision', [path, error, attempts], null); }
     webhookEventsRequest(query) { return this.#handle().call('webhook_events_request', [query], null); }
     static parseWebhookEvents(data) { return native.callStatic('WasabiGateway', 'parse_webhook_events', [data], null); }
@@ -134,9 +165,9 @@ export function defineClasses(native, CardwireError) {
     constructor(options) { this.#h = native.create('PinToPayMerchant', options === undefined ? null : options); }
     #handle() { if (this.#h === undefined) throw freed('PinToPayMerchant'); return this.#h; }
     buildRequest(path, payload, options) { return this.#handle().call('build_request', [path, payload], opts(options)); }
-    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, headers, body], opts(options)); }
-    verifyWebhook(headers, body, options) { return this.#handle().call('verify_webhook', [headers, body], opts(options)); }
-    checkWebhook(headers, body, options) { return this.#handle().call('check_webhook', [headers, body], opts(options)); }
+    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
+    verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
+    checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
     static webhookAck() { return native.callStatic('PinToPayMerchant', 'webhook_ack', [], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
@@ -146,7 +177,7 @@ export function defineClasses(native, CardwireError) {
     #h;
     constructor(options) { this.#h = native.create('PinToPayPlatform', options === undefined ? null : options); }
     #handle() { if (this.#h === undefined) throw freed('PinToPayPlatform'); return this.#h; }
-    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [headers, body], opts(options)); }
+    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
     sealResponse(payload, options) { return this.#handle().call('seal_response', [payload], opts(options)); }
     sealError(status, slug, message, options) { return this.#handle().call('seal_error', [status, slug, message], opts(options)); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
@@ -162,9 +193,9 @@ export function defineClasses(native, CardwireError) {
     buildRequest(path, payload, options) { return this.#handle().call('build_request', [path, payload], opts(options)); }
     uploadCardholderFile(filename, contentType, bytes, options) { return this.#handle().call('upload_cardholder_file', [filename, contentType, bytes], opts(options)); }
     uploadKycDocument(userId, filename, contentType, bytes, documentType, options) { return this.#handle().call('upload_kyc_document', [userId, filename, contentType, bytes, documentType], opts(options)); }
-    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, headers, body], opts(options)); }
-    verifyWebhook(headers, body, options) { return this.#handle().call('verify_webhook', [headers, body], opts(options)); }
-    checkWebhook(headers, body, options) { return this.#handle().call('check_webhook', [headers, body], opts(options)); }
+    openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
+    verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
+    checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
     static webhookAck() { return native.callStatic('PayCaClient', 'webhook_ack', [], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
@@ -174,7 +205,7 @@ export function defineClasses(native, CardwireError) {
     #h;
     constructor(options) { this.#h = native.create('PayCaPlatform', options === undefined ? null : options); }
     #handle() { if (this.#h === undefined) throw freed('PayCaPlatform'); return this.#h; }
-    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [headers, body], opts(options)); }
+    verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
     static sealError(status, code, message, requestId) { return native.callStatic('PayCaPlatform', 'seal_error', [status, code, message, requestId], null); }
     static rejection(error, requestId) { return native.callStatic('PayCaPlatform', 'rejection', [error, requestId], null); }

@@ -533,11 +533,75 @@ fn exposed_shape(c: &Class) -> Option<&'static cardwire::api::vocab::Shape> {
 
 fn js_args(m: &Method) -> (String, String) {
     let names: Vec<String> = m.args.iter().map(|p| camel(p.name)).collect();
+    // Received headers cross as one string where the backend reads that form.
+    let list: Vec<String> = m
+        .args
+        .iter()
+        .zip(&names)
+        .map(|(p, n)| match p.ty {
+            cardwire::api::vocab::Ty::Headers => format!("hdr({n})"),
+            _ => n.clone(),
+        })
+        .collect();
     let mut params = names.clone();
     if !m.options.is_empty() {
         params.push("options".into());
     }
-    (params.join(", "), format!("[{}]", names.join(", ")))
+    (params.join(", "), format!("[{}]", list.join(", ")))
+}
+
+/// `compactEvent` in the class glue: the one string a backend may return
+/// for a verified event (the Node addon, see `compact_event` in
+/// bindings-node/src/js.rs) made back into the `event` shape. Its header
+/// line is `duplicate retentionMs timestampMs` and the lengths (UTF-16
+/// units, `-` for none) of type, delivery key, delivery id, business key
+/// and the data member; those texts follow, then the raw payload's JSON
+/// text. A key the shape gains without an expression here stops the
+/// generator's test.
+fn compact_event_js() -> String {
+    let keys = SHAPES
+        .iter()
+        .find(|s| s.name == "event")
+        .map_or(&[][..], |s| s.keys);
+    let members: Vec<String> = keys
+        .iter()
+        .map(|(k, _, _)| {
+            let expr = compact_event_expr(k).unwrap_or_else(|| "undefined".to_owned());
+            format!("{}: {expr}", camel(k))
+        })
+        .collect();
+    let mut out = String::from(
+        "  // A verified event may cross as one string (the Node addon): a header line, short texts, then raw JSON text.\n  const compactEvent = (s) => {\n    const nl = s.indexOf('\\n');\n    const h = s.slice(0, nl).split(' ');\n    let at = nl + 1;\n    const take = (n) => { if (n === '-') return null; const end = at + Number(n); const v = s.slice(at, end); at = end; return v; };\n",
+    );
+    for (i, k) in [
+        "type",
+        "delivery_key",
+        "delivery_id",
+        "business_key",
+        "member",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = writeln!(out, "    const {} = take(h[{}]);", camel(k), i + 3);
+    }
+    out.push_str("    const raw = JSON.parse(s.slice(at));\n");
+    let _ = writeln!(out, "    return {{ {} }};", members.join(", "));
+    out.push_str("  };\n  const ev = (r) => (typeof r === 'string' ? compactEvent(r) : r);\n");
+    out
+}
+
+/// The JavaScript expression of one key of the `event` shape in `compactEvent`.
+fn compact_event_expr(key: &str) -> Option<String> {
+    Some(match key {
+        "type" | "delivery_key" | "delivery_id" | "business_key" => camel(key),
+        "data" => "member === null ? raw : raw[member]".to_owned(),
+        "raw" => "raw".to_owned(),
+        "duplicate" => "h[0] === '1'".to_owned(),
+        "retention_ms" => "Number(h[1])".to_owned(),
+        "timestamp_ms" => "h[2] === '-' ? null : Number(h[2])".to_owned(),
+        _ => return None,
+    })
 }
 
 /// The JavaScript class glue, as an ES module (`esm = true`) or CommonJS.
@@ -554,6 +618,8 @@ pub fn javascript(esm: bool) -> String {
     });
     out.push_str("  const freed = (name) => new CardwireError('invalid_input', `this ${name} was freed: make a new one`, {});\n");
     out.push_str("  const opts = (o) => (o === undefined ? null : o);\n");
+    out.push_str("  // Node's req.headers (a plain object of strings) as one `name\\0value\\0` string, for a\n  // backend that reads that form; anything else crosses as it is.\n  const flat = (h) => {\n    if (h === null || typeof h !== 'object' || Array.isArray(h)) return h;\n    const proto = Object.getPrototypeOf(h);\n    if (proto !== Object.prototype && proto !== null) return h;\n    let s = '';\n    for (const k in h) {\n      const v = h[k];\n      if (v === undefined || v === null) continue;\n      if (typeof v !== 'string' || k.includes('\\0') || v.includes('\\0')) return h;\n      s += k + '\\0' + v + '\\0';\n    }\n    return s;\n  };\n  const hdr = native.FLAT_HEADERS === true ? flat : (h) => h;\n");
+    out.push_str(&compact_event_js());
     let mut names = Vec::new();
     for c in CLASSES {
         names.push(c.name.to_owned());
@@ -598,9 +664,13 @@ pub fn javascript(esm: bool) -> String {
                     m.name
                 );
             } else {
+                let (open, close) = match m.returns {
+                    Ret::Shape("event") => ("ev(", ")"),
+                    _ => ("", ""),
+                };
                 let _ = writeln!(
                     out,
-                    "    {}({params}) {{ return this.#handle().call('{}', {list}, {options}); }}",
+                    "    {}({params}) {{ return {open}this.#handle().call('{}', {list}, {options}){close}; }}",
                     camel(m.name),
                     m.name
                 );
@@ -1400,4 +1470,20 @@ pub fn python_aliases() -> String {
             .join(", ")
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compact_event_covers_every_key_of_the_event_shape() {
+        let shape = super::SHAPES.iter().find(|s| s.name == "event");
+        let keys = shape.map(|s| s.keys).unwrap_or_default();
+        assert!(!keys.is_empty());
+        for (k, _, _) in keys {
+            assert!(
+                super::compact_event_expr(k).is_some(),
+                "compactEvent has no expression for {k}"
+            );
+        }
+    }
 }

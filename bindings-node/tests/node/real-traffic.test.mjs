@@ -102,7 +102,7 @@ test('verified events: raw is the body as JSON.parse reads it, data is the same 
   const pc = new cw.PayCaClient({ clientId: 'cid', clientSecret: 'payca-secret' });
   const wp = new cw.WasabiPlatform({ apiKey: 'wsb', platformPrivateKeyPem: key('platform_2048.pkcs8.pem'), merchantPublicKeyPem: key('merchant_2048.spki.pem') });
   const wm = new cw.WasabiMerchant({ apiKey: 'wsb', privateKeyPem: key('merchant_2048.pkcs8.pem'), platformPublicKeyPem: key('platform_2048.spki.pem') });
-  const plain = '{"card_id":"c1","amount":"100.00","n":7,"nested":{"list":[1,"2",null,true]},"text":"1.5 and -0 inside text"}';
+  const plain = '{"card_id":"c1","id":"カード😀:%","amount":"100.00","n":7,"nested":{"list":[1,"2",null,true]},"text":"1.5 and -0 inside text"}';
   // Numbers a JavaScript number would change: exact text instead.
   const exact = '{"card_id":"c1","amount":15.10,"big":12345678901234567,"neg":-0,"e":1e2}';
   for (const [name, verify] of [
@@ -115,6 +115,12 @@ test('verified events: raw is the body as JSON.parse reads it, data is the same 
     const inner = ev.raw.data !== undefined && typeof ev.raw.data === 'object' ? ev.raw.data : ev.raw;
     assert.deepEqual(ev.data, JSON.parse(plain), name);
     assert.equal(ev.data, inner, `${name}: data is part of raw, not a second copy`);
+    // Non-ASCII text in the short fields (lengths cross in UTF-16 units).
+    if (name === 'PayCA') assert.equal(ev.businessKey, 'card_transaction::カード😀%3A%25::');
+    assert.equal(ev.duplicate, false);
+    const [again] = verify(plain);
+    assert.equal(again.duplicate, true, `${name}: the same signed body again is a duplicate`);
+    assert.equal(again.deliveryKey, ev.deliveryKey, name);
     const [ex] = verify(exact);
     const d = ex.data;
     assert.equal(d.amount, '15.10', name);
