@@ -2,15 +2,8 @@
 //! explain/sign/verify for one envelope. The core stays IO-free; the
 //! network, files and clock live here.
 //!
-//! ```text
-//! cardwire sandbox [--listen 127.0.0.1:8900] [--credentials-out FILE] [--credentials FILE]
-//!                  [--webhook-url PROVIDER=URL ...] [--seed N] [--time-scale F] [--replay-store redis://...]
-//!                  [--ip-whitelist PROVIDER=IP[,IP...]] [--gateway-rate-limit N]
-//! cardwire trigger PROVIDER EVENT [--sandbox URL] [--card ID] [--redeliver N] [--tamper] [field=value ...]
-//! cardwire explain PROVIDER (--request FILE | --webhook FILE) --credentials FILE [--now-ms MS]
-//! cardwire sign PROVIDER --path PATH [--body FILE|-] [--method M] [--no-validate] --credentials FILE
-//! cardwire verify PROVIDER --webhook FILE --credentials FILE [--now-ms MS]
-//! ```
+//! `cardwire --help` lists the commands, `cardwire COMMAND --help` each one
+//! with examples; `cardwire completions SHELL` prints a completion script.
 
 // serde_json's `value["key"]` reads never panic (a missing key is Null) and
 // the writes index objects built just before; byte slices use `get`.
@@ -20,8 +13,7 @@ mod commands;
 mod http;
 mod sandbox;
 
-use std::collections::HashMap;
-
+use clap::{CommandFactory, Parser, Subcommand};
 use serde_json::{json, Value};
 
 /// A command-line failure: a message for the user, exit status 2.
@@ -40,139 +32,259 @@ impl std::fmt::Display for Fail {
     }
 }
 
-const USAGE: &str = "usage:
-  cardwire sandbox [--listen 127.0.0.1:8900] [--credentials-out FILE] [--credentials FILE]
-                   [--webhook-url PROVIDER=URL ...] [--seed N] [--time-scale F] [--replay-store redis://...]
-                   [--ip-whitelist PROVIDER=IP[,IP...]] [--gateway-rate-limit N]
-  cardwire trigger PROVIDER EVENT [--sandbox URL] [--card ID] [--redeliver N] [--tamper] [field=value ...]
-  cardwire explain PROVIDER (--request FILE | --webhook FILE) --credentials FILE [--now-ms MS]
-  cardwire sign PROVIDER --path PATH [--body FILE|-] [--method M] [--no-validate] --credentials FILE
-  cardwire verify PROVIDER --webhook FILE --credentials FILE [--now-ms MS]
-providers: worldcard, legacy, wasabi, gateway, pintopay, payca";
+/// Providers a command names.
+const PROVIDERS: [&str; 6] = [
+    "worldcard",
+    "legacy",
+    "wasabi",
+    "gateway",
+    "pintopay",
+    "payca",
+];
+/// Providers that push webhooks (the gateway is polled: it pushes nothing).
+const PUSHING: [&str; 5] = ["worldcard", "legacy", "wasabi", "pintopay", "payca"];
 
-/// Flags (`--name value`, `--switch`) and positional words.
-struct Args {
-    words: Vec<String>,
-    flags: HashMap<String, Vec<String>>,
+/// A local sandbox of all six card-issuing providers, webhook triggers, and
+/// explain / sign / verify for one envelope.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cardwire",
+    version,
+    propagate_version = true,
+    after_help = "Providers: worldcard, legacy (WorldCard legacy and Transfer V4), wasabi (Open API), gateway (Wasabi API gateway), pintopay, payca.\n\nStart here:\n  cardwire sandbox --credentials-out creds.json --webhook-url payca=http://127.0.0.1:3000/hooks/payca\n  cardwire trigger payca card_transaction amount=5.00\n  cardwire explain payca --webhook delivery.http --credentials creds.json"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-const SWITCHES: &[&str] = &["--tamper", "--no-validate"];
-
-impl Args {
-    fn parse(raw: &[String]) -> Result<Args, Fail> {
-        let mut words = Vec::new();
-        let mut flags: HashMap<String, Vec<String>> = HashMap::new();
-        let mut it = raw.iter();
-        while let Some(a) = it.next() {
-            if let Some(name) = a.strip_prefix("--") {
-                let (name, value) = match name.split_once('=') {
-                    Some((n, v)) => (format!("--{n}"), Some(v.to_owned())),
-                    None => (a.clone(), None),
-                };
-                let value = match value {
-                    Some(v) => v,
-                    None if SWITCHES.contains(&name.as_str()) => "true".to_owned(),
-                    None => it
-                        .next()
-                        .cloned()
-                        .ok_or_else(|| Fail::msg(format!("{name} needs a value")))?,
-                };
-                flags.entry(name).or_default().push(value);
-            } else {
-                words.push(a.clone());
-            }
-        }
-        Ok(Args { words, flags })
-    }
-
-    fn one(&self, name: &str) -> Option<&str> {
-        self.flags
-            .get(name)
-            .and_then(|v| v.last())
-            .map(String::as_str)
-    }
-
-    fn num<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, Fail> {
-        self.one(name)
-            .map(|v| {
-                v.parse::<T>()
-                    .map_err(|_| Fail::msg(format!("{name} {v}: not a number")))
-            })
-            .transpose()
-    }
-
-    fn creds(&self) -> Result<sandbox::credentials::Credentials, Fail> {
-        let path = self.one("--credentials").ok_or_else(|| Fail::msg("--credentials FILE is required (the file `cardwire sandbox --credentials-out FILE` writes)"))?;
-        commands::load_credentials(path)
-    }
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve every provider's API on one port, with the documented answers, and deliver webhooks.
+    #[command(
+        after_help = "Examples:\n  cardwire sandbox\n  cardwire sandbox --listen 127.0.0.1:0 --credentials-out creds.json\n  cardwire sandbox --webhook-url worldcard=http://127.0.0.1:3000/hooks/worldcard --webhook-url payca=http://127.0.0.1:3000/hooks/payca --time-scale 0.01\n  cardwire sandbox --credentials creds.json --seed 7 --replay-store redis://127.0.0.1:6379"
+    )]
+    Sandbox(SandboxArgs),
+    /// Make the running sandbox send a provider's webhook (fields as field=value; values are JSON where they parse).
+    #[command(
+        after_help = "Examples:\n  cardwire trigger payca card_transaction amount=5.00\n  cardwire trigger worldcard card_billing --card 4937... --redeliver 2\n  cardwire trigger wasabi card_transaction --tamper\n\nA misspelt event is refused with the provider's events listed."
+    )]
+    Trigger(TriggerArgs),
+    /// Check a received request or webhook step by step and say which check fails and why (exit 1 when one does).
+    #[command(
+        after_help = "Examples:\n  cardwire explain worldcard --request request.http --credentials creds.json\n  cardwire explain payca --webhook delivery.http --credentials creds.json --now-ms 1764000000000\n\nFILE is a raw HTTP message (request line, headers, blank line, body); - reads standard input."
+    )]
+    Explain(ExplainArgs),
+    /// Print the exact request to send (method, path, headers, body) as raw HTTP.
+    #[command(
+        after_help = "Examples:\n  cardwire sign wasabi --path /merchant/core/mcb/card/info --body payload.json --credentials creds.json\n  echo '{}' | cardwire sign payca --path /v1/cards --body - --credentials creds.json"
+    )]
+    Sign(SignArgs),
+    /// Verify one received webhook and print its type, data and delivery key (exit 1 when refused).
+    #[command(
+        after_help = "Example:\n  cardwire verify payca --webhook delivery.http --credentials creds.json"
+    )]
+    Verify(VerifyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  cardwire completions bash > /etc/bash_completion.d/cardwire\n  cardwire completions zsh > \"${fpath[1]}/_cardwire\"\n  cardwire completions fish > ~/.config/fish/completions/cardwire.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
-fn provider_word(a: &Args, i: usize) -> Result<&str, Fail> {
-    let p = a
-        .words
-        .get(i)
-        .map(String::as_str)
-        .ok_or_else(|| Fail::msg(USAGE))?;
-    match p {
-        "worldcard" | "legacy" | "wasabi" | "gateway" | "pintopay" | "payca" => Ok(p),
-        other => Err(Fail::msg(format!(
-            "unknown provider {other}: worldcard, legacy, wasabi, gateway, pintopay, payca"
-        ))),
-    }
+#[derive(Debug, clap::Args)]
+struct SandboxArgs {
+    /// Address to listen on (port 0: any free port; the address is printed).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8900")]
+    listen: std::net::SocketAddr,
+    /// Write the sandbox's credentials (every provider's keys and secrets) to FILE.
+    #[arg(long, value_name = "FILE")]
+    credentials_out: Option<String>,
+    /// Start from these credentials (a file --credentials-out wrote) instead of new ones.
+    #[arg(long, value_name = "FILE")]
+    credentials: Option<String>,
+    /// Where a provider's webhooks go (repeat per provider).
+    #[arg(long, value_name = "PROVIDER=URL", value_parser = webhook_url)]
+    webhook_url: Vec<(String, String)>,
+    /// Seed for reproducible credentials, ids and cards.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Speed of the providers' retry schedules (0.01: a 10-minute wait takes 6 s).
+    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    time_scale: f64,
+    /// Share request nonces between sandboxes through Redis (default: in memory).
+    #[arg(long, value_name = "redis://...")]
+    replay_store: Option<String>,
+    /// Answer the documented 403 to any other source address (repeat per provider).
+    #[arg(long, value_name = "PROVIDER=IP[,IP...]", value_parser = ip_whitelist)]
+    ip_whitelist: Vec<(String, Vec<std::net::IpAddr>)>,
+    /// Answer the gateway's 429 with Retry-After beyond N requests per second.
+    #[arg(long, value_name = "N")]
+    gateway_rate_limit: Option<u32>,
 }
 
-async fn run(raw: Vec<String>) -> Result<i32, Fail> {
-    let a = Args::parse(&raw)?;
-    match a.words.first().map(String::as_str) {
-        Some("sandbox") => {
-            let listen = a
-                .one("--listen")
-                .unwrap_or("127.0.0.1:8900")
+#[derive(Debug, clap::Args)]
+struct TriggerArgs {
+    /// The provider.
+    #[arg(value_parser = PROVIDERS)]
+    provider: String,
+    /// The provider's event type (card_transaction, card_billing, card.transaction, ...).
+    event: String,
+    /// Fields of the event, field=value (values are JSON where they parse, else text).
+    #[arg(value_name = "FIELD=VALUE", value_parser = field_value)]
+    fields: Vec<(String, String)>,
+    /// The running sandbox.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
+    sandbox: String,
+    /// The card the event is about (default: the sandbox picks one).
+    #[arg(long, value_name = "ID")]
+    card: Option<String>,
+    /// Deliver the same webhook N more times (duplicates your receiver must acknowledge).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    redeliver: u64,
+    /// Change one byte after signing (your receiver must refuse it).
+    #[arg(long)]
+    tamper: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("message").required(true).args(["request", "webhook"]))]
+struct ExplainArgs {
+    /// The provider.
+    #[arg(value_parser = PROVIDERS)]
+    provider: String,
+    /// A received request, as raw HTTP (- for standard input).
+    #[arg(long, value_name = "FILE")]
+    request: Option<String>,
+    /// A received webhook, as raw HTTP (- for standard input).
+    #[arg(long, value_name = "FILE")]
+    webhook: Option<String>,
+    /// The credentials file `cardwire sandbox --credentials-out` writes.
+    #[arg(long, value_name = "FILE")]
+    credentials: String,
+    /// The time to check against, Unix milliseconds (default: now).
+    #[arg(long, value_name = "MS")]
+    now_ms: Option<u64>,
+}
+
+#[derive(Debug, clap::Args)]
+struct SignArgs {
+    /// The provider.
+    #[arg(value_parser = PROVIDERS)]
+    provider: String,
+    /// The endpoint's path.
+    #[arg(long, value_name = "PATH")]
+    path: String,
+    /// The JSON payload (- for standard input; default: none).
+    #[arg(long, value_name = "FILE")]
+    body: Option<String>,
+    /// The HTTP method (default: the endpoint's).
+    #[arg(long, value_name = "M")]
+    method: Option<String>,
+    /// Do not check the payload against the endpoint's documented rules.
+    #[arg(long)]
+    no_validate: bool,
+    /// The credentials file `cardwire sandbox --credentials-out` writes.
+    #[arg(long, value_name = "FILE")]
+    credentials: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct VerifyArgs {
+    /// The provider.
+    #[arg(value_parser = PROVIDERS)]
+    provider: String,
+    /// The received webhook, as raw HTTP (- for standard input).
+    #[arg(long, value_name = "FILE")]
+    webhook: String,
+    /// The credentials file `cardwire sandbox --credentials-out` writes.
+    #[arg(long, value_name = "FILE")]
+    credentials: String,
+    /// The time to check against, Unix milliseconds (default: now).
+    #[arg(long, value_name = "MS")]
+    now_ms: Option<u64>,
+}
+
+/// `PROVIDER=URL` for a provider that pushes webhooks.
+fn webhook_url(v: &str) -> Result<(String, String), String> {
+    let (p, url) = v
+        .split_once('=')
+        .ok_or_else(|| format!("{v}: PROVIDER=URL, PROVIDER one of {}", PUSHING.join(", ")))?;
+    if p == "gateway" {
+        return Err(
+            "gateway pushes no webhooks (its events are polled: GET /api/v1/webhook-events)"
+                .to_owned(),
+        );
+    }
+    if !PUSHING.contains(&p) {
+        return Err(format!(
+            "unknown provider {p}: one of {}",
+            PUSHING.join(", ")
+        ));
+    }
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!("{url}: an http:// or https:// URL"));
+    }
+    Ok((p.to_owned(), url.to_owned()))
+}
+
+/// `PROVIDER=IP[,IP...]`.
+fn ip_whitelist(v: &str) -> Result<(String, Vec<std::net::IpAddr>), String> {
+    let (p, ips) = v
+        .split_once('=')
+        .ok_or_else(|| format!("{v}: PROVIDER=IP[,IP...]"))?;
+    if !PROVIDERS.contains(&p) {
+        return Err(format!(
+            "unknown provider {p}: one of {}",
+            PROVIDERS.join(", ")
+        ));
+    }
+    let ips = ips
+        .split(',')
+        .map(|ip| {
+            ip.trim()
                 .parse()
-                .map_err(|_| Fail::msg("--listen HOST:PORT"))?;
-            let mut webhook_urls = HashMap::new();
-            for w in a.flags.get("--webhook-url").into_iter().flatten() {
-                let (p, url) = w
-                    .split_once('=')
-                    .ok_or_else(|| Fail::msg("--webhook-url PROVIDER=URL"))?;
-                webhook_urls.insert(p.to_owned(), url.to_owned());
-            }
-            let seed = a.num::<u64>("--seed")?;
-            let creds = match a.one("--credentials") {
-                Some(_) => a.creds()?,
-                None => sandbox::credentials::Credentials::generate(seed)?,
+                .map_err(|_| format!("{ip}: not an IP address"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((p.to_owned(), ips))
+}
+
+/// `field=value`.
+fn field_value(v: &str) -> Result<(String, String), String> {
+    v.split_once('=')
+        .map(|(k, x)| (k.to_owned(), x.to_owned()))
+        .ok_or_else(|| format!("{v}: fields are field=value"))
+}
+
+async fn run(cli: Cli) -> Result<i32, Fail> {
+    match cli.command {
+        Command::Sandbox(a) => {
+            let creds = match &a.credentials {
+                Some(path) => commands::load_credentials(path)?,
+                None => sandbox::credentials::Credentials::generate(a.seed)?,
             };
+            if !(a.time_scale.is_finite() && a.time_scale > 0.0) {
+                return Err(Fail::msg(format!(
+                    "--time-scale {}: a positive number (0.01 makes a 10-minute wait 6 s)",
+                    a.time_scale
+                )));
+            }
             let options = sandbox::Options {
-                listen,
-                webhook_urls,
-                time_scale: a
-                    .num::<f64>("--time-scale")?
-                    .unwrap_or(1.0)
-                    .clamp(0.000_001, 1_000.0),
-                seed,
+                listen: a.listen,
+                webhook_urls: a.webhook_url.into_iter().collect(),
+                time_scale: a.time_scale.clamp(0.000_001, 1_000.0),
+                seed: a.seed,
                 body_limit: 5 * 1024 * 1024,
-                ip_whitelist: {
-                    let mut m: HashMap<String, Vec<std::net::IpAddr>> = HashMap::new();
-                    for w in a.flags.get("--ip-whitelist").into_iter().flatten() {
-                        let (p, ips) = w
-                            .split_once('=')
-                            .ok_or_else(|| Fail::msg("--ip-whitelist PROVIDER=IP[,IP...]"))?;
-                        let ips = ips
-                            .split(',')
-                            .map(|ip| ip.trim().parse())
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_err(|_| {
-                                Fail::msg("--ip-whitelist PROVIDER=IP[,IP...]: IP addresses")
-                            })?;
-                        m.insert(p.to_owned(), ips);
-                    }
-                    m
-                },
-                gateway_rate_limit: a.num::<u32>("--gateway-rate-limit")?,
+                ip_whitelist: a.ip_whitelist.into_iter().collect(),
+                gateway_rate_limit: a.gateway_rate_limit,
             };
             // Several sandboxes share request nonces through Redis.
             let replay: Option<Box<dyn cardwire::delivery::ReplayGuard + Send>> =
-                match a.one("--replay-store") {
+                match a.replay_store.as_deref() {
                     Some(url) if url.starts_with("redis://") => Some(Box::new(
                         cardwire_redis::RedisReplayGuard::open(url)
                             .map_err(|e| Fail::msg(e.to_string()))?,
@@ -184,76 +296,52 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
                     }
                     None => None,
                 };
-            sandbox::server::run(
-                creds,
-                options,
-                a.one("--credentials-out").map(str::to_owned),
-                replay,
-            )
-            .await?;
+            sandbox::server::run(creds, options, a.credentials_out, replay).await?;
             Ok(0)
         }
-        Some("trigger") => {
-            let provider = provider_word(&a, 1)?;
-            let event = a
-                .words
-                .get(2)
-                .ok_or_else(|| Fail::msg("trigger PROVIDER EVENT"))?;
+        Command::Trigger(a) => {
             let mut fields = serde_json::Map::new();
-            for w in a.words.iter().skip(3) {
-                let (k, v) = w
-                    .split_once('=')
-                    .ok_or_else(|| Fail::msg(format!("{w}: fields are field=value")))?;
-                fields.insert(
-                    k.to_owned(),
-                    serde_json::from_str::<Value>(v).unwrap_or_else(|_| json!(v)),
-                );
+            for (k, v) in a.fields {
+                let value = serde_json::from_str::<Value>(&v).unwrap_or_else(|_| json!(v));
+                fields.insert(k, value);
             }
             let req = json!({
-                "provider": provider, "event": event, "card_id": a.one("--card"), "fields": fields,
-                "redeliver": a.num::<u64>("--redeliver")?.unwrap_or(0), "tamper": a.one("--tamper").is_some(),
+                "provider": a.provider, "event": a.event, "card_id": a.card, "fields": fields,
+                "redeliver": a.redeliver, "tamper": a.tamper,
             });
-            let out = commands::trigger(a.one("--sandbox").unwrap_or("http://127.0.0.1:8900"), req)
-                .await?;
-            println!("{out}");
+            println!("{}", commands::trigger(&a.sandbox, req).await?);
             Ok(0)
         }
-        Some("explain") => {
-            let provider = provider_word(&a, 1)?;
+        Command::Explain(a) => {
+            let creds = commands::load_credentials(&a.credentials)?;
             let e = commands::explain(
-                provider,
-                a.one("--request"),
-                a.one("--webhook"),
-                &a.creds()?,
-                a.num("--now-ms")?,
+                &a.provider,
+                a.request.as_deref(),
+                a.webhook.as_deref(),
+                &creds,
+                a.now_ms,
             )?;
             print!("{e}");
             Ok(if e.first_failure().is_some() { 1 } else { 0 })
         }
-        Some("sign") => {
-            let provider = provider_word(&a, 1)?;
-            let path = a
-                .one("--path")
-                .ok_or_else(|| Fail::msg("--path PATH is required"))?;
+        Command::Sign(a) => {
+            let creds = commands::load_credentials(&a.credentials)?;
             print!(
                 "{}",
                 commands::sign(
-                    provider,
-                    path,
-                    a.one("--body"),
-                    a.one("--method"),
-                    a.one("--no-validate").is_none(),
-                    &a.creds()?
+                    &a.provider,
+                    &a.path,
+                    a.body.as_deref(),
+                    a.method.as_deref(),
+                    !a.no_validate,
+                    &creds
                 )?
             );
             Ok(0)
         }
-        Some("verify") => {
-            let provider = provider_word(&a, 1)?;
-            let file = a
-                .one("--webhook")
-                .ok_or_else(|| Fail::msg("--webhook FILE is required"))?;
-            match commands::verify(provider, file, &a.creds()?, a.num("--now-ms")?) {
+        Command::Verify(a) => {
+            let creds = commands::load_credentials(&a.credentials)?;
+            match commands::verify(&a.provider, &a.webhook, &creds, a.now_ms) {
                 Ok(v) => {
                     println!(
                         "verified: {} {}",
@@ -272,16 +360,54 @@ async fn run(raw: Vec<String>) -> Result<i32, Fail> {
                 }
             }
         }
-        Some("--help" | "-h" | "help") | None => {
-            println!("{USAGE}");
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "cardwire",
+                &mut std::io::stdout(),
+            );
             Ok(0)
         }
-        Some(other) => Err(Fail::msg(format!("unknown command {other}\n{USAGE}"))),
     }
 }
 
+/// Prints clap's error (an unknown flag also gets the command's flags
+/// listed) and exits: 0 for --help and --version, 2 otherwise.
+fn exit_usage(e: clap::Error) -> ! {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::UnknownArgument {
+        let flag = match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(f)) => f.clone(),
+            _ => String::new(),
+        };
+        let words: Vec<String> = std::env::args().skip(1).collect();
+        let root = Cli::command();
+        let cmd = words
+            .iter()
+            .find_map(|w| root.find_subcommand(w.as_str()))
+            .unwrap_or(&root);
+        let valid: Vec<String> = cmd
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .chain(["--help".to_owned(), "--version".to_owned()])
+            .collect();
+        let name = match cmd.get_name() {
+            "cardwire" => "cardwire".to_owned(),
+            sub => format!("cardwire {sub}"),
+        };
+        eprintln!(
+            "error: unknown flag {flag} for {name}\n  valid flags: {}\n\nFor more information, try '{name} --help'.",
+            valid.join(", ")
+        );
+        std::process::exit(2);
+    }
+    e.exit()
+}
+
 fn main() {
-    let raw: Vec<String> = std::env::args().skip(1).collect();
+    // Usage errors, --help and --version exit here (status 2 for errors).
+    let cli = Cli::try_parse().unwrap_or_else(|e| exit_usage(e));
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -292,7 +418,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let code = match rt.block_on(run(raw)) {
+    let code = match rt.block_on(run(cli)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("cardwire: {e}");

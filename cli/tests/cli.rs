@@ -313,7 +313,79 @@ fn verify_and_trigger() {
         "{out}"
     );
     let (code, out) = run(&["trigger", "nope", "x", "--sandbox", &sb.base]);
-    assert!(code == 2 && out.contains("unknown provider"), "{out}");
+    assert!(
+        code == 2
+            && out.contains("invalid value 'nope'")
+            && out.contains("worldcard, legacy, wasabi, gateway, pintopay, payca"),
+        "{out}"
+    );
+}
+
+/// The command line people know: --help and --version anywhere, help per
+/// command with examples, unknown flags and values refused with the valid
+/// ones named, shell completions.
+#[test]
+fn the_command_line_helps_and_refuses_what_it_does_not_know() {
+    let (code, out) = run(&["--help"]);
+    assert!(
+        code == 0 && out.contains("sandbox") && out.contains("completions"),
+        "{out}"
+    );
+    let (code, out) = run(&["--version"]);
+    assert!(
+        code == 0 && out.trim() == format!("cardwire {}", env!("CARGO_PKG_VERSION")),
+        "{out}"
+    );
+    for cmd in [
+        "sandbox",
+        "trigger",
+        "explain",
+        "sign",
+        "verify",
+        "completions",
+    ] {
+        let (code, out) = run(&[cmd, "--help"]);
+        assert!(code == 0 && out.contains("Example"), "{cmd}: {out}");
+        let (code, out) = run(&[cmd, "--version"]);
+        assert!(code == 0 && out.contains("cardwire"), "{cmd}: {out}");
+    }
+    // An unknown flag is an error naming the valid ones, never ignored.
+    let (code, out) = run(&["sandbox", "--port", "9000"]);
+    assert!(
+        code == 2 && out.contains("unknown flag --port") && out.contains("--listen"),
+        "{out}"
+    );
+    let (code, out) = run(&["sandbox", "--webhook-url", "gateway=http://127.0.0.1:1/"]);
+    assert!(
+        code == 2 && out.contains("gateway pushes no webhooks"),
+        "{out}"
+    );
+    let (code, out) = run(&["sandbox", "--webhook-url", "paica=http://127.0.0.1:1/"]);
+    assert!(
+        code == 2 && out.contains("unknown provider paica") && out.contains("payca"),
+        "{out}"
+    );
+    let (code, out) = run(&["sandbox", "--time-scale", "0"]);
+    assert!(code == 2 && out.contains("--time-scale"), "{out}");
+    let (code, out) = run(&["explain", "payca", "--credentials", "x.json"]);
+    assert!(
+        code == 2 && out.contains("--request") && out.contains("--webhook"),
+        "{out}"
+    );
+    let (code, out) = run(&["bogus"]);
+    assert!(
+        code == 2 && out.contains("unrecognized subcommand"),
+        "{out}"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out) = run(&["completions", shell]);
+        assert!(
+            code == 0 && out.contains("cardwire") && out.contains("webhook-url"),
+            "{shell}: {out}"
+        );
+    }
+    let (code, out) = run(&["completions", "tcsh"]);
+    assert!(code == 2 && out.contains("possible values"), "{out}");
 }
 
 #[test]
