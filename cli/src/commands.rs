@@ -233,6 +233,29 @@ fn record(out: &Out) -> Value {
 
 /// `cardwire sign PROVIDER --path P [--body FILE] [--method M] [--no-validate]`:
 /// the exact request to send, as a raw HTTP request on stdout.
+/// The provider's `base_url` in a credentials file, where it has one.
+pub fn base_url(credentials: &str, provider: &str) -> Option<String> {
+    let text = std::fs::read_to_string(credentials).ok()?;
+    let v: Value = serde_json::from_str(&text).ok()?;
+    v.get(provider)?
+        .get("base_url")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// `http://host:port/prefix` as (`host:port`, `/prefix`); `None` for
+/// anything else.
+fn split_base(base: &str) -> Option<(String, String)> {
+    let rest = base
+        .strip_prefix("http://")
+        .or_else(|| base.strip_prefix("https://"))?;
+    let (host, prefix) = match rest.find('/') {
+        Some(i) => (rest.get(..i)?, rest.get(i..)?),
+        None => (rest, ""),
+    };
+    (!host.is_empty()).then(|| (host.to_owned(), prefix.trim_end_matches('/').to_owned()))
+}
+
 pub fn sign(
     provider: &str,
     path: &str,
@@ -240,6 +263,7 @@ pub fn sign(
     method: Option<&str>,
     validate: bool,
     creds: &Credentials,
+    base: Option<&str>,
 ) -> Result<String, Fail> {
     let inst = merchant(provider, creds)?;
     let payload = match body {
@@ -266,11 +290,18 @@ pub fn sign(
         .call("build_request", &args, Some(&opts), &CliHost)
         .map_err(err)?;
     let r = record(&out);
+    // The path as it must be sent: under the base URL's path (the
+    // sandbox's `/worldcard`, a provider's `/api` ...), with its Host.
+    let (host, prefix) = base.and_then(split_base).unzip();
     let mut text = format!(
-        "{} {} HTTP/1.1\r\n",
+        "{} {}{} HTTP/1.1\r\n",
         r["method"].as_str().unwrap_or("POST"),
+        prefix.unwrap_or_default(),
         r["path"].as_str().unwrap_or(path)
     );
+    if let Some(host) = host {
+        text.push_str(&format!("Host: {host}\r\n"));
+    }
     if let Some(h) = r["headers"].as_object() {
         for (k, v) in h {
             text.push_str(&format!("{k}: {}\r\n", v.as_str().unwrap_or_default()));

@@ -334,7 +334,8 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
                     a.body.as_deref(),
                     a.method.as_deref(),
                     !a.no_validate,
-                    &creds
+                    &creds,
+                    commands::base_url(&a.credentials, &a.provider).as_deref(),
                 )?
             );
             Ok(0)

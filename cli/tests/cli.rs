@@ -99,8 +99,17 @@ fn send(base: &str, provider: &str, raw: &[u8]) -> u16 {
     let mut parts = first.split_whitespace();
     let (method, path) = (parts.next().unwrap(), parts.next().unwrap());
     let mut s = TcpStream::connect(host).unwrap();
-    let mut req = format!("{method} /{provider}{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    // `cardwire sign` writes the path as it must be sent (the sandbox's
+    // provider prefix included) and its Host.
+    assert!(path.starts_with(&format!("/{provider}/")), "{first}");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for l in lines {
+        if l.to_ascii_lowercase().starts_with("host:") {
+            assert_eq!(l, format!("Host: {host}"));
+        }
         req.push_str(l);
         req.push_str("\r\n");
     }

@@ -126,6 +126,49 @@ pub(crate) fn note<Tr: Tracer + ?Sized>(
 
 /// Bytes as text for a detail line: UTF-8 when it is, else hex; long ones
 /// shortened in the middle.
+/// What arrived in a header or field, for a check's detail: the text
+/// quoted, or "nothing (absent)"; never Rust's `Some(..)` / `None`.
+pub(crate) fn arrived(v: Option<&str>) -> String {
+    match v {
+        Some(s) => format!("arrived {s:?}"),
+        None => "nothing arrived (absent)".to_owned(),
+    }
+}
+
+/// [`arrived`] for a JSON member (shown as JSON).
+pub(crate) fn arrived_json(v: Option<&serde_json::Value>) -> String {
+    match v {
+        Some(v) => format!("arrived {v}"),
+        None => "nothing arrived (absent)".to_owned(),
+    }
+}
+
+/// Why a signature over `signed` failed, when the key could be told apart:
+/// `made_with` says the signature came from this key's private half, so
+/// the signed bytes changed; otherwise another key signed it. A body that
+/// looks re-serialized (pretty-printed JSON) gets a hint.
+pub(crate) fn signature_failure(made_with: bool, signed: &[u8], what_changed: &str) -> String {
+    let mut s = if made_with {
+        format!("does not verify, but the signature was made with this key's pair: the signed text changed ({what_changed})")
+    } else {
+        "does not verify: the signature was not made with this key's pair (another key: check which public key this account was given, or a signature that is not this scheme)".to_owned()
+    };
+    if looks_reserialized(signed) {
+        s.push_str("; the body looks re-serialized (pretty-printed JSON): verify the raw bytes as received, before any JSON parser or logger rewrites them");
+    }
+    s
+}
+
+/// Pretty-printed JSON: a newline followed by indentation, or `": "`
+/// between a key and its value outside strings is how serializers
+/// re-format; providers send compact JSON.
+fn looks_reserialized(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    let t = text.trim_start();
+    (t.starts_with('{') || t.starts_with('['))
+        && (text.contains("\n  ") || text.contains("\n\t") || text.contains("{\n"))
+}
+
 pub(crate) fn shown(bytes: &[u8]) -> String {
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),

@@ -301,6 +301,23 @@ impl Window {
         tolerance_ms: 30 * 1000,
     };
 
+    /// The window for `explain`: `±5 min`, `±32 h 30 min`, `±30 s`.
+    pub fn describe(&self) -> String {
+        let s = self.tolerance_ms / 1000;
+        let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+        let mut parts = Vec::new();
+        if h > 0 {
+            parts.push(format!("{h} h"));
+        }
+        if m > 0 {
+            parts.push(format!("{m} min"));
+        }
+        if sec > 0 || parts.is_empty() {
+            parts.push(format!("{sec} s"));
+        }
+        format!("±{}", parts.join(" "))
+    }
+
     /// `timestamp_out_of_window` unless `|ts_ms - now_ms| <= tolerance`.
     pub fn check(&self, ts_ms: u64, now_ms: u64) -> Result<()> {
         if ts_ms.abs_diff(now_ms) <= self.tolerance_ms {

@@ -165,7 +165,7 @@ fn each_broken_request_fails_first_where_it_is_broken() {
     assert!(
         check.starts_with("signature")
             && code == "signature_invalid"
-            && detail.contains("different key"),
+            && detail.contains("not made with this key's pair"),
         "{check} {code} {detail}"
     );
 
@@ -173,10 +173,26 @@ fn each_broken_request_fails_first_where_it_is_broken() {
     let (h, mut b) = request("merchant_2048.pkcs8.pem", NOW, "n-4");
     let i = b.len() - 5;
     b[i] = if b[i] == b'A' { b'B' } else { b'A' };
-    let (check, code, _) = agree(&p, &h, &b, &mut fresh(), &mut fresh());
+    let (check, code, detail) = agree(&p, &h, &b, &mut fresh(), &mut fresh());
     assert!(
-        check.starts_with("signature") && code == "signature_invalid",
-        "{check} {code}"
+        check.starts_with("signature")
+            && code == "signature_invalid"
+            && detail.contains("made with this key's pair: the signed text changed")
+            && !detail.contains("re-serialized"),
+        "{check} {code} {detail}"
+    );
+
+    // The same body pretty-printed by a framework: the key is told right
+    // and the re-serialization named.
+    let (h, b) = request("merchant_2048.pkcs8.pem", NOW, "n-4b");
+    let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    let pretty = serde_json::to_vec_pretty(&v).unwrap();
+    let (_, code, detail) = agree(&p, &h, &pretty, &mut fresh(), &mut fresh());
+    assert!(
+        code == "signature_invalid"
+            && detail.contains("signed text changed")
+            && detail.contains("re-serialized (pretty-printed JSON)"),
+        "{code} {detail}"
     );
 
     // Reused nonce: the second time through one store.
@@ -234,5 +250,86 @@ fn each_broken_request_fails_first_where_it_is_broken() {
     assert!(
         e.first_failure().is_none() && e.steps.iter().any(|s| s.detail.contains("salt length 20")),
         "{e}"
+    );
+}
+
+/// `made_with` (explain's "another key" against "the signed text changed")
+/// on signatures made by Python `cryptography` (tests/vectors): true with
+/// the signer's public key whatever the message, false with another key.
+#[test]
+fn made_with_tells_the_key_from_the_signed_text() {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).unwrap();
+    let mut pss = 0;
+    for (name, v) in common::cases("worldcard") {
+        if v["kind"] != "pss_verify" || v["expect"] != "ok" {
+            continue;
+        }
+        let key_name = v["public_key"].as_str().unwrap();
+        let sig = b64(v["signature"].as_str().unwrap());
+        assert!(
+            cardwire::crypto::rsa_pss::made_with(&common::public_key(key_name), &sig),
+            "{name}"
+        );
+        let other = if key_name.contains("1024") {
+            "merchant_1024.spki.pem"
+        } else {
+            "other_2048.spki.pem"
+        };
+        assert!(
+            !cardwire::crypto::rsa_pss::made_with(&common::public_key(other), &sig),
+            "{name}"
+        );
+        pss += 1;
+    }
+    assert!(pss >= 4, "{pss} PSS vectors");
+    let (_, v) = common::cases("wasabi")
+        .into_iter()
+        .find(|(n, _)| n == "response_signed")
+        .unwrap();
+    let headers = common::headers(&v["headers"]);
+    let sig = b64(headers.get("X-WSB-SIGNATURE").unwrap().unwrap());
+    let key = common::public_key("platform_1024.spki.pem");
+    assert!(cardwire::crypto::rsa_pkcs1::verify(
+        &key,
+        v["body"].as_str().unwrap().as_bytes(),
+        &sig
+    )
+    .is_ok());
+    assert!(cardwire::crypto::rsa_pkcs1::made_with(&key, &sig));
+    assert!(!cardwire::crypto::rsa_pkcs1::made_with(
+        &common::public_key("merchant_1024.spki.pem"),
+        &sig
+    ));
+    let mut flipped = sig.clone();
+    flipped[3] ^= 1;
+    assert!(!cardwire::crypto::rsa_pkcs1::made_with(&key, &flipped));
+}
+
+/// A stale request's explanation prints the allowed window next to the
+/// difference.
+#[test]
+fn a_stale_request_shows_the_allowed_window() {
+    let p = platform(false);
+    let (h, b) = request("merchant_2048.pkcs8.pem", NOW - 3_600, "n-w");
+    let (_, code, detail) = agree(
+        &p,
+        &h,
+        &b,
+        &mut MemoryReplayGuard::new(8),
+        &mut MemoryReplayGuard::new(8),
+    );
+    assert!(
+        code == "timestamp_out_of_window"
+            && detail.contains("difference 3600 s")
+            && detail.contains("allowed ±5 min"),
+        "{detail}"
+    );
+    assert_eq!(
+        cardwire::time::Window {
+            tolerance_ms: 117_000_000
+        }
+        .describe(),
+        "±32 h 30 min"
     );
 }

@@ -63,6 +63,39 @@ pub fn verify(key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> Result<()
         .map_err(|_| Error::SignatureInvalid)
 }
 
+/// Whether `signature` was made with this key's private half over some
+/// SHA-256 digest: `signature^e mod n` is `00 01 FF.. 00 DigestInfo(SHA-256)
+/// ‖ 32 bytes`. For `explain` only, to tell "another key" from "the signed
+/// bytes changed".
+pub fn made_with(key: &RsaPublicKey, signature: &[u8]) -> bool {
+    /// DER of DigestInfo for SHA-256, before the 32-byte hash (RFC 8017 §9.2).
+    const PREFIX: [u8; 19] = [
+        0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+        0x05, 0x00, 0x04, 0x20,
+    ];
+    let rsa = key.as_rsa();
+    let k = rsa.size();
+    if signature.len() != k {
+        return false;
+    }
+    let s = rsa::BigUint::from_bytes_be(signature);
+    if &s >= rsa.n() {
+        return false;
+    }
+    let m = s.modpow(rsa.e(), rsa.n()).to_bytes_be();
+    // Leading zero dropped: 01 FF .. FF 00 prefix hash, k - 1 bytes.
+    let tail = PREFIX.len() + 32;
+    if m.len() + 1 != k || m.len() < tail + 10 {
+        return false;
+    }
+    let ps_end = m.len() - tail - 1;
+    m.first() == Some(&0x01)
+        && m.get(1..ps_end)
+            .is_some_and(|ps| ps.iter().all(|&b| b == 0xff))
+        && m.get(ps_end) == Some(&0x00)
+        && m.get(ps_end + 1..ps_end + 1 + PREFIX.len()) == Some(&PREFIX[..])
+}
+
 /// Encrypts `plaintext`, splitting it into blocks that fit the padding, and
 /// concatenates the modulus-sized ciphertext blocks. Empty plaintext is one block.
 pub fn encrypt<R: CryptoRngCore + ?Sized>(

@@ -161,7 +161,7 @@ impl Merchant {
                 }
                 _ => Ok(()),
             },
-            |_| format!("arrived {given:?}"),
+            |_| crate::explain::arrived(given),
         )?;
         let b64 = check(
             t,

@@ -94,7 +94,7 @@ impl Platform {
                 Some(k) if k == self.api_key => Ok(()),
                 _ => Err(Error::UnknownMerchant),
             },
-            |_| format!("arrived {given:?}"),
+            |_| crate::explain::arrived(given),
         )?;
         let b64 = check(
             t,
@@ -144,14 +144,14 @@ impl Platform {
                 }
                 Some(_) => Err(Error::malformed(BAD_TIMESTAMP)),
             },
-            |_| format!("arrived {:?}", payload.get(TIMESTAMP_FIELD)),
+            |_| crate::explain::arrived_json(payload.get(TIMESTAMP_FIELD)),
         )?;
         check(
             t,
             "request_timestamp within ±30 s",
             self.config.window.check(ts / 1000, now_us / 1000),
             |_| {
-                format!("arrived {ts} µs; now {now_us} µs; difference {} ms (a seconds or milliseconds value is far outside)", (now_us as i128 - ts as i128) / 1000)
+                format!("arrived {ts} µs; now {now_us} µs; difference {} ms; allowed {} (a seconds or milliseconds value is far outside)", (now_us as i128 - ts as i128) / 1000, self.config.window.describe())
             },
         )?;
         let replay_key = crate::delivery::request_key(
@@ -180,7 +180,7 @@ impl Platform {
             } else {
                 Ok(())
             },
-            |_| format!("arrived {idempotency_key:?}"),
+            |_| crate::explain::arrived(idempotency_key.as_deref()),
         )?;
         // The rules describe the endpoint's fields, not the envelope's timestamp:
         // take it out for the check and put it back, without copying the payload.

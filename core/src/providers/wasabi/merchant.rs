@@ -506,11 +506,13 @@ impl Merchant {
             t,
             "signature: RSA PKCS#1 v1.5 SHA-256 with the platform's public key",
             rsa_pkcs1::verify(key, body, &raw),
-            |r| {
-                match r {
+            |r| match r {
                 Ok(()) => "verifies".to_owned(),
-                Err(_) => "does not verify: another key, or the body changed in transit (a framework that parsed and re-serialized it)".to_owned(),
-            }
+                Err(_) => crate::explain::signature_failure(
+                    rsa_pkcs1::made_with(key, &raw),
+                    body,
+                    "the body changed in transit: a framework that parsed and re-serialized it?",
+                ),
             },
         )?;
         let data = check(t, "body is JSON", exact_json::parse(body), |_| {

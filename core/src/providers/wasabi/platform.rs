@@ -95,11 +95,13 @@ impl Platform {
             t,
             "signature: RSA PKCS#1 v1.5 SHA-256 with the merchant's public key",
             rsa_pkcs1::verify(&self.merchant_public_key, signed, &raw),
-            |r| {
-                match r {
+            |r| match r {
                 Ok(()) => "verifies".to_owned(),
-                Err(_) => "does not verify: another key, the body changed after signing (re-serialized JSON, whitespace), or not PKCS#1 v1.5 SHA-256".to_owned(),
-            }
+                Err(_) => crate::explain::signature_failure(
+                    rsa_pkcs1::made_with(&self.merchant_public_key, &raw),
+                    signed,
+                    "the body changed after signing: re-serialized JSON, whitespace?",
+                ),
             },
         )?;
         if multipart {

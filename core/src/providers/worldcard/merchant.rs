@@ -415,9 +415,10 @@ impl Merchant {
             },
             |r| {
                 match r {
-                Ok(()) => format!("arrived {app_id:?}"),
+                Ok(()) => crate::explain::arrived(app_id),
                 Err(_) => format!(
-                    "arrived {app_id:?}, this merchant is {:?}: a webhook for another app (check the callback URL configured for each app)",
+                    "{}, this merchant is {:?}: a webhook for another app (check the callback URL configured for each app)",
+                    crate::explain::arrived(app_id),
                     self.app_id
                 ),
             }
@@ -458,7 +459,7 @@ impl Merchant {
                 (Ok(()), Ok(salt)) => format!("verifies; salt length {salt}"),
                 (Ok(()), Err(_)) => "verifies".to_owned(),
                 (Err(_), Ok(salt)) => format!("a valid PSS signature with salt length {salt}, refused by the strict salt-32 policy"),
-                (Err(_), Err(_)) => "does not verify with this key over this text: another key, or the body, timestamp or nonce changed after signing".to_owned(),
+                (Err(_), Err(_)) => crate::explain::signature_failure(rsa_pss::made_with(public_key, &signature), body, "the body, X-Timestamp or X-Nonce changed after signing"),
             }
             },
         )?;
@@ -466,7 +467,17 @@ impl Merchant {
             t,
             "X-Timestamp within the window (the replay store's retention)",
             self.config.delivery.check_fresh(Some(ts_ms), now_ms),
-            |_| format!("arrived {ts_ms} ms; now {now_ms} ms"),
+            |_| {
+                let allowed = self
+                    .config
+                    .delivery
+                    .window()
+                    .map_or_else(|| "any (window off)".to_owned(), |w| w.describe());
+                format!(
+                    "arrived {ts_ms} ms; now {now_ms} ms; difference {} s; allowed {allowed}",
+                    (now_ms as i128 - ts_ms as i128) / 1000
+                )
+            },
         )?;
         let plaintext = check(
             t,

@@ -198,8 +198,9 @@ impl Platform {
                 .check(TimeUnit::Seconds.to_millis(ts), now_ms),
             |_| {
                 format!(
-                    "arrived {ts} s; now {now_unix_seconds} s; difference {} s",
-                    now_unix_seconds as i128 - ts as i128
+                    "arrived {ts} s; now {now_unix_seconds} s; difference {} s; allowed {}",
+                    now_unix_seconds as i128 - ts as i128,
+                    self.config.window.describe()
                 )
             },
         )?;
@@ -245,7 +246,7 @@ impl Platform {
                 (Ok(()), Ok(salt)) => format!("verifies; salt length {salt} (WorldCard signs with 32)"),
                 (Ok(()), Err(_)) => "verifies".to_owned(),
                 (Err(_), Ok(salt)) => format!("a valid PSS signature with salt length {salt}, refused by the strict salt-32 policy"),
-                (Err(_), Err(_)) => "does not verify with this key over this text: a different key, a different signed text (body changed after signing, other timestamp or nonce), or not PSS-SHA256".to_owned(),
+                (Err(_), Err(_)) => crate::explain::signature_failure(rsa_pss::made_with(&merchant.public_key, &signature), body, "the body, X-Timestamp or X-Nonce changed after signing"),
             }
             },
         )?;

@@ -288,7 +288,7 @@ impl Merchant {
                 }
                 _ => Ok(()),
             },
-            |_| format!("arrived {:?}", obj.get_str("appKey")),
+            |_| crate::explain::arrived(obj.get_str("appKey").as_deref()),
         )?;
         check(
             t,

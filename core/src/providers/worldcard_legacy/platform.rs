@@ -85,8 +85,8 @@ impl Platform {
             },
             |_| {
                 format!(
-                    "arrived {:?}; known {:?}",
-                    params.get_str("appKey"),
+                    "{}; this merchant's is {:?}",
+                    crate::explain::arrived(params.get_str("appKey").as_deref()),
                     self.app_key
                 )
             },
