@@ -3,7 +3,6 @@
 //! same shape).
 
 use cardwire::api::{Host, Input, Instance, Out};
-use cardwire::delivery::MemoryReplayGuard;
 use cardwire::envelope::Headers;
 use cardwire::explain::Explanation;
 use cardwire::{
@@ -90,7 +89,8 @@ pub fn explain(
     let m = http::parse_raw(&read_input(file)?)?;
     let h = headers(&m);
     let path = provider_path(provider, &m.path);
-    let mut guard = MemoryReplayGuard::new(16);
+    // Offline: a nonce or replay check says "cannot be known offline", never "new".
+    let mut guard = cardwire::delivery::OfflineGuard;
     let e = match (provider, is_request) {
         ("worldcard", true) => worldcard::Platform::new(
             vec![worldcard::MerchantRecord {

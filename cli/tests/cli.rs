@@ -150,7 +150,12 @@ fn sign_explain_and_send() {
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("every check passed") && out.contains("signed text"),
+        out.contains("every check passed")
+            && out.contains("signed text")
+            && out.contains("cannot be known offline")
+            && !out.contains("recorded now")
+            && !out.contains("Some(")
+            && !out.contains("None"),
         "{out}"
     );
     assert_eq!(send(&sb.base, "worldcard", signed.as_bytes()), 200);

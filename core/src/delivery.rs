@@ -376,6 +376,39 @@ pub trait ReplayGuard {
     /// there, atomically. A store that cannot answer (a shared store that is
     /// unreachable) returns `Error::StoreUnavailable`: it never guesses "new".
     fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Result<Seen>;
+
+    /// Whether this store can know of requests before this call: `false`
+    /// only for [`OfflineGuard`], so an explanation says "cannot be known
+    /// offline" instead of "new".
+    fn remembers_earlier(&self) -> bool {
+        true
+    }
+}
+
+/// The store of an explanation made away from the receiver (`cardwire
+/// explain` on a saved request): it records nothing and knows nothing, so
+/// a nonce or replay check is reported as "cannot be known offline", never
+/// as new. Never use it to verify.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OfflineGuard;
+
+impl ReplayGuard for OfflineGuard {
+    fn check_and_record(&mut self, _key: &str, _now_ms: u64, _ttl_ms: u64) -> Result<Seen> {
+        Ok(Seen::First)
+    }
+
+    fn remembers_earlier(&self) -> bool {
+        false
+    }
+}
+
+/// What an explanation says of a replay check that passed.
+pub(crate) fn unseen(offline: bool, what: &str) -> String {
+    if offline {
+        format!("{what}: cannot be known offline (this explanation has no record of earlier requests: explain against the running sandbox, or look the key up in your replay store)")
+    } else {
+        format!("{what}: not seen before (recorded now)")
+    }
 }
 
 /// An in-memory [`ReplayGuard`] with bounded memory: at most `capacity` keys,
@@ -485,6 +518,10 @@ impl ReplayGuard for MemoryReplayGuard {
 impl<G: ReplayGuard + ?Sized> ReplayGuard for &mut G {
     fn check_and_record(&mut self, key: &str, now_ms: u64, ttl_ms: u64) -> Result<Seen> {
         (**self).check_and_record(key, now_ms, ttl_ms)
+    }
+
+    fn remembers_earlier(&self) -> bool {
+        (**self).remembers_earlier()
     }
 }
 

@@ -333,3 +333,40 @@ fn a_stale_request_shows_the_allowed_window() {
         "±32 h 30 min"
     );
 }
+
+/// A nonce check through a store says "not seen before"; away from the
+/// receiver's store (`OfflineGuard`, what `cardwire explain` uses) it says
+/// it cannot be known, never "new"; a replay through the same store is one.
+#[test]
+fn a_nonce_is_new_only_to_a_store_that_could_know() {
+    let p = platform(false);
+    let (h, b) = request("merchant_2048.pkcs8.pem", NOW, "n-off");
+    let msg = Received::new(&h, &b).with_path(PATH);
+    let nonce_detail = |e: &cardwire::explain::Explanation| {
+        e.steps
+            .iter()
+            .find(|s| s.check.starts_with("X-Nonce not used"))
+            .unwrap()
+            .detail
+            .clone()
+    };
+    let offline = p.explain_request(&msg, NOW * 1000, &mut cardwire::delivery::OfflineGuard);
+    assert!(offline.first_failure().is_none(), "{offline}");
+    let d = nonce_detail(&offline);
+    assert!(
+        d.contains("cannot be known offline") && !d.contains("recorded now"),
+        "{d}"
+    );
+    let mut store = MemoryReplayGuard::new(8);
+    let first = p.explain_request(&msg, NOW * 1000, &mut store);
+    assert!(
+        nonce_detail(&first).contains("not seen before (recorded now)"),
+        "{first}"
+    );
+    let again = p.explain_request(&msg, NOW * 1000, &mut store);
+    assert_eq!(
+        again.first_failure().unwrap().failed,
+        Some("replay_detected"),
+        "{again}"
+    );
+}

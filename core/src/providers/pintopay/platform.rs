@@ -160,6 +160,7 @@ impl Platform {
             format!("{path}:{ts}").as_bytes(),
         );
         let ttl_ms = self.config.window.tolerance_ms.saturating_mul(2);
+        let offline = !guard.remembers_earlier();
         check(
             t,
             "api key + path + request_timestamp not seen before",
@@ -169,7 +170,10 @@ impl Platform {
                     Seen::Again => Err(Error::ReplayDetected),
                     Seen::First => Ok(()),
                 }),
-            |_| format!("{path} at {ts}"),
+            |r| match r {
+                Ok(()) => crate::delivery::unseen(offline, &format!("{path} at {ts}")),
+                Err(e) => format!("{path} at {ts}: {e}"),
+            },
         )?;
         let idempotency_key = headers.get(HEADER_IDEMPOTENCY_KEY)?.map(str::to_owned);
         check(

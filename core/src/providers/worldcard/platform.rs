@@ -252,6 +252,7 @@ impl Platform {
         )?;
 
         let key = crate::delivery::request_key("worldcard", app_id, nonce.as_bytes());
+        let offline = !guard.remembers_earlier();
         let fresh = guard
             .check_and_record(&key, now_ms, self.config.nonce_ttl_ms)
             .and_then(|seen| match seen {
@@ -263,7 +264,7 @@ impl Platform {
             "X-Nonce not used before (kept 10 minutes)",
             fresh,
             |r| match r {
-                Ok(()) => format!("X-Nonce {nonce:?}: new (recorded now)"),
+                Ok(()) => crate::delivery::unseen(offline, &format!("X-Nonce {nonce:?}")),
                 Err(e) => format!("X-Nonce {nonce:?}: {e}"),
             },
         )?;
