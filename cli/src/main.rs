@@ -124,6 +124,10 @@ struct SandboxArgs {
     /// Answer the gateway's 429 with Retry-After beyond N requests per second.
     #[arg(long, value_name = "N")]
     gateway_rate_limit: Option<u32>,
+    /// How each answered request is printed on stdout (every refusal with the
+    /// first failing check); /_admin/requests keeps the newest 10,000.
+    #[arg(long, value_enum, default_value = "human")]
+    log_format: sandbox::log::LogFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -281,6 +285,7 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
                 body_limit: 5 * 1024 * 1024,
                 ip_whitelist: a.ip_whitelist.into_iter().collect(),
                 gateway_rate_limit: a.gateway_rate_limit,
+                log_format: a.log_format,
             };
             // Several sandboxes share request nonces through Redis.
             let replay: Option<Box<dyn cardwire::delivery::ReplayGuard + Send>> =

@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 pub mod credentials;
 pub mod described;
 pub mod handlers;
+pub mod log;
 pub mod server;
 pub mod world;
 
@@ -186,6 +187,8 @@ pub struct Options {
     /// enforced when set: the 61st request in a minute is a 429 with
     /// `Retry-After`. Off by default.
     pub gateway_rate_limit: Option<u32>,
+    /// How answered requests are printed on stdout.
+    pub log_format: log::LogFormat,
 }
 
 pub struct Sandbox {
@@ -203,6 +206,10 @@ pub struct Sandbox {
     gateway_events: Mutex<VecDeque<Value>>,
     next_delivery: AtomicU64,
     next_request: AtomicU64,
+    /// The request log (`/_admin/requests`) and its next id.
+    requests: log::Log,
+    next_logged: AtomicU64,
+    stdout: log::Stdout,
     /// Per gateway API key: (the minute's start, requests in it).
     gateway_window: Mutex<HashMap<String, (u64, u32)>>,
     sender: tokio::sync::mpsc::UnboundedSender<(Delivery, SignedWebhook)>,
@@ -281,6 +288,9 @@ impl Sandbox {
             gateway_events: Mutex::new(VecDeque::new()),
             next_delivery: AtomicU64::new(1),
             next_request: AtomicU64::new(1),
+            requests: Mutex::new(VecDeque::new()),
+            next_logged: AtomicU64::new(1),
+            stdout: log::Stdout::new(),
             gateway_window: Mutex::new(HashMap::new()),
             sender,
             options,

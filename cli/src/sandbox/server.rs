@@ -89,8 +89,19 @@ async fn provider_route(
     };
     let h = headers_of(&headers);
     let method = method.as_str().to_owned();
+    let start = std::time::Instant::now();
     let out = tokio::task::spawn_blocking(move || {
-        handle(&sb, &provider, &method, &path, &h, &body, Some(peer.ip()))
+        let r = handle(&sb, &provider, &method, &path, &h, &body, Some(peer.ip()));
+        sb.log_request(&super::log::Entry {
+            provider: &provider,
+            method: &method,
+            path: &path,
+            headers: &h,
+            body: &body,
+            status: r.status,
+            latency_us: u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
+        });
+        r
     })
     .await;
     match out {
@@ -122,6 +133,15 @@ async fn admin_deliveries(State(sb): State<Arc<Sandbox>>) -> Response {
         StatusCode::OK,
         [("Content-Type", "application/json")],
         sb.deliveries_json().to_string(),
+    )
+        .into_response()
+}
+
+async fn admin_requests(State(sb): State<Arc<Sandbox>>, RawQuery(query): RawQuery) -> Response {
+    (
+        StatusCode::OK,
+        [("Content-Type", "application/json")],
+        sb.requests_json(query.as_deref()).to_string(),
     )
         .into_response()
 }
@@ -175,6 +195,7 @@ pub async fn run(
     let app = Router::new()
         .route("/_admin/trigger", post(admin_trigger))
         .route("/_admin/deliveries", get(admin_deliveries))
+        .route("/_admin/requests", get(admin_requests))
         .route("/_admin/health", get(admin_health))
         .route("/{provider}/{*rest}", any(provider_route))
         .layer(DefaultBodyLimit::max(limit))
