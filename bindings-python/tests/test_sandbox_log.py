@@ -127,3 +127,79 @@ def test_a_log_nobody_reads_never_stalls_the_sandbox() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_event_log_shows_every_attempt_and_resends_the_same_bytes() -> None:
+    import hashlib
+    import hmac
+    import http.server
+
+    got: list[tuple[dict[str, str], bytes]] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            got.append((dict(self.headers.items()), body))
+            busy = len(got) == 1
+            self.send_response(500 if busy else 204)
+            self.end_headers()
+            if busy:
+                self.wfile.write(b"busy, try later")
+
+        def log_message(self, *a: Any) -> None:
+            pass
+
+    hooks = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=hooks.serve_forever, daemon=True).start()
+    creds_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+    proc = subprocess.Popen([BIN, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", creds_file, "--time-scale", "0.001", "--log-format", "off",
+                             "--webhook-url", f"payca=http://127.0.0.1:{hooks.server_address[1]}/hooks/payca",
+                             "--webhook-url", "worldcard=http://127.0.0.1:1/nobody-listens"], stdout=subprocess.PIPE, text=True)
+
+    def cli(*args: str) -> str:
+        r = subprocess.run([BIN, *args, "--sandbox", base], capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    try:
+        assert proc.stdout
+        m = re.search(r"listening on (http://[\d.:]+)", proc.stdout.readline())
+        assert m
+        base = m.group(1)
+        secret = json.loads(open(creds_file).read())["payca"]["client_secret"]
+        cli("trigger", "payca", "card_transaction", "amount=5.00")
+        cli("trigger", "worldcard", "card_billing")
+        deadline = time.time() + 20
+        while time.time() < deadline and len(got) < 2:
+            time.sleep(0.05)
+        events = json.loads(urllib.request.urlopen(base + "/_admin/events", timeout=10).read())
+        payca = next(e for e in events if e["provider"] == "payca")
+        one = json.loads(urllib.request.urlopen(f"{base}/_admin/events/{payca['id']}", timeout=10).read())
+        assert one["acked"] and one["attempts"] == 2, one
+        first, second = one["history"]
+        assert first["status"] == 500 and "answered 500" in first["error"] and "busy, try later" in first["error"], first
+        assert second["status"] == 204 and second["error"] is None, second
+        assert one["payload"]["data"]["amount"] == "5.00" and one["body"].encode() == got[0][1]
+        # Retrying toward a closed port: the connection error, and when the next try is due.
+        wc = next(e for e in events if e["provider"] == "worldcard")
+        wc_now = json.loads(urllib.request.urlopen(f"{base}/_admin/events/{wc['id']}", timeout=10).read())
+        assert wc_now["history"] and "refused" in wc_now["history"][0]["error"].lower(), wc_now["history"]
+        listed = cli("events", "list")
+        assert re.search(rf"^\s*{payca['id']}\s+payca\s+card_transaction\s+acked\s+2\b", listed, re.M), listed
+        shown = json.loads(cli("events", "show", str(payca["id"])))
+        assert shown["history"] == one["history"]
+        # Resend: the same bytes, signed as before (checked with hmac here), now.
+        out = json.loads(cli("events", "resend", str(payca["id"])))
+        assert out["acknowledged"] is True and out["attempt"]["resend"] is True, out
+        headers, body = got[-1]
+        assert body == got[0][1]
+        want = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        assert {k.lower(): v for k, v in headers.items()}["x-signature"] == want
+        after = json.loads(urllib.request.urlopen(f"{base}/_admin/events/{payca['id']}", timeout=10).read())
+        assert after["attempts"] == 3 and after["history"][-1]["resend"] is True, after
+        bad = subprocess.run([BIN, "events", "show", "99999", "--sandbox", base], capture_output=True, text=True, timeout=30)
+        assert bad.returncode == 2 and "no event 99999" in bad.stderr, bad.stderr
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        hooks.shutdown()

@@ -357,3 +357,64 @@ pub async fn trigger(sandbox: &str, req: Value) -> Result<Value, Fail> {
     }
     serde_json::from_slice(&out).map_err(|e| Fail::msg(e.to_string()))
 }
+
+/// `cardwire events list|show|resend`: the running sandbox's event log.
+pub async fn events(sandbox: &str, action: &str, id: Option<u64>) -> Result<String, Fail> {
+    let base = sandbox.trim_end_matches('/');
+    let (method, path) = match (action, id) {
+        ("list", _) => ("GET", "/_admin/events".to_owned()),
+        ("show", Some(id)) => ("GET", format!("/_admin/events/{id}")),
+        ("resend", Some(id)) => ("POST", format!("/_admin/events/{id}/resend")),
+        (a, None) => {
+            return Err(Fail::msg(format!(
+                "events {a} needs the event's ID (cardwire events list shows them)"
+            )))
+        }
+        (a, _) => return Err(Fail::msg(format!("events {a}: list, show ID or resend ID"))),
+    };
+    let (status, out) = http::send(method, &format!("{base}{path}"), &[], &[]).await?;
+    let v: Value = serde_json::from_slice(&out)
+        .map_err(|_| Fail::msg(format!("{base}{path}: not the sandbox's answer ({status})")))?;
+    if status != 200 {
+        return Err(Fail::msg(
+            v["error"].as_str().unwrap_or("refused").to_owned(),
+        ));
+    }
+    Ok(match action {
+        "list" => {
+            let mut lines = vec![format!(
+                "{:>5}  {:<9} {:<24} {:<9} {:>8}  {}",
+                "ID", "PROVIDER", "EVENT", "STATE", "ATTEMPTS", "LAST"
+            )];
+            for e in v.as_array().into_iter().flatten() {
+                let state = if e["acked"] == true {
+                    "acked"
+                } else if e["done"] == true {
+                    "failed"
+                } else {
+                    "retrying"
+                };
+                let last = match (
+                    e["last_status"].as_u64(),
+                    e["last_error"].as_str(),
+                    e["next_retry"].as_str(),
+                ) {
+                    (_, Some(err), Some(next)) => format!("{err}; next {next}"),
+                    (_, Some(err), None) => err.to_owned(),
+                    (Some(s), None, _) => s.to_string(),
+                    _ => String::new(),
+                };
+                lines.push(format!(
+                    "{:>5}  {:<9} {:<24} {:<9} {:>8}  {last}",
+                    e["id"],
+                    e["provider"].as_str().unwrap_or_default(),
+                    e["event"].as_str().unwrap_or_default(),
+                    state,
+                    e["attempts"]
+                ));
+            }
+            lines.join("\n")
+        }
+        _ => serde_json::to_string_pretty(&v).unwrap_or_default(),
+    })
+}

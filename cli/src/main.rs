@@ -14,7 +14,7 @@ mod http;
 mod sandbox;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// A command-line failure: a message for the user, exit status 2.
 #[derive(Debug)]
@@ -85,6 +85,11 @@ enum Command {
         after_help = "Example:\n  cardwire verify payca --webhook delivery.http --credentials creds.json"
     )]
     Verify(VerifyArgs),
+    /// The running sandbox's webhooks: list them, show one (payload, headers, every attempt), resend one.
+    #[command(
+        after_help = "Examples:\n  cardwire events list\n  cardwire events show 12\n  cardwire events resend 12 --sandbox http://127.0.0.1:8900\n\nA resend sends the same bytes once more, now: your receiver must acknowledge it as a duplicate."
+    )]
+    Events(EventsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  cardwire completions bash > /etc/bash_completion.d/cardwire\n  cardwire completions zsh > \"${fpath[1]}/_cardwire\"\n  cardwire completions fish > ~/.config/fish/completions/cardwire.fish"
@@ -137,7 +142,7 @@ struct TriggerArgs {
     provider: String,
     /// The provider's event type (card_transaction, card_billing, card.transaction, ...).
     event: String,
-    /// Fields of the event, field=value (values are JSON where they parse, else text).
+    /// Fields of the event, field=value (values are JSON where they parse, else text; a decimal stays its exact text, "5.00").
     #[arg(value_name = "FIELD=VALUE", value_parser = field_value)]
     fields: Vec<(String, String)>,
     /// The running sandbox.
@@ -210,6 +215,18 @@ struct VerifyArgs {
     /// The time to check against, Unix milliseconds (default: now).
     #[arg(long, value_name = "MS")]
     now_ms: Option<u64>,
+}
+
+#[derive(Debug, clap::Args)]
+struct EventsArgs {
+    /// What to do.
+    #[arg(value_parser = ["list", "show", "resend"])]
+    action: String,
+    /// The event (its ID in `cardwire events list`); for show and resend.
+    id: Option<u64>,
+    /// The running sandbox.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
+    sandbox: String,
 }
 
 /// `PROVIDER=URL` for a provider that pushes webhooks.
@@ -307,7 +324,8 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
         Command::Trigger(a) => {
             let mut fields = serde_json::Map::new();
             for (k, v) in a.fields {
-                let value = serde_json::from_str::<Value>(&v).unwrap_or_else(|_| json!(v));
+                // Exact: a decimal becomes its text ("5.00"), never a binary float.
+                let value = cardwire::exact_json::parse(v.as_bytes()).unwrap_or_else(|_| json!(v));
                 fields.insert(k, value);
             }
             let req = json!({
@@ -365,6 +383,10 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
                     Ok(1)
                 }
             }
+        }
+        Command::Events(a) => {
+            println!("{}", commands::events(&a.sandbox, &a.action, a.id).await?);
+            Ok(0)
         }
         Command::Completions { shell } => {
             clap_complete::generate(

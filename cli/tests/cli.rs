@@ -356,6 +356,7 @@ fn the_command_line_helps_and_refuses_what_it_does_not_know() {
         "explain",
         "sign",
         "verify",
+        "events",
         "completions",
     ] {
         let (code, out) = run(&[cmd, "--help"]);

@@ -122,6 +122,56 @@ pub struct Delivery {
     /// The object the event is about (`provider:id`): one object's events
     /// are delivered in the order they happened.
     pub object: Option<String>,
+    /// When it was made (Unix ms).
+    pub created_ms: u64,
+    /// The exact headers and body sent (what a resend sends again).
+    pub hook: SignedWebhook,
+    /// Every attempt, oldest first.
+    pub history: Vec<Attempt>,
+    /// When the next attempt is due (Unix ms), while retries remain.
+    pub next_retry_ms: Option<u64>,
+}
+
+/// One attempt to deliver a webhook.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub at_ms: u64,
+    /// The receiver's status, when it answered.
+    pub status: Option<u16>,
+    /// Why it did not count: a refused connection, a timeout, or the
+    /// receiver's answer when it is not the provider's acknowledgement.
+    pub error: Option<String>,
+    pub duration_ms: u64,
+    /// A resend asked for through `/_admin/events/{id}/resend`.
+    pub resend: bool,
+}
+
+fn attempt_json(a: &Attempt) -> Value {
+    json!({"at": rfc3339_utc(a.at_ms), "status": a.status, "error": a.error, "duration_ms": a.duration_ms, "resend": a.resend})
+}
+
+fn event_json(d: &Delivery, whole: bool) -> Value {
+    let mut v = json!({
+        "id": d.id, "provider": d.provider, "event": d.event, "url": d.url,
+        "created": rfc3339_utc(d.created_ms), "attempts": d.attempts, "acked": d.acked,
+        "last_status": d.last_status, "tampered": d.tampered, "done": d.done,
+        "next_retry": d.next_retry_ms.map(rfc3339_utc),
+        "last_error": d.history.last().and_then(|a| a.error.clone()),
+    });
+    if whole {
+        v["headers"] = Value::Object(
+            d.hook
+                .headers
+                .iter()
+                .map(|(k, x)| (k.clone(), Value::String(x.clone())))
+                .collect(),
+        );
+        v["body"] = Value::String(String::from_utf8_lossy(&d.hook.body).into_owned());
+        // Exact decimals: a number in the body is shown as its text.
+        v["payload"] = cardwire::exact_json::parse(&d.hook.body).unwrap_or(Value::Null);
+        v["history"] = Value::Array(d.history.iter().map(attempt_json).collect());
+    }
+    v
 }
 
 /// `2026-01-02T03:04:05.678Z`.
@@ -466,17 +516,19 @@ impl Sandbox {
                 tampered: tamper,
                 done: url.is_none(),
                 object: object_of(h.provider, &h.payload),
+                created_ms: self.now_ms(),
+                hook: SignedWebhook {
+                    headers: signed.headers.clone(),
+                    body,
+                },
+                history: Vec::new(),
+                next_retry_ms: None,
             };
             ids.push(d.id);
             self.record(d.clone());
             if url.is_some() {
-                let _ = self.sender.send((
-                    d,
-                    SignedWebhook {
-                        headers: signed.headers.clone(),
-                        body,
-                    },
-                ));
+                let hook = d.hook.clone();
+                let _ = self.sender.send((d, hook));
             }
         }
         Ok(ids)
@@ -485,7 +537,21 @@ impl Sandbox {
     fn record(&self, d: Delivery) {
         let mut ds = self.deliveries.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(x) = ds.iter_mut().find(|x| x.id == d.id) {
+            // A resend made while the retry loop waited is kept.
+            let resends: Vec<Attempt> = x
+                .history
+                .iter()
+                .filter(|a| a.resend && !d.history.iter().any(|b| b.resend && b.at_ms == a.at_ms))
+                .cloned()
+                .collect();
+            let acked = x.acked;
             *x = d;
+            if !resends.is_empty() {
+                x.attempts += u32::try_from(resends.len()).unwrap_or(0);
+                x.acked |= acked;
+                x.history.extend(resends);
+                x.history.sort_by_key(|a| a.at_ms);
+            }
             return;
         }
         if ds.len() >= MAX_DELIVERIES {
@@ -625,29 +691,116 @@ impl Sandbox {
         let Some(url) = d.url.clone() else { return };
         let delays = Self::schedule(d.provider, &d.event);
         loop {
-            d.attempts += 1;
-            let r = http::post(&url, &hook.headers, &hook.body).await;
+            let acked = self.attempt(&mut d, &url, &hook, false).await;
             if let Some(signal) = first_sent.take() {
                 let _ = signal.send(());
             }
-            d.last_status = r.as_ref().ok().map(|(s, _)| *s);
-            if let Ok((status, body)) = &r {
-                if Self::acknowledged(d.provider, *status, body) {
-                    d.acked = true;
-                    d.done = true;
-                    self.record(d);
-                    return;
-                }
+            if acked {
+                d.done = true;
+                d.next_retry_ms = None;
+                self.record(d);
+                return;
             }
             let Some(delay) = delays.get(d.attempts as usize - 1) else {
                 d.done = true;
+                d.next_retry_ms = None;
                 self.record(d);
                 return;
             };
-            self.record(d.clone());
             let ms = ((*delay as f64) * self.options.time_scale).max(1.0) as u64;
+            d.next_retry_ms = Some(self.now_ms() + ms);
+            self.record(d.clone());
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
         }
+    }
+
+    /// One attempt: sends, judges the answer by the provider's
+    /// acknowledgement rule, appends it to the history. True when acknowledged.
+    async fn attempt(
+        &self,
+        d: &mut Delivery,
+        url: &str,
+        hook: &SignedWebhook,
+        resend: bool,
+    ) -> bool {
+        d.attempts += 1;
+        let at_ms = self.now_ms();
+        let start = std::time::Instant::now();
+        let r = http::post(url, &hook.headers, &hook.body).await;
+        let duration_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        d.last_status = r.as_ref().ok().map(|(s, _)| *s);
+        let (acked, error) = match &r {
+            Ok((status, body)) if Self::acknowledged(d.provider, *status, body) => (true, None),
+            Ok((status, body)) => {
+                let text = String::from_utf8_lossy(body);
+                let shown: String = text.chars().take(200).collect();
+                (
+                    false,
+                    Some(format!(
+                        "answered {status}, not the provider's acknowledgement: {shown}"
+                    )),
+                )
+            }
+            Err(e) => (false, Some(e.to_string())),
+        };
+        d.acked |= acked;
+        d.history.push(Attempt {
+            at_ms,
+            status: d.last_status,
+            error,
+            duration_ms,
+            resend,
+        });
+        acked
+    }
+
+    /// `POST /_admin/events/{id}/resend`: the same bytes once more, now (the
+    /// provider's redelivery: a receiver must answer it as a duplicate).
+    pub async fn resend(self: Arc<Self>, id: u64) -> Result<Value, Fail> {
+        let found = {
+            let ds = self.deliveries.lock().unwrap_or_else(|e| e.into_inner());
+            ds.iter().find(|d| d.id == id).cloned()
+        };
+        let mut d = found
+            .ok_or_else(|| Fail::msg(format!("no event {id} (GET /_admin/events lists them)")))?;
+        let url = self
+            .options
+            .webhook_urls
+            .get(d.provider)
+            .cloned()
+            .or_else(|| d.url.clone())
+            .ok_or_else(|| {
+                Fail::msg(format!(
+                    "no webhook URL for {}: start the sandbox with --webhook-url {}=<url>",
+                    d.provider, d.provider
+                ))
+            })?;
+        let hook = d.hook.clone();
+        let acked = self.attempt(&mut d, &url, &hook, true).await;
+        let attempt = d.history.last().map(attempt_json);
+        // Keep what the retry loop may have recorded since, plus this attempt.
+        {
+            let mut ds = self.deliveries.lock().unwrap_or_else(|e| e.into_inner());
+            if let (Some(x), Some(a)) = (ds.iter_mut().find(|x| x.id == id), d.history.last()) {
+                x.attempts += 1;
+                x.acked |= acked;
+                x.last_status = a.status;
+                x.history.push(a.clone());
+            }
+        }
+        Ok(json!({"id": id, "acknowledged": acked, "attempt": attempt}))
+    }
+
+    /// `/_admin/events`: every webhook, oldest first, without payloads.
+    pub fn events_json(&self) -> Value {
+        let ds = self.deliveries.lock().unwrap_or_else(|e| e.into_inner());
+        Value::Array(ds.iter().map(|d| event_json(d, false)).collect())
+    }
+
+    /// `/_admin/events/{id}`: one webhook with its payload, headers and attempts.
+    pub fn event_json(&self, id: u64) -> Option<Value> {
+        let ds = self.deliveries.lock().unwrap_or_else(|e| e.into_inner());
+        ds.iter().find(|d| d.id == id).map(|d| event_json(d, true))
     }
 
     /// `POST /_admin/trigger {provider, event, card_id?, fields?, redeliver?, tamper?}`.

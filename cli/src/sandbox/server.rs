@@ -146,6 +146,45 @@ async fn admin_requests(State(sb): State<Arc<Sandbox>>, RawQuery(query): RawQuer
         .into_response()
 }
 
+fn json_response(status: StatusCode, v: &Value) -> Response {
+    (
+        status,
+        [("Content-Type", "application/json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+async fn admin_events(State(sb): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &sb.events_json())
+}
+
+async fn admin_event(State(sb): State<Arc<Sandbox>>, Path(id): Path<String>) -> Response {
+    match id.parse::<u64>().ok().and_then(|id| sb.event_json(id)) {
+        Some(v) => json_response(StatusCode::OK, &v),
+        None => json_response(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": format!("no event {id} (GET /_admin/events lists them)")}),
+        ),
+    }
+}
+
+async fn admin_resend(State(sb): State<Arc<Sandbox>>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<u64>() else {
+        return json_response(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": format!("no event {id}")}),
+        );
+    };
+    match sb.resend(id).await {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => json_response(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": e.to_string()}),
+        ),
+    }
+}
+
 async fn admin_health() -> &'static str {
     "ok"
 }
@@ -196,6 +235,9 @@ pub async fn run(
         .route("/_admin/trigger", post(admin_trigger))
         .route("/_admin/deliveries", get(admin_deliveries))
         .route("/_admin/requests", get(admin_requests))
+        .route("/_admin/events", get(admin_events))
+        .route("/_admin/events/{id}", get(admin_event))
+        .route("/_admin/events/{id}/resend", post(admin_resend))
         .route("/_admin/health", get(admin_health))
         .route("/{provider}/{*rest}", any(provider_route))
         .layer(DefaultBodyLimit::max(limit))
