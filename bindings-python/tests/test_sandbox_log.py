@@ -203,3 +203,46 @@ def test_the_event_log_shows_every_attempt_and_resends_the_same_bytes() -> None:
         proc.terminate()
         proc.wait(timeout=10)
         hooks.shutdown()
+
+
+def test_webhook_urls_come_from_flags_the_credentials_file_or_the_admin_api() -> None:
+    first = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+    procs = []
+
+    def start(*args: str) -> str:
+        proc = subprocess.Popen([BIN, "sandbox", "--listen", "127.0.0.1:0", "--log-format", "off", *args], stdout=subprocess.PIPE, text=True)
+        procs.append(proc)
+        assert proc.stdout
+        m = re.search(r"listening on (http://[\d.:]+)", proc.stdout.readline())
+        assert m
+        return m.group(1)
+
+    def urls(base: str) -> Any:
+        return json.loads(urllib.request.urlopen(base + "/_admin/webhook-urls", timeout=10).read())
+
+    def put(base: str, body: Any) -> tuple[int, Any]:
+        r = urllib.request.Request(base + "/_admin/webhook-urls", data=json.dumps(body).encode(), method="PUT")
+        try:
+            with urllib.request.urlopen(r, timeout=10) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    try:
+        a = start("--credentials-out", first, "--webhook-url", "payca=http://127.0.0.1:9/hooks/payca")
+        assert urls(a) == {"payca": "http://127.0.0.1:9/hooks/payca"}
+        assert json.loads(open(first).read())["payca"]["webhook_url"] == "http://127.0.0.1:9/hooks/payca"
+        # The same credentials file starts a sandbox with the same URLs; a flag wins.
+        b = start("--credentials", first, "--webhook-url", "worldcard=http://127.0.0.1:9/hooks/worldcard")
+        assert urls(b) == {"payca": "http://127.0.0.1:9/hooks/payca", "worldcard": "http://127.0.0.1:9/hooks/worldcard"}
+        # The admin API sets and removes; a trigger without a URL is an error that says how to set one.
+        assert put(b, {"wasabi": "http://127.0.0.1:9/w", "payca": None}) == (200, {"wasabi": "http://127.0.0.1:9/w", "worldcard": "http://127.0.0.1:9/hooks/worldcard"})
+        assert put(b, {"gateway": "http://x/"})[0] == 400
+        code, err = put(b, {"paica": "http://x/"})
+        assert code == 400 and "unknown provider paica" in err["error"], err
+        r = subprocess.run([BIN, "trigger", "payca", "card_transaction", "--sandbox", b], capture_output=True, text=True, timeout=30)
+        assert r.returncode != 0 and "no webhook URL for payca" in r.stderr, r.stderr
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=10)

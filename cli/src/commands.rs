@@ -231,16 +231,16 @@ fn record(out: &Out) -> Value {
     }
 }
 
-/// `cardwire sign PROVIDER --path P [--body FILE] [--method M] [--no-validate]`:
-/// the exact request to send, as a raw HTTP request on stdout.
 /// The provider's `base_url` in a credentials file, where it has one.
 pub fn base_url(credentials: &str, provider: &str) -> Option<String> {
+    credential_text(credentials, provider, "base_url")
+}
+
+/// A provider's text member in a credentials file (`base_url`, `webhook_url`).
+pub fn credential_text(credentials: &str, provider: &str, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(credentials).ok()?;
     let v: Value = serde_json::from_str(&text).ok()?;
-    v.get(provider)?
-        .get("base_url")?
-        .as_str()
-        .map(str::to_owned)
+    v.get(provider)?.get(key)?.as_str().map(str::to_owned)
 }
 
 /// `http://host:port/prefix` as (`host:port`, `/prefix`); `None` for
@@ -256,6 +256,8 @@ fn split_base(base: &str) -> Option<(String, String)> {
     (!host.is_empty()).then(|| (host.to_owned(), prefix.trim_end_matches('/').to_owned()))
 }
 
+/// `cardwire sign PROVIDER --path P [--body FILE] [--method M] [--no-validate]`:
+/// the exact request to send, as a raw HTTP request on stdout.
 pub fn sign(
     provider: &str,
     path: &str,

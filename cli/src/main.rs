@@ -111,7 +111,8 @@ struct SandboxArgs {
     /// Start from these credentials (a file --credentials-out wrote) instead of new ones.
     #[arg(long, value_name = "FILE")]
     credentials: Option<String>,
-    /// Where a provider's webhooks go (repeat per provider).
+    /// Where a provider's webhooks go (repeat per provider; also a provider's
+    /// `webhook_url` in the --credentials file, or PUT /_admin/webhook-urls).
     #[arg(long, value_name = "PROVIDER=URL", value_parser = webhook_url)]
     webhook_url: Vec<(String, String)>,
     /// Seed for reproducible credentials, ids and cards.
@@ -294,9 +295,22 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
                     a.time_scale
                 )));
             }
+            // Webhook URLs: a flag wins over the credentials file's `webhook_url`.
+            let mut webhook_urls: std::collections::HashMap<String, String> =
+                std::collections::HashMap::new();
+            if let Some(path) = &a.credentials {
+                for p in PUSHING {
+                    if let Some(u) = commands::credential_text(path, p, "webhook_url") {
+                        let (p, u) = webhook_url(&format!("{p}={u}"))
+                            .map_err(|e| Fail::msg(format!("{path}: {p}.webhook_url: {e}")))?;
+                        webhook_urls.insert(p, u);
+                    }
+                }
+            }
+            webhook_urls.extend(a.webhook_url);
             let options = sandbox::Options {
                 listen: a.listen,
-                webhook_urls: a.webhook_url.into_iter().collect(),
+                webhook_urls,
                 time_scale: a.time_scale.clamp(0.000_001, 1_000.0),
                 seed: a.seed,
                 body_limit: 5 * 1024 * 1024,

@@ -259,6 +259,9 @@ pub struct Sandbox {
     /// The request log (`/_admin/requests`) and its next id.
     requests: log::Log,
     next_logged: AtomicU64,
+    /// Where each provider's webhooks go: `--webhook-url`, the credentials
+    /// file's `webhook_url`, or `PUT /_admin/webhook-urls`.
+    webhook_urls: Mutex<HashMap<String, String>>,
     stdout: log::Stdout,
     /// Per gateway API key: (the minute's start, requests in it).
     gateway_window: Mutex<HashMap<String, (u64, u32)>>,
@@ -340,6 +343,7 @@ impl Sandbox {
             next_request: AtomicU64::new(1),
             requests: Mutex::new(VecDeque::new()),
             next_logged: AtomicU64::new(1),
+            webhook_urls: Mutex::new(options.webhook_urls.clone()),
             stdout: log::Stdout::new(),
             gateway_window: Mutex::new(HashMap::new()),
             sender,
@@ -494,7 +498,7 @@ impl Sandbox {
             }
             .map_err(err)?
         };
-        let url = self.options.webhook_urls.get(h.provider).cloned();
+        let url = self.webhook_url(h.provider);
         let mut ids = Vec::new();
         let copies = if tamper { 1 } else { 1 + redeliveries };
         for _ in 0..copies {
@@ -764,10 +768,7 @@ impl Sandbox {
         let mut d = found
             .ok_or_else(|| Fail::msg(format!("no event {id} (GET /_admin/events lists them)")))?;
         let url = self
-            .options
-            .webhook_urls
-            .get(d.provider)
-            .cloned()
+            .webhook_url(d.provider)
             .or_else(|| d.url.clone())
             .ok_or_else(|| {
                 Fail::msg(format!(
@@ -789,6 +790,56 @@ impl Sandbox {
             }
         }
         Ok(json!({"id": id, "acknowledged": acked, "attempt": attempt}))
+    }
+
+    /// The URL a provider's webhooks go to now.
+    pub fn webhook_url(&self, provider: &str) -> Option<String> {
+        let urls = self.webhook_urls.lock().unwrap_or_else(|e| e.into_inner());
+        urls.get(provider).cloned()
+    }
+
+    /// `GET /_admin/webhook-urls`.
+    pub fn webhook_urls_json(&self) -> Value {
+        let urls = self.webhook_urls.lock().unwrap_or_else(|e| e.into_inner());
+        json!(*urls)
+    }
+
+    /// `PUT /_admin/webhook-urls {"payca": "http://...", "worldcard": null}`:
+    /// sets (or, with null, removes) providers' URLs; later webhooks go there.
+    pub fn set_webhook_urls(&self, body: &Value) -> Result<Value, Fail> {
+        let map = body
+            .as_object()
+            .ok_or_else(|| Fail::msg("a JSON object {\"provider\": \"http://...\" | null}"))?;
+        let mut updates = Vec::new();
+        for (p, url) in map {
+            if p == "gateway" {
+                return Err(Fail::msg("gateway pushes no webhooks (its events are polled: GET /api/v1/webhook-events)"));
+            }
+            if !["worldcard", "legacy", "wasabi", "pintopay", "payca"].contains(&p.as_str()) {
+                return Err(Fail::msg(format!(
+                    "unknown provider {p}: worldcard, legacy, wasabi, pintopay, payca"
+                )));
+            }
+            match url {
+                Value::Null => updates.push((p.clone(), None)),
+                Value::String(u) if u.starts_with("http://") || u.starts_with("https://") => {
+                    updates.push((p.clone(), Some(u.clone())));
+                }
+                other => {
+                    return Err(Fail::msg(format!(
+                        "{p}: {other} is not an http:// or https:// URL (or null)"
+                    )))
+                }
+            }
+        }
+        let mut urls = self.webhook_urls.lock().unwrap_or_else(|e| e.into_inner());
+        for (p, u) in updates {
+            match u {
+                Some(u) => urls.insert(p, u),
+                None => urls.remove(&p),
+            };
+        }
+        Ok(json!(*urls))
     }
 
     /// `/_admin/events`: every webhook, oldest first, without payloads.
@@ -833,9 +884,9 @@ impl Sandbox {
             )));
         }
         // Somewhere to deliver (the gateway stores its events for polling).
-        if provider != "gateway" && !self.options.webhook_urls.contains_key(provider) {
+        if provider != "gateway" && self.webhook_url(provider).is_none() {
             return Err(Fail::msg(format!(
-                "no webhook URL for {provider}: start the sandbox with --webhook-url {provider}=<url> (nothing was queued)"
+                "no webhook URL for {provider}: start the sandbox with --webhook-url {provider}=<url>, or PUT /_admin/webhook-urls {{\"{provider}\": \"<url>\"}} (nothing was queued)"
             )));
         }
         let card = self.with_space(space, |w| match card_id {

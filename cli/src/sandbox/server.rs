@@ -185,6 +185,24 @@ async fn admin_resend(State(sb): State<Arc<Sandbox>>, Path(id): Path<String>) ->
     }
 }
 
+async fn admin_webhook_urls(State(sb): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &sb.webhook_urls_json())
+}
+
+async fn admin_set_webhook_urls(State(sb): State<Arc<Sandbox>>, body: Bytes) -> Response {
+    let parsed: Result<Value, _> = serde_json::from_slice(&body);
+    match parsed
+        .map_err(|_| Fail::msg("the body is JSON: {\"provider\": \"http://...\" | null}"))
+        .and_then(|v| sb.set_webhook_urls(&v))
+    {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({"error": e.to_string()}),
+        ),
+    }
+}
+
 async fn admin_health() -> &'static str {
     "ok"
 }
@@ -205,8 +223,14 @@ pub async fn run(
         .map_err(|e| Fail::msg(e.to_string()))?;
     let base = format!("http://{addr}");
     if let Some(path) = &credentials_out {
-        let text = serde_json::to_string_pretty(&creds.to_json(&base))
-            .map_err(|e| Fail::msg(e.to_string()))?;
+        // With each provider's webhook URL, so `--credentials` starts the same sandbox.
+        let mut file = creds.to_json(&base);
+        for (p, url) in &options.webhook_urls {
+            if let Some(o) = file.get_mut(p.as_str()).and_then(Value::as_object_mut) {
+                o.insert("webhook_url".to_owned(), Value::String(url.clone()));
+            }
+        }
+        let text = serde_json::to_string_pretty(&file).map_err(|e| Fail::msg(e.to_string()))?;
         std::fs::write(path, text).map_err(|e| Fail::msg(format!("{path}: {e}")))?;
     }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -236,6 +260,10 @@ pub async fn run(
         .route("/_admin/deliveries", get(admin_deliveries))
         .route("/_admin/requests", get(admin_requests))
         .route("/_admin/events", get(admin_events))
+        .route(
+            "/_admin/webhook-urls",
+            get(admin_webhook_urls).put(admin_set_webhook_urls),
+        )
         .route("/_admin/events/{id}", get(admin_event))
         .route("/_admin/events/{id}/resend", post(admin_resend))
         .route("/_admin/health", get(admin_health))
