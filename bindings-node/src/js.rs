@@ -63,29 +63,9 @@ thread_local! {
 struct Cache {
     env: sys::napi_env,
     json_parse: sys::napi_ref,
-    flatten_headers: Option<sys::napi_ref>,
     factories: Vec<(&'static str, sys::napi_ref)>,
 }
 
-/// Turns the common header object (Node's `req.headers`: a plain object of
-/// strings, `undefined` skipped) into one `name\0value\0...` string, so it
-/// crosses in one call instead of several per header; anything else (arrays
-/// of values, `Headers`, `Map`, pairs, a NUL inside) returns `undefined` and
-/// takes the general conversion. The rules stay the core's: this only
-/// changes how the same pairs travel.
-const FLATTEN_HEADERS: &str = r"(function (h) {
-  if (h === null || typeof h !== 'object' || Array.isArray(h)) return undefined;
-  const proto = Object.getPrototypeOf(h);
-  if (proto !== Object.prototype && proto !== null) return undefined;
-  let s = '';
-  for (const k in h) {
-    const v = h[k];
-    if (v === undefined || v === null) continue;
-    if (typeof v !== 'string' || k.includes('\0') || v.includes('\0')) return undefined;
-    s += k + '\0' + v + '\0';
-  }
-  return s;
-})";
 
 /// Node-API on one JavaScript thread.
 #[derive(Clone, Copy)]
@@ -669,25 +649,15 @@ impl Js {
         Ok(items)
     }
 
+    /// Received headers in the class glue's one-string form
+    /// (`name\0value\0...`, made by `flat` in `classes.mjs` from a plain
+    /// object of strings); anything else (`Headers`, `Map`, arrays of
+    /// values) takes the general conversion.
     fn flat_headers(&self, h: sys::napi_value) -> Option<Input> {
-        let flat = match self.type_of(h) {
-            // The class glue's one-string form (`name\0value\0...`).
-            sys::ValueType::napi_string => h,
-            sys::ValueType::napi_object => {
-                let f = self.flatten_fn()?;
-                let undefined = self.undefined();
-                let Some(flat) = self.call(undefined, f, &[h]) else {
-                    let _ = self.pending();
-                    return None;
-                };
-                flat
-            }
-            _ => return None,
-        };
-        if self.type_of(flat) != sys::ValueType::napi_string {
+        if self.type_of(h) != sys::ValueType::napi_string {
             return None;
         }
-        let text = self.text_of(flat)?;
+        let text = self.text_of(h)?;
         // Only the complete form (empty, or ending in NUL); any other text
         // takes the general conversion and its error.
         let body = match text.strip_suffix('\0') {
@@ -702,38 +672,6 @@ impl Js {
             pairs.push((k.to_owned(), Input::Str(v.to_owned())));
         }
         Some(Input::Map(pairs))
-    }
-
-    fn flatten_fn(&self) -> Option<sys::napi_value> {
-        self.cached(|c| c.json_parse)?;
-        let known = CACHE.with(|c| c.borrow().as_ref().and_then(|cache| cache.flatten_headers));
-        let r = match known {
-            Some(r) => r,
-            None => {
-                let script = self.string(FLATTEN_HEADERS);
-                let mut f = ptr::null_mut();
-                let mut r = ptr::null_mut();
-                // SAFETY: compiling our own function expression in this env,
-                // then a reference to it.
-                if !ok(unsafe { sys::napi_run_script(self.env, script, &mut f) })
-                    || self.type_of(f) != sys::ValueType::napi_function
-                    || !ok(unsafe { sys::napi_create_reference(self.env, f, 1, &mut r) })
-                {
-                    let _ = self.pending();
-                    return None;
-                }
-                CACHE.with(|c| {
-                    if let Some(cache) = c.borrow_mut().as_mut() {
-                        cache.flatten_headers = Some(r);
-                    }
-                });
-                r
-            }
-        };
-        let mut v = ptr::null_mut();
-        // SAFETY: the reference belongs to this env.
-        (ok(unsafe { sys::napi_get_reference_value(self.env, r, &mut v) }) && !v.is_null())
-            .then_some(v)
     }
 
     /// Arguments given as a JS array.
@@ -964,7 +902,6 @@ impl Js {
                 *c = Some(Cache {
                     env: self.env,
                     json_parse: r,
-                    flatten_headers: None,
                     factories: Vec::new(),
                 });
             }

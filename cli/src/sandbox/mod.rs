@@ -315,14 +315,7 @@ impl Sandbox {
             Some(s) => rand_chacha::ChaCha20Rng::seed_from_u64(s ^ 0x5eed),
             None => rand_chacha::ChaCha20Rng::from_entropy(),
         };
-        let spaces = [
-            "worldcard",
-            "legacy",
-            "wasabi",
-            "gateway",
-            "pintopay",
-            "payca",
-        ]
+        let spaces = crate::PROVIDERS
         .into_iter()
         .map(|p| (p, Space::new(MASTER_BALANCE)))
         .collect();
@@ -815,9 +808,10 @@ impl Sandbox {
             if p == "gateway" {
                 return Err(Fail::msg("gateway pushes no webhooks (its events are polled: GET /api/v1/webhook-events)"));
             }
-            if !["worldcard", "legacy", "wasabi", "pintopay", "payca"].contains(&p.as_str()) {
+            if !crate::PUSHING.contains(&p.as_str()) {
                 return Err(Fail::msg(format!(
-                    "unknown provider {p}: worldcard, legacy, wasabi, pintopay, payca"
+                    "unknown provider {p}: {}",
+                    crate::PUSHING.join(", ")
                 )));
             }
             match url {
