@@ -66,7 +66,6 @@ struct Cache {
     factories: Vec<(&'static str, sys::napi_ref)>,
 }
 
-
 /// Node-API on one JavaScript thread.
 #[derive(Clone, Copy)]
 pub struct Js {

@@ -316,9 +316,9 @@ impl Sandbox {
             None => rand_chacha::ChaCha20Rng::from_entropy(),
         };
         let spaces = crate::PROVIDERS
-        .into_iter()
-        .map(|p| (p, Space::new(MASTER_BALANCE)))
-        .collect();
+            .into_iter()
+            .map(|p| (p, Space::new(MASTER_BALANCE)))
+            .collect();
         Ok(Sandbox {
             creds,
             worldcard,
