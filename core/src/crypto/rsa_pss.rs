@@ -99,28 +99,9 @@ pub fn recover_salt_len(key: &RsaPublicKey, message: &[u8], signature: &[u8]) ->
 /// under the mask) is intact. For `explain` only, to tell "another key"
 /// from "the signed text changed": random bytes pass about once in 65,000.
 pub fn made_with(key: &RsaPublicKey, signature: &[u8]) -> bool {
-    let Ok((em, em_bits)) = open_signature(key, signature) else {
-        return false;
-    };
-    let em_len = em.len();
-    if em_len < H_LEN + 2 || em.last() != Some(&0xbc) {
-        return false;
-    }
-    let (masked_db, rest) = em.split_at(em_len - H_LEN - 1);
-    let h = rest.get(..H_LEN).unwrap_or_default();
-    let zero_bits = 8 * em_len - em_bits;
-    let top_mask: u8 = 0xffu8.checked_shr(zero_bits as u32).unwrap_or(0);
-    if masked_db.first().is_none_or(|f| f & !top_mask != 0) {
-        return false;
-    }
-    let mut db = mgf1_sha256(h, masked_db.len());
-    for (d, m) in db.iter_mut().zip(masked_db) {
-        *d ^= m;
-    }
-    if let Some(d0) = db.first_mut() {
-        *d0 &= top_mask;
-    }
-    db.iter().find(|&&b| b != 0) == Some(&0x01)
+    open_signature(key, signature)
+        .and_then(|(em, em_bits)| unmask(&em, em_bits).map(|_| ()))
+        .is_ok()
 }
 
 /// `signature^e mod n` as the encoded message of `em_bits` bits.
@@ -152,6 +133,24 @@ fn open_signature(key: &RsaPublicKey, signature: &[u8]) -> Result<(Vec<u8>, usiz
 
 /// RFC 8017 §9.1.2 with the salt length found rather than given.
 fn emsa_pss_decode(em: &[u8], em_bits: usize, m_hash: &[u8]) -> Result<usize> {
+    let (db, sep, h) = unmask(em, em_bits)?;
+    let salt = db.get(sep + 1..).ok_or(Error::SignatureInvalid)?;
+    let mut hasher = Sha256::new();
+    hasher.update([0u8; 8]);
+    hasher.update(m_hash);
+    hasher.update(salt);
+    let h2 = hasher.finalize();
+    if bool::from(h2.as_slice().ct_eq(h)) {
+        Ok(salt.len())
+    } else {
+        Err(Error::SignatureInvalid)
+    }
+}
+
+/// The structure of an encoded message, whatever was signed: the trailer,
+/// the zero top bits, and `DB = 00.. 01 salt` under the mask. The unmasked
+/// DB, the index of its `0x01`, and `H`.
+fn unmask(em: &[u8], em_bits: usize) -> Result<(Vec<u8>, usize, &[u8])> {
     let em_len = em.len();
     if em_len < H_LEN + 2 {
         return Err(Error::SignatureInvalid);
@@ -181,17 +180,7 @@ fn emsa_pss_decode(em: &[u8], em_bits: usize, m_hash: &[u8]) -> Result<usize> {
     if db.get(sep) != Some(&0x01) {
         return Err(Error::SignatureInvalid);
     }
-    let salt = db.get(sep + 1..).ok_or(Error::SignatureInvalid)?;
-    let mut hasher = Sha256::new();
-    hasher.update([0u8; 8]);
-    hasher.update(m_hash);
-    hasher.update(salt);
-    let h2 = hasher.finalize();
-    if bool::from(h2.as_slice().ct_eq(h)) {
-        Ok(salt.len())
-    } else {
-        Err(Error::SignatureInvalid)
-    }
+    Ok((db, sep, h))
 }
 
 fn mgf1_sha256(seed: &[u8], len: usize) -> Vec<u8> {
