@@ -361,6 +361,26 @@ pub async fn trigger(sandbox: &str, req: Value) -> Result<Value, Fail> {
 }
 
 /// `cardwire events list|show|resend`: the running sandbox's event log.
+/// One admin call to the running sandbox: its JSON answer, or its error.
+pub async fn admin(sandbox: &str, method: &str, path: &str) -> Result<Value, Fail> {
+    let base = sandbox.trim_end_matches('/');
+    let (status, out) = http::send(method, &format!("{base}{path}"), &[], &[])
+        .await
+        .map_err(|e| {
+            Fail::msg(format!(
+                "{base}: {e} (is `cardwire sandbox` running there?)"
+            ))
+        })?;
+    let v: Value = serde_json::from_slice(&out)
+        .map_err(|_| Fail::msg(format!("{base}{path}: not the sandbox's answer ({status})")))?;
+    if status != 200 {
+        return Err(Fail::msg(
+            v["error"].as_str().unwrap_or("refused").to_owned(),
+        ));
+    }
+    Ok(v)
+}
+
 pub async fn events(sandbox: &str, action: &str, id: Option<u64>) -> Result<String, Fail> {
     let base = sandbox.trim_end_matches('/');
     let (method, path) = match (action, id) {

@@ -90,6 +90,14 @@ enum Command {
         after_help = "Examples:\n  cardwire events list\n  cardwire events show 12\n  cardwire events resend 12 --sandbox http://127.0.0.1:8900\n\nA resend sends the same bytes once more, now: your receiver must acknowledge it as a duplicate."
     )]
     Events(EventsArgs),
+    /// The running sandbox's world: holders, cards (last four digits), balances, orders, transactions.
+    #[command(
+        after_help = "Examples:\n  cardwire state\n  cardwire state --provider payca --sandbox http://127.0.0.1:8900"
+    )]
+    State(StateArgs),
+    /// Put the running sandbox back to its first world (the --fixtures file, or empty); webhooks and the request log are cleared.
+    #[command(after_help = "Example:\n  cardwire reset --sandbox http://127.0.0.1:8900")]
+    Reset(SandboxUrl),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  cardwire completions bash > /etc/bash_completion.d/cardwire\n  cardwire completions zsh > \"${fpath[1]}/_cardwire\"\n  cardwire completions fish > ~/.config/fish/completions/cardwire.fish"
@@ -134,6 +142,10 @@ struct SandboxArgs {
     /// first failing check); /_admin/requests keeps the newest 10,000.
     #[arg(long, value_enum, default_value = "human")]
     log_format: sandbox::log::LogFormat,
+    /// Start from this world (and go back to it on POST /_admin/reset): holders,
+    /// cards and balances per provider, as JSON (see docs/sandbox.md).
+    #[arg(long, value_name = "FILE")]
+    fixtures: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -146,6 +158,9 @@ struct TriggerArgs {
     /// Fields of the event, field=value (values are JSON where they parse, else text; a decimal stays its exact text, "5.00").
     #[arg(value_name = "FIELD=VALUE", value_parser = field_value)]
     fields: Vec<(String, String)>,
+    /// Override one field of the event (repeatable; the same as a FIELD=VALUE argument, applied after them).
+    #[arg(long = "set", value_name = "FIELD=VALUE", value_parser = field_value)]
+    set: Vec<(String, String)>,
     /// The running sandbox.
     #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
     sandbox: String,
@@ -230,6 +245,23 @@ struct EventsArgs {
     sandbox: String,
 }
 
+#[derive(Debug, clap::Args)]
+struct StateArgs {
+    /// Only this provider's part of the world.
+    #[arg(long, value_parser = PROVIDERS)]
+    provider: Option<String>,
+    /// The running sandbox.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
+    sandbox: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct SandboxUrl {
+    /// The running sandbox.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
+    sandbox: String,
+}
+
 /// `PROVIDER=URL` for a provider that pushes webhooks.
 fn webhook_url(v: &str) -> Result<(String, String), String> {
     let (p, url) = v
@@ -308,16 +340,27 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
                 }
             }
             webhook_urls.extend(a.webhook_url);
-            let options = sandbox::Options {
-                listen: a.listen,
-                webhook_urls,
-                time_scale: a.time_scale.clamp(0.000_001, 1_000.0),
-                seed: a.seed,
-                body_limit: 5 * 1024 * 1024,
-                ip_whitelist: a.ip_whitelist.into_iter().collect(),
-                gateway_rate_limit: a.gateway_rate_limit,
-                log_format: a.log_format,
-            };
+            let options =
+                sandbox::Options {
+                    listen: a.listen,
+                    webhook_urls,
+                    time_scale: a.time_scale.clamp(0.000_001, 1_000.0),
+                    seed: a.seed,
+                    body_limit: 5 * 1024 * 1024,
+                    ip_whitelist: a.ip_whitelist.into_iter().collect(),
+                    gateway_rate_limit: a.gateway_rate_limit,
+                    log_format: a.log_format,
+                    fixtures: match &a.fixtures {
+                        Some(path) => {
+                            let text = std::fs::read(path)
+                                .map_err(|e| Fail::msg(format!("--fixtures {path}: {e}")))?;
+                            Some(cardwire::exact_json::parse(&text).map_err(|e| {
+                                Fail::msg(format!("--fixtures {path}: not JSON ({e})"))
+                            })?)
+                        }
+                        None => None,
+                    },
+                };
             // Several sandboxes share request nonces through Redis.
             let replay: Option<Box<dyn cardwire::delivery::ReplayGuard + Send>> =
                 match a.replay_store.as_deref() {
@@ -337,7 +380,7 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
         }
         Command::Trigger(a) => {
             let mut fields = serde_json::Map::new();
-            for (k, v) in a.fields {
+            for (k, v) in a.fields.into_iter().chain(a.set) {
                 // Exact: a decimal becomes its text ("5.00"), never a binary float.
                 let value = cardwire::exact_json::parse(v.as_bytes()).unwrap_or_else(|_| json!(v));
                 fields.insert(k, value);
@@ -400,6 +443,30 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
         }
         Command::Events(a) => {
             println!("{}", commands::events(&a.sandbox, &a.action, a.id).await?);
+            Ok(0)
+        }
+        Command::State(a) => {
+            let v = commands::admin(&a.sandbox, "GET", "/_admin/state").await?;
+            let v = match &a.provider {
+                Some(p) => v[p.as_str()].clone(),
+                None => v,
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(|e| Fail::msg(e.to_string()))?
+            );
+            Ok(0)
+        }
+        Command::Reset(a) => {
+            let v = commands::admin(&a.sandbox, "POST", "/_admin/reset").await?;
+            println!(
+                "reset: {}",
+                if v["fixtures"] == true {
+                    "back to the --fixtures world"
+                } else {
+                    "the world is empty again"
+                }
+            );
             Ok(0)
         }
         Command::Completions { shell } => {

@@ -127,3 +127,19 @@ for (const [provider, spec] of Object.entries(LIFECYCLE.providers)) {
     assert.deepEqual(events[provider].slice(start, start + 2).map(([, dup]) => dup), [false, true]);
   });
 }
+
+test('the credentials file makes each provider\'s client in one line: new cw[entry.class](entry.options)', async () => {
+  for (const [provider, entry] of Object.entries(creds)) {
+    const client = new cw[entry.class](entry.options);
+    assert.equal(client.constructor.name, entry.class, provider);
+    assert.ok(!('sandbox_private_key_pem' in entry.options) && !('base_url' in entry.options), provider);
+  }
+  const payca = new cw[creds.payca.class](creds.payca.options);
+  const [s, h, b] = await send(creds.payca.base_url, payca.buildRequest('/v1/cards', null, { method: 'GET' }));
+  assert.equal(s, 200);
+  assert.ok(Array.isArray(payca.openResponse(s, h, b).data.data));
+  const pintopay = new cw[creds.pintopay.class](creds.pintopay.options);
+  const [s2, h2, b2] = await send(creds.pintopay.base_url, pintopay.buildRequest('/api/v1/project/balance', {}));
+  assert.equal(s2, 200);
+  assert.ok(pintopay.openResponse(s2, h2, b2).data !== undefined);
+});

@@ -57,6 +57,16 @@ fn token(rng: &mut rand_chacha::ChaCha20Rng, prefix: &str, bytes: usize) -> Stri
     format!("{prefix}{}", cardwire::encoding::hex_encode(&b))
 }
 
+/// The merchant-side class of each provider (what a caller of the sandbox constructs).
+pub const MERCHANT_CLASSES: [(&str, &str); 6] = [
+    ("worldcard", "WorldCardMerchant"),
+    ("legacy", "WorldCardLegacy"),
+    ("wasabi", "WasabiMerchant"),
+    ("gateway", "WasabiGateway"),
+    ("pintopay", "PinToPayMerchant"),
+    ("payca", "PayCaClient"),
+];
+
 impl Credentials {
     /// Fresh credentials; the same ones for the same `seed`.
     pub fn generate(seed: Option<u64>) -> Result<Credentials, Fail> {
@@ -96,6 +106,27 @@ impl Credentials {
     /// The merchant-facing JSON (`--credentials-out`), with the sandbox's own
     /// platform keys beside, so `--credentials` can load the same sandbox.
     pub fn to_json(&self, base: &str) -> Value {
+        let mut file = self.entries(base);
+        // Each provider's merchant class and its constructor options, taken
+        // from the entries the class's constructor names (the vocabulary's
+        // list, not a copy): `new PayCaClient(creds.payca.options)`,
+        // `PayCaClient(**creds["payca"]["options"])`.
+        for (provider, class) in MERCHANT_CLASSES {
+            let Some(entry) = file.get_mut(provider).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let ctor = cardwire::api::vocab::class(class).map_or(&[][..], |c| c.ctor);
+            let options: serde_json::Map<String, Value> = ctor
+                .iter()
+                .filter_map(|p| entry.get(p.name).map(|v| (p.name.to_owned(), v.clone())))
+                .collect();
+            entry.insert("class".to_owned(), json!(class));
+            entry.insert("options".to_owned(), Value::Object(options));
+        }
+        file
+    }
+
+    fn entries(&self, base: &str) -> Value {
         json!({
             "worldcard": {
                 "base_url": format!("{base}/worldcard"),
@@ -171,5 +202,35 @@ impl Credentials {
             payca_client_id: s("payca", "client_id")?,
             payca_client_secret: s("payca", "client_secret")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_provider_entry_carries_its_merchant_class_options_complete() {
+        let creds = Credentials::generate(Some(7)).expect("credentials");
+        let file = creds.to_json("http://127.0.0.1:1");
+        for (provider, class) in MERCHANT_CLASSES {
+            let c = cardwire::api::vocab::class(class).expect("a class of the vocabulary");
+            assert_eq!(c.side, "merchant", "{class}");
+            let entry = &file[provider];
+            assert_eq!(entry["class"], class);
+            let options = entry["options"].as_object().expect("options");
+            for p in c.ctor.iter().filter(|p| p.required) {
+                assert!(
+                    options.contains_key(p.name),
+                    "{provider}: {class} needs {}",
+                    p.name
+                );
+            }
+            // Everything in options is a constructor option, and the same text as the entry's.
+            for (k, v) in options {
+                assert!(c.ctor.iter().any(|p| p.name == k), "{provider}.{k}");
+                assert_eq!(&entry[k.as_str()], v);
+            }
+        }
     }
 }

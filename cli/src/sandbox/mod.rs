@@ -174,6 +174,14 @@ fn event_json(d: &Delivery, whole: bool) -> Value {
     v
 }
 
+/// The wall clock, Unix ms.
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
 /// `2026-01-02T03:04:05.678Z`.
 pub fn rfc3339_utc(ms: u64) -> String {
     let secs = ms / 1000;
@@ -239,6 +247,9 @@ pub struct Options {
     pub gateway_rate_limit: Option<u32>,
     /// How answered requests are printed on stdout.
     pub log_format: log::LogFormat,
+    /// The world to start from (and to go back to on `/_admin/reset`):
+    /// a `--fixtures` file, checked at startup.
+    pub fixtures: Option<Value>,
 }
 
 pub struct Sandbox {
@@ -315,10 +326,8 @@ impl Sandbox {
             Some(s) => rand_chacha::ChaCha20Rng::seed_from_u64(s ^ 0x5eed),
             None => rand_chacha::ChaCha20Rng::from_entropy(),
         };
-        let spaces = crate::PROVIDERS
-            .into_iter()
-            .map(|p| (p, Space::new(MASTER_BALANCE)))
-            .collect();
+        let spaces = Self::first_world(options.fixtures.as_ref(), unix_ms())
+            .map_err(|e| Fail::msg(format!("--fixtures: {e}")))?;
         Ok(Sandbox {
             creds,
             worldcard,
@@ -342,6 +351,57 @@ impl Sandbox {
             sender,
             options,
         })
+    }
+
+    /// Every provider's space as the fixtures describe it (or empty).
+    fn first_world(
+        fixtures: Option<&Value>,
+        now_ms: u64,
+    ) -> Result<HashMap<&'static str, Space>, String> {
+        match fixtures {
+            Some(f) => world::load_fixtures(f, &crate::PROVIDERS, MASTER_BALANCE, now_ms),
+            None => Ok(crate::PROVIDERS
+                .into_iter()
+                .map(|p| (p, Space::new(MASTER_BALANCE)))
+                .collect()),
+        }
+    }
+
+    /// `GET /_admin/state`: every provider's holders, cards (last four
+    /// digits only), orders, transactions and master balance.
+    pub fn state_json(&self) -> Value {
+        let spaces = self.spaces.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = serde_json::Map::new();
+        for p in crate::PROVIDERS {
+            if let Some(s) = spaces.get(p) {
+                out.insert(p.to_owned(), s.to_json());
+            }
+        }
+        Value::Object(out)
+    }
+
+    /// `POST /_admin/reset`: back to the first world (the fixtures, or
+    /// empty); idempotency answers, webhooks, the gateway's events and the
+    /// request log are cleared. Credentials, webhook URLs, faults and the
+    /// replay guard (nonces stay used) are kept.
+    pub fn reset(&self) -> Result<Value, Fail> {
+        let world =
+            Self::first_world(self.options.fixtures.as_ref(), self.now_ms()).map_err(Fail::msg)?;
+        *self.spaces.lock().unwrap_or_else(|e| e.into_inner()) = world;
+        *self.answers.lock().unwrap_or_else(|e| e.into_inner()) = Default::default();
+        self.deliveries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.gateway_events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        Ok(json!({"reset": true, "fixtures": self.options.fixtures.is_some()}))
     }
 
     /// Counts a gateway request against its key's minute; `Some(seconds to
@@ -373,10 +433,7 @@ impl Sandbox {
     }
 
     pub fn now_ms(&self) -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-            .unwrap_or(0)
+        unix_ms()
     }
 
     pub fn rng(&self) -> MutexGuard<'_, rand_chacha::ChaCha20Rng> {

@@ -203,6 +203,20 @@ async fn admin_set_webhook_urls(State(sb): State<Arc<Sandbox>>, body: Bytes) -> 
     }
 }
 
+async fn admin_state(State(sb): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &sb.state_json())
+}
+
+async fn admin_reset(State(sb): State<Arc<Sandbox>>) -> Response {
+    match sb.reset() {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({"error": e.to_string()}),
+        ),
+    }
+}
+
 async fn admin_health() -> &'static str {
     "ok"
 }
@@ -266,6 +280,8 @@ pub async fn run(
         )
         .route("/_admin/events/{id}", get(admin_event))
         .route("/_admin/events/{id}/resend", post(admin_resend))
+        .route("/_admin/state", get(admin_state))
+        .route("/_admin/reset", post(admin_reset))
         .route("/_admin/health", get(admin_health))
         .route("/{provider}/{*rest}", any(provider_route))
         .layer(DefaultBodyLimit::max(limit))

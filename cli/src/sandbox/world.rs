@@ -243,6 +243,226 @@ impl Space {
     }
 }
 
+impl CardState {
+    pub fn name(self) -> &'static str {
+        match self {
+            CardState::Active => "active",
+            CardState::Frozen => "frozen",
+            CardState::Closed => "closed",
+        }
+    }
+}
+
+/// `GET /_admin/state` for one provider: money as exact decimal text, a
+/// card's number shown by its last four digits only.
+impl Space {
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let mut holders: Vec<&Holder> = self.holders.values().collect();
+        holders.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut cards: Vec<&Card> = self.cards.values().collect();
+        cards.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
+        let mut orders: Vec<(&String, &String)> = self.orders.iter().collect();
+        orders.sort();
+        json!({
+            "master_balance": money(self.master),
+            "holders": holders.iter().map(|h| json!({"id": h.id, "status": h.status, "external": h.external})).collect::<Vec<_>>(),
+            "cards": cards.iter().map(|c| json!({
+                "id": c.id, "merchant_ref": c.merchant_ref, "holder": c.holder, "state": c.state.name(),
+                "balance": money(c.balance), "currency": c.currency, "kind": c.kind,
+                "last4": c.pan.get(c.pan.len().saturating_sub(4)..).unwrap_or_default(),
+            })).collect::<Vec<_>>(),
+            "orders": orders.iter().map(|(k, v)| json!({"reference": k, "what": v})).collect::<Vec<_>>(),
+            "transactions": self.txns.iter().map(|t| json!({
+                "id": t.id, "card_id": t.card_id, "merchant_ref": t.merchant_ref, "kind": t.kind,
+                "amount": money(t.amount), "status": t.status, "at_ms": t.at_ms,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// A space as a fixture describes it (see [`load_fixtures`]).
+    fn from_fixture(
+        provider: &str,
+        v: &serde_json::Value,
+        master: i64,
+        now_ms: u64,
+    ) -> Result<Space, String> {
+        let o = v
+            .as_object()
+            .ok_or_else(|| format!("{provider}: an object with master_balance, holders, cards"))?;
+        only(provider, o, &["master_balance", "holders", "cards"])?;
+        let mut space = Space::new(master);
+        if let Some(m) = o.get("master_balance") {
+            space.master = amount_of(Some(m)).ok_or_else(|| {
+                format!("{provider}.master_balance: a decimal amount with at most 2 places, e.g. \"5000.00\"")
+            })?;
+        }
+        for (i, h) in list(provider, o, "holders")?.iter().enumerate() {
+            let at = format!("{provider}.holders[{i}]");
+            let h = h
+                .as_object()
+                .ok_or_else(|| format!("{at}: an object with id, status, external"))?;
+            only(&at, h, &["id", "status", "external"])?;
+            let id = text(&at, h, "id")?.ok_or_else(|| format!("{at}.id is required"))?;
+            if space.holders.contains_key(&id) {
+                return Err(format!("{at}.id {id:?} appears twice"));
+            }
+            let holder = Holder {
+                id: id.clone(),
+                status: text(&at, h, "status")?.unwrap_or_else(|| "active".to_owned()),
+                external: text(&at, h, "external")?,
+            };
+            space.holders.insert(id, holder);
+        }
+        let fields = [
+            "id",
+            "merchant_ref",
+            "holder",
+            "state",
+            "balance",
+            "currency",
+            "kind",
+            "pan",
+            "cvv",
+            "exp_month",
+            "exp_year",
+        ];
+        for (i, c) in list(provider, o, "cards")?.iter().enumerate() {
+            let at = format!("{provider}.cards[{i}]");
+            let c = c
+                .as_object()
+                .ok_or_else(|| format!("{at}: an object with {}", fields.join(", ")))?;
+            only(&at, c, &fields)?;
+            let id = text(&at, c, "id")?.ok_or_else(|| format!("{at}.id is required"))?;
+            if space.cards.contains_key(&id) {
+                return Err(format!("{at}.id {id:?} appears twice"));
+            }
+            let holder = text(&at, c, "holder")?;
+            if let Some(h) = &holder {
+                if !space.holders.contains_key(h) {
+                    return Err(format!(
+                        "{at}.holder {h:?} is not one of {provider}.holders"
+                    ));
+                }
+            }
+            let state = match text(&at, c, "state")?.as_deref() {
+                None | Some("active") => CardState::Active,
+                Some("frozen") => CardState::Frozen,
+                Some("closed") => CardState::Closed,
+                Some(other) => {
+                    return Err(format!("{at}.state {other:?}: active, frozen or closed"))
+                }
+            };
+            let balance = match c.get("balance") {
+                None => 0,
+                v => amount_of(v).ok_or_else(|| {
+                    format!("{at}.balance: a decimal amount with at most 2 places, e.g. \"100.00\"")
+                })?,
+            };
+            space.seq += 1;
+            let n = space.seq;
+            let pan = text(&at, c, "pan")?.unwrap_or_else(|| luhn_pan("4937", n));
+            if !(13..=19).contains(&pan.len()) || !pan.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("{at}.pan: 13 to 19 digits"));
+            }
+            let card = Card {
+                cvv: text(&at, c, "cvv")?
+                    .unwrap_or_else(|| format!("{:03}", (n * 37 + 101) % 1000)),
+                exp_month: text(&at, c, "exp_month")?
+                    .unwrap_or_else(|| format!("{:02}", n % 12 + 1)),
+                exp_year: text(&at, c, "exp_year")?.unwrap_or_else(|| "2030".to_owned()),
+                pan,
+                merchant_ref: text(&at, c, "merchant_ref")?,
+                holder,
+                state,
+                balance,
+                currency: text(&at, c, "currency")?.unwrap_or_else(|| "USD".to_owned()),
+                // Fixture cards are the oldest, in the file's order.
+                created_ms: now_ms.saturating_sub(1_000_000).saturating_add(n),
+                kind: text(&at, c, "kind")?.unwrap_or_else(|| "virtual".to_owned()),
+                id: id.clone(),
+            };
+            if let Some(r) = &card.merchant_ref {
+                space.orders.insert(r.clone(), "fixture".to_owned());
+            }
+            space.cards.insert(id, card);
+        }
+        // Ids the sandbox makes later start past the fixture's.
+        space.seq += space.holders.len() as u64;
+        Ok(space)
+    }
+}
+
+/// Every provider's space from a fixtures file: `{"payca": {"master_balance":
+/// "5000.00", "holders": [{"id", "status", "external"}], "cards": [{"id",
+/// "holder", "balance", "state", "currency", "merchant_ref", "kind", "pan",
+/// "cvv", "exp_month", "exp_year"}]}, ...}`; every key but `id` optional. A
+/// provider left out starts empty. Errors name the field and what it takes.
+pub fn load_fixtures(
+    v: &serde_json::Value,
+    providers: &[&'static str],
+    master: i64,
+    now_ms: u64,
+) -> Result<HashMap<&'static str, Space>, String> {
+    let o = v.as_object().ok_or(
+        "a JSON object keyed by provider (worldcard, legacy, wasabi, gateway, pintopay, payca)",
+    )?;
+    for k in o.keys() {
+        if !providers.contains(&k.as_str()) {
+            return Err(format!("unknown provider {k:?}: {}", providers.join(", ")));
+        }
+    }
+    providers
+        .iter()
+        .map(|p| {
+            let space = match o.get(*p) {
+                Some(f) => Space::from_fixture(p, f, master, now_ms)?,
+                None => Space::new(master),
+            };
+            Ok((*p, space))
+        })
+        .collect()
+}
+
+fn only(
+    at: &str,
+    o: &serde_json::Map<String, serde_json::Value>,
+    known: &[&str],
+) -> Result<(), String> {
+    match o.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(format!(
+            "{at}: unknown field {k:?}; expected one of {}",
+            known.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+fn list<'a>(
+    at: &str,
+    o: &'a serde_json::Map<String, serde_json::Value>,
+    k: &str,
+) -> Result<&'a [serde_json::Value], String> {
+    match o.get(k) {
+        None => Ok(&[]),
+        Some(serde_json::Value::Array(a)) if a.len() <= MAX_OBJECTS => Ok(a),
+        Some(serde_json::Value::Array(_)) => Err(format!("{at}.{k}: at most {MAX_OBJECTS}")),
+        Some(_) => Err(format!("{at}.{k}: a list")),
+    }
+}
+
+fn text(
+    at: &str,
+    o: &serde_json::Map<String, serde_json::Value>,
+    k: &str,
+) -> Result<Option<String>, String> {
+    match o.get(k) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+        Some(_) => Err(format!("{at}.{k}: a non-empty string")),
+    }
+}
+
 /// A 16-digit test PAN with a valid Luhn check digit.
 fn luhn_pan(prefix: &str, n: u64) -> String {
     let body = format!("{prefix}{:011}", n % 100_000_000_000);
@@ -315,5 +535,65 @@ mod tests {
         assert_eq!(money(1050), "10.50");
         let pan = luhn_pan("4937", 42);
         assert_eq!(pan.len(), 16);
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+    use serde_json::json;
+
+    const ALL: [&str; 2] = ["payca", "wasabi"];
+
+    #[test]
+    fn fixtures_make_the_world_they_describe_and_name_what_is_wrong() {
+        let f = json!({"payca": {"master_balance": "5000.10", "holders": [{"id": "ch_a", "status": "active"}],
+            "cards": [{"id": "card_a", "holder": "ch_a", "balance": "100.05", "state": "frozen", "pan": "4111111111111111"}]}});
+        let w = load_fixtures(&f, &ALL, 100, 1_000_000_000).expect("loads");
+        let p = &w["payca"];
+        assert_eq!(p.master, 500_010);
+        assert_eq!(p.cards["card_a"].balance, 10_005);
+        assert_eq!(p.cards["card_a"].state, CardState::Frozen);
+        assert_eq!(w["wasabi"].master, 100);
+        let state = p.to_json();
+        assert_eq!(state["master_balance"], "5000.10");
+        assert_eq!(state["cards"][0]["balance"], "100.05");
+        assert_eq!(state["cards"][0]["last4"], "1111");
+        assert!(!state.to_string().contains("4111111111111111"));
+        // A new id does not collide with the fixture's.
+        let mut p = Space::from_fixture("payca", &f["payca"], 0, 0).expect("loads");
+        let made = p.next_id("card_");
+        assert!(!p.cards.contains_key(&made));
+
+        for (bad, says) in [
+            (json!({"paica": {}}), "unknown provider \"paica\""),
+            (
+                json!({"payca": {"cards": [{"id": "c", "balance": 1.005}]}}),
+                "payca.cards[0].balance",
+            ),
+            (
+                json!({"payca": {"cards": [{"id": "c", "holder": "nobody"}]}}),
+                "payca.cards[0].holder \"nobody\"",
+            ),
+            (
+                json!({"payca": {"cards": [{"id": "c", "colour": "red"}]}}),
+                "unknown field \"colour\"",
+            ),
+            (
+                json!({"payca": {"cards": [{"balance": "1.00"}]}}),
+                "payca.cards[0].id is required",
+            ),
+            (
+                json!({"payca": {"cards": [{"id": "c", "state": "lost"}]}}),
+                "active, frozen or closed",
+            ),
+            (
+                json!({"payca": {"master_balance": "-1"}}),
+                "payca.master_balance",
+            ),
+        ] {
+            let e = load_fixtures(&bad, &ALL, 0, 0).expect_err("refused");
+            assert!(e.contains(says), "{e}");
+        }
     }
 }
