@@ -363,8 +363,29 @@ pub async fn trigger(sandbox: &str, req: Value) -> Result<Value, Fail> {
 /// `cardwire events list|show|resend`: the running sandbox's event log.
 /// One admin call to the running sandbox: its JSON answer, or its error.
 pub async fn admin(sandbox: &str, method: &str, path: &str) -> Result<Value, Fail> {
+    admin_body(sandbox, method, path, &[], &[]).await
+}
+
+/// [`admin`] with a JSON body.
+pub async fn admin_json(
+    sandbox: &str,
+    method: &str,
+    path: &str,
+    body: &Value,
+) -> Result<Value, Fail> {
+    let headers = [("Content-Type".to_owned(), "application/json".to_owned())];
+    admin_body(sandbox, method, path, &headers, body.to_string().as_bytes()).await
+}
+
+async fn admin_body(
+    sandbox: &str,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<Value, Fail> {
     let base = sandbox.trim_end_matches('/');
-    let (status, out) = http::send(method, &format!("{base}{path}"), &[], &[])
+    let (status, out) = http::send(method, &format!("{base}{path}"), headers, body)
         .await
         .map_err(|e| {
             Fail::msg(format!(

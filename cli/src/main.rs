@@ -98,6 +98,11 @@ enum Command {
     /// Put the running sandbox back to its first world (the --fixtures file, or empty); webhooks and the request log are cleared.
     #[command(after_help = "Example:\n  cardwire reset --sandbox http://127.0.0.1:8900")]
     Reset(SandboxUrl),
+    /// The running sandbox's injected faults: list them, add one, remove one, clear them.
+    #[command(
+        after_help = "Examples:\n  cardwire faults add payca/v1/cards=503,times=2     # the next two card calls fail with 503\n  cardwire faults add gateway=429:30                 # every gateway call: 429, Retry-After: 30\n  cardwire faults add worldcard=latency:800          # answers wait 800 ms\n  cardwire faults add wasabi=html-502                # the load balancer's unsigned HTML page\n  cardwire faults add payca=drop,times=1             # one connection closed without an answer\n  cardwire faults add pintopay=webhook-duplicate     # each webhook delivered twice\n  cardwire faults add worldcard=webhook-out-of-order:2000  # the next webhook overtakes this one\n  cardwire faults add legacy=webhook-bad-signature   # your receiver must refuse it\n  cardwire faults list\n  cardwire faults remove 3\n  cardwire faults clear"
+    )]
+    Faults(FaultsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  cardwire completions bash > /etc/bash_completion.d/cardwire\n  cardwire completions zsh > \"${fpath[1]}/_cardwire\"\n  cardwire completions fish > ~/.config/fish/completions/cardwire.fish"
@@ -146,6 +151,11 @@ struct SandboxArgs {
     /// cards and balances per provider, as JSON (see docs/sandbox.md).
     #[arg(long, value_name = "FILE")]
     fixtures: Option<String>,
+    /// Inject a fault from the start (repeatable): PROVIDER[/ROUTE]=KIND[:ARG][,times=N];
+    /// kinds: latency:MS, 500..599, 429[:SECONDS], drop, html-502, webhook-duplicate,
+    /// webhook-out-of-order[:MS], webhook-bad-signature. Also `cardwire faults` and /_admin/faults.
+    #[arg(long, value_name = "SPEC", value_parser = sandbox::faults::Fault::parse)]
+    fault: Vec<sandbox::faults::Fault>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -256,6 +266,18 @@ struct StateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+struct FaultsArgs {
+    /// What to do.
+    #[arg(value_parser = ["list", "add", "remove", "clear"])]
+    action: String,
+    /// add: the fault (PROVIDER[/ROUTE]=KIND[:ARG][,times=N]); remove: its ID.
+    what: Option<String>,
+    /// The running sandbox.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
+    sandbox: String,
+}
+
+#[derive(Debug, clap::Args)]
 struct SandboxUrl {
     /// The running sandbox.
     #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
@@ -350,6 +372,7 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
                     ip_whitelist: a.ip_whitelist.into_iter().collect(),
                     gateway_rate_limit: a.gateway_rate_limit,
                     log_format: a.log_format,
+                    faults: a.fault,
                     fixtures: match &a.fixtures {
                         Some(path) => {
                             let text = std::fs::read(path)
@@ -467,6 +490,60 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
                     "the world is empty again"
                 }
             );
+            Ok(0)
+        }
+        Command::Faults(a) => {
+            let v = match (a.action.as_str(), a.what.as_deref()) {
+                ("list", _) => commands::admin(&a.sandbox, "GET", "/_admin/faults").await?,
+                ("clear", _) => commands::admin(&a.sandbox, "DELETE", "/_admin/faults").await?,
+                ("add", Some(spec)) => {
+                    // Checked here too: a wrong one never reaches the sandbox.
+                    sandbox::faults::Fault::parse(spec).map_err(Fail::msg)?;
+                    commands::admin_json(
+                        &a.sandbox,
+                        "POST",
+                        "/_admin/faults",
+                        &json!({ "spec": spec }),
+                    )
+                    .await?
+                }
+                ("remove", Some(id)) => {
+                    let id: u64 = id.parse().map_err(|_| {
+                        Fail::msg(format!(
+                            "faults remove {id}: the fault's ID (cardwire faults list)"
+                        ))
+                    })?;
+                    commands::admin(&a.sandbox, "DELETE", &format!("/_admin/faults/{id}")).await?
+                }
+                (action, None) => {
+                    return Err(Fail::msg(format!(
+                        "faults {action} needs {}",
+                        if action == "add" {
+                            "the fault: PROVIDER[/ROUTE]=KIND[:ARG][,times=N]"
+                        } else {
+                            "the fault's ID (cardwire faults list)"
+                        }
+                    )))
+                }
+                (action, Some(_)) => {
+                    return Err(Fail::msg(format!(
+                        "faults {action}: list, add SPEC, remove ID or clear"
+                    )))
+                }
+            };
+            let list = if v.is_array() { v.clone() } else { json!([v]) };
+            for f in list.as_array().into_iter().flatten() {
+                println!(
+                    "{:>4}  {}  (applied {} time{})",
+                    f["id"],
+                    f["spec"].as_str().unwrap_or_default(),
+                    f["hits"],
+                    if f["hits"] == 1 { "" } else { "s" }
+                );
+            }
+            if v.as_array().is_some_and(Vec::is_empty) {
+                println!("no faults");
+            }
             Ok(0)
         }
         Command::Completions { shell } => {

@@ -38,6 +38,8 @@ pub struct Entry<'a> {
     pub body: &'a [u8],
     pub status: u16,
     pub latency_us: u64,
+    /// The injected fault that shaped the answer (`503`, `drop`, `latency`).
+    pub fault: Option<&'a str>,
 }
 
 impl Sandbox {
@@ -45,7 +47,12 @@ impl Sandbox {
     pub fn log_request(&self, e: &Entry<'_>) {
         let at_ms = self.now_ms();
         let path = e.path.split(['?', '#']).next().unwrap_or_default();
-        let verdict = (e.status >= 400).then(|| self.verdict(e, path, at_ms));
+        let verdict = match e.fault {
+            Some(f) if f != "latency" => Some(format!(
+                "injected fault {f} (the request was not served; /_admin/faults lists the faults)"
+            )),
+            _ => (e.status >= 400).then(|| self.verdict(e, path, at_ms)),
+        };
         let id = self
             .next_logged
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -58,6 +65,7 @@ impl Sandbox {
             "status": e.status,
             "latency_ms": e.latency_us as f64 / 1000.0,
             "verdict": verdict,
+            "fault": e.fault,
         });
         let line = match self.options.log_format {
             LogFormat::Human => Some(human(&entry)),

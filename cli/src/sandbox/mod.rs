@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 
 pub mod credentials;
 pub mod described;
+pub mod faults;
 pub mod handlers;
 pub mod log;
 pub mod server;
@@ -130,6 +131,10 @@ pub struct Delivery {
     pub history: Vec<Attempt>,
     /// When the next attempt is due (Unix ms), while retries remain.
     pub next_retry_ms: Option<u64>,
+    /// The first attempt waits this long (a `webhook-out-of-order` fault).
+    pub hold_ms: u64,
+    /// The injected faults that shaped it (`webhook-duplicate`, ...).
+    pub faults: Vec<String>,
 }
 
 /// One attempt to deliver a webhook.
@@ -157,6 +162,7 @@ fn event_json(d: &Delivery, whole: bool) -> Value {
         "last_status": d.last_status, "tampered": d.tampered, "done": d.done,
         "next_retry": d.next_retry_ms.map(rfc3339_utc),
         "last_error": d.history.last().and_then(|a| a.error.clone()),
+        "faults": d.faults,
     });
     if whole {
         v["headers"] = Value::Object(
@@ -250,6 +256,8 @@ pub struct Options {
     /// The world to start from (and to go back to on `/_admin/reset`):
     /// a `--fixtures` file, checked at startup.
     pub fixtures: Option<Value>,
+    /// Faults in force from the start (`--fault`).
+    pub faults: Vec<faults::Fault>,
 }
 
 pub struct Sandbox {
@@ -274,6 +282,8 @@ pub struct Sandbox {
     /// file's `webhook_url`, or `PUT /_admin/webhook-urls`.
     webhook_urls: Mutex<HashMap<String, String>>,
     stdout: log::Stdout,
+    /// Injected faults (`--fault`, `/_admin/faults`).
+    faults: Mutex<faults::Faults>,
     /// Per gateway API key: (the minute's start, requests in it).
     gateway_window: Mutex<HashMap<String, (u64, u32)>>,
     sender: tokio::sync::mpsc::UnboundedSender<(Delivery, SignedWebhook)>,
@@ -348,6 +358,13 @@ impl Sandbox {
             webhook_urls: Mutex::new(options.webhook_urls.clone()),
             stdout: log::Stdout::new(),
             gateway_window: Mutex::new(HashMap::new()),
+            faults: Mutex::new({
+                let mut f = faults::Faults::default();
+                for x in &options.faults {
+                    f.add(x.clone()).map_err(Fail::msg)?;
+                }
+                f
+            }),
             sender,
             options,
         })
@@ -402,6 +419,55 @@ impl Sandbox {
             .unwrap_or_else(|e| e.into_inner())
             .clear();
         Ok(json!({"reset": true, "fixtures": self.options.fixtures.is_some()}))
+    }
+
+    /// The faults that apply to this request (`Some(path)`) or webhook
+    /// (`None`), counted as applied.
+    pub fn take_faults(&self, provider: &str, path: Option<&str>) -> Vec<faults::Kind> {
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take(provider, path)
+    }
+
+    /// `GET /_admin/faults`.
+    pub fn faults_json(&self) -> Value {
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .to_json()
+    }
+
+    /// `POST /_admin/faults {"spec": "payca/v1/cards=503,times=2"}` (or the
+    /// text alone, as a JSON string): the fault added, with its id.
+    pub fn add_fault(&self, body: &Value) -> Result<Value, Fail> {
+        let spec = body
+            .as_str()
+            .or_else(|| body.get("spec").and_then(Value::as_str))
+            .ok_or_else(|| {
+                Fail::msg(format!(
+                    "{{\"spec\": \"PROVIDER[/ROUTE]=KIND[:ARG][,times=N]\"}}; kinds: {}",
+                    faults::KINDS
+                ))
+            })?;
+        let f = faults::Fault::parse(spec).map_err(Fail::msg)?;
+        let mut all = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(all.add(f).map_err(Fail::msg)?.to_json())
+    }
+
+    /// `DELETE /_admin/faults/{id}`, or every fault without an id.
+    pub fn remove_faults(&self, id: Option<u64>) -> Result<Value, Fail> {
+        let mut all = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        match id {
+            None => all.clear(),
+            Some(id) if all.remove(id) => {}
+            Some(id) => {
+                return Err(Fail::msg(format!(
+                    "no fault {id} (GET /_admin/faults lists them)"
+                )))
+            }
+        }
+        Ok(all.to_json())
     }
 
     /// Counts a gateway request against its key's minute; `Some(seconds to
@@ -549,6 +615,26 @@ impl Sandbox {
             .map_err(err)?
         };
         let url = self.webhook_url(h.provider);
+        // Injected webhook faults (only when it goes somewhere).
+        let injected = if url.is_some() {
+            self.take_faults(h.provider, None)
+        } else {
+            Vec::new()
+        };
+        let mut hold_ms = 0;
+        let (mut redeliveries, mut tamper) = (redeliveries, tamper);
+        for k in &injected {
+            match k {
+                faults::Kind::WebhookDuplicate => redeliveries += 1,
+                faults::Kind::WebhookBadSignature => tamper = true,
+                faults::Kind::WebhookOutOfOrder(ms) => hold_ms = *ms,
+                _ => {}
+            }
+        }
+        let fault_names: Vec<String> = injected
+            .iter()
+            .map(|k| faults::Fault::kind_text(*k))
+            .collect();
         let mut ids = Vec::new();
         let copies = if tamper { 1 } else { 1 + redeliveries };
         for _ in 0..copies {
@@ -569,7 +655,12 @@ impl Sandbox {
                 last_status: None,
                 tampered: tamper,
                 done: url.is_none(),
-                object: object_of(h.provider, &h.payload),
+                // Held back on purpose: the object's order is not kept.
+                object: if hold_ms > 0 {
+                    None
+                } else {
+                    object_of(h.provider, &h.payload)
+                },
                 created_ms: self.now_ms(),
                 hook: SignedWebhook {
                     headers: signed.headers.clone(),
@@ -577,6 +668,8 @@ impl Sandbox {
                 },
                 history: Vec::new(),
                 next_retry_ms: None,
+                hold_ms,
+                faults: fault_names.clone(),
             };
             ids.push(d.id);
             self.record(d.clone());
@@ -743,6 +836,12 @@ impl Sandbox {
             let _ = previous.await;
         }
         let Some(url) = d.url.clone() else { return };
+        if d.hold_ms > 0 {
+            // A `webhook-out-of-order` fault: the next one overtakes it.
+            d.next_retry_ms = Some(self.now_ms() + d.hold_ms);
+            self.record(d.clone());
+            tokio::time::sleep(std::time::Duration::from_millis(d.hold_ms)).await;
+        }
         let delays = Self::schedule(d.provider, &d.event);
         loop {
             let acked = self.attempt(&mut d, &url, &hook, false).await;

@@ -14,6 +14,7 @@ use cardwire::envelope::{Headers, OutgoingResponse};
 use serde_json::Value;
 
 use super::credentials::Credentials;
+use super::faults::{Fault, Kind};
 use super::{handlers, Options, Sandbox};
 use crate::Fail;
 
@@ -90,6 +91,37 @@ async fn provider_route(
     let h = headers_of(&headers);
     let method = method.as_str().to_owned();
     let start = std::time::Instant::now();
+    // Injected faults: latency first, then an answer instead of the provider's.
+    let injected = sb.take_faults(&provider, Some(&path));
+    let mut latency = 0;
+    let mut instead = None;
+    for k in injected {
+        match k {
+            Kind::Latency(ms) => latency += ms,
+            k if instead.is_none() => instead = Some(k),
+            _ => {}
+        }
+    }
+    if latency > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
+    }
+    if let Some(k) = instead {
+        let r = fault_answer(k);
+        sb.log_request(&super::log::Entry {
+            provider: &provider,
+            method: &method,
+            path: &path,
+            headers: &h,
+            body: &body,
+            status: r.as_ref().map_or(0, |r| r.status),
+            latency_us: u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
+            fault: Some(&Fault::kind_text(k)),
+        });
+        return match r {
+            Some(r) => to_response(r),
+            None => dropped(),
+        };
+    }
     let out = tokio::task::spawn_blocking(move || {
         let r = handle(&sb, &provider, &method, &path, &h, &body, Some(peer.ip()));
         sb.log_request(&super::log::Entry {
@@ -100,6 +132,7 @@ async fn provider_route(
             body: &body,
             status: r.status,
             latency_us: u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
+            fault: (latency > 0).then_some("latency"),
         });
         r
     })
@@ -107,6 +140,93 @@ async fn provider_route(
     match out {
         Ok(r) => to_response(r),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// The answer an injected fault gives instead of the provider's; `None`: no
+/// answer at all (the connection is dropped).
+fn fault_answer(k: Kind) -> Option<OutgoingResponse> {
+    let json = |status: u16, extra: Option<(&str, String)>, body: String| OutgoingResponse {
+        status,
+        headers: std::iter::once(("Content-Type".to_owned(), "application/json".to_owned()))
+            .chain(extra.map(|(k, v)| (k.to_owned(), v)))
+            .collect(),
+        body: body.into_bytes(),
+    };
+    match k {
+        Kind::Status(code) => Some(json(
+            code,
+            None,
+            serde_json::json!({"error": format!("injected fault: {code}")}).to_string(),
+        )),
+        Kind::TooMany(wait) => Some(json(
+            429,
+            Some(("Retry-After", wait.to_string())),
+            r#"{"message":"Too Many Attempts."}"#.to_owned(),
+        )),
+        // What Wasabi's load balancer answers (providers.md): HTML, unsigned.
+        Kind::Html502 => Some(OutgoingResponse {
+            status: 502,
+            headers: vec![("Content-Type".to_owned(), "text/html".to_owned())],
+            body: b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".to_vec(),
+        }),
+        _ => None,
+    }
+}
+
+/// A response whose body fails at once: the connection is closed with no
+/// answer read (a client sees its request fail, like a dropped connection).
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "injected fault: drop",
+        ))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("Content-Length", "64")
+        .body(axum::body::Body::from_stream(failing))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+async fn admin_faults(State(sb): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &sb.faults_json())
+}
+
+async fn admin_add_fault(State(sb): State<Arc<Sandbox>>, body: Bytes) -> Response {
+    let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    match sb.add_fault(&v) {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({"error": e.to_string()}),
+        ),
+    }
+}
+
+async fn admin_clear_faults(State(sb): State<Arc<Sandbox>>) -> Response {
+    match sb.remove_faults(None) {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({"error": e.to_string()}),
+        ),
+    }
+}
+
+async fn admin_remove_fault(State(sb): State<Arc<Sandbox>>, Path(id): Path<String>) -> Response {
+    let found = id.parse::<u64>().ok().map(|id| sb.remove_faults(Some(id)));
+    match found {
+        Some(Ok(v)) => json_response(StatusCode::OK, &v),
+        Some(Err(e)) => json_response(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": e.to_string()}),
+        ),
+        None => json_response(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": format!("no fault {id} (GET /_admin/faults lists them)")}),
+        ),
     }
 }
 
@@ -280,6 +400,16 @@ pub async fn run(
         )
         .route("/_admin/events/{id}", get(admin_event))
         .route("/_admin/events/{id}/resend", post(admin_resend))
+        .route(
+            "/_admin/faults",
+            get(admin_faults)
+                .post(admin_add_fault)
+                .delete(admin_clear_faults),
+        )
+        .route(
+            "/_admin/faults/{id}",
+            axum::routing::delete(admin_remove_fault),
+        )
         .route("/_admin/state", get(admin_state))
         .route("/_admin/reset", post(admin_reset))
         .route("/_admin/health", get(admin_health))
