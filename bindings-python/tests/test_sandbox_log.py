@@ -96,6 +96,28 @@ def test_every_request_is_logged_with_the_reason_of_each_refusal() -> None:
                 pass
         assert printed == log, (printed, log)
 
+        # A replay (the same signed bytes, the same nonce): explained against
+        # the running sandbox it is a replay; offline it cannot be known.
+        nonce = os.urandom(8).hex()
+        h, b = worldcard({**apply, "merchant_card_id": f"log3-{time.time_ns()}"}, nonce)
+        assert post(wc["base_url"] + "/api/v1/card/virtual/apply", h, b) == 200
+        assert post(wc["base_url"] + "/api/v1/card/virtual/apply", h, b) == 401
+        with urllib.request.urlopen(base + "/_admin/requests?provider=worldcard&status=401&limit=1", timeout=10) as r:
+            (replayed,) = json.loads(r.read())
+        assert "explanation" not in replayed
+        assert replayed["verdict"].startswith("X-Nonce not used before") and "replay detected" in replayed["verdict"], replayed
+        out = subprocess.run([BIN, "explain", "--request-id", str(replayed["id"]), "--sandbox", base], capture_output=True, text=True, timeout=30)
+        assert out.returncode == 1, out
+        assert f'X-Nonce "{nonce}": replay detected' in out.stdout and "signature" in out.stdout, out.stdout
+        assert "new (recorded now)" not in out.stdout and "cannot be known offline" not in out.stdout
+        raw = tempfile.NamedTemporaryFile("wb", suffix=".http", delete=False)
+        raw.write(b"POST /worldcard/api/v1/card/virtual/apply HTTP/1.1\r\n" + b"".join(f"{k}: {v}\r\n".encode() for k, v in h.items()) + b"\r\n" + b)
+        raw.close()
+        offline = subprocess.run([BIN, "explain", "worldcard", "--request", raw.name, "--credentials", creds_file], capture_output=True, text=True, timeout=30)
+        assert "cannot be known offline" in offline.stdout and "replay detected" not in offline.stdout, offline.stdout
+        missing = subprocess.run([BIN, "explain", "--request-id", "999999", "--sandbox", base], capture_output=True, text=True, timeout=30)
+        assert missing.returncode != 0 and "no request 999999" in missing.stderr, missing
+
         # No secret, key or card number, in the log or on stdout.
         text = json.dumps(log)
         secrets = [wc["aes_key"], pc["client_secret"], c["legacy"]["app_secret"], c["pintopay"]["api_secret"], PAN,

@@ -72,7 +72,7 @@ enum Command {
     Trigger(TriggerArgs),
     /// Check a received request or webhook step by step and say which check fails and why (exit 1 when one does).
     #[command(
-        after_help = "Examples:\n  cardwire explain worldcard --request request.http --credentials creds.json\n  cardwire explain payca --webhook delivery.http --credentials creds.json --now-ms 1764000000000\n\nFILE is a raw HTTP message (request line, headers, blank line, body); - reads standard input."
+        after_help = "Examples:\n  cardwire explain worldcard --request request.http --credentials creds.json\n  cardwire explain payca --webhook delivery.http --credentials creds.json --now-ms 1764000000000\n  cardwire explain --request-id 12 --sandbox http://127.0.0.1:8900   # a refusal in the running sandbox's log\n\nFILE is a raw HTTP message (request line, headers, blank line, body); - reads standard input."
     )]
     Explain(ExplainArgs),
     /// Print the exact request to send (method, path, headers, body) as raw HTTP.
@@ -186,20 +186,27 @@ struct TriggerArgs {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(group = clap::ArgGroup::new("message").required(true).args(["request", "webhook"]))]
+#[command(group = clap::ArgGroup::new("message").required(true).args(["request", "webhook", "request_id"]))]
 struct ExplainArgs {
-    /// The provider.
+    /// The provider (for --request and --webhook).
     #[arg(value_parser = PROVIDERS)]
-    provider: String,
+    provider: Option<String>,
     /// A received request, as raw HTTP (- for standard input).
     #[arg(long, value_name = "FILE")]
     request: Option<String>,
     /// A received webhook, as raw HTTP (- for standard input).
     #[arg(long, value_name = "FILE")]
     webhook: Option<String>,
-    /// The credentials file `cardwire sandbox --credentials-out` writes.
+    /// A request the running sandbox refused (its ID in /_admin/requests):
+    /// explained as the sandbox saw it, so a replayed nonce is a replay.
+    #[arg(long, value_name = "ID")]
+    request_id: Option<u64>,
+    /// The running sandbox (for --request-id).
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
+    sandbox: String,
+    /// The credentials file `cardwire sandbox --credentials-out` writes (for --request and --webhook).
     #[arg(long, value_name = "FILE")]
-    credentials: String,
+    credentials: Option<String>,
     /// The time to check against, Unix milliseconds (default: now).
     #[arg(long, value_name = "MS")]
     now_ms: Option<u64>,
@@ -416,9 +423,41 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
             Ok(0)
         }
         Command::Explain(a) => {
-            let creds = commands::load_credentials(&a.credentials)?;
+            if let Some(id) = a.request_id {
+                let v =
+                    commands::admin(&a.sandbox, "GET", &format!("/_admin/requests/{id}")).await?;
+                println!(
+                    "request {id}: {} {} {} answered {} at {}",
+                    v["provider"].as_str().unwrap_or_default(),
+                    v["method"].as_str().unwrap_or_default(),
+                    v["path"].as_str().unwrap_or_default(),
+                    v["status"],
+                    v["at"].as_str().unwrap_or_default()
+                );
+                return Ok(match (v["explanation"].as_str(), v["verdict"].as_str()) {
+                    (Some(x), _) => {
+                        print!("{x}");
+                        1
+                    }
+                    (None, Some(verdict)) => {
+                        println!("{verdict}");
+                        1
+                    }
+                    (None, None) => {
+                        println!("accepted: nothing to explain");
+                        0
+                    }
+                });
+            }
+            let provider = a.provider.ok_or_else(|| {
+                Fail::msg("explain --request/--webhook needs the provider: cardwire explain PROVIDER --request FILE --credentials FILE")
+            })?;
+            let credentials = a.credentials.ok_or_else(|| {
+                Fail::msg("explain --request/--webhook needs --credentials FILE (what `cardwire sandbox --credentials-out` wrote)")
+            })?;
+            let creds = commands::load_credentials(&credentials)?;
             let e = commands::explain(
-                &a.provider,
+                &provider,
                 a.request.as_deref(),
                 a.webhook.as_deref(),
                 &creds,

@@ -8,7 +8,6 @@
 
 use std::collections::VecDeque;
 
-use cardwire::delivery::OfflineGuard;
 use cardwire::envelope::Headers;
 use cardwire::{Received, RequestVerifier};
 use serde_json::{json, Value};
@@ -40,6 +39,9 @@ pub struct Entry<'a> {
     pub latency_us: u64,
     /// The injected fault that shaped the answer (`503`, `drop`, `latency`).
     pub fault: Option<&'a str>,
+    /// The replay keys (nonces, request ids) this request found already
+    /// recorded: its explanation reports them as replays.
+    pub replayed: Vec<String>,
 }
 
 impl Sandbox {
@@ -47,11 +49,18 @@ impl Sandbox {
     pub fn log_request(&self, e: &Entry<'_>) {
         let at_ms = self.now_ms();
         let path = e.path.split(['?', '#']).next().unwrap_or_default();
-        let verdict = match e.fault {
-            Some(f) if f != "latency" => Some(format!(
-                "injected fault {f} (the request was not served; /_admin/faults lists the faults)"
-            )),
-            _ => (e.status >= 400).then(|| self.verdict(e, path, at_ms)),
+        let (verdict, explanation) = match e.fault {
+            Some(f) if f != "latency" => (
+                Some(format!(
+                    "injected fault {f} (the request was not served; /_admin/faults lists the faults)"
+                )),
+                None,
+            ),
+            _ if e.status >= 400 => {
+                let (v, x) = self.verdict(e, path, at_ms);
+                (Some(v), x)
+            }
+            _ => (None, None),
         };
         let id = self
             .next_logged
@@ -74,6 +83,11 @@ impl Sandbox {
         };
         if let Some(line) = line {
             self.stdout.print(line);
+        }
+        // Kept for `explain --request-id` (`/_admin/requests/{id}`), not listed.
+        let mut entry = entry;
+        if let Some(x) = explanation {
+            entry["explanation"] = Value::String(x);
         }
         let mut log = self.requests.lock().unwrap_or_else(|p| p.into_inner());
         if log.len() >= MAX_REQUESTS {
@@ -116,35 +130,52 @@ impl Sandbox {
             })
             .collect();
         let skip = matching.len().saturating_sub(limit);
-        Value::Array(matching.into_iter().skip(skip).cloned().collect())
+        Value::Array(
+            matching
+                .into_iter()
+                .skip(skip)
+                .map(|e| {
+                    let mut e = e.clone();
+                    if let Some(o) = e.as_object_mut() {
+                        o.remove("explanation");
+                    }
+                    e
+                })
+                .collect(),
+        )
+    }
+
+    /// `/_admin/requests/{id}`: one entry, with the whole explanation of a
+    /// refusal as the running sandbox saw it (a replayed nonce is a replay).
+    pub fn request_json(&self, id: u64) -> Option<Value> {
+        let log = self.requests.lock().unwrap_or_else(|p| p.into_inner());
+        log.iter().find(|e| e["id"] == id).cloned()
     }
 
     /// Why a request was refused: the first failing check of its
     /// explanation (offline: a replay cannot be told from here), else what
     /// is left: a replay or a rule of the endpoint.
-    fn verdict(&self, e: &Entry<'_>, path: &str, now_ms: u64) -> String {
+    fn verdict(&self, e: &Entry<'_>, path: &str, now_ms: u64) -> (String, Option<String>) {
         let with_path = Received::new(e.headers, e.body).with_path(path);
+        // What the sandbox's guard knew when the request came: its replays.
+        let mut guard = super::Remembered(e.replayed.clone());
         let explanation = match e.provider {
             "worldcard" => self
                 .worldcard
-                .explain_request(&with_path, now_ms, &mut OfflineGuard),
+                .explain_request(&with_path, now_ms, &mut guard),
             "legacy" => self.legacy.explain_request(
                 &Received::body_only(e.body).with_path(path),
                 now_ms,
-                &mut OfflineGuard,
+                &mut guard,
             ),
-            "wasabi" => self
-                .wasabi
-                .explain_request(&with_path, now_ms, &mut OfflineGuard),
+            "wasabi" => self.wasabi.explain_request(&with_path, now_ms, &mut guard),
             "pintopay" => self
                 .pintopay
-                .explain_request(&with_path, now_ms, &mut OfflineGuard),
-            "payca" => self
-                .payca
-                .explain_request(&with_path, now_ms, &mut OfflineGuard),
+                .explain_request(&with_path, now_ms, &mut guard),
+            "payca" => self.payca.explain_request(&with_path, now_ms, &mut guard),
             _ => {
                 let key = e.headers.get("X-API-KEY").ok().flatten();
-                return match key {
+                let v = match key {
                     None => "X-API-KEY present (missing)".to_owned(),
                     Some(k) if k != self.creds.gateway_api_key => {
                         "X-API-KEY is the merchant's (another key arrived)".to_owned()
@@ -154,17 +185,20 @@ impl Sandbox {
                         e.status
                     ),
                 };
+                return (v.clone(), Some(format!("{v}\n")));
             }
         };
-        match explanation.first_failure() {
+        let whole = mask_card_numbers(&explanation.to_string());
+        let verdict = match explanation.first_failure() {
             Some(step) => mask_card_numbers(&format!(
                 "{} ({}): {}",
                 step.check,
                 step.failed.unwrap_or(""),
                 step.detail.lines().next().unwrap_or_default()
             )),
-            None => "every signature and envelope check passes: refused as a replay (a nonce or request seen before) or by the endpoint's rules; the response says which".to_owned(),
-        }
+            None => "every signature and envelope check passes: refused by the endpoint's rules; the response says which".to_owned(),
+        };
+        (verdict, Some(whole))
     }
 }
 

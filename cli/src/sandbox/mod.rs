@@ -108,6 +108,60 @@ impl ReplayGuard for LoggedGuard {
     }
 }
 
+thread_local! {
+    /// The keys this thread's current request found already recorded (its
+    /// replays): the request log explains a refusal with them.
+    static REPLAYED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Clears, and then returns, the keys the current request found recorded.
+pub fn take_replayed() -> Vec<String> {
+    REPLAYED.with(|r| std::mem::take(&mut *r.borrow_mut()))
+}
+
+/// The sandbox's guard (in memory or Redis), noting every key it finds
+/// already recorded for the request log.
+struct Noting(Box<dyn ReplayGuard + Send>);
+
+impl ReplayGuard for Noting {
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> cardwire::Result<cardwire::delivery::Seen> {
+        let seen = self.0.check_and_record(key, now_ms, ttl_ms);
+        if matches!(seen, Ok(cardwire::delivery::Seen::Again)) {
+            REPLAYED.with(|r| {
+                let mut r = r.borrow_mut();
+                if r.len() < 8 {
+                    r.push(key.to_owned());
+                }
+            });
+        }
+        seen
+    }
+}
+
+/// What an explanation against the running sandbox knows: these keys were
+/// recorded before the request (its replays); any other was not.
+pub struct Remembered(pub Vec<String>);
+
+impl ReplayGuard for Remembered {
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        _now_ms: u64,
+        _ttl_ms: u64,
+    ) -> cardwire::Result<cardwire::delivery::Seen> {
+        Ok(if self.0.iter().any(|k| k == key) {
+            cardwire::delivery::Seen::Again
+        } else {
+            cardwire::delivery::Seen::First
+        })
+    }
+}
+
 /// One webhook delivery and its attempts.
 #[derive(Debug, Clone)]
 pub struct Delivery {
@@ -346,7 +400,9 @@ impl Sandbox {
             pintopay,
             payca,
             spaces: Mutex::new(spaces),
-            guard: Mutex::new(Box::new(LoggedGuard(MemoryReplayGuard::new(200_000)))),
+            guard: Mutex::new(Box::new(Noting(Box::new(LoggedGuard(
+                MemoryReplayGuard::new(200_000),
+            ))))),
             rng: Mutex::new(rng),
             answers: Mutex::new((HashMap::new(), VecDeque::new())),
             deliveries: Mutex::new(VecDeque::new()),
@@ -512,7 +568,7 @@ impl Sandbox {
 
     /// Replaces the replay store (shared nonces across instances).
     pub fn set_guard(&self, g: Box<dyn ReplayGuard + Send>) {
-        *self.guard() = g;
+        *self.guard() = Box::new(Noting(g));
     }
 
     /// Runs `f` on one provider's part of the world.

@@ -116,6 +116,7 @@ async fn provider_route(
             status: r.as_ref().map_or(0, |r| r.status),
             latency_us: u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
             fault: Some(&Fault::kind_text(k)),
+            replayed: Vec::new(),
         });
         return match r {
             Some(r) => to_response(r),
@@ -123,7 +124,9 @@ async fn provider_route(
         };
     }
     let out = tokio::task::spawn_blocking(move || {
+        super::take_replayed();
         let r = handle(&sb, &provider, &method, &path, &h, &body, Some(peer.ip()));
+        let replayed = super::take_replayed();
         sb.log_request(&super::log::Entry {
             provider: &provider,
             method: &method,
@@ -133,6 +136,7 @@ async fn provider_route(
             status: r.status,
             latency_us: u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
             fault: (latency > 0).then_some("latency"),
+            replayed,
         });
         r
     })
@@ -188,6 +192,16 @@ fn dropped() -> Response {
         .header("Content-Length", "64")
         .body(axum::body::Body::from_stream(failing))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+async fn admin_request(State(sb): State<Arc<Sandbox>>, Path(id): Path<String>) -> Response {
+    match id.parse::<u64>().ok().and_then(|id| sb.request_json(id)) {
+        Some(v) => json_response(StatusCode::OK, &v),
+        None => json_response(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": format!("no request {id} in the log (GET /_admin/requests lists the newest 10,000)")}),
+        ),
+    }
 }
 
 async fn admin_faults(State(sb): State<Arc<Sandbox>>) -> Response {
@@ -393,6 +407,7 @@ pub async fn run(
         .route("/_admin/trigger", post(admin_trigger))
         .route("/_admin/deliveries", get(admin_deliveries))
         .route("/_admin/requests", get(admin_requests))
+        .route("/_admin/requests/{id}", get(admin_request))
         .route("/_admin/events", get(admin_events))
         .route(
             "/_admin/webhook-urls",
