@@ -90,6 +90,11 @@ enum Command {
         after_help = "Examples:\n  cardwire events list\n  cardwire events show 12\n  cardwire events resend 12 --sandbox http://127.0.0.1:8900\n\nA resend sends the same bytes once more, now: your receiver must acknowledge it as a duplicate."
     )]
     Events(EventsArgs),
+    /// Run card transactions on a card of the running sandbox: each step moves the balance and sends the provider's transaction webhooks, in order.
+    #[command(
+        after_help = "Steps: authorization, increment, clearing, reversal, refund, decline; all (the default) runs\nauthorization (3-D Secure) → increment → clearing → refund of half; authorization → reversal; decline.\nlegacy also has close (the card closed, its balance refunded).\n\nExamples:\n  cardwire simulate payca --card pca_00000002 --amount 25.10\n  cardwire simulate worldcard authorization --card wc_00000001 --amount 12.50 --3ds\n  cardwire simulate worldcard clearing --transaction auth_00000007 --amount 12.00\n  cardwire simulate wasabi refund --transaction auth_00000007 --amount 5.00\n  cardwire simulate legacy close --card lg_00000001"
+    )]
+    Simulate(SimulateArgs),
     /// The running sandbox's world: holders, cards (last four digits), balances, orders, transactions.
     #[command(
         after_help = "Examples:\n  cardwire state\n  cardwire state --provider payca --sandbox http://127.0.0.1:8900"
@@ -267,6 +272,37 @@ struct StateArgs {
     /// Only this provider's part of the world.
     #[arg(long, value_parser = PROVIDERS)]
     provider: Option<String>,
+    /// The running sandbox.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
+    sandbox: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct SimulateArgs {
+    /// The provider.
+    #[arg(value_parser = PROVIDERS)]
+    provider: String,
+    /// The step (default: all of them, in order).
+    #[arg(value_parser = ["authorization", "increment", "clearing", "reversal", "refund", "decline", "all", "close"], default_value = "all")]
+    step: String,
+    /// The card (authorization, decline, all, close).
+    #[arg(long, value_name = "ID")]
+    card: Option<String>,
+    /// The authorization's transaction ID (increment, clearing, reversal, refund).
+    #[arg(long, value_name = "ID")]
+    transaction: Option<String>,
+    /// The amount, exact decimal text (clearing: default what is held; refund: what is left).
+    #[arg(long, value_name = "DECIMAL")]
+    amount: Option<String>,
+    /// The merchant's name.
+    #[arg(long, value_name = "NAME")]
+    merchant: Option<String>,
+    /// The merchant category code.
+    #[arg(long, value_name = "NNNN")]
+    mcc: Option<String>,
+    /// Ask for 3-D Secure first (WorldCard: a card_3ds OTP webhook before the authorization).
+    #[arg(long = "3ds")]
+    three_ds: bool,
     /// The running sandbox.
     #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8900")]
     sandbox: String,
@@ -505,6 +541,39 @@ async fn run(cli: Cli) -> Result<i32, Fail> {
         }
         Command::Events(a) => {
             println!("{}", commands::events(&a.sandbox, &a.action, a.id).await?);
+            Ok(0)
+        }
+        Command::Simulate(a) => {
+            let req = json!({
+                "provider": a.provider, "step": a.step, "card_id": a.card, "transaction_id": a.transaction,
+                "amount": a.amount, "merchant": a.merchant, "mcc": a.mcc, "three_ds": a.three_ds,
+            });
+            let v = commands::admin_json(&a.sandbox, "POST", "/_admin/simulate", &req).await?;
+            for s in v["steps"].as_array().into_iter().flatten() {
+                let text = |k: &str| s[k].as_str().unwrap_or_default().to_owned();
+                println!(
+                    "{:<13} {:<14} {:>10} {}  {:<9} balance {}{}  webhooks: {}",
+                    text("step"),
+                    text("transaction_id"),
+                    text("amount"),
+                    text("currency"),
+                    text("status"),
+                    text("card_balance"),
+                    s["decline_reason"]
+                        .as_str()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default(),
+                    s["webhooks"]
+                        .as_array()
+                        .map(|w| w
+                            .iter()
+                            .filter_map(serde_json::Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", "))
+                        .filter(|w| !w.is_empty())
+                        .unwrap_or_else(|| "none documented".to_owned())
+                );
+            }
             Ok(0)
         }
         Command::State(a) => {

@@ -47,7 +47,7 @@ pub(crate) fn iso(ms: u64) -> String {
 }
 
 /// Legacy answers' times: `2023-04-02 17:07:09`.
-fn legacy_time(ms: u64) -> String {
+pub(crate) fn legacy_time(ms: u64) -> String {
     let (d, h, m, s) = wall(ms);
     format!("{d} {h:02}:{m:02}:{s:02}")
 }

@@ -23,6 +23,7 @@ pub mod faults;
 pub mod handlers;
 pub mod log;
 pub mod server;
+pub mod simulate;
 pub mod world;
 
 use crate::{http, Fail};

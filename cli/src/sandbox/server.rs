@@ -337,6 +337,19 @@ async fn admin_set_webhook_urls(State(sb): State<Arc<Sandbox>>, body: Bytes) -> 
     }
 }
 
+async fn admin_simulate(State(sb): State<Arc<Sandbox>>, body: Bytes) -> Response {
+    let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let sb2 = Arc::clone(&sb);
+    match tokio::task::spawn_blocking(move || sb2.simulate(&req)).await {
+        Ok(Ok(v)) => json_response(StatusCode::OK, &v),
+        Ok(Err(e)) => json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({"error": e.to_string()}),
+        ),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
 async fn admin_state(State(sb): State<Arc<Sandbox>>) -> Response {
     json_response(StatusCode::OK, &sb.state_json())
 }
@@ -426,6 +439,7 @@ pub async fn run(
             axum::routing::delete(admin_remove_fault),
         )
         .route("/_admin/state", get(admin_state))
+        .route("/_admin/simulate", post(admin_simulate))
         .route("/_admin/reset", post(admin_reset))
         .route("/_admin/health", get(admin_health))
         .route("/{provider}/{*rest}", any(provider_route))

@@ -47,6 +47,48 @@ pub struct Txn {
     pub at_ms: u64,
 }
 
+/// A card authorization and what became of it, in cents.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub id: String,
+    pub card_id: String,
+    /// Held on the card's balance (authorized and incremented, not yet cleared or reversed).
+    pub held: i64,
+    /// Authorized in all (the first amount plus increments).
+    pub authorized: i64,
+    pub cleared: i64,
+    pub refunded: i64,
+    pub state: AuthState,
+    pub merchant: String,
+    pub mcc: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthState {
+    Pending,
+    Cleared,
+    Reversed,
+}
+
+/// Why a card transaction is declined, in common terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decline {
+    Insufficient,
+    CardNotActive,
+    /// Asked for (`simulate … decline`): the issuer said no.
+    DoNotHonor,
+}
+
+impl Decline {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Decline::Insufficient => "insufficient funds",
+            Decline::CardNotActive => "card not active",
+            Decline::DoNotHonor => "do not honor",
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Space {
     pub cards: HashMap<String, Card>,
@@ -54,6 +96,8 @@ pub struct Space {
     /// merchant order numbers / transaction ids / idempotency keys already used
     pub orders: HashMap<String, String>,
     pub txns: Vec<Txn>,
+    /// Card authorizations by transaction id (`cardwire simulate`).
+    pub auths: HashMap<String, Auth>,
     pub master: i64,
     pub seq: u64,
 }
@@ -253,6 +297,224 @@ impl CardState {
     }
 }
 
+/// Card transactions (`cardwire simulate`): an authorization holds money
+/// on the card's balance, an increment holds more, clearing charges the
+/// final amount and releases the rest, a reversal releases the hold, a
+/// refund gives cleared money back. Every amount in cents; every step is a
+/// transaction record.
+impl Space {
+    fn record_txn(
+        &mut self,
+        card_id: &str,
+        auth_id: &str,
+        kind: &str,
+        amount: i64,
+        status: &str,
+        now_ms: u64,
+    ) -> Txn {
+        let txn = Txn {
+            id: self.next_id("txn_"),
+            card_id: card_id.to_owned(),
+            merchant_ref: auth_id.to_owned(),
+            kind: kind.to_owned(),
+            amount,
+            status: status.to_owned(),
+            at_ms: now_ms,
+        };
+        if self.txns.len() >= MAX_OBJECTS {
+            self.txns.remove(0);
+        }
+        self.txns.push(txn.clone());
+        txn
+    }
+
+    /// A new authorization, or why it is declined (recorded as a declined
+    /// transaction either way).
+    pub fn authorize(
+        &mut self,
+        card_id: &str,
+        amount: i64,
+        merchant: &str,
+        mcc: &str,
+        now_ms: u64,
+    ) -> Result<Result<Auth, (Decline, Auth)>, Refusal> {
+        if amount <= 0 {
+            return Err(Refusal::BadAmount);
+        }
+        if self.auths.len() >= MAX_OBJECTS {
+            return Err(Refusal::Full);
+        }
+        let card = self.cards.get(card_id).ok_or(Refusal::UnknownCard)?;
+        let decline = if card.state != CardState::Active {
+            Some(Decline::CardNotActive)
+        } else if card.balance < amount {
+            Some(Decline::Insufficient)
+        } else {
+            None
+        };
+        let id = self.next_id("auth_");
+        let mut auth = Auth {
+            id: id.clone(),
+            card_id: card_id.to_owned(),
+            held: 0,
+            authorized: amount,
+            cleared: 0,
+            refunded: 0,
+            state: AuthState::Pending,
+            merchant: merchant.to_owned(),
+            mcc: mcc.to_owned(),
+        };
+        if let Some(d) = decline {
+            auth.state = AuthState::Reversed;
+            self.record_txn(card_id, &id, "decline", amount, "declined", now_ms);
+            return Ok(Err((d, auth)));
+        }
+        if let Some(c) = self.cards.get_mut(card_id) {
+            c.balance -= amount;
+        }
+        auth.held = amount;
+        self.record_txn(card_id, &id, "authorization", amount, "pending", now_ms);
+        self.auths.insert(id, auth.clone());
+        Ok(Ok(auth))
+    }
+
+    /// An authorization declined on purpose (`simulate … decline`).
+    pub fn decline(
+        &mut self,
+        card_id: &str,
+        amount: i64,
+        merchant: &str,
+        mcc: &str,
+        now_ms: u64,
+    ) -> Result<Auth, Refusal> {
+        if amount <= 0 {
+            return Err(Refusal::BadAmount);
+        }
+        if !self.cards.contains_key(card_id) {
+            return Err(Refusal::UnknownCard);
+        }
+        let id = self.next_id("auth_");
+        self.record_txn(card_id, &id, "decline", amount, "declined", now_ms);
+        Ok(Auth {
+            id,
+            card_id: card_id.to_owned(),
+            held: 0,
+            authorized: amount,
+            cleared: 0,
+            refunded: 0,
+            state: AuthState::Reversed,
+            merchant: merchant.to_owned(),
+            mcc: mcc.to_owned(),
+        })
+    }
+
+    fn pending(&mut self, auth_id: &str) -> Result<&mut Auth, Refusal> {
+        let a = self.auths.get_mut(auth_id).ok_or(Refusal::UnknownCard)?;
+        if a.state != AuthState::Pending {
+            return Err(Refusal::NotActive);
+        }
+        Ok(a)
+    }
+
+    /// Holds `amount` more on a pending authorization; declined (nothing
+    /// held) when the balance cannot cover it.
+    pub fn increment(
+        &mut self,
+        auth_id: &str,
+        amount: i64,
+        now_ms: u64,
+    ) -> Result<Result<Auth, (Decline, Auth)>, Refusal> {
+        if amount <= 0 {
+            return Err(Refusal::BadAmount);
+        }
+        let card_id = self.pending(auth_id)?.card_id.clone();
+        let balance = self.cards.get(&card_id).map_or(0, |c| c.balance);
+        if balance < amount {
+            self.record_txn(&card_id, auth_id, "increment", amount, "declined", now_ms);
+            let a = self.pending(auth_id)?.clone();
+            return Ok(Err((Decline::Insufficient, a)));
+        }
+        if let Some(c) = self.cards.get_mut(&card_id) {
+            c.balance -= amount;
+        }
+        let a = self.pending(auth_id)?;
+        a.held += amount;
+        a.authorized += amount;
+        let a = a.clone();
+        self.record_txn(&card_id, auth_id, "increment", amount, "pending", now_ms);
+        Ok(Ok(a))
+    }
+
+    /// Charges `amount` (default: what is held) and releases the rest of
+    /// the hold. More than held is charged from the balance when it covers it.
+    pub fn clear(
+        &mut self,
+        auth_id: &str,
+        amount: Option<i64>,
+        now_ms: u64,
+    ) -> Result<Auth, Refusal> {
+        let a = self.pending(auth_id)?;
+        let amount = amount.unwrap_or(a.held);
+        if amount <= 0 {
+            return Err(Refusal::BadAmount);
+        }
+        let (card_id, held) = (a.card_id.clone(), a.held);
+        let balance = self.cards.get(&card_id).map_or(0, |c| c.balance);
+        if amount > held + balance {
+            return Err(Refusal::Insufficient);
+        }
+        if let Some(c) = self.cards.get_mut(&card_id) {
+            c.balance += held - amount;
+        }
+        let a = self.pending(auth_id)?;
+        a.held = 0;
+        a.cleared = amount;
+        a.state = AuthState::Cleared;
+        let a = a.clone();
+        self.record_txn(&card_id, auth_id, "clearing", amount, "completed", now_ms);
+        Ok(a)
+    }
+
+    /// Releases the whole hold of a pending authorization.
+    pub fn reverse(&mut self, auth_id: &str, now_ms: u64) -> Result<Auth, Refusal> {
+        let a = self.pending(auth_id)?;
+        let (card_id, held) = (a.card_id.clone(), a.held);
+        a.held = 0;
+        a.state = AuthState::Reversed;
+        let a = a.clone();
+        if let Some(c) = self.cards.get_mut(&card_id) {
+            c.balance += held;
+        }
+        self.record_txn(&card_id, auth_id, "reversal", held, "completed", now_ms);
+        Ok(a)
+    }
+
+    /// Gives back `amount` (default: all not yet refunded) of a cleared authorization.
+    pub fn refund(
+        &mut self,
+        auth_id: &str,
+        amount: Option<i64>,
+        now_ms: u64,
+    ) -> Result<Auth, Refusal> {
+        let a = self.auths.get_mut(auth_id).ok_or(Refusal::UnknownCard)?;
+        if a.state != AuthState::Cleared {
+            return Err(Refusal::NotActive);
+        }
+        let left = a.cleared - a.refunded;
+        let amount = amount.unwrap_or(left);
+        if amount <= 0 || amount > left {
+            return Err(Refusal::BadAmount);
+        }
+        a.refunded += amount;
+        let a = a.clone();
+        if let Some(c) = self.cards.get_mut(&a.card_id) {
+            c.balance += amount;
+        }
+        self.record_txn(&a.card_id, auth_id, "refund", amount, "completed", now_ms);
+        Ok(a)
+    }
+}
+
 /// `GET /_admin/state` for one provider: money as exact decimal text, a
 /// card's number shown by its last four digits only.
 impl Space {
@@ -264,6 +526,8 @@ impl Space {
         cards.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
         let mut orders: Vec<(&String, &String)> = self.orders.iter().collect();
         orders.sort();
+        let mut auths: Vec<&Auth> = self.auths.values().collect();
+        auths.sort_by(|x, y| x.id.cmp(&y.id));
         json!({
             "master_balance": money(self.master),
             "holders": holders.iter().map(|h| json!({"id": h.id, "status": h.status, "external": h.external})).collect::<Vec<_>>(),
@@ -273,6 +537,11 @@ impl Space {
                 "last4": c.pan.get(c.pan.len().saturating_sub(4)..).unwrap_or_default(),
             })).collect::<Vec<_>>(),
             "orders": orders.iter().map(|(k, v)| json!({"reference": k, "what": v})).collect::<Vec<_>>(),
+            "authorizations": auths.iter().map(|a| json!({
+                "id": a.id, "card_id": a.card_id, "held": money(a.held), "authorized": money(a.authorized),
+                "cleared": money(a.cleared), "refunded": money(a.refunded), "merchant": a.merchant,
+                "state": match a.state { AuthState::Pending => "pending", AuthState::Cleared => "cleared", AuthState::Reversed => "reversed" },
+            })).collect::<Vec<_>>(),
             "transactions": self.txns.iter().map(|t| json!({
                 "id": t.id, "card_id": t.card_id, "merchant_ref": t.merchant_ref, "kind": t.kind,
                 "amount": money(t.amount), "status": t.status, "at_ms": t.at_ms,
@@ -595,5 +864,75 @@ mod fixture_tests {
             let e = load_fixtures(&bad, &ALL, 0, 0).expect_err("refused");
             assert!(e.contains(says), "{e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod transaction_tests {
+    use super::*;
+
+    #[test]
+    fn card_transactions_move_exact_cents() {
+        let mut w = Space::new(100_000);
+        let card = w
+            .issue("c_", None, None, 10_000, "virtual", 0)
+            .expect("issued");
+        // 25.10 authorized, 4.90 more, 28.05 cleared: 100.00 - 28.05 = 71.95.
+        let a = w
+            .authorize(&card.id, 2_510, "ACME", "5734", 1)
+            .expect("ok")
+            .expect("approved");
+        assert_eq!(w.cards[&card.id].balance, 7_490);
+        w.increment(&a.id, 490, 2).expect("ok").expect("approved");
+        assert_eq!(w.cards[&card.id].balance, 7_000);
+        w.clear(&a.id, Some(2_805), 3).expect("cleared");
+        assert_eq!(w.cards[&card.id].balance, 7_195);
+        assert_eq!(money(w.cards[&card.id].balance), "71.95");
+        // A refund of part, then more than is left is refused.
+        w.refund(&a.id, Some(1_000), 4).expect("refunded");
+        assert_eq!(w.cards[&card.id].balance, 8_195);
+        assert_eq!(
+            w.refund(&a.id, Some(1_806), 5).expect_err("too much"),
+            Refusal::BadAmount
+        );
+        // A reversal releases the whole hold; a second one is refused.
+        let b = w
+            .authorize(&card.id, 195, "ACME", "5734", 6)
+            .expect("ok")
+            .expect("approved");
+        w.reverse(&b.id, 7).expect("reversed");
+        assert_eq!(w.cards[&card.id].balance, 8_195);
+        assert_eq!(w.reverse(&b.id, 8).expect_err("done"), Refusal::NotActive);
+        // More than the balance: declined, nothing held.
+        let (why, _) = w
+            .authorize(&card.id, 8_196, "ACME", "5734", 9)
+            .expect("ok")
+            .expect_err("declined");
+        assert_eq!(why, Decline::Insufficient);
+        assert_eq!(w.cards[&card.id].balance, 8_195);
+        w.set_state(&card.id, CardState::Frozen).expect("frozen");
+        let (why, _) = w
+            .authorize(&card.id, 1, "ACME", "5734", 10)
+            .expect("ok")
+            .expect_err("declined");
+        assert_eq!(why, Decline::CardNotActive);
+        let kinds: Vec<(&str, &str)> = w
+            .txns
+            .iter()
+            .map(|t| (t.kind.as_str(), t.status.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("authorization", "pending"),
+                ("increment", "pending"),
+                ("clearing", "completed"),
+                ("refund", "completed"),
+                ("authorization", "pending"),
+                ("reversal", "completed"),
+                ("decline", "declined"),
+                ("decline", "declined"),
+            ]
+        );
     }
 }
