@@ -25,6 +25,7 @@ from typing import Any
 import cardwire
 
 import _openapi
+from test_sandbox import problems, webhook_schema
 
 BIN = os.environ.get("CARDWIRE_BIN", str(_openapi.ROOT / "target/release/cardwire"))
 PUSHING = ["worldcard", "legacy", "wasabi", "pintopay", "payca"]
@@ -94,6 +95,13 @@ def test_simulated_transactions_move_balances_and_send_the_documented_webhooks_i
                 ev = clients[p].verify_webhook(h, b)
                 assert not ev["duplicate"]
                 events[p].append(ev)
+
+        # Each one is what the provider's description says its webhook is.
+        for p in PUSHING:
+            for (h, b), e in zip(received[p], events[p]):
+                judged = e["data"] if p == "worldcard" else e["raw"] if p == "pintopay" else json.loads(b)
+                found = problems(webhook_schema(p, e["type"]), judged)
+                assert not found, f"{p}: the {e['type']} webhook is not the description's: {found} ({judged})"
 
         wc = [(e["type"], e["data"].get("transaction_type"), e["data"].get("transaction_status"), e["data"].get("transaction_amount")) for e in events["worldcard"]]
         assert wc == [("card_3ds", None, None, None),

@@ -31,6 +31,10 @@ use super::world::{money, Auth, AuthState, Card, Decline, Refusal};
 use super::{described, handlers, rfc3339_utc, Hook, Sandbox};
 use crate::Fail;
 
+/// Where the sandbox's merchant is (ISO 3166 alpha-2, as Wasabi's `merchantData.country` allows).
+const MERCHANT_COUNTRY: &str = "US";
+const MERCHANT_CITY: &str = "SAN FRANCISCO";
+
 /// The steps, in the order `all` runs them.
 pub const STEPS: [&str; 6] = [
     "authorization",
@@ -144,7 +148,13 @@ impl Sandbox {
             run("increment", None, Some(&first), Some(more), false)?;
             run("clearing", None, Some(&first), None, false)?;
             // Half of what was cleared comes back.
-            run("refund", None, Some(&first), Some(((a + more) / 2).max(1)), false)?;
+            run(
+                "refund",
+                None,
+                Some(&first),
+                Some(((a + more) / 2).max(1)),
+                false,
+            )?;
             let second = run("authorization", Some(card), None, Some(a), false)?;
             run("reversal", None, Some(&second), None, false)?;
             run("decline", Some(card), None, Some(a), false)?;
@@ -359,6 +369,8 @@ impl Sandbox {
                     ("billing_currency", json!(currency)),
                     ("auth_code", json!(auth_code(&o.auth.id))),
                     ("merchant_name", json!(o.auth.merchant)),
+                    ("merchant_country", json!(MERCHANT_COUNTRY)),
+                    ("merchant_city", json!(MERCHANT_CITY)),
                     ("mcc", json!(o.auth.mcc)),
                     (
                         "description",
@@ -469,9 +481,18 @@ impl Sandbox {
                 ] {
                     p.insert(k.to_owned(), v);
                 }
+                if origin.is_none() {
+                    p.remove("originTradeNo");
+                }
                 if let Some(Value::Object(m)) = p.get_mut("merchantData") {
-                    m.insert("name".to_owned(), json!(o.auth.merchant));
-                    m.insert("categoryCode".to_owned(), json!(o.auth.mcc));
+                    for (k, v) in [
+                        ("name", o.auth.merchant.as_str()),
+                        ("categoryCode", o.auth.mcc.as_str()),
+                        ("country", MERCHANT_COUNTRY),
+                        ("city", MERCHANT_CITY),
+                    ] {
+                        m.insert(k.to_owned(), json!(v));
+                    }
                 }
                 if o.step == "clearing" {
                     p.insert("settleAmount".to_owned(), json!(amount));
