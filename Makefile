@@ -170,6 +170,8 @@ test-js: setup-js wheel-python cli
 	cd bindings-node && node --test tests/node/
 	cd bindings-node && CARDWIRE_FORCE_WASM=1 node --test tests/node/
 	cd bindings-node && node tests/browser/run.mjs
+	@# The sandbox's dashboard in Chromium (screenshots: target/dashboard-*.png).
+	cd bindings-node && node tests/browser/dashboard.mjs
 	cd bindings-node && node tests/bundlers/run.mjs
 
 # Receivers on many instances: 4 processes (2 Python, 2 Node) on one real Redis,

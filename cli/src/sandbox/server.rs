@@ -350,6 +350,40 @@ async fn admin_simulate(State(sb): State<Arc<Sandbox>>, body: Bytes) -> Response
     }
 }
 
+/// The dashboard (`/`): one page, its script and its style, all compiled
+/// into the binary (no CDN), under a policy that allows nothing else.
+fn dashboard_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        StatusCode::OK,
+        [
+            ("Content-Type", content_type),
+            (
+                "Content-Security-Policy",
+                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Cache-Control", "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn dashboard() -> Response {
+    dashboard_file("text/html; charset=utf-8", include_str!("dashboard/index.html"))
+}
+
+async fn dashboard_js() -> Response {
+    dashboard_file(
+        "text/javascript; charset=utf-8",
+        include_str!("dashboard/dashboard.js"),
+    )
+}
+
+async fn dashboard_css() -> Response {
+    dashboard_file("text/css; charset=utf-8", include_str!("dashboard/dashboard.css"))
+}
+
 async fn admin_state(State(sb): State<Arc<Sandbox>>) -> Response {
     json_response(StatusCode::OK, &sb.state_json())
 }
@@ -438,6 +472,10 @@ pub async fn run(
             "/_admin/faults/{id}",
             axum::routing::delete(admin_remove_fault),
         )
+        .route("/", get(dashboard))
+        .route("/_admin/dashboard.js", get(dashboard_js))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .route("/_admin/dashboard.css", get(dashboard_css))
         .route("/_admin/state", get(admin_state))
         .route("/_admin/simulate", post(admin_simulate))
         .route("/_admin/reset", post(admin_reset))
@@ -445,7 +483,7 @@ pub async fn run(
         .route("/{provider}/{*rest}", any(provider_route))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(sb);
-    println!("cardwire sandbox listening on {base} (providers: /worldcard /legacy /wasabi /gateway /pintopay /payca; admin: /_admin)");
+    println!("cardwire sandbox listening on {base} (providers: /worldcard /legacy /wasabi /gateway /pintopay /payca; admin: /_admin; dashboard: {base}/)");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
