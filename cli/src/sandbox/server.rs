@@ -370,7 +370,10 @@ fn dashboard_file(content_type: &'static str, body: &'static str) -> Response {
 }
 
 async fn dashboard() -> Response {
-    dashboard_file("text/html; charset=utf-8", include_str!("dashboard/index.html"))
+    dashboard_file(
+        "text/html; charset=utf-8",
+        include_str!("dashboard/index.html"),
+    )
 }
 
 async fn dashboard_js() -> Response {
@@ -381,7 +384,10 @@ async fn dashboard_js() -> Response {
 }
 
 async fn dashboard_css() -> Response {
-    dashboard_file("text/css; charset=utf-8", include_str!("dashboard/dashboard.css"))
+    dashboard_file(
+        "text/css; charset=utf-8",
+        include_str!("dashboard/dashboard.css"),
+    )
 }
 
 async fn admin_state(State(sb): State<Arc<Sandbox>>) -> Response {
