@@ -155,6 +155,7 @@ setup-js: setup-system setup-rust
 	@# examples/node and examples/reveal resolve `cardwire`, express and fastify as an app would.
 	ln -sfn ../../bindings-node/node_modules examples/node/node_modules
 	ln -sfn ../../bindings-node/node_modules examples/reveal/node_modules
+	ln -sfn ../../bindings-node/node_modules examples/edge/node_modules
 	ln -sfn ../../bindings-node/node_modules tests/redis/node_modules
 
 # The whole Node suite twice (native addon, then forced WebAssembly), the
@@ -170,6 +171,8 @@ test-js: setup-js wheel-python cli
 	cd bindings-node && node --test tests/node/
 	cd bindings-node && CARDWIRE_FORCE_WASM=1 node --test tests/node/
 	cd bindings-node && node tests/browser/run.mjs
+	@# workerd, Bun and Deno: the edge recipes and the outputs against Node's.
+	cd bindings-node && node tests/edge/run.mjs
 	@# The sandbox's dashboard in Chromium (screenshots: target/dashboard-*.png).
 	cd bindings-node && node tests/browser/dashboard.mjs
 	cd bindings-node && node tests/bundlers/run.mjs
@@ -196,6 +199,7 @@ bench-js: setup-js
 	cd bindings-node && node --security-revert=CVE-2023-46809 bench/node.mjs | tee ../target/bench-node.jsonl | grep -v '^{'
 	cd bindings-node && node bench/bench.mjs | grep -v '^{'
 	cd bindings-node && node bench/browser.mjs | grep -v '^{'
+	cd bindings-node && node bench/edge.mjs | grep -v '^{'
 
 # Sign latency through SoftHSM (two-step form) against the in-process key.
 bench-hsm: setup-system wheel-python

@@ -2,7 +2,7 @@
 // The classes over a native backend (the Node addon or the WebAssembly module).
 // Each method forwards its arguments; the core checks and converts them.
 'use strict';
-function defineClasses(native, CardwireError) {
+function defineClasses(native, CardwireError, host) {
   const freed = (name) => new CardwireError('invalid_input', `this ${name} was freed: make a new one`, {});
   const opts = (o) => (o === undefined ? null : o);
   // Node's req.headers (a plain object of strings) as one `name\0value\0` string, for a
@@ -36,35 +36,137 @@ function defineClasses(native, CardwireError) {
     return { type: type, data: member === null ? raw : raw[member], raw: raw, duplicate: h[0] === '1', deliveryKey: deliveryKey, retentionMs: Number(h[1]), deliveryId: deliveryId, timestampMs: h[2] === '-' ? null : Number(h[2]), businessKey: businessKey };
   };
   const ev = (r) => (typeof r === 'string' ? compactEvent(r) : r);
+  const subtle = host !== undefined && host !== null && host.subtle ? host.subtle : null;
+  const keyState = (options, names) => {
+    if (subtle === null || options === null || typeof options !== 'object') return null;
+    if (options.externalKey === true || options.external_key === true) return null;
+    for (const n of names) if (typeof options[n] === 'string') return { pem: options[n], key: null, off: false };
+    return null;
+  };
+  const unb64 = (s) => { const t = atob(s); const u = new Uint8Array(t.length); for (let i = 0; i < t.length; i++) u[i] = t.charCodeAt(i); return u; };
+  const derLen = (n) => (n < 128 ? [n] : n < 256 ? [0x81, n] : [0x82, n >> 8, n & 255]);
+  // PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo (what WebCrypto imports).
+  const wrapPkcs1 = (k) => {
+    const alg = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+    const oct = [0x04, ...derLen(k.length)];
+    const head = [0x02, 0x01, 0x00, ...alg, ...oct];
+    const out = new Uint8Array([0x30, ...derLen(head.length + k.length), ...head, ...new Uint8Array(k.length)]);
+    out.set(k, out.length - k.length);
+    return out;
+  };
+  const WEB = {
+    RSASSA_PSS_SHA_256: [{ name: 'RSA-PSS', hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
+    RSASSA_PKCS1_V1_5_SHA_256: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  };
+  const importKey = async (pem, algorithm) => {
+    const der = unb64(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''));
+    if (/BEGIN RSA PRIVATE KEY/.test(pem)) return subtle.importKey('pkcs8', wrapPkcs1(der), WEB[algorithm][0], false, ['sign']);
+    try {
+      return await subtle.importKey('pkcs8', der, WEB[algorithm][0], false, ['sign']);
+    } catch (e) {
+      if (/BEGIN/.test(pem)) throw e;
+      return subtle.importKey('pkcs8', wrapPkcs1(der), WEB[algorithm][0], false, ['sign']); // bare DER, PKCS#1
+    }
+  };
+  // RSA checks: the backend runs the call until its check and hands it over
+  // (`callDeferred`); WebCrypto checks it (keys imported once); a pass runs
+  // the call again with the check's ticket; a fail (or a key WebCrypto
+  // refuses) runs it on the pure path, which gives its own verdict (another
+  // PSS salt length) or the exact error.
+  const VERIFY = {
+    'RSA-PSS': [{ name: 'RSA-PSS', hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
+    'RSASSA-PKCS1-v1_5': [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  };
+  const publicKeys = new Map();
+  const b64url = (u) => { let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); };
+  const later = (f) => { try { return f(); } catch (e) { return Promise.reject(e); } };
+  const checkAsync = async (h, method, args, options) => {
+    if (subtle === null || typeof h.callDeferred !== 'function') return h.callAsync(method, args, options);
+    const first = h.callDeferred(method, args, options, null);
+    const w = first.wanted;
+    if (w === undefined) return first.value;
+    const web = VERIFY[w.algorithm];
+    let ok = false;
+    if (web !== undefined) {
+      const n = b64url(w.n);
+      const id = w.algorithm + n;
+      let key = publicKeys.get(id);
+      if (key === undefined) {
+        if (publicKeys.size >= 64) publicKeys.clear();
+        key = subtle.importKey('jwk', { kty: 'RSA', n, e: b64url(w.e), ext: true }, web[0], false, ['verify']);
+        publicKeys.set(id, key);
+      }
+      try {
+        ok = await subtle.verify(web[1], await key, w.signature, w.message);
+      } catch {
+        ok = false;
+      }
+    }
+    if (ok) {
+      const second = h.callDeferred(method, args, options, w.ticket);
+      if (second.wanted === undefined) return second.value;
+    }
+    return h.call(method, args, options);
+  };
+  const signAsync = async (h, state, method, args, options) => {
+    const part = method.slice(method.indexOf('_') + 1);
+    if (state !== null && !state.off) {
+      const prepared = h.call('prepare_' + part, args, options);
+      const web = WEB[prepared.algorithm];
+      if (web !== undefined) {
+        let signature;
+        try {
+          if (state.key === null) state.key = importKey(state.pem, prepared.algorithm);
+          signature = new Uint8Array(await subtle.sign(web[1], await state.key, prepared.signInput));
+        } catch {
+          state.off = true;
+        }
+        if (signature !== undefined) return h.call('finish_' + part, [prepared, signature], { check: false });
+      }
+    }
+    return h.callAsync(method, args, options);
+  };
   class WorldCardMerchant {
     #h;
-    constructor(options) { this.#h = native.create('WorldCardMerchant', options === undefined ? null : options); }
+    #key = null;
+    constructor(options) {
+      this.#h = native.create('WorldCardMerchant', options === undefined ? null : options);
+      this.#key = keyState(options, ['privateKeyPem', 'private_key_pem']);
+    }
     #handle() { if (this.#h === undefined) throw freed('WorldCardMerchant'); return this.#h; }
     buildRequest(path, payload, options) { return this.#handle().call('build_request', [path, payload], opts(options)); }
-    buildRequestAsync(path, payload, options) { try { return this.#handle().callAsync('build_request', [path, payload], opts(options)); } catch (e) { return Promise.reject(e); } }
+    buildRequestAsync(path, payload, options) { return later(() => signAsync(this.#handle(), this.#key, 'build_request', [path, payload], opts(options))); }
     prepareRequest(path, payload, options) { return this.#handle().call('prepare_request', [path, payload], opts(options)); }
-    finishRequest(prepared, signature) { return this.#handle().call('finish_request', [prepared, signature], null); }
+    finishRequest(prepared, signature, options) { return this.#handle().call('finish_request', [prepared, signature], opts(options)); }
     openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     encryptField(value, options) { return this.#handle().call('encrypt_field', [value], opts(options)); }
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
+    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [(headers), body], opts(options))).then(ev); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
+    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [(headers), body], opts(options))).then(ev); }
     static webhookAck() { return native.callStatic('WorldCardMerchant', 'webhook_ack', [], null); }
+    static webhookRefusal(error) { return native.callStatic('WorldCardMerchant', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
   }
   if (Symbol.dispose === undefined) delete WorldCardMerchant.prototype[Symbol.dispose];
   class WorldCardPlatform {
     #h;
-    constructor(options) { this.#h = native.create('WorldCardPlatform', options === undefined ? null : options); }
+    #key = null;
+    constructor(options) {
+      this.#h = native.create('WorldCardPlatform', options === undefined ? null : options);
+      this.#key = keyState(options, ['platformPrivateKeyPem', 'platform_private_key_pem']);
+    }
     #handle() { if (this.#h === undefined) throw freed('WorldCardPlatform'); return this.#h; }
     verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
+    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [(headers), body], opts(options))); }
     sealResponse(payload, options) { return this.#handle().call('seal_response', [payload], opts(options)); }
     static sealError(code, message) { return native.callStatic('WorldCardPlatform', 'seal_error', [code, message], null); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
-    signWebhookAsync(eventType, data, options) { try { return this.#handle().callAsync('sign_webhook', [eventType, data], opts(options)); } catch (e) { return Promise.reject(e); } }
+    signWebhookAsync(eventType, data, options) { return later(() => signAsync(this.#handle(), this.#key, 'sign_webhook', [eventType, data], opts(options))); }
     prepareWebhook(eventType, data, options) { return this.#handle().call('prepare_webhook', [eventType, data], opts(options)); }
-    finishWebhook(prepared, signature) { return this.#handle().call('finish_webhook', [prepared, signature], null); }
+    finishWebhook(prepared, signature, options) { return this.#handle().call('finish_webhook', [prepared, signature], opts(options)); }
     static rejection(error) { return native.callStatic('WorldCardPlatform', 'rejection', [error], null); }
     static isAcknowledged(status, body) { return native.callStatic('WorldCardPlatform', 'is_acknowledged', [status, body], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
@@ -82,6 +184,7 @@ function defineClasses(native, CardwireError) {
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
     static webhookAck() { return native.callStatic('WorldCardLegacy', 'webhook_ack', [], null); }
+    static webhookRefusal(error) { return native.callStatic('WorldCardLegacy', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
   }
@@ -102,45 +205,58 @@ function defineClasses(native, CardwireError) {
   if (Symbol.dispose === undefined) delete WorldCardLegacyPlatform.prototype[Symbol.dispose];
   class WasabiMerchant {
     #h;
-    constructor(options) { this.#h = native.create('WasabiMerchant', options === undefined ? null : options); }
+    #key = null;
+    constructor(options) {
+      this.#h = native.create('WasabiMerchant', options === undefined ? null : options);
+      this.#key = keyState(options, ['privateKeyPem', 'private_key_pem']);
+    }
     #handle() { if (this.#h === undefined) throw freed('WasabiMerchant'); return this.#h; }
     buildRequest(path, payload, options) { return this.#handle().call('build_request', [path, payload], opts(options)); }
-    buildRequestAsync(path, payload, options) { try { return this.#handle().callAsync('build_request', [path, payload], opts(options)); } catch (e) { return Promise.reject(e); } }
+    buildRequestAsync(path, payload, options) { return later(() => signAsync(this.#handle(), this.#key, 'build_request', [path, payload], opts(options))); }
     prepareRequest(path, payload, options) { return this.#handle().call('prepare_request', [path, payload], opts(options)); }
     prepareUpload(filename, contentType, bytes, category) { return this.#handle().call('prepare_upload', [filename, contentType, bytes, category], null); }
-    finishRequest(prepared, signature) { return this.#handle().call('finish_request', [prepared, signature], null); }
+    finishRequest(prepared, signature, options) { return this.#handle().call('finish_request', [prepared, signature], opts(options)); }
     prepareDecrypt(value) { return this.#handle().call('prepare_decrypt', [value], null); }
     finishDecrypt(prepared, plaintexts) { return this.#handle().call('finish_decrypt', [prepared, plaintexts], null); }
     uploadFile(filename, contentType, bytes, category) { return this.#handle().call('upload_file', [filename, contentType, bytes, category], null); }
-    uploadFileAsync(filename, contentType, bytes, category) { try { return this.#handle().callAsync('upload_file', [filename, contentType, bytes, category], null); } catch (e) { return Promise.reject(e); } }
+    uploadFileAsync(filename, contentType, bytes, category) { return later(() => checkAsync(this.#handle(), 'upload_file', [filename, contentType, bytes, category], null)); }
     openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
+    openResponseAsync(status, headers, body, options) { return later(() => checkAsync(this.#handle(), 'open_response', [status, (headers), body], opts(options))); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
-    decryptFieldAsync(value) { try { return this.#handle().callAsync('decrypt_field', [value], null); } catch (e) { return Promise.reject(e); } }
+    decryptFieldAsync(value) { return later(() => checkAsync(this.#handle(), 'decrypt_field', [value], null)); }
     openSensitive(data) { return this.#handle().call('open_sensitive', [data], null); }
-    openSensitiveAsync(data) { try { return this.#handle().callAsync('open_sensitive', [data], null); } catch (e) { return Promise.reject(e); } }
+    openSensitiveAsync(data) { return later(() => checkAsync(this.#handle(), 'open_sensitive', [data], null)); }
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
+    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [(headers), body], opts(options))).then(ev); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
+    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [(headers), body], opts(options))).then(ev); }
     static webhookAck() { return native.callStatic('WasabiMerchant', 'webhook_ack', [], null); }
+    static webhookRefusal(error) { return native.callStatic('WasabiMerchant', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
   }
   if (Symbol.dispose === undefined) delete WasabiMerchant.prototype[Symbol.dispose];
   class WasabiPlatform {
     #h;
-    constructor(options) { this.#h = native.create('WasabiPlatform', options === undefined ? null : options); }
+    #key = null;
+    constructor(options) {
+      this.#h = native.create('WasabiPlatform', options === undefined ? null : options);
+      this.#key = keyState(options, ['platformPrivateKeyPem', 'platform_private_key_pem']);
+    }
     #handle() { if (this.#h === undefined) throw freed('WasabiPlatform'); return this.#h; }
     verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
+    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [(headers), body], opts(options))); }
     sealResponse(payload) { return this.#handle().call('seal_response', [payload], null); }
-    sealResponseAsync(payload) { try { return this.#handle().callAsync('seal_response', [payload], null); } catch (e) { return Promise.reject(e); } }
+    sealResponseAsync(payload) { return later(() => signAsync(this.#handle(), this.#key, 'seal_response', [payload], null)); }
     sealError(code, message) { return this.#handle().call('seal_error', [code, message], null); }
-    sealErrorAsync(code, message) { try { return this.#handle().callAsync('seal_error', [code, message], null); } catch (e) { return Promise.reject(e); } }
+    sealErrorAsync(code, message) { return later(() => checkAsync(this.#handle(), 'seal_error', [code, message], null)); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
-    signWebhookAsync(eventType, data, options) { try { return this.#handle().callAsync('sign_webhook', [eventType, data], opts(options)); } catch (e) { return Promise.reject(e); } }
+    signWebhookAsync(eventType, data, options) { return later(() => signAsync(this.#handle(), this.#key, 'sign_webhook', [eventType, data], opts(options))); }
     prepareResponse(payload) { return this.#handle().call('prepare_response', [payload], null); }
     prepareError(code, message) { return this.#handle().call('prepare_error', [code, message], null); }
-    finishResponse(prepared, signature) { return this.#handle().call('finish_response', [prepared, signature], null); }
+    finishResponse(prepared, signature, options) { return this.#handle().call('finish_response', [prepared, signature], opts(options)); }
     prepareWebhook(eventType, data, options) { return this.#handle().call('prepare_webhook', [eventType, data], opts(options)); }
-    finishWebhook(prepared, signature) { return this.#handle().call('finish_webhook', [prepared, signature], null); }
+    finishWebhook(prepared, signature, options) { return this.#handle().call('finish_webhook', [prepared, signature], opts(options)); }
     encryptField(value, options) { return this.#handle().call('encrypt_field', [value], opts(options)); }
     static isAcknowledged(status, body) { return native.callStatic('WasabiPlatform', 'is_acknowledged', [status, body], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
@@ -170,6 +286,7 @@ function defineClasses(native, CardwireError) {
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
     static webhookAck() { return native.callStatic('PinToPayMerchant', 'webhook_ack', [], null); }
+    static webhookRefusal(error) { return native.callStatic('PinToPayMerchant', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
   }
@@ -198,6 +315,7 @@ function defineClasses(native, CardwireError) {
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
     static webhookAck() { return native.callStatic('PayCaClient', 'webhook_ack', [], null); }
+    static webhookRefusal(error) { return native.callStatic('PayCaClient', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
     [Symbol.dispose]() { this.free(); }
   }
@@ -234,6 +352,74 @@ function defineClasses(native, CardwireError) {
   function validate(provider, endpoint, payload, options) { return native.callFunction('validate', [provider, endpoint, payload], opts(options)); }
   function errorCodes() { return native.callFunction('error_codes', [], null); }
   function statusModel(name) { return native.callFunction('status_model', [name], null); }
-  return { WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform, WasabiMerchant, WasabiPlatform, WasabiGateway, PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, CardReveal, sealCardForBrowser, answerReveal, validate, errorCodes, statusModel };
+  // One provider's webhooks as a Fetch API handler: reads the raw body, checks it,
+  // runs `onEvent(event, request)` once per delivery (a redelivery is acknowledged
+  // and skipped; an event whose handler threw is processed again when it comes
+  // back), answers the provider's acknowledgement or `webhookRefusal`.
+  function webhookHandler(receiver, onEvent, options) {
+    const cls = receiver === null || typeof receiver !== 'object' ? undefined : receiver.constructor;
+    if (cls === undefined || typeof receiver.checkWebhook !== 'function' || typeof cls.webhookRefusal !== 'function') {
+      throw new CardwireError('invalid_input', 'webhookHandler: the first argument is a merchant instance (WorldCardMerchant, WorldCardLegacy, WasabiMerchant, PinToPayMerchant or PayCaClient)', {});
+    }
+    if (typeof onEvent !== 'function') {
+      throw new CardwireError('invalid_input', 'webhookHandler: the second argument is your (event, request) => void | Promise<void>', {});
+    }
+    const o = options === undefined || options === null ? {} : options;
+    for (const k of Object.keys(o)) {
+      if (k !== 'deliveries' && k !== 'capacity') throw new CardwireError('invalid_input', `webhookHandler: unknown option ${k}; expected one of: deliveries, capacity`, {});
+    }
+    if (o.deliveries !== undefined && (o.deliveries === null || typeof o.deliveries.process !== 'function')) {
+      throw new CardwireError('invalid_input', 'webhookHandler: deliveries is a shared store with process(event, handler) (cardwire/redis RedisDeliveries, cardwire/postgres PostgresDeliveries)', {});
+    }
+    // Without a shared store: this process's own, bounded; a key is kept once the handler returned.
+    const capacity = o.capacity === undefined ? 100000 : o.capacity;
+    const done = new Map();
+    const busy = new Set();
+    const local = {
+      async process(event, handler) {
+        const key = event.deliveryKey;
+        const now = Date.now();
+        const until = done.get(key);
+        if (until !== undefined && until > now) return 'duplicate';
+        if (busy.has(key)) return 'busy';
+        busy.add(key);
+        try {
+          await handler(event);
+        } finally {
+          busy.delete(key);
+        }
+        done.delete(key);
+        done.set(key, now + event.retentionMs);
+        for (const [k, t] of done) {
+          if (done.size <= capacity && t > now) break;
+          done.delete(k);
+        }
+        return 'processed';
+      },
+    };
+    const deliveries = o.deliveries === undefined ? local : o.deliveries;
+    const answer = (r) => new Response(r.body === undefined || r.body === null || r.body.length === 0 ? null : r.body, { status: r.status, headers: r.headers });
+    return async (request) => {
+      const body = new Uint8Array(await request.arrayBuffer());
+      let event;
+      try {
+        event = receiver.checkWebhook(request.headers, body);
+      } catch (e) {
+        if (!(e instanceof CardwireError)) throw e;
+        return answer(cls.webhookRefusal(e));
+      }
+      let outcome;
+      try {
+        outcome = await deliveries.process(event, (ev) => onEvent(ev, request));
+      } catch (e) {
+        // The shared store could not answer: 503, the provider retries.
+        if (e instanceof CardwireError && e.code === 'store_unavailable') return answer(cls.webhookRefusal(e));
+        throw e;
+      }
+      if (outcome === 'busy') return new Response('busy', { status: 503, headers: { 'Retry-After': '5' } });
+      return answer(cls.webhookAck());
+    };
+  }
+  return { WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform, WasabiMerchant, WasabiPlatform, WasabiGateway, PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, CardReveal, sealCardForBrowser, answerReveal, validate, errorCodes, statusModel, webhookHandler };
 }
 module.exports = { defineClasses };

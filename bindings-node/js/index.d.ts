@@ -4873,6 +4873,11 @@ export interface WorldCardMerchantPrepareRequestOptions {
   validate?: boolean;
 }
 
+export interface WorldCardMerchantFinishRequestOptions {
+  /** check the signature with the public key first (default true; false only for a signer made from this instance's own private key, where the check costs time and finds nothing) */
+  check?: boolean;
+}
+
 export interface WorldCardMerchantOpenResponseOptions {
   /** the clock, Unix milliseconds (default: the host clock) */
   nowMs?: number | bigint;
@@ -4975,7 +4980,7 @@ export class WorldCardMerchant implements Disposable {
   /** `build_request` for a key held in an HSM or KMS: everything but the signature, and the sign input */
   prepareRequest(path: string, payload?: Payload | null, options?: WorldCardMerchantPrepareRequestOptions): PreparedRequest;
   /** checks your signer's signature with the public key and completes the request (`signer_mismatch` names the likely misconfiguration) */
-  finishRequest(prepared: unknown, signature: Uint8Array): OutgoingRequest;
+  finishRequest(prepared: unknown, signature: Uint8Array, options?: WorldCardMerchantFinishRequestOptions): OutgoingRequest;
   /** opens a response: the verified, decrypted data, or raises `api_error` */
   openResponse(status: number, headers: HeadersInput, body: Body, options?: WorldCardMerchantOpenResponseOptions): OpenedResponse;
   /** decrypts one sensitive field */
@@ -4984,10 +4989,16 @@ export class WorldCardMerchant implements Disposable {
   encryptField(value: string, options?: WorldCardMerchantEncryptFieldOptions): string;
   /** verifies a webhook and records it in the replay store (a redelivery comes back `duplicate`) */
   verifyWebhook(headers: HeadersInput | null | undefined, body: Body, options?: WorldCardMerchantVerifyWebhookOptions): WorldCardEvent;
+  /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
+  verifyWebhookAsync(headers: HeadersInput | null | undefined, body: Body, options?: WorldCardMerchantVerifyWebhookOptions): Promise<WorldCardEvent>;
   /** every check of `verify_webhook` but the store: for a store of your own (use `delivery_key`, `retention_ms`) */
   checkWebhook(headers: HeadersInput | null | undefined, body: Body, options?: WorldCardMerchantCheckWebhookOptions): WorldCardEvent;
+  /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
+  checkWebhookAsync(headers: HeadersInput | null | undefined, body: Body, options?: WorldCardMerchantCheckWebhookOptions): Promise<WorldCardEvent>;
   /** the acknowledgement the provider expects */
   static webhookAck(): OutgoingResponse;
+  /** the answer to a refused delivery: 503 for `store_unavailable` (the provider retries), else 401; the body is the error code */
+  static webhookRefusal(error: CardwireError | { code: string; message?: string }): OutgoingResponse;
   /** Releases the keys now (idempotent; later calls throw `invalid_input`). */
   free(): void;
   [Symbol.dispose](): void;
@@ -5046,6 +5057,11 @@ export interface WorldCardPlatformPrepareWebhookOptions {
   random?: Uint8Array;
 }
 
+export interface WorldCardPlatformFinishWebhookOptions {
+  /** check the signature with the public key first (default true; false only for a signer made from this instance's own private key, where the check costs time and finds nothing) */
+  check?: boolean;
+}
+
 /** WorldCard `Card/*`, provider side: verify requests, seal responses, sign webhooks. */
 export class WorldCardPlatform implements Disposable {
   constructor(options: WorldCardPlatformOptions);
@@ -5087,6 +5103,44 @@ export class WorldCardPlatform implements Disposable {
   verifyRequest(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/get_info' }): WorldCardGetPhysicalCard;
   /** verifies a request in the documented order and returns the decrypted payload */
   verifyRequest(headers: HeadersInput, body: Body, options?: WorldCardPlatformVerifyRequestOptions): Record<string, unknown>;
+  /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
+  /** `POST /api/v1/card/virtual/apply`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/virtual/apply' }): WorldCardApplyVirtualCard;
+  /** `POST /api/v1/card/virtual/get_info`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/virtual/get_info' }): WorldCardGetVirtualCard;
+  /** `POST /api/v1/card/virtual/bin/list`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/virtual/bin/list' }): WorldCardListVirtualBins;
+  /** `POST /api/v1/card/deposit`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/deposit' }): WorldCardDepositCard;
+  /** `POST /api/v1/card/deposit/list`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/deposit/list' }): WorldCardListDeposits;
+  /** `POST /api/v1/card/freeze`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/freeze' }): WorldCardFreezeCard;
+  /** `POST /api/v1/card/unfreeze`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/unfreeze' }): WorldCardUnfreezeCard;
+  /** `POST /api/v1/card/close`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/close' }): WorldCardCloseCard;
+  /** `POST /api/v1/card/transaction/list`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/transaction/list' }): WorldCardListTransactions;
+  /** `POST /api/v1/card/physical/bin/list`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/bin/list' }): WorldCardListPhysicalBins;
+  /** `POST /api/v1/card/physical/apply`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/apply' }): WorldCardApplyPhysicalCard;
+  /** `POST /api/v1/card/physical/kyc/init`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/kyc/init' }): WorldCardInitPhysicalKyc;
+  /** `POST /api/v1/card/physical/kyc/status`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/kyc/status' }): WorldCardGetPhysicalKycStatus;
+  /** `POST /api/v1/card/physical/kyc/cancel`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/kyc/cancel' }): WorldCardCancelPhysicalKyc;
+  /** `POST /api/v1/card/physical/assign`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/assign' }): WorldCardAssignPhysicalCard;
+  /** `POST /api/v1/card/physical/activate`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/activate' }): WorldCardActivatePhysicalCard;
+  /** `POST /api/v1/card/physical/change/pin`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/change/pin' }): WorldCardChangePhysicalPin;
+  /** `POST /api/v1/card/physical/get_info`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WorldCardPlatformVerifyRequestOptions & { path: '/api/v1/card/physical/get_info' }): WorldCardGetPhysicalCard;
+  verifyRequestAsync(headers: HeadersInput, body: Body, options?: WorldCardPlatformVerifyRequestOptions): Promise<Record<string, unknown>>;
   /** a success response, card fields encrypted */
   sealResponse(payload?: Payload | null, options?: WorldCardPlatformSealResponseOptions): OutgoingResponse;
   /** a business error response */
@@ -5098,7 +5152,7 @@ export class WorldCardPlatform implements Disposable {
   /** `sign_webhook` for a platform key held in an HSM or KMS */
   prepareWebhook(eventType: string, data: Payload, options?: WorldCardPlatformPrepareWebhookOptions): PreparedWebhook;
   /** checks the signature and completes the webhook */
-  finishWebhook(prepared: unknown, signature: Uint8Array): SignedWebhook;
+  finishWebhook(prepared: unknown, signature: Uint8Array, options?: WorldCardPlatformFinishWebhookOptions): SignedWebhook;
   /** the platform's documented answer to a failed check */
   static rejection(error: CardwireError | { code: string; message?: string }): OutgoingResponse;
   /** whether a merchant's answer acknowledges a webhook */
@@ -5264,6 +5318,8 @@ export class WorldCardLegacy implements Disposable {
   checkWebhook(headers: HeadersInput | null | undefined, body: Body, options?: WorldCardLegacyCheckWebhookOptions): LegacyEvent;
   /** the acknowledgement the provider expects */
   static webhookAck(): OutgoingResponse;
+  /** the answer to a refused delivery: 503 for `store_unavailable` (the provider retries), else 401; the body is the error code */
+  static webhookRefusal(error: CardwireError | { code: string; message?: string }): OutgoingResponse;
   /** Releases the keys now (idempotent; later calls throw `invalid_input`). */
   free(): void;
   [Symbol.dispose](): void;
@@ -5430,6 +5486,11 @@ export interface WasabiMerchantPrepareRequestOptions {
   validate?: boolean;
 }
 
+export interface WasabiMerchantFinishRequestOptions {
+  /** check the signature with the public key first (default true; false only for a signer made from this instance's own private key, where the check costs time and finds nothing) */
+  check?: boolean;
+}
+
 export interface WasabiMerchantOpenResponseOptions {
   /** the clock, Unix milliseconds (default: the host clock) */
   nowMs?: number | bigint;
@@ -5553,7 +5614,7 @@ export class WasabiMerchant implements Disposable {
   /** `upload_file` for a key held in an HSM or KMS (the sign input is `{}`) */
   prepareUpload(filename: string, contentType: string, bytes: Uint8Array, category: string): PreparedRequest;
   /** checks your signer's signature with the public key and completes the request */
-  finishRequest(prepared: unknown, signature: Uint8Array): OutgoingRequest;
+  finishRequest(prepared: unknown, signature: Uint8Array, options?: WasabiMerchantFinishRequestOptions): OutgoingRequest;
   /** `decrypt_field` for a key held in an HSM: the ciphertext blocks and the padding */
   prepareDecrypt(value: string): PreparedDecrypt;
   /** joins the decrypted blocks into the field's text */
@@ -5564,6 +5625,8 @@ export class WasabiMerchant implements Disposable {
   uploadFileAsync(filename: string, contentType: string, bytes: Uint8Array, category: string): Promise<OutgoingRequest>;
   /** opens a response: the verified, decrypted data, or raises `api_error` */
   openResponse(status: number, headers: HeadersInput, body: Body, options?: WasabiMerchantOpenResponseOptions): OpenedResponse;
+  /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
+  openResponseAsync(status: number, headers: HeadersInput, body: Body, options?: WasabiMerchantOpenResponseOptions): Promise<OpenedResponse>;
   /** decrypts one sensitive field */
   decryptField(value: string): string;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
@@ -5574,10 +5637,16 @@ export class WasabiMerchant implements Disposable {
   openSensitiveAsync(data: unknown): Promise<Record<string, unknown>>;
   /** verifies a webhook and records it in the replay store (a redelivery comes back `duplicate`) */
   verifyWebhook(headers: HeadersInput | null | undefined, body: Body, options?: WasabiMerchantVerifyWebhookOptions): WasabiEvent;
+  /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
+  verifyWebhookAsync(headers: HeadersInput | null | undefined, body: Body, options?: WasabiMerchantVerifyWebhookOptions): Promise<WasabiEvent>;
   /** every check of `verify_webhook` but the store: for a store of your own (use `delivery_key`, `retention_ms`) */
   checkWebhook(headers: HeadersInput | null | undefined, body: Body, options?: WasabiMerchantCheckWebhookOptions): WasabiEvent;
+  /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
+  checkWebhookAsync(headers: HeadersInput | null | undefined, body: Body, options?: WasabiMerchantCheckWebhookOptions): Promise<WasabiEvent>;
   /** the acknowledgement the provider expects */
   static webhookAck(): OutgoingResponse;
+  /** the answer to a refused delivery: 503 for `store_unavailable` (the provider retries), else 401; the body is the error code */
+  static webhookRefusal(error: CardwireError | { code: string; message?: string }): OutgoingResponse;
   /** Releases the keys now (idempotent; later calls throw `invalid_input`). */
   free(): void;
   [Symbol.dispose](): void;
@@ -5604,9 +5673,19 @@ export interface WasabiPlatformSignWebhookOptions {
   requestId?: string;
 }
 
+export interface WasabiPlatformFinishResponseOptions {
+  /** check the signature with the public key first (default true; false only for a signer made from this instance's own private key, where the check costs time and finds nothing) */
+  check?: boolean;
+}
+
 export interface WasabiPlatformPrepareWebhookOptions {
   /** `X-WSB-REQUEST-ID` (default: random; reuse it on redeliveries) */
   requestId?: string;
+}
+
+export interface WasabiPlatformFinishWebhookOptions {
+  /** check the signature with the public key first (default true; false only for a signer made from this instance's own private key, where the check costs time and finds nothing) */
+  check?: boolean;
 }
 
 export interface WasabiPlatformEncryptFieldOptions {
@@ -5667,6 +5746,56 @@ export class WasabiPlatform implements Disposable {
   verifyRequest(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/holder/updateEmail' }): WasabiUpdateCardholderEmail;
   /** verifies a request's signature; returns its JSON body */
   verifyRequest(headers: HeadersInput, body: Body, options?: WasabiPlatformVerifyRequestOptions): Record<string, unknown>;
+  /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
+  /** `POST /merchant/core/mcb/card/v2/createCard`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/v2/createCard' }): WasabiCreateCard;
+  /** `POST /merchant/core/mcb/card/openCard`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/openCard' }): WasabiOpenCard;
+  /** `POST /merchant/core/mcb/card/info`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/info' }): WasabiGetCard;
+  /** `POST /merchant/core/mcb/card/sensitive`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/sensitive' }): WasabiGetCardSensitive;
+  /** `POST /merchant/core/mcb/card/balanceInfo`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/balanceInfo' }): WasabiGetCardBalance;
+  /** `POST /merchant/core/mcb/card/list`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/list' }): WasabiListCards;
+  /** `POST /merchant/core/mcb/card/updateAttribute`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/updateAttribute' }): WasabiUpdateCard;
+  /** `POST /merchant/core/mcb/card/note`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/note' }): WasabiUpdateCardNote;
+  /** `POST /merchant/core/mcb/card/v2/freeze`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/v2/freeze' }): WasabiFreezeCard;
+  /** `POST /merchant/core/mcb/card/v2/unfreeze`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/v2/unfreeze' }): WasabiUnfreezeCard;
+  /** `POST /merchant/core/mcb/card/deposit`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/deposit' }): WasabiDepositCard;
+  /** `POST /merchant/core/mcb/card/withdraw`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/withdraw' }): WasabiWithdrawCard;
+  /** `POST /merchant/core/mcb/card/cancel`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/cancel' }): WasabiCancelCard;
+  /** `POST /merchant/core/mcb/card/physicalCard/activeCard`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/physicalCard/activeCard' }): WasabiActivatePhysicalCard;
+  /** `POST /merchant/core/mcb/card/physicalCard/updatePin`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/physicalCard/updatePin' }): WasabiUpdatePhysicalCardPin;
+  /** `POST /merchant/core/mcb/card/purchaseTransaction`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/purchaseTransaction' }): WasabiListPurchaseTransactions;
+  /** `POST /merchant/core/mcb/card/transaction`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/transaction' }): WasabiListOperationTransactions;
+  /** `POST /merchant/core/mcb/card/v2/transaction`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/v2/transaction' }): WasabiListOperationTransactionsV2;
+  /** `POST /merchant/core/mcb/card/authTransaction`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/authTransaction' }): WasabiListAuthTransactions;
+  /** `POST /merchant/core/mcb/card/authFeeTransaction`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/authFeeTransaction' }): WasabiListAuthFeeTransactions;
+  /** `POST /merchant/core/mcb/card/third3dsTransaction`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/third3dsTransaction' }): WasabiList3dsTransactions;
+  /** `POST /merchant/core/mcb/card/holder/v2/create`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/holder/v2/create' }): WasabiCreateCardholderV2;
+  /** `POST /merchant/core/mcb/card/holder/v2/update`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/holder/v2/update' }): WasabiUpdateCardholderV2;
+  /** `POST /merchant/core/mcb/card/holder/updateEmail`: the verified body, typed by `options.path`. */
+  verifyRequestAsync(headers: HeadersInput, body: Body, options: WasabiPlatformVerifyRequestOptions & { path: '/merchant/core/mcb/card/holder/updateEmail' }): WasabiUpdateCardholderEmail;
+  verifyRequestAsync(headers: HeadersInput, body: Body, options?: WasabiPlatformVerifyRequestOptions): Promise<Record<string, unknown>>;
   /** a signed success response */
   sealResponse(payload?: Payload | null): OutgoingResponse;
   /** The same, off the main thread (native addon: a worker thread; WebAssembly: resolved in turn). */
@@ -5684,11 +5813,11 @@ export class WasabiPlatform implements Disposable {
   /** `seal_error` for a platform key held in an HSM or KMS */
   prepareError(code: number | bigint, message: string): PreparedResponse;
   /** checks the signature and completes the response */
-  finishResponse(prepared: unknown, signature: Uint8Array): OutgoingResponse;
+  finishResponse(prepared: unknown, signature: Uint8Array, options?: WasabiPlatformFinishResponseOptions): OutgoingResponse;
   /** `sign_webhook` for a platform key held in an HSM or KMS */
   prepareWebhook(eventType: string, data: Payload, options?: WasabiPlatformPrepareWebhookOptions): PreparedWebhook;
   /** checks the signature and completes the notification */
-  finishWebhook(prepared: unknown, signature: Uint8Array): SignedWebhook;
+  finishWebhook(prepared: unknown, signature: Uint8Array, options?: WasabiPlatformFinishWebhookOptions): SignedWebhook;
   /** encrypts a card field to the merchant's key */
   encryptField(value: string, options?: WasabiPlatformEncryptFieldOptions): string;
   /** whether a merchant's answer acknowledges a webhook */
@@ -5858,6 +5987,8 @@ export class PinToPayMerchant implements Disposable {
   checkWebhook(headers: HeadersInput | null | undefined, body: Body, options?: PinToPayMerchantCheckWebhookOptions): PinToPayEvent;
   /** the acknowledgement the provider expects */
   static webhookAck(): OutgoingResponse;
+  /** the answer to a refused delivery: 503 for `store_unavailable` (the provider retries), else 401; the body is the error code */
+  static webhookRefusal(error: CardwireError | { code: string; message?: string }): OutgoingResponse;
   /** Releases the keys now (idempotent; later calls throw `invalid_input`). */
   free(): void;
   [Symbol.dispose](): void;
@@ -6015,6 +6146,8 @@ export class PayCaClient implements Disposable {
   checkWebhook(headers: HeadersInput | null | undefined, body: Body, options?: PayCaClientCheckWebhookOptions): PayCaEvent;
   /** the acknowledgement the provider expects */
   static webhookAck(): OutgoingResponse;
+  /** the answer to a refused delivery: 503 for `store_unavailable` (the provider retries), else 401; the body is the error code */
+  static webhookRefusal(error: CardwireError | { code: string; message?: string }): OutgoingResponse;
   /** Releases the keys now (idempotent; later calls throw `invalid_input`). */
   free(): void;
   [Symbol.dispose](): void;
@@ -6150,6 +6283,33 @@ export function errorCodes(): CardwireErrorCode[];
 
 /** a documented status model: states, final states, moves */
 export function statusModel(name: 'wasabi.card' | 'wasabi.order' | 'wasabi.authorization' | 'wasabi.cardholder' | 'payca.cardholder' | 'pintopay.order' | 'pintopay.card' | 'pintopay.cardholder_registration' | 'pintopay.cardholder_kyc'): StatusModel;
+
+/** A merchant class that receives webhooks. */
+export type WebhookReceiverClass = WorldCardMerchant | WorldCardLegacy | WasabiMerchant | PinToPayMerchant | PayCaClient;
+/** The event a receiver's `verifyWebhook` returns. */
+export type ReceivedEvent<R> = R extends { checkWebhook(...args: any[]): infer E } ? E : never;
+/** A store shared by instances: `cardwire/redis` `RedisDeliveries`, `cardwire/postgres` `PostgresDeliveries`. */
+export interface SharedDeliveries {
+  process(event: any, handler: (event: any) => unknown): Promise<'processed' | 'duplicate' | 'busy'>;
+}
+export interface WebhookHandlerOptions {
+  /** a store shared by every instance (default: this process's own, bounded) */
+  deliveries?: SharedDeliveries;
+  /** delivery keys this process keeps without `deliveries` (default 100000) */
+  capacity?: number;
+}
+/**
+ * One provider's webhooks as a Fetch API handler (Cloudflare Workers, Deno, Bun, Next.js
+ * route handlers, Hono): reads the raw body, checks it, runs `onEvent` once per delivery
+ * (a redelivery is acknowledged and skipped; if `onEvent` throws, the next delivery runs it
+ * again), answers the provider's acknowledgement, `webhookRefusal` (401, 503 when the store
+ * cannot answer) or 503 while another instance handles the same delivery.
+ */
+export function webhookHandler<R extends WebhookReceiverClass>(
+  receiver: R,
+  onEvent: (event: ReceivedEvent<R>, request: Request) => void | Promise<void>,
+  options?: WebhookHandlerOptions,
+): (request: Request) => Promise<Response>;
 
 /** Which implementation loaded: `native` (the Node addon) or `wasm`. */
 export const backend: 'native' | 'wasm';

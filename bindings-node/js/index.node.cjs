@@ -30,5 +30,6 @@ module.exports = {
   CardwireError,
   backend: loaded.native ? 'native' : 'wasm',
   nativeUnavailableReason: loaded.native ? null : loaded.why,
-  ...defineClasses(native, CardwireError),
+  // On WebAssembly, RSA signing in the async forms goes through WebCrypto.
+  ...defineClasses(native, CardwireError, loaded.native ? null : { subtle: globalThis.crypto && globalThis.crypto.subtle }),
 };

@@ -7,6 +7,6 @@ export const {
   WorldCardMerchant, WorldCardPlatform, WorldCardLegacy, WorldCardLegacyPlatform,
   WasabiMerchant, WasabiPlatform, WasabiGateway,
   PinToPayMerchant, PinToPayPlatform, PayCaClient, PayCaPlatform, CardReveal,
-  validate, errorCodes, statusModel, sealCardForBrowser, answerReveal,
+  validate, errorCodes, statusModel, sealCardForBrowser, answerReveal, webhookHandler,
 } = cardwire;
 export default cardwire;

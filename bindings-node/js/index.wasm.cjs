@@ -9,5 +9,6 @@ module.exports = {
   CardwireError,
   backend: 'wasm',
   nativeUnavailableReason: 'the cardwire/wasm entry',
-  ...defineClasses(native, CardwireError),
+  // RSA signing in the async forms goes through WebCrypto.
+  ...defineClasses(native, CardwireError, { subtle: globalThis.crypto && globalThis.crypto.subtle }),
 };

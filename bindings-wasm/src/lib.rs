@@ -122,6 +122,72 @@ impl Handle {
     }
 }
 
+/// `callDeferred` in JavaScript: `{ value }`, or `{ wanted }` when the call
+/// reached an RSA check for the host to make.
+fn deferred_out(
+    value: Option<JsValue>,
+    wanted: Option<cardwire::crypto::deferred::Wanted>,
+) -> JsValue {
+    let o = js_sys::Object::new();
+    if let Some(w) = wanted {
+        let x = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = js_sys::Reflect::set(&x, &JsValue::from_str(k), v);
+        };
+        set("algorithm", &JsValue::from_str(w.algorithm));
+        set("n", &js_sys::Uint8Array::from(w.n.as_slice()).into());
+        set("e", &js_sys::Uint8Array::from(w.e.as_slice()).into());
+        set(
+            "message",
+            &js_sys::Uint8Array::from(w.message.as_slice()).into(),
+        );
+        set(
+            "signature",
+            &js_sys::Uint8Array::from(w.signature.as_slice()).into(),
+        );
+        set("ticket", &js_sys::Uint8Array::from(&w.ticket[..]).into());
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("wanted"), &x);
+    } else if let Some(v) = value {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("value"), &v);
+    }
+    o.into()
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// `callDeferred(method, args, options, ticket)`: `call` with RSA checks
+    /// left to the host (the class glue's WebCrypto path): `{ value }`, or
+    /// `{ wanted: { algorithm, spki, message, signature, ticket } }` when the
+    /// call reached a check; after the host's check passed, the same call
+    /// with that `ticket` passes it. Any other failure throws as `call`.
+    #[wasm_bindgen(js_name = callDeferred)]
+    pub fn call_deferred(
+        &self,
+        method: &str,
+        args: &js_sys::Array,
+        options: JsValue,
+        ticket: JsValue,
+    ) -> JsResult<JsValue> {
+        let accepted = if ticket.is_undefined() || ticket.is_null() {
+            None
+        } else {
+            let t = js_sys::Uint8Array::new(&ticket).to_vec();
+            Some(<[u8; 32]>::try_from(t.as_slice()).map_err(|_| {
+                err(cardwire::Error::InvalidInput {
+                    reason: "a ticket is the 32 bytes callDeferred gave".to_owned(),
+                })
+            })?)
+        };
+        let (out, wanted) =
+            cardwire::crypto::deferred::run(accepted, || self.call(method, args, options));
+        match (out, wanted) {
+            (_, Some(w)) => Ok(deferred_out(None, Some(w))),
+            (Ok(v), None) => Ok(deferred_out(Some(v), None)),
+            (Err(e), None) => Err(e),
+        }
+    }
+}
+
 /// `create(className, options)`: keys are parsed here, once.
 #[wasm_bindgen]
 pub fn create(class: &str, options: JsValue) -> JsResult<Handle> {

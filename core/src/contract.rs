@@ -493,6 +493,27 @@ impl Opened {
     }
 }
 
+/// What a receiver answers a webhook delivery it refused, the same for
+/// every provider: 503 when the replay store could not answer
+/// (`store_unavailable`: the provider retries later and nothing is lost),
+/// else 401; the body is the error's stable code alone (never a detail of
+/// the check, nothing for a forger to learn from).
+pub fn webhook_refusal(error: &Error) -> OutgoingResponse {
+    let code = error.code();
+    OutgoingResponse {
+        status: if code == "store_unavailable" {
+            503
+        } else {
+            401
+        },
+        headers: vec![(
+            "Content-Type".to_owned(),
+            "text/plain; charset=utf-8".to_owned(),
+        )],
+        body: code.as_bytes().to_vec(),
+    }
+}
+
 /// The merchant side of webhooks: verify, type and de-duplicate a delivery.
 /// A provider writes [`trace_webhook`](Self::trace_webhook) (its checks, in
 /// order, told to a [`Tracer`]); the rest is the same for all.
@@ -511,6 +532,11 @@ pub trait WebhookReceiver {
 
     /// The acknowledgement the provider expects.
     fn webhook_ack(&self) -> OutgoingResponse;
+
+    /// The answer to a delivery that was refused: [`webhook_refusal`].
+    fn webhook_refusal(&self, error: &Error) -> OutgoingResponse {
+        webhook_refusal(error)
+    }
 
     /// Verifies a delivery and records it in `guard`: a delivery seen before
     /// comes back with `duplicate = true` (acknowledge it, skip the work);

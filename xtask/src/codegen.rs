@@ -517,6 +517,7 @@ pub fn typescript() -> String {
         out.push_str(&line);
         out.push_str("\n\n");
     }
+    out.push_str(TS_WEBHOOK_HANDLER);
     out.push_str("/** Which implementation loaded: `native` (the Node addon) or `wasm`. */\nexport const backend: 'native' | 'wasm';\n");
     out.push_str("/** Why the WebAssembly build runs (`CARDWIRE_FORCE_WASM=1`, no binary for this platform, the binary did not load, or a non-Node entry); `null` on the native addon. */\nexport const nativeUnavailableReason: string | null;\n");
     out
@@ -612,23 +613,41 @@ pub fn javascript(esm: bool) -> String {
         "// The classes over a native backend (the Node addon or the WebAssembly module).\n// Each method forwards its arguments; the core checks and converts them.\n",
     );
     out.push_str(if esm {
-        "export function defineClasses(native, CardwireError) {\n"
+        "export function defineClasses(native, CardwireError, host) {\n"
     } else {
-        "'use strict';\nfunction defineClasses(native, CardwireError) {\n"
+        "'use strict';\nfunction defineClasses(native, CardwireError, host) {\n"
     });
     out.push_str("  const freed = (name) => new CardwireError('invalid_input', `this ${name} was freed: make a new one`, {});\n");
     out.push_str("  const opts = (o) => (o === undefined ? null : o);\n");
     out.push_str("  // Node's req.headers (a plain object of strings) as one `name\\0value\\0` string, for a\n  // backend that reads that form; anything else crosses as it is.\n  const flat = (h) => {\n    if (h === null || typeof h !== 'object' || Array.isArray(h)) return h;\n    const proto = Object.getPrototypeOf(h);\n    if (proto !== Object.prototype && proto !== null) return h;\n    let s = '';\n    for (const k in h) {\n      const v = h[k];\n      if (v === undefined || v === null) continue;\n      if (typeof v !== 'string' || k.includes('\\0') || v.includes('\\0')) return h;\n      s += k + '\\0' + v + '\\0';\n    }\n    return s;\n  };\n  const hdr = native.FLAT_HEADERS === true ? flat : (h) => h;\n");
     out.push_str(&compact_event_js());
+    out.push_str(WEB_CRYPTO_JS);
     let mut names = Vec::new();
     for c in CLASSES {
         names.push(c.name.to_owned());
         let _ = writeln!(out, "  class {} {{", c.name);
         out.push_str("    #h;\n");
+        // A class whose RSA signing has a prepare/finish form: WebCrypto where the host has it.
+        let signs = c.methods.iter().any(|m| web_signed(c, m));
+        let key_names: Vec<String> = c
+            .ctor
+            .iter()
+            .filter(|p| p.name.ends_with("private_key_pem"))
+            .flat_map(|p| [format!("'{}'", camel(p.name)), format!("'{}'", p.name)])
+            .collect();
+        let signs = signs && !key_names.is_empty();
+        if signs {
+            out.push_str("    #key = null;\n");
+        }
         match c.exposes {
             Some(e) => out.push_str(&format!(
                 "    constructor(options) {{\n      this.#h = native.create('{0}', options === undefined ? null : options);\n      for (const [k, v] of Object.entries(this.#h.call('{1}', [], null))) Object.defineProperty(this, k, {{ value: v, enumerable: true }});\n    }}\n",
                 c.name, e
+            )),
+            None if signs => out.push_str(&format!(
+                "    constructor(options) {{\n      this.#h = native.create('{}', options === undefined ? null : options);\n      this.#key = keyState(options, [{}]);\n    }}\n",
+                c.name,
+                key_names.join(", ")
             )),
             None => out.push_str(&format!(
                 "    constructor(options) {{ this.#h = native.create('{}', options === undefined ? null : options); }}\n",
@@ -674,10 +693,23 @@ pub fn javascript(esm: bool) -> String {
                     camel(m.name),
                     m.name
                 );
-                if m.offload {
+                // The async forms pass headers as they are (the flat string is the sync call's).
+                let list = list.replace("hdr(", "(");
+                if m.offload && signs && web_signed(c, m) {
                     let _ = writeln!(
                         out,
-                        "    {}Async({params}) {{ try {{ return this.#handle().callAsync('{}', {list}, {options}); }} catch (e) {{ return Promise.reject(e); }} }}",
+                        "    {}Async({params}) {{ return later(() => signAsync(this.#handle(), this.#key, '{}', {list}, {options})); }}",
+                        camel(m.name),
+                        m.name
+                    );
+                } else if m.offload {
+                    let then = match m.returns {
+                        Ret::Shape("event") => ".then(ev)",
+                        _ => "",
+                    };
+                    let _ = writeln!(
+                        out,
+                        "    {}Async({params}) {{ return later(() => checkAsync(this.#handle(), '{}', {list}, {options})){then}; }}",
                         camel(m.name),
                         m.name
                     );
@@ -710,6 +742,8 @@ pub fn javascript(esm: bool) -> String {
         );
         names.push(camel(f.name));
     }
+    out.push_str(WEBHOOK_HANDLER_JS);
+    names.push("webhookHandler".to_owned());
     let _ = writeln!(out, "  return {{ {} }};", names.join(", "));
     out.push_str("}\n");
     if !esm {
@@ -717,6 +751,221 @@ pub fn javascript(esm: bool) -> String {
     }
     out
 }
+
+/// Whether `m` signs with RSA and has a prepare/finish form in `c`
+/// (`build_request` / `prepare_request` / `finish_request`, and the same for
+/// webhooks and responses): its async form signs with WebCrypto where the
+/// host has it.
+fn web_signed(c: &Class, m: &Method) -> bool {
+    let Some((_, part)) = m.name.split_once('_') else {
+        return false;
+    };
+    m.offload
+        && !m.name.starts_with("prepare_")
+        && c.method(&format!("prepare_{part}")).is_some()
+        && c.method(&format!("finish_{part}")).is_some()
+}
+
+/// RSA signing through the host's WebCrypto (`host.subtle`: the WebAssembly
+/// backend): the instance's own private key imported once, non-extractable;
+/// the core prepares the message and completes it with the signature
+/// (`check: false`: the signer is this key). A key the runtime refuses (a
+/// size, a form) sends that instance down the pure path from then on.
+const WEB_CRYPTO_JS: &str = r#"  const subtle = host !== undefined && host !== null && host.subtle ? host.subtle : null;
+  const keyState = (options, names) => {
+    if (subtle === null || options === null || typeof options !== 'object') return null;
+    if (options.externalKey === true || options.external_key === true) return null;
+    for (const n of names) if (typeof options[n] === 'string') return { pem: options[n], key: null, off: false };
+    return null;
+  };
+  const unb64 = (s) => { const t = atob(s); const u = new Uint8Array(t.length); for (let i = 0; i < t.length; i++) u[i] = t.charCodeAt(i); return u; };
+  const derLen = (n) => (n < 128 ? [n] : n < 256 ? [0x81, n] : [0x82, n >> 8, n & 255]);
+  // PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo (what WebCrypto imports).
+  const wrapPkcs1 = (k) => {
+    const alg = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+    const oct = [0x04, ...derLen(k.length)];
+    const head = [0x02, 0x01, 0x00, ...alg, ...oct];
+    const out = new Uint8Array([0x30, ...derLen(head.length + k.length), ...head, ...new Uint8Array(k.length)]);
+    out.set(k, out.length - k.length);
+    return out;
+  };
+  const WEB = {
+    RSASSA_PSS_SHA_256: [{ name: 'RSA-PSS', hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
+    RSASSA_PKCS1_V1_5_SHA_256: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  };
+  const importKey = async (pem, algorithm) => {
+    const der = unb64(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''));
+    if (/BEGIN RSA PRIVATE KEY/.test(pem)) return subtle.importKey('pkcs8', wrapPkcs1(der), WEB[algorithm][0], false, ['sign']);
+    try {
+      return await subtle.importKey('pkcs8', der, WEB[algorithm][0], false, ['sign']);
+    } catch (e) {
+      if (/BEGIN/.test(pem)) throw e;
+      return subtle.importKey('pkcs8', wrapPkcs1(der), WEB[algorithm][0], false, ['sign']); // bare DER, PKCS#1
+    }
+  };
+  // RSA checks: the backend runs the call until its check and hands it over
+  // (`callDeferred`); WebCrypto checks it (keys imported once); a pass runs
+  // the call again with the check's ticket; a fail (or a key WebCrypto
+  // refuses) runs it on the pure path, which gives its own verdict (another
+  // PSS salt length) or the exact error.
+  const VERIFY = {
+    'RSA-PSS': [{ name: 'RSA-PSS', hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
+    'RSASSA-PKCS1-v1_5': [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  };
+  const publicKeys = new Map();
+  const b64url = (u) => { let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); };
+  const later = (f) => { try { return f(); } catch (e) { return Promise.reject(e); } };
+  const checkAsync = async (h, method, args, options) => {
+    if (subtle === null || typeof h.callDeferred !== 'function') return h.callAsync(method, args, options);
+    const first = h.callDeferred(method, args, options, null);
+    const w = first.wanted;
+    if (w === undefined) return first.value;
+    const web = VERIFY[w.algorithm];
+    let ok = false;
+    if (web !== undefined) {
+      const n = b64url(w.n);
+      const id = w.algorithm + n;
+      let key = publicKeys.get(id);
+      if (key === undefined) {
+        if (publicKeys.size >= 64) publicKeys.clear();
+        key = subtle.importKey('jwk', { kty: 'RSA', n, e: b64url(w.e), ext: true }, web[0], false, ['verify']);
+        publicKeys.set(id, key);
+      }
+      try {
+        ok = await subtle.verify(web[1], await key, w.signature, w.message);
+      } catch {
+        ok = false;
+      }
+    }
+    if (ok) {
+      const second = h.callDeferred(method, args, options, w.ticket);
+      if (second.wanted === undefined) return second.value;
+    }
+    return h.call(method, args, options);
+  };
+  const signAsync = async (h, state, method, args, options) => {
+    const part = method.slice(method.indexOf('_') + 1);
+    if (state !== null && !state.off) {
+      const prepared = h.call('prepare_' + part, args, options);
+      const web = WEB[prepared.algorithm];
+      if (web !== undefined) {
+        let signature;
+        try {
+          if (state.key === null) state.key = importKey(state.pem, prepared.algorithm);
+          signature = new Uint8Array(await subtle.sign(web[1], await state.key, prepared.signInput));
+        } catch {
+          state.off = true;
+        }
+        if (signature !== undefined) return h.call('finish_' + part, [prepared, signature], { check: false });
+      }
+    }
+    return h.callAsync(method, args, options);
+  };
+"#;
+
+/// The declaration of [`WEBHOOK_HANDLER_JS`].
+const TS_WEBHOOK_HANDLER: &str = r#"/** A merchant class that receives webhooks. */
+export type WebhookReceiverClass = WorldCardMerchant | WorldCardLegacy | WasabiMerchant | PinToPayMerchant | PayCaClient;
+/** The event a receiver's `verifyWebhook` returns. */
+export type ReceivedEvent<R> = R extends { checkWebhook(...args: any[]): infer E } ? E : never;
+/** A store shared by instances: `cardwire/redis` `RedisDeliveries`, `cardwire/postgres` `PostgresDeliveries`. */
+export interface SharedDeliveries {
+  process(event: any, handler: (event: any) => unknown): Promise<'processed' | 'duplicate' | 'busy'>;
+}
+export interface WebhookHandlerOptions {
+  /** a store shared by every instance (default: this process's own, bounded) */
+  deliveries?: SharedDeliveries;
+  /** delivery keys this process keeps without `deliveries` (default 100000) */
+  capacity?: number;
+}
+/**
+ * One provider's webhooks as a Fetch API handler (Cloudflare Workers, Deno, Bun, Next.js
+ * route handlers, Hono): reads the raw body, checks it, runs `onEvent` once per delivery
+ * (a redelivery is acknowledged and skipped; if `onEvent` throws, the next delivery runs it
+ * again), answers the provider's acknowledgement, `webhookRefusal` (401, 503 when the store
+ * cannot answer) or 503 while another instance handles the same delivery.
+ */
+export function webhookHandler<R extends WebhookReceiverClass>(
+  receiver: R,
+  onEvent: (event: ReceivedEvent<R>, request: Request) => void | Promise<void>,
+  options?: WebhookHandlerOptions,
+): (request: Request) => Promise<Response>;
+
+"#;
+
+/// `webhookHandler(receiver, onEvent, options)`: one provider's webhooks as a
+/// Fetch API handler, `(request) => Promise<Response>` (Cloudflare Workers,
+/// Deno, Bun, Next.js route handlers, Hono). Written once here, emitted into
+/// both module formats of the class glue.
+const WEBHOOK_HANDLER_JS: &str = r#"  // One provider's webhooks as a Fetch API handler: reads the raw body, checks it,
+  // runs `onEvent(event, request)` once per delivery (a redelivery is acknowledged
+  // and skipped; an event whose handler threw is processed again when it comes
+  // back), answers the provider's acknowledgement or `webhookRefusal`.
+  function webhookHandler(receiver, onEvent, options) {
+    const cls = receiver === null || typeof receiver !== 'object' ? undefined : receiver.constructor;
+    if (cls === undefined || typeof receiver.checkWebhook !== 'function' || typeof cls.webhookRefusal !== 'function') {
+      throw new CardwireError('invalid_input', 'webhookHandler: the first argument is a merchant instance (WorldCardMerchant, WorldCardLegacy, WasabiMerchant, PinToPayMerchant or PayCaClient)', {});
+    }
+    if (typeof onEvent !== 'function') {
+      throw new CardwireError('invalid_input', 'webhookHandler: the second argument is your (event, request) => void | Promise<void>', {});
+    }
+    const o = options === undefined || options === null ? {} : options;
+    for (const k of Object.keys(o)) {
+      if (k !== 'deliveries' && k !== 'capacity') throw new CardwireError('invalid_input', `webhookHandler: unknown option ${k}; expected one of: deliveries, capacity`, {});
+    }
+    if (o.deliveries !== undefined && (o.deliveries === null || typeof o.deliveries.process !== 'function')) {
+      throw new CardwireError('invalid_input', 'webhookHandler: deliveries is a shared store with process(event, handler) (cardwire/redis RedisDeliveries, cardwire/postgres PostgresDeliveries)', {});
+    }
+    // Without a shared store: this process's own, bounded; a key is kept once the handler returned.
+    const capacity = o.capacity === undefined ? 100000 : o.capacity;
+    const done = new Map();
+    const busy = new Set();
+    const local = {
+      async process(event, handler) {
+        const key = event.deliveryKey;
+        const now = Date.now();
+        const until = done.get(key);
+        if (until !== undefined && until > now) return 'duplicate';
+        if (busy.has(key)) return 'busy';
+        busy.add(key);
+        try {
+          await handler(event);
+        } finally {
+          busy.delete(key);
+        }
+        done.delete(key);
+        done.set(key, now + event.retentionMs);
+        for (const [k, t] of done) {
+          if (done.size <= capacity && t > now) break;
+          done.delete(k);
+        }
+        return 'processed';
+      },
+    };
+    const deliveries = o.deliveries === undefined ? local : o.deliveries;
+    const answer = (r) => new Response(r.body === undefined || r.body === null || r.body.length === 0 ? null : r.body, { status: r.status, headers: r.headers });
+    return async (request) => {
+      const body = new Uint8Array(await request.arrayBuffer());
+      let event;
+      try {
+        event = receiver.checkWebhook(request.headers, body);
+      } catch (e) {
+        if (!(e instanceof CardwireError)) throw e;
+        return answer(cls.webhookRefusal(e));
+      }
+      let outcome;
+      try {
+        outcome = await deliveries.process(event, (ev) => onEvent(ev, request));
+      } catch (e) {
+        // The shared store could not answer: 503, the provider retries.
+        if (e instanceof CardwireError && e.code === 'store_unavailable') return answer(cls.webhookRefusal(e));
+        throw e;
+      }
+      if (outcome === 'busy') return new Response('busy', { status: 503, headers: { 'Retry-After': '5' } });
+      return answer(cls.webhookAck());
+    };
+  }
+"#;
 
 fn py_params(params: &[Param], keyword_only_from_optional: bool) -> String {
     let mut out: Vec<String> = Vec::new();

@@ -55,9 +55,9 @@ class WorldCardMerchant:
         """``build_request`` for a key held in an HSM or KMS: everything but the signature, and the sign input"""
         return self._h.call("prepare_request", (path, payload), {"timestamp_s": timestamp_s, "now_ms": now_ms, "nonce": nonce, "random": random, "validate": validate})
 
-    def finish_request(self, prepared: Any, signature: bytes) -> Any:
+    def finish_request(self, prepared: Any, signature: bytes, *, check: bool | None = None) -> Any:
         """checks your signer's signature with the public key and completes the request (``signer_mismatch`` names the likely misconfiguration)"""
-        return self._h.call("finish_request", (prepared, signature), None)
+        return self._h.call("finish_request", (prepared, signature), {"check": check})
 
     def open_response(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Any:
         """opens a response: the verified, decrypted data, or raises ``api_error``"""
@@ -75,14 +75,27 @@ class WorldCardMerchant:
         """verifies a webhook and records it in the replay store (a redelivery comes back ``duplicate``)"""
         return self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms})
 
+    async def verify_webhook_async(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
+        """``verify_webhook`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.verify_webhook, headers, body, now_ms=now_ms)
+
     def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """every check of ``verify_webhook`` but the store: for a store of your own (use ``delivery_key``, ``retention_ms``)"""
         return self._h.call("check_webhook", (headers, body), {"now_ms": now_ms})
+
+    async def check_webhook_async(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
+        """``check_webhook`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.check_webhook, headers, body, now_ms=now_ms)
 
     @staticmethod
     def webhook_ack() -> Any:
         """the acknowledgement the provider expects"""
         return _native.call_static("WorldCardMerchant", "webhook_ack", (), None)
+
+    @staticmethod
+    def webhook_refusal(error: CardwireError) -> Any:
+        """the answer to a refused delivery: 503 for ``store_unavailable`` (the provider retries), else 401; the body is the error code"""
+        return _native.call_static("WorldCardMerchant", "webhook_refusal", (error,), None)
 
 
 class WorldCardPlatform:
@@ -96,6 +109,10 @@ class WorldCardPlatform:
     def verify_request(self, headers: HeadersInput, body: Body, *, path: str | None = None, now_ms: int | None = None) -> Any:
         """verifies a request in the documented order and returns the decrypted payload"""
         return self._h.call("verify_request", (headers, body), {"path": path, "now_ms": now_ms})
+
+    async def verify_request_async(self, headers: HeadersInput, body: Body, *, path: str | None = None, now_ms: int | None = None) -> Any:
+        """``verify_request`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.verify_request, headers, body, path=path, now_ms=now_ms)
 
     def seal_response(self, payload: Payload | None = None, *, random: bytes | None = None) -> Any:
         """a success response, card fields encrypted"""
@@ -118,9 +135,9 @@ class WorldCardPlatform:
         """``sign_webhook`` for a platform key held in an HSM or KMS"""
         return self._h.call("prepare_webhook", (event_type, data), {"timestamp_ms": timestamp_ms, "now_ms": now_ms, "nonce": nonce, "random": random})
 
-    def finish_webhook(self, prepared: Any, signature: bytes) -> Any:
+    def finish_webhook(self, prepared: Any, signature: bytes, *, check: bool | None = None) -> Any:
         """checks the signature and completes the webhook"""
-        return self._h.call("finish_webhook", (prepared, signature), None)
+        return self._h.call("finish_webhook", (prepared, signature), {"check": check})
 
     @staticmethod
     def rejection(error: CardwireError) -> Any:
@@ -169,6 +186,11 @@ class WorldCardLegacy:
     def webhook_ack() -> Any:
         """the acknowledgement the provider expects"""
         return _native.call_static("WorldCardLegacy", "webhook_ack", (), None)
+
+    @staticmethod
+    def webhook_refusal(error: CardwireError) -> Any:
+        """the answer to a refused delivery: 503 for ``store_unavailable`` (the provider retries), else 401; the body is the error code"""
+        return _native.call_static("WorldCardLegacy", "webhook_refusal", (error,), None)
 
 
 class WorldCardLegacyPlatform:
@@ -231,9 +253,9 @@ class WasabiMerchant:
         """``upload_file`` for a key held in an HSM or KMS (the sign input is ``{}``)"""
         return self._h.call("prepare_upload", (filename, content_type, bytes, category), None)
 
-    def finish_request(self, prepared: Any, signature: bytes) -> Any:
+    def finish_request(self, prepared: Any, signature: bytes, *, check: bool | None = None) -> Any:
         """checks your signer's signature with the public key and completes the request"""
-        return self._h.call("finish_request", (prepared, signature), None)
+        return self._h.call("finish_request", (prepared, signature), {"check": check})
 
     def prepare_decrypt(self, value: str) -> Any:
         """``decrypt_field`` for a key held in an HSM: the ciphertext blocks and the padding"""
@@ -255,6 +277,10 @@ class WasabiMerchant:
         """opens a response: the verified, decrypted data, or raises ``api_error``"""
         return self._h.call("open_response", (status, headers, body), {"now_ms": now_ms})
 
+    async def open_response_async(self, status: int, headers: HeadersInput, body: Body, *, now_ms: int | None = None) -> Any:
+        """``open_response`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.open_response, status, headers, body, now_ms=now_ms)
+
     def decrypt_field(self, value: str) -> Any:
         """decrypts one sensitive field"""
         return self._h.call("decrypt_field", (value,), None)
@@ -275,14 +301,27 @@ class WasabiMerchant:
         """verifies a webhook and records it in the replay store (a redelivery comes back ``duplicate``)"""
         return self._h.call("verify_webhook", (headers, body), {"now_ms": now_ms})
 
+    async def verify_webhook_async(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
+        """``verify_webhook`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.verify_webhook, headers, body, now_ms=now_ms)
+
     def check_webhook(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
         """every check of ``verify_webhook`` but the store: for a store of your own (use ``delivery_key``, ``retention_ms``)"""
         return self._h.call("check_webhook", (headers, body), {"now_ms": now_ms})
+
+    async def check_webhook_async(self, headers: HeadersInput | None, body: Body, *, now_ms: int | None = None) -> Any:
+        """``check_webhook`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.check_webhook, headers, body, now_ms=now_ms)
 
     @staticmethod
     def webhook_ack() -> Any:
         """the acknowledgement the provider expects"""
         return _native.call_static("WasabiMerchant", "webhook_ack", (), None)
+
+    @staticmethod
+    def webhook_refusal(error: CardwireError) -> Any:
+        """the answer to a refused delivery: 503 for ``store_unavailable`` (the provider retries), else 401; the body is the error code"""
+        return _native.call_static("WasabiMerchant", "webhook_refusal", (error,), None)
 
 
 class WasabiPlatform:
@@ -296,6 +335,10 @@ class WasabiPlatform:
     def verify_request(self, headers: HeadersInput, body: Body, *, path: str | None = None) -> Any:
         """verifies a request's signature; returns its JSON body"""
         return self._h.call("verify_request", (headers, body), {"path": path})
+
+    async def verify_request_async(self, headers: HeadersInput, body: Body, *, path: str | None = None) -> Any:
+        """``verify_request`` in a worker thread (the GIL is released around the crypto)."""
+        return await _in_thread(self.verify_request, headers, body, path=path)
 
     def seal_response(self, payload: Payload | None = None) -> Any:
         """a signed success response"""
@@ -329,17 +372,17 @@ class WasabiPlatform:
         """``seal_error`` for a platform key held in an HSM or KMS"""
         return self._h.call("prepare_error", (code, message), None)
 
-    def finish_response(self, prepared: Any, signature: bytes) -> Any:
+    def finish_response(self, prepared: Any, signature: bytes, *, check: bool | None = None) -> Any:
         """checks the signature and completes the response"""
-        return self._h.call("finish_response", (prepared, signature), None)
+        return self._h.call("finish_response", (prepared, signature), {"check": check})
 
     def prepare_webhook(self, event_type: str, data: Payload, *, request_id: str | None = None) -> Any:
         """``sign_webhook`` for a platform key held in an HSM or KMS"""
         return self._h.call("prepare_webhook", (event_type, data), {"request_id": request_id})
 
-    def finish_webhook(self, prepared: Any, signature: bytes) -> Any:
+    def finish_webhook(self, prepared: Any, signature: bytes, *, check: bool | None = None) -> Any:
         """checks the signature and completes the notification"""
-        return self._h.call("finish_webhook", (prepared, signature), None)
+        return self._h.call("finish_webhook", (prepared, signature), {"check": check})
 
     def encrypt_field(self, value: str, *, padding: Literal['pkcs1v15', 'oaep-sha1', 'oaep-sha256'] | None = None) -> Any:
         """encrypts a card field to the merchant's key"""
@@ -414,6 +457,11 @@ class PinToPayMerchant:
         """the acknowledgement the provider expects"""
         return _native.call_static("PinToPayMerchant", "webhook_ack", (), None)
 
+    @staticmethod
+    def webhook_refusal(error: CardwireError) -> Any:
+        """the answer to a refused delivery: 503 for ``store_unavailable`` (the provider retries), else 401; the body is the error code"""
+        return _native.call_static("PinToPayMerchant", "webhook_refusal", (error,), None)
+
 
 class PinToPayPlatform:
     """PinToPay, provider side."""
@@ -480,6 +528,11 @@ class PayCaClient:
     def webhook_ack() -> Any:
         """the acknowledgement the provider expects"""
         return _native.call_static("PayCaClient", "webhook_ack", (), None)
+
+    @staticmethod
+    def webhook_refusal(error: CardwireError) -> Any:
+        """the answer to a refused delivery: 503 for ``store_unavailable`` (the provider retries), else 401; the body is the error code"""
+        return _native.call_static("PayCaClient", "webhook_refusal", (error,), None)
 
 
 class PayCaPlatform:

@@ -245,6 +245,11 @@ const NONCE: Param = o(
     Ty::Str,
     "the nonce (default: 16 random bytes as hex)",
 );
+const CHECK: Param = o(
+    "check",
+    Ty::Bool,
+    "check the signature with the public key first (default true; false only for a signer made from this instance's own private key, where the check costs time and finds nothing)",
+);
 const RANDOM: Param = o(
     "random",
     Ty::Bytes,
@@ -318,6 +323,13 @@ const WEBHOOK_ACK: Method = st(m(
     Ret::Shape("response"),
     "the acknowledgement the provider expects",
 ));
+const WEBHOOK_REFUSAL: Method = st(m(
+    "webhook_refusal",
+    &[ERROR],
+    &[],
+    Ret::Shape("response"),
+    "the answer to a refused delivery: 503 for `store_unavailable` (the provider retries), else 401; the body is the error code",
+));
 const IS_ACKNOWLEDGED: Method = st(m(
     "is_acknowledged",
     &[STATUS, BODY],
@@ -385,16 +397,17 @@ pub const CLASSES: &[Class] = &[
             m(
                 "finish_request",
                 &[PREPARED, SIGNATURE],
-                &[],
+                &[CHECK],
                 Ret::Shape("request"),
                 "checks your signer's signature with the public key and completes the request (`signer_mismatch` names the likely misconfiguration)",
             ),
             OPEN_RESPONSE,
             DECRYPT_FIELD,
             m("encrypt_field", &[VALUE], &[RANDOM], Ret::Str, "encrypts one field (fields marked \"transmit encrypted\")"),
-            VERIFY_WEBHOOK,
-            CHECK_WEBHOOK,
+            rsa(VERIFY_WEBHOOK),
+            rsa(CHECK_WEBHOOK),
             WEBHOOK_ACK,
+            WEBHOOK_REFUSAL,
         ],
     },
     Class {
@@ -414,13 +427,13 @@ pub const CLASSES: &[Class] = &[
             EXTERNAL_KEY,
         ],
         methods: &[
-            m(
+            rsa(m(
                 "verify_request",
                 &[HEADERS, BODY],
                 &[o("path", Ty::Str, "the request path: its documented rules are checked too"), NOW_MS],
                 Ret::Json,
                 "verifies a request in the documented order and returns the decrypted payload",
-            ),
+            )),
             m("seal_response", &[PAYLOAD], &[RANDOM], Ret::Shape("response"), "a success response, card fields encrypted"),
             st(m(
                 "seal_error",
@@ -453,7 +466,7 @@ pub const CLASSES: &[Class] = &[
                 Ret::Shape("prepared_webhook"),
                 "`sign_webhook` for a platform key held in an HSM or KMS",
             ),
-            m("finish_webhook", &[PREPARED, SIGNATURE], &[], Ret::Shape("webhook"), "checks the signature and completes the webhook"),
+            m("finish_webhook", &[PREPARED, SIGNATURE], &[CHECK], Ret::Shape("webhook"), "checks the signature and completes the webhook"),
             st(m("rejection", &[ERROR], &[], Ret::Shape("response"), "the platform's documented answer to a failed check")),
             IS_ACKNOWLEDGED,
         ],
@@ -491,6 +504,7 @@ pub const CLASSES: &[Class] = &[
             VERIFY_WEBHOOK,
             CHECK_WEBHOOK,
             WEBHOOK_ACK,
+            WEBHOOK_REFUSAL,
         ],
     },
     Class {
@@ -570,7 +584,7 @@ pub const CLASSES: &[Class] = &[
             m(
                 "finish_request",
                 &[PREPARED, SIGNATURE],
-                &[],
+                &[CHECK],
                 Ret::Shape("request"),
                 "checks your signer's signature with the public key and completes the request",
             ),
@@ -595,7 +609,7 @@ pub const CLASSES: &[Class] = &[
                 Ret::Shape("request"),
                 "the multipart upload, signed over `{}`",
             )),
-            OPEN_RESPONSE,
+            rsa(OPEN_RESPONSE),
             rsa(DECRYPT_FIELD),
             rsa(m(
                 "open_sensitive",
@@ -604,9 +618,10 @@ pub const CLASSES: &[Class] = &[
                 Ret::Json,
                 "decrypts `cardNumber`, `cvv`, `expireDate`, `activateUrl`, `values` where present",
             )),
-            VERIFY_WEBHOOK,
-            CHECK_WEBHOOK,
+            rsa(VERIFY_WEBHOOK),
+            rsa(CHECK_WEBHOOK),
             WEBHOOK_ACK,
+            WEBHOOK_REFUSAL,
         ],
     },
     Class {
@@ -622,13 +637,13 @@ pub const CLASSES: &[Class] = &[
             EXTERNAL_KEY,
         ],
         methods: &[
-            m(
+            rsa(m(
                 "verify_request",
                 &[HEADERS, BODY],
                 &[o("path", Ty::Str, "the request path: its documented rules are checked too")],
                 Ret::Json,
                 "verifies a request's signature; returns its JSON body",
-            ),
+            )),
             rsa(m("seal_response", &[PAYLOAD], &[], Ret::Shape("response"), "a signed success response")),
             rsa(m(
                 "seal_error",
@@ -652,7 +667,7 @@ pub const CLASSES: &[Class] = &[
                 Ret::Shape("prepared_response"),
                 "`seal_error` for a platform key held in an HSM or KMS",
             ),
-            m("finish_response", &[PREPARED, SIGNATURE], &[], Ret::Shape("response"), "checks the signature and completes the response"),
+            m("finish_response", &[PREPARED, SIGNATURE], &[CHECK], Ret::Shape("response"), "checks the signature and completes the response"),
             m(
                 "prepare_webhook",
                 &[EVENT_TYPE, DATA],
@@ -660,7 +675,7 @@ pub const CLASSES: &[Class] = &[
                 Ret::Shape("prepared_webhook"),
                 "`sign_webhook` for a platform key held in an HSM or KMS",
             ),
-            m("finish_webhook", &[PREPARED, SIGNATURE], &[], Ret::Shape("webhook"), "checks the signature and completes the notification"),
+            m("finish_webhook", &[PREPARED, SIGNATURE], &[CHECK], Ret::Shape("webhook"), "checks the signature and completes the notification"),
             m(
                 "encrypt_field",
                 &[VALUE],
@@ -757,6 +772,7 @@ pub const CLASSES: &[Class] = &[
             VERIFY_WEBHOOK,
             CHECK_WEBHOOK,
             WEBHOOK_ACK,
+            WEBHOOK_REFUSAL,
         ],
     },
     Class {
@@ -836,6 +852,7 @@ pub const CLASSES: &[Class] = &[
             VERIFY_WEBHOOK,
             CHECK_WEBHOOK,
             WEBHOOK_ACK,
+            WEBHOOK_REFUSAL,
         ],
     },
     Class {

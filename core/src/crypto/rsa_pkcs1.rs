@@ -46,6 +46,10 @@ pub fn verify(key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> Result<()
     if signature.len() != key.size() {
         return Err(Error::SignatureInvalid);
     }
+    #[cfg(feature = "deferred-verify")]
+    if let Some(r) = super::deferred::consult("RSASSA-PKCS1-v1_5", key, message, signature) {
+        return r;
+    }
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
     if let Some(ok) = key
         .native()

@@ -65,6 +65,10 @@ pub fn verify(
     if signature.len() != key.size() {
         return Err(Error::SignatureInvalid);
     }
+    #[cfg(feature = "deferred-verify")]
+    if let Some(r) = super::deferred::consult("RSA-PSS", key, message, signature) {
+        return r;
+    }
     // Native: salt 32 first (what cardwire and Java sign with), then the
     // maximum (Go's nil options); anything else falls through to the
     // salt-recovering decoder below, so auto-detection is the same everywhere.

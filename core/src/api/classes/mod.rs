@@ -25,7 +25,7 @@ use crate::contract::{
 };
 use crate::crypto::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::crypto::rsa_pss::PssSaltPolicy;
-use crate::crypto::signer::{Prepared, PreparedDecrypt};
+use crate::crypto::signer::{trusted, Prepared, PreparedDecrypt};
 use crate::delivery::{DeliveryConfig, MemoryReplayGuard, ReplayGuard, WebhookEvent, WindowPolicy};
 use crate::envelope::{OutgoingRequest, OutgoingResponse, Payload, SignedWebhook};
 use crate::error::{Error, Result};
@@ -702,6 +702,12 @@ fn unknown_method(class: &Class, name: &str) -> Error {
     ))
 }
 
+/// `check: false` on a `finish_…` call: the signature comes from a signer
+/// made from this instance's own key (the JavaScript glue's WebCrypto path).
+pub(crate) fn unchecked(a: &Args<'_>) -> Result<bool> {
+    Ok(a.opt_bool("check")? == Some(false))
+}
+
 /// Calls the static method `name` of `class`.
 pub fn call_static(
     class: &str,
@@ -727,6 +733,13 @@ pub fn call_static(
         ("WasabiMerchant", "webhook_ack") => Ok(response_out(wasabi::Merchant::webhook_ack())),
         ("PinToPayMerchant", "webhook_ack") => Ok(response_out(pintopay::Merchant::webhook_ack())),
         ("PayCaClient", "webhook_ack") => Ok(response_out(payca::Merchant::webhook_ack())),
+        (
+            "WorldCardMerchant" | "WorldCardLegacy" | "WasabiMerchant" | "PinToPayMerchant"
+            | "PayCaClient",
+            "webhook_refusal",
+        ) => Ok(response_out(crate::contract::webhook_refusal(
+            &super::error_from_input(a.get("error").unwrap_or(&Input::Null)),
+        ))),
         ("WorldCardPlatform", "seal_error") => Ok(response_out(worldcard::Platform::seal_error(
             i64::try_from(a.uint("code")?).unwrap_or(i64::MAX),
             &a.str("message")?,

@@ -1,0 +1,133 @@
+//! RSA signature checks made outside the core, by a host whose own
+//! verifier is faster but asynchronous (the WebAssembly binding's WebCrypto
+//! path, feature `deferred-verify`; no other build has this module).
+//!
+//! The binding runs a call with deferral on ([`run`]). At its RSA check the
+//! core computes a ticket (SHA-256 over the algorithm, the key, the message
+//! and the signature) and, unless the host already accepted that very
+//! ticket, records what to check ([`Wanted`]) and fails the check as
+//! `signature_invalid`, so nothing of the message is returned. The binding
+//! checks it with WebCrypto; when that says yes, it runs the same call again
+//! with the ticket, and this time the check passes. When it says no, the
+//! binding runs the call on the pure path, which gives its own verdict
+//! (another PSS salt length) or the exact error. Only the binding sets the
+//! ticket, and only after its own successful check.
+
+use std::cell::RefCell;
+
+use rsa::traits::PublicKeyParts;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::keys::RsaPublicKey;
+use crate::error::{Error, Result};
+
+/// What the host is asked to check.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    /// `RSA-PSS` (salt 32: what a host verifier is asked for) or `RSASSA-PKCS1-v1_5`, SHA-256.
+    pub algorithm: &'static str,
+    /// The public key's modulus, big-endian (JWK `n`).
+    pub n: Vec<u8>,
+    /// The public key's exponent, big-endian (JWK `e`).
+    pub e: Vec<u8>,
+    /// The exact signed bytes.
+    pub message: Vec<u8>,
+    /// The signature bytes.
+    pub signature: Vec<u8>,
+    /// What to give back (through [`run`]) once the check succeeded.
+    pub ticket: [u8; 32],
+}
+
+struct State {
+    accepted: Option<[u8; 32]>,
+    wanted: Option<Wanted>,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with deferral on: `accepted` is the ticket of a check the host
+/// made and passed. Returns `f`'s result and the check the host is asked
+/// for, if `f` reached one it had not accepted.
+pub fn run<T>(accepted: Option<[u8; 32]>, f: impl FnOnce() -> T) -> (T, Option<Wanted>) {
+    STATE.with(|s| {
+        *s.borrow_mut() = Some(State {
+            accepted,
+            wanted: None,
+        })
+    });
+    let out = f();
+    let wanted = STATE.with(|s| s.borrow_mut().take()).and_then(|s| s.wanted);
+    (out, wanted)
+}
+
+#[cfg_attr(not(feature = "deferred-verify"), allow(dead_code))]
+/// At an RSA check: `None` when no deferral is on (check here as usual);
+/// `Some(Ok)` when the host checked this very signature and it passed;
+/// `Some(Err(signature_invalid))` after recording what the host must check.
+pub(crate) fn consult(
+    algorithm: &'static str,
+    key: &RsaPublicKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Option<Result<()>> {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let state = s.as_mut()?;
+        let rsa = key.as_rsa();
+        let (n, e) = (rsa.n().to_bytes_be(), rsa.e().to_bytes_be());
+        let mut h = Sha256::new();
+        for part in [algorithm.as_bytes(), &n, &e, message, signature] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        let ticket: [u8; 32] = h.finalize().into();
+        if state.accepted.is_some_and(|a| bool::from(a.ct_eq(&ticket))) {
+            return Some(Ok(()));
+        }
+        if state.wanted.is_none() {
+            state.wanted = Some(Wanted {
+                algorithm,
+                n,
+                e,
+                message: message.to_vec(),
+                signature: signature.to_vec(),
+                ticket,
+            });
+        }
+        Some(Err(Error::SignatureInvalid))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_is_asked_for_then_passes_only_with_its_own_ticket() {
+        let pem = include_str!("../../../tests/vectors/keys/platform_2048.spki.pem");
+        let key = RsaPublicKey::parse(pem).expect("parses");
+        // Off: no answer.
+        assert!(consult("RSA-PSS", &key, b"m", b"s").is_none());
+        let (r, wanted) = run(None, || consult("RSA-PSS", &key, b"m", b"s"));
+        assert!(matches!(r, Some(Err(Error::SignatureInvalid))));
+        let w = wanted.expect("asked");
+        assert_eq!(
+            (w.message.as_slice(), w.signature.as_slice()),
+            (&b"m"[..], &b"s"[..])
+        );
+        // Its own ticket passes; for another message or signature it does not.
+        let (r, again) = run(Some(w.ticket), || consult("RSA-PSS", &key, b"m", b"s"));
+        assert!(matches!(r, Some(Ok(()))) && again.is_none());
+        let (r, _) = run(Some(w.ticket), || consult("RSA-PSS", &key, b"m2", b"s"));
+        assert!(matches!(r, Some(Err(_))));
+        let (r, _) = run(Some(w.ticket), || {
+            consult("RSASSA-PKCS1-v1_5", &key, b"m", b"s")
+        });
+        assert!(matches!(r, Some(Err(_))));
+        // Off again after the run.
+        assert!(consult("RSA-PSS", &key, b"m", b"s").is_none());
+    }
+}
