@@ -61,7 +61,7 @@ for (const [cmd, args] of [[process.execPath, []], [join(BIN, 'bun'), []], [join
     const results = [];
     for (const [op, impls] of Object.entries(info.ops)) {
       for (const impl of impls) {
-        const n = impl.includes('pure') && op.includes('build') ? 20 : 200;
+        const n = impl.includes('pure') ? (op.includes('build') ? 20 : 200) : 1000;
         await get(`op=${encodeURIComponent(op)}&impl=${encodeURIComponent(impl)}&n=5`);
         let best = Infinity;
         for (let i = 0; i < 3; i++) {
