@@ -9,7 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import * as cw from 'cardwire';
-import { key } from './helpers.mjs';
+import { cases, key } from './helpers.mjs';
 
 const AES = '7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a';
 const wasm = cw.backend === 'wasm';
@@ -180,4 +180,29 @@ test('async verification: the same verdicts as the sync forms, another PSS salt 
   await assert.rejects(ws.openResponseAsync(resp.status, resp.headers, Buffer.concat([Buffer.from(resp.body), Buffer.from(' ')])), (e) => e.code === 'signature_invalid');
   if (wasm) assert.ok(calls.verify - before.verify >= 8, `WebCrypto verified ${calls.verify - before.verify} times`);
   else assert.equal(calls.verify, before.verify, 'the native addon verifies itself');
+});
+
+test('on the Wasabi vectors (requests, responses, webhooks) the async forms give the sync forms\' verdicts and results', async () => {
+  const outcome = async (f) => { try { return ['ok', await f()]; } catch (e) { if (!(e instanceof cw.CardwireError)) throw e; return [e.code, e.providerCode ?? null]; } };
+  let n = 0;
+  for (const [name, c] of cases('wasabi')) {
+    let sync, async_;
+    if (c.kind === 'request') {
+      const p = new cw.WasabiPlatform({ apiKey: 'wsb_test_api_key', platformPrivateKeyPem: key('platform_1024.pkcs8.pem'), merchantPublicKeyPem: key(c.merchant_public_key) });
+      sync = await outcome(() => p.verifyRequest(c.headers, c.body));
+      async_ = await outcome(() => p.verifyRequestAsync(c.headers, c.body));
+    } else if (c.kind === 'response') {
+      const m = new cw.WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.pkcs8.pem'), platformPublicKeyPem: key(c.platform_public_key), responseSignature: c.policy === 'require' ? 'require' : 'verify-if-present' });
+      sync = await outcome(() => m.openResponse(c.status ?? 200, c.headers, c.body));
+      async_ = await outcome(() => m.openResponseAsync(c.status ?? 200, c.headers, c.body));
+    } else if (c.kind === 'webhook') {
+      const m = new cw.WasabiMerchant({ apiKey: 'k', privateKeyPem: key('merchant_1024.pkcs8.pem'), platformPublicKeyPem: key(c.platform_public_key) });
+      sync = await outcome(() => m.checkWebhook(c.headers, c.body, { nowMs: 0 }));
+      async_ = await outcome(() => m.checkWebhookAsync(c.headers, c.body, { nowMs: 0 }));
+      assert.equal(sync[0], c.expect, name);
+    } else continue;
+    assert.deepEqual(async_, sync, name);
+    n += 1;
+  }
+  assert.ok(n >= 25, `${n} vectors`);
 });

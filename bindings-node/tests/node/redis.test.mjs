@@ -156,3 +156,21 @@ for (const [name, client] of [['ioredis', ioredis], ['node-redis', nodeRedis]]) 
     });
   }
 }
+
+test('webhookHandler with RedisDeliveries: two instances, one handling; a handler that throws is handled again', async () => {
+  const platform = new cw.PayCaPlatform({ clientId: 'c', clientSecret: 'payca-secret' });
+  const hook = platform.signWebhook('card_transaction', { cardId: `c-${Date.now()}` });
+  const req = () => new Request('http://localhost/hooks/payca', { method: 'POST', headers: hook.headers, body: hook.body });
+  const handled = [];
+  let fail = true;
+  const instance = async (n) => cw.webhookHandler(new cw.PayCaClient({ clientId: 'c', clientSecret: 'payca-secret' }), async (ev) => {
+    if (fail) { fail = false; throw new Error('first attempt fails'); }
+    handled.push([n, ev.deliveryKey]);
+  }, { deliveries: new RedisDeliveries(await ioredis()) });
+  const [a, b] = [await instance(1), await instance(2)];
+  await assert.rejects(a(req()), /first attempt fails/);
+  const statuses = [(await b(req())).status, (await a(req())).status, (await b(req())).status];
+  assert.deepEqual(statuses, [204, 204, 204]);
+  assert.equal(handled.length, 1);
+  assert.equal(handled[0][0], 2);
+});
