@@ -58,15 +58,36 @@ function defineClasses(native, CardwireError, host) {
     RSASSA_PSS_SHA_256: [{ name: 'RSA-PSS', hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
     RSASSA_PKCS1_V1_5_SHA_256: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
   };
-  const importKey = async (pem, algorithm) => {
+  const importKey = async (pem, params, usage) => {
     const der = unb64(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''));
-    if (/BEGIN RSA PRIVATE KEY/.test(pem)) return subtle.importKey('pkcs8', wrapPkcs1(der), WEB[algorithm][0], false, ['sign']);
+    if (/BEGIN RSA PRIVATE KEY/.test(pem)) return subtle.importKey('pkcs8', wrapPkcs1(der), params, false, [usage]);
     try {
-      return await subtle.importKey('pkcs8', der, WEB[algorithm][0], false, ['sign']);
+      return await subtle.importKey('pkcs8', der, params, false, [usage]);
     } catch (e) {
       if (/BEGIN/.test(pem)) throw e;
-      return subtle.importKey('pkcs8', wrapPkcs1(der), WEB[algorithm][0], false, ['sign']); // bare DER, PKCS#1
+      return subtle.importKey('pkcs8', wrapPkcs1(der), params, false, [usage]); // bare DER, PKCS#1
     }
+  };
+  // RSA-OAEP fields through WebCrypto (it has no PKCS#1 v1.5 decryption: those stay pure).
+  const OAEP = { RSAES_OAEP_SHA_1: 'SHA-1', RSAES_OAEP_SHA_256: 'SHA-256' };
+  const decryptAsync = async (h, state, args) => {
+    if (state !== null) {
+      const prepared = h.call('prepare_decrypt', args, null);
+      const hash = OAEP[prepared.algorithm];
+      if (hash !== undefined) {
+        let plain;
+        try {
+          if (state[hash] === undefined) state[hash] = importKey(state.pem, { name: 'RSA-OAEP', hash }, 'decrypt');
+          const key = await state[hash];
+          plain = [];
+          for (const b of prepared.blocks) plain.push(new Uint8Array(await subtle.decrypt({ name: 'RSA-OAEP' }, key, b)));
+        } catch {
+          plain = undefined; // a block (or a key) WebCrypto refuses: the pure path gives the exact error
+        }
+        if (plain !== undefined) return h.call('finish_decrypt', [prepared, plain], null);
+      }
+    }
+    return h.callAsync('decrypt_field', args, null);
   };
   // RSA checks: the backend runs the call until its check and hands it over
   // (`callDeferred`); WebCrypto checks it (keys imported once); a pass runs
@@ -116,7 +137,7 @@ function defineClasses(native, CardwireError, host) {
       if (web !== undefined) {
         let signature;
         try {
-          if (state.key === null) state.key = importKey(state.pem, prepared.algorithm);
+          if (state.key === null) state.key = importKey(state.pem, web[0], 'sign');
           signature = new Uint8Array(await subtle.sign(web[1], await state.key, prepared.signInput));
         } catch {
           state.off = true;
@@ -223,7 +244,7 @@ function defineClasses(native, CardwireError, host) {
     openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
     openResponseAsync(status, headers, body, options) { return later(() => checkAsync(this.#handle(), 'open_response', [status, (headers), body], opts(options))); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
-    decryptFieldAsync(value) { return later(() => checkAsync(this.#handle(), 'decrypt_field', [value], null)); }
+    decryptFieldAsync(value) { return later(() => decryptAsync(this.#handle(), this.#key, [value])); }
     openSensitive(data) { return this.#handle().call('open_sensitive', [data], null); }
     openSensitiveAsync(data) { return later(() => checkAsync(this.#handle(), 'open_sensitive', [data], null)); }
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }

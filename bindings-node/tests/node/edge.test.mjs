@@ -206,3 +206,28 @@ test('on the Wasabi vectors (requests, responses, webhooks) the async forms give
   }
   assert.ok(n >= 25, `${n} vectors`);
 });
+
+test('decryptFieldAsync: the field vectors give the sync results and errors; RSA-OAEP through WebCrypto', async () => {
+  const before = calls.decrypt ?? 0;
+  const orig = subtle.decrypt;
+  calls.decrypt = before;
+  subtle.decrypt = function counted(...a) { calls.decrypt += 1; return orig.apply(this, a); };
+  try {
+    let n = 0;
+    for (const [name, c] of cases('wasabi')) {
+      if (c.kind !== 'field') continue;
+      const pad = { pkcs1: 'pkcs1v15', oaep_sha1: 'oaep-sha1', oaep_sha256: 'oaep-sha256' }[c.padding];
+      const m = new cw.WasabiMerchant({ apiKey: 'k', privateKeyPem: key(c.private_key), fieldPadding: pad });
+      const outcome = async (f) => { try { return ['ok', await f()]; } catch (e) { if (!(e instanceof cw.CardwireError)) throw e; return [e.code]; } };
+      const sync = await outcome(() => m.decryptField(c.value));
+      assert.deepEqual(await outcome(() => m.decryptFieldAsync(c.value)), sync, name);
+      assert.equal(sync[0], c.expect, name);
+      n += 1;
+    }
+    assert.ok(n >= 10, `${n} vectors`);
+    if (wasm) assert.ok(calls.decrypt > before, 'WebCrypto decrypted the OAEP fields');
+    else assert.equal(calls.decrypt, before, 'the native addon decrypts itself');
+  } finally {
+    subtle.decrypt = orig;
+  }
+});
