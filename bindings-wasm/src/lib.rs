@@ -147,7 +147,8 @@ fn deferred_out(
         );
         set("ticket", &js_sys::Uint8Array::from(&w.ticket[..]).into());
         let _ = js_sys::Reflect::set(&o, &JsValue::from_str("wanted"), &x);
-    } else if let Some(v) = value {
+    }
+    if let Some(v) = value {
         let _ = js_sys::Reflect::set(&o, &JsValue::from_str("value"), &v);
     }
     o.into()
@@ -160,6 +161,11 @@ impl Handle {
     /// `{ wanted: { algorithm, spki, message, signature, ticket } }` when the
     /// call reached a check; after the host's check passed, the same call
     /// with that `ticket` passes it. Any other failure throws as `call`.
+    ///
+    /// `optimistic` (for calls without side effects): the check passes for
+    /// now and the result comes with it, `{ value, wanted }`; the class glue
+    /// returns the value only once its own check passed. A call that reaches
+    /// two different checks runs as `call`.
     #[wasm_bindgen(js_name = callDeferred)]
     pub fn call_deferred(
         &self,
@@ -167,6 +173,7 @@ impl Handle {
         args: &js_sys::Array,
         options: JsValue,
         ticket: JsValue,
+        optimistic: bool,
     ) -> JsResult<JsValue> {
         let accepted = if ticket.is_undefined() || ticket.is_null() {
             None
@@ -182,10 +189,14 @@ impl Handle {
         let o = opt_input(&options)?;
         // The core's own result: no JavaScript error is made (a stack trace
         // costs tens of µs) for a check that is only handed over.
-        let (out, wanted) = cardwire::crypto::deferred::run(accepted, || {
+        let (out, asked) = cardwire::crypto::deferred::run_with(accepted, optimistic, || {
             self.inner.call(method, &a, o.as_ref(), &JsHost)
         });
-        match (out, wanted) {
+        if asked.several {
+            return Ok(deferred_out(Some(self.call(method, args, options)?), None));
+        }
+        match (out, asked.wanted) {
+            (Ok(v), Some(w)) if optimistic => Ok(deferred_out(Some(out_to_js(&v)?), Some(w))),
             (_, Some(w)) => Ok(deferred_out(None, Some(w))),
             (Ok(v), None) => Ok(deferred_out(Some(out_to_js(&v)?), None)),
             (Err(e), None) => Err(err(e)),

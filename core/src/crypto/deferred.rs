@@ -42,6 +42,20 @@ pub struct Wanted {
 struct State {
     accepted: Option<[u8; 32]>,
     wanted: Option<Wanted>,
+    /// Let the check pass for now (the binding returns nothing of the call
+    /// before its own check passed): for calls without side effects.
+    optimistic: bool,
+    /// The call reached more than one check: nothing passes for now.
+    several: bool,
+}
+
+/// What a deferred run asks of the host.
+#[derive(Debug, Default)]
+pub struct Asked {
+    /// The check to make.
+    pub wanted: Option<Wanted>,
+    /// The call reached two different checks: run it on the pure path.
+    pub several: bool,
 }
 
 thread_local! {
@@ -52,15 +66,35 @@ thread_local! {
 /// made and passed. Returns `f`'s result and the check the host is asked
 /// for, if `f` reached one it had not accepted.
 pub fn run<T>(accepted: Option<[u8; 32]>, f: impl FnOnce() -> T) -> (T, Option<Wanted>) {
+    let (out, asked) = run_with(accepted, false, f);
+    (out, asked.wanted)
+}
+
+/// [`run`], optimistic or not: optimistic, a check not yet accepted passes
+/// for now (the binding keeps the result until its own check passed, and
+/// uses this only for calls without side effects, such as `check_webhook`).
+pub fn run_with<T>(
+    accepted: Option<[u8; 32]>,
+    optimistic: bool,
+    f: impl FnOnce() -> T,
+) -> (T, Asked) {
     STATE.with(|s| {
         *s.borrow_mut() = Some(State {
             accepted,
             wanted: None,
+            optimistic,
+            several: false,
         })
     });
     let out = f();
-    let wanted = STATE.with(|s| s.borrow_mut().take()).and_then(|s| s.wanted);
-    (out, wanted)
+    let asked = STATE
+        .with(|s| s.borrow_mut().take())
+        .map(|s| Asked {
+            several: s.several,
+            wanted: if s.several { None } else { s.wanted },
+        })
+        .unwrap_or_default();
+    (out, asked)
 }
 
 #[cfg_attr(not(feature = "deferred-verify"), allow(dead_code))]
@@ -87,17 +121,29 @@ pub(crate) fn consult(
         if state.accepted.is_some_and(|a| bool::from(a.ct_eq(&ticket))) {
             return Some(Ok(()));
         }
-        if state.wanted.is_none() {
-            state.wanted = Some(Wanted {
-                algorithm,
-                n,
-                e,
-                message: message.to_vec(),
-                signature: signature.to_vec(),
-                ticket,
-            });
+        match &state.wanted {
+            // A second, different check in one call: nothing passes for now.
+            Some(w) if w.ticket != ticket => {
+                state.several = true;
+                return Some(Err(Error::SignatureInvalid));
+            }
+            Some(_) => {}
+            None => {
+                state.wanted = Some(Wanted {
+                    algorithm,
+                    n,
+                    e,
+                    message: message.to_vec(),
+                    signature: signature.to_vec(),
+                    ticket,
+                });
+            }
         }
-        Some(Err(Error::SignatureInvalid))
+        Some(if state.optimistic && !state.several {
+            Ok(())
+        } else {
+            Err(Error::SignatureInvalid)
+        })
     })
 }
 
@@ -129,5 +175,16 @@ mod tests {
         assert!(matches!(r, Some(Err(_))));
         // Off again after the run.
         assert!(consult("RSA-PSS", &key, b"m", b"s").is_none());
+        // Optimistic: the check passes for now and is asked for; a second,
+        // different check in the same call fails, and the run says so.
+        let (r, asked) = run_with(None, true, || consult("RSA-PSS", &key, b"m", b"s"));
+        assert!(matches!(r, Some(Ok(()))) && asked.wanted.is_some() && !asked.several);
+        let (r, asked) = run_with(None, true, || {
+            let first = consult("RSA-PSS", &key, b"m", b"s");
+            let second = consult("RSA-PSS", &key, b"m", b"other");
+            (first, second)
+        });
+        assert!(matches!(r.1, Some(Err(Error::SignatureInvalid))));
+        assert!(asked.several && asked.wanted.is_none());
     }
 }
