@@ -18,6 +18,7 @@ import urllib.request
 from typing import Any
 
 import _openapi
+from _sandbox import send
 import cardwire
 import jsonschema
 import pytest
@@ -172,15 +173,6 @@ def dig(v: Any, path: str) -> Any:
     for part in path.split("."):
         v = v[part]
     return v
-
-
-def send(base: str, req: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-    r = urllib.request.Request(base + req["path"], data=req["body"] or None, method=req["method"], headers=req["headers"])
-    try:
-        with urllib.request.urlopen(r, timeout=15) as resp:
-            return resp.status, dict(resp.headers.items()), resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers.items()), e.read()
 
 
 def deliveries(base: str) -> list[dict[str, Any]]:

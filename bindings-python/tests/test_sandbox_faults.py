@@ -8,67 +8,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
-import http.server
 import json
-import os
-import re
 import subprocess
-import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
-from typing import Any
 
 import pytest
 
 import cardwire
 
-import _openapi
-
-BIN = os.environ.get("CARDWIRE_BIN", str(_openapi.ROOT / "target/release/cardwire"))
-
-
-def send(url: str, req: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-    r = urllib.request.Request(url + req["path"], data=req["body"] or None, method=req["method"], headers=req["headers"])
-    try:
-        with urllib.request.urlopen(r, timeout=15) as resp:
-            return resp.status, dict(resp.headers.items()), resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers.items()), e.read()
+from _sandbox import BIN, Hooks, Sandbox, send
 
 
 def test_request_and_webhook_faults_are_what_the_caller_meets() -> None:
-    received: list[tuple[float, dict[str, str], bytes]] = []
-
-    class Receiver(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            received.append((time.monotonic(), {k.lower(): v for k, v in self.headers.items()}, body))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *a: Any) -> None:
-            pass
-
-    hooks = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=hooks.serve_forever, daemon=True).start()
-    creds_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
-    proc = subprocess.Popen([BIN, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", creds_file, "--log-format", "off",
-                             "--webhook-url", f"payca=http://127.0.0.1:{hooks.server_address[1]}/hooks",
-                             "--fault", "payca/v1/cards=503,times=2", "--fault", "wasabi=html-502"],
-                            stdout=subprocess.PIPE, text=True)
+    hooks = Hooks()
+    sb = Sandbox("--webhook-url", f"payca={hooks.url('payca')}", "--fault", "payca/v1/cards=503,times=2", "--fault", "wasabi=html-502")
     try:
-        assert proc.stdout
-        m = re.search(r"listening on (http://[\d.:]+)", proc.stdout.readline())
-        assert m, "the sandbox did not start"
-        base = m.group(1)
-        creds = json.loads(open(creds_file).read())
+        base, creds = sb.base, sb.creds
         payca = cardwire.PayCaClient(**creds["payca"]["options"])
         url = creds["payca"]["base_url"]
-
-        def cli(*args: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run([BIN, *args, "--sandbox", base], capture_output=True, text=True, timeout=30)
+        cli = sb.cli
 
         # Twice 503 on that route (not served: nothing changes), then the provider's own answer.
         list_cards = payca.build_request("/v1/cards", None, method="GET")
@@ -77,7 +37,7 @@ def test_request_and_webhook_faults_are_what_the_caller_meets() -> None:
         assert send(url, list_cards)[0] == 503
         status, headers, body = send(url, list_cards)
         assert status == 200 and payca.open_response(status, headers, body)["data"]["data"] == []
-        faults = json.loads(urllib.request.urlopen(base + "/_admin/faults", timeout=10).read())
+        faults = sb.admin("GET", "/_admin/faults")
         assert [f["spec"] for f in faults] == ["wasabi=html-502"]
 
         # Wasabi's load balancer: an unsigned HTML 502 the client refuses with a typed error, not a parse failure.
@@ -117,11 +77,8 @@ def test_request_and_webhook_faults_are_what_the_caller_meets() -> None:
         assert cli("trigger", "payca", "cardholder_status", "cardholderId=ch_dup", "status=active").returncode == 0
         assert cli("faults", "add", "payca=webhook-bad-signature,times=1").returncode == 0
         assert cli("trigger", "payca", "cardholder_status", "cardholderId=ch_bad", "status=active").returncode == 0
-        for _ in range(400):
-            if len(received) >= 3:
-                break
-            time.sleep(0.025)
-        by = {k: [(h, b) for _, h, b in received if k.encode() in b] for k in ("ch_dup", "ch_bad")}
+        hooks.wait(lambda: len(hooks.received) >= 3)
+        by = {k: [(h, b) for h, b in hooks.of("payca") if k.encode() in b] for k in ("ch_dup", "ch_bad")}
         assert len(by["ch_dup"]) == 2 and by["ch_dup"][0][1] == by["ch_dup"][1][1]
         first = payca.verify_webhook(*by["ch_dup"][0])
         again = payca.verify_webhook(*by["ch_dup"][1])
@@ -136,18 +93,14 @@ def test_request_and_webhook_faults_are_what_the_caller_meets() -> None:
         assert cli("faults", "add", "payca=webhook-out-of-order:1500,times=1").returncode == 0
         assert cli("trigger", "payca", "cardholder_status", "cardholderId=ch_order", "status=pending_review").returncode == 0
         assert cli("trigger", "payca", "cardholder_status", "cardholderId=ch_order", "status=active").returncode == 0
-        for _ in range(400):
-            if sum(b"ch_order" in b for _, _, b in received) >= 2:
-                break
-            time.sleep(0.025)
-        order = [json.loads(b)["status"] for _, _, b in sorted(received) if b"ch_order" in b]
+        hooks.wait(lambda: sum(b"ch_order" in b for _, b in hooks.of("payca")) >= 2)
+        order = [json.loads(b)["status"] for _, _, _, b in sorted(hooks.received, key=lambda r: r[0]) if b"ch_order" in b]
         assert order == ["active", "pending_review"]
         events = json.loads(urllib.request.urlopen(base + "/_admin/events", timeout=10).read())
         assert sum(e["faults"] == ["webhook-out-of-order:1500"] for e in events) == 1
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        hooks.shutdown()
+        sb.close()
+        hooks.close()
 
 
 def test_a_wrong_fault_is_refused_naming_the_kinds() -> None:

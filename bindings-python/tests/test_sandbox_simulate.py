@@ -10,72 +10,37 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.server
 import json
-import os
 import re
-import subprocess
-import tempfile
-import threading
-import time
-import urllib.request
 from decimal import Decimal
-from typing import Any
 
 import cardwire
 
-import _openapi
+from _sandbox import Hooks, Sandbox, fixtures_file, send
 from test_sandbox import problems, webhook_schema
 
-BIN = os.environ.get("CARDWIRE_BIN", str(_openapi.ROOT / "target/release/cardwire"))
 PUSHING = ["worldcard", "legacy", "wasabi", "pintopay", "payca"]
 CARD = {"worldcard": "wc_sim", "legacy": "lg_sim", "wasabi": "ws_sim", "gateway": "gw_sim", "pintopay": "pt_sim", "payca": "pc_sim"}
 
 
 def test_simulated_transactions_move_balances_and_send_the_documented_webhooks_in_order() -> None:
-    received: dict[str, list[tuple[dict[str, str], bytes]]] = {p: [] for p in PUSHING}
-
-    class Receiver(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            provider = self.path.rsplit("/", 1)[-1]
-            received[provider].append(({k.lower(): v for k, v in self.headers.items()}, body))
-            ack = {"worldcard": b'{"code":0,"message":"success"}', "legacy": b"SUCCESS", "wasabi": b'{"success":true}',
-                   "pintopay": b'{"success":true}', "payca": b""}[provider]
-            self.send_response(204 if provider == "payca" else 200)
-            self.end_headers()
-            if ack:
-                self.wfile.write(ack)
-
-        def log_message(self, *a: Any) -> None:
-            pass
-
-    hooks = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=hooks.serve_forever, daemon=True).start()
-    fixtures = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-    json.dump({p: {"cards": [{"id": c, "balance": "100.00"}]} for p, c in CARD.items()}, fixtures)
-    fixtures.close()
-    creds_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
-    args = [BIN, "sandbox", "--listen", "127.0.0.1:0", "--credentials-out", creds_file, "--log-format", "off", "--fixtures", fixtures.name]
+    hooks = Hooks()
+    args = ["--fixtures", fixtures_file({p: {"cards": [{"id": c, "balance": "100.00"}]} for p, c in CARD.items()})]
     for p in PUSHING:
-        args += ["--webhook-url", f"{p}=http://127.0.0.1:{hooks.server_address[1]}/hooks/{p}"]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        args += ["--webhook-url", f"{p}={hooks.url(p)}"]
+    sb = Sandbox(*args)
     try:
-        assert proc.stdout
-        m = re.search(r"listening on (http://[\d.:]+)", proc.stdout.readline())
-        assert m, "the sandbox did not start"
-        base = m.group(1)
-        creds = json.loads(open(creds_file).read())
+        base, creds = sb.base, sb.creds
         clients = {p: getattr(cardwire, e["class"])(**e["options"]) for p, e in creds.items()}
 
         for p in CARD:
-            out = subprocess.run([BIN, "simulate", p, "--card", CARD[p], "--amount", "25.10", "--sandbox", base], capture_output=True, text=True, timeout=30)
+            out = sb.cli("simulate", p, "--card", CARD[p], "--amount", "25.10")
             assert out.returncode == 0, out.stderr
             lines = out.stdout.splitlines()
             assert [ln.split()[0] for ln in lines] == ["authorization", "increment", "clearing", "refund", "authorization", "reversal", "decline"], out.stdout
             assert "do not honor" in lines[-1]
         # 100.00 - (25.10 + 5.02) + 15.06 (half of 30.12 refunded): 84.94, in every provider.
-        state = json.loads(urllib.request.urlopen(base + "/_admin/state", timeout=10).read())
+        state = sb.admin("GET", "/_admin/state")
         for p, c in CARD.items():
             (card,) = [x for x in state[p]["cards"] if x["id"] == c]
             assert card["balance"] == "84.94", (p, card)
@@ -84,9 +49,8 @@ def test_simulated_transactions_move_balances_and_send_the_documented_webhooks_i
                              ("authorization", "25.10"), ("reversal", "25.10"), ("decline", "25.10")], (p, kinds)
 
         want = {"worldcard": 8, "legacy": 6, "wasabi": 7, "pintopay": 7, "payca": 9}
-        deadline = time.time() + 30
-        while time.time() < deadline and any(len(received[p]) < n for p, n in want.items()):
-            time.sleep(0.05)
+        hooks.wait(lambda: all(len(hooks.of(p)) >= n for p, n in want.items()))
+        received = {p: hooks.of(p) for p in PUSHING}
         events: dict[str, list[Any]] = {}
         for p in PUSHING:
             assert len(received[p]) == want[p], (p, len(received[p]))
@@ -130,9 +94,8 @@ def test_simulated_transactions_move_balances_and_send_the_documented_webhooks_i
         # The gateway: the same, as polled events.
         gw = creds["gateway"]
         req = clients["gateway"].build_request("webhook-events", {"category": "card_auth_transaction", "per_page": 20}, method="GET")
-        r = urllib.request.Request(gw["base_url"] + req["path"], method="GET", headers=req["headers"])
-        with urllib.request.urlopen(r, timeout=10) as resp:
-            page = clients["gateway"].open_response(resp.status, dict(resp.headers.items()), resp.read(), path="webhook-events")["data"]
+        status, headers, body = send(gw["base_url"], req)
+        page = clients["gateway"].open_response(status, headers, body, path="webhook-events")["data"]
         polled = [(e["payload"]["type"], e["payload"]["status"]) for e in reversed(page["data"])]
         assert polled == [(t, s) for _, t, s, _, _ in ws], polled
 
@@ -154,26 +117,23 @@ def test_simulated_transactions_move_balances_and_send_the_documented_webhooks_i
             assert hmac.compare_digest(h["x-signature"], "sha256=" + hmac.new(creds["payca"]["client_secret"].encode(), b, hashlib.sha256).hexdigest())
 
         # One step at a time; the errors say what to give.
-        out = subprocess.run([BIN, "simulate", "worldcard", "authorization", "--card", "wc_sim", "--amount", "200.00", "--sandbox", base], capture_output=True, text=True, timeout=30)
+        out = sb.cli("simulate", "worldcard", "authorization", "--card", "wc_sim", "--amount", "200.00")
         assert out.returncode == 0 and "declined" in out.stdout and "insufficient funds" in out.stdout, out
-        out = subprocess.run([BIN, "simulate", "payca", "clearing", "--sandbox", base], capture_output=True, text=True, timeout=30)
+        out = sb.cli("simulate", "payca", "clearing")
         assert out.returncode != 0 and "--transaction" in out.stderr, out
-        out = subprocess.run([BIN, "simulate", "payca", "authorization", "--card", "pc_sim", "--amount", "1.005", "--sandbox", base], capture_output=True, text=True, timeout=30)
+        out = sb.cli("simulate", "payca", "authorization", "--card", "pc_sim", "--amount", "1.005")
         assert out.returncode != 0 and "at most 2 places" in out.stderr, out
-        out = subprocess.run([BIN, "simulate", "payca", "close", "--card", "pc_sim", "--sandbox", base], capture_output=True, text=True, timeout=30)
+        out = sb.cli("simulate", "payca", "close", "--card", "pc_sim")
         assert out.returncode != 0 and "legacy" in out.stderr, out
 
         # Legacy close: the card closed, its balance refunded to the reserve account.
-        out = subprocess.run([BIN, "simulate", "legacy", "close", "--card", "lg_sim", "--sandbox", base], capture_output=True, text=True, timeout=30)
+        out = sb.cli("simulate", "legacy", "close", "--card", "lg_sim")
         assert out.returncode == 0, out.stderr
-        deadline = time.time() + 10
-        while time.time() < deadline and len(received["legacy"]) < 7:
-            time.sleep(0.05)
-        close = clients["legacy"].verify_webhook(*received["legacy"][6])
+        hooks.wait(lambda: len(hooks.of("legacy")) >= 7)
+        close = clients["legacy"].verify_webhook(*hooks.of("legacy")[6])
         assert close["type"] == "close" and close["data"]["localCurrencyAmt"] == "84.94" and "transType" not in close["data"], close
-        state = json.loads(urllib.request.urlopen(base + "/_admin/state", timeout=10).read())
+        state = sb.admin("GET", "/_admin/state")
         assert [c["state"] for c in state["legacy"]["cards"]] == ["closed"]
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        hooks.shutdown()
+        sb.close()
+        hooks.close()
