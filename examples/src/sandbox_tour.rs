@@ -39,20 +39,6 @@ fn fail(msg: &str) -> ! {
     std::process::exit(1)
 }
 
-fn input(v: &Value) -> Input {
-    match v {
-        Value::Null => Input::Null,
-        Value::Bool(b) => Input::Bool(*b),
-        Value::Number(n) => n
-            .as_i64()
-            .map(|i| Input::Int(i128::from(i)))
-            .unwrap_or_else(|| Input::Decimal(n.to_string())),
-        Value::String(s) => Input::Str(s.clone()),
-        Value::Array(a) => Input::List(a.iter().map(input).collect()),
-        Value::Object(m) => Input::Map(m.iter().map(|(k, x)| (k.clone(), input(x))).collect()),
-    }
-}
-
 fn value(o: &Out) -> Value {
     match o {
         Out::Record(_, f) => {
@@ -228,46 +214,16 @@ fn receiver(
     });
 }
 
+/// The provider's merchant class, made from its credentials entry in one
+/// line: the entry names the class and holds exactly its options.
 fn merchant(provider: &str, c: &Value) -> Instance {
-    let p = &c[provider];
-    let s = |k: &str| Input::Str(p[k].as_str().unwrap_or_default().to_owned());
-    let (class, opts) = match provider {
-        "worldcard" => (
-            "WorldCardMerchant",
-            vec![
-                ("app_id", s("app_id")),
-                ("private_key_pem", s("private_key_pem")),
-                ("aes_key", s("aes_key")),
-                ("platform_public_key_pem", s("platform_public_key_pem")),
-            ],
-        ),
-        "legacy" => (
-            "WorldCardLegacy",
-            vec![("app_key", s("app_key")), ("app_secret", s("app_secret"))],
-        ),
-        "wasabi" => (
-            "WasabiMerchant",
-            vec![
-                ("api_key", s("api_key")),
-                ("private_key_pem", s("private_key_pem")),
-                ("platform_public_key_pem", s("platform_public_key_pem")),
-            ],
-        ),
-        "gateway" => ("WasabiGateway", vec![("api_key", s("api_key"))]),
-        "pintopay" => (
-            "PinToPayMerchant",
-            vec![("api_key", s("api_key")), ("api_secret", s("api_secret"))],
-        ),
-        _ => (
-            "PayCaClient",
-            vec![
-                ("client_id", s("client_id")),
-                ("client_secret", s("client_secret")),
-            ],
-        ),
-    };
-    let opts = Input::Map(opts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
-    Instance::new(class, &opts, &H).unwrap_or_else(|e| fail(&e.to_string()))
+    let e = &c[provider];
+    Instance::new(
+        e["class"].as_str().unwrap_or_default(),
+        &(&e["options"]).into(),
+        &H,
+    )
+    .unwrap_or_else(|e| fail(&e.to_string()))
 }
 
 fn fill(v: &Value, vars: &HashMap<String, String>) -> Value {
@@ -385,13 +341,13 @@ fn main() {
             .enumerate()
         {
             let path = text(&fill(&step["path"], &vars));
-            let payload = input(&fill(&step["payload"], &vars));
+            let payload = Input::from(&fill(&step["payload"], &vars));
             let mut opts = Vec::new();
             if let Some(mth) = step["method"].as_str() {
                 opts.push(("method".to_owned(), Input::Str(mth.to_owned())));
             }
             if let Some(q) = step.get("query") {
-                opts.push(("query".to_owned(), input(q)));
+                opts.push(("query".to_owned(), Input::from(q)));
             }
             if let Some(k) = step["idempotency_key"].as_str() {
                 opts.push((
@@ -487,7 +443,7 @@ fn main() {
             let mut data = value(&opened)["data"].clone();
             if step["sensitive"].as_bool() == Some(true) {
                 data = m
-                    .call("open_sensitive", &[input(&data)], None, &H)
+                    .call("open_sensitive", &[Input::from(&data)], None, &H)
                     .map(|o| value(&o))
                     .unwrap_or_else(|e| fail(&e.to_string()));
             }

@@ -34,6 +34,30 @@ pub enum Input {
     Map(Vec<(String, Input)>),
 }
 
+/// A JSON value as an argument: integers stay integers, any other number
+/// keeps its exact text (never a binary float), objects keep their order.
+/// For Rust callers of the dynamic API, e.g. a class made from the
+/// `options` of a `cardwire sandbox` credentials entry:
+/// `Instance::new(entry["class"].as_str().unwrap_or_default(), &(&entry["options"]).into(), &host)`.
+impl From<&Value> for Input {
+    fn from(v: &Value) -> Input {
+        match v {
+            Value::Null => Input::Null,
+            Value::Bool(b) => Input::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Input::Int(i128::from(i)),
+                (_, Some(u)) => Input::Int(i128::from(u)),
+                _ => Input::Decimal(n.to_string()),
+            },
+            Value::String(s) => Input::Str(s.clone()),
+            Value::Array(a) => Input::List(a.iter().map(Input::from).collect()),
+            Value::Object(o) => {
+                Input::Map(o.iter().map(|(k, v)| (k.clone(), Input::from(v))).collect())
+            }
+        }
+    }
+}
+
 impl Input {
     /// Whether the value is absent (`Null`).
     pub fn is_null(&self) -> bool {
@@ -406,5 +430,30 @@ pub fn pairs(v: &Input, what: &str) -> Result<Vec<(String, String)>> {
             "{what} must be a map or a list of pairs, not {}",
             other.kind()
         ))),
+    }
+}
+
+#[cfg(test)]
+mod from_json_tests {
+    use super::*;
+
+    #[test]
+    fn json_arguments_keep_integers_and_exact_decimals() {
+        let v: Value = serde_json::from_str(
+            r#"{"a": 1, "b": 18446744073709551615, "c": 1.10, "d": [null, true, "x"]}"#,
+        )
+        .expect("json");
+        let i = Input::from(&v);
+        assert_eq!(i.get("a"), Some(&Input::Int(1)));
+        assert_eq!(i.get("b"), Some(&Input::Int(18_446_744_073_709_551_615)));
+        assert!(matches!(i.get("c"), Some(Input::Decimal(t)) if t.starts_with("1.1")));
+        assert_eq!(
+            i.get("d"),
+            Some(&Input::List(vec![
+                Input::Null,
+                Input::Bool(true),
+                Input::Str("x".into())
+            ]))
+        );
     }
 }
