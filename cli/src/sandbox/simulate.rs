@@ -423,7 +423,7 @@ impl Sandbox {
                 vec![Hook::legacy(Value::Object(p))]
             }
             "wasabi" | "gateway" => {
-                let mut p = documented("card_auth_transaction", &now_text(o.now_ms));
+                let mut p = documented("card_auth_transaction", &super::rfc3339_micros(o.now_ms));
                 let (kind, status, trade, origin) = match (o.step, o.declined) {
                     (_, Some(_)) => ("auth", "failed", o.auth.id.clone(), None),
                     ("authorization" | "increment" | "clearing", None) => (
@@ -549,11 +549,6 @@ fn status_word(o: &Outcome<'_>) -> &'static str {
         ("authorization" | "increment", None, AuthState::Pending) => "pending",
         _ => "completed",
     }
-}
-
-/// Wasabi's times (what the trigger uses).
-fn now_text(ms: u64) -> String {
-    super::rfc3339_micros(ms)
 }
 
 /// A six-character approval code, stable per authorization.

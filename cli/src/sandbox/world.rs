@@ -191,11 +191,12 @@ impl Space {
         self.master -= initial;
         let id = self.next_id(prefix);
         let n = self.seq;
+        let [pan, cvv, exp_month, exp_year] = card_details(n);
         let card = Card {
-            pan: luhn_pan("4937", n),
-            cvv: format!("{:03}", (n * 37 + 101) % 1000),
-            exp_month: format!("{:02}", n % 12 + 1),
-            exp_year: "2030".to_owned(),
+            pan,
+            cvv,
+            exp_month,
+            exp_year,
             id,
             merchant_ref,
             holder,
@@ -630,16 +631,16 @@ impl Space {
             };
             space.seq += 1;
             let n = space.seq;
-            let pan = text(&at, c, "pan")?.unwrap_or_else(|| luhn_pan("4937", n));
+            // The generated details (as `issue` makes them), each replaced where the file gives it.
+            let [pan, cvv, exp_month, exp_year] = card_details(n);
+            let pan = text(&at, c, "pan")?.unwrap_or(pan);
             if !(13..=19).contains(&pan.len()) || !pan.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(format!("{at}.pan: 13 to 19 digits"));
             }
             let card = Card {
-                cvv: text(&at, c, "cvv")?
-                    .unwrap_or_else(|| format!("{:03}", (n * 37 + 101) % 1000)),
-                exp_month: text(&at, c, "exp_month")?
-                    .unwrap_or_else(|| format!("{:02}", n % 12 + 1)),
-                exp_year: text(&at, c, "exp_year")?.unwrap_or_else(|| "2030".to_owned()),
+                cvv: text(&at, c, "cvv")?.unwrap_or(cvv),
+                exp_month: text(&at, c, "exp_month")?.unwrap_or(exp_month),
+                exp_year: text(&at, c, "exp_year")?.unwrap_or(exp_year),
                 pan,
                 merchant_ref: text(&at, c, "merchant_ref")?,
                 holder,
@@ -730,6 +731,16 @@ fn text(
         Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
         Some(_) => Err(format!("{at}.{k}: a non-empty string")),
     }
+}
+
+/// The `n`th sandbox card's test details: PAN (Luhn-valid), CVV, expiry month and year.
+fn card_details(n: u64) -> [String; 4] {
+    [
+        luhn_pan("4937", n),
+        format!("{:03}", (n * 37 + 101) % 1000),
+        format!("{:02}", n % 12 + 1),
+        "2030".to_owned(),
+    ]
 }
 
 /// A 16-digit test PAN with a valid Luhn check digit.
