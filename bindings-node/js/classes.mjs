@@ -4,10 +4,16 @@
 export function defineClasses(native, CardwireError, host) {
   const freed = (name) => new CardwireError('invalid_input', `this ${name} was freed: make a new one`, {});
   const opts = (o) => (o === undefined ? null : o);
-  // Node's req.headers (a plain object of strings) as one `name\0value\0` string, for a
-  // backend that reads that form; anything else crosses as it is.
+  // Node's req.headers (a plain object of strings) or a fetch `Headers` as one
+  // `name\0value\0` string, for a backend that reads that form (one crossing);
+  // anything else crosses as it is.
   const flat = (h) => {
     if (h === null || typeof h !== 'object' || Array.isArray(h)) return h;
+    if (typeof Headers === 'function' && h instanceof Headers) {
+      let s = '';
+      for (const [k, v] of h) s += k + '\0' + v + '\0';
+      return s;
+    }
     const proto = Object.getPrototypeOf(h);
     if (proto !== Object.prototype && proto !== null) return h;
     let s = '';
@@ -19,7 +25,8 @@ export function defineClasses(native, CardwireError, host) {
     }
     return s;
   };
-  const hdr = native.FLAT_HEADERS === true ? flat : (h) => h;
+  // (The WebAssembly module says so by exporting `flatHeaders`: it may not be instantiated yet.)
+  const hdr = native.FLAT_HEADERS === true || typeof native.flatHeaders === 'function' ? flat : (h) => h;
   // A verified event may cross as one string (the Node addon): a header line, short texts, then raw JSON text.
   const compactEvent = (s) => {
     const nl = s.indexOf('\n');
@@ -100,34 +107,50 @@ export function defineClasses(native, CardwireError, host) {
   const publicKeys = new Map();
   const b64url = (u) => { let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); };
   const later = (f) => { try { return f(); } catch (e) { return Promise.reject(e); } };
+  // One WebCrypto check (a Promise of true or false, never rejected): the
+  // algorithm, then n ‖ e ‖ message ‖ signature and their lengths, as the backend gives them.
+  const webCheck = (algorithm, bytes, nl, el, ml, sl) => {
+    const web = VERIFY[algorithm];
+    if (web === undefined) return Promise.resolve(false);
+    const n = bytes.subarray(0, nl);
+    const e = bytes.subarray(nl, nl + el);
+    const message = bytes.subarray(nl + el, nl + el + ml);
+    const signature = bytes.subarray(nl + el + ml, nl + el + ml + sl);
+    // The key's id: its exponent (length first) and modulus bytes as text.
+    const id = algorithm + el + ':' + String.fromCharCode.apply(null, e) + String.fromCharCode.apply(null, n);
+    let key = publicKeys.get(id);
+    if (key === undefined) {
+      if (publicKeys.size >= 64) publicKeys.clear();
+      key = subtle.importKey('jwk', { kty: 'RSA', n: b64url(n), e: b64url(e), ext: true }, web[0], false, ['verify']);
+      publicKeys.set(id, key);
+      // Once imported, the CryptoKey itself: a check then starts at once, not a turn later.
+      key.then((k) => { if (publicKeys.get(id) === key) publicKeys.set(id, k); }, () => {});
+    }
+    const verify = (k) => subtle.verify(web[1], k, signature, message);
+    let checking;
+    try {
+      checking = key instanceof Promise ? key.then(verify) : verify(key);
+    } catch {
+      return Promise.resolve(false);
+    }
+    return checking.then((ok) => ok === true, () => false);
+  };
   const checkAsync = async (h, method, args, options) => {
     if (subtle === null || typeof h.callDeferred !== 'function') return h.callAsync(method, args, options);
     // Calls without side effects run once, their result held until the check passes.
     const optimistic = method === 'check_webhook' || method === 'open_response';
-    const first = h.callDeferred(method, args, options, null, optimistic);
-    const w = first.wanted;
-    if (w === undefined) return first.value;
-    const web = VERIFY[w.algorithm];
-    let ok = false;
-    if (web !== undefined) {
-      const n = b64url(w.n);
-      const id = w.algorithm + n;
-      let key = publicKeys.get(id);
-      if (key === undefined) {
-        if (publicKeys.size >= 64) publicKeys.clear();
-        key = subtle.importKey('jwk', { kty: 'RSA', n, e: b64url(w.e), ext: true }, web[0], false, ['verify']);
-        publicKeys.set(id, key);
-      }
-      try {
-        ok = await subtle.verify(web[1], await key, w.signature, w.message);
-      } catch {
-        ok = false;
-      }
-    }
-    if (ok && optimistic && 'value' in first) return first.value;
+    // The check starts the moment the call reaches it (`start`), and runs while the call goes on.
+    let started = null;
+    const start = (...wanted) => { started = webCheck(...wanted); };
+    // [value], or [value, algorithm, n ‖ e ‖ message ‖ signature ‖ ticket, their lengths]
+    const first = h.callDeferred(method, args, options, null, optimistic, start);
+    if (first.length === 1) return first[0];
+    const [value, algorithm, bytes, nl, el, ml, sl] = first;
+    const ok = await (started !== null ? started : webCheck(algorithm, bytes, nl, el, ml, sl));
+    if (ok && optimistic && value !== undefined) return value;
     if (ok) {
-      const second = h.callDeferred(method, args, options, w.ticket, false);
-      if (second.wanted === undefined) return second.value;
+      const second = h.callDeferred(method, args, options, bytes.subarray(nl + el + ml + sl), false, null);
+      if (second.length === 1) return second[0];
     }
     return h.call(method, args, options);
   };
@@ -165,9 +188,9 @@ export function defineClasses(native, CardwireError, host) {
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     encryptField(value, options) { return this.#handle().call('encrypt_field', [value], opts(options)); }
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
-    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [(headers), body], opts(options))).then(ev); }
+    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [hdr(headers), body], opts(options))).then(ev); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
-    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [(headers), body], opts(options))).then(ev); }
+    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [hdr(headers), body], opts(options))).then(ev); }
     static webhookAck() { return native.callStatic('WorldCardMerchant', 'webhook_ack', [], null); }
     static webhookRefusal(error) { return native.callStatic('WorldCardMerchant', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
@@ -183,7 +206,7 @@ export function defineClasses(native, CardwireError, host) {
     }
     #handle() { if (this.#h === undefined) throw freed('WorldCardPlatform'); return this.#h; }
     verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
-    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [(headers), body], opts(options))); }
+    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [hdr(headers), body], opts(options))); }
     sealResponse(payload, options) { return this.#handle().call('seal_response', [payload], opts(options)); }
     static sealError(code, message) { return native.callStatic('WorldCardPlatform', 'seal_error', [code, message], null); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
@@ -244,15 +267,15 @@ export function defineClasses(native, CardwireError, host) {
     uploadFile(filename, contentType, bytes, category) { return this.#handle().call('upload_file', [filename, contentType, bytes, category], null); }
     uploadFileAsync(filename, contentType, bytes, category) { return later(() => checkAsync(this.#handle(), 'upload_file', [filename, contentType, bytes, category], null)); }
     openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
-    openResponseAsync(status, headers, body, options) { return later(() => checkAsync(this.#handle(), 'open_response', [status, (headers), body], opts(options))); }
+    openResponseAsync(status, headers, body, options) { return later(() => checkAsync(this.#handle(), 'open_response', [status, hdr(headers), body], opts(options))); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     decryptFieldAsync(value) { return later(() => decryptAsync(this.#handle(), this.#key, [value])); }
     openSensitive(data) { return this.#handle().call('open_sensitive', [data], null); }
     openSensitiveAsync(data) { return later(() => checkAsync(this.#handle(), 'open_sensitive', [data], null)); }
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
-    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [(headers), body], opts(options))).then(ev); }
+    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [hdr(headers), body], opts(options))).then(ev); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
-    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [(headers), body], opts(options))).then(ev); }
+    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [hdr(headers), body], opts(options))).then(ev); }
     static webhookAck() { return native.callStatic('WasabiMerchant', 'webhook_ack', [], null); }
     static webhookRefusal(error) { return native.callStatic('WasabiMerchant', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
@@ -268,7 +291,7 @@ export function defineClasses(native, CardwireError, host) {
     }
     #handle() { if (this.#h === undefined) throw freed('WasabiPlatform'); return this.#h; }
     verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
-    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [(headers), body], opts(options))); }
+    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [hdr(headers), body], opts(options))); }
     sealResponse(payload) { return this.#handle().call('seal_response', [payload], null); }
     sealResponseAsync(payload) { return later(() => signAsync(this.#handle(), this.#key, 'seal_response', [payload], null)); }
     sealError(code, message) { return this.#handle().call('seal_error', [code, message], null); }

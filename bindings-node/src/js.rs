@@ -649,28 +649,13 @@ impl Js {
     }
 
     /// Received headers in the class glue's one-string form
-    /// (`name\0value\0...`, made by `flat` in `classes.mjs` from a plain
-    /// object of strings); anything else (`Headers`, `Map`, arrays of
-    /// values) takes the general conversion.
+    /// ([`cardwire::api::value::flat_headers`]); anything else (`Headers`,
+    /// `Map`, arrays of values) takes the general conversion.
     fn flat_headers(&self, h: sys::napi_value) -> Option<Input> {
         if self.type_of(h) != sys::ValueType::napi_string {
             return None;
         }
-        let text = self.text_of(h)?;
-        // Only the complete form (empty, or ending in NUL); any other text
-        // takes the general conversion and its error.
-        let body = match text.strip_suffix('\0') {
-            Some(body) => body,
-            None if text.is_empty() => return Some(Input::Map(Vec::new())),
-            None => return None,
-        };
-        let mut parts = body.split('\0');
-        let mut pairs = Vec::new();
-        while let Some(k) = parts.next() {
-            let v = parts.next()?;
-            pairs.push((k.to_owned(), Input::Str(v.to_owned())));
-        }
-        Some(Input::Map(pairs))
+        cardwire::api::value::flat_headers(&self.text_of(h)?)
     }
 
     /// Arguments given as a JS array.
@@ -770,60 +755,10 @@ impl Js {
         }
     }
 
-    /// A verified event whose `raw` is portable JSON text and whose `data`
-    /// is part of it, as the one string the class glue's `compactEvent`
-    /// reads (one crossing; V8 parses the text in JavaScript). `None` for
-    /// any other result.
+    /// A verified event as the one string the class glue's `compactEvent`
+    /// reads ([`cardwire::api::value::compact_event`]); `None` for any other result.
     pub fn compact_event(&self, o: &Out) -> Option<sys::napi_value> {
-        let Out::Record("event", fields) = o else {
-            return None;
-        };
-        let get = |name: &str| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
-        let (Some(Out::JsonText(raw)), Some(Out::InRaw(member))) = (get("raw"), get("data")) else {
-            return None;
-        };
-        let text = |name: &str| match get(name) {
-            Some(Out::Str(s)) => Some(Some(s.as_str())),
-            Some(Out::Null) => Some(None),
-            _ => None,
-        };
-        let int = |name: &str| match get(name) {
-            Some(Out::Int(i)) if i.unsigned_abs() <= MAX_SAFE => Some(Some(*i)),
-            Some(Out::Null) => Some(None),
-            _ => None,
-        };
-        let duplicate = match get("duplicate") {
-            Some(Out::Bool(b)) => *b,
-            _ => return None,
-        };
-        let retention = int("retention_ms")??;
-        let timestamp = int("timestamp_ms")?;
-        let texts = [
-            text("type")?,
-            text("delivery_key")?,
-            text("delivery_id")?,
-            text("business_key")?,
-            *member,
-        ];
-        // Lengths in UTF-16 code units, as JavaScript's `slice` counts.
-        let len = |t: Option<&str>| {
-            t.map_or_else(|| "-".to_owned(), |t| t.encode_utf16().count().to_string())
-        };
-        let mut s = String::with_capacity(raw.len() + 256);
-        s.push_str(if duplicate { "1 " } else { "0 " });
-        s.push_str(&retention.to_string());
-        s.push(' ');
-        s.push_str(&timestamp.map_or_else(|| "-".to_owned(), |t| t.to_string()));
-        for t in texts {
-            s.push(' ');
-            s.push_str(&len(t));
-        }
-        s.push('\n');
-        for t in texts.into_iter().flatten() {
-            s.push_str(t);
-        }
-        s.push_str(raw);
-        Some(self.string(&s))
+        cardwire::api::value::compact_event(o).map(|s| self.string(&s))
     }
 
     /// Integers beyond 2^53 would lose digits as a JS number: they come back

@@ -77,7 +77,7 @@ impl Handle {
     #[napi]
     pub fn call(&self, env: Env, method: String, args: Raw, options: Raw) -> Result<Raw> {
         let j = js(&env);
-        let headers_at = headers_positions(&self.inner, &method);
+        let headers_at = self.inner.header_positions(&method);
         let a = j.args(args, &headers_at).map_err(|t| thrown(j, t))?;
         let o = j.options(options).map_err(|t| thrown(j, t))?;
         let object = self.store.borrow().as_ref().and_then(|r| r.get(j));
@@ -124,7 +124,9 @@ impl Handle {
                 },
             ));
         }
-        let a = j.list(args).map_err(|t| thrown(j, t))?;
+        let a = j
+            .args(args, &self.inner.header_positions(&method))
+            .map_err(|t| thrown(j, t))?;
         let o = j.options(options).map_err(|t| thrown(j, t))?;
         Ok(AsyncTask::new(CallTask {
             inner: Arc::clone(&self.inner),
@@ -140,20 +142,6 @@ impl Handle {
     pub fn free(&self) {
         self.store.replace(None);
     }
-}
-
-/// Which positional arguments of `method` are received headers.
-fn headers_positions(inner: &Instance, method: &str) -> Vec<bool> {
-    inner
-        .class()
-        .method(method)
-        .map(|m| {
-            m.args
-                .iter()
-                .map(|p| p.ty == cardwire::api::vocab::Ty::Headers)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// One offloaded call: inputs converted on the JavaScript thread, the crypto

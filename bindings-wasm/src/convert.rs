@@ -3,7 +3,6 @@
 use cardwire::api::{self, vocab::camel, Input, Out};
 use cardwire::Error;
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -20,6 +19,25 @@ pub fn register_error_class(class: js_sys::Function) {
 
 fn set(o: &Object, k: &str, v: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
+thread_local! {
+    /// A record's keys as JavaScript strings, camelCased once per key (by
+    /// its address: the vocabulary's names are static; a few hundred at most).
+    static KEYS: std::cell::RefCell<Vec<(usize, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn record_key(k: &'static str) -> JsValue {
+    let at = k.as_ptr() as usize;
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some((_, v)) = keys.iter().find(|(p, _)| *p == at) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(&camel(k));
+        keys.push((at, v.clone()));
+        v
+    })
 }
 
 /// A core error as a `CardwireError` with `.code` and the fields the
@@ -213,17 +231,7 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
                 Err(_) => JsValue::NULL,
             },
         },
-        Out::Json(v) => {
-            let safe;
-            let v = if has_unsafe_int(v) {
-                safe = unsafe_ints_to_text(v.clone());
-                &safe
-            } else {
-                v
-            };
-            v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-                .map_err(|_| invalid("value cannot be converted"))?
-        }
+        Out::Json(v) => json_to_js(v),
         Out::Headers(pairs) => {
             let obj = Object::new();
             for (k, v) in pairs {
@@ -249,7 +257,7 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
                     }
                     _ => out_to_js(v)?,
                 };
-                set(&obj, &camel(k), &value);
+                let _ = Reflect::set(&obj, &record_key(k), &value);
             }
             obj.into()
         }
@@ -265,6 +273,34 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
 }
 
 const MAX_SAFE: u64 = 9_007_199_254_740_991;
+
+/// Provider JSON as the Node addon gives it: scalars directly (a number
+/// that is no safe integer as its text); objects and arrays as JSON text
+/// the host's own `JSON.parse` builds in one crossing (integers beyond 2^53
+/// turned into their text first, so nothing is rounded).
+fn json_to_js(v: &serde_json::Value) -> JsValue {
+    use serde_json::Value;
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => int_to_js(i),
+            (None, Some(u)) => JsValue::from_str(&u.to_string()),
+            _ => JsValue::from_str(&n.to_string()),
+        },
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(_) | Value::Object(_) => {
+            let text = if has_unsafe_int(v) {
+                serde_json::to_string(&unsafe_ints_to_text(v.clone()))
+            } else {
+                serde_json::to_string(v)
+            };
+            text.ok()
+                .and_then(|t| js_sys::JSON::parse(&t).ok())
+                .unwrap_or(JsValue::NULL)
+        }
+    }
+}
 
 /// Integers beyond 2^53 would lose digits as a JS number: they come back as
 /// their decimal text (as non-integer amounts always do). The native addon

@@ -18,6 +18,12 @@ type JsResult<T> = Result<T, JsValue>;
 /// The JavaScript host: `Date.now()` and `crypto.getRandomValues`.
 struct JsHost;
 
+thread_local! {
+    /// Random bytes drawn ahead (see [`JsHost::fill_random`]) and the next unused one.
+    static RANDOM: std::cell::RefCell<(zeroize::Zeroizing<Vec<u8>>, usize)> =
+        std::cell::RefCell::new((zeroize::Zeroizing::new(Vec::new()), 0));
+}
+
 impl Host for JsHost {
     fn now_ms(&self) -> u64 {
         let ms = js_sys::Date::now();
@@ -28,8 +34,32 @@ impl Host for JsHost {
         }
     }
 
+    /// Small draws (a call's 32-byte seed) come from a pool filled 4 KiB
+    /// at a time: one `crypto.getRandomValues` (microseconds in Node) per
+    /// 128 calls instead of one each. Bytes handed out are wiped from the
+    /// pool; large draws go straight to the host.
     fn fill_random(&self, buf: &mut [u8]) -> cardwire::Result<()> {
-        getrandom::getrandom(buf).map_err(|_| cardwire::Error::RandomUnavailable)
+        const POOL: usize = 4096;
+        if buf.len() > 256 {
+            return getrandom::getrandom(buf).map_err(|_| cardwire::Error::RandomUnavailable);
+        }
+        RANDOM.with(|r| {
+            let mut r = r.borrow_mut();
+            let (pool, at) = &mut *r;
+            if pool.len() != POOL || *at + buf.len() > POOL {
+                pool.resize(POOL, 0);
+                *at = POOL; // spent until the refill succeeds: never zeros
+                getrandom::getrandom(pool).map_err(|_| cardwire::Error::RandomUnavailable)?;
+                *at = 0;
+            }
+            let taken = pool
+                .get_mut(*at..*at + buf.len())
+                .ok_or(cardwire::Error::RandomUnavailable)?;
+            buf.copy_from_slice(taken);
+            taken.fill(0);
+            *at += buf.len();
+            Ok(())
+        })
     }
 
     /// The host's `JSON.parse` builds provider JSON in one crossing.
@@ -81,8 +111,38 @@ impl std::fmt::Debug for Handle {
     }
 }
 
-fn args_of(args: &js_sys::Array) -> JsResult<Vec<Input>> {
-    args.iter().map(|a| input_of(&a)).collect()
+/// Arguments; where `method` takes received headers, the glue's one-string
+/// form (`name\0value\0...`) is read in one crossing.
+fn args_of(inner: Option<&Instance>, method: &str, args: &js_sys::Array) -> JsResult<Vec<Input>> {
+    let at = inner
+        .map(|i| i.header_positions(method))
+        .unwrap_or_default();
+    args.iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if at.get(i).copied().unwrap_or(false) {
+                if let Some(h) = a.as_string().and_then(|t| api::value::flat_headers(&t)) {
+                    return Ok(h);
+                }
+            }
+            input_of(&a)
+        })
+        .collect()
+}
+
+/// A result for the class glue: a verified event as one string (its
+/// `compactEvent` reads it), anything else converted.
+fn result_to_js(out: &api::Out) -> JsResult<JsValue> {
+    match api::value::compact_event(out) {
+        Some(text) => Ok(JsValue::from_str(&text)),
+        None => out_to_js(out),
+    }
+}
+
+/// The glue sends received headers as one string (`flat` in `classes.mjs`).
+#[wasm_bindgen(js_name = flatHeaders)]
+pub fn flat_headers() -> bool {
+    true
 }
 
 fn opt_input(options: &JsValue) -> JsResult<Option<Input>> {
@@ -97,13 +157,13 @@ fn opt_input(options: &JsValue) -> JsResult<Option<Input>> {
 impl Handle {
     /// `call(method, args, options)`: a method of the class, by its vocabulary name.
     pub fn call(&self, method: &str, args: &js_sys::Array, options: JsValue) -> JsResult<JsValue> {
-        let a = args_of(args)?;
+        let a = args_of(Some(&self.inner), method, args)?;
         let o = opt_input(&options)?;
         let out = self
             .inner
             .call(method, &a, o.as_ref(), &JsHost)
             .map_err(err)?;
-        out_to_js(&out)
+        result_to_js(&out)
     }
 
     /// `callAsync(method, args, options)`: the same, as a Promise (WebAssembly
@@ -122,48 +182,54 @@ impl Handle {
     }
 }
 
-/// `callDeferred` in JavaScript: `{ value }`, or `{ wanted }` when the call
-/// reached an RSA check for the host to make.
+/// `callDeferred` in JavaScript: `[value]`, or `[value, algorithm, bytes,
+/// nLength, eLength, messageLength, signatureLength]` when the call reached
+/// an RSA check for the host to make: `bytes` is n ‖ e ‖ message ‖
+/// signature, then the check's ticket when `value` is undefined (the call
+/// failed for now, or was not optimistic). An array and one byte array: few
+/// crossings.
 fn deferred_out(
     value: Option<JsValue>,
     wanted: Option<cardwire::crypto::deferred::Wanted>,
 ) -> JsValue {
-    let o = js_sys::Object::new();
-    if let Some(w) = wanted {
-        let x = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| {
-            let _ = js_sys::Reflect::set(&x, &JsValue::from_str(k), v);
-        };
-        set("algorithm", &JsValue::from_str(w.algorithm));
-        set("n", &js_sys::Uint8Array::from(w.n.as_slice()).into());
-        set("e", &js_sys::Uint8Array::from(w.e.as_slice()).into());
-        set(
-            "message",
-            &js_sys::Uint8Array::from(w.message.as_slice()).into(),
-        );
-        set(
-            "signature",
-            &js_sys::Uint8Array::from(w.signature.as_slice()).into(),
-        );
-        set("ticket", &js_sys::Uint8Array::from(&w.ticket[..]).into());
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("wanted"), &x);
+    let o = js_sys::Array::new();
+    let needs_ticket = value.is_none();
+    o.push(&value.unwrap_or(JsValue::UNDEFINED));
+    match wanted {
+        Some(w) => o.concat(&wanted_js(&w, needs_ticket)).into(),
+        None => o.into(),
     }
-    if let Some(v) = value {
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("value"), &v);
+}
+
+/// `[algorithm, n ‖ e ‖ message ‖ signature (‖ ticket), their four lengths]`.
+fn wanted_js(w: &cardwire::crypto::deferred::Wanted, ticket: bool) -> js_sys::Array {
+    let mut bytes =
+        Vec::with_capacity(w.n.len() + w.e.len() + w.message.len() + w.signature.len() + 32);
+    for part in [&w.n, &w.e, &w.message, &w.signature] {
+        bytes.extend_from_slice(part);
     }
-    o.into()
+    if ticket {
+        bytes.extend_from_slice(&w.ticket());
+    }
+    let o = js_sys::Array::new();
+    o.push(&JsValue::from_str(w.algorithm));
+    o.push(&js_sys::Uint8Array::from(bytes.as_slice()).into());
+    for part in [&w.n, &w.e, &w.message, &w.signature] {
+        o.push(&JsValue::from_f64(part.len() as f64));
+    }
+    o
 }
 
 #[wasm_bindgen]
 impl Handle {
-    /// `callDeferred(method, args, options, ticket)`: `call` with RSA checks
-    /// left to the host (the class glue's WebCrypto path): `{ value }`, or
-    /// `{ wanted: { algorithm, spki, message, signature, ticket } }` when the
+    /// `callDeferred(method, args, options, ticket, optimistic, start)`: `call` with RSA checks
+    /// left to the host (the class glue's WebCrypto path): `[value]`, or
+    /// `[undefined, algorithm, bytes, …]` (see [`deferred_out`]) when the
     /// call reached a check; after the host's check passed, the same call
-    /// with that `ticket` passes it. Any other failure throws as `call`.
+    /// with that check's ticket passes it. Any other failure throws as `call`.
     ///
     /// `optimistic` (for calls without side effects): the check passes for
-    /// now and the result comes with it, `{ value, wanted }`; the class glue
+    /// now and the result comes with it, `[value, algorithm, …]`; the class glue
     /// returns the value only once its own check passed. A call that reaches
     /// two different checks runs as `call`.
     #[wasm_bindgen(js_name = callDeferred)]
@@ -174,6 +240,7 @@ impl Handle {
         options: JsValue,
         ticket: JsValue,
         optimistic: bool,
+        start: JsValue,
     ) -> JsResult<JsValue> {
         let accepted = if ticket.is_undefined() || ticket.is_null() {
             None
@@ -185,20 +252,29 @@ impl Handle {
                 })
             })?)
         };
-        let a = args_of(args)?;
+        let a = args_of(Some(&self.inner), method, args)?;
         let o = opt_input(&options)?;
         // The core's own result: no JavaScript error is made (a stack trace
         // costs tens of µs) for a check that is only handed over.
-        let (out, asked) = cardwire::crypto::deferred::run_with(accepted, optimistic, || {
-            self.inner.call(method, &a, o.as_ref(), &JsHost)
+        // `start(algorithm, bytes, …lengths)` hears of the check the moment
+        // the call reaches it, so WebCrypto works while the call goes on.
+        let notify = start.dyn_into::<js_sys::Function>().ok().map(|f| {
+            Box::new(move |w: &cardwire::crypto::deferred::Wanted| {
+                let args = wanted_js(w, false);
+                let _ = f.apply(&JsValue::UNDEFINED, &args);
+            }) as cardwire::crypto::deferred::Notify
         });
+        let (out, asked) =
+            cardwire::crypto::deferred::run_notifying(accepted, optimistic, notify, || {
+                self.inner.call(method, &a, o.as_ref(), &JsHost)
+            });
         if asked.several {
             return Ok(deferred_out(Some(self.call(method, args, options)?), None));
         }
         match (out, asked.wanted) {
-            (Ok(v), Some(w)) if optimistic => Ok(deferred_out(Some(out_to_js(&v)?), Some(w))),
+            (Ok(v), Some(w)) if optimistic => Ok(deferred_out(Some(result_to_js(&v)?), Some(w))),
             (_, Some(w)) => Ok(deferred_out(None, Some(w))),
-            (Ok(v), None) => Ok(deferred_out(Some(out_to_js(&v)?), None)),
+            (Ok(v), None) => Ok(deferred_out(Some(result_to_js(&v)?), None)),
             (Err(e), None) => Err(err(e)),
         }
     }
@@ -227,7 +303,7 @@ pub fn call_static(
     args: &js_sys::Array,
     options: JsValue,
 ) -> JsResult<JsValue> {
-    let a = args_of(args)?;
+    let a = args_of(None, method, args)?;
     let o = opt_input(&options)?;
     let out = api::call_static(class, method, &a, o.as_ref(), &JsHost).map_err(err)?;
     out_to_js(&out)
@@ -236,7 +312,7 @@ pub fn call_static(
 /// `callFunction(name, args, options)`: `validate`, `error_codes`, `status_model`.
 #[wasm_bindgen(js_name = callFunction)]
 pub fn call_function(name: &str, args: &js_sys::Array, options: JsValue) -> JsResult<JsValue> {
-    let a = args_of(args)?;
+    let a = args_of(None, name, args)?;
     let o = opt_input(&options)?;
     let out = api::call_function(name, &a, o.as_ref(), &JsHost).map_err(err)?;
     out_to_js(&out)

@@ -619,7 +619,7 @@ pub fn javascript(esm: bool) -> String {
     });
     out.push_str("  const freed = (name) => new CardwireError('invalid_input', `this ${name} was freed: make a new one`, {});\n");
     out.push_str("  const opts = (o) => (o === undefined ? null : o);\n");
-    out.push_str("  // Node's req.headers (a plain object of strings) as one `name\\0value\\0` string, for a\n  // backend that reads that form; anything else crosses as it is.\n  const flat = (h) => {\n    if (h === null || typeof h !== 'object' || Array.isArray(h)) return h;\n    const proto = Object.getPrototypeOf(h);\n    if (proto !== Object.prototype && proto !== null) return h;\n    let s = '';\n    for (const k in h) {\n      const v = h[k];\n      if (v === undefined || v === null) continue;\n      if (typeof v !== 'string' || k.includes('\\0') || v.includes('\\0')) return h;\n      s += k + '\\0' + v + '\\0';\n    }\n    return s;\n  };\n  const hdr = native.FLAT_HEADERS === true ? flat : (h) => h;\n");
+    out.push_str("  // Node's req.headers (a plain object of strings) or a fetch `Headers` as one\n  // `name\\0value\\0` string, for a backend that reads that form (one crossing);\n  // anything else crosses as it is.\n  const flat = (h) => {\n    if (h === null || typeof h !== 'object' || Array.isArray(h)) return h;\n    if (typeof Headers === 'function' && h instanceof Headers) {\n      let s = '';\n      for (const [k, v] of h) s += k + '\\0' + v + '\\0';\n      return s;\n    }\n    const proto = Object.getPrototypeOf(h);\n    if (proto !== Object.prototype && proto !== null) return h;\n    let s = '';\n    for (const k in h) {\n      const v = h[k];\n      if (v === undefined || v === null) continue;\n      if (typeof v !== 'string' || k.includes('\\0') || v.includes('\\0')) return h;\n      s += k + '\\0' + v + '\\0';\n    }\n    return s;\n  };\n  // (The WebAssembly module says so by exporting `flatHeaders`: it may not be instantiated yet.)\n  const hdr = native.FLAT_HEADERS === true || typeof native.flatHeaders === 'function' ? flat : (h) => h;\n");
     out.push_str(&compact_event_js());
     out.push_str(WEB_CRYPTO_JS);
     let mut names = Vec::new();
@@ -693,8 +693,6 @@ pub fn javascript(esm: bool) -> String {
                     camel(m.name),
                     m.name
                 );
-                // The async forms pass headers as they are (the flat string is the sync call's).
-                let list = list.replace("hdr(", "(");
                 if m.offload
                     && signs
                     && m.name == "decrypt_field"
@@ -847,34 +845,50 @@ const WEB_CRYPTO_JS: &str = r#"  const subtle = host !== undefined && host !== n
   const publicKeys = new Map();
   const b64url = (u) => { let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); };
   const later = (f) => { try { return f(); } catch (e) { return Promise.reject(e); } };
+  // One WebCrypto check (a Promise of true or false, never rejected): the
+  // algorithm, then n ‖ e ‖ message ‖ signature and their lengths, as the backend gives them.
+  const webCheck = (algorithm, bytes, nl, el, ml, sl) => {
+    const web = VERIFY[algorithm];
+    if (web === undefined) return Promise.resolve(false);
+    const n = bytes.subarray(0, nl);
+    const e = bytes.subarray(nl, nl + el);
+    const message = bytes.subarray(nl + el, nl + el + ml);
+    const signature = bytes.subarray(nl + el + ml, nl + el + ml + sl);
+    // The key's id: its exponent (length first) and modulus bytes as text.
+    const id = algorithm + el + ':' + String.fromCharCode.apply(null, e) + String.fromCharCode.apply(null, n);
+    let key = publicKeys.get(id);
+    if (key === undefined) {
+      if (publicKeys.size >= 64) publicKeys.clear();
+      key = subtle.importKey('jwk', { kty: 'RSA', n: b64url(n), e: b64url(e), ext: true }, web[0], false, ['verify']);
+      publicKeys.set(id, key);
+      // Once imported, the CryptoKey itself: a check then starts at once, not a turn later.
+      key.then((k) => { if (publicKeys.get(id) === key) publicKeys.set(id, k); }, () => {});
+    }
+    const verify = (k) => subtle.verify(web[1], k, signature, message);
+    let checking;
+    try {
+      checking = key instanceof Promise ? key.then(verify) : verify(key);
+    } catch {
+      return Promise.resolve(false);
+    }
+    return checking.then((ok) => ok === true, () => false);
+  };
   const checkAsync = async (h, method, args, options) => {
     if (subtle === null || typeof h.callDeferred !== 'function') return h.callAsync(method, args, options);
     // Calls without side effects run once, their result held until the check passes.
     const optimistic = method === 'check_webhook' || method === 'open_response';
-    const first = h.callDeferred(method, args, options, null, optimistic);
-    const w = first.wanted;
-    if (w === undefined) return first.value;
-    const web = VERIFY[w.algorithm];
-    let ok = false;
-    if (web !== undefined) {
-      const n = b64url(w.n);
-      const id = w.algorithm + n;
-      let key = publicKeys.get(id);
-      if (key === undefined) {
-        if (publicKeys.size >= 64) publicKeys.clear();
-        key = subtle.importKey('jwk', { kty: 'RSA', n, e: b64url(w.e), ext: true }, web[0], false, ['verify']);
-        publicKeys.set(id, key);
-      }
-      try {
-        ok = await subtle.verify(web[1], await key, w.signature, w.message);
-      } catch {
-        ok = false;
-      }
-    }
-    if (ok && optimistic && 'value' in first) return first.value;
+    // The check starts the moment the call reaches it (`start`), and runs while the call goes on.
+    let started = null;
+    const start = (...wanted) => { started = webCheck(...wanted); };
+    // [value], or [value, algorithm, n ‖ e ‖ message ‖ signature ‖ ticket, their lengths]
+    const first = h.callDeferred(method, args, options, null, optimistic, start);
+    if (first.length === 1) return first[0];
+    const [value, algorithm, bytes, nl, el, ml, sl] = first;
+    const ok = await (started !== null ? started : webCheck(algorithm, bytes, nl, el, ml, sl));
+    if (ok && optimistic && value !== undefined) return value;
     if (ok) {
-      const second = h.callDeferred(method, args, options, w.ticket, false);
-      if (second.wanted === undefined) return second.value;
+      const second = h.callDeferred(method, args, options, bytes.subarray(nl + el + ml + sl), false, null);
+      if (second.length === 1) return second[0];
     }
     return h.call(method, args, options);
   };

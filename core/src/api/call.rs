@@ -221,11 +221,11 @@ impl<'a> Args<'a> {
         let Some(v) = self.get("payload") else {
             return Ok(None);
         };
-        let path = self.opt_str("path")?.unwrap_or_default();
-        let text_fields = crate::registry::decimal_text_fields(provider, &path);
         let converted;
         let v = match v {
             Input::Map(m) if m.iter().any(|(_, x)| matches!(x, Input::Decimal(_))) => {
+                let path = self.opt_str("path")?.unwrap_or_default();
+                let text_fields = crate::registry::decimal_text_fields(provider, &path);
                 converted = Input::Map(
                     m.iter()
                         .map(|(k, x)| match x {

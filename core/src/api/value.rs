@@ -142,6 +142,99 @@ impl Out {
     }
 }
 
+// ------------------------------------------- the JavaScript glue's forms
+
+/// Received headers in the JavaScript class glue's one-string form
+/// (`name\0value\0...`, made by `flat` in the generated `classes.mjs` from
+/// a plain object of strings): one string crosses instead of an object
+/// read member by member. `None` for any other text (it then takes the
+/// general conversion, and its error).
+pub fn flat_headers(text: &str) -> Option<Input> {
+    // Only the complete form: empty, or ending in NUL.
+    let body = match text.strip_suffix('\0') {
+        Some(body) => body,
+        None if text.is_empty() => return Some(Input::Map(Vec::new())),
+        None => return None,
+    };
+    let mut parts = body.split('\0');
+    let mut pairs = Vec::new();
+    while let Some(k) = parts.next() {
+        let v = parts.next()?;
+        pairs.push((k.to_owned(), Input::Str(v.to_owned())));
+    }
+    Some(Input::Map(pairs))
+}
+
+/// A verified event whose `raw` is portable JSON text and whose `data` is
+/// part of it ([`Out::JsonText`] and [`Out::InRaw`]), as the one string the
+/// class glue's `compactEvent` reads: a header line (`duplicate`,
+/// `retention_ms`, `timestamp_ms`, then the lengths of `type`,
+/// `delivery_key`, `delivery_id`, `business_key` and the `data` member, `-`
+/// for none), those texts, then the raw JSON text. One crossing; the host's
+/// `JSON.parse` builds the objects. `None` for any other result.
+pub fn compact_event(o: &Out) -> Option<String> {
+    const MAX_SAFE: u64 = 9_007_199_254_740_991;
+    let Out::Record("event", fields) = o else {
+        return None;
+    };
+    let get = |name: &str| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
+    let (Some(Out::JsonText(raw)), Some(Out::InRaw(member))) = (get("raw"), get("data")) else {
+        return None;
+    };
+    let text = |name: &str| match get(name) {
+        Some(Out::Str(s)) => Some(Some(s.as_str())),
+        Some(Out::Null) => Some(None),
+        _ => None,
+    };
+    let int = |name: &str| match get(name) {
+        Some(Out::Int(i)) if i.unsigned_abs() <= MAX_SAFE => Some(Some(*i)),
+        Some(Out::Null) => Some(None),
+        _ => None,
+    };
+    let duplicate = match get("duplicate") {
+        Some(Out::Bool(b)) => *b,
+        _ => return None,
+    };
+    let retention = int("retention_ms")??;
+    let timestamp = int("timestamp_ms")?;
+    let texts = [
+        text("type")?,
+        text("delivery_key")?,
+        text("delivery_id")?,
+        text("business_key")?,
+        *member,
+    ];
+    // Lengths in UTF-16 code units, as JavaScript's `slice` counts.
+    let len = |t: Option<&str>| {
+        t.map_or_else(
+            || "-".to_owned(),
+            |t| {
+                if t.is_ascii() {
+                    t.len()
+                } else {
+                    t.encode_utf16().count()
+                }
+                .to_string()
+            },
+        )
+    };
+    let mut s = String::with_capacity(raw.len() + 256);
+    s.push_str(if duplicate { "1 " } else { "0 " });
+    s.push_str(&retention.to_string());
+    s.push(' ');
+    s.push_str(&timestamp.map_or_else(|| "-".to_owned(), |t| t.to_string()));
+    for t in texts {
+        s.push(' ');
+        s.push_str(&len(t));
+    }
+    s.push('\n');
+    for t in texts.into_iter().flatten() {
+        s.push_str(t);
+    }
+    s.push_str(raw);
+    Some(s)
+}
+
 // ------------------------------------------------------------ conversions
 
 /// How the bindings' hint reads when a parsed object arrives where the raw
@@ -455,5 +548,47 @@ mod from_json_tests {
                 Input::Str("x".into())
             ]))
         );
+    }
+}
+
+#[cfg(test)]
+mod glue_form_tests {
+    use super::*;
+
+    #[test]
+    fn flat_headers_read_only_the_complete_form() {
+        assert_eq!(
+            flat_headers("A\0x\0b\0\0"),
+            Some(Input::Map(vec![
+                ("A".to_owned(), Input::Str("x".to_owned())),
+                ("b".to_owned(), Input::Str(String::new())),
+            ]))
+        );
+        assert_eq!(flat_headers(""), Some(Input::Map(Vec::new())));
+        assert_eq!(flat_headers("A\0x"), None);
+        assert_eq!(flat_headers("A\0"), None);
+    }
+
+    #[test]
+    fn a_compact_event_counts_utf16_units() {
+        let ev = Out::Record(
+            "event",
+            vec![
+                ("type", Out::Str("carte.débit".to_owned())),
+                ("data", Out::InRaw(Some("data"))),
+                ("raw", Out::JsonText(r#"{"data":{"a":1}}"#.to_owned())),
+                ("duplicate", Out::Bool(true)),
+                ("delivery_key", Out::Str("k😀".to_owned())),
+                ("retention_ms", Out::Int(1000)),
+                ("delivery_id", Out::Null),
+                ("timestamp_ms", Out::Null),
+                ("business_key", Out::Str("b".to_owned())),
+            ],
+        );
+        assert_eq!(
+            compact_event(&ev).as_deref(),
+            Some("1 1000 - 11 3 - 1 4\ncarte.débitk😀bdata{\"data\":{\"a\":1}}")
+        );
+        assert_eq!(compact_event(&Out::Null), None);
     }
 }

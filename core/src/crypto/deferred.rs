@@ -3,9 +3,9 @@
 //! path, feature `deferred-verify`; no other build has this module).
 //!
 //! The binding runs a call with deferral on ([`run`]). At its RSA check the
-//! core computes a ticket (SHA-256 over the algorithm, the key, the message
-//! and the signature) and, unless the host already accepted that very
-//! ticket, records what to check ([`Wanted`]) and fails the check as
+//! core records what to check ([`Wanted`]) and, unless the host already
+//! accepted that very check (its ticket: SHA-256 over the algorithm, the
+//! key, the message and the signature), fails the check as
 //! `signature_invalid`, so nothing of the message is returned. The binding
 //! checks it with WebCrypto; when that says yes, it runs the same call again
 //! with the ticket, and this time the check passes. When it says no, the
@@ -35,12 +35,49 @@ pub struct Wanted {
     pub message: Vec<u8>,
     /// The signature bytes.
     pub signature: Vec<u8>,
-    /// What to give back (through [`run`]) once the check succeeded.
-    pub ticket: [u8; 32],
 }
+
+impl Wanted {
+    /// What to give back (through [`run`]) once the check succeeded: SHA-256
+    /// over the algorithm, the key, the message and the signature, each
+    /// length-prefixed. Made only when asked for (an optimistic call whose
+    /// check passes never needs it).
+    pub fn ticket(&self) -> [u8; 32] {
+        ticket(
+            self.algorithm,
+            &self.n,
+            &self.e,
+            &self.message,
+            &self.signature,
+        )
+    }
+
+    fn is(&self, algorithm: &str, n: &[u8], e: &[u8], message: &[u8], signature: &[u8]) -> bool {
+        self.algorithm == algorithm
+            && self.n == n
+            && self.e == e
+            && self.message == message
+            && self.signature == signature
+    }
+}
+
+fn ticket(algorithm: &str, n: &[u8], e: &[u8], message: &[u8], signature: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for part in [algorithm.as_bytes(), n, e, message, signature] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().into()
+}
+
+/// Told of the check the moment the call reaches it, while the call goes
+/// on: a host with an asynchronous verifier starts it there, so the check
+/// and the rest of the call overlap.
+pub type Notify = Box<dyn FnMut(&Wanted)>;
 
 struct State {
     accepted: Option<[u8; 32]>,
+    notify: Option<Notify>,
     wanted: Option<Wanted>,
     /// Let the check pass for now (the binding returns nothing of the call
     /// before its own check passed): for calls without side effects.
@@ -78,17 +115,31 @@ pub fn run_with<T>(
     optimistic: bool,
     f: impl FnOnce() -> T,
 ) -> (T, Asked) {
-    STATE.with(|s| {
-        *s.borrow_mut() = Some(State {
+    run_notifying(accepted, optimistic, None, f)
+}
+
+/// [`run_with`], telling `notify` of the check the moment the call reaches
+/// it (not again for the same check; never for one already accepted).
+pub fn run_notifying<T>(
+    accepted: Option<[u8; 32]>,
+    optimistic: bool,
+    notify: Option<Notify>,
+    f: impl FnOnce() -> T,
+) -> (T, Asked) {
+    // A run inside a run (host code called back during the call, calling
+    // in again) has its own state; the outer one is put back after it.
+    let outer = STATE.with(|s| {
+        s.replace(Some(State {
             accepted,
+            notify,
             wanted: None,
             optimistic,
             several: false,
-        })
+        }))
     });
     let out = f();
     let asked = STATE
-        .with(|s| s.borrow_mut().take())
+        .with(|s| s.replace(outer))
         .map(|s| Asked {
             several: s.several,
             wanted: if s.several { None } else { s.wanted },
@@ -107,36 +158,38 @@ pub(crate) fn consult(
     message: &[u8],
     signature: &[u8],
 ) -> Option<Result<()>> {
-    STATE.with(|s| {
+    // The host is told outside the state's borrow (its code may call in again).
+    let mut tell: Option<(Notify, Wanted)> = None;
+    let answer = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let state = s.as_mut()?;
         let rsa = key.as_rsa();
         let (n, e) = (rsa.n().to_bytes_be(), rsa.e().to_bytes_be());
-        let mut h = Sha256::new();
-        for part in [algorithm.as_bytes(), &n, &e, message, signature] {
-            h.update((part.len() as u64).to_be_bytes());
-            h.update(part);
-        }
-        let ticket: [u8; 32] = h.finalize().into();
-        if state.accepted.is_some_and(|a| bool::from(a.ct_eq(&ticket))) {
+        if state
+            .accepted
+            .is_some_and(|a| bool::from(a.ct_eq(&ticket(algorithm, &n, &e, message, signature))))
+        {
             return Some(Ok(()));
         }
         match &state.wanted {
             // A second, different check in one call: nothing passes for now.
-            Some(w) if w.ticket != ticket => {
+            Some(w) if !w.is(algorithm, &n, &e, message, signature) => {
                 state.several = true;
                 return Some(Err(Error::SignatureInvalid));
             }
             Some(_) => {}
             None => {
-                state.wanted = Some(Wanted {
+                let w = Wanted {
                     algorithm,
                     n,
                     e,
                     message: message.to_vec(),
                     signature: signature.to_vec(),
-                    ticket,
-                });
+                };
+                if let Some(notify) = state.notify.take() {
+                    tell = Some((notify, w.clone()));
+                }
+                state.wanted = Some(w);
             }
         }
         Some(if state.optimistic && !state.several {
@@ -144,7 +197,16 @@ pub(crate) fn consult(
         } else {
             Err(Error::SignatureInvalid)
         })
-    })
+    });
+    if let Some((mut notify, w)) = tell {
+        notify(&w);
+        STATE.with(|s| {
+            if let Some(state) = s.borrow_mut().as_mut() {
+                state.notify = Some(notify);
+            }
+        });
+    }
+    answer
 }
 
 #[cfg(test)]
@@ -165,14 +227,46 @@ mod tests {
             (&b"m"[..], &b"s"[..])
         );
         // Its own ticket passes; for another message or signature it does not.
-        let (r, again) = run(Some(w.ticket), || consult("RSA-PSS", &key, b"m", b"s"));
+        let (r, again) = run(Some(w.ticket()), || consult("RSA-PSS", &key, b"m", b"s"));
         assert!(matches!(r, Some(Ok(()))) && again.is_none());
-        let (r, _) = run(Some(w.ticket), || consult("RSA-PSS", &key, b"m2", b"s"));
+        let (r, _) = run(Some(w.ticket()), || consult("RSA-PSS", &key, b"m2", b"s"));
         assert!(matches!(r, Some(Err(_))));
-        let (r, _) = run(Some(w.ticket), || {
+        let (r, _) = run(Some(w.ticket()), || {
             consult("RSASSA-PKCS1-v1_5", &key, b"m", b"s")
         });
         assert!(matches!(r, Some(Err(_))));
+        // Told of the check as the call reaches it, once.
+        let told = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sink = std::rc::Rc::clone(&told);
+        let (r, asked) = run_notifying(
+            None,
+            true,
+            Some(Box::new(move |w: &Wanted| {
+                sink.borrow_mut().push(w.message.clone())
+            })),
+            || {
+                let seen_before = told.borrow().len();
+                let first = consult("RSA-PSS", &key, b"m", b"s");
+                let seen_after = told.borrow().len();
+                (
+                    seen_before,
+                    first,
+                    seen_after,
+                    consult("RSA-PSS", &key, b"m", b"s"),
+                )
+            },
+        );
+        assert_eq!((r.0, r.2), (0, 1));
+        assert!(matches!((r.1, r.3), (Some(Ok(())), Some(Ok(())))));
+        assert_eq!(told.borrow().as_slice(), &[b"m".to_vec()]);
+        assert!(asked.wanted.is_some() && !asked.several);
+        // A run inside a run keeps the outer run's check.
+        let (_, asked) = run_with(None, true, || {
+            let _ = consult("RSA-PSS", &key, b"m", b"s");
+            let inner = run_with(None, false, || consult("RSA-PSS", &key, b"x", b"y"));
+            assert!(inner.1.wanted.is_some_and(|w| w.message == b"x"));
+        });
+        assert!(asked.wanted.is_some_and(|w| w.message == b"m") && !asked.several);
         // Off again after the run.
         assert!(consult("RSA-PSS", &key, b"m", b"s").is_none());
         // Optimistic: the check passes for now and is asked for; a second,

@@ -40,18 +40,26 @@ pub fn check_query_table<K: AsRef<str>, V: AsRef<str>>(
 }
 
 pub(crate) fn path_matches(template: &str, path: &str) -> bool {
-    let norm = |s: &str| s.trim_end_matches('/').to_owned();
-    let (t, p) = (norm(template), norm(path));
+    // No allocation: this runs for every table of a provider on every request.
+    let (t, p) = (template.trim_end_matches('/'), path.trim_end_matches('/'));
     if t == p {
         return true;
     }
-    let ts: Vec<&str> = t.split('/').collect();
-    let ps: Vec<&str> = p.split('/').collect();
-    ts.len() == ps.len()
-        && ts
-            .iter()
-            .zip(&ps)
-            .all(|(a, b)| a == b || (a.starts_with('{') && a.ends_with('}') && !b.is_empty()))
+    // Only a template with a `{placeholder}` can match another text, and
+    // only a path with the same text before it.
+    match t.split_once('{') {
+        Some((before, _)) if p.starts_with(before) => {}
+        _ => return false,
+    }
+    let (mut ts, mut ps) = (t.split('/'), p.split('/'));
+    loop {
+        match (ts.next(), ps.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b))
+                if a == b || (a.starts_with('{') && a.ends_with('}') && !b.is_empty()) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Checks `payload` against one table.
@@ -544,4 +552,30 @@ pub(crate) fn range_problem(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_matches;
+
+    #[test]
+    fn templates_match_by_segment() {
+        assert!(path_matches("/v1/cards", "/v1/cards"));
+        assert!(path_matches("/v1/cards/", "/v1/cards"));
+        assert!(path_matches("/v1/cards/{id}", "/v1/cards/c-1"));
+        assert!(path_matches(
+            "/v1/cards/{id}/freeze",
+            "/v1/cards/c-1/freeze/"
+        ));
+        assert!(!path_matches("/v1/cards/{id}", "/v1/cards/"));
+        assert!(!path_matches("/v1/cards/{id}", "/v1/cards/c-1/freeze"));
+        assert!(!path_matches(
+            "/v1/cards/{id}/freeze",
+            "/v1/cards/c-1/unfreeze"
+        ));
+        assert!(!path_matches("/v1/cards/{id}", "/v2/cards/c-1"));
+        assert!(!path_matches("/v1/cards", "/v1/card"));
+        assert!(!path_matches("/v1/{kind}/list", "/v1/x/list/more"));
+        assert!(path_matches("/v1/{kind}/list", "/v1/x/list"));
+    }
 }

@@ -543,6 +543,22 @@ impl Instance {
         self.class
     }
 
+    /// Which positional arguments of `method` are received headers (where a
+    /// binding may take the glue's one-string form, [`flat_headers`]).
+    ///
+    /// [`flat_headers`]: crate::api::value::flat_headers
+    pub fn header_positions(&self, method: &str) -> Vec<bool> {
+        self.class
+            .method(method)
+            .map(|m| {
+                m.args
+                    .iter()
+                    .map(|p| p.ty == crate::api::vocab::Ty::Headers)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Replaces the replay store (default: a bounded in-memory one).
     pub fn set_store(&self, store: Store) {
         *self.store.lock().unwrap_or_else(|e| e.into_inner()) = store;
