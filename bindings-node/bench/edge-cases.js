@@ -121,6 +121,26 @@ export async function time(fn, minMs = 300) {
   return (elapsed * 1000) / n;
 }
 
+/**
+ * One operation's implementations side by side: each warmed up for
+ * `warmMs` (WebAssembly reaches its optimizing tier; WebCrypto keys are
+ * imported), then `rounds` rounds in which each runs for `roundMs` in turn;
+ * the median round per implementation, in µs per call. Interleaving keeps
+ * a slow spell of the machine from landing on one implementation only.
+ */
+export async function timeSideBySide(impls, { warmMs = 250, rounds = 7, roundMs = 60 } = {}) {
+  const names = Object.keys(impls).filter((k) => k !== 'check');
+  const per = Object.fromEntries(names.map((n) => [n, []]));
+  for (const n of names) {
+    const end = performance.now() + warmMs;
+    let i = 0;
+    while (performance.now() < end || i < 20) { await impls[n](); i++; }
+  }
+  for (let r = 0; r < rounds; r++) for (const n of names) per[n].push(await time(impls[n], roundMs));
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+  return Object.fromEntries(names.map((n) => [n, median(per[n])]));
+}
+
 /** `n` calls of one case, untimed (workerd: the host times the request). */
 export async function loop(cases, op, impl, n) {
   const fn = cases[op][impl];

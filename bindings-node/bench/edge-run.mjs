@@ -2,7 +2,7 @@
 // WebAssembly build (`cardwire/wasm`; on Deno, `cardwire` through its
 // `deno` condition) against hand-written WebCrypto. Prints one JSON line.
 import { readFileSync } from 'node:fs';
-import { setup, check, time } from './edge-cases.js';
+import { setup, check, timeSideBySide } from './edge-cases.js';
 
 const cw = await import(globalThis.Deno ? 'cardwire' : 'cardwire/wasm');
 const keyDir = new URL('../../tests/vectors/keys/', import.meta.url);
@@ -15,7 +15,7 @@ const cases = await setup({ cw, subtle: globalThis.crypto.subtle, keys });
 await check(cases);
 const results = [];
 for (const [op, impls] of Object.entries(cases)) {
-  for (const [impl, fn] of Object.entries(impls)) if (impl !== 'check') results.push({ op, impl, us: await time(fn) });
+  for (const [impl, us] of Object.entries(await timeSideBySide(impls))) results.push({ op, impl, us });
 }
 const runtime = globalThis.Bun ? `bun ${Bun.version}` : globalThis.Deno ? `deno ${Deno.version.deno}` : `node ${process.versions.node}`;
 console.log(JSON.stringify({ runtime, backend: cw.backend, results }));

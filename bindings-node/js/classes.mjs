@@ -157,17 +157,26 @@ export function defineClasses(native, CardwireError, host) {
   const signAsync = async (h, state, method, args, options) => {
     const part = method.slice(method.indexOf('_') + 1);
     if (state !== null && !state.off) {
-      const prepared = h.call('prepare_' + part, args, options);
-      const web = WEB[prepared.algorithm];
+      // The backend keeps the prepared request (`callPrepare`) where it can: only its sign input crosses.
+      const keeps = typeof h.callPrepare === 'function';
+      const prepared = keeps ? h.callPrepare('prepare_' + part, args, options) : h.call('prepare_' + part, args, options);
+      const [token, algorithm, signInput] = keeps ? prepared : [null, prepared.algorithm, prepared.signInput];
+      const web = WEB[algorithm];
       if (web !== undefined) {
         let signature;
         try {
-          if (state.key === null) state.key = importKey(state.pem, web[0], 'sign');
-          signature = new Uint8Array(await subtle.sign(web[1], await state.key, prepared.signInput));
+          if (state.key === null) {
+            state.key = importKey(state.pem, web[0], 'sign');
+            state.key.then((k) => { state.key = k; }, () => {});
+          }
+          const key = state.key instanceof Promise ? await state.key : state.key;
+          signature = new Uint8Array(await subtle.sign(web[1], key, signInput));
         } catch {
           state.off = true;
         }
-        if (signature !== undefined) return h.call('finish_' + part, [prepared, signature], { check: false });
+        if (signature !== undefined) {
+          return keeps ? h.callFinish('finish_' + part, token, signature) : h.call('finish_' + part, [prepared, signature], { check: false });
+        }
       }
     }
     return h.callAsync(method, args, options);

@@ -103,7 +103,14 @@ impl ReplayGuard for JsStore {
 #[wasm_bindgen]
 pub struct Handle {
     inner: Instance,
+    /// Prepared requests kept for their `finish_…` call (`callPrepare`),
+    /// by token; the oldest go when more than [`KEPT`] wait.
+    kept: std::cell::RefCell<Vec<(u32, Input)>>,
+    next: std::cell::Cell<u32>,
 }
+
+/// How many prepared requests a handle keeps for their signature.
+const KEPT: usize = 64;
 
 impl std::fmt::Debug for Handle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -280,6 +287,81 @@ impl Handle {
     }
 }
 
+#[wasm_bindgen]
+impl Handle {
+    /// `callPrepare(method, args, options)`: a `prepare_…` call whose
+    /// result stays here (the class glue's WebCrypto signing): `[token,
+    /// algorithm, signInput]`. `callFinish` completes it with the signature.
+    #[wasm_bindgen(js_name = callPrepare)]
+    pub fn call_prepare(
+        &self,
+        method: &str,
+        args: &js_sys::Array,
+        options: JsValue,
+    ) -> JsResult<JsValue> {
+        let a = args_of(Some(&self.inner), method, args)?;
+        let o = opt_input(&options)?;
+        let out = self
+            .inner
+            .call(method, &a, o.as_ref(), &JsHost)
+            .map_err(err)?;
+        let api::Out::Record(_, fields) = &out else {
+            return Err(err(cardwire::Error::InvalidInput {
+                reason: format!("{method} is not a prepare_… method"),
+            }));
+        };
+        let field = |name: &str| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
+        let (Some(api::Out::Str(algorithm)), Some(api::Out::Bytes(input))) =
+            (field("algorithm"), field("sign_input"))
+        else {
+            return Err(err(cardwire::Error::InvalidInput {
+                reason: format!("{method} is not a prepare_… method"),
+            }));
+        };
+        let token = self.next.get().wrapping_add(1);
+        self.next.set(token);
+        let mut kept = self.kept.borrow_mut();
+        if kept.len() >= KEPT {
+            kept.remove(0);
+        }
+        kept.push((token, Input::from(&out)));
+        let r = js_sys::Array::new();
+        r.push(&JsValue::from_f64(f64::from(token)));
+        r.push(&JsValue::from_str(algorithm));
+        r.push(&js_sys::Uint8Array::from(input.as_slice()).into());
+        Ok(r.into())
+    }
+
+    /// `callFinish(method, token, signature)`: the `finish_…` call of what
+    /// `callPrepare` kept, with the signature the host made over its sign
+    /// input with the class's own key (not checked again).
+    #[wasm_bindgen(js_name = callFinish)]
+    pub fn call_finish(&self, method: &str, token: u32, signature: Vec<u8>) -> JsResult<JsValue> {
+        let prepared = {
+            let mut kept = self.kept.borrow_mut();
+            let at = kept.iter().position(|(t, _)| *t == token).ok_or_else(|| {
+                err(cardwire::Error::InvalidInput {
+                    reason:
+                        "this prepared request was finished already, or dropped: prepare it again"
+                            .to_owned(),
+                })
+            })?;
+            kept.remove(at).1
+        };
+        let unchecked = Input::Map(vec![("check".to_owned(), Input::Bool(false))]);
+        let out = self
+            .inner
+            .call(
+                method,
+                &[prepared, Input::Bytes(signature)],
+                Some(&unchecked),
+                &JsHost,
+            )
+            .map_err(err)?;
+        result_to_js(&out)
+    }
+}
+
 /// `create(className, options)`: keys are parsed here, once.
 #[wasm_bindgen]
 pub fn create(class: &str, options: JsValue) -> JsResult<Handle> {
@@ -292,7 +374,11 @@ pub fn create(class: &str, options: JsValue) -> JsResult<Handle> {
     if let Some(s) = store {
         inner.set_store(Box::new(JsStore(s)));
     }
-    Ok(Handle { inner })
+    Ok(Handle {
+        inner,
+        kept: std::cell::RefCell::new(Vec::new()),
+        next: std::cell::Cell::new(0),
+    })
 }
 
 /// `callStatic(className, method, args, options)`.

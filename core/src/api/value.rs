@@ -58,6 +58,52 @@ impl From<&Value> for Input {
     }
 }
 
+/// A result handed back as an argument, in Rust (a binding that keeps a
+/// prepared request for its `finish_…` call instead of converting it to
+/// the host language and back). Records keep their vocabulary names.
+impl From<&Out> for Input {
+    fn from(o: &Out) -> Input {
+        match o {
+            Out::Bool(b) => Input::Bool(*b),
+            Out::Int(i) => Input::Int(i128::from(*i)),
+            Out::Str(s) => Input::Str(s.clone()),
+            Out::Bytes(b) => Input::Bytes(b.clone()),
+            Out::Json(v) => Input::from(v),
+            Out::JsonText(t) => crate::exact_json::parse(t.as_bytes())
+                .map_or_else(|_| Input::Str(t.clone()), |v| Input::from(&v)),
+            Out::Headers(pairs) => Input::Map(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Input::Str(v.clone())))
+                    .collect(),
+            ),
+            Out::Record(_, fields) => {
+                let raw = fields
+                    .iter()
+                    .find(|(k, _)| *k == "raw")
+                    .map(|(_, v)| Input::from(v));
+                Input::Map(
+                    fields
+                        .iter()
+                        .map(|(k, v)| {
+                            let value = match (v, &raw) {
+                                (Out::InRaw(None), Some(raw)) => raw.clone(),
+                                (Out::InRaw(Some(m)), Some(raw)) => {
+                                    raw.get(m).cloned().unwrap_or(Input::Null)
+                                }
+                                _ => Input::from(v),
+                            };
+                            ((*k).to_owned(), value)
+                        })
+                        .collect(),
+                )
+            }
+            Out::List(items) => Input::List(items.iter().map(Input::from).collect()),
+            Out::Null | Out::InRaw(_) => Input::Null,
+        }
+    }
+}
+
 impl Input {
     /// Whether the value is absent (`Null`).
     pub fn is_null(&self) -> bool {
