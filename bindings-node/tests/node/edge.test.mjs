@@ -231,3 +231,28 @@ test('decryptFieldAsync: the field vectors give the sync results and errors; RSA
     subtle.decrypt = orig;
   }
 });
+
+test('WebAssembly: a prepared request kept for WebCrypto is finished once; an unknown token is a clear error; a check started early is the one reported', { skip: !wasm && 'WebAssembly backend only' }, async () => {
+  const { createRequire } = await import('node:module');
+  const native = createRequire(import.meta.url)('../../pkg/cardwire_wasm.cjs');
+  const h = native.create('WasabiMerchant', { apiKey: 'wsb_e', privateKeyPem: key('merchant_1024.pkcs8.pem'), platformPublicKeyPem: key('platform_1024.spki.pem') });
+  const [token, algorithm, input] = h.callPrepare('prepare_request', ['/merchant/core/mcb/card/info', { cardNo: 'c1' }], null);
+  assert.equal(algorithm, 'RSASSA_PKCS1_V1_5_SHA_256');
+  const signature = crypto.sign('sha256', input, key('merchant_1024.pkcs8.pem'));
+  const done = h.callFinish('finish_request', token, signature);
+  assert.equal(header(done.headers, 'X-WSB-SIGNATURE'), signature.toString('base64'));
+  assert.ok(crypto.verify('sha256', done.body, key('merchant_1024.spki.pem'), Buffer.from(header(done.headers, 'X-WSB-SIGNATURE'), 'base64')));
+  assert.throws(() => h.callFinish('finish_request', token, signature), (e) => e.code === 'invalid_input' && /finished already/.test(e.message));
+  // The check `start` hears of is the one the call reports, and the event waits for it.
+  const hook = wsPlatform().signWebhook('card_transaction', { orderNo: 'T-9', status: 'success' });
+  const flat = Object.entries(hook.headers).map(([k, v]) => `${k}\0${v}\0`).join('');
+  let heard = null;
+  const first = h.callDeferred('check_webhook', [flat, hook.body], null, null, true, (...w) => { heard = w; });
+  assert.equal(first.length, 7);
+  assert.deepEqual(heard.slice(0, 1).concat(heard.slice(2)), first.slice(1, 2).concat(first.slice(3)));
+  assert.deepEqual(Buffer.from(heard[1]), Buffer.from(first[2]).subarray(0, heard[1].length));
+  const [nl, el, ml, sl] = first.slice(3);
+  const bytes = first[2];
+  assert.deepEqual(Buffer.from(bytes.subarray(nl + el, nl + el + ml)), Buffer.from(hook.body));
+  assert.ok(crypto.verify('sha256', bytes.subarray(nl + el, nl + el + ml), key('platform_1024.spki.pem'), bytes.subarray(nl + el + ml, nl + el + ml + sl)));
+});
