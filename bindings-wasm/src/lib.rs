@@ -160,17 +160,22 @@ fn opt_input(options: &JsValue) -> JsResult<Option<Input>> {
     }
 }
 
+impl Handle {
+    /// One call of the core, its arguments converted; its result as the core's.
+    fn run(&self, method: &str, args: &js_sys::Array, options: &JsValue) -> JsResult<api::Out> {
+        let a = args_of(Some(&self.inner), method, args)?;
+        let o = opt_input(options)?;
+        self.inner
+            .call(method, &a, o.as_ref(), &JsHost)
+            .map_err(err)
+    }
+}
+
 #[wasm_bindgen]
 impl Handle {
     /// `call(method, args, options)`: a method of the class, by its vocabulary name.
     pub fn call(&self, method: &str, args: &js_sys::Array, options: JsValue) -> JsResult<JsValue> {
-        let a = args_of(Some(&self.inner), method, args)?;
-        let o = opt_input(&options)?;
-        let out = self
-            .inner
-            .call(method, &a, o.as_ref(), &JsHost)
-            .map_err(err)?;
-        result_to_js(&out)
+        result_to_js(&self.run(method, args, &options)?)
     }
 
     /// `callAsync(method, args, options)`: the same, as a Promise (WebAssembly
@@ -299,12 +304,7 @@ impl Handle {
         args: &js_sys::Array,
         options: JsValue,
     ) -> JsResult<JsValue> {
-        let a = args_of(Some(&self.inner), method, args)?;
-        let o = opt_input(&options)?;
-        let out = self
-            .inner
-            .call(method, &a, o.as_ref(), &JsHost)
-            .map_err(err)?;
+        let out = self.run(method, args, &options)?;
         let api::Out::Record(_, fields) = &out else {
             return Err(err(cardwire::Error::InvalidInput {
                 reason: format!("{method} is not a prepare_… method"),
