@@ -135,10 +135,9 @@ export function defineClasses(native, CardwireError, host) {
     }
     return checking.then((ok) => ok === true, () => false);
   };
-  const checkAsync = async (h, method, args, options) => {
+  // `optimistic`: a call that changes nothing (the vocabulary's `stateless`) runs once, its result held until the check passes.
+  const checkAsync = async (h, method, args, options, optimistic) => {
     if (subtle === null || typeof h.callDeferred !== 'function') return h.callAsync(method, args, options);
-    // Calls without side effects run once, their result held until the check passes.
-    const optimistic = method === 'check_webhook' || method === 'open_response';
     // The check starts the moment the call reaches it (`start`), and runs while the call goes on.
     let started = null;
     const start = (...wanted) => { started = webCheck(...wanted); };
@@ -197,9 +196,9 @@ export function defineClasses(native, CardwireError, host) {
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     encryptField(value, options) { return this.#handle().call('encrypt_field', [value], opts(options)); }
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
-    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [hdr(headers), body], opts(options))).then(ev); }
+    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [hdr(headers), body], opts(options), false)).then(ev); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
-    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [hdr(headers), body], opts(options))).then(ev); }
+    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [hdr(headers), body], opts(options), true)).then(ev); }
     static webhookAck() { return native.callStatic('WorldCardMerchant', 'webhook_ack', [], null); }
     static webhookRefusal(error) { return native.callStatic('WorldCardMerchant', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
@@ -215,7 +214,7 @@ export function defineClasses(native, CardwireError, host) {
     }
     #handle() { if (this.#h === undefined) throw freed('WorldCardPlatform'); return this.#h; }
     verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
-    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [hdr(headers), body], opts(options))); }
+    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [hdr(headers), body], opts(options), false)); }
     sealResponse(payload, options) { return this.#handle().call('seal_response', [payload], opts(options)); }
     static sealError(code, message) { return native.callStatic('WorldCardPlatform', 'seal_error', [code, message], null); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
@@ -274,17 +273,17 @@ export function defineClasses(native, CardwireError, host) {
     prepareDecrypt(value) { return this.#handle().call('prepare_decrypt', [value], null); }
     finishDecrypt(prepared, plaintexts) { return this.#handle().call('finish_decrypt', [prepared, plaintexts], null); }
     uploadFile(filename, contentType, bytes, category) { return this.#handle().call('upload_file', [filename, contentType, bytes, category], null); }
-    uploadFileAsync(filename, contentType, bytes, category) { return later(() => checkAsync(this.#handle(), 'upload_file', [filename, contentType, bytes, category], null)); }
+    uploadFileAsync(filename, contentType, bytes, category) { return later(() => checkAsync(this.#handle(), 'upload_file', [filename, contentType, bytes, category], null, false)); }
     openResponse(status, headers, body, options) { return this.#handle().call('open_response', [status, hdr(headers), body], opts(options)); }
-    openResponseAsync(status, headers, body, options) { return later(() => checkAsync(this.#handle(), 'open_response', [status, hdr(headers), body], opts(options))); }
+    openResponseAsync(status, headers, body, options) { return later(() => checkAsync(this.#handle(), 'open_response', [status, hdr(headers), body], opts(options), true)); }
     decryptField(value) { return this.#handle().call('decrypt_field', [value], null); }
     decryptFieldAsync(value) { return later(() => decryptAsync(this.#handle(), this.#key, [value])); }
     openSensitive(data) { return this.#handle().call('open_sensitive', [data], null); }
-    openSensitiveAsync(data) { return later(() => checkAsync(this.#handle(), 'open_sensitive', [data], null)); }
+    openSensitiveAsync(data) { return later(() => checkAsync(this.#handle(), 'open_sensitive', [data], null, false)); }
     verifyWebhook(headers, body, options) { return ev(this.#handle().call('verify_webhook', [hdr(headers), body], opts(options))); }
-    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [hdr(headers), body], opts(options))).then(ev); }
+    verifyWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_webhook', [hdr(headers), body], opts(options), false)).then(ev); }
     checkWebhook(headers, body, options) { return ev(this.#handle().call('check_webhook', [hdr(headers), body], opts(options))); }
-    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [hdr(headers), body], opts(options))).then(ev); }
+    checkWebhookAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'check_webhook', [hdr(headers), body], opts(options), true)).then(ev); }
     static webhookAck() { return native.callStatic('WasabiMerchant', 'webhook_ack', [], null); }
     static webhookRefusal(error) { return native.callStatic('WasabiMerchant', 'webhook_refusal', [error], null); }
     free() { if (this.#h !== undefined) { this.#h.free(); this.#h = undefined; } }
@@ -300,11 +299,11 @@ export function defineClasses(native, CardwireError, host) {
     }
     #handle() { if (this.#h === undefined) throw freed('WasabiPlatform'); return this.#h; }
     verifyRequest(headers, body, options) { return this.#handle().call('verify_request', [hdr(headers), body], opts(options)); }
-    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [hdr(headers), body], opts(options))); }
+    verifyRequestAsync(headers, body, options) { return later(() => checkAsync(this.#handle(), 'verify_request', [hdr(headers), body], opts(options), false)); }
     sealResponse(payload) { return this.#handle().call('seal_response', [payload], null); }
     sealResponseAsync(payload) { return later(() => signAsync(this.#handle(), this.#key, 'seal_response', [payload], null)); }
     sealError(code, message) { return this.#handle().call('seal_error', [code, message], null); }
-    sealErrorAsync(code, message) { return later(() => checkAsync(this.#handle(), 'seal_error', [code, message], null)); }
+    sealErrorAsync(code, message) { return later(() => checkAsync(this.#handle(), 'seal_error', [code, message], null, false)); }
     signWebhook(eventType, data, options) { return this.#handle().call('sign_webhook', [eventType, data], opts(options)); }
     signWebhookAsync(eventType, data, options) { return later(() => signAsync(this.#handle(), this.#key, 'sign_webhook', [eventType, data], opts(options))); }
     prepareResponse(payload) { return this.#handle().call('prepare_response', [payload], null); }

@@ -718,9 +718,10 @@ pub fn javascript(esm: bool) -> String {
                     };
                     let _ = writeln!(
                         out,
-                        "    {}Async({params}) {{ return later(() => checkAsync(this.#handle(), '{}', {list}, {options})){then}; }}",
+                        "    {}Async({params}) {{ return later(() => checkAsync(this.#handle(), '{}', {list}, {options}, {})){then}; }}",
                         camel(m.name),
-                        m.name
+                        m.name,
+                        m.stateless
                     );
                 }
             }
@@ -873,10 +874,9 @@ const WEB_CRYPTO_JS: &str = r#"  const subtle = host !== undefined && host !== n
     }
     return checking.then((ok) => ok === true, () => false);
   };
-  const checkAsync = async (h, method, args, options) => {
+  // `optimistic`: a call that changes nothing (the vocabulary's `stateless`) runs once, its result held until the check passes.
+  const checkAsync = async (h, method, args, options, optimistic) => {
     if (subtle === null || typeof h.callDeferred !== 'function') return h.callAsync(method, args, options);
-    // Calls without side effects run once, their result held until the check passes.
-    const optimistic = method === 'check_webhook' || method === 'open_response';
     // The check starts the moment the call reaches it (`start`), and runs while the call goes on.
     let started = null;
     const start = (...wanted) => { started = webCheck(...wanted); };

@@ -102,6 +102,10 @@ pub struct Method {
     /// Whether an `..._async` form exists that runs off the caller's thread
     /// (RSA signing and decryption).
     pub offload: bool,
+    /// Whether a call changes nothing (no replay store, no record of a
+    /// nonce): a binding whose RSA check is asynchronous may run it before
+    /// that check passed, holding the result until it does.
+    pub stateless: bool,
     /// One line on what it does.
     pub doc: &'static str,
 }
@@ -182,8 +186,14 @@ const fn m(
         options,
         returns,
         offload: false,
+        stateless: false,
         doc: d(doc),
     }
+}
+
+const fn stateless(mut method: Method) -> Method {
+    method.stateless = true;
+    method
 }
 
 const fn rsa(mut method: Method) -> Method {
@@ -295,13 +305,13 @@ const CONTENT_TYPE: Param = p(
 const FILE_BYTES: Param = p("bytes", Ty::Bytes, "the file's bytes");
 const PADDING: Ty = Ty::OneOf(&["pkcs1v15", "oaep-sha1", "oaep-sha256"]);
 
-const OPEN_RESPONSE: Method = m(
+const OPEN_RESPONSE: Method = stateless(m(
     "open_response",
     &[STATUS, HEADERS, BODY],
     &[NOW_MS],
     Ret::Shape("opened"),
     "opens a response: the verified, decrypted data, or raises `api_error`",
-);
+));
 const VERIFY_WEBHOOK: Method = m(
     "verify_webhook",
     &[HOOK_HEADERS, BODY],
@@ -309,13 +319,13 @@ const VERIFY_WEBHOOK: Method = m(
     Ret::Shape("event"),
     "verifies a webhook and records it in the replay store (a redelivery comes back `duplicate`)",
 );
-const CHECK_WEBHOOK: Method = m(
+const CHECK_WEBHOOK: Method = stateless(m(
     "check_webhook",
     &[HOOK_HEADERS, BODY],
     &[NOW_MS],
     Ret::Shape("event"),
     "every check of `verify_webhook` but the store: for a store of your own (use `delivery_key`, `retention_ms`)",
-);
+));
 const WEBHOOK_ACK: Method = st(m(
     "webhook_ack",
     &[],
