@@ -618,8 +618,8 @@ impl Js {
 
     /// Arguments for a method: header arguments (`headers_at`) take the
     /// one-string fast path when they are a plain object of strings.
-    pub fn args(&self, v: Raw, headers_at: &[bool]) -> R<Vec<Input>> {
-        if !headers_at.contains(&true)
+    pub fn args(&self, v: Raw, headers_at: u64) -> R<Vec<Input>> {
+        if headers_at == 0
             || self.type_of(v.0) != sys::ValueType::napi_object
             || !self.is(v.0, sys::napi_is_array)
         {
@@ -635,7 +635,7 @@ impl Js {
             if !ok(unsafe { sys::napi_get_element(self.env, v.0, i, &mut x) }) {
                 return Err(self.rethrow("reading an array element failed"));
             }
-            let fast = if headers_at.get(i as usize).copied().unwrap_or(false) {
+            let fast = if i < 64 && headers_at & (1 << i) != 0 {
                 self.flat_headers(x)
             } else {
                 None
@@ -764,7 +764,7 @@ impl Js {
     /// Integers beyond 2^53 would lose digits as a JS number: they come back
     /// as their decimal text (as non-integer amounts always do).
     fn int(&self, i: i64) -> sys::napi_value {
-        if i.unsigned_abs() <= 9_007_199_254_740_991 {
+        if i.unsigned_abs() <= api::value::MAX_SAFE_INTEGER {
             #[allow(clippy::cast_precision_loss)]
             self.number(i as f64)
         } else {
@@ -780,11 +780,7 @@ impl Js {
         if !matches!(v, Value::Object(_) | Value::Array(_)) {
             return self.json(v);
         }
-        let text = if has_unsafe_int(v) {
-            serde_json::to_string(&unsafe_ints_to_text(v.clone()))
-        } else {
-            serde_json::to_string(v)
-        };
+        let text = serde_json::to_string(&*api::value::js_safe_json(v));
         if let (Ok(text), Some(parse)) = (text, self.cached(|c| c.json_parse)) {
             let undefined = self.undefined();
             let arg = self.string(&text);
@@ -1009,33 +1005,5 @@ impl Drop for ObjectRef {
         // SAFETY: handles are dropped by their JS object's finalizer or by
         // free(), both on the JavaScript thread that owns `env`.
         unsafe { sys::napi_delete_reference(self.env, self.r) };
-    }
-}
-
-const MAX_SAFE: u64 = 9_007_199_254_740_991;
-
-fn has_unsafe_int(v: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match v {
-        Value::Number(n) => n.as_i64().is_none_or(|i| i.unsigned_abs() > MAX_SAFE),
-        Value::Array(a) => a.iter().any(has_unsafe_int),
-        Value::Object(m) => m.values().any(has_unsafe_int),
-        _ => false,
-    }
-}
-
-fn unsafe_ints_to_text(v: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Number(n) if n.as_i64().is_none_or(|i| i.unsigned_abs() > MAX_SAFE) => {
-            Value::String(n.to_string())
-        }
-        Value::Array(a) => Value::Array(a.into_iter().map(unsafe_ints_to_text).collect()),
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, x)| (k, unsafe_ints_to_text(x)))
-                .collect(),
-        ),
-        other => other,
     }
 }

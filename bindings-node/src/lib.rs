@@ -78,7 +78,7 @@ impl Handle {
     pub fn call(&self, env: Env, method: String, args: Raw, options: Raw) -> Result<Raw> {
         let j = js(&env);
         let headers_at = self.inner.header_positions(&method);
-        let a = j.args(args, &headers_at).map_err(|t| thrown(j, t))?;
+        let a = j.args(args, headers_at).map_err(|t| thrown(j, t))?;
         let o = j.options(options).map_err(|t| thrown(j, t))?;
         let object = self.store.borrow().as_ref().and_then(|r| r.get(j));
         let mut store = object.map(|object| JsStore { js: j, object });
@@ -125,7 +125,7 @@ impl Handle {
             ));
         }
         let a = j
-            .args(args, &self.inner.header_positions(&method))
+            .args(args, self.inner.header_positions(&method))
             .map_err(|t| thrown(j, t))?;
         let o = j.options(options).map_err(|t| thrown(j, t))?;
         Ok(AsyncTask::new(CallTask {

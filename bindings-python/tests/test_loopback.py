@@ -8,12 +8,11 @@ import http.server
 import json
 from decimal import Decimal
 import threading
-import urllib.error
-import urllib.request
 from typing import Any, Callable
 
 import cardwire
 import pytest
+from _sandbox import send
 from conftest import AES_HEX, key
 
 Handler = Callable[[str, str, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
@@ -46,16 +45,6 @@ class Server:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def send(base: str, req: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-    """Sends an outgoing request exactly as cardwire built it."""
-    r = urllib.request.Request(base + req["path"], data=req["body"] or None, method=req["method"], headers=req["headers"])
-    try:
-        with urllib.request.urlopen(r, timeout=10) as resp:
-            return resp.status, dict(resp.headers.items()), resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers.items()), e.read()
 
 
 def response(r: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:

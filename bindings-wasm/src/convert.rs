@@ -272,8 +272,6 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
     })
 }
 
-const MAX_SAFE: u64 = 9_007_199_254_740_991;
-
 /// Provider JSON as the Node addon gives it: scalars directly (a number
 /// that is no safe integer as its text); objects and arrays as JSON text
 /// the host's own `JSON.parse` builds in one crossing (integers beyond 2^53
@@ -289,16 +287,10 @@ fn json_to_js(v: &serde_json::Value) -> JsValue {
             _ => JsValue::from_str(&n.to_string()),
         },
         Value::String(s) => JsValue::from_str(s),
-        Value::Array(_) | Value::Object(_) => {
-            let text = if has_unsafe_int(v) {
-                serde_json::to_string(&unsafe_ints_to_text(v.clone()))
-            } else {
-                serde_json::to_string(v)
-            };
-            text.ok()
-                .and_then(|t| js_sys::JSON::parse(&t).ok())
-                .unwrap_or(JsValue::NULL)
-        }
+        Value::Array(_) | Value::Object(_) => serde_json::to_string(&*api::value::js_safe_json(v))
+            .ok()
+            .and_then(|t| js_sys::JSON::parse(&t).ok())
+            .unwrap_or(JsValue::NULL),
     }
 }
 
@@ -306,35 +298,9 @@ fn json_to_js(v: &serde_json::Value) -> JsValue {
 /// their decimal text (as non-integer amounts always do). The native addon
 /// does the same.
 fn int_to_js(i: i64) -> JsValue {
-    if i.unsigned_abs() <= MAX_SAFE {
+    if i.unsigned_abs() <= api::value::MAX_SAFE_INTEGER {
         JsValue::from_f64(i as f64)
     } else {
         JsValue::from_str(&i.to_string())
-    }
-}
-
-fn has_unsafe_int(v: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match v {
-        Value::Number(n) => n.as_i64().is_none_or(|i| i.unsigned_abs() > MAX_SAFE),
-        Value::Array(a) => a.iter().any(has_unsafe_int),
-        Value::Object(m) => m.values().any(has_unsafe_int),
-        _ => false,
-    }
-}
-
-fn unsafe_ints_to_text(v: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Number(n) if n.as_i64().is_none_or(|i| i.unsigned_abs() > MAX_SAFE) => {
-            Value::String(n.to_string())
-        }
-        Value::Array(a) => Value::Array(a.into_iter().map(unsafe_ints_to_text).collect()),
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, x)| (k, unsafe_ints_to_text(x)))
-                .collect(),
-        ),
-        other => other,
     }
 }

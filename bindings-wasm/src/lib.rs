@@ -121,13 +121,11 @@ impl std::fmt::Debug for Handle {
 /// Arguments; where `method` takes received headers, the glue's one-string
 /// form (`name\0value\0...`) is read in one crossing.
 fn args_of(inner: Option<&Instance>, method: &str, args: &js_sys::Array) -> JsResult<Vec<Input>> {
-    let at = inner
-        .map(|i| i.header_positions(method))
-        .unwrap_or_default();
+    let at = inner.map_or(0, |i| i.header_positions(method));
     args.iter()
         .enumerate()
         .map(|(i, a)| {
-            if at.get(i).copied().unwrap_or(false) {
+            if i < 64 && at & (1 << i) != 0 {
                 if let Some(h) = a.as_string().and_then(|t| api::value::flat_headers(&t)) {
                     return Ok(h);
                 }
@@ -281,7 +279,12 @@ impl Handle {
                 self.inner.call(method, &a, o.as_ref(), &JsHost)
             });
         if asked.several {
-            return Ok(deferred_out(Some(self.call(method, args, options)?), None));
+            // Two different checks: the pure path, on the arguments already converted.
+            let out = self
+                .inner
+                .call(method, &a, o.as_ref(), &JsHost)
+                .map_err(err)?;
+            return Ok(deferred_out(Some(result_to_js(&out)?), None));
         }
         match (out, asked.wanted) {
             (Ok(v), Some(w)) if optimistic => Ok(deferred_out(Some(result_to_js(&v)?), Some(w))),

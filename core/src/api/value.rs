@@ -190,6 +190,43 @@ impl Out {
 
 // ------------------------------------------- the JavaScript glue's forms
 
+/// The largest integer a JavaScript number holds exactly (2^53 − 1).
+pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+
+/// Provider JSON for a JavaScript host: every number that is no safe
+/// integer (beyond 2^53, or with a fraction) as its text, so that no digit
+/// goes through a binary float; anything else as it is, uncopied when there
+/// is nothing to change.
+pub fn js_safe_json(v: &Value) -> std::borrow::Cow<'_, Value> {
+    fn unsafe_int(n: &serde_json::Number) -> bool {
+        n.as_i64()
+            .is_none_or(|i| i.unsigned_abs() > MAX_SAFE_INTEGER)
+    }
+    fn has(v: &Value) -> bool {
+        match v {
+            Value::Number(n) => unsafe_int(n),
+            Value::Array(a) => a.iter().any(has),
+            Value::Object(m) => m.values().any(has),
+            _ => false,
+        }
+    }
+    fn to_text(v: &Value) -> Value {
+        match v {
+            Value::Number(n) if unsafe_int(n) => Value::String(n.to_string()),
+            Value::Array(a) => Value::Array(a.iter().map(to_text).collect()),
+            Value::Object(m) => {
+                Value::Object(m.iter().map(|(k, x)| (k.clone(), to_text(x))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    if has(v) {
+        std::borrow::Cow::Owned(to_text(v))
+    } else {
+        std::borrow::Cow::Borrowed(v)
+    }
+}
+
 /// Received headers in the JavaScript class glue's one-string form
 /// (`name\0value\0...`, made by `flat` in the generated `classes.mjs` from
 /// a plain object of strings): one string crosses instead of an object
@@ -219,7 +256,6 @@ pub fn flat_headers(text: &str) -> Option<Input> {
 /// for none), those texts, then the raw JSON text. One crossing; the host's
 /// `JSON.parse` builds the objects. `None` for any other result.
 pub fn compact_event(o: &Out) -> Option<String> {
-    const MAX_SAFE: u64 = 9_007_199_254_740_991;
     let Out::Record("event", fields) = o else {
         return None;
     };
@@ -233,7 +269,7 @@ pub fn compact_event(o: &Out) -> Option<String> {
         _ => None,
     };
     let int = |name: &str| match get(name) {
-        Some(Out::Int(i)) if i.unsigned_abs() <= MAX_SAFE => Some(Some(*i)),
+        Some(Out::Int(i)) if i.unsigned_abs() <= MAX_SAFE_INTEGER => Some(Some(*i)),
         Some(Out::Null) => Some(None),
         _ => None,
     };
@@ -613,6 +649,20 @@ mod glue_form_tests {
         assert_eq!(flat_headers(""), Some(Input::Map(Vec::new())));
         assert_eq!(flat_headers("A\0x"), None);
         assert_eq!(flat_headers("A\0"), None);
+    }
+
+    #[test]
+    fn js_safe_json_turns_numbers_a_js_number_would_change_into_text() {
+        let v: Value = serde_json::from_str(
+            r#"{"a":9007199254740991,"b":[9007199254740992,-9007199254740993,"x"],"c":1.5}"#,
+        )
+        .expect("json");
+        assert_eq!(
+            serde_json::to_string(&*js_safe_json(&v)).expect("text"),
+            r#"{"a":9007199254740991,"b":["9007199254740992","-9007199254740993","x"],"c":"1.5"}"#
+        );
+        let safe: Value = serde_json::from_str(r#"{"a":[1,2]}"#).expect("json");
+        assert!(matches!(js_safe_json(&safe), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

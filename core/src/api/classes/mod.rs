@@ -544,19 +544,19 @@ impl Instance {
     }
 
     /// Which positional arguments of `method` are received headers (where a
-    /// binding may take the glue's one-string form, [`flat_headers`]).
+    /// binding may take the glue's one-string form, [`flat_headers`]): bit
+    /// `i` for argument `i`. No allocation: bindings ask on every call.
     ///
     /// [`flat_headers`]: crate::api::value::flat_headers
-    pub fn header_positions(&self, method: &str) -> Vec<bool> {
-        self.class
-            .method(method)
-            .map(|m| {
-                m.args
-                    .iter()
-                    .map(|p| p.ty == crate::api::vocab::Ty::Headers)
-                    .collect()
-            })
-            .unwrap_or_default()
+    pub fn header_positions(&self, method: &str) -> u64 {
+        self.class.method(method).map_or(0, |m| {
+            m.args
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, p)| p.ty == crate::api::vocab::Ty::Headers)
+                .fold(0, |bits, (i, _)| bits | (1 << i))
+        })
     }
 
     /// Replaces the replay store (default: a bounded in-memory one).
