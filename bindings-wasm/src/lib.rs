@@ -211,7 +211,7 @@ fn deferred_out(
     }
 }
 
-/// `[algorithm, n ‖ e ‖ message ‖ signature (‖ ticket), their four lengths]`.
+/// `[algorithm, n ‖ e ‖ message ‖ signature (‖ ticket), their four lengths, the key's id]`.
 fn wanted_js(w: &cardwire::crypto::deferred::Wanted, ticket: bool) -> js_sys::Array {
     let mut bytes =
         Vec::with_capacity(w.n.len() + w.e.len() + w.message.len() + w.signature.len() + 32);
@@ -227,6 +227,8 @@ fn wanted_js(w: &cardwire::crypto::deferred::Wanted, ticket: bool) -> js_sys::Ar
     for part in [&w.n, &w.e, &w.message, &w.signature] {
         o.push(&JsValue::from_f64(part.len() as f64));
     }
+    // Ids stay below 2^53 (one per parsed key).
+    o.push(&JsValue::from_f64(w.key_id as f64));
     o
 }
 
@@ -239,9 +241,10 @@ impl Handle {
     /// with that check's ticket passes it. Any other failure throws as `call`.
     ///
     /// `optimistic` (for calls without side effects): the check passes for
-    /// now and the result comes with it, `[value, algorithm, …]`; the class glue
-    /// returns the value only once its own check passed. A call that reaches
-    /// two different checks runs as `call`.
+    /// now and the result comes with it, `[value, algorithm, …]`, or just
+    /// `[value, algorithm]` when `start` was told of the check; the class
+    /// glue returns the value only once its own check passed. A call that
+    /// reaches two different checks runs as `call`.
     #[wasm_bindgen(js_name = callDeferred)]
     pub fn call_deferred(
         &self,
@@ -268,10 +271,12 @@ impl Handle {
         // costs tens of µs) for a check that is only handed over.
         // `start(algorithm, bytes, …lengths)` hears of the check the moment
         // the call reaches it, so WebCrypto works while the call goes on.
+        let told = std::rc::Rc::new(std::cell::Cell::new(false));
         let notify = start.dyn_into::<js_sys::Function>().ok().map(|f| {
+            let told = std::rc::Rc::clone(&told);
             Box::new(move |w: &cardwire::crypto::deferred::Wanted| {
                 let args = wanted_js(w, false);
-                let _ = f.apply(&JsValue::UNDEFINED, &args);
+                told.set(f.apply(&JsValue::UNDEFINED, &args).is_ok());
             }) as cardwire::crypto::deferred::Notify
         });
         let (out, asked) =
@@ -287,6 +292,10 @@ impl Handle {
             return Ok(deferred_out(Some(result_to_js(&out)?), None));
         }
         match (out, asked.wanted) {
+            // The host already has the check (`start`): `[value, algorithm]`.
+            (Ok(v), Some(w)) if optimistic && told.get() => {
+                Ok(js_sys::Array::of2(&result_to_js(&v)?, &JsValue::from_str(w.algorithm)).into())
+            }
             (Ok(v), Some(w)) if optimistic => Ok(deferred_out(Some(result_to_js(&v)?), Some(w))),
             (_, Some(w)) => Ok(deferred_out(None, Some(w))),
             (Ok(v), None) => Ok(deferred_out(Some(result_to_js(&v)?), None)),

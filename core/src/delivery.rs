@@ -103,6 +103,30 @@ pub fn account_fingerprint(account: &str) -> String {
     encoding::hex_encode(d.get(..8).unwrap_or_default())
 }
 
+/// Appends [`account_fingerprint`] of `account`. An instance receives for
+/// one account, so the last one is kept (a copy of the account id, zeroized
+/// when replaced or at the thread's end) and its hash made only once.
+fn push_fingerprint(out: &mut String, account: &str) {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(zeroize::Zeroizing<String>, String)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let Ok(mut last) = last.try_borrow_mut() else {
+            out.push_str(&account_fingerprint(account));
+            return;
+        };
+        match last.as_ref() {
+            Some((a, fp)) if a.as_str() == account => out.push_str(fp),
+            _ => {
+                let fp = account_fingerprint(account);
+                out.push_str(&fp);
+                *last = Some((zeroize::Zeroizing::new(account.to_owned()), fp));
+            }
+        }
+    });
+}
+
 /// The replay key of a request a platform side accepted:
 /// `cardwire:<provider>:<account fingerprint>:request:<sha256 hex of id>`
 /// (the id is the signed nonce, or the path and signed timestamp): no
@@ -196,15 +220,11 @@ impl DeliveryConfig {
             Identity::Content(bytes) => ("content", sha256(bytes)),
         };
         let mut key = String::with_capacity(128);
-        for part in [
-            "cardwire:",
-            provider,
-            ":",
-            &account_fingerprint(account),
-            ":",
-            kind,
-            ":",
-        ] {
+        for part in ["cardwire:", provider, ":"] {
+            key.push_str(part);
+        }
+        push_fingerprint(&mut key, account);
+        for part in [":", kind, ":"] {
             key.push_str(part);
         }
         key.push_str(&encoding::hex_encode(&digest));
@@ -550,5 +570,24 @@ mod tests {
         }
         assert!(g.len() <= 3);
         assert_eq!(g.by_expiry.len(), g.expiry.len());
+    }
+
+    #[test]
+    fn each_account_keeps_its_own_fingerprint_when_accounts_alternate() {
+        // SHA-256("acct-a") and ("acct-b"), first 8 bytes (`printf acct-a | sha256sum`).
+        let want = |account: &str| {
+            let d = <sha2::Sha256 as sha2::Digest>::digest(account.as_bytes());
+            d.iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        assert_eq!(want("acct-a"), "92dd39f4d7d21cad");
+        let config = DeliveryConfig::default();
+        for account in ["acct-a", "acct-b", "acct-a", "acct-a", "acct-b", ""] {
+            let d = config.delivery("wasabi", account, Identity::Content(b"{}"));
+            let prefix = format!("cardwire:wasabi:{}:content:", want(account));
+            assert!(d.key.starts_with(&prefix), "{} for {account:?}", d.key);
+        }
     }
 }

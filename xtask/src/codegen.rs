@@ -847,16 +847,16 @@ const WEB_CRYPTO_JS: &str = r#"  const subtle = host !== undefined && host !== n
   const b64url = (u) => { let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); };
   const later = (f) => { try { return f(); } catch (e) { return Promise.reject(e); } };
   // One WebCrypto check (a Promise of true or false, never rejected): the
-  // algorithm, then n ‖ e ‖ message ‖ signature and their lengths, as the backend gives them.
-  const webCheck = (algorithm, bytes, nl, el, ml, sl) => {
+  // algorithm, then n ‖ e ‖ message ‖ signature, their lengths and the key's id, as the backend gives them.
+  const webCheck = (algorithm, bytes, nl, el, ml, sl, keyId) => {
     const web = VERIFY[algorithm];
     if (web === undefined) return Promise.resolve(false);
     const n = bytes.subarray(0, nl);
     const e = bytes.subarray(nl, nl + el);
     const message = bytes.subarray(nl + el, nl + el + ml);
     const signature = bytes.subarray(nl + el + ml, nl + el + ml + sl);
-    // The key's id: its exponent (length first) and modulus bytes as text.
-    const id = algorithm + el + ':' + String.fromCharCode.apply(null, e) + String.fromCharCode.apply(null, n);
+    // The backend's id for the key (one per parsed key: the same id, the same n and e), per algorithm.
+    const id = keyId * 2 + (algorithm === 'RSA-PSS' ? 1 : 0);
     let key = publicKeys.get(id);
     if (key === undefined) {
       if (publicKeys.size >= 64) publicKeys.clear();
@@ -880,13 +880,14 @@ const WEB_CRYPTO_JS: &str = r#"  const subtle = host !== undefined && host !== n
     // The check starts the moment the call reaches it (`start`), and runs while the call goes on.
     let started = null;
     const start = (...wanted) => { started = webCheck(...wanted); };
-    // [value], or [value, algorithm, n ‖ e ‖ message ‖ signature ‖ ticket, their lengths]
+    // [value]; [value, algorithm] once `start` has the check (optimistic);
+    // or [value, algorithm, n ‖ e ‖ message ‖ signature ‖ ticket, their lengths, the key's id]
     const first = h.callDeferred(method, args, options, null, optimistic, start);
     if (first.length === 1) return first[0];
-    const [value, algorithm, bytes, nl, el, ml, sl] = first;
-    const ok = await (started !== null ? started : webCheck(algorithm, bytes, nl, el, ml, sl));
+    const [value, algorithm, bytes, nl, el, ml, sl, keyId] = first;
+    const ok = await (started !== null ? started : webCheck(algorithm, bytes, nl, el, ml, sl, keyId));
     if (ok && optimistic && value !== undefined) return value;
-    if (ok) {
+    if (ok && first.length > 2) {
       const second = h.callDeferred(method, args, options, bytes.subarray(nl + el + ml + sl), false, null);
       if (second.length === 1) return second[0];
     }

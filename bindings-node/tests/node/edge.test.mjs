@@ -248,11 +248,26 @@ test('WebAssembly: a prepared request kept for WebCrypto is finished once; an un
   const flat = Object.entries(hook.headers).map(([k, v]) => `${k}\0${v}\0`).join('');
   let heard = null;
   const first = h.callDeferred('check_webhook', [flat, hook.body], null, null, true, (...w) => { heard = w; });
-  assert.equal(first.length, 7);
-  assert.deepEqual(heard.slice(0, 1).concat(heard.slice(2)), first.slice(1, 2).concat(first.slice(3)));
-  assert.deepEqual(Buffer.from(heard[1]), Buffer.from(first[2]).subarray(0, heard[1].length));
-  const [nl, el, ml, sl] = first.slice(3);
-  const bytes = first[2];
+  // `start` heard of it: the event and the algorithm only; the check's bytes went to `start`.
+  assert.equal(first.length, 2);
+  assert.equal(first[0].includes('T-9'), true);
+  assert.equal(first[1], heard[0]);
+  assert.equal(heard.length, 7);
+  const [nl, el, ml, sl, keyId] = heard.slice(2);
+  const bytes = heard[1];
   assert.deepEqual(Buffer.from(bytes.subarray(nl + el, nl + el + ml)), Buffer.from(hook.body));
   assert.ok(crypto.verify('sha256', bytes.subarray(nl + el, nl + el + ml), key('platform_1024.spki.pem'), bytes.subarray(nl + el + ml, nl + el + ml + sl)));
+  // The key's JWK numbers are the platform key's own (node:crypto's export).
+  const jwk = crypto.createPublicKey(key('platform_1024.spki.pem')).export({ format: 'jwk' });
+  assert.equal(Buffer.from(bytes.subarray(0, nl)).toString('base64url'), jwk.n);
+  assert.equal(Buffer.from(bytes.subarray(nl, nl + el)).toString('base64url'), jwk.e);
+  // Without `start`, everything comes back, with the same key id; another parsed key has another id.
+  const full = h.callDeferred('check_webhook', [flat, hook.body], null, null, true, null);
+  assert.equal(full.length, 8);
+  assert.deepEqual(full.slice(1, 2).concat(full.slice(3)), [heard[0], nl, el, ml, sl, keyId]);
+  assert.deepEqual(Buffer.from(full[2]).subarray(0, bytes.length), Buffer.from(bytes));
+  const other = native.create('WasabiMerchant', { apiKey: 'wsb_e', privateKeyPem: key('merchant_1024.pkcs8.pem'), platformPublicKeyPem: key('platform_1024.spki.pem') });
+  const again = other.callDeferred('check_webhook', [flat, hook.body], null, null, true, null);
+  assert.equal(typeof keyId, 'number');
+  assert.notEqual(again[7], keyId);
 });

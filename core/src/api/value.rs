@@ -287,27 +287,26 @@ pub fn compact_event(o: &Out) -> Option<String> {
         *member,
     ];
     // Lengths in UTF-16 code units, as JavaScript's `slice` counts.
-    let len = |t: Option<&str>| {
-        t.map_or_else(
-            || "-".to_owned(),
-            |t| {
-                if t.is_ascii() {
-                    t.len()
-                } else {
-                    t.encode_utf16().count()
-                }
-                .to_string()
-            },
-        )
-    };
+    use std::fmt::Write as _;
     let mut s = String::with_capacity(raw.len() + 256);
     s.push_str(if duplicate { "1 " } else { "0 " });
-    s.push_str(&retention.to_string());
-    s.push(' ');
-    s.push_str(&timestamp.map_or_else(|| "-".to_owned(), |t| t.to_string()));
+    let _ = write!(s, "{retention}");
+    match timestamp {
+        Some(t) => {
+            let _ = write!(s, " {t}");
+        }
+        None => s.push_str(" -"),
+    }
     for t in texts {
-        s.push(' ');
-        s.push_str(&len(t));
+        match t {
+            Some(t) if t.is_ascii() => {
+                let _ = write!(s, " {}", t.len());
+            }
+            Some(t) => {
+                let _ = write!(s, " {}", t.encode_utf16().count());
+            }
+            None => s.push_str(" -"),
+        }
     }
     s.push('\n');
     for t in texts.into_iter().flatten() {

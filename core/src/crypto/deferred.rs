@@ -22,11 +22,36 @@ use subtle::ConstantTimeEq;
 use super::keys::RsaPublicKey;
 use crate::error::{Error, Result};
 
+/// A public key as a host verifier imports it, with an id.
+#[derive(Debug, Clone)]
+pub struct Jwk {
+    /// Unique in this process for each parsed key (its copies share it):
+    /// a host may keep the imported key under it.
+    pub id: u64,
+    /// The modulus, big-endian (JWK `n`).
+    pub n: Vec<u8>,
+    /// The exponent, big-endian (JWK `e`).
+    pub e: Vec<u8>,
+}
+
+impl Jwk {
+    pub(crate) fn of(key: &rsa::RsaPublicKey) -> Jwk {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Jwk {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            n: key.n().to_bytes_be(),
+            e: key.e().to_bytes_be(),
+        }
+    }
+}
+
 /// What the host is asked to check.
 #[derive(Debug, Clone)]
 pub struct Wanted {
     /// `RSA-PSS` (salt 32: what a host verifier is asked for) or `RSASSA-PKCS1-v1_5`, SHA-256.
     pub algorithm: &'static str,
+    /// The key's id ([`Jwk::id`]): the same id, the same `n` and `e`.
+    pub key_id: u64,
     /// The public key's modulus, big-endian (JWK `n`).
     pub n: Vec<u8>,
     /// The public key's exponent, big-endian (JWK `e`).
@@ -163,17 +188,16 @@ pub(crate) fn consult(
     let answer = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let state = s.as_mut()?;
-        let rsa = key.as_rsa();
-        let (n, e) = (rsa.n().to_bytes_be(), rsa.e().to_bytes_be());
+        let Jwk { id, n, e } = key.jwk();
         if state
             .accepted
-            .is_some_and(|a| bool::from(a.ct_eq(&ticket(algorithm, &n, &e, message, signature))))
+            .is_some_and(|a| bool::from(a.ct_eq(&ticket(algorithm, n, e, message, signature))))
         {
             return Some(Ok(()));
         }
         match &state.wanted {
             // A second, different check in one call: nothing passes for now.
-            Some(w) if !w.is(algorithm, &n, &e, message, signature) => {
+            Some(w) if !w.is(algorithm, n, e, message, signature) => {
                 state.several = true;
                 return Some(Err(Error::SignatureInvalid));
             }
@@ -181,8 +205,9 @@ pub(crate) fn consult(
             None => {
                 let w = Wanted {
                     algorithm,
-                    n,
-                    e,
+                    key_id: *id,
+                    n: n.clone(),
+                    e: e.clone(),
                     message: message.to_vec(),
                     signature: signature.to_vec(),
                 };

@@ -55,6 +55,8 @@ pub struct RsaPublicKey {
     inner: rsa::RsaPublicKey,
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
     native: Option<crate::crypto::native::NativePublic>,
+    /// Its JWK numbers and an id (for a host verifier: the deferred checks).
+    jwk: crate::crypto::deferred::Jwk,
 }
 
 impl PartialEq for RsaPublicKey {
@@ -137,10 +139,23 @@ impl RsaPublicKey {
             let native = inner.to_public_key_der().ok().and_then(|der| {
                 crate::crypto::native::NativePublic::from_spki(der.as_bytes(), inner.size() * 8)
             });
-            RsaPublicKey { inner, native }
+            RsaPublicKey {
+                jwk: crate::crypto::deferred::Jwk::of(&inner),
+                inner,
+                native,
+            }
         }
         #[cfg(not(all(feature = "native", not(target_arch = "wasm32"))))]
-        RsaPublicKey { inner }
+        RsaPublicKey {
+            jwk: crate::crypto::deferred::Jwk::of(&inner),
+            inner,
+        }
+    }
+
+    /// The key as a host verifier imports it (JWK `n` and `e`), with an id
+    /// unique in this process.
+    pub(crate) fn jwk(&self) -> &crate::crypto::deferred::Jwk {
+        &self.jwk
     }
 
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
@@ -154,6 +169,7 @@ impl RsaPublicKey {
             inner: self.inner.clone(),
             #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
             native: None,
+            jwk: self.jwk.clone(),
         }
     }
 

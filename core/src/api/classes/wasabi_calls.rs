@@ -75,14 +75,14 @@ pub(super) fn merchant(m: &wasabi::Merchant, cx: &mut Call<'_, '_>) -> Result<Ou
             m.open_sensitive(&cx.a.json("data")?, &mut call_rng(cx.host, None)?)?,
         )),
         "check_webhook" | "verify_webhook" => {
-            let ev = cx.inst.webhook(
+            let mut ev = cx.inst.webhook(
                 m,
                 cx.a,
                 cx.now()?,
                 cx.method.name == "verify_webhook",
                 cx.over,
             )?;
-            let data = ev.event.data.clone();
+            let data = std::mem::take(&mut ev.event.data);
             Ok(event_out(ev, data, Some(&cx.a.body("body")?), cx.host))
         }
         _ => Err(cx.unknown()),
