@@ -17,8 +17,16 @@ pub fn register_error_class(class: js_sys::Function) {
     ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Reflect.set` without js-sys's exception wrapper: setting a member
+    /// of an object made here never throws.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn set_member(target: &Object, key: &JsValue, value: &JsValue) -> bool;
+}
+
 fn set(o: &Object, k: &str, v: &JsValue) {
-    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+    set_member(o, &JsValue::from_str(k), v);
 }
 
 thread_local! {
@@ -257,7 +265,7 @@ pub(crate) fn out_to_js(o: &Out) -> Result<JsValue, JsValue> {
                     }
                     _ => out_to_js(v)?,
                 };
-                let _ = Reflect::set(&obj, &record_key(k), &value);
+                set_member(&obj, &record_key(k), &value);
             }
             obj.into()
         }
