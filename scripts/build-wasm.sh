@@ -51,9 +51,17 @@ if [ -n "$NIGHTLY" ] \
   WASM=target/wasm-nightly/wasm32-unknown-unknown/wasm-release/cardwire_wasm.wasm
   TOOLCHAIN="$(rustc +"$NIGHTLY" --version | cut -d' ' -f2-)"
   BUILD="nightly $TOOLCHAIN, build-std optimize_for_size, panic=immediate-abort"
+  # The same module built for speed (profile wasm-speed): std optimised for
+  # speed too, no size-minded MIR level.
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    cargo +"$NIGHTLY" build --quiet -p cardwire-wasm --target wasm32-unknown-unknown --profile wasm-speed \
+    --target-dir target/wasm-speed -Z build-std=std,panic_abort
+  SPEED=target/wasm-speed/wasm32-unknown-unknown/wasm-speed/cardwire_wasm.wasm
 else
   cargo build --quiet -p cardwire-wasm --target wasm32-unknown-unknown --profile wasm-release
   WASM=target/wasm32-unknown-unknown/wasm-release/cardwire_wasm.wasm
+  cargo build --quiet -p cardwire-wasm --target wasm32-unknown-unknown --profile wasm-speed
+  SPEED=target/wasm32-unknown-unknown/wasm-speed/cardwire_wasm.wasm
   TOOLCHAIN="$(rustc --version | cut -d' ' -f2-)"
   BUILD="stable $TOOLCHAIN"
 fi
@@ -75,14 +83,29 @@ cmp -s target/wasm-glue/web/cardwire_wasm_bg.wasm target/wasm-glue/nodejs/cardwi
 grep -q '__dirname}/cardwire_wasm_bg.wasm' "$OUT/cardwire_wasm.cjs" \
   || { echo "the Node glue no longer reads cardwire_wasm_bg.wasm beside it" >&2; exit 1; }
 
+# The speed build (servers and edge runtimes) shares the glue: wasm-bindgen
+# must emit the same JavaScript for it. Its Node glue is the same file
+# reading cardwire_wasm_speed_bg.wasm instead.
+rm -rf target/wasm-glue/speed
+"$WB" --target web --out-dir target/wasm-glue/speed --out-name cardwire_wasm "$SPEED"
+cmp -s target/wasm-glue/speed/cardwire_wasm.js "$OUT/cardwire_wasm.js" \
+  || { echo "wasm-bindgen emitted different glue for the speed build: cannot share it" >&2; exit 1; }
+cp target/wasm-glue/speed/cardwire_wasm_bg.wasm "$OUT/cardwire_wasm_speed_bg.wasm"
+sed 's#__dirname}/cardwire_wasm_bg.wasm#__dirname}/cardwire_wasm_speed_bg.wasm#' "$OUT/cardwire_wasm.cjs" > "$OUT/cardwire_wasm_speed.cjs"
+
 # wasm-opt from the npm package `binaryen` (pinned in bindings-node/package.json;
 # Debian's binaryen 108 predates the reference-types tables Rust now emits).
 WASM_OPT=bindings-node/node_modules/.bin/wasm-opt
 [ -x "$WASM_OPT" ] || WASM_OPT=$(command -v wasm-opt || true)
 if [ -n "$WASM_OPT" ] && "$WASM_OPT" --version | grep -qE 'version (1[2-9][0-9]|[2-9][0-9][0-9])'; then
   f="$OUT/cardwire_wasm_bg.wasm"
-  "$WASM_OPT" -Oz --converge --low-memory-unused --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
-  OPT="wasm-opt -Oz --converge --low-memory-unused ($("$WASM_OPT" --version | head -1))"
+  FEATURES="--enable-reference-types --enable-multivalue --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals"
+  # shellcheck disable=SC2086
+  "$WASM_OPT" -Oz --converge --low-memory-unused $FEATURES "$f" -o "$f.opt" && mv "$f.opt" "$f"
+  f="$OUT/cardwire_wasm_speed_bg.wasm"
+  # shellcheck disable=SC2086
+  "$WASM_OPT" -O3 --low-memory-unused $FEATURES "$f" -o "$f.opt" && mv "$f.opt" "$f"
+  OPT="wasm-opt -Oz --converge --low-memory-unused, speed build -O3 ($("$WASM_OPT" --version | head -1))"
 else
   OPT="no recent wasm-opt (run npm ci in bindings-node)"
 fi
@@ -103,3 +126,4 @@ gz=$(gzip -9 -c -n "$OUT/cardwire_wasm_bg.wasm" | wc -c)
 printf '{"toolchain": "%s", "wasm_bindgen": "%s", "wasm_opt": "%s"}\n' "$TOOLCHAIN" "$WB_VERSION" "$OPT" > target/wasm-build-info.json
 echo "wasm package: $OUT ($BUILD; wasm-bindgen $WB_VERSION; $OPT)"
 echo "wasm size: $raw bytes raw, $gz bytes gzip -9"
+echo "speed build: $(stat -c %s "$OUT/cardwire_wasm_speed_bg.wasm") bytes raw, $(gzip -9 -c -n "$OUT/cardwire_wasm_speed_bg.wasm" | wc -c) bytes gzip -9"

@@ -51,9 +51,9 @@ for (const [cmd, args] of [[process.execPath, []], [join(BIN, 'bun'), []], [join
     entryPoints: [join(ROOT, 'bindings-node/bench/edge-worker.mjs')], bundle: true, format: 'esm', platform: 'neutral', outfile: join(OUT, 'worker.mjs'),
     conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], external: ['*.wasm'], logLevel: 'error',
   });
-  copyFileSync(join(ROOT, 'bindings-node/pkg/cardwire_wasm_bg.wasm'), join(OUT, 'cardwire_wasm_bg.wasm'));
+  copyFileSync(join(ROOT, 'bindings-node/pkg/cardwire_wasm_speed_bg.wasm'), join(OUT, 'cardwire_wasm_speed_bg.wasm'));
   const mf = new Miniflare({
-    modules: [{ type: 'ESModule', path: join(OUT, 'worker.mjs') }, { type: 'CompiledWasm', path: join(OUT, 'cardwire_wasm_bg.wasm') }],
+    modules: [{ type: 'ESModule', path: join(OUT, 'worker.mjs') }, { type: 'CompiledWasm', path: join(OUT, 'cardwire_wasm_speed_bg.wasm') }],
     modulesRoot: OUT, compatibilityDate: '2025-01-01',
   });
   try {

@@ -24,7 +24,7 @@ function loadNative() {
 }
 
 const loaded = loadNative();
-const native = loaded.native || require('./cardwire_wasm.cjs');
+const native = loaded.native || require('./cardwire_wasm_speed.cjs');
 native.registerErrorClass(CardwireError);
 module.exports = {
   CardwireError,

@@ -1,8 +1,9 @@
 'use strict';
-// `cardwire/wasm` on Node: the WebAssembly build, whatever the platform.
+// `cardwire/wasm` on Node (and Bun): the WebAssembly build, whatever the platform
+// (the one built for speed: cardwire_wasm_speed_bg.wasm).
 const { CardwireError } = require('./error.cjs');
 const { defineClasses } = require('./classes.cjs');
-const native = require('./cardwire_wasm.cjs');
+const native = require('./cardwire_wasm_speed.cjs');
 
 native.registerErrorClass(CardwireError);
 module.exports = {

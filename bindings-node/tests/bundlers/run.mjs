@@ -147,7 +147,8 @@ for (const format of ['cjs', 'esm']) {
     banner: format === 'esm' ? { js: ESM_BANNER } : undefined,
   }).catch((e) => ({ warnings: [e.message] }));
   check(`esbuild node ${format}: builds without warnings`, r.warnings.length === 0, JSON.stringify(r.warnings).slice(0, 400));
-  await cp(join(PKG, 'cardwire_wasm_bg.wasm'), join(dir, 'cardwire_wasm_bg.wasm'));
+  // Node's WebAssembly fallback is the module built for speed.
+  await cp(join(PKG, 'cardwire_wasm_speed_bg.wasm'), join(dir, 'cardwire_wasm_speed_bg.wasm'));
   // Run it away from the repository: only the bundle directory is there.
   const file = join(dir, `node-app.${format === 'cjs' ? 'cjs' : 'mjs'}`);
   for (const [label, env, want] of [['native', {}, 'native'], ['forced wasm', { CARDWIRE_FORCE_WASM: '1' }, 'wasm']]) {

@@ -132,8 +132,10 @@ const settle = () => new Promise((r) => setTimeout(r, 300));
 
 // --- Bun and Deno: the outputs, then the recipes over HTTP.
 const runtimes = [
-  { name: 'bun', cmd: join(BIN, 'bun'), outputs: [join(HERE, 'print-outputs.mjs')], recipes: [['bun', [join(ROOT, 'examples/edge/bun.mjs')]], ['hono on bun', [join(ROOT, 'examples/edge/hono.mjs')]]] },
-  { name: 'deno', cmd: join(BIN, 'deno'), outputs: ['run', '-A', '--node-modules-dir=manual', join(HERE, 'print-outputs.mjs')], recipes: [['deno', ['run', '-A', '--node-modules-dir=manual', join(ROOT, 'examples/edge/deno.mjs')]]] },
+  // entry: the file `cardwire` resolves to there (Bun takes the `node` condition, and the
+  // native addon; Deno its own, the WebAssembly module built for speed).
+  { name: 'bun', entry: /\/index\.node\.mjs$/, cmd: join(BIN, 'bun'), outputs: [join(HERE, 'print-outputs.mjs')], recipes: [['bun', [join(ROOT, 'examples/edge/bun.mjs')]], ['hono on bun', [join(ROOT, 'examples/edge/hono.mjs')]]] },
+  { name: 'deno', entry: /\/index\.server\.js$/, cmd: join(BIN, 'deno'), outputs: ['run', '-A', '--node-modules-dir=manual', join(HERE, 'print-outputs.mjs')], recipes: [['deno', ['run', '-A', '--node-modules-dir=manual', join(ROOT, 'examples/edge/deno.mjs')]]] },
 ];
 for (const rt of runtimes) {
   try {
@@ -143,7 +145,10 @@ for (const rt of runtimes) {
       c.stdout.on('data', (d) => { s += d; });
       c.on('exit', (code) => (code === 0 ? resolve(s) : reject(new Error(`${rt.name} exited ${code}`))));
     });
-    compare(rt.name, JSON.parse(out.trim().split('\n').pop()));
+    const lines = out.trim().split('\n');
+    const { entry } = JSON.parse(lines[0]);
+    check(`${rt.name}: \`cardwire\` resolves to ${entry.split('/').pop()}`, rt.entry.test(entry), entry);
+    compare(rt.name, JSON.parse(lines.pop()));
   } catch (e) {
     check(`${rt.name}: outputs`, false, e.message);
   }
@@ -167,13 +172,13 @@ async function bundle(entry, name) {
     conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], external: ['*.wasm'], logLevel: 'error',
     nodePaths: [join(ROOT, 'bindings-node/node_modules')],
   });
-  copyFileSync(join(ROOT, 'bindings-node/pkg/cardwire_wasm_bg.wasm'), join(OUT, 'cardwire_wasm_bg.wasm'));
+  copyFileSync(join(ROOT, 'bindings-node/pkg/cardwire_wasm_speed_bg.wasm'), join(OUT, 'cardwire_wasm_speed_bg.wasm'));
   return join(OUT, name);
 }
 const workerLines = [];
 async function workerd(script, bindings) {
   const mf = new Miniflare({
-    modules: [{ type: 'ESModule', path: script }, { type: 'CompiledWasm', path: join(OUT, 'cardwire_wasm_bg.wasm') }],
+    modules: [{ type: 'ESModule', path: script }, { type: 'CompiledWasm', path: join(OUT, 'cardwire_wasm_speed_bg.wasm') }],
     modulesRoot: OUT, compatibilityDate: '2025-01-01', bindings,
     handleRuntimeStdio(stdout, stderr) {
       for (const s of [stdout, stderr]) s.on('data', (d) => workerLines.push(...String(d).split('\n').filter(Boolean)));

@@ -19,10 +19,11 @@ test('npm pack: one tarball that installs and runs everywhere', { skip: forced &
   const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
   const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', out], join(ROOT, 'bindings-node/pkg')));
   const files = info.files.map((f) => f.path).sort();
-  for (const f of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'package.json', 'index.d.ts', 'index.d.cts', 'index.node.cjs', 'index.node.mjs', 'index.wasm.cjs', 'index.wasm.mjs', 'index.web.js', 'cardwire_wasm_bg.wasm', 'cardwire.linux-x64-gnu.node']) {
+  for (const f of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'package.json', 'index.d.ts', 'index.d.cts', 'index.node.cjs', 'index.node.mjs', 'index.wasm.cjs', 'index.wasm.mjs', 'index.web.js', 'index.server.js', 'index.workerd.js', 'cardwire_wasm_bg.wasm', 'cardwire_wasm_speed_bg.wasm', 'cardwire_wasm_speed.cjs', 'cardwire.linux-x64-gnu.node']) {
     assert.ok(files.includes(f), `${f} in the tarball: ${files.join(' ')}`);
   }
-  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'the wasm file once');
+  // Two builds of one module: for size (browsers, bundlers) and for speed (Node, Bun, Deno, workerd).
+  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), ['cardwire_wasm_bg.wasm', 'cardwire_wasm_speed_bg.wasm']);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'bindings-node/pkg/package.json'), 'utf8'));
   assert.ok(pkg.repository && pkg.license === 'MIT OR Apache-2.0');
   for (const [sub, conditions] of Object.entries(pkg.exports)) {
