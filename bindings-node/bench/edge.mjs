@@ -29,12 +29,16 @@ for (const [cmd, args] of [[process.execPath, []], [join(BIN, 'bun'), []], [join
 {
   const { base, browser, close } = await start();
   try {
-    const page = await browser.newPage();
-    await page.goto(`${base}/bindings-node/bench/edge.html`);
-    await page.waitForFunction(() => window.__edge, null, { timeout: 600_000 });
-    const r = await page.evaluate(() => window.__edge);
-    if (r.error) throw new Error(`chromium: ${r.error}`);
-    runs.push({ runtime: `chromium ${browser.version()}`, ...r });
+    // The browser entry (the module built for size), then the speed build for comparison.
+    for (const build of ['size', 'speed']) {
+      const page = await browser.newPage();
+      await page.goto(`${base}/bindings-node/bench/edge.html?build=${build}`);
+      await page.waitForFunction(() => window.__edge, null, { timeout: 600_000 });
+      const r = await page.evaluate(() => window.__edge);
+      if (r.error) throw new Error(`chromium: ${r.error}`);
+      runs.push({ runtime: `chromium ${browser.version()} (${build} build)`, ...r });
+      await page.close();
+    }
   } finally {
     await close();
   }

@@ -30,16 +30,21 @@ export function defineClasses(native, CardwireError, host) {
   // A verified event may cross as one string (the Node addon): a header line, short texts, then raw JSON text.
   const compactEvent = (s) => {
     const nl = s.indexOf('\n');
-    const h = s.slice(0, nl).split(' ');
+    // The header line's fields: numbers, or '-' for none (read in place: no split).
+    const h = [];
+    for (let i = 0, v = 0, none = false; i <= nl; i++) {
+      const c = i < nl ? s.charCodeAt(i) : 32;
+      if (c === 32) { h.push(none ? '-' : v); v = 0; none = false; } else if (c === 45) none = true; else v = v * 10 + (c - 48);
+    }
     let at = nl + 1;
-    const take = (n) => { if (n === '-') return null; const end = at + Number(n); const v = s.slice(at, end); at = end; return v; };
+    const take = (n) => { if (n === '-') return null; const end = at + n; const v = s.slice(at, end); at = end; return v; };
     const type = take(h[3]);
     const deliveryKey = take(h[4]);
     const deliveryId = take(h[5]);
     const businessKey = take(h[6]);
     const member = take(h[7]);
     const raw = JSON.parse(s.slice(at));
-    return { type: type, data: member === null ? raw : raw[member], raw: raw, duplicate: h[0] === '1', deliveryKey: deliveryKey, retentionMs: Number(h[1]), deliveryId: deliveryId, timestampMs: h[2] === '-' ? null : Number(h[2]), businessKey: businessKey };
+    return { type: type, data: member === null ? raw : raw[member], raw: raw, duplicate: h[0] === 1, deliveryKey: deliveryKey, retentionMs: h[1], deliveryId: deliveryId, timestampMs: h[2] === '-' ? null : h[2], businessKey: businessKey };
   };
   const ev = (r) => (typeof r === 'string' ? compactEvent(r) : r);
   const subtle = host !== undefined && host !== null && host.subtle ? host.subtle : null;

@@ -233,6 +233,26 @@ fn wanted_js(w: &cardwire::crypto::deferred::Wanted, ticket: bool) -> js_sys::Ar
 }
 
 #[wasm_bindgen]
+extern "C" {
+    /// The class glue's `start(algorithm, bytes, nl, el, ml, sl, keyId)`.
+    #[wasm_bindgen(extends = js_sys::Function)]
+    type Start;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    #[allow(clippy::too_many_arguments)]
+    fn start(
+        this: &Start,
+        context: &JsValue,
+        algorithm: &str,
+        bytes: Vec<u8>,
+        nl: u32,
+        el: u32,
+        ml: u32,
+        sl: u32,
+        key_id: f64,
+    ) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen]
 impl Handle {
     /// `callDeferred(method, args, options, ticket, optimistic, start)`: `call` with RSA checks
     /// left to the host (the class glue's WebCrypto path): `[value]`, or
@@ -274,9 +294,28 @@ impl Handle {
         let told = std::rc::Rc::new(std::cell::Cell::new(false));
         let notify = start.dyn_into::<js_sys::Function>().ok().map(|f| {
             let told = std::rc::Rc::clone(&told);
+            let f: Start = f.unchecked_into();
             Box::new(move |w: &cardwire::crypto::deferred::Wanted| {
-                let args = wanted_js(w, false);
-                told.set(f.apply(&JsValue::UNDEFINED, &args).is_ok());
+                // One crossing: the arguments typed, the bytes copied out once.
+                let mut bytes =
+                    Vec::with_capacity(w.n.len() + w.e.len() + w.message.len() + w.signature.len());
+                for part in [&w.n, &w.e, &w.message, &w.signature] {
+                    bytes.extend_from_slice(part);
+                }
+                let len = |p: &Vec<u8>| u32::try_from(p.len()).unwrap_or(u32::MAX);
+                told.set(
+                    f.start(
+                        &JsValue::UNDEFINED,
+                        w.algorithm,
+                        bytes,
+                        len(&w.n),
+                        len(&w.e),
+                        len(&w.message),
+                        len(&w.signature),
+                        w.key_id as f64,
+                    )
+                    .is_ok(),
+                );
             }) as cardwire::crypto::deferred::Notify
         });
         let (out, asked) =

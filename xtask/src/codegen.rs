@@ -572,7 +572,7 @@ fn compact_event_js() -> String {
         })
         .collect();
     let mut out = String::from(
-        "  // A verified event may cross as one string (the Node addon): a header line, short texts, then raw JSON text.\n  const compactEvent = (s) => {\n    const nl = s.indexOf('\\n');\n    const h = s.slice(0, nl).split(' ');\n    let at = nl + 1;\n    const take = (n) => { if (n === '-') return null; const end = at + Number(n); const v = s.slice(at, end); at = end; return v; };\n",
+        "  // A verified event may cross as one string (the Node addon): a header line, short texts, then raw JSON text.\n  const compactEvent = (s) => {\n    const nl = s.indexOf('\\n');\n    // The header line's fields: numbers, or '-' for none (read in place: no split).\n    const h = [];\n    for (let i = 0, v = 0, none = false; i <= nl; i++) {\n      const c = i < nl ? s.charCodeAt(i) : 32;\n      if (c === 32) { h.push(none ? '-' : v); v = 0; none = false; } else if (c === 45) none = true; else v = v * 10 + (c - 48);\n    }\n    let at = nl + 1;\n    const take = (n) => { if (n === '-') return null; const end = at + n; const v = s.slice(at, end); at = end; return v; };\n",
     );
     for (i, k) in [
         "type",
@@ -598,9 +598,9 @@ fn compact_event_expr(key: &str) -> Option<String> {
         "type" | "delivery_key" | "delivery_id" | "business_key" => camel(key),
         "data" => "member === null ? raw : raw[member]".to_owned(),
         "raw" => "raw".to_owned(),
-        "duplicate" => "h[0] === '1'".to_owned(),
-        "retention_ms" => "Number(h[1])".to_owned(),
-        "timestamp_ms" => "h[2] === '-' ? null : Number(h[2])".to_owned(),
+        "duplicate" => "h[0] === 1".to_owned(),
+        "retention_ms" => "h[1]".to_owned(),
+        "timestamp_ms" => "h[2] === '-' ? null : h[2]".to_owned(),
         _ => return None,
     })
 }

@@ -251,7 +251,7 @@ pub fn flat_headers(text: &str) -> Option<Input> {
 /// A verified event whose `raw` is portable JSON text and whose `data` is
 /// part of it ([`Out::JsonText`] and [`Out::InRaw`]), as the one string the
 /// class glue's `compactEvent` reads: a header line (`duplicate`,
-/// `retention_ms`, `timestamp_ms`, then the lengths of `type`,
+/// `retention_ms`, `timestamp_ms` (non-negative integers), then the lengths of `type`,
 /// `delivery_key`, `delivery_id`, `business_key` and the `data` member, `-`
 /// for none), those texts, then the raw JSON text. One crossing; the host's
 /// `JSON.parse` builds the objects. `None` for any other result.
@@ -268,8 +268,9 @@ pub fn compact_event(o: &Out) -> Option<String> {
         Some(Out::Null) => Some(None),
         _ => None,
     };
+    // Non-negative: the glue reads `-` as none.
     let int = |name: &str| match get(name) {
-        Some(Out::Int(i)) if i.unsigned_abs() <= MAX_SAFE_INTEGER => Some(Some(*i)),
+        Some(Out::Int(i)) if *i >= 0 && i.unsigned_abs() <= MAX_SAFE_INTEGER => Some(Some(*i)),
         Some(Out::Null) => Some(None),
         _ => None,
     };
@@ -685,5 +686,13 @@ mod glue_form_tests {
             Some("1 1000 - 11 3 - 1 4\ncarte.débitk😀bdata{\"data\":{\"a\":1}}")
         );
         assert_eq!(compact_event(&Out::Null), None);
+        // A negative time is no compact header field (`-` means none there).
+        let Out::Record(_, mut fields) = ev else {
+            unreachable!()
+        };
+        if let Some(f) = fields.iter_mut().find(|(k, _)| *k == "timestamp_ms") {
+            f.1 = Out::Int(-5);
+        }
+        assert_eq!(compact_event(&Out::Record("event", fields)), None);
     }
 }
