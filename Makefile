@@ -9,12 +9,13 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo cli test lint bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package sizes setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
+.PHONY: help demo cli test lint package-rust bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package sizes setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
 	@echo "make test    - every test, every language (installs what it needs)"
-	@echo "make lint    - rustfmt check and clippy -D warnings"
+	@echo "make lint    - rustfmt check, clippy -D warnings, one version everywhere (scripts/version.mjs)"
+	@echo "make package-rust - the crates for crates.io: built with their rust-version, publish --dry-run"
 	@echo "make bench   - criterion benchmarks (not part of test)"
 	@echo "make fuzz    - cargo-fuzz targets, FUZZ_SECONDS each (not part of test)"
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
@@ -85,6 +86,12 @@ bench-python: wheel-python setup-python
 lint: setup-rust
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	node scripts/version.mjs --check
+
+# The crates for crates.io: built with their rust-version, and packaged and
+# built from their packages as `cargo publish` would (scripts/check-crates.sh).
+package-rust: setup-rust
+	./scripts/check-crates.sh
 
 test-rust: setup-system
 	$(CARGO) test --workspace --all-targets
@@ -207,7 +214,7 @@ bench-hsm: setup-system wheel-python
 
 bench: bench-rust bench-compare bench-python bench-js bench-redis bench-hsm
 
-test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js test-redis test-postgres
+test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js test-redis test-postgres package-rust
 	@echo "make test: all green"
 
 docs:

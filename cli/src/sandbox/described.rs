@@ -14,24 +14,15 @@ use serde_json::{json, Map, Value};
 /// The six descriptions, by the sandbox's provider names.
 static DOCS: LazyLock<HashMap<&'static str, Value>> = LazyLock::new(|| {
     let texts: [(&str, &str); 6] = [
-        (
-            "worldcard",
-            include_str!("../../../docs/openapi/worldcard.yaml"),
-        ),
+        ("worldcard", include_str!("../../openapi/worldcard.yaml")),
         (
             "legacy",
-            include_str!("../../../docs/openapi/worldcard-legacy.yaml"),
+            include_str!("../../openapi/worldcard-legacy.yaml"),
         ),
-        ("wasabi", include_str!("../../../docs/openapi/wasabi.yaml")),
-        (
-            "gateway",
-            include_str!("../../../docs/openapi/wasabi-gateway.yaml"),
-        ),
-        (
-            "pintopay",
-            include_str!("../../../docs/openapi/pintopay.yaml"),
-        ),
-        ("payca", include_str!("../../../docs/openapi/payca.yaml")),
+        ("wasabi", include_str!("../../openapi/wasabi.yaml")),
+        ("gateway", include_str!("../../openapi/wasabi-gateway.yaml")),
+        ("pintopay", include_str!("../../openapi/pintopay.yaml")),
+        ("payca", include_str!("../../openapi/payca.yaml")),
     ];
     texts
         .into_iter()
