@@ -574,15 +574,12 @@ mod tests {
 
     #[test]
     fn each_account_keeps_its_own_fingerprint_when_accounts_alternate() {
-        // SHA-256("acct-a") and ("acct-b"), first 8 bytes (`printf acct-a | sha256sum`).
-        let want = |account: &str| {
-            let d = <sha2::Sha256 as sha2::Digest>::digest(account.as_bytes());
-            d.iter()
-                .take(8)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+        // SHA-256 of each account, first 8 bytes (`printf acct-a | sha256sum`).
+        let want = |account: &str| match account {
+            "acct-a" => "92dd39f4d7d21cad",
+            "acct-b" => "d5c59eae1d5659b9",
+            _ => "e3b0c44298fc1c14",
         };
-        assert_eq!(want("acct-a"), "92dd39f4d7d21cad");
         let config = DeliveryConfig::default();
         for account in ["acct-a", "acct-b", "acct-a", "acct-a", "acct-b", ""] {
             let d = config.delivery("wasabi", account, Identity::Content(b"{}"));

@@ -15,35 +15,12 @@
 
 use std::cell::RefCell;
 
-use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+pub use super::keys::Jwk;
 use super::keys::RsaPublicKey;
 use crate::error::{Error, Result};
-
-/// A public key as a host verifier imports it, with an id.
-#[derive(Debug, Clone)]
-pub struct Jwk {
-    /// Unique in this process for each parsed key (its copies share it):
-    /// a host may keep the imported key under it.
-    pub id: u64,
-    /// The modulus, big-endian (JWK `n`).
-    pub n: Vec<u8>,
-    /// The exponent, big-endian (JWK `e`).
-    pub e: Vec<u8>,
-}
-
-impl Jwk {
-    pub(crate) fn of(key: &rsa::RsaPublicKey) -> Jwk {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        Jwk {
-            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            n: key.n().to_bytes_be(),
-            e: key.e().to_bytes_be(),
-        }
-    }
-}
 
 /// What the host is asked to check.
 #[derive(Debug, Clone)]

@@ -56,7 +56,7 @@ pub struct RsaPublicKey {
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
     native: Option<crate::crypto::native::NativePublic>,
     /// Its JWK numbers and an id (for a host verifier: the deferred checks).
-    jwk: crate::crypto::deferred::Jwk,
+    jwk: Jwk,
 }
 
 impl PartialEq for RsaPublicKey {
@@ -65,6 +65,29 @@ impl PartialEq for RsaPublicKey {
     }
 }
 impl Eq for RsaPublicKey {}
+
+/// A public key as a host verifier imports it, with an id.
+#[derive(Debug, Clone)]
+pub struct Jwk {
+    /// Unique in this process for each parsed key (its copies share it):
+    /// a host may keep the imported key under it.
+    pub id: u64,
+    /// The modulus, big-endian (JWK `n`).
+    pub n: Vec<u8>,
+    /// The exponent, big-endian (JWK `e`).
+    pub e: Vec<u8>,
+}
+
+impl Jwk {
+    fn of(key: &rsa::RsaPublicKey) -> Jwk {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Jwk {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            n: key.n().to_bytes_be(),
+            e: key.e().to_bytes_be(),
+        }
+    }
+}
 
 impl RsaPrivateKey {
     fn wrap(inner: rsa::RsaPrivateKey) -> Self {
@@ -140,21 +163,21 @@ impl RsaPublicKey {
                 crate::crypto::native::NativePublic::from_spki(der.as_bytes(), inner.size() * 8)
             });
             RsaPublicKey {
-                jwk: crate::crypto::deferred::Jwk::of(&inner),
+                jwk: Jwk::of(&inner),
                 inner,
                 native,
             }
         }
         #[cfg(not(all(feature = "native", not(target_arch = "wasm32"))))]
         RsaPublicKey {
-            jwk: crate::crypto::deferred::Jwk::of(&inner),
+            jwk: Jwk::of(&inner),
             inner,
         }
     }
 
     /// The key as a host verifier imports it (JWK `n` and `e`), with an id
     /// unique in this process.
-    pub(crate) fn jwk(&self) -> &crate::crypto::deferred::Jwk {
+    pub(crate) fn jwk(&self) -> &Jwk {
         &self.jwk
     }
 
