@@ -9,13 +9,14 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo cli test lint package-rust bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package sizes setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
+.PHONY: help demo cli test lint package-rust package-python bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package sizes setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
 	@echo "make test    - every test, every language (installs what it needs)"
 	@echo "make lint    - rustfmt check, clippy -D warnings, one version everywhere (scripts/version.mjs)"
 	@echo "make package-rust - the crates for crates.io: built with their rust-version, publish --dry-run"
+	@echo "make package-python - the Python sdist, built into a wheel by pip with a Rust toolchain, installed and smoke-tested"
 	@echo "make bench   - criterion benchmarks (not part of test)"
 	@echo "make fuzz    - cargo-fuzz targets, FUZZ_SECONDS each (not part of test)"
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
@@ -65,6 +66,20 @@ wheel-python: $(PYVENV)/.installed
 	rm -rf target/wheels
 	$(PYVENV)/bin/maturin build --release --quiet -m bindings-python/Cargo.toml -o target/wheels
 	$(PYVENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/cardwire-*.whl
+
+# The source distribution, and that it builds with a Rust toolchain alone:
+# pip builds a wheel from it (maturin, this venv's; a target directory of
+# its own: one shared with the tree's builds would take their artifacts as
+# fresh and compile nothing from the sdist), which installs offline into
+# Debian's own Python and passes the installed-package smoke test.
+package-python: $(PYVENV)/.installed
+	rm -rf target/sdist target/sdist-wheel target/py-sdist
+	$(PYVENV)/bin/maturin sdist -m bindings-python/Cargo.toml -o target/sdist > target/sdist.log 2>&1 || { cat target/sdist.log; exit 1; }
+	PATH=$(CURDIR)/$(PYVENV)/bin:$$PATH CARGO_TARGET_DIR=$(CURDIR)/target/sdist-build $(PYVENV)/bin/pip wheel --quiet --disable-pip-version-check --no-cache-dir --no-deps --no-build-isolation -w target/sdist-wheel target/sdist/cardwire-*.tar.gz
+	/usr/bin/python3 -m venv target/py-sdist
+	env -i PATH=/usr/bin:/bin HOME=/tmp target/py-sdist/bin/pip install --quiet --disable-pip-version-check --no-index target/sdist-wheel/cardwire-*.whl
+	env -i PATH=/usr/bin:/bin HOME=/tmp target/py-sdist/bin/python bindings-python/tests/installed_smoke.py tests/vectors/keys
+	@ls target/sdist/ target/sdist-wheel/ | grep cardwire | sed 's/^/package-python: /'
 
 # setup-js: the Express recipe (tests/test_redis_recipes.py) runs on the npm packages.
 test-python: setup-system setup-js wheel-python cli
@@ -214,7 +229,7 @@ bench-hsm: setup-system wheel-python
 
 bench: bench-rust bench-compare bench-python bench-js bench-redis bench-hsm
 
-test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js test-redis test-postgres package-rust
+test: setup-rust setup-python lint test-rust test-wasm32 test-interop test-examples test-python test-js test-redis test-postgres package-rust package-python
 	@echo "make test: all green"
 
 docs:
