@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_VERSION ?= 0.13.1
 
-.PHONY: help demo cli test lint package-rust package-python bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package sizes setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
+.PHONY: help demo cli test lint package-rust package-python package-portable bench bench-rust bench-compare fuzz vectors docs generate wasm setup-js test-js bench-js package sizes setup-rust setup-python test-rust test-wasm32 test-interop test-examples wheel-python test-python bench-python test-redis test-postgres bench-redis bench-hsm setup-system clean
 
 help:
 	@echo "make demo    - tours of every provider: both sides, duplicates, rejections"
@@ -17,12 +17,13 @@ help:
 	@echo "make lint    - rustfmt check, clippy -D warnings, one version everywhere (scripts/version.mjs)"
 	@echo "make package-rust - the crates for crates.io: built with their rust-version, publish --dry-run"
 	@echo "make package-python - the Python sdist, built into a wheel by pip with a Rust toolchain, installed and smoke-tested"
+	@echo "make package-portable - aarch64/musl wheels and Linux addon packages, tag-checked, arm64 ones run under qemu-user"
 	@echo "make bench   - criterion benchmarks (not part of test)"
 	@echo "make fuzz    - cargo-fuzz targets, FUZZ_SECONDS each (not part of test)"
 	@echo "make vectors - regenerate tests/vectors with Python cryptography"
 	@echo "make docs    - regenerate docs/validation.md from the rule tables"
 	@echo "make generate - regenerate the bindings' types and class glue from core/src/api/vocab.rs"
-	@echo "make package - build the npm package (WebAssembly + native addon) into bindings-node/pkg"
+	@echo "make package - build the npm package into bindings-node/pkg, this platform's addon package into bindings-node/npm"
 	@echo "make sizes   - build the package and write its download sizes (gzip -9) into README.md"
 	@echo "make test-python - build the Python wheel and run its tests, type checks and a clean install"
 	@echo "make test-redis - four receivers (Python and Node) on one real Redis, with faults"
@@ -62,9 +63,12 @@ $(PYVENV)/.installed: bindings-python/requirements-test.txt
 	touch $@
 
 # One abi3 wheel (CPython 3.9+), built once; every Python suite installs it.
+# On x86_64 Linux it is the portable one: manylinux2014 (glibc 2.17), linked
+# by zig (the pinned `ziglang` wheel), the same file a release uploads.
+WHEEL_PORTABLE := $(if $(filter Linux-x86_64,$(shell uname -s)-$(shell uname -m)),--zig --target x86_64-unknown-linux-gnu --compatibility manylinux2014)
 wheel-python: $(PYVENV)/.installed
 	rm -rf target/wheels
-	$(PYVENV)/bin/maturin build --release --quiet -m bindings-python/Cargo.toml -o target/wheels
+	PATH=$(CURDIR)/$(PYVENV)/bin:$$PATH $(PYVENV)/bin/maturin build --release --quiet $(WHEEL_PORTABLE) -m bindings-python/Cargo.toml -o target/wheels
 	$(PYVENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/cardwire-*.whl
 
 # The source distribution, and that it builds with a Rust toolchain alone:
@@ -102,6 +106,14 @@ lint: setup-rust
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	node scripts/version.mjs --check
+
+# The portable artifacts beyond this machine's (scripts/package-portable.sh):
+# aarch64 and musl wheels (auditwheel-checked; the aarch64 one run under
+# qemu-user), the Linux addon packages for x64/arm64 gnu/musl (the arm64 one
+# installed by npm and run under qemu-user), every npm tarball in
+# target/npm-dist. CI runs it after `make test` (.ci/run).
+package-portable: setup-js wheel-python
+	./scripts/package-portable.sh
 
 # The crates for crates.io: built with their rust-version, and packaged and
 # built from their packages as `cargo publish` would (scripts/check-crates.sh).
@@ -160,9 +172,9 @@ setup-system:
 wasm: setup-rust
 	./scripts/build-wasm.sh
 
-# The npm package `cardwire` in bindings-node/pkg: the WebAssembly build and,
-# beside it, the native Node addon for this platform.
-package: setup-rust
+# The npm package `cardwire` in bindings-node/pkg (the WebAssembly builds)
+# and this platform's addon package in bindings-node/npm/<key>.
+package: setup-rust $(PYVENV)/.installed
 	./scripts/build-wasm.sh
 	./scripts/build-node.sh
 
@@ -170,7 +182,7 @@ package: setup-rust
 sizes: package
 	node scripts/sizes.mjs --write
 
-setup-js: setup-system setup-rust
+setup-js: setup-system setup-rust $(PYVENV)/.installed
 	cd bindings-node && npm ci --no-audit --no-fund --loglevel=error
 	./scripts/build-wasm.sh
 	./scripts/build-node.sh

@@ -2,7 +2,9 @@
 // One version and one repository URL for every artifact. Cargo.toml's
 // [workspace.package] holds both; everything else is written from it:
 //   the workspace dependencies on the published crates (cardwire, cardwire-redis),
-//   the npm package (bindings-node/js/package.json: version, repository.url),
+//   the npm package (bindings-node/js/package.json: version, repository.url,
+//   and one optional dependency per platform package of bindings-node/platforms.json,
+//   at this exact version; scripts/build-node.sh writes those packages),
 //   the Python package (bindings-python/pyproject.toml: the version comes from
 //   Cargo through maturin, `dynamic = ["version"]`; the project URLs).
 //
@@ -51,6 +53,8 @@ function expected({ version, repository }) {
       pkg.repository = { type: 'git', url: `git+${repository}.git` };
       pkg.homepage = `${repository}#readme`;
       pkg.bugs = { url: `${repository}/issues` };
+      const { platforms } = JSON.parse(read('bindings-node/platforms.json'));
+      pkg.optionalDependencies = Object.fromEntries(platforms.map((p) => [`cardwire-${p.key}`, version]));
       return JSON.stringify(pkg, null, 2) + '\n';
     },
     'bindings-python/pyproject.toml': (t) => t

@@ -213,14 +213,7 @@ fn deferred_out(
 
 /// `[algorithm, n ‖ e ‖ message ‖ signature (‖ ticket), their four lengths, the key's id]`.
 fn wanted_js(w: &cardwire::crypto::deferred::Wanted, ticket: bool) -> js_sys::Array {
-    let mut bytes =
-        Vec::with_capacity(w.n.len() + w.e.len() + w.message.len() + w.signature.len() + 32);
-    for part in [&w.n, &w.e, &w.message, &w.signature] {
-        bytes.extend_from_slice(part);
-    }
-    if ticket {
-        bytes.extend_from_slice(&w.ticket());
-    }
+    let bytes = wanted_bytes(w, ticket);
     let o = js_sys::Array::new();
     o.push(&JsValue::from_str(w.algorithm));
     o.push(&js_sys::Uint8Array::from(bytes.as_slice()).into());
@@ -230,6 +223,21 @@ fn wanted_js(w: &cardwire::crypto::deferred::Wanted, ticket: bool) -> js_sys::Ar
     // Ids stay below 2^53 (one per parsed key).
     o.push(&JsValue::from_f64(w.key_id as f64));
     o
+}
+
+/// A check's inputs as the host takes them: n ‖ e ‖ message ‖ signature,
+/// and the check's ticket after them when a second call will need it.
+fn wanted_bytes(w: &cardwire::crypto::deferred::Wanted, ticket: bool) -> Vec<u8> {
+    let extra = if ticket { 32 } else { 0 };
+    let mut bytes =
+        Vec::with_capacity(w.n.len() + w.e.len() + w.message.len() + w.signature.len() + extra);
+    for part in [&w.n, &w.e, &w.message, &w.signature] {
+        bytes.extend_from_slice(part);
+    }
+    if ticket {
+        bytes.extend_from_slice(&w.ticket());
+    }
+    bytes
 }
 
 #[wasm_bindgen]
@@ -297,11 +305,7 @@ impl Handle {
             let f: Start = f.unchecked_into();
             Box::new(move |w: &cardwire::crypto::deferred::Wanted| {
                 // One crossing: the arguments typed, the bytes copied out once.
-                let mut bytes =
-                    Vec::with_capacity(w.n.len() + w.e.len() + w.message.len() + w.signature.len());
-                for part in [&w.n, &w.e, &w.message, &w.signature] {
-                    bytes.extend_from_slice(part);
-                }
+                let bytes = wanted_bytes(w, false);
                 let len = |p: &Vec<u8>| u32::try_from(p.len()).unwrap_or(u32::MAX);
                 told.set(
                     f.start(
