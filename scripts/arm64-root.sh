@@ -12,11 +12,11 @@ ROOT=$PWD/target/arm64-root
 APT=$PWD/target/arm64-apt
 PACKAGES="python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libc6 zlib1g libexpat1 libffi8 libssl3 libgcc-s1 libstdc++6
   nodejs libnode108 libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 node-acorn node-cjs-module-lexer node-undici"
-if [ -x "$ROOT/usr/bin/python3.11" ] && [ -x "$ROOT/usr/bin/node" ]; then echo "$ROOT"; exit 0; fi
 SUDO=$( [ "$(id -u)" = 0 ] || echo sudo )
 command -v qemu-aarch64-static >/dev/null || {
   $SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq qemu-user-static >/dev/null
 }
+if [ -x "$ROOT/usr/bin/python3.11" ] && [ -x "$ROOT/usr/bin/node" ]; then echo "$ROOT"; exit 0; fi
 mkdir -p "$APT/state/lists/partial" "$APT/cache/archives/partial" "$APT/debs"
 touch "$APT/state/status"
 OPTS=(-o "Dir::State=$APT/state" -o "Dir::State::status=$APT/state/status" -o "Dir::Cache=$APT/cache"
